@@ -1,0 +1,143 @@
+// Package core is Kios's one core behind every dialect: it accepts orders (holding funds),
+// fulfils them through suppliers (capturing or releasing the hold), credits deposits, and manages
+// resellers. Every money movement is a ledger posting made in the same store transaction as the
+// change that causes it. Dialects call Service; Service calls the store.
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// Config configures a Service.
+type Config struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives structured logs; nil means slog.Default().
+	Logger *slog.Logger
+	// Router picks suppliers for an order; nil means the built-in simulator only.
+	Router Router
+}
+
+// Service is the core.
+type Service struct {
+	db     *store.DB
+	now    func() time.Time
+	log    *slog.Logger
+	router Router
+
+	sys      systemAccounts
+	accounts sync.Map // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
+
+	wakeMu sync.Mutex
+	wakes  []chan struct{}
+}
+
+type systemAccounts struct {
+	revenue, deposits, cost int64
+}
+
+type resellerAccounts struct {
+	available, held int64
+}
+
+// New returns a Service on db, creating the system accounts if missing.
+func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
+	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.router == nil {
+		s.router = SimulatorRouter(0)
+	}
+	err := db.Batch(ctx, func(tx *store.Tx) error {
+		var err error
+		if s.sys.revenue, err = tx.SystemAccountEnsure(ctx, ledger.RevenueCode, ledger.Revenue); err != nil {
+			return err
+		}
+		if s.sys.deposits, err = tx.SystemAccountEnsure(ctx, ledger.DepositsCode, ledger.Deposits); err != nil {
+			return err
+		}
+		s.sys.cost, err = tx.SystemAccountEnsure(ctx, ledger.CostCode, ledger.Cost)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("core: system accounts: %w", err)
+	}
+	return s, nil
+}
+
+// DB is the service's store.
+func (s *Service) DB() *store.DB { return s.db }
+
+// Logger is the service's logger.
+func (s *Service) Logger() *slog.Logger { return s.log }
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
+// resellerAccounts returns the ids of a reseller's two accounts, from the cache or q.
+func (s *Service) resellerAccounts(ctx context.Context, q interface {
+	AccountID(context.Context, string) (int64, error)
+}, resellerID int64) (resellerAccounts, error) {
+	if v, ok := s.accounts.Load(resellerID); ok {
+		return v.(resellerAccounts), nil
+	}
+	var ra resellerAccounts
+	var err error
+	if ra.available, err = q.AccountID(ctx, ledger.AvailableCode(resellerID)); err != nil {
+		return ra, err
+	}
+	if ra.held, err = q.AccountID(ctx, ledger.HeldCode(resellerID)); err != nil {
+		return ra, err
+	}
+	s.accounts.Store(resellerID, ra)
+	return ra, nil
+}
+
+// Subscribe returns a channel that receives a value (dropped when full) whenever new work is
+// queued on this node, so workers need not poll for it.
+func (s *Service) Subscribe() <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	s.wakeMu.Lock()
+	s.wakes = append(s.wakes, ch)
+	s.wakeMu.Unlock()
+	return ch
+}
+
+func (s *Service) wake() {
+	s.wakeMu.Lock()
+	defer s.wakeMu.Unlock()
+	for _, ch := range s.wakes {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// FieldError is a request field that is missing or invalid. Dialects answer it as their
+// "bad request" code, naming the field.
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+func (e *FieldError) Error() string { return e.Field + " " + e.Reason }
+
+// IsFieldError reports whether err is a FieldError.
+func IsFieldError(err error) (*FieldError, bool) {
+	var fe *FieldError
+	ok := errors.As(err, &fe)
+	return fe, ok
+}

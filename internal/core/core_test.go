@@ -1,0 +1,197 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/sqlite"
+)
+
+type bundle struct {
+	db  *store.DB
+	svc *core.Service
+	cr  core.Credentials
+}
+
+func setup(t *testing.T, delay time.Duration) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "kios.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: core.SimulatorRouter(delay)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = svc.SaveCatalog(ctx, []catalog.Product{{Code: "mobile-legends", Name: "Mobile Legends", Active: true}},
+		[]catalog.Variant{
+			{ProductCode: "mobile-legends", Code: "MLBB_ID_5", Name: "5 Diamonds", Active: true, UnlimitedStock: true, Multi: true, Prices: map[string]int64{"default": 1389}},
+			{ProductCode: "mobile-legends", Code: "MLBB_LTD", Name: "Limited", Active: true, UnlimitedStock: false, Stock: 2, Multi: true, Prices: map[string]int64{"default": 1000}},
+			{ProductCode: "mobile-legends", Code: "MLBB_ONCE", Name: "Once", Active: true, UnlimitedStock: true, Multi: false, Prices: map[string]int64{"default": 1000}},
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := svc.CreateReseller(ctx, core.NewReseller{Name: "Test Shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &bundle{db: db, svc: svc, cr: cr}
+}
+
+func (b *bundle) run(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = b.svc.RunWorkers(ctx, core.WorkerConfig{Poll: 20 * time.Millisecond}); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+func (b *bundle) waitFinal(t *testing.T, invoice string) *order.Order {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		o, err := b.svc.Order(context.Background(), b.cr.Reseller.ID, invoice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Status.Final() {
+			return o
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("order %s not final in time", invoice)
+	return nil
+}
+
+func (b *bundle) checkLedger(t *testing.T) {
+	t.Helper()
+	rep, err := b.svc.LedgerCheck(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Fatalf("ledger check: %v", rep.Discrepancies)
+	}
+}
+
+func TestOrderLifecycle(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 0)
+	ctx := context.Background()
+	if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 5000, "test"); err != nil {
+		t.Fatal(err)
+	}
+	p := core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: "r1", Destination: "12345678"}
+	placed, err := b.svc.PlaceOrder(ctx, p)
+	if err != nil || !placed.Created {
+		t.Fatalf("place: %v %+v", err, placed)
+	}
+	if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 5000-1389 {
+		t.Fatalf("balance after hold = %d", bal)
+	}
+	again, err := b.svc.PlaceOrder(ctx, p)
+	if err != nil || again.Created || again.Order.Invoice != placed.Order.Invoice {
+		t.Fatalf("retry: %v %+v", err, again)
+	}
+	p2 := p
+	p2.Destination = "999"
+	if _, err := b.svc.PlaceOrder(ctx, p2); !errors.Is(err, order.ErrReferenceConflict) {
+		t.Fatalf("conflict: %v", err)
+	}
+	b.checkLedger(t)
+	b.run(t)
+	o := b.waitFinal(t, placed.Order.Invoice)
+	if o.Status != order.Success || o.SN == "" {
+		t.Fatalf("final %+v", o)
+	}
+	failed, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: "r2", Destination: "5550000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := b.waitFinal(t, failed.Order.Invoice); o.Status != order.Failed {
+		t.Fatalf("want failed, got %+v", o)
+	}
+	if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 5000-1389 {
+		t.Fatalf("balance after refund = %d", bal)
+	}
+	b.checkLedger(t)
+}
+
+func TestConcurrentOrdersNeverOverspend(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 0)
+	ctx := context.Background()
+	const n = 20
+	if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, n*1389, "test"); err != nil {
+		t.Fatal(err)
+	}
+	var ok, poor atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < 3*n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: fmt.Sprintf("c%d", i), Destination: "123"})
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.Is(err, order.ErrInsufficientBalance):
+				poor.Add(1)
+			default:
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if ok.Load() != n || poor.Load() != 2*n {
+		t.Fatalf("accepted %d, refused %d", ok.Load(), poor.Load())
+	}
+	if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 0 {
+		t.Fatalf("balance %d", bal)
+	}
+	b.checkLedger(t)
+}
+
+func TestStockAndMulti(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 0)
+	ctx := context.Background()
+	if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 100000, "test"); err != nil {
+		t.Fatal(err)
+	}
+	place := func(code, ref, dest string) (core.Placed, error) {
+		return b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: code, Reference: ref, Destination: dest})
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := place("MLBB_LTD", fmt.Sprint("l", i), "1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := place("MLBB_LTD", "l3", "1"); !errors.Is(err, catalog.ErrOutOfStock) {
+		t.Fatalf("want out of stock, got %v", err)
+	}
+	if _, err := place("MLBB_ONCE", "o1", "777"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := place("MLBB_ONCE", "o2", "777"); !errors.Is(err, order.ErrMultiRefused) {
+		t.Fatalf("want multi refused, got %v", err)
+	}
+	if _, err := place("MLBB_ONCE", "o3", "778"); err != nil {
+		t.Fatal(err)
+	}
+	b.checkLedger(t)
+}

@@ -1,0 +1,360 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
+)
+
+// WorkerConfig configures the fulfilment workers.
+type WorkerConfig struct {
+	// Node names this process in job leases; it must differ between nodes sharing a database.
+	Node string
+	// Workers is how many jobs run at once.
+	Workers int
+	// Lease is how long a claimed job stays this node's before another node may take it over.
+	Lease time.Duration
+	// Poll is how often the queue is read when nothing woke the workers (work queued by other
+	// nodes or the CLI, delayed retries).
+	Poll time.Duration
+	// UpstreamTimeout bounds each call to a supplier.
+	UpstreamTimeout time.Duration
+	// ShutdownGrace is how long in-flight jobs may run after Run's context ends.
+	ShutdownGrace time.Duration
+}
+
+func (c *WorkerConfig) defaults() {
+	if c.Node == "" {
+		c.Node = "node-" + reseller.NewSecret(4)
+	}
+	if c.Workers <= 0 {
+		c.Workers = 32
+	}
+	if c.Lease <= 0 {
+		c.Lease = 30 * time.Second
+	}
+	if c.Poll <= 0 {
+		c.Poll = 250 * time.Millisecond
+	}
+	if c.UpstreamTimeout <= 0 {
+		c.UpstreamTimeout = c.Lease / 2
+	}
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = 10 * time.Second
+	}
+}
+
+// RunWorkers works the fulfilment queue until ctx ends, then lets in-flight jobs finish for up to
+// ShutdownGrace. A job cut off mid-way is safe: its lease runs out and the order resumes from what
+// was recorded, asking the supplier for the status of an attempt already sent.
+func (s *Service) RunWorkers(ctx context.Context, cfg WorkerConfig) error {
+	cfg.defaults()
+	wake := s.Subscribe()
+	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelJobs()
+
+	sem := make(chan struct{}, cfg.Workers)
+	var wg sync.WaitGroup
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	kinds := []string{store.JobFulfil}
+	for {
+		select {
+		case <-ctx.Done():
+			done := make(chan struct{})
+			go func() { wg.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(cfg.ShutdownGrace):
+				cancelJobs()
+				<-done
+			}
+			return nil
+		case <-wake:
+		case <-timer.C:
+		}
+		// Claim as many jobs as there are free workers, and go on claiming while jobs keep coming.
+		for ctx.Err() == nil {
+			free := cfg.Workers - len(sem)
+			if free == 0 {
+				// Wait for a worker to free up.
+				sem <- struct{}{}
+				<-sem
+				continue
+			}
+			var jobs []store.Job
+			err := s.db.Batch(ctx, func(tx *store.Tx) error {
+				var err error
+				jobs, err = tx.JobClaim(ctx, cfg.Node, kinds, free, cfg.Lease)
+				return err
+			})
+			if err != nil {
+				if ctx.Err() == nil {
+					s.log.Error("claim jobs", "err", err)
+				}
+				break
+			}
+			for _, j := range jobs {
+				sem <- struct{}{}
+				wg.Add(1)
+				go func(j store.Job) {
+					defer func() { <-sem; wg.Done() }()
+					s.work(jobCtx, cfg, j)
+				}(j)
+			}
+			if len(jobs) < free {
+				break
+			}
+		}
+		timer.Reset(cfg.Poll)
+	}
+}
+
+// work runs one fulfilment job to its next resting point.
+func (s *Service) work(ctx context.Context, cfg WorkerConfig, j store.Job) {
+	if err := s.fulfil(ctx, cfg, j); err != nil {
+		if ctx.Err() != nil {
+			return // shutting down; the lease will run out and the job resume
+		}
+		s.log.Error("fulfil", "order_id", j.OrderID, "err", err)
+		retryAt := s.now().Add(backoff(j.Attempts))
+		_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j.ID, retryAt, err.Error()) })
+	}
+}
+
+// backoff is the delay before the n-th retry of a job: 250 ms doubling up to a minute.
+func backoff(n int) time.Duration {
+	d := 250 * time.Millisecond
+	for i := 1; i < n && d < time.Minute; i++ {
+		d *= 2
+	}
+	if d > time.Minute {
+		d = time.Minute
+	}
+	return d
+}
+
+func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) error {
+	o, err := s.db.OrderByID(ctx, j.OrderID)
+	if err != nil {
+		if errors.Is(err, order.ErrNotFound) {
+			return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		}
+		return err
+	}
+	log := s.log.With("invoice", o.Invoice)
+	if o.Status.Final() {
+		return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+	}
+	attempts, err := s.db.Attempts(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+
+	var cands []Candidate
+	if o.Testing {
+		cands = []Candidate{{Supplier: s.router.Testing(), SKU: o.VariantCode}}
+	} else if cands, err = s.router.Candidates(ctx, o); err != nil {
+		return fmt.Errorf("route %s: %w", o.Invoice, err)
+	}
+
+	// An attempt whose outcome is not known yet is asked after, never bought again.
+	var open *store.Attempt
+	failed := 0
+	for i := range attempts {
+		switch attempts[i].State {
+		case "sent", "pending", "unknown":
+			open = &attempts[i]
+		case "failed":
+			failed++
+		}
+	}
+
+	var att *store.Attempt
+	var res supplier.Result
+	var callErr error
+	if open != nil {
+		att = open
+		sup, ok := s.router.Supplier(att.Supplier)
+		if !ok {
+			return fmt.Errorf("order %s: attempt %s: supplier %q is gone; resolve it by hand", o.Invoice, att.Reference, att.Supplier)
+		}
+		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
+		res, callErr = sup.Status(callCtx, requestOf(o, att))
+		cancel()
+	} else {
+		if failed >= len(cands) {
+			return s.finish(ctx, j, o, nil, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
+		}
+		c := cands[failed]
+		att = &store.Attempt{OrderID: o.ID, Supplier: c.Supplier.Name(), SKU: c.SKU, Cost: c.Cost,
+			Reference: o.Invoice + "-" + strconv.Itoa(len(attempts)+1)}
+		// The attempt is committed before the request leaves, together with a renewed lease: if
+		// another node has taken the job over, nothing is sent.
+		var leased bool
+		err := s.db.Batch(ctx, func(tx *store.Tx) error {
+			var err error
+			if leased, err = tx.JobExtend(ctx, j.ID, cfg.Node, cfg.Lease); err != nil || !leased {
+				return err
+			}
+			return tx.AttemptInsert(ctx, att)
+		})
+		if err != nil {
+			return err
+		}
+		if !leased {
+			log.Warn("job lease lost before purchase; another node has it", "job", j.ID)
+			return nil
+		}
+		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
+		res, callErr = c.Supplier.Purchase(callCtx, requestOf(o, att))
+		cancel()
+	}
+	if callErr != nil {
+		res = supplier.Result{State: supplier.Unknown, Message: callErr.Error()}
+	}
+	log.Info("upstream answer", "supplier", att.Supplier, "attempt", att.Reference, "state", res.State, "sn", res.SN)
+
+	switch res.State {
+	case supplier.Success:
+		return s.finish(ctx, j, o, att, res)
+	case supplier.Failed:
+		if failed+1 < len(cands) {
+			// Definite refusal: record it and let the next candidate try, at once.
+			att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
+			return s.db.Batch(ctx, func(tx *store.Tx) error {
+				if err := tx.AttemptUpdate(ctx, att); err != nil {
+					return err
+				}
+				return tx.JobRetry(ctx, j.ID, s.now(), "failover: "+res.Message)
+			})
+		}
+		return s.finish(ctx, j, o, att, res)
+	default: // pending or unknown: ask again later
+		att.State, att.Message, att.Raw = string(res.State), res.Message, res.Raw
+		att.Polls++
+		retryAt := s.now().Add(backoff(att.Polls))
+		return s.db.Batch(ctx, func(tx *store.Tx) error {
+			if err := tx.AttemptUpdate(ctx, att); err != nil {
+				return err
+			}
+			return tx.JobRetry(ctx, j.ID, retryAt, "upstream "+string(res.State)+": "+res.Message)
+		})
+	}
+}
+
+func lastMessage(attempts []store.Attempt, def string) string {
+	for i := len(attempts) - 1; i >= 0; i-- {
+		if attempts[i].Message != "" {
+			return attempts[i].Message
+		}
+	}
+	return def
+}
+
+func requestOf(o *order.Order, a *store.Attempt) supplier.Request {
+	return supplier.Request{Reference: a.Reference, SKU: a.SKU, Destination: o.Destination, SentAt: a.CreatedAt}
+}
+
+// finish settles an order: Success captures the hold to revenue; Failed releases it back to the
+// reseller and gives back stock and the multi slot. All of it, the attempt's record and the job's
+// removal are one transaction, and OrderFinish's status guard makes a second settlement a no-op.
+func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, res supplier.Result) error {
+	status := order.Failed
+	if res.State == supplier.Success {
+		status = order.Success
+	}
+	msg := res.Message
+	if msg == "" {
+		if status == order.Success {
+			msg = "Transaksi sukses"
+		} else {
+			msg = "Transaksi gagal"
+		}
+	}
+	cost := res.Cost
+	if att != nil {
+		att.State, att.SN, att.Message, att.Raw = string(res.State), res.SN, res.Message, res.Raw
+		if cost == 0 {
+			cost = att.Cost
+		}
+		att.Cost = cost
+	}
+	if status == order.Failed {
+		cost = 0
+	}
+	var settled bool
+	err := s.db.Batch(ctx, func(tx *store.Tx) error {
+		if att != nil {
+			if err := tx.AttemptUpdate(ctx, att); err != nil {
+				return err
+			}
+		}
+		var err error
+		if settled, err = s.settle(ctx, tx, o, status, res.SN, msg, cost); err != nil {
+			return err
+		}
+		return tx.JobDelete(ctx, j.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("finish %s: %w", o.Invoice, err)
+	}
+	if settled {
+		s.log.Info("order final", "invoice", o.Invoice, "status", status, "sn", res.SN)
+	}
+	return nil
+}
+
+// settle moves a Pending order to status with its money movements, inside tx. It returns false,
+// changing nothing, when the order was already final.
+func (s *Service) settle(ctx context.Context, tx *store.Tx, o *order.Order, status order.Status, sn, msg string, cost int64) (bool, error) {
+	ok, err := tx.OrderFinish(ctx, o.ID, status, sn, msg, cost)
+	if err != nil || !ok {
+		return false, err
+	}
+	if o.Testing {
+		return true, nil
+	}
+	if status == order.Success {
+		if o.Price > 0 {
+			ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
+			if err != nil {
+				return false, err
+			}
+			if err := tx.Transfer(ctx, "order:"+o.Invoice+":capture", ra.held, s.sys.revenue, o.Price, "capture "+o.Invoice); err != nil {
+				return false, err
+			}
+		}
+		return true, nil
+	}
+	if o.Price > 0 {
+		ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
+		if err != nil {
+			return false, err
+		}
+		if err := tx.Transfer(ctx, "order:"+o.Invoice+":release", ra.held, ra.available, o.Price, "refund "+o.Invoice); err != nil {
+			return false, err
+		}
+	}
+	if err := tx.MultiGuardRelease(ctx, o.ID); err != nil {
+		return false, err
+	}
+	v, err := tx.VariantByCode(ctx, o.VariantCode)
+	if err != nil && !errors.Is(err, store.ErrVariantNotFound) {
+		return false, err
+	}
+	if v != nil && !v.UnlimitedStock {
+		if err := tx.VariantStockReturn(ctx, o.VariantID); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}

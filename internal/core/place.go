@@ -1,0 +1,178 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// PlaceParams is an order as a dialect received it.
+type PlaceParams struct {
+	Reseller    *reseller.Reseller
+	VariantCode string
+	Reference   string
+	Destination string
+	MaxPrice    int64 // 0: no limit
+	Testing     bool  // simulator only, no money moved
+	Dialect     string
+	CallbackURL string
+	// RefField and CodeField and DestField name the request fields in the caller's dialect, for
+	// error messages ("referenceNumber" or "ref_id").
+	RefField, CodeField, DestField string
+}
+
+// Placed is the outcome of PlaceOrder.
+type Placed struct {
+	Order   *order.Order
+	Created bool // false when an identical earlier order was returned
+}
+
+// PlaceOrder accepts an order: it checks the catalog rules, then in one transaction inserts the
+// order, takes stock and the multi slot, holds the price out of the reseller's balance and queues
+// the fulfilment job. Idempotent on (reseller, reference): an identical retry returns the first
+// order and charges nothing; a different order under a used reference is ErrReferenceConflict.
+//
+// Errors: *FieldError, order.ErrReferenceConflict, store.ErrVariantNotFound, catalog.ErrInactive,
+// catalog.ErrCutoff, catalog.ErrOutOfStock, catalog.ErrNoPrice, order.ErrMultiRefused,
+// order.ErrPriceAboveMax, order.ErrInsufficientBalance.
+func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error) {
+	if p.RefField == "" {
+		p.RefField, p.CodeField, p.DestField = "referenceNumber", "code", "data"
+	}
+	if p.VariantCode == "" {
+		return Placed{}, &FieldError{p.CodeField, "is required"}
+	}
+	if err := order.ValidateReference(p.Reference); err != nil {
+		return Placed{}, &FieldError{p.RefField, err.Error()}
+	}
+	if err := order.ValidateDestination(p.Destination); err != nil {
+		return Placed{}, &FieldError{p.DestField, err.Error()}
+	}
+	r := p.Reseller
+
+	// Idempotent retries are answered from the read pool without touching the writer.
+	if prev, err := s.db.OrderByReference(ctx, r.ID, p.Reference); err == nil {
+		return samePlaced(prev, p)
+	} else if !errors.Is(err, order.ErrNotFound) {
+		return Placed{}, err
+	}
+
+	v, err := s.db.VariantByCode(ctx, p.VariantCode)
+	if err != nil {
+		return Placed{}, err
+	}
+	if v.Kind != catalog.Prepaid {
+		return Placed{}, catalog.ErrInactive
+	}
+	now := s.now()
+	if err := v.Sellable(v.ProductActive, now); err != nil {
+		return Placed{}, err
+	}
+	price, ok := v.PriceFor(r.Membership)
+	if !ok {
+		return Placed{}, catalog.ErrNoPrice
+	}
+	if p.MaxPrice > 0 && price > p.MaxPrice {
+		return Placed{}, order.ErrPriceAboveMax
+	}
+
+	var out Placed
+	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+		out = Placed{}
+		o := &order.Order{
+			Invoice:     order.NewInvoice(now),
+			ResellerID:  r.ID,
+			Reference:   p.Reference,
+			VariantID:   v.ID,
+			VariantCode: v.Code,
+			ProductName: v.ProductName + " " + v.Name,
+			Destination: p.Destination,
+			Price:       price,
+			Status:      order.Pending,
+			Message:     "Transaksi sedang diproses",
+			Day:         catalog.Day(now),
+			Multi:       v.Multi,
+			Testing:     p.Testing,
+			Dialect:     p.Dialect,
+			CallbackURL: p.CallbackURL,
+		}
+		if err := tx.OrderInsert(ctx, o); errors.Is(err, store.ErrDuplicateReference) {
+			// A concurrent duplicate got there first, in this batch or another.
+			prev, err := tx.OrderByReference(ctx, r.ID, p.Reference)
+			if err != nil {
+				return err
+			}
+			out, err = samePlaced(prev, p)
+			return err
+		} else if err != nil {
+			return err
+		}
+		if !v.Multi && !p.Testing {
+			ok, err := tx.MultiGuardTake(ctx, v.ID, p.Destination, o.Day, o.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return order.ErrMultiRefused
+			}
+		}
+		if !v.UnlimitedStock && !p.Testing {
+			ok, err := tx.VariantStockTake(ctx, v.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return catalog.ErrOutOfStock
+			}
+		}
+		if !p.Testing && price > 0 {
+			ra, err := s.resellerAccounts(ctx, tx, r.ID)
+			if err != nil {
+				return err
+			}
+			if err := tx.Transfer(ctx, "order:"+o.Invoice+":hold", ra.available, ra.held, price, "hold for "+o.Invoice); err != nil {
+				if errors.Is(err, store.ErrInsufficientFunds) {
+					return order.ErrInsufficientBalance
+				}
+				return err
+			}
+		}
+		if err := tx.JobInsert(ctx, store.JobFulfil, o.ID, now); err != nil {
+			return err
+		}
+		out = Placed{Order: o, Created: true}
+		return nil
+	})
+	if err != nil {
+		return Placed{}, fmt.Errorf("place order %s: %w", p.Reference, err)
+	}
+	if out.Created {
+		s.wake()
+		s.log.Info("order accepted", "invoice", out.Order.Invoice, "reseller", r.Username, "variant", v.Code, "price", price, "testing", p.Testing)
+	}
+	return out, nil
+}
+
+// samePlaced answers a reference that already has an order: the same order when the request is
+// the same, ErrReferenceConflict when it is not.
+func samePlaced(prev *order.Order, p PlaceParams) (Placed, error) {
+	if prev.VariantCode != p.VariantCode || prev.Destination != p.Destination || prev.Testing != p.Testing {
+		return Placed{}, order.ErrReferenceConflict
+	}
+	return Placed{Order: prev, Created: false}, nil
+}
+
+// Order returns one of a reseller's orders by invoice (order.ErrNotFound for another's).
+func (s *Service) Order(ctx context.Context, resellerID int64, invoice string) (*order.Order, error) {
+	return s.db.OrderByInvoice(ctx, resellerID, invoice)
+}
+
+// OrderByReference returns one of a reseller's orders by its reference.
+func (s *Service) OrderByReference(ctx context.Context, resellerID int64, ref string) (*order.Order, error) {
+	return s.db.OrderByReference(ctx, resellerID, ref)
+}

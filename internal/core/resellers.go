@@ -1,0 +1,212 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// NewReseller is what creating a reseller takes.
+type NewReseller struct {
+	Username   string // derived from Name when empty
+	Name       string
+	Email      string
+	Phone      string
+	Membership string // catalog.DefaultTier when empty
+	AllowIPs   []netip.Prefix
+}
+
+// Credentials are shown once, at creation or rotation.
+type Credentials struct {
+	Reseller *reseller.Reseller
+	Token    string
+	APIKey   string
+}
+
+// CreateReseller creates a reseller with a fresh token and api key, and its ledger accounts.
+func (s *Service) CreateReseller(ctx context.Context, n NewReseller) (Credentials, error) {
+	n.Name = strings.TrimSpace(n.Name)
+	if n.Name == "" {
+		return Credentials{}, &FieldError{"name", "is required"}
+	}
+	if n.Membership == "" {
+		n.Membership = catalog.DefaultTier
+	}
+	explicit := n.Username != ""
+	if explicit {
+		if err := reseller.ValidateUsername(n.Username); err != nil {
+			return Credentials{}, &FieldError{"username", err.Error()}
+		}
+	} else {
+		n.Username = reseller.UsernameFrom(n.Name)
+	}
+	token, key := reseller.NewToken(), reseller.NewAPIKey()
+	base := n.Username
+	for i := 0; ; i++ {
+		r := &reseller.Reseller{
+			Username: n.Username, Name: n.Name, Email: n.Email, Phone: n.Phone, Membership: n.Membership,
+			Status: reseller.Active, TokenHash: reseller.HashToken(token), APIKey: key, AllowIPs: n.AllowIPs,
+		}
+		err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.ResellerInsert(ctx, r) })
+		if err == nil {
+			s.log.Info("reseller created", "reseller", r.Username)
+			return Credentials{Reseller: r, Token: token, APIKey: key}, nil
+		}
+		if !errors.Is(err, reseller.ErrUsernameTaken) || explicit || i >= 50 {
+			return Credentials{}, fmt.Errorf("create reseller %s: %w", n.Username, err)
+		}
+		n.Username = base + strconv.Itoa(i+2)
+	}
+}
+
+// Reseller finds a reseller by username.
+func (s *Service) Reseller(ctx context.Context, username string) (*reseller.Reseller, error) {
+	return s.db.ResellerByUsername(ctx, username)
+}
+
+// Authenticate finds the reseller a bearer token belongs to. It returns reseller.ErrNotFound for
+// an unknown token. The lookup is by hash; the constant-time comparison guards the last step.
+func (s *Service) Authenticate(ctx context.Context, token string) (*reseller.Reseller, error) {
+	if token == "" {
+		return nil, reseller.ErrNotFound
+	}
+	r, err := s.db.ResellerByTokenHash(ctx, reseller.HashToken(token))
+	if err != nil {
+		return nil, err
+	}
+	if !reseller.TokenMatches(token, r.TokenHash) {
+		return nil, reseller.ErrNotFound
+	}
+	return r, nil
+}
+
+// RotateToken gives a reseller a new token; the old one stops working at once.
+func (s *Service) RotateToken(ctx context.Context, username string) (Credentials, error) {
+	r, err := s.db.ResellerByUsername(ctx, username)
+	if err != nil {
+		return Credentials{}, err
+	}
+	token := reseller.NewToken()
+	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.ResellerSetTokenHash(ctx, r.ID, reseller.HashToken(token)) }); err != nil {
+		return Credentials{}, fmt.Errorf("rotate token of %s: %w", username, err)
+	}
+	r.TokenHash = reseller.HashToken(token)
+	return Credentials{Reseller: r, Token: token}, nil
+}
+
+// RotateAPIKey gives a reseller a new api key for signs.
+func (s *Service) RotateAPIKey(ctx context.Context, username string) (Credentials, error) {
+	r, err := s.db.ResellerByUsername(ctx, username)
+	if err != nil {
+		return Credentials{}, err
+	}
+	key := reseller.NewAPIKey()
+	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.ResellerSetAPIKey(ctx, r.ID, key) }); err != nil {
+		return Credentials{}, fmt.Errorf("rotate api key of %s: %w", username, err)
+	}
+	r.APIKey = key
+	return Credentials{Reseller: r, APIKey: key}, nil
+}
+
+// AllowIP adds a CIDR to a reseller's allowlist.
+func (s *Service) AllowIP(ctx context.Context, username string, p netip.Prefix) error {
+	return s.withReseller(ctx, username, func(tx *store.Tx, r *reseller.Reseller) error { return tx.ResellerAllowIP(ctx, r.ID, p) })
+}
+
+// DenyIP removes a CIDR from a reseller's allowlist.
+func (s *Service) DenyIP(ctx context.Context, username string, p netip.Prefix) error {
+	return s.withReseller(ctx, username, func(tx *store.Tx, r *reseller.Reseller) error { return tx.ResellerDenyIP(ctx, r.ID, p) })
+}
+
+// SetStatus suspends or resumes a reseller.
+func (s *Service) SetStatus(ctx context.Context, username string, st reseller.Status) error {
+	return s.withReseller(ctx, username, func(tx *store.Tx, r *reseller.Reseller) error { return tx.ResellerSetStatus(ctx, r.ID, st) })
+}
+
+// SetMembership moves a reseller to another price tier.
+func (s *Service) SetMembership(ctx context.Context, username, tier string) error {
+	if strings.TrimSpace(tier) == "" {
+		return &FieldError{"membership", "is required"}
+	}
+	return s.withReseller(ctx, username, func(tx *store.Tx, r *reseller.Reseller) error { return tx.ResellerSetMembership(ctx, r.ID, tier) })
+}
+
+// SetCallback sets a reseller's callback URL ("" removes it).
+func (s *Service) SetCallback(ctx context.Context, username, url string) error {
+	return s.withReseller(ctx, username, func(tx *store.Tx, r *reseller.Reseller) error { return tx.ResellerSetCallback(ctx, r.ID, url) })
+}
+
+func (s *Service) withReseller(ctx context.Context, username string, fn func(*store.Tx, *reseller.Reseller) error) error {
+	r, err := s.db.ResellerByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return fn(tx, r) }); err != nil {
+		return fmt.Errorf("reseller %s: %w", username, err)
+	}
+	return nil
+}
+
+// Balance is a reseller's available balance: what it can spend now.
+func (s *Service) Balance(ctx context.Context, resellerID int64) (int64, error) {
+	return s.db.Balance(ctx, ledger.AvailableCode(resellerID))
+}
+
+// ErrAmount is returned for a deposit amount that is not positive.
+var ErrAmount = errors.New("amount must be a positive number of rupiah")
+
+// Credit adds money a reseller paid in, as a posting from the deposits account.
+func (s *Service) Credit(ctx context.Context, username string, amount int64, note string) (int64, error) {
+	return s.moveDeposit(ctx, username, amount, note, true)
+}
+
+// Debit takes money back from a reseller's available balance (a correction). It fails with
+// order.ErrInsufficientBalance rather than leave the balance negative.
+func (s *Service) Debit(ctx context.Context, username string, amount int64, note string) (int64, error) {
+	return s.moveDeposit(ctx, username, amount, note, false)
+}
+
+func (s *Service) moveDeposit(ctx context.Context, username string, amount int64, note string, credit bool) (int64, error) {
+	if amount <= 0 {
+		return 0, ErrAmount
+	}
+	r, err := s.db.ResellerByUsername(ctx, username)
+	if err != nil {
+		return 0, err
+	}
+	var bal int64
+	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+		ra, err := s.resellerAccounts(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		txn := "deposit:" + reseller.NewSecret(8)
+		if credit {
+			err = tx.Transfer(ctx, txn, s.sys.deposits, ra.available, amount, "credit: "+note)
+		} else {
+			err = tx.Transfer(ctx, txn, ra.available, s.sys.deposits, amount, "debit: "+note)
+		}
+		if errors.Is(err, store.ErrInsufficientFunds) {
+			return order.ErrInsufficientBalance
+		}
+		if err != nil {
+			return err
+		}
+		bal, err = tx.Balance(ctx, ledger.AvailableCode(r.ID))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("deposit %s: %w", username, err)
+	}
+	s.log.Info("deposit", "reseller", username, "amount", amount, "credit", credit, "balance", bal)
+	return bal, nil
+}

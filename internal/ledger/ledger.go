@@ -1,0 +1,84 @@
+// Package ledger holds the double-entry model Kios moves money with: accounts, postings and the
+// invariants `kios ledger check` verifies. Every rupiah moves as a posting from one account to
+// another inside the same database transaction as the change that causes it; an account's balance
+// is a cached sum of its postings, kept so that "never negative" is one conditional UPDATE.
+package ledger
+
+import "fmt"
+
+// Kind is what an account stands for.
+type Kind string
+
+const (
+	// Available is a reseller's spendable balance: what /api/v1/balance shows.
+	Available Kind = "available"
+	// Held is money set aside for a reseller's pending orders.
+	Held Kind = "held"
+	// Revenue collects the price of delivered orders.
+	Revenue Kind = "revenue"
+	// Deposits is the counterpart of every deposit credited to resellers (money received from
+	// outside). It runs negative by design: its magnitude is what resellers have paid in.
+	Deposits Kind = "deposits"
+	// SupplierDeposit is the money Kios keeps at an upstream supplier.
+	SupplierDeposit Kind = "supplier"
+	// Cost collects what upstream suppliers charged for delivered orders.
+	Cost Kind = "cost"
+)
+
+// Account is one ledger account. Balance equals the sum of postings into it minus the sum of
+// postings out of it.
+type Account struct {
+	ID            int64
+	Code          string
+	Kind          Kind
+	ResellerID    int64 // 0 for system accounts
+	Balance       int64
+	AllowNegative bool
+}
+
+// Posting moves Amount (always > 0) from Source to Destination.
+type Posting struct {
+	ID          int64
+	Txn         string // groups postings of one business event, e.g. "hold:INV..."
+	Source      int64
+	Destination int64
+	Amount      int64
+	Memo        string
+	CreatedAt   int64 // unix microseconds
+	SourceCode  string
+	DestCode    string
+}
+
+// Codes of the system accounts and of a reseller's accounts.
+const (
+	RevenueCode  = "revenue"
+	DepositsCode = "deposits"
+	CostCode     = "cost"
+)
+
+// AvailableCode is a reseller's spendable account.
+func AvailableCode(resellerID int64) string { return fmt.Sprintf("reseller:%d:available", resellerID) }
+
+// HeldCode is a reseller's holds account.
+func HeldCode(resellerID int64) string { return fmt.Sprintf("reseller:%d:held", resellerID) }
+
+// SupplierCode is Kios's deposit at a supplier.
+func SupplierCode(supplierID int64) string { return fmt.Sprintf("supplier:%d", supplierID) }
+
+// Discrepancy is one failed invariant found by a ledger check.
+type Discrepancy struct {
+	Account string
+	Problem string
+}
+
+func (d Discrepancy) String() string { return d.Account + ": " + d.Problem }
+
+// Report is the outcome of a ledger check.
+type Report struct {
+	Accounts      int
+	Postings      int64
+	Discrepancies []Discrepancy
+}
+
+// OK reports whether every invariant holds.
+func (r Report) OK() bool { return len(r.Discrepancies) == 0 }

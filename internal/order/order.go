@@ -1,0 +1,127 @@
+// Package order holds the order type and its rules: statuses, invoice numbers, reference
+// checks. The transactions that accept, fulfil and settle orders live in package core.
+package order
+
+import (
+	"crypto/rand"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Status of an order. Pending becomes exactly one of Success or Failed, once.
+type Status string
+
+const (
+	Pending Status = "Pending"
+	Success Status = "Success"
+	Failed  Status = "Failed"
+)
+
+// Final reports whether the status can no longer change.
+func (s Status) Final() bool { return s == Success || s == Failed }
+
+// ParseStatus accepts the status words of both dialects, case-insensitively.
+func ParseStatus(s string) (Status, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "pending":
+		return Pending, nil
+	case "success", "sukses":
+		return Success, nil
+	case "failed", "gagal":
+		return Failed, nil
+	}
+	return "", errors.New("status must be Pending, Success or Failed")
+}
+
+// Order is one purchase by a reseller.
+type Order struct {
+	ID          int64
+	Invoice     string
+	ResellerID  int64
+	Reference   string // the reseller's own id for the order; unique per reseller
+	VariantID   int64
+	VariantCode string
+	ProductName string // product and variant name, as status-order shows it
+	Destination string // game id and zone, phone number, customer number
+	Price       int64  // what the reseller pays
+	Cost        int64  // what the supplier charged, once known
+	Status      Status
+	SN          string // serial number from the supplier
+	Message     string
+	Day         string // Jakarta day of acceptance, for the multi rule
+	Multi       bool   // the variant's multi flag when accepted
+	Testing     bool   // run on the simulator, no money moved
+	Dialect     string // the dialect the order came in by, for callbacks
+	CallbackURL string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// crockford is Crockford's base32 alphabet: no I, L, O, U, so invoices read back over the phone.
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewInvoice returns an invoice number such as "KIOS-261124-7Q3M9ZK2XR4D". The random part has 60
+// bits from crypto/rand, so one invoice says nothing about the next.
+func NewInvoice(now time.Time) string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("crypto/rand: " + err.Error()) // never fails on supported platforms
+	}
+	out := make([]byte, 0, 24)
+	out = append(out, "KIOS-"...)
+	out = now.UTC().AppendFormat(out, "060102")
+	out = append(out, '-')
+	for _, c := range b {
+		out = append(out, crockford[c&31])
+	}
+	return string(out)
+}
+
+// Errors of order acceptance. Dialects map each to their own code.
+var (
+	ErrInsufficientBalance = errors.New("insufficient balance")
+	ErrReferenceConflict   = errors.New("reference already used for another order")
+	ErrMultiRefused        = errors.New("same variant to the same destination already ordered today")
+	ErrNotFound            = errors.New("order not found")
+	ErrPriceAboveMax       = errors.New("price above max_price")
+)
+
+// MaxReferenceLen and MaxDestinationLen bound what a reseller may send.
+const (
+	MaxReferenceLen   = 64
+	MaxDestinationLen = 64
+)
+
+// ValidateReference checks a reseller's reference: printable ASCII, no spaces, bounded.
+func ValidateReference(ref string) error {
+	if ref == "" {
+		return errors.New("is required")
+	}
+	if len(ref) > MaxReferenceLen {
+		return errors.New("is longer than 64 characters")
+	}
+	for i := 0; i < len(ref); i++ {
+		if c := ref[i]; c <= ' ' || c > '~' {
+			return errors.New("must be printable ASCII without spaces")
+		}
+	}
+	return nil
+}
+
+// ValidateDestination checks a destination: a phone number, a game id with zone ("12345678(1234)"
+// or "12345678|1234"), a customer number. Printable ASCII, bounded, not blank.
+func ValidateDestination(dest string) error {
+	if strings.TrimSpace(dest) == "" {
+		return errors.New("is required")
+	}
+	if len(dest) > MaxDestinationLen {
+		return errors.New("is longer than 64 characters")
+	}
+	for i := 0; i < len(dest); i++ {
+		if c := dest[i]; c < ' ' || c > '~' {
+			return errors.New("must be printable ASCII")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+// Package backend opens a store from a database URL, choosing the backend by its scheme:
+// "sqlite:PATH" (or a bare path) for embedded SQLite, "postgres://…" for PostgreSQL.
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/sqlite"
+)
+
+// DefaultURL is where Kios keeps its data when no --db is given.
+const DefaultURL = "sqlite:./kios-data/kios.db"
+
+// Options for Open.
+type Options struct {
+	store.Options
+}
+
+// Kind returns "sqlite" or "postgres" for a database URL.
+func Kind(url string) string {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// SQLitePath returns the file path of a sqlite URL.
+func SQLitePath(url string) string {
+	p := strings.TrimPrefix(url, "sqlite:")
+	p = strings.TrimPrefix(p, "//")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// ErrPostgresUnavailable is returned until the PostgreSQL backend is built in.
+var ErrPostgresUnavailable = errors.New("postgres backend not available in this build")
+
+// Open opens and migrates the database at url.
+func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
+	if url == "" {
+		url = DefaultURL
+	}
+	switch Kind(url) {
+	case "postgres":
+		return nil, ErrPostgresUnavailable
+	default:
+		path := SQLitePath(url)
+		if path == "" {
+			return nil, fmt.Errorf("database URL %q: no file path", url)
+		}
+		return sqlite.Open(ctx, path, sqlite.Options{Options: opts.Options})
+	}
+}

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Job is a unit of durable background work: fulfil an order, deliver a callback. It is inserted in
+// the same transaction as the change that needs it, so the work can never be lost or appear
+// without its cause.
+type Job struct {
+	ID          int64
+	Kind        string
+	OrderID     int64
+	RunAt       time.Time
+	Attempts    int
+	LockedBy    string
+	LockedUntil time.Time
+	LastError   string
+}
+
+// Job kinds.
+const (
+	JobFulfil   = "fulfil"
+	JobCallback = "callback"
+)
+
+// JobInsert queues a job to run at runAt.
+func (tx *Tx) JobInsert(ctx context.Context, kind string, orderID int64, runAt time.Time) error {
+	if _, err := tx.exec(ctx, `INSERT INTO jobs (kind, order_id, run_at, attempts, locked_by, locked_until, last_error) VALUES (?, ?, ?, 0, '', 0, '')`,
+		kind, orderID, micros(runAt)); err != nil {
+		return fmt.Errorf("queue %s job for order %d: %w", kind, orderID, err)
+	}
+	return nil
+}
+
+// JobClaim leases up to limit due jobs of the given kinds to node until now+lease. A job whose
+// lease ran out (its node died) is due again. Claiming is a write, so it goes through Batch.
+func (tx *Tx) JobClaim(ctx context.Context, node string, kinds []string, limit int, lease time.Duration) ([]Job, error) {
+	now := tx.now()
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")
+	args := []any{micros(now)}
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	args = append(args, micros(now), limit)
+	rows, err := tx.query(ctx, `SELECT id FROM jobs WHERE run_at <= ? AND kind IN (`+ph+`) AND locked_until < ?
+		ORDER BY run_at, id LIMIT ? `+tx.d.SkipLocked, args...)
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	jobs := make([]Job, 0, len(ids))
+	until := now.Add(lease)
+	for _, id := range ids {
+		var j Job
+		var runAt int64
+		err := tx.queryRow(ctx, `UPDATE jobs SET locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id = ?
+			RETURNING id, kind, order_id, run_at, attempts, last_error`, node, micros(until), id).
+			Scan(&j.ID, &j.Kind, &j.OrderID, &runAt, &j.Attempts, &j.LastError)
+		if err != nil {
+			return nil, fmt.Errorf("claim job %d: %w", id, err)
+		}
+		j.RunAt, j.LockedBy, j.LockedUntil = fromMicros(runAt), node, until
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
+}
+
+// JobDelete removes a finished job, if this node still holds it.
+func (tx *Tx) JobDelete(ctx context.Context, id int64) error {
+	if _, err := tx.exec(ctx, `DELETE FROM jobs WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete job %d: %w", id, err)
+	}
+	return nil
+}
+
+// JobRetry releases a job to run again at runAt, noting why.
+func (tx *Tx) JobRetry(ctx context.Context, id int64, runAt time.Time, lastError string) error {
+	if len(lastError) > 500 {
+		lastError = lastError[:500]
+	}
+	if _, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?, locked_by = '', locked_until = 0, last_error = ? WHERE id = ?`,
+		micros(runAt), lastError, id); err != nil {
+		return fmt.Errorf("retry job %d: %w", id, err)
+	}
+	return nil
+}
+
+// JobExtend renews this node's lease on a job. It returns false when the lease was lost (it ran
+// out and another node claimed the job): the caller must then stop working on it.
+func (tx *Tx) JobExtend(ctx context.Context, id int64, node string, lease time.Duration) (bool, error) {
+	now := tx.now()
+	res, err := tx.exec(ctx, `UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND locked_until >= ?`,
+		micros(now.Add(lease)), id, node, micros(now))
+	if err != nil {
+		return false, fmt.Errorf("extend job %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// JobReleaseAll releases every lease, so its jobs run again at once. Used at start
+// on SQLite, where one server owns the database file and leases left over belong to its own
+// previous, dead, process.
+func (tx *Tx) JobReleaseAll(ctx context.Context) error {
+	if _, err := tx.exec(ctx, `UPDATE jobs SET locked_by = '', locked_until = 0 WHERE locked_until > 0`); err != nil {
+		return fmt.Errorf("release job leases: %w", err)
+	}
+	return nil
+}
+
+// JobCounts counts queued jobs by kind.
+func (q Q) JobCounts(ctx context.Context) (map[string]int64, error) {
+	rows, err := q.query(ctx, `SELECT kind, COUNT(*) FROM jobs GROUP BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// NextJobAt returns when the earliest queued job is due, or zero when none is queued.
+func (q Q) NextJobAt(ctx context.Context, kinds []string) (time.Time, error) {
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")
+	args := make([]any, len(kinds))
+	for i, k := range kinds {
+		args[i] = k
+	}
+	var at *int64
+	if err := q.queryRow(ctx, `SELECT MIN(run_at) FROM jobs WHERE kind IN (`+ph+`)`, args...).Scan(&at); err != nil {
+		return time.Time{}, fmt.Errorf("next job: %w", err)
+	}
+	if at == nil {
+		return time.Time{}, nil
+	}
+	return fromMicros(*at), nil
+}

@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+)
+
+// ErrInsufficientFunds is returned by Transfer when the source account would go negative.
+var ErrInsufficientFunds = errors.New("insufficient funds")
+
+func availableCode(id int64) string { return ledger.AvailableCode(id) }
+func heldCode(id int64) string      { return ledger.HeldCode(id) }
+
+// accountEnsure returns the id of the account with code, creating it if missing.
+func (tx *Tx) accountEnsure(ctx context.Context, code, kind string, resellerID int64, allowNegative bool) (int64, error) {
+	var rid any
+	if resellerID != 0 {
+		rid = resellerID
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO accounts (code, kind, reseller_id, balance, allow_negative) VALUES (?, ?, ?, 0, ?) ON CONFLICT (code) DO NOTHING`,
+		code, kind, rid, allowNegative); err != nil {
+		return 0, fmt.Errorf("ensure account %s: %w", code, err)
+	}
+	var id int64
+	if err := tx.queryRow(ctx, `SELECT id FROM accounts WHERE code = ?`, code).Scan(&id); err != nil {
+		return 0, fmt.Errorf("ensure account %s: %w", code, err)
+	}
+	return id, nil
+}
+
+// SystemAccountEnsure creates a system account (revenue, deposits, cost, a supplier's deposit).
+// Deposits runs negative by design, and so does a supplier's deposit account until Kios tells
+// the ledger what it paid in.
+func (tx *Tx) SystemAccountEnsure(ctx context.Context, code string, kind ledger.Kind) (int64, error) {
+	allowNegative := kind == ledger.Deposits || kind == ledger.SupplierDeposit
+	return tx.accountEnsure(ctx, code, string(kind), 0, allowNegative)
+}
+
+// AccountID returns the id of an existing account.
+func (q Q) AccountID(ctx context.Context, code string) (int64, error) {
+	var id int64
+	if err := q.queryRow(ctx, `SELECT id FROM accounts WHERE code = ?`, code).Scan(&id); err != nil {
+		return 0, notFound(err, "account "+code)
+	}
+	return id, nil
+}
+
+// Transfer moves amount from src to dst as one posting, keeping both cached balances. It fails
+// with ErrInsufficientFunds, changing nothing, when src may not go negative and holds less than
+// amount. The conditional UPDATE is the whole guard: it takes the row's write lock, so two
+// concurrent transfers out of one account can never both pass.
+func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount int64, memo string) error {
+	if amount <= 0 {
+		return fmt.Errorf("transfer %s: amount %d must be positive", txn, amount)
+	}
+	if src == dst {
+		return fmt.Errorf("transfer %s: source and destination are the same account", txn)
+	}
+	res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?)`, amount, src, amount)
+	if err != nil {
+		return fmt.Errorf("transfer %s debit: %w", txn, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("transfer %s debit: %w", txn, err)
+	} else if n == 0 {
+		return ErrInsufficientFunds
+	}
+	if _, err := tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, dst); err != nil {
+		return fmt.Errorf("transfer %s credit: %w", txn, err)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		txn, src, dst, amount, memo, micros(tx.now())); err != nil {
+		return fmt.Errorf("transfer %s posting: %w", txn, err)
+	}
+	return nil
+}
+
+// Balance returns an account's cached balance.
+func (q Q) Balance(ctx context.Context, code string) (int64, error) {
+	var b int64
+	err := q.queryRow(ctx, `SELECT balance FROM accounts WHERE code = ?`, code).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("balance %s: %w", code, err)
+	}
+	return b, nil
+}
+
+// Accounts lists all accounts.
+func (q Q) Accounts(ctx context.Context) ([]ledger.Account, error) {
+	rows, err := q.query(ctx, `SELECT id, code, kind, COALESCE(reseller_id, 0), balance, allow_negative FROM accounts ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []ledger.Account
+	for rows.Next() {
+		var a ledger.Account
+		var kind string
+		if err := rows.Scan(&a.ID, &a.Code, &kind, &a.ResellerID, &a.Balance, &a.AllowNegative); err != nil {
+			return nil, err
+		}
+		a.Kind = ledger.Kind(kind)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Postings lists an account's postings, newest first; limit 0 means all.
+func (q Q) Postings(ctx context.Context, accountCode string, limit int) ([]ledger.Posting, error) {
+	query := `SELECT p.id, p.txn, p.source, p.destination, p.amount, p.memo, p.created_at, s.code, d.code
+		FROM postings p JOIN accounts s ON s.id = p.source JOIN accounts d ON d.id = p.destination
+		WHERE s.code = ? OR d.code = ? ORDER BY p.id DESC`
+	args := []any{accountCode, accountCode}
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return q.postings(ctx, query, args...)
+}
+
+// PostingsByTxnPrefix lists the postings whose txn starts with prefix (e.g. an order's).
+func (q Q) PostingsByTxnPrefix(ctx context.Context, prefix string) ([]ledger.Posting, error) {
+	return q.postings(ctx, `SELECT p.id, p.txn, p.source, p.destination, p.amount, p.memo, p.created_at, s.code, d.code
+		FROM postings p JOIN accounts s ON s.id = p.source JOIN accounts d ON d.id = p.destination
+		WHERE p.txn >= ? AND p.txn < ? ORDER BY p.id`, prefix, prefix+"\xff")
+}
+
+func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Posting, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list postings: %w", err)
+	}
+	defer rows.Close()
+	var out []ledger.Posting
+	for rows.Next() {
+		var p ledger.Posting
+		if err := rows.Scan(&p.ID, &p.Txn, &p.Source, &p.Destination, &p.Amount, &p.Memo, &p.CreatedAt, &p.SourceCode, &p.DestCode); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// LedgerCheck verifies every invariant of the ledger in one consistent read:
+//   - each account's cached balance equals its postings in minus its postings out;
+//   - no account that may not go negative is negative;
+//   - each reseller's held balance equals the prices of its pending, non-testing orders.
+//
+// Postings cannot be unbalanced by construction (each moves one amount from one account to
+// another), so the sum of all balances being zero is checked too, as a guard against edits made
+// outside Kios.
+func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
+	var rep ledger.Report
+	// A read transaction gives one snapshot on both backends.
+	rtx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect.Name != "sqlite"})
+	if err != nil {
+		return rep, fmt.Errorf("ledger check: %w", err)
+	}
+	defer func() { _ = rtx.Rollback() }()
+	q := Q{q: rtx, d: db.dialect, now: db.opts.Now}
+
+	rows, err := q.query(ctx, `SELECT a.code, a.balance, a.allow_negative,
+		COALESCE((SELECT SUM(amount) FROM postings WHERE destination = a.id), 0) -
+		COALESCE((SELECT SUM(amount) FROM postings WHERE source = a.id), 0)
+		FROM accounts a ORDER BY a.id`)
+	if err != nil {
+		return rep, fmt.Errorf("ledger check balances: %w", err)
+	}
+	var total int64
+	for rows.Next() {
+		var code string
+		var bal, sum int64
+		var allowNeg bool
+		if err := rows.Scan(&code, &bal, &allowNeg, &sum); err != nil {
+			rows.Close()
+			return rep, err
+		}
+		rep.Accounts++
+		total += bal
+		if bal != sum {
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
+				Problem: fmt.Sprintf("balance %d but postings sum to %d", bal, sum)})
+		}
+		if !allowNeg && bal < 0 {
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
+				Problem: fmt.Sprintf("negative balance %d", bal)})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	if total != 0 {
+		rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: "*",
+			Problem: fmt.Sprintf("balances of all accounts sum to %d, not 0", total)})
+	}
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM postings`).Scan(&rep.Postings); err != nil {
+		return rep, err
+	}
+
+	rows, err = q.query(ctx, `SELECT r.id, COALESCE(h.balance, 0),
+		COALESCE((SELECT SUM(price) FROM orders o WHERE o.reseller_id = r.id AND o.status = 'Pending' AND NOT o.testing), 0)
+		FROM resellers r LEFT JOIN accounts h ON h.code = 'reseller:' || r.id || ':held'`)
+	if err != nil {
+		return rep, fmt.Errorf("ledger check holds: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, held, pending int64
+		if err := rows.Scan(&id, &held, &pending); err != nil {
+			return rep, err
+		}
+		if held != pending {
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: heldCode(id),
+				Problem: fmt.Sprintf("holds %d but pending orders total %d", held, pending)})
+		}
+	}
+	return rep, rows.Err()
+}

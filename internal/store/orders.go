@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/order"
+)
+
+const orderCols = `id, invoice, reseller_id, reference, variant_id, variant_code, product_name, destination, price, cost,
+	status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at`
+
+func scanOrder(row interface{ Scan(...any) error }) (*order.Order, error) {
+	var o order.Order
+	var status string
+	var created, updated int64
+	if err := row.Scan(&o.ID, &o.Invoice, &o.ResellerID, &o.Reference, &o.VariantID, &o.VariantCode, &o.ProductName,
+		&o.Destination, &o.Price, &o.Cost, &status, &o.SN, &o.Message, &o.Day, &o.Multi, &o.Testing, &o.Dialect,
+		&o.CallbackURL, &created, &updated); err != nil {
+		return nil, err
+	}
+	o.Status = order.Status(status)
+	o.CreatedAt, o.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &o, nil
+}
+
+// OrderInsert inserts a new order and sets its id. It returns ErrDuplicateReference, changing
+// nothing, when the reseller already has an order with that reference.
+func (tx *Tx) OrderInsert(ctx context.Context, o *order.Order) error {
+	now := tx.now()
+	o.CreatedAt, o.UpdatedAt = now, now
+	// ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL a failed statement
+	// would abort the caller's savepoint; here a concurrent insert of the same reference on
+	// another node makes this one wait for that transaction and then return no row.
+	err := tx.queryRow(ctx, `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name, destination,
+			price, cost, status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (reseller_id, reference) DO NOTHING RETURNING id`,
+		o.Invoice, o.ResellerID, o.Reference, o.VariantID, o.VariantCode, o.ProductName, o.Destination, o.Price, o.Cost,
+		string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, o.Dialect, o.CallbackURL, micros(now), micros(now)).Scan(&o.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrDuplicateReference
+	}
+	if err != nil {
+		return fmt.Errorf("insert order %s: %w", o.Invoice, err)
+	}
+	return nil
+}
+
+// ErrDuplicateReference is returned by OrderInsert for a reference the reseller already used.
+var ErrDuplicateReference = errors.New("duplicate reference")
+
+// OrderFinish moves a Pending order to a final status with its SN, message and cost. It returns
+// false, changing nothing, when the order is no longer Pending: a final state is reached once.
+func (tx *Tx) OrderFinish(ctx context.Context, id int64, status order.Status, sn, message string, cost int64) (bool, error) {
+	if !status.Final() {
+		return false, fmt.Errorf("finish order %d: %s is not final", id, status)
+	}
+	res, err := tx.exec(ctx, `UPDATE orders SET status = ?, sn = ?, message = ?, cost = ?, updated_at = ? WHERE id = ? AND status = 'Pending'`,
+		string(status), sn, message, cost, micros(tx.now()), id)
+	if err != nil {
+		return false, fmt.Errorf("finish order %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// OrderSetMessage updates a pending order's message (e.g. what the supplier said while pending).
+func (tx *Tx) OrderSetMessage(ctx context.Context, id int64, message string) error {
+	if _, err := tx.exec(ctx, `UPDATE orders SET message = ?, updated_at = ? WHERE id = ?`, message, micros(tx.now()), id); err != nil {
+		return fmt.Errorf("set order %d message: %w", id, err)
+	}
+	return nil
+}
+
+// OrderByID finds an order.
+func (q Q) OrderByID(ctx context.Context, id int64) (*order.Order, error) {
+	return q.orderWhere(ctx, "id = ?", id)
+}
+
+// OrderByInvoice finds an order by invoice; resellerID 0 means any reseller's.
+func (q Q) OrderByInvoice(ctx context.Context, resellerID int64, invoice string) (*order.Order, error) {
+	if resellerID == 0 {
+		return q.orderWhere(ctx, "invoice = ?", invoice)
+	}
+	return q.orderWhere(ctx, "invoice = ? AND reseller_id = ?", invoice, resellerID)
+}
+
+// OrderByReference finds a reseller's order by its reference.
+func (q Q) OrderByReference(ctx context.Context, resellerID int64, ref string) (*order.Order, error) {
+	return q.orderWhere(ctx, "reseller_id = ? AND reference = ?", resellerID, ref)
+}
+
+func (q Q) orderWhere(ctx context.Context, where string, args ...any) (*order.Order, error) {
+	o, err := scanOrder(q.queryRow(ctx, `SELECT `+orderCols+` FROM orders WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, order.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get order: %w", err)
+	}
+	return o, nil
+}
+
+// OrderFilter narrows OrderList.
+type OrderFilter struct {
+	ResellerID int64
+	Status     order.Status
+	Search     string // matches invoice, reference, destination or SN exactly
+	Since      time.Time
+	Limit      int // 0 means 100
+}
+
+// OrderList lists orders, newest first.
+func (q Q) OrderList(ctx context.Context, f OrderFilter) ([]order.Order, error) {
+	var conds []string
+	var args []any
+	if f.ResellerID != 0 {
+		conds = append(conds, "reseller_id = ?")
+		args = append(args, f.ResellerID)
+	}
+	if f.Status != "" {
+		conds = append(conds, "status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.Search != "" {
+		conds = append(conds, "(invoice = ? OR reference = ? OR destination = ? OR sn = ?)")
+		args = append(args, f.Search, f.Search, f.Search, f.Search)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "created_at >= ?")
+		args = append(args, micros(f.Since))
+	}
+	where := "1 = 1"
+	if len(conds) > 0 {
+		where = strings.Join(conds, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	args = append(args, limit)
+	rows, err := q.query(ctx, `SELECT `+orderCols+` FROM orders WHERE `+where+` ORDER BY id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list orders: %w", err)
+	}
+	defer rows.Close()
+	var out []order.Order
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *o)
+	}
+	return out, rows.Err()
+}
+
+// OrderCounts counts orders by status.
+func (q Q) OrderCounts(ctx context.Context) (map[order.Status]int64, error) {
+	rows, err := q.query(ctx, `SELECT status, COUNT(*) FROM orders GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count orders: %w", err)
+	}
+	defer rows.Close()
+	out := map[order.Status]int64{}
+	for rows.Next() {
+		var s string
+		var n int64
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[order.Status(s)] = n
+	}
+	return out, rows.Err()
+}
+
+// MultiGuardTake records that a non-multi variant went to a destination today. It returns false
+// when another order already holds that slot. Guards are released when their order fails.
+func (tx *Tx) MultiGuardTake(ctx context.Context, variantID int64, destination, day string, orderID int64) (bool, error) {
+	res, err := tx.exec(ctx, `INSERT INTO multi_guards (variant_id, destination, day, order_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		variantID, destination, day, orderID)
+	if err != nil {
+		return false, fmt.Errorf("multi guard: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// MultiGuardRelease frees the slot an order held.
+func (tx *Tx) MultiGuardRelease(ctx context.Context, orderID int64) error {
+	if _, err := tx.exec(ctx, `DELETE FROM multi_guards WHERE order_id = ?`, orderID); err != nil {
+		return fmt.Errorf("release multi guard of order %d: %w", orderID, err)
+	}
+	return nil
+}
+
+// Attempt is one purchase of an order from one supplier. Its Reference is what Kios sent
+// upstream; it is recorded (committed) before the request leaves, so that after any crash Kios
+// knows it may have bought and asks for the status instead of buying again.
+type Attempt struct {
+	ID        int64
+	OrderID   int64
+	Supplier  string
+	SKU       string
+	Reference string
+	State     string // "sent", then "success", "failed", "pending" or "unknown"
+	SN        string
+	Message   string
+	Raw       string
+	Cost      int64
+	Polls     int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// AttemptInsert records an attempt about to be sent.
+func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
+	now := tx.now()
+	a.CreatedAt, a.UpdatedAt = now, now
+	if a.State == "" {
+		a.State = "sent"
+	}
+	err := tx.queryRow(ctx, `INSERT INTO attempts (order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`,
+		a.OrderID, a.Supplier, a.SKU, a.Reference, a.State, a.SN, a.Message, a.Raw, a.Cost, micros(now), micros(now)).Scan(&a.ID)
+	if err != nil {
+		return fmt.Errorf("insert attempt %s: %w", a.Reference, err)
+	}
+	return nil
+}
+
+// AttemptUpdate records what a supplier answered for an attempt.
+func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
+	a.UpdatedAt = tx.now()
+	_, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, updated_at = ? WHERE id = ?`,
+		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, micros(a.UpdatedAt), a.ID)
+	if err != nil {
+		return fmt.Errorf("update attempt %s: %w", a.Reference, err)
+	}
+	return nil
+}
+
+// Attempts lists an order's attempts, oldest first.
+func (q Q) Attempts(ctx context.Context, orderID int64) ([]Attempt, error) {
+	rows, err := q.query(ctx, `SELECT id, order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, created_at, updated_at
+		FROM attempts WHERE order_id = ? ORDER BY id`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("list attempts of order %d: %w", orderID, err)
+	}
+	defer rows.Close()
+	var out []Attempt
+	for rows.Next() {
+		var a Attempt
+		var c, u int64
+		if err := rows.Scan(&a.ID, &a.OrderID, &a.Supplier, &a.SKU, &a.Reference, &a.State, &a.SN, &a.Message, &a.Raw, &a.Cost, &a.Polls, &c, &u); err != nil {
+			return nil, err
+		}
+		a.CreatedAt, a.UpdatedAt = fromMicros(c), fromMicros(u)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

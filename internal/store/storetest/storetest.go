@@ -1,0 +1,59 @@
+// Package storetest gives tests a fresh database on every backend: SQLite always, PostgreSQL
+// too when KIOS_TEST_PG holds a URL. Each call gets a database of its own (a temporary file, or
+// a schema of its own on PostgreSQL), so tests can run in parallel.
+package storetest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/backend"
+)
+
+// Backend names a backend and opens fresh databases on it.
+type Backend struct {
+	Name string
+	// URL returns a database URL for a fresh, empty database usable until the test ends.
+	URL func(t testing.TB) string
+}
+
+// Backends lists the backends configured for this test run.
+func Backends() []Backend {
+	b := []Backend{{Name: "sqlite", URL: func(t testing.TB) string {
+		return "sqlite:" + filepath.Join(t.TempDir(), "kios.db")
+	}}}
+	if pg := postgresBackend(); pg != nil {
+		b = append(b, *pg)
+	}
+	return b
+}
+
+// Each runs fn as a parallel subtest on every configured backend.
+func Each(t *testing.T, fn func(t *testing.T, b Backend)) {
+	for _, b := range Backends() {
+		b := b
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, b)
+		})
+	}
+}
+
+// Open opens a fresh database on b, closed when the test ends.
+func (b Backend) Open(t testing.TB) *store.DB {
+	t.Helper()
+	return OpenURL(t, b.URL(t))
+}
+
+// OpenURL opens url, closed when the test ends.
+func OpenURL(t testing.TB, url string) *store.DB {
+	t.Helper()
+	db, err := backend.Open(context.Background(), url, backend.Options{})
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
