@@ -137,7 +137,9 @@ func (s *Service) SetMarkup(ctx context.Context, r markup.Rule) error {
 }
 
 // MarkupRules lists the markup rules.
-func (s *Service) MarkupRules(ctx context.Context) ([]markup.Rule, error) { return s.db.MarkupRules(ctx) }
+func (s *Service) MarkupRules(ctx context.Context) ([]markup.Rule, error) {
+	return s.db.MarkupRules(ctx)
+}
 
 // SyncReport tells what a catalog sync did.
 type SyncReport struct {
