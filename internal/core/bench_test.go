@@ -53,3 +53,54 @@ func BenchmarkPlaceOrder(b *testing.B) {
 	b.ReportMetric(float64(b.N)/el.Seconds(), "orders/s")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
 }
+
+// BenchmarkLifecycle accepts b.N orders from 64 callers while the workers fulfil them on the
+// zero-delay simulator, and stops when every order is final: fulfilled orders/s end to end.
+func BenchmarkLifecycle(b *testing.B) {
+	bb := setup(b, 0)
+	ctx := context.Background()
+	if _, err := bb.svc.Credit(ctx, bb.cr.Reseller.Username, int64(b.N+10)*1389, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = bb.svc.RunWorkers(wctx, core.WorkerConfig{Workers: 64, Poll: 10 * time.Millisecond}); close(done) }()
+	defer func() { cancel(); <-done }()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for c := 0; c < 64; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				if _, err := bb.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: bb.cr.Reseller, VariantCode: "MLBB_ID_5",
+					Reference: fmt.Sprintf("l%d", i), Destination: "12345678"}); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	accepted := time.Since(start)
+	for {
+		counts, err := bb.db.JobCounts(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if counts["fulfil"] == 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	el := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/accepted.Seconds(), "accepted/s")
+	b.ReportMetric(float64(b.N)/el.Seconds(), "fulfilled/s")
+}
