@@ -64,7 +64,10 @@ func BenchmarkLifecycle(b *testing.B) {
 	}
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { _ = bb.svc.RunWorkers(wctx, core.WorkerConfig{Workers: 64, Poll: 10 * time.Millisecond}); close(done) }()
+	go func() {
+		_ = bb.svc.RunWorkers(wctx, core.WorkerConfig{Workers: 64, Poll: 10 * time.Millisecond})
+		close(done)
+	}()
 	defer func() { cancel(); <-done }()
 	var next atomic.Int64
 	var wg sync.WaitGroup
