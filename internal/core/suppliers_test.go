@@ -21,8 +21,8 @@ func TestAddSupplierValidates(t *testing.T) {
 	bad := []core.NewSupplier{
 		{Name: "Bad Name", Kind: store.KindSimulator},
 		{Name: "a", Kind: "acme"},
-		{Name: "a", Kind: store.KindBasstore, BaseURL: "http://x"},                            // no token
-		{Name: "a", Kind: store.KindBasstore, Token: "t", BaseURL: "ftp://x"},                 // bad URL
+		{Name: "a", Kind: store.KindBasstore, BaseURL: "http://x"},                           // no token
+		{Name: "a", Kind: store.KindBasstore, Token: "t", BaseURL: "ftp://x"},                // bad URL
 		{Name: "a", Kind: store.KindDigiswitch, Username: "u", BaseURL: "https://x.example"}, // no key
 	}
 	for _, n := range bad {

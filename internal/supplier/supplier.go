@@ -11,6 +11,7 @@ package supplier
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 )
 
@@ -85,3 +86,13 @@ type Cataloger interface {
 type Balancer interface {
 	Balance(ctx context.Context) (int64, error)
 }
+
+// CallbackReader is a supplier that pushes outcomes to Kios at POST /callback/{name}.
+type CallbackReader interface {
+	// ReadCallback checks the callback's signature and reads which of Kios's references it is
+	// about and the outcome. A bad signature is ErrBadSignature.
+	ReadCallback(h http.Header, body []byte) (ref string, res Result, err error)
+}
+
+// ErrBadSignature is returned for a callback whose signature does not verify.
+var ErrBadSignature = errors.New("callback signature does not verify")
