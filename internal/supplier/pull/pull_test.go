@@ -24,7 +24,7 @@ type listing struct {
 }
 
 func (l *listing) Catalog(context.Context) ([]supplier.Item, error) { return l.items, l.err }
-func (l *listing) Balance(context.Context) (int64, error)          { return l.bal, l.err }
+func (l *listing) Balance(context.Context) (int64, error)           { return l.bal, l.err }
 
 func TestPullAll(t *testing.T) {
 	t.Parallel()
