@@ -35,7 +35,10 @@ func (s *Service) postCost(ctx context.Context, tx *store.Tx, o *order.Order, su
 	if err != nil {
 		return err
 	}
-	acct, err := tx.SystemAccountEnsure(ctx, ledger.SupplierCode(sup.ID), ledger.SupplierDeposit)
+	acct, err := tx.AccountID(ctx, ledger.SupplierCode(sup.ID))
+	if errors.Is(err, store.ErrNotFound) {
+		acct, err = tx.SystemAccountEnsure(ctx, ledger.SupplierCode(sup.ID), ledger.SupplierDeposit)
+	}
 	if err != nil {
 		return err
 	}
@@ -46,11 +49,11 @@ func (s *Service) postCost(ctx context.Context, tx *store.Tx, o *order.Order, su
 // order's own, else the reseller's), if there is one.
 func (s *Service) queueCallback(ctx context.Context, tx *store.Tx, o *order.Order) error {
 	if o.CallbackURL == "" {
-		r, err := tx.ResellerByID(ctx, o.ResellerID)
+		url, err := tx.ResellerCallbackURL(ctx, o.ResellerID)
 		if err != nil {
 			return fmt.Errorf("callback of %s: %w", o.Invoice, err)
 		}
-		if r.CallbackURL == "" {
+		if url == "" {
 			return nil
 		}
 	}

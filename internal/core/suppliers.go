@@ -148,6 +148,7 @@ type SyncReport struct {
 	CostChanged     int
 	VariantsCreated int
 	PricesChanged   int
+	Retired         int // mapped supplier products no longer listed, taken out of rotation
 }
 
 // SyncProgress is told how many items of total have been saved.
@@ -172,6 +173,9 @@ func (s *Service) SyncCatalog(ctx context.Context, supplierName string, items []
 	}
 	set := markup.NewSet(rules)
 	rep.Items = len(items)
+	// Rows this sync does not touch are retired at the end: the supplier no longer sells them.
+	// The clock is the store's, which stamps the rows.
+	started := s.db.Now()
 	for start := 0; start < len(items); start += syncChunk {
 		chunk := items[start:min(start+syncChunk, len(items))]
 		var part SyncReport
@@ -228,13 +232,35 @@ func (s *Service) SyncCatalog(ctx context.Context, supplierName string, items []
 			progress(start+len(chunk), len(items))
 		}
 	}
+	if len(items) > 0 {
+		// An empty list is more likely a glitch upstream than a supplier selling nothing: keep
+		// what is known rather than take every product out of rotation.
+		err := s.db.Batch(ctx, func(tx *store.Tx) error {
+			rep.Retired = 0
+			vids, err := tx.SupplierProductsRetire(ctx, sup.ID, started)
+			if err != nil {
+				return err
+			}
+			rep.Retired = len(vids)
+			for _, vid := range vids {
+				if _, err := s.reprice(ctx, tx, set, vid); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return rep, fmt.Errorf("sync %s: %w", supplierName, err)
+		}
+	}
 	s.log.Info("catalog synced", "supplier", supplierName, "items", rep.Items, "new", rep.New,
 		"cost_changed", rep.CostChanged, "variants_created", rep.VariantsCreated, "prices_changed", rep.PricesChanged)
 	return rep, nil
 }
 
 // variantFor finds the variant an unmapped supplier item fulfils: ours of the same code, or a
-// new one with the supplier's code and name under a product made from the item's product.
+// new one with the supplier's code and name under a product made from the item's product,
+// active at once if the supplier sells it now.
 func (s *Service) variantFor(ctx context.Context, tx *store.Tx, it supplier.Item) (int64, bool, error) {
 	v, err := tx.VariantByCode(ctx, it.Code)
 	if err == nil {
@@ -266,7 +292,7 @@ func (s *Service) variantFor(ctx context.Context, tx *store.Tx, it supplier.Item
 	if it.Kind == string(catalog.Postpaid) {
 		kind = catalog.Postpaid
 	}
-	nv := catalog.Variant{ProductID: p.ID, ProductCode: p.Code, Code: it.Code, Name: it.Name, Kind: kind, Active: true,
+	nv := catalog.Variant{ProductID: p.ID, ProductCode: p.Code, Code: it.Code, Name: it.Name, Kind: kind, Active: it.Active,
 		UnlimitedStock: true, Multi: true, ProcessDuration: "0", Prices: map[string]int64{}}
 	if err := tx.VariantUpsert(ctx, &nv); err != nil {
 		return 0, false, err

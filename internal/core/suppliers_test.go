@@ -102,6 +102,21 @@ func TestSyncCatalogCreatesVariantsAndReprices(t *testing.T) {
 	if v, _ := b.svc.Variant(ctx, "TSEL5"); v.Prices["default"] != 5700 || v.Prices["gold"] != 5656 {
 		t.Fatalf("repriced %v", v.Prices)
 	}
+	// The supplier stops listing TSEL10: it leaves rotation.
+	rep, err = b.svc.SyncCatalog(ctx, "up", []supplier.Item{items[0], items[2]}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Retired != 1 {
+		t.Fatalf("third sync %+v", rep)
+	}
+	v10, _ := b.svc.Variant(ctx, "TSEL10")
+	if routes, _ := b.db.Routes(ctx, v10.ID); len(routes) != 0 {
+		t.Fatalf("retired product still routed: %+v", routes)
+	}
+	if routes, _ := b.db.Routes(ctx, v.ID); len(routes) != 1 {
+		t.Fatalf("listed product not routed: %+v", routes)
+	}
 	changes, err := b.db.PriceChanges(ctx, b.svc.Now().AddDate(0, 0, -1), 0)
 	if err != nil {
 		t.Fatal(err)

@@ -321,3 +321,34 @@ func (q Q) AttemptByReference(ctx context.Context, ref string) (*Attempt, error)
 	a.CreatedAt, a.UpdatedAt = fromMicros(c), fromMicros(u)
 	return &a, nil
 }
+
+// SupplierProductsRetire marks inactive a supplier's products not seen by a sync that started at
+// since (their updated_at is older), and returns the variants they served, to be repriced.
+func (tx *Tx) SupplierProductsRetire(ctx context.Context, supplierID int64, since time.Time) ([]int64, error) {
+	rows, err := tx.query(ctx, `UPDATE supplier_products SET active = FALSE, updated_at = ?
+		WHERE supplier_id = ? AND active AND updated_at < ? RETURNING COALESCE(variant_id, 0)`, micros(tx.now()), supplierID, micros(since))
+	if err != nil {
+		return nil, fmt.Errorf("retire supplier %d products: %w", supplierID, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if id != 0 {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
+}
+
+// ResellerCallbackURL is a reseller's callback URL ("" for none).
+func (q Q) ResellerCallbackURL(ctx context.Context, resellerID int64) (string, error) {
+	var url string
+	if err := q.queryRow(ctx, `SELECT callback_url FROM resellers WHERE id = ?`, resellerID).Scan(&url); err != nil {
+		return "", notFound(err, "reseller callback URL")
+	}
+	return url, nil
+}
