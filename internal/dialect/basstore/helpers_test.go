@@ -18,6 +18,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // call sends one request and returns the HTTP status and body. token "" sends no Authorization.
+// It reports problems with t.Errorf, never t.Fatal, so goroutines may use it; a request that
+// could not be made returns status 0.
 func call(t testing.TB, e *basstoretest.Env, method, path, token, body string) (int, []byte) {
 	t.Helper()
 	var rd io.Reader = http.NoBody
@@ -26,7 +28,8 @@ func call(t testing.TB, e *basstoretest.Env, method, path, token, body string) (
 	}
 	req, err := http.NewRequest(method, e.URL+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return 0, nil
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
@@ -34,12 +37,14 @@ func call(t testing.TB, e *basstoretest.Env, method, path, token, body string) (
 	}
 	resp, err := e.Server.Client().Do(req)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return 0, nil
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return 0, nil
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 		t.Errorf("%s %s: Content-Type %q", method, path, ct)
@@ -54,7 +59,8 @@ func checkEnvelope(t testing.TB, status int, body []byte) {
 	t.Helper()
 	var env map[string]json.RawMessage
 	if err := json.Unmarshal(body, &env); err != nil {
-		t.Fatalf("answer is not a JSON object: %v: %s", err, body)
+		t.Errorf("answer is not a JSON object: %v: %s", err, body)
+		return
 	}
 	if len(env) != 4 {
 		t.Errorf("envelope has %d fields, want 4: %s", len(env), body)
@@ -65,7 +71,8 @@ func checkEnvelope(t testing.TB, status int, body []byte) {
 		msg   string
 	)
 	if json.Unmarshal(env["error"], &isErr) != nil || json.Unmarshal(env["code"], &code) != nil || json.Unmarshal(env["message"], &msg) != nil {
-		t.Fatalf("envelope fields of the wrong type: %s", body)
+		t.Errorf("envelope fields of the wrong type: %s", body)
+		return
 	}
 	if code != status {
 		t.Errorf("envelope code %d, HTTP status %d", code, status)
@@ -125,7 +132,7 @@ func golden(t testing.TB, name string, body []byte) {
 	}
 }
 
-// invoiceOf reads the invoice number out of an order answer.
+// invoiceOf reads the invoice number out of an order answer ("" and an error reported if none).
 func invoiceOf(t testing.TB, body []byte) string {
 	t.Helper()
 	var env struct {
@@ -134,7 +141,7 @@ func invoiceOf(t testing.TB, body []byte) string {
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil || env.Data.InvoiceNumber == "" {
-		t.Fatalf("no invoice in %s (%v)", body, err)
+		t.Errorf("no invoice in %s (%v)", body, err)
 	}
 	return env.Data.InvoiceNumber
 }
