@@ -17,10 +17,10 @@ import (
 // examples run without a Kios server.
 func reference() *httptest.Server {
 	answers := map[string]string{
-		basstore.PathBalance: `{"error":false,"code":200,"message":"Success","data":{"name":"Cishop Indo","email":"support@cishopindo.co.id","telp":"6282113064552","membership":"Gold","balance":0}}`,
-		basstore.PathProduct: `{"error":false,"code":200,"message":"Success","data":[{"code":"mobile-legends","name":"Mobile Legends","is_active":true}]}`,
-		basstore.PathVariant: `{"error":false,"code":200,"message":"Success","data":[{"id":4090,"code":"MLBB_ID_5","name":"5 (5+0) Diamonds","is_active":"active","price":1389,"processDuration":"0"}]}`,
-		basstore.PathOrder:   `{"error":false,"code":200,"message":"Success","data":{"invoiceNumber":"RZ-RAPIXXXXXXXXX"}}`,
+		basstore.PathBalance:                          `{"error":false,"code":200,"message":"Success","data":{"name":"Cishop Indo","email":"support@cishopindo.co.id","telp":"6282113064552","membership":"Gold","balance":0}}`,
+		basstore.PathProduct:                          `{"error":false,"code":200,"message":"Success","data":[{"code":"mobile-legends","name":"Mobile Legends","is_active":true}]}`,
+		basstore.PathVariant:                          `{"error":false,"code":200,"message":"Success","data":[{"id":4090,"code":"MLBB_ID_5","name":"5 (5+0) Diamonds","is_active":"active","price":1389,"processDuration":"0"}]}`,
+		basstore.PathOrder:                            `{"error":false,"code":200,"message":"Success","data":{"invoiceNumber":"RZ-RAPIXXXXXXXXX"}}`,
 		basstore.PathStatusOrder + "RZ-RAPIXXXXXXXXX": `{"error":false,"code":200,"message":"Success","data":{"invoiceNumber":"RZ-RAPIXXXXXXXXX","productName":"string","userData":"string","statusCode":"Success"}}`,
 	}
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
