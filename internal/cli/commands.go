@@ -90,6 +90,16 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func (e *Env) main(ctx context.Context, args []string) int {
+	// --db may also come before the command: kios --db URL reseller list.
+	for len(args) > 0 {
+		if v, ok := strings.CutPrefix(args[0], "--db="); ok {
+			e.dbURL, args = v, args[1:]
+		} else if (args[0] == "--db" || args[0] == "-db") && len(args) > 1 {
+			e.dbURL, args = args[1], args[2:]
+		} else {
+			break
+		}
+	}
 	if len(args) == 0 {
 		e.usage(e.Stderr)
 		return 2
@@ -103,7 +113,11 @@ func (e *Env) main(ctx context.Context, args []string) int {
 	}
 	cmd, rest, ok := lookup(args)
 	if !ok {
-		fmt.Fprintf(e.Stderr, "kios: unknown command %q\n\n", strings.Join(args[:min(len(args), 2)], " "))
+		name := args[0]
+		if len(args) > 1 && isGroup(args[0]) {
+			name += " " + args[1]
+		}
+		fmt.Fprintf(e.Stderr, "kios: unknown command %q\n\n", name)
 		e.usage(e.Stderr)
 		return 2
 	}
@@ -147,6 +161,16 @@ func lookup(args []string) (command, []string, bool) {
 	return command{}, nil, false
 }
 
+// isGroup reports whether word starts two-word commands ("reseller" of "reseller list").
+func isGroup(word string) bool {
+	for _, c := range commands() {
+		if g, _, ok := strings.Cut(c.name, " "); ok && g == word {
+			return true
+		}
+	}
+	return false
+}
+
 func (e *Env) usage(w io.Writer) {
 	fmt.Fprint(w, `kios: a host-to-host platform for Indonesian digital goods.
 
@@ -184,6 +208,21 @@ func (e *Env) flags(name string) *flag.FlagSet {
 // ("reseller allow-ip USER CIDR --db X" as well as "--db X reseller allow-ip USER CIDR"), and
 // checks the number of positional arguments against want (their names, for the error).
 func parse(fs *flag.FlagSet, args []string, want ...string) ([]string, error) {
+	pos, err := parseAny(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != len(want) {
+		if len(pos) < len(want) {
+			return nil, usagef("missing %s", strings.Join(want[len(pos):], " and "))
+		}
+		return nil, usagef("unexpected argument %q", pos[len(want)])
+	}
+	return pos, nil
+}
+
+// parseAny is parse for commands that check their positional arguments themselves.
+func parseAny(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -202,12 +241,6 @@ func parse(fs *flag.FlagSet, args []string, want ...string) ([]string, error) {
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
-	}
-	if len(pos) != len(want) {
-		if len(pos) < len(want) {
-			return nil, usagef("missing %s", strings.Join(want[len(pos):], " and "))
-		}
-		return nil, usagef("unexpected argument %q", pos[len(want)])
 	}
 	return pos, nil
 }

@@ -11,16 +11,17 @@ import (
 
 func runMigrate(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("migrate")
-	if err := fs.Parse(args); err != nil {
-		return &usageError{msg: err.Error(), shown: true}
+	pos, err := parseAny(fs, args)
+	if err != nil {
+		return err
 	}
 	action := "up"
-	switch fs.NArg() {
+	switch len(pos) {
 	case 0:
 	case 1:
-		action = fs.Arg(0)
+		action = pos[0]
 	default:
-		return usagef("unexpected argument %q", fs.Arg(1))
+		return usagef("unexpected argument %q", pos[1])
 	}
 	if action != "up" && action != "status" {
 		return usagef("unknown action %q: want up or status", action)
