@@ -286,12 +286,10 @@ func kios(t *testing.T, db string, args ...string) (int, string) {
 	cmd.Env = append(os.Environ(), "KIOS_DB=")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := cmd.ProcessState.ExitCode()
-	if err != nil && code < 0 {
+	if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
 		t.Fatalf("kios %v: %v", args, err)
 	}
-	return code, out.String() + errb.String()
+	return cmd.ProcessState.ExitCode(), out.String() + errb.String()
 }
 
 func mustKios(t *testing.T, db string, args ...string) string {

@@ -120,7 +120,10 @@ func TestResellerAdmin(t *testing.T) {
 	}
 	// Positional arguments before and after flags.
 	k.ok("reseller", "allow-ip", "toko", "10.1.0.0/16")
-	k.ok("--db", k.db, "reseller", "allow-ip", "toko", "192.0.2.1")
+	var out, errb bytes.Buffer
+	if code := cli.Main(context.Background(), []string{"--db", k.db, "reseller", "allow-ip", "toko", "192.0.2.1"}, &out, &errb); code != 0 {
+		t.Fatalf("--db before the command: exit %d: %s", code, errb.String())
+	}
 	k.ok("reseller", "suspend", "toko")
 	list := k.ok("reseller", "list")
 	for _, want := range []string{"USERNAME", "toko", "suspended", "10.1.0.0/16,192.0.2.1/32"} {

@@ -60,7 +60,7 @@ func commands() []command {
 type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
-	// Getenv reads the environment; tests replace it.
+	// Getenv reads the environment (os.Getenv).
 	Getenv func(string) string
 
 	dbURL string
@@ -192,7 +192,8 @@ sqlite:PATH or postgres://... Admin commands work while the server runs.
 func (e *Env) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("kios "+name, flag.ContinueOnError)
 	fs.SetOutput(e.Stderr)
-	fs.StringVar(&e.dbURL, "db", "", "database URL: sqlite:PATH or postgres://... (env KIOS_DB; default "+backend.DefaultURL+")")
+	// The default is what a --db before the command name set, so that it survives.
+	fs.StringVar(&e.dbURL, "db", e.dbURL, "database URL: sqlite:PATH or postgres://... (env KIOS_DB; default "+backend.DefaultURL+")")
 	for _, c := range commands() {
 		if c.name == name {
 			fs.Usage = func() {
