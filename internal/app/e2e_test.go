@@ -507,8 +507,11 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 	}
 	s.wait(10 * time.Second)
 
+	restart := time.Now()
 	s2 := start(t, db, "--sim-delay", "20ms")
+	healthy := time.Since(restart)
 	final := s2.waitFinal(cr.Token, invoices, 60*time.Second)
+	t.Logf("after SIGKILL: healthy again in %s, all %d orders final in %s", healthy.Round(time.Millisecond), n, time.Since(restart).Round(time.Millisecond))
 
 	var spent int64
 	for _, r := range results {
