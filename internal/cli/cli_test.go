@@ -298,6 +298,9 @@ func TestUsage(t *testing.T) {
 	if code := cli.Main(context.Background(), []string{"help"}, &out, &errb); code != 0 {
 		t.Errorf("help: exit %d", code)
 	}
+	if out := k.ok("reseller", "create", "--help"); !strings.Contains(out, "usage: kios reseller create --name N") || !strings.Contains(out, "-allow-ip") {
+		t.Errorf("reseller create --help: %q", out)
+	}
 	if out := k.ok("version"); !strings.HasPrefix(out, "kios ") {
 		t.Errorf("version: %q", out)
 	}

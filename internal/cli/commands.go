@@ -64,6 +64,7 @@ type Env struct {
 	Getenv func(string) string
 
 	dbURL string
+	help  bool // the command line asks for help, which then goes to stdout
 	db    *store.DB
 	svc   *core.Service
 }
@@ -120,6 +121,11 @@ func (e *Env) main(ctx context.Context, args []string) int {
 		fmt.Fprintf(e.Stderr, "kios: unknown command %q\n\n", name)
 		e.usage(e.Stderr)
 		return 2
+	}
+	for _, a := range rest {
+		if a == "-h" || a == "-help" || a == "--help" {
+			e.help = true
+		}
 	}
 	err := cmd.run(ctx, e, rest)
 	var ue *usageError
@@ -192,6 +198,9 @@ sqlite:PATH or postgres://... Admin commands work while the server runs.
 func (e *Env) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("kios "+name, flag.ContinueOnError)
 	fs.SetOutput(e.Stderr)
+	if e.help {
+		fs.SetOutput(e.Stdout)
+	}
 	// The default is what a --db before the command name set, so that it survives.
 	fs.StringVar(&e.dbURL, "db", e.dbURL, "database URL: sqlite:PATH or postgres://... (env KIOS_DB; default "+backend.DefaultURL+")")
 	for _, c := range commands() {
