@@ -34,7 +34,7 @@ func moveDeposit(ctx context.Context, e *Env, name string, args []string, credit
 	}
 	bal, err := move(ctx, *username, *amount, *note)
 	if err != nil {
-		return err
+		return named(err, *username)
 	}
 	fmt.Fprintf(e.Stdout, "%s %d %s %s; available balance %d\n", verb, *amount, prep, *username, bal)
 	return nil

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 
@@ -25,4 +27,12 @@ func (p *prefixes) Set(v string) error {
 	}
 	*p = append(*p, x)
 	return nil
+}
+
+// named says which reseller was not found; the core's error does not.
+func named(err error, username string) error {
+	if errors.Is(err, reseller.ErrNotFound) {
+		return fmt.Errorf("%q: %w", username, err)
+	}
+	return err
 }

@@ -22,7 +22,7 @@ func runResellerAllowIP(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if err := svc.AllowIP(ctx, pos[0], p); err != nil {
-		return err
+		return named(err, pos[0])
 	}
 	r, err := svc.Reseller(ctx, pos[0])
 	if err != nil {

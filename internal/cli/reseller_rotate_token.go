@@ -19,7 +19,7 @@ func runResellerRotateToken(ctx context.Context, e *Env, args []string) error {
 	}
 	cr, err := svc.RotateToken(ctx, pos[0])
 	if err != nil {
-		return err
+		return named(err, pos[0])
 	}
 	if *asJSON {
 		return json.NewEncoder(e.Stdout).Encode(struct {

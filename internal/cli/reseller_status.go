@@ -26,7 +26,7 @@ func setResellerStatus(ctx context.Context, e *Env, name string, args []string, 
 		return err
 	}
 	if err := svc.SetStatus(ctx, pos[0], st); err != nil {
-		return err
+		return named(err, pos[0])
 	}
 	fmt.Fprintf(e.Stdout, "%s is now %s\n", pos[0], st)
 	return nil
