@@ -3,6 +3,7 @@ package backend
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -22,7 +23,7 @@ func Migrations(ctx context.Context, dbURL string) (*goose.Provider, func() erro
 	}
 	switch Kind(dbURL) {
 	case "postgres":
-		return nil, nil, ErrPostgresUnavailable
+		return nil, nil, errors.New("migrate: not yet supported on PostgreSQL (kios serve migrates it at start)")
 	default:
 		path := SQLitePath(dbURL)
 		if path == "" {
