@@ -9,33 +9,10 @@ import (
 	"net/http"
 	"time"
 
+	wire "github.com/kios-h2h/kios/client/basstore"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/order"
 )
-
-// basstoreEnvelope and basstoreStatus mirror the answer of BASSTORE's /api/v1/status-order
-// (issue 3; client/basstore.Envelope and OrderStatus). Local until client/basstore lands in main,
-// then replaced by those types so the two cannot drift.
-type basstoreEnvelope struct {
-	Error   bool           `json:"error"`
-	Code    int            `json:"code"`
-	Message string         `json:"message"`
-	Data    basstoreStatus `json:"data"`
-}
-
-type basstoreStatus struct {
-	InvoiceNumber   string    `json:"invoiceNumber"`
-	ProductName     string    `json:"productName"`
-	UserData        string    `json:"userData"`
-	StatusCode      string    `json:"statusCode"`
-	ReferenceNumber string    `json:"referenceNumber"`
-	Code            string    `json:"code"`
-	Price           int64     `json:"price"`
-	SN              string    `json:"sn"`
-	Message         string    `json:"message"`
-	CreatedAt       time.Time `json:"createdAt"`
-	UpdatedAt       time.Time `json:"updatedAt"`
-}
 
 // digiswitchCallback and digiswitchTransaction mirror the Digiswitch transaction answer
 // (digiswitch-h2h-1.0.md: ref_id, customer_no, code, message, status, rc, sn, balance, price).
@@ -81,10 +58,11 @@ func Build(o *order.Order, apiKey string, balance int64, delivery string) ([]byt
 		h.Set("X-Hub-Signature", "sha1="+SignSHA1(body, apiKey))
 		return body, h, nil
 	default: // "basstore", and orders placed outside any dialect
-		body, err := json.Marshal(basstoreEnvelope{Code: 200, Message: "Success", Data: basstoreStatus{
+		// The order exactly as /api/v1/status-order shows it (internal/dialect/basstore).
+		body, err := json.Marshal(wire.Envelope{Code: http.StatusOK, Message: wire.MessageSuccess, Data: wire.OrderStatus{
 			InvoiceNumber: o.Invoice, ProductName: o.ProductName, UserData: o.Destination, StatusCode: string(o.Status),
 			ReferenceNumber: o.Reference, Code: o.VariantCode, Price: o.Price, SN: o.SN, Message: o.Message,
-			CreatedAt: o.CreatedAt.In(catalog.Jakarta), UpdatedAt: o.UpdatedAt.In(catalog.Jakarta)}})
+			CreatedAt: jakarta(o.CreatedAt), UpdatedAt: jakarta(o.UpdatedAt)}})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -124,3 +102,6 @@ func Verify(body []byte, key, header string) bool {
 	}
 	return hmac.Equal([]byte(want), []byte(header))
 }
+
+// jakarta shows a time as the BASSTORE dialect does: Asia/Jakarta, to the second.
+func jakarta(t time.Time) time.Time { return t.In(catalog.Jakarta).Truncate(time.Second) }
