@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/access"
+	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
@@ -22,18 +23,25 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/sqlite"
+	"github.com/kios-h2h/kios/internal/supplier/connect"
+	"github.com/kios-h2h/kios/internal/supplier/inbound"
+	"github.com/kios-h2h/kios/internal/supplier/pull"
+	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/supplier/simulator"
 )
 
 // App is a Kios server, built by New and run by Run.
 type App struct {
-	cfg   Config
-	log   *slog.Logger
-	db    *store.DB
-	lock  *sqlite.ServerLock
-	svc   *core.Service
-	ln    net.Listener
-	srv   *http.Server
-	ready atomic.Bool
+	cfg  Config
+	log  *slog.Logger
+	db   *store.DB
+	lock *sqlite.ServerLock
+	svc  *core.Service
+	// router routes orders over the supplier registry (the simulator while none is registered).
+	router *route.Router
+	ln     net.Listener
+	srv    *http.Server
+	ready  atomic.Bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -81,7 +89,9 @@ func (a *App) open(ctx context.Context) error {
 			return fmt.Errorf("release job leases: %w", err)
 		}
 	}
-	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: core.SimulatorRouter(cfg.SimDelay)})
+	sim := simulator.New(cfg.SimDelay)
+	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim}), Logger: a.log})
+	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router})
 	if err != nil {
 		return err
 	}
@@ -90,6 +100,7 @@ func (a *App) open(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
 	mux.Handle("/v1/user/api/", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
+	mux.Handle("POST /callback/", inbound.Handler(a.svc, a.router, a.log))
 	mux.HandleFunc("GET /healthz", a.healthz)
 
 	a.ln, err = net.Listen("tcp", cfg.Addr)
@@ -149,10 +160,14 @@ func (a *App) Run(ctx context.Context) error {
 	// the signal queues a job that should still start.
 	workCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
-	workersDone := make(chan error, 1)
+	workersDone := make(chan error, 2)
 	go func() {
 		workersDone <- a.svc.RunWorkers(workCtx, core.WorkerConfig{Node: a.cfg.Node, Workers: a.cfg.Workers, Lease: a.cfg.Lease})
 	}()
+	go func() { workersDone <- callback.Run(workCtx, a.svc, callback.Config{Node: a.cfg.Node}) }()
+	if a.cfg.SyncEvery > 0 {
+		go pull.Every(workCtx, a.svc, a.router, a.cfg.SyncEvery)
+	}
 	a.ready.Store(true)
 	a.log.Info("listening", "addr", a.ln.Addr().String(), "db", backend.Kind(a.cfg.DB), "workers", a.cfg.Workers,
 		"sim_delay", a.cfg.SimDelay.String(), "demo", a.cfg.Demo)
@@ -174,8 +189,10 @@ func (a *App) Run(ctx context.Context) error {
 		_ = a.srv.Close()
 	}
 	stopWorkers()
-	if err := <-workersDone; err != nil {
-		runErr = errors.Join(runErr, fmt.Errorf("workers: %w", err))
+	for range 2 {
+		if err := <-workersDone; err != nil {
+			runErr = errors.Join(runErr, fmt.Errorf("workers: %w", err))
+		}
 	}
 	if err := a.Close(); err != nil {
 		runErr = errors.Join(runErr, err)

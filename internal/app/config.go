@@ -27,6 +27,8 @@ type Config struct {
 	SimDelay time.Duration
 	// Demo seeds the demo catalog and reseller at start and prints the reseller's credentials.
 	Demo bool
+	// SyncEvery, when positive, pulls every enabled supplier's catalog and balance this often.
+	SyncEvery time.Duration
 	// Workers is how many orders are fulfilled at once; default 32.
 	Workers int
 	// RateLimit is the sustained requests per second allowed per reseller, 0 for no limit (the
