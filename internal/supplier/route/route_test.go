@@ -87,10 +87,10 @@ const (
 
 // setup registers the fakes as suppliers (in order of priority), each selling variant V1 at cost,
 // and starts the fulfilment workers.
-func setup(t *testing.T, br breaker.Config, fakes ...*fake) *bundle {
+func setup(t *testing.T, be storetest.Backend, br breaker.Config, fakes ...*fake) *bundle {
 	t.Helper()
 	ctx := context.Background()
-	db := storetest.Backends()[0].Open(t)
+	db := be.Open(t)
 	b := &bundle{db: db, fakes: map[string]*fake{}}
 	for _, f := range fakes {
 		b.fakes[f.name] = f
@@ -234,6 +234,9 @@ func exactlyOnce(t *testing.T, f *fake) {
 	}
 }
 
+// sqlite is the backend of the tests that exercise fulfilment logic rather than SQL.
+var sqlite = storetest.Backends()[0]
+
 var errReset = errors.New("read tcp: connection reset by peer")
 
 func TestFaults(t *testing.T) {
@@ -283,7 +286,7 @@ func TestFaults(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			f := &fake{name: "up1", purchase: c.purchase, status: c.status}
-			b := setup(t, breaker.Config{Failures: 100}, f)
+			b := setup(t, sqlite, breaker.Config{Failures: 100}, f)
 			o := b.waitFinal(t, b.place(t, "r1").Invoice)
 			b.expect(t, o, c.want, "up1")
 			exactlyOnce(t, f)
@@ -303,58 +306,62 @@ func TestFaults(t *testing.T) {
 
 func TestCallbackBeforeOrderReply(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	var b *bundle
-	f := &fake{name: "up1"}
-	f.purchase = func(ctx context.Context, req supplier.Request) (supplier.Result, error) {
-		// The supplier's callback overtakes its own answer to the order call.
-		if err := b.svc.ResolveAttempt(ctx, "up1", req.Reference, supplier.Result{State: supplier.Success, SN: "SN-cb"}); err != nil {
-			t.Error(err)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		release := make(chan struct{})
+		var b *bundle
+		f := &fake{name: "up1"}
+		f.purchase = func(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+			// The supplier's callback overtakes its own answer to the order call.
+			if err := b.svc.ResolveAttempt(ctx, "up1", req.Reference, supplier.Result{State: supplier.Success, SN: "SN-cb"}); err != nil {
+				t.Error(err)
+			}
+			close(release)
+			return supplier.Result{State: supplier.Pending}, nil
 		}
-		close(release)
-		return supplier.Result{State: supplier.Pending}, nil
-	}
-	b = setup(t, breaker.Config{}, f)
-	o := b.waitFinal(t, b.place(t, "r1").Invoice)
-	<-release
-	b.expect(t, o, order.Success, "up1")
-	if o.SN != "SN-cb" {
-		t.Fatalf("sn %q", o.SN)
-	}
-	exactlyOnce(t, f)
-	// A repeated callback changes nothing.
-	at := b.attempts(t, o)
-	if err := b.svc.ResolveAttempt(context.Background(), "up1", at[0].Reference, supplier.Result{State: supplier.Success, SN: "SN-cb"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.svc.ResolveAttempt(context.Background(), "up2", at[0].Reference, supplier.Result{State: supplier.Success}); !errors.Is(err, core.ErrUnknownReference) {
-		t.Fatalf("callback from the wrong supplier: %v", err)
-	}
-	time.Sleep(50 * time.Millisecond) // let the worker see the Pending answer out
-	b.expect(t, o, order.Success, "up1")
-	if jobs, _ := b.db.JobCounts(context.Background()); jobs[store.JobFulfil] != 0 {
-		t.Fatalf("jobs left: %v", jobs)
-	}
+		b = setup(t, be, breaker.Config{}, f)
+		o := b.waitFinal(t, b.place(t, "r1").Invoice)
+		<-release
+		b.expect(t, o, order.Success, "up1")
+		if o.SN != "SN-cb" {
+			t.Fatalf("sn %q", o.SN)
+		}
+		exactlyOnce(t, f)
+		// A repeated callback changes nothing.
+		at := b.attempts(t, o)
+		if err := b.svc.ResolveAttempt(context.Background(), "up1", at[0].Reference, supplier.Result{State: supplier.Success, SN: "SN-cb"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.svc.ResolveAttempt(context.Background(), "up2", at[0].Reference, supplier.Result{State: supplier.Success}); !errors.Is(err, core.ErrUnknownReference) {
+			t.Fatalf("callback from the wrong supplier: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond) // let the worker see the Pending answer out
+		b.expect(t, o, order.Success, "up1")
+		if jobs, _ := b.db.JobCounts(context.Background()); jobs[store.JobFulfil] != 0 {
+			t.Fatalf("jobs left: %v", jobs)
+		}
+	})
 }
 
 func TestFailover(t *testing.T) {
 	t.Parallel()
-	up1 := &fake{name: "up1", purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
-		return supplier.Result{State: supplier.Failed, Message: "stok kosong"}, nil
-	}}
-	up2 := &fake{name: "up2"}
-	b := setup(t, breaker.Config{}, up1, up2)
-	o := b.waitFinal(t, b.place(t, "r1").Invoice)
-	b.expect(t, o, order.Success, "up2")
-	exactlyOnce(t, up1)
-	exactlyOnce(t, up2)
-	if dep := b.balance(t, b.supplierAccount(t, "up1")); dep != 0 {
-		t.Fatalf("refusing supplier charged %d", dep)
-	}
-	at := b.attempts(t, o)
-	if len(at) != 2 || at[0].Supplier != "up1" || at[0].State != "failed" || at[1].Supplier != "up2" || at[1].State != "success" {
-		t.Fatalf("attempts %+v", at)
-	}
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		up1 := &fake{name: "up1", purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
+			return supplier.Result{State: supplier.Failed, Message: "stok kosong"}, nil
+		}}
+		up2 := &fake{name: "up2"}
+		b := setup(t, be, breaker.Config{}, up1, up2)
+		o := b.waitFinal(t, b.place(t, "r1").Invoice)
+		b.expect(t, o, order.Success, "up2")
+		exactlyOnce(t, up1)
+		exactlyOnce(t, up2)
+		if dep := b.balance(t, b.supplierAccount(t, "up1")); dep != 0 {
+			t.Fatalf("refusing supplier charged %d", dep)
+		}
+		at := b.attempts(t, o)
+		if len(at) != 2 || at[0].Supplier != "up1" || at[0].State != "failed" || at[1].Supplier != "up2" || at[1].State != "success" {
+			t.Fatalf("attempts %+v", at)
+		}
+	})
 }
 
 func TestUnknownIsNeverFailedOver(t *testing.T) {
@@ -368,7 +375,7 @@ func TestUnknownIsNeverFailedOver(t *testing.T) {
 		return supplier.Result{State: supplier.Success, SN: "SN-1"}, nil
 	}}
 	up2 := &fake{name: "up2"}
-	b := setup(t, breaker.Config{Failures: 100}, up1, up2)
+	b := setup(t, sqlite, breaker.Config{Failures: 100}, up1, up2)
 	o := b.waitFinal(t, b.place(t, "r1").Invoice)
 	b.expect(t, o, order.Success, "up1")
 	exactlyOnce(t, up1)
@@ -379,37 +386,39 @@ func TestUnknownIsNeverFailedOver(t *testing.T) {
 
 func TestBreakerOpensOnDownSupplier(t *testing.T) {
 	t.Parallel()
-	up1 := &fake{name: "up1", purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
-		return supplier.Result{State: supplier.Failed, Unreachable: true, Message: "connection refused"}, nil
-	}}
-	up2 := &fake{name: "up2"}
-	b := setup(t, breaker.Config{Failures: 3, Cooldown: time.Hour}, up1, up2)
-	var last *order.Order
-	for i := 0; i < 6; i++ {
-		last = b.waitFinal(t, b.place(t, fmt.Sprint("r", i)).Invoice)
-		if last.Status != order.Success {
-			t.Fatalf("order %d: %s %s", i, last.Status, last.Message)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		up1 := &fake{name: "up1", purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
+			return supplier.Result{State: supplier.Failed, Unreachable: true, Message: "connection refused"}, nil
+		}}
+		up2 := &fake{name: "up2"}
+		b := setup(t, be, breaker.Config{Failures: 3, Cooldown: time.Hour}, up1, up2)
+		var last *order.Order
+		for i := 0; i < 6; i++ {
+			last = b.waitFinal(t, b.place(t, fmt.Sprint("r", i)).Invoice)
+			if last.Status != order.Success {
+				t.Fatalf("order %d: %s %s", i, last.Status, last.Message)
+			}
 		}
-	}
-	if n, _, _ := up1.counts(); n != 3 {
-		t.Fatalf("down supplier tried %d times, want 3 (then the breaker opens)", n)
-	}
-	st, err := b.router.Breakers(context.Background())
-	if err != nil || st["up1"] != breaker.Open || st["up2"] != breaker.Closed {
-		t.Fatalf("breakers %v %v", st, err)
-	}
-	if at := b.attempts(t, last); len(at) != 1 || at[0].Supplier != "up2" {
-		t.Fatalf("order after the breaker opened went to %+v", at)
-	}
-	rep, _ := b.svc.LedgerCheck(context.Background())
-	if !rep.OK() || b.balance(t, ledger.CostCode) != 6*cost || b.balance(t, ledger.RevenueCode) != 6*price {
-		t.Fatalf("ledger %v cost %d", rep.Discrepancies, b.balance(t, ledger.CostCode))
-	}
+		if n, _, _ := up1.counts(); n != 3 {
+			t.Fatalf("down supplier tried %d times, want 3 (then the breaker opens)", n)
+		}
+		st, err := b.router.Breakers(context.Background())
+		if err != nil || st["up1"] != breaker.Open || st["up2"] != breaker.Closed {
+			t.Fatalf("breakers %v %v", st, err)
+		}
+		if at := b.attempts(t, last); len(at) != 1 || at[0].Supplier != "up2" {
+			t.Fatalf("order after the breaker opened went to %+v", at)
+		}
+		rep, _ := b.svc.LedgerCheck(context.Background())
+		if !rep.OK() || b.balance(t, ledger.CostCode) != 6*cost || b.balance(t, ledger.RevenueCode) != 6*price {
+			t.Fatalf("ledger %v cost %d", rep.Discrepancies, b.balance(t, ledger.CostCode))
+		}
+	})
 }
 
 func TestNoSupplierRegisteredUsesSimulator(t *testing.T) {
 	t.Parallel()
-	b := setup(t, breaker.Config{})
+	b := setup(t, sqlite, breaker.Config{})
 	o := b.waitFinal(t, b.place(t, "r1").Invoice)
 	if o.Status != order.Success || o.SN == "" {
 		t.Fatalf("%+v", o)
@@ -425,7 +434,7 @@ func TestAllSuppliersRefuse(t *testing.T) {
 		return supplier.Result{State: supplier.Failed, Message: "gangguan"}, nil
 	}
 	up1, up2 := &fake{name: "up1", purchase: no}, &fake{name: "up2", purchase: no}
-	b := setup(t, breaker.Config{}, up1, up2)
+	b := setup(t, sqlite, breaker.Config{}, up1, up2)
 	o := b.waitFinal(t, b.place(t, "r1").Invoice)
 	b.expect(t, o, order.Failed, "")
 	exactlyOnce(t, up1)
