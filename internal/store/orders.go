@@ -244,7 +244,54 @@ func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
 	if err != nil {
 		return fmt.Errorf("update attempt %s: %w", a.Reference, err)
 	}
+	return tx.attemptLog(ctx, a)
+}
+
+// maxLoggedRaw bounds the upstream answer kept per logged call.
+const maxLoggedRaw = 4 << 10
+
+// attemptLog appends what the supplier just answered about an attempt to its log.
+func (tx *Tx) attemptLog(ctx context.Context, a *Attempt) error {
+	raw := a.Raw
+	if len(raw) > maxLoggedRaw {
+		raw = raw[:maxLoggedRaw]
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO attempt_log (attempt_id, state, message, raw, created_at) VALUES (?, ?, ?, ?, ?)`,
+		a.ID, a.State, a.Message, raw, micros(a.UpdatedAt)); err != nil {
+		return fmt.Errorf("log attempt %s: %w", a.Reference, err)
+	}
 	return nil
+}
+
+// AttemptLogEntry is one upstream answer about an attempt.
+type AttemptLogEntry struct {
+	AttemptID int64
+	Reference string
+	State     string
+	Message   string
+	Raw       string
+	At        time.Time
+}
+
+// AttemptLog lists every upstream answer about an order's attempts, oldest first.
+func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, error) {
+	rows, err := q.query(ctx, `SELECT l.attempt_id, a.reference, l.state, l.message, l.raw, l.created_at
+		FROM attempt_log l JOIN attempts a ON a.id = l.attempt_id WHERE a.order_id = ? ORDER BY l.id`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("attempt log of order %d: %w", orderID, err)
+	}
+	defer rows.Close()
+	var out []AttemptLogEntry
+	for rows.Next() {
+		var e AttemptLogEntry
+		var at int64
+		if err := rows.Scan(&e.AttemptID, &e.Reference, &e.State, &e.Message, &e.Raw, &at); err != nil {
+			return nil, err
+		}
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // Attempts lists an order's attempts, oldest first.

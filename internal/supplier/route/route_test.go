@@ -300,6 +300,14 @@ func TestFaults(t *testing.T) {
 			if c.want == order.Success && o.SN == "" {
 				t.Fatal("success without SN")
 			}
+			// Every upstream answer is kept for support: the order call's and each poll's.
+			log, err := b.db.AttemptLog(context.Background(), o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, st := f.counts(); len(log) != 1+st || log[len(log)-1].State != at[0].State {
+				t.Fatalf("%d log entries for 1 purchase and %d polls: %+v", len(log), st, log)
+			}
 		})
 	}
 }

@@ -71,7 +71,20 @@ ALTER TABLE attempts ADD COLUMN upstream_ref TEXT NOT NULL DEFAULT '';
 
 CREATE INDEX orders_day ON orders (day);
 
+-- Every answer from upstream about an attempt (order call, status poll, callback), for support:
+-- attempts hold the latest, this the whole conversation.
+CREATE TABLE attempt_log (
+    id         INTEGER PRIMARY KEY,
+    attempt_id INTEGER NOT NULL REFERENCES attempts (id),
+    state      TEXT    NOT NULL,
+    message    TEXT    NOT NULL DEFAULT '',
+    raw        TEXT    NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX attempt_log_attempt ON attempt_log (attempt_id);
+
 -- +goose Down
+DROP TABLE attempt_log;
 DROP INDEX orders_day;
 ALTER TABLE attempts DROP COLUMN upstream_ref;
 DROP TABLE markup_rules;
