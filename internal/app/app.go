@@ -164,7 +164,9 @@ func (a *App) Run(ctx context.Context) error {
 	go func() {
 		workersDone <- a.svc.RunWorkers(workCtx, core.WorkerConfig{Node: a.cfg.Node, Workers: a.cfg.Workers, Lease: a.cfg.Lease})
 	}()
-	go func() { workersDone <- callback.Run(workCtx, a.svc, callback.Config{Node: a.cfg.Node}) }()
+	go func() {
+		workersDone <- callback.Run(workCtx, a.svc, callback.Config{Node: a.cfg.Node, AllowPrivate: a.cfg.CallbackAllowPrivate})
+	}()
 	if a.cfg.SyncEvery > 0 {
 		go pull.Every(workCtx, a.svc, a.router, a.cfg.SyncEvery)
 	}

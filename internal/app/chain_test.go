@@ -41,12 +41,13 @@ func TestChainedInstances(t *testing.T) {
 		t.Skip("starts three servers")
 	}
 	dbA, dbB, dbC := tempDB(t), tempDB(t), tempDB(t)
-	a := start(t, dbA, "--demo", "--sim-delay", "20ms")
+	// The instances call one another back on 127.0.0.1.
+	a := start(t, dbA, "--demo", "--sim-delay", "20ms", "--callback-allow-private")
 	const fundsB, fundsC, fundsShop = 1_000_000, 500_000, 200_000
 
 	// B buys from A as A's reseller "b"; A calls B back at /callback/a.
 	bAtA := createReseller(t, dbA, "B", fundsB)
-	b := start(t, dbB)
+	b := start(t, dbB, "--callback-allow-private")
 	mustKios(t, dbA, "reseller", "set-callback", bAtA.Username, b.base+"/callback/a")
 	mustKios(t, dbB, "supplier", "add", "--name", "a", "--kind", "basstore", "--base-url", a.base, "--token", bAtA.Token, "--callback-secret", bAtA.APIKey)
 	if out := mustKios(t, dbB, "catalog", "sync", "--supplier", "a"); !strings.Contains(out, "variants created") {
@@ -132,6 +133,21 @@ func TestChainedInstances(t *testing.T) {
 	shopSpent := fundsShop - bal(storeC, ledger.AvailableCode(shop.ID))
 	if rev := bal(storeC, ledger.RevenueCode); rev != shopSpent || rev <= bal(storeC, ledger.CostCode) {
 		t.Fatalf("C: shop spent %d, revenue %d, cost %d", shopSpent, rev, bal(storeC, ledger.CostCode))
+	}
+	// A and B called their buyer back for every final order, and were answered 2xx.
+	for name, db := range map[string]*store.DB{"A": storeA, "B": storeB} {
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			jobs, err := db.JobList(ctx, store.JobCallback)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(jobs) == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: callbacks still queued: %+v", name, jobs)
+			}
+		}
 	}
 	for name, db := range map[string]string{"A": dbA, "B": dbB, "C": dbC} {
 		if code, out := kios(t, db, "ledger", "check"); code != 0 {

@@ -12,9 +12,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
@@ -42,8 +45,12 @@ type Config struct {
 	RetryMax time.Duration
 	// MaxAge is how long after the order became final delivery is still tried; 0 means 24 h.
 	MaxAge time.Duration
-	// Client sends the callbacks; nil means a client with no redirects followed.
+	// Client sends the callbacks; nil means a client that follows no redirects and, unless
+	// AllowPrivate, connects to public addresses only.
 	Client *http.Client
+	// AllowPrivate lets callbacks go to loopback, private and link-local addresses. Off, a
+	// reseller cannot make Kios POST into the network it runs in (SSRF).
+	AllowPrivate bool
 }
 
 func (c *Config) defaults() {
@@ -72,8 +79,20 @@ func (c *Config) defaults() {
 		c.MaxAge = 24 * time.Hour
 	}
 	if c.Client == nil {
-		// A redirect would re-send a signed body somewhere the reseller did not name.
-		c.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		d := &net.Dialer{Timeout: 10 * time.Second}
+		if !c.AllowPrivate {
+			// Checked on the address actually dialled, after DNS: a name that resolves to an
+			// internal address is refused too.
+			d.Control = publicOnly
+		}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.DialContext = d.DialContext
+		tr.Proxy = nil
+		c.Client = &http.Client{
+			Transport: tr,
+			// A redirect would re-send a signed body somewhere the reseller did not name.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 	}
 }
 
@@ -186,6 +205,26 @@ func (w *worker) try(ctx context.Context, j store.Job) (done bool, err error) {
 	}
 	log.Warn("callback failed; will retry", "url", url, "err", err)
 	return false, err
+}
+
+// ErrPrivateAddress refuses a callback to a non-public address.
+var ErrPrivateAddress = errors.New("callback to a loopback, private or link-local address refused")
+
+func publicOnly(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return err
+	}
+	ip = ip.Unmap()
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
+		return fmt.Errorf("%s: %w", address, ErrPrivateAddress)
+	}
+	return nil
 }
 
 func (w *worker) post(ctx context.Context, url string, body []byte, h http.Header) error {

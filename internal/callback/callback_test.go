@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,7 +133,7 @@ func run(t *testing.T, svc *core.Service) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = callback.Run(ctx, svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: 20 * time.Millisecond})
+		_ = callback.Run(ctx, svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: 20 * time.Millisecond, AllowPrivate: true})
 		close(done)
 	}()
 	stop = func() { cancel(); <-done }
@@ -266,7 +267,7 @@ func TestGivesUpAfterMaxAge(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = callback.Run(ctx, b.svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: 10 * time.Millisecond, MaxAge: 150 * time.Millisecond})
+		_ = callback.Run(ctx, b.svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: 10 * time.Millisecond, MaxAge: 150 * time.Millisecond, AllowPrivate: true})
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
@@ -279,4 +280,34 @@ func TestGivesUpAfterMaxAge(t *testing.T) {
 		}
 	}
 	t.Fatal("callback still queued long after MaxAge")
+}
+
+func TestPrivateAddressesRefusedByDefault(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rcv := newReceiver(t, 200)
+	if err := b.svc.SetCallback(context.Background(), b.cr.Reseller.Username, rcv.srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	b.fulfil(t, core.PlaceParams{Reference: "r6", Destination: "08123"})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		_ = callback.Run(ctx, b.svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: time.Hour})
+		close(done)
+	}()
+	defer func() { cancel(); <-done }()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		jobs, err := b.db.JobList(context.Background(), store.JobCallback)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) == 1 && strings.Contains(jobs[0].LastError, "private") {
+			if n := len(rcv.deliveries()); n != 0 {
+				t.Fatalf("%d deliveries to a loopback receiver", n)
+			}
+			return
+		}
+	}
+	t.Fatal("callback to 127.0.0.1 not refused")
 }

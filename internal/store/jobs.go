@@ -175,3 +175,24 @@ func (tx *Tx) JobRunNow(ctx context.Context, kind string, orderID int64) error {
 	}
 	return nil
 }
+
+// JobList lists queued jobs of a kind, soonest first (for support and tests).
+func (q Q) JobList(ctx context.Context, kind string) ([]Job, error) {
+	rows, err := q.query(ctx, `SELECT id, kind, order_id, run_at, attempts, locked_by, locked_until, last_error
+		FROM jobs WHERE kind = ? ORDER BY run_at, id`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("list %s jobs: %w", kind, err)
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		var j Job
+		var runAt, until int64
+		if err := rows.Scan(&j.ID, &j.Kind, &j.OrderID, &runAt, &j.Attempts, &j.LockedBy, &until, &j.LastError); err != nil {
+			return nil, err
+		}
+		j.RunAt, j.LockedUntil = fromMicros(runAt), fromMicros(until)
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
