@@ -39,7 +39,9 @@ type seed struct {
 	i int
 }
 
-func newSeed(parts ...string) *seed { return &seed{h: sha256.Sum256([]byte(strings.Join(parts, "\x00")))} }
+func newSeed(parts ...string) *seed {
+	return &seed{h: sha256.Sum256([]byte(strings.Join(parts, "\x00")))}
+}
 
 // next returns a number in [0, n).
 func (s *seed) next(n int) int {
