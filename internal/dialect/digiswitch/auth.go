@@ -42,7 +42,9 @@ func decode(body []byte, dst any) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return fmt.Errorf("Field %s harus bertipe %s", typeErr.Field, jsonType(typeErr.Type.Kind().String()))
+		// Field is a path through embedded structs ("TransactionRequest.ref_id"); requests are flat.
+		field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
+		return fmt.Errorf("Field %s harus bertipe %s", field, jsonType(typeErr.Type.Kind().String()))
 	default:
 		return errors.New("JSON tidak valid")
 	}
