@@ -308,4 +308,6 @@ func golden(t *testing.T, name string, raw []byte) {
 }
 
 // guard returns a rate-limiting guard for tests that need one.
-func guard(rate float64, burst int) *access.Guard { return access.New(access.Policy{Rate: rate, Burst: burst}) }
+func guard(rate float64, burst int) *access.Guard {
+	return access.New(access.Policy{Rate: rate, Burst: burst})
+}
