@@ -192,3 +192,6 @@ func (c *Client) call(ctx context.Context, path string, req, out any) error {
 	}
 	return nil
 }
+
+// BaseURL is the API's base URL the client was made with.
+func (c *Client) BaseURL() string { return c.baseURL }
