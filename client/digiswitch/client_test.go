@@ -139,11 +139,13 @@ func TestClientAgainstHandler(t *testing.T) {
 func TestClientUnknownOutcome(t *testing.T) {
 	t.Parallel()
 	handlers := map[string]http.HandlerFunc{
-		"5xx":         func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", http.StatusBadGateway) },
-		"garbage":     func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>")) },
-		"empty data":  func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"data":null}`)) },
-		"missing rc":  func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"data":{"ref_id":"x"}}`)) },
-		"wrong types": func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"data":{"rc":"00","price":"5005"}}`)) },
+		"5xx":        func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", http.StatusBadGateway) },
+		"garbage":    func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>")) },
+		"empty data": func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"data":null}`)) },
+		"missing rc": func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"data":{"ref_id":"x"}}`)) },
+		"wrong types": func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"data":{"rc":"00","price":"5005"}}`))
+		},
 		"slow": func(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-r.Context().Done():
@@ -187,4 +189,3 @@ func TestClientUnknownOutcome(t *testing.T) {
 		t.Errorf("context deadline: %v", err)
 	}
 }
-

@@ -10,6 +10,7 @@ import (
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
@@ -193,5 +194,30 @@ func TestUnknownEndpoint(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Fatalf("GET: HTTP %d", resp.StatusCode)
+	}
+}
+
+func TestCallbackBody(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	b.run()
+	ctx := context.Background()
+	b.wantRC(ds.PathTransaction, b.trx("", "s5", "081234567890", "cb-1"), ds.RCPending)
+	b.wantRC(ds.PathTransaction, b.trx(ds.CommandInquiry, "aetra", "1234567", "cb-2"), ds.RCSuccess)
+	b.wantRC(ds.PathTransaction, b.trx(ds.CommandPay, "aetra", "1234567", "cb-2"), ds.RCPending)
+	pre, post := b.waitFinal("cb-1"), b.waitFinal("cb-2")
+	body, err := digiswitch.CallbackBody(ctx, b.svc, pre)
+	if err != nil || !strings.Contains(string(body), `"ref_id":"cb-1"`) || !strings.Contains(string(body), `"rc":"00"`) ||
+		strings.Contains(string(body), `"selling_price"`) {
+		t.Fatalf("prepaid callback %s %v", body, err)
+	}
+	body, err = digiswitch.CallbackBody(ctx, b.svc, post)
+	if err != nil || !strings.Contains(string(body), `"ref_id":"cb-2"`) || !strings.Contains(string(body), `"selling_price"`) ||
+		!strings.Contains(string(body), `"meter_awal"`) {
+		t.Fatalf("postpaid callback %s %v", body, err)
+	}
+	sig := ds.CallbackSignature(body, b.cr.APIKey)
+	if !ds.VerifyCallback(body, sig, b.cr.APIKey) || ds.VerifyCallback(body, sig, "other") || ds.VerifyCallback(append(body, ' '), sig, b.cr.APIKey) {
+		t.Fatal("callback signature")
 	}
 }
