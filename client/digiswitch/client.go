@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -17,6 +18,10 @@ import (
 // read. After it, a transaction must not be sent under a new ref_id; resend the same request
 // (the status check) until the answer is definite.
 var ErrUnknownOutcome = errors.New("digiswitch: outcome unknown")
+
+// A Client method fails with one of: an *APIError (a definite answer), an error wrapping
+// ErrUnknownOutcome, or another error, which means the request was never sent (no connection could
+// be made, or it could not be built).
 
 // APIError is a definite refusal or failure: the server answered with an rc other than success
 // or pending, and nothing was charged (or the hold was released, for rc 02).
@@ -153,6 +158,11 @@ func (c *Client) call(ctx context.Context, path string, req, out any) error {
 	hreq.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(hreq)
 	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			// No connection, so nothing was sent: a plain error, safe to retry under any ref_id.
+			return fmt.Errorf("digiswitch %s: request not sent: %w", path, err)
+		}
 		return fmt.Errorf("digiswitch %s: %w: %w", path, ErrUnknownOutcome, err)
 	}
 	defer resp.Body.Close()

@@ -162,12 +162,12 @@ func TestClientUnknownOutcome(t *testing.T) {
 			}
 		},
 	}
+	var apiErr *ds.APIError
 	for name, h := range handlers {
 		srv := httptest.NewServer(h)
 		defer srv.Close()
 		c := ds.New(srv.URL, "u", "k", ds.WithTimeout(200*time.Millisecond))
 		_, err := c.Transaction(context.Background(), ds.TransactionRequest{Code: "s5", CustomerNo: "0812", RefID: "x"})
-		var apiErr *ds.APIError
 		if !errors.Is(err, ds.ErrUnknownOutcome) || errors.As(err, &apiErr) {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -176,9 +176,19 @@ func TestClientUnknownOutcome(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
 	_, err := ds.New(srv.URL, "u", "k").Balance(context.Background())
-	var apiErr *ds.APIError
 	if !errors.As(err, &apiErr) || errors.Is(err, ds.ErrUnknownOutcome) {
 		t.Errorf("404: %v", err)
+	}
+	// No connection: the request was never sent, which is neither.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	_, err = ds.New("http://"+addr, "u", "k").Transaction(context.Background(), ds.TransactionRequest{RefID: "x"})
+	if err == nil || errors.Is(err, ds.ErrUnknownOutcome) || errors.As(err, &apiErr) {
+		t.Errorf("connection refused: %v", err)
 	}
 	// The context bounds a call too.
 	slow := httptest.NewServer(handlers["slow"])
