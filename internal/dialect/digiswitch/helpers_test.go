@@ -78,7 +78,7 @@ func (r router) Supplier(name string) (supplier.Supplier, bool) { return r.sup, 
 func (r router) Testing() supplier.Supplier                     { return r.sup }
 
 type bundle struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	svc   *core.Service
 	clock *clock
@@ -93,7 +93,7 @@ type setupOpts struct {
 	noCredit bool
 }
 
-func setup(t *testing.T, o setupOpts) *bundle {
+func setup(t testing.TB, o setupOpts) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	be := storetest.Backends()[0]
