@@ -2,7 +2,9 @@ package digiswitch
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/catalog"
@@ -50,7 +52,7 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 	full := code == ""
 	if full && !h.mayList(res.ID, command) {
 		h.refuse(w, ds.ErrorData{}, ds.RCPriceListLimited,
-			"Daftar harga lengkap hanya dapat diambil sekali tiap "+h.opts.PriceListEvery.String()+"; gunakan filter code")
+			"Daftar harga lengkap hanya dapat diambil sekali tiap "+every(h.opts.PriceListEvery)+"; gunakan filter code")
 		return
 	}
 	ctx := r.Context()
@@ -122,4 +124,12 @@ func (h *handler) listed(resellerID int64, command string, full bool) {
 	h.mu.Lock()
 	h.lastList[listKey{resellerID, command}] = h.svc.Now()
 	h.mu.Unlock()
+}
+
+// every says a duration the way the message reads: "5 menit".
+func every(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return strconv.Itoa(int(d/time.Minute)) + " menit"
+	}
+	return d.String()
 }
