@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/bill"
 	"github.com/kios-h2h/kios/internal/catalog"
@@ -12,6 +13,10 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
 )
+
+// InquiryTimeout bounds a biller's answer to an inquiry (and a PLN customer check): the reseller
+// is waiting on the line, and nothing is charged, so it may simply ask again.
+const InquiryTimeout = 30 * time.Second
 
 // BillParams is a postpaid inquiry, payment or status check as a dialect received it.
 type BillParams struct {
@@ -93,8 +98,10 @@ func (s *Service) Inquire(ctx context.Context, p BillParams) (*bill.Inquiry, err
 	if err != nil {
 		return nil, err
 	}
-	b, err := biller.Inquire(ctx, supplier.BillRequest{Reference: p.Reference, SKU: sku, Product: v.ProductCode,
+	ictx, cancel := context.WithTimeout(ctx, InquiryTimeout)
+	b, err := biller.Inquire(ictx, supplier.BillRequest{Reference: p.Reference, SKU: sku, Product: v.ProductCode,
 		CustomerNo: p.CustomerNo, AdminPerSheet: v.Admin})
+	cancel()
 	switch {
 	case errors.Is(err, supplier.ErrNoBill):
 		return nil, bill.ErrUnavailable
@@ -327,6 +334,8 @@ func (s *Service) PLNCustomer(ctx context.Context, customerNo string) (supplier.
 	if checker == nil {
 		return supplier.PLNCustomer{}, fmt.Errorf("%w: no supplier checks PLN customers", bill.ErrBillerDown)
 	}
+	ctx, cancel := context.WithTimeout(ctx, InquiryTimeout)
+	defer cancel()
 	c, err := checker.PLNCustomer(ctx, customerNo)
 	switch {
 	case errors.Is(err, supplier.ErrUnknownCustomer):

@@ -86,7 +86,8 @@ func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, username,
 		return nil
 	}
 	want := ds.Sign(res.Username, res.APIKey, suffix)
-	if subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(strings.TrimSpace(sign)))) != 1 {
+	// An account without an api key (made outside Kios) must not accept md5(username+suffix).
+	if res.APIKey == "" || subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(strings.TrimSpace(sign)))) != 1 {
 		h.refuse(w, echo, ds.RCSign, "Signature salah")
 		return nil
 	}
