@@ -14,8 +14,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
-// TestDepositTicketCommands runs the deposit ticket commands (called directly, so that they are
-// tested whether or not the command table lists them yet).
+// TestDepositTicketCommands runs the deposit ticket commands, found through the command table.
 func TestDepositTicketCommands(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -23,10 +22,15 @@ func TestDepositTicketCommands(t *testing.T) {
 	var out, errb bytes.Buffer
 	e := &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, dbURL: url}
 	t.Cleanup(func() { e.Close() })
-	run := func(fn func(context.Context, *Env, []string) error, args ...string) (string, error) {
+	run := func(name string, args ...string) (string, error) {
+		t.Helper()
 		out.Reset()
 		errb.Reset()
-		err := fn(ctx, e, args)
+		cmd, rest, ok := lookup(append(strings.Fields(name), args...))
+		if !ok || cmd.name != name {
+			t.Fatalf("kios %s is not in the command table", name)
+		}
+		err := cmd.run(ctx, e, rest)
 		return out.String(), err
 	}
 	svc, err := e.Service(ctx)
@@ -50,29 +54,29 @@ func TestDepositTicketCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got, err := run(runDepositTickets, "--status", "open")
+	got, err := run("deposit tickets", "--status", "open")
 	if err != nil || !strings.Contains(got, t1.Code) || !strings.Contains(got, t2.Code) || !strings.Contains(got, "BCA") {
 		t.Fatalf("tickets: %v\n%s", err, got)
 	}
-	if _, err := run(runDepositTickets, "--status", "paid"); err == nil {
+	if _, err := run("deposit tickets", "--status", "paid"); err == nil {
 		t.Fatal("bad --status accepted")
 	}
-	got, err = run(runDepositApprove, t1.Code)
+	got, err = run("deposit approve", t1.Code)
 	if err != nil || !strings.Contains(got, fmt.Sprintf("credited %d to budi", t1.Amount)) {
 		t.Fatalf("approve: %v\n%s", err, got)
 	}
-	got, err = run(runDepositApprove, strings.ToLower(t1.Code))
+	got, err = run("deposit approve", strings.ToLower(t1.Code))
 	if err != nil || !strings.Contains(got, "already approved") {
 		t.Fatalf("approve again: %v\n%s", err, got)
 	}
-	got, err = run(runDepositReject, t3.Code)
+	got, err = run("deposit reject", t3.Code)
 	if err != nil || !strings.Contains(got, "rejected "+t3.Code) {
 		t.Fatalf("reject: %v\n%s", err, got)
 	}
-	if _, err := run(runDepositApprove, t3.Code); err == nil {
+	if _, err := run("deposit approve", t3.Code); err == nil {
 		t.Fatal("approved a rejected ticket")
 	}
-	if _, err := run(runDepositApprove); err == nil {
+	if _, err := run("deposit approve"); err == nil {
 		t.Fatal("approve without a ticket")
 	}
 
@@ -82,18 +86,18 @@ func TestDepositTicketCommands(t *testing.T) {
 	if err := os.WriteFile(statement, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err = run(runDepositMatch, statement)
+	got, err = run("deposit match", statement)
 	if err != nil || !strings.Contains(got, "1 ticket(s) approved") || !strings.Contains(got, "no open ticket with this amount") {
 		t.Fatalf("match: %v\n%s", err, got)
 	}
-	got, err = run(runDepositMatch, statement)
+	got, err = run("deposit match", statement)
 	if err != nil || !strings.Contains(got, "0 ticket(s) approved") || !strings.Contains(got, "already imported") {
 		t.Fatalf("match again: %v\n%s", err, got)
 	}
 	if bal, _ := svc.Balance(ctx, cr.Reseller.ID); bal != t1.Amount+t2.Amount {
 		t.Fatalf("balance %d, want %d", bal, t1.Amount+t2.Amount)
 	}
-	got, err = run(runDepositTickets, "--reseller", "budi")
+	got, err = run("deposit tickets", "--reseller", "budi")
 	if err != nil || strings.Count(got, "approved") != 2 || !strings.Contains(got, "rejected") {
 		t.Fatalf("tickets at the end: %v\n%s", err, got)
 	}
