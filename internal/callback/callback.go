@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
@@ -186,13 +185,9 @@ func (w *worker) try(ctx context.Context, j store.Job) (done bool, err error) {
 	if url == "" {
 		return true, nil // the reseller removed its URL since
 	}
-	bal, err := w.db.Balance(ctx, ledger.AvailableCode(r.ID))
+	body, h, err := Build(ctx, w.svc, o, r.APIKey, o.Invoice+"-"+strconv.FormatInt(j.ID, 10))
 	if err != nil {
 		return false, err
-	}
-	body, h, err := Build(o, r.APIKey, bal, o.Invoice+"-"+strconv.FormatInt(j.ID, 10))
-	if err != nil {
-		return true, err
 	}
 	err = w.post(ctx, url, body, h)
 	if err == nil {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	wire "github.com/kios-h2h/kios/client/basstore"
+	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
@@ -158,7 +160,7 @@ func TestBasstoreCallbackSignedRetriedStopped(t *testing.T) {
 	}
 	for _, d := range got {
 		sig := d.header.Get("X-Kios-Signature")
-		if !callback.Verify(d.body, b.cr.APIKey, sig) || callback.Verify(d.body, "wrong key", sig) {
+		if !wire.VerifyCallback(d.body, sig, b.cr.APIKey) || wire.VerifyCallback(d.body, sig, "wrong key") {
 			t.Fatalf("signature %q does not verify", sig)
 		}
 		var env struct {
@@ -202,7 +204,7 @@ func TestDigiswitchCallbackToOrderURL(t *testing.T) {
 	rcv.wait(t, 1)
 	d := rcv.deliveries()[0]
 	sig := d.header.Get("X-Hub-Signature")
-	if !callback.Verify(d.body, b.cr.APIKey, sig) || sig[:5] != "sha1=" {
+	if !ds.VerifyCallback(d.body, sig, b.cr.APIKey) || sig[:5] != "sha1=" {
 		t.Fatalf("signature %q", sig)
 	}
 	if d.header.Get("X-Kios-Event") != "update" || d.header.Get("X-Kios-Delivery") == "" {

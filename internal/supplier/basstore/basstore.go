@@ -22,7 +22,6 @@ import (
 	"strings"
 
 	client "github.com/kios-h2h/kios/client/basstore"
-	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/supplier"
 )
 
@@ -147,8 +146,7 @@ func (s *Supplier) Balance(ctx context.Context) (int64, error) {
 // ReadCallback implements supplier.CallbackReader for the callbacks a Kios upstream sends: the
 // order as status-order shows it, signed X-Kios-Signature: sha256=HMAC(body, api key).
 func (s *Supplier) ReadCallback(h http.Header, body []byte) (string, supplier.Result, error) {
-	sig := h.Get("X-Kios-Signature")
-	if s.secret == "" || !strings.HasPrefix(sig, "sha256=") || !callback.Verify(body, s.secret, sig) {
+	if s.secret == "" || !client.VerifyCallback(body, h.Get(client.HeaderSignature), s.secret) {
 		return "", supplier.Result{}, supplier.ErrBadSignature
 	}
 	var env struct {

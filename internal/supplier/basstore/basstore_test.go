@@ -12,7 +12,6 @@ import (
 	"time"
 
 	client "github.com/kios-h2h/kios/client/basstore"
-	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
@@ -112,7 +111,7 @@ func (u *upstream) order(w http.ResponseWriter, r *http.Request) {
 		body, _ := json.Marshal(map[string]any{"error": false, "code": 200, "message": "Success", "data": client.OrderStatus{
 			InvoiceNumber: inv, StatusCode: client.StatusSuccess, ReferenceNumber: req.ReferenceNumber, SN: "SN-CB", Price: suppliertest.Cost}})
 		creq, _ := http.NewRequest(http.MethodPost, u.callback, bytes.NewReader(body))
-		creq.Header.Set("X-Kios-Signature", "sha256="+callback.SignSHA256(body, "cbsecret"))
+		creq.Header.Set(client.HeaderSignature, client.CallbackSignature(body, "cbsecret"))
 		resp, err := http.DefaultClient.Do(creq)
 		if err == nil {
 			u.mu.Lock()
@@ -235,7 +234,7 @@ func TestReadCallbackRejectsForgery(t *testing.T) {
 	t.Parallel()
 	s := basstore.New("up", "http://127.0.0.1:1", "tok", "cbsecret", client.Options{})
 	body := []byte(`{"error":false,"code":200,"message":"Success","data":{"invoiceNumber":"UP-1","statusCode":"Success","referenceNumber":"KIOS-1-1","sn":"X"}}`)
-	for _, sig := range []string{"", "sha256=00", "sha1=" + callback.SignSHA1(body, "cbsecret"), "sha256=" + callback.SignSHA256(body, "other")} {
+	for _, sig := range []string{"", "sha256=00", "sha1=" + strings.TrimPrefix(client.CallbackSignature(body, "cbsecret"), "sha256="), client.CallbackSignature(body, "other")} {
 		h := http.Header{}
 		h.Set("X-Kios-Signature", sig)
 		if _, _, err := s.ReadCallback(h, body); err != supplier.ErrBadSignature {
@@ -243,7 +242,7 @@ func TestReadCallbackRejectsForgery(t *testing.T) {
 		}
 	}
 	h := http.Header{}
-	h.Set("X-Kios-Signature", "sha256="+callback.SignSHA256(body, "cbsecret"))
+	h.Set("X-Kios-Signature", client.CallbackSignature(body, "cbsecret"))
 	ref, res, err := s.ReadCallback(h, body)
 	if err != nil || ref != "KIOS-1-1" || res.State != supplier.Success || res.SN != "X" || res.UpstreamRef != "UP-1" {
 		t.Fatalf("%q %+v %v", ref, res, err)

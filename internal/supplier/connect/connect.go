@@ -7,9 +7,11 @@ import (
 	"time"
 
 	bsclient "github.com/kios-h2h/kios/client/basstore"
+	dsclient "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/basstore"
+	"github.com/kios-h2h/kios/internal/supplier/digiswitch"
 	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
 )
@@ -37,6 +39,8 @@ func Connectors(opts Options) route.Connect {
 			return opts.Simulator, nil
 		case store.KindBasstore:
 			return basstore.New(s.Name, s.BaseURL, s.Token, s.CallbackSecret, bsclient.Options{Timeout: opts.Timeout}), nil
+		case store.KindDigiswitch:
+			return digiswitch.New(s.Name, s.BaseURL, s.Username, s.APIKey, s.CallbackSecret, dsclient.WithTimeout(opts.Timeout)), nil
 		}
 		return nil, fmt.Errorf("supplier %s: no connector for kind %q yet", s.Name, s.Kind)
 	}
