@@ -33,7 +33,7 @@ func createReseller(t *testing.T, db, name string, funds int64) created {
 }
 
 // TestChainedInstances runs three real Kios processes: A sells to B over the BASSTORE dialect,
-// B sells to C, and orders placed at C are fulfilled by A's simulator. Every instance keeps its
+// B sells to C over the Digiswitch dialect, and orders placed at C are fulfilled by A's simulator. Every instance keeps its
 // own books; they must agree with one another, and each ledger must check clean.
 func TestChainedInstances(t *testing.T) {
 	t.Parallel()
@@ -54,12 +54,14 @@ func TestChainedInstances(t *testing.T) {
 		t.Fatalf("sync at B: %s", out)
 	}
 
-	// C buys from B the same way.
+	// C buys from B over the Digiswitch dialect, as B's reseller "c"; B calls C back Digiswitch-style.
 	cAtB := createReseller(t, dbB, "C", fundsC)
 	c := start(t, dbC)
 	mustKios(t, dbB, "reseller", "set-callback", cAtB.Username, c.base+"/callback/b")
-	mustKios(t, dbC, "supplier", "add", "--name", "b", "--kind", "basstore", "--base-url", b.base, "--token", cAtB.Token, "--callback-secret", cAtB.APIKey)
-	mustKios(t, dbC, "catalog", "sync", "--supplier", "b")
+	mustKios(t, dbC, "supplier", "add", "--name", "b", "--kind", "digiswitch", "--base-url", b.base, "--username", cAtB.Username, "--api-key", cAtB.APIKey)
+	if out := mustKios(t, dbC, "catalog", "sync", "--supplier", "b"); !strings.Contains(out, "variants created") {
+		t.Fatalf("sync at C: %s", out)
+	}
 	if out := mustKios(t, dbC, "supplier", "list"); strings.Contains(out, cAtB.Token) || strings.Contains(out, cAtB.APIKey) {
 		t.Fatalf("supplier list prints secrets:\n%s", out)
 	}
