@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sort"
 	"sync"
 	"time"
 
@@ -117,6 +118,16 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 		}
 		out = append(out, core.Candidate{Supplier: c, SKU: rt.Product.Code, Cost: rt.Product.Cost})
 	}
+	if len(routes) == 0 {
+		// A variant no supplier product maps to goes to the registered simulators, if any: a
+		// simulator supplier is a catch-all for demos and staging.
+		for _, c := range conns {
+			if c.row.Kind == store.KindSimulator && c.row.Enabled && c.err == nil && c.br.Available() {
+				out = append(out, core.Candidate{Supplier: c, SKU: o.VariantCode})
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Supplier.Name() < out[j].Supplier.Name() })
+	}
 	return out, nil
 }
 
@@ -170,6 +181,14 @@ func (r *Router) Breakers(ctx context.Context) (map[string]breaker.State, error)
 		out[n] = c.br.State()
 	}
 	return out, nil
+}
+
+// Invalidate makes the next use read the registry again, for changes made in this process
+// (changes made elsewhere, e.g. by the CLI, are seen within Refresh).
+func (r *Router) Invalidate() {
+	r.mu.Lock()
+	r.loadedAt = time.Time{}
+	r.mu.Unlock()
 }
 
 // load returns the registry's connectors, reading the registry again when the cached list is

@@ -112,7 +112,9 @@ func setup(t *testing.T, be storetest.Backend, br breaker.Config, fakes ...*fake
 		t.Fatal(err)
 	}
 	for i, f := range fakes {
-		if _, err := svc.AddSupplier(ctx, core.NewSupplier{Name: f.name, Kind: store.KindSimulator}); err != nil {
+		// Registered as a BASSTORE upstream (Connect hands out the fake whatever the kind); the
+		// simulator kind would also catch unmapped variants.
+		if _, err := svc.AddSupplier(ctx, core.NewSupplier{Name: f.name, Kind: store.KindBasstore, BaseURL: "http://" + f.name + ".invalid", Token: "t"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := svc.SyncCatalog(ctx, f.name, []supplier.Item{{Code: "SKU-" + f.name, Name: "V1 at " + f.name, Cost: cost, Active: true}}, nil); err != nil {
@@ -447,4 +449,36 @@ func TestAllSuppliersRefuse(t *testing.T) {
 	b.expect(t, o, order.Failed, "")
 	exactlyOnce(t, up1)
 	exactlyOnce(t, up2)
+}
+
+func TestUnmappedVariantGoesToRegisteredSimulator(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, sqlite, breaker.Config{}, &fake{name: "up1"})
+	// A variant no supplier product maps to.
+	if err := b.svc.SaveCatalog(ctx, nil, []catalog.Variant{{ProductCode: "game", Code: "V2", Name: "V2", Active: true, UnlimitedStock: true, Multi: true, Prices: map[string]int64{"default": price}}}); err != nil {
+		t.Fatal(err)
+	}
+	place := func(ref string) *order.Order {
+		p, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "V2", Reference: ref, Destination: "08123"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.waitFinal(t, p.Order.Invoice)
+	}
+	if o := place("u1"); o.Status != order.Failed {
+		t.Fatalf("unmapped variant with no simulator registered: %s", o.Status)
+	}
+	b.fakes["sim"] = &fake{name: "sim"}
+	if _, err := b.svc.AddSupplier(ctx, core.NewSupplier{Name: "sim", Kind: store.KindSimulator}); err != nil {
+		t.Fatal(err)
+	}
+	b.router.Invalidate()
+	o := place("u2")
+	if o.Status != order.Success {
+		t.Fatalf("unmapped variant with a simulator registered: %s %s", o.Status, o.Message)
+	}
+	if at := b.attempts(t, o); len(at) != 1 || at[0].Supplier != "sim" || at[0].SKU != "V2" {
+		t.Fatalf("attempts %+v", at)
+	}
 }
