@@ -108,9 +108,12 @@ func (u *upstream) order(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	case "callback-first":
+		u.mu.Lock()
+		cbURL := u.callback
+		u.mu.Unlock()
 		body, _ := json.Marshal(map[string]any{"error": false, "code": 200, "message": "Success", "data": client.OrderStatus{
 			InvoiceNumber: inv, StatusCode: client.StatusSuccess, ReferenceNumber: req.ReferenceNumber, SN: "SN-CB", Price: suppliertest.Cost}})
-		creq, _ := http.NewRequest(http.MethodPost, u.callback, bytes.NewReader(body))
+		creq, _ := http.NewRequest(http.MethodPost, cbURL, bytes.NewReader(body))
 		creq.Header.Set(client.HeaderSignature, client.CallbackSignature(body, "cbsecret"))
 		resp, err := http.DefaultClient.Do(creq)
 		if err == nil {
@@ -219,14 +222,19 @@ func TestCallbackBeforeOrderReply(t *testing.T) {
 	b := setup(t, u)
 	in := httptest.NewServer(inbound.Handler(b.Svc, b.Router, nil))
 	defer in.Close()
+	u.mu.Lock() // the handler reads it in another goroutine
 	u.callback = in.URL + "/callback/" + suppliertest.Upstream
+	u.mu.Unlock()
 	o := b.Order(t, "r1", "0812")
 	b.Expect(t, o, order.Success, suppliertest.Cost)
 	if o.SN != "SN-CB" {
 		t.Fatalf("sn %q", o.SN)
 	}
-	if n, _ := u.counts(); n != 1 || u.cbStatus != 200 {
-		t.Fatalf("%d orders, callback answered %d", n, u.cbStatus)
+	u.mu.Lock()
+	cbStatus := u.cbStatus
+	u.mu.Unlock()
+	if n, _ := u.counts(); n != 1 || cbStatus != 200 {
+		t.Fatalf("%d orders, callback answered %d", n, cbStatus)
 	}
 }
 

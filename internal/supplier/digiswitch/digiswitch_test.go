@@ -96,10 +96,13 @@ func (u *upstream) transaction(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	case "callback-first":
+		u.mu.Lock()
+		cbURL := u.callback
+		u.mu.Unlock()
 		final := resp
 		final.RC, final.Status, final.SN = client.RCSuccess, client.StatusSuccess, "SN-CB"
 		body, _ := json.Marshal(client.Envelope[client.TransactionResponse]{Data: final})
-		creq, _ := http.NewRequest(http.MethodPost, u.callback, bytes.NewReader(body))
+		creq, _ := http.NewRequest(http.MethodPost, cbURL, bytes.NewReader(body))
 		creq.Header.Set(client.HeaderSignature, client.CallbackSignature(body, "key"))
 		if cresp, err := http.DefaultClient.Do(creq); err == nil {
 			cresp.Body.Close()
@@ -174,7 +177,9 @@ func TestCallbackBeforeOrderReply(t *testing.T) {
 	b := setup(t, u)
 	in := httptest.NewServer(inbound.Handler(b.Svc, b.Router, nil))
 	defer in.Close()
+	u.mu.Lock() // the handler reads it in another goroutine
 	u.callback = in.URL + "/callback/" + suppliertest.Upstream
+	u.mu.Unlock()
 	o := b.Order(t, "r1", "0812")
 	b.Expect(t, o, order.Success, suppliertest.Cost)
 	if o.SN != "SN-CB" {
