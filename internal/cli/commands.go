@@ -61,6 +61,7 @@ func commands() []command {
 		{"supplier list", "[--refresh]", "list suppliers with their balances, never their secrets", runSupplierList},
 		{"supplier disable", "NAME", "take a supplier out of rotation", runSupplierDisable},
 		{"supplier enable", "NAME", "put a supplier back into rotation", runSupplierEnable},
+		{"supplier deposit", "NAME --amount N [--note TEXT]", "book money paid into Kios's deposit at a supplier", runSupplierDeposit},
 		{"supplier map", "NAME SKU VARIANT [--priority N]", "make a supplier's product fulfil a variant", runSupplierMap},
 		{"catalog sync", "[--supplier N]", "pull suppliers' catalogs, add missing variants, reprice from markup rules", runCatalogSync},
 		{"markup set", "[--scope default|product|variant] [--target CODE] [--tier T] [--fixed N] [--percent P] [--floor N]",

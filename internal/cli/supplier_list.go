@@ -38,7 +38,9 @@ func runSupplierList(ctx context.Context, e *Env, args []string) error {
 	}
 	tw := e.table()
 	// Credentials are never printed: only whether they are set.
-	fmt.Fprintln(tw, "NAME\tKIND\tBASE URL\tENABLED\tCREDENTIALS\tBALANCE\tBALANCE AT")
+	// BALANCE is what the supplier last reported; LEDGER what Kios's books say is there (top-ups
+	// less costs). They differ by what the books do not know of yet.
+	fmt.Fprintln(tw, "NAME\tKIND\tBASE URL\tENABLED\tCREDENTIALS\tBALANCE\tBALANCE AT\tLEDGER")
 	for _, s := range sups {
 		creds := "none"
 		if s.Token != "" || s.APIKey != "" {
@@ -48,7 +50,11 @@ func runSupplierList(ctx context.Context, e *Env, args []string) error {
 		if !s.BalanceAt.IsZero() {
 			at = s.BalanceAt.In(catalog.Jakarta).Format(time.DateTime)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\t%d\t%s\n", s.Name, s.Kind, s.BaseURL, s.Enabled, creds, s.Balance, at)
+		books, err := svc.SupplierLedgerBalance(ctx, &s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\t%d\t%s\t%d\n", s.Name, s.Kind, s.BaseURL, s.Enabled, creds, s.Balance, at, books)
 	}
 	return tw.Flush()
 }

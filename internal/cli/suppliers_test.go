@@ -65,6 +65,16 @@ func TestSupplierCommands(t *testing.T) {
 	if strings.Contains(out, "sekret-token") || !strings.Contains(out, "750000") || !strings.Contains(out, "set") {
 		t.Fatalf("supplier list:\n%s", out)
 	}
+	k.ok("supplier", "deposit", "upa", "--amount", "750000", "--note", "transfer 1")
+	if out := k.ok("supplier", "list"); !strings.Contains(out, "750000  ") || !strings.HasSuffix(strings.TrimSpace(out), "750000") {
+		t.Fatalf("ledger balance after a top-up:\n%s", out)
+	}
+	if r := k.run("supplier", "deposit", "upa", "--amount", "-5"); r.code != 2 {
+		t.Fatalf("negative deposit: %+v", r)
+	}
+	if r := k.run("ledger", "check"); r.code != 0 {
+		t.Fatalf("ledger check after a supplier deposit: %+v", r)
+	}
 	k.ok("supplier", "disable", "upa")
 	if out := k.ok("supplier", "list"); !strings.Contains(out, "false") {
 		t.Fatalf("after disable:\n%s", out)

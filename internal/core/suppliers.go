@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/markup"
+	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
 )
@@ -343,4 +345,40 @@ func (s *Service) MarginReport(ctx context.Context, from, to string) ([]store.Ma
 		}
 	}
 	return s.db.MarginReport(ctx, from, to)
+}
+
+// CreditSupplier books money Kios paid into its deposit at a supplier (a top-up), as a posting
+// from the deposits account, so the supplier's ledger balance can be reconciled with the balance
+// the supplier reports. It returns the new ledger balance.
+func (s *Service) CreditSupplier(ctx context.Context, name string, amount int64, note string) (int64, error) {
+	if amount <= 0 {
+		return 0, ErrAmount
+	}
+	sup, err := s.db.SupplierByName(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	code := ledger.SupplierCode(sup.ID)
+	var bal int64
+	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+		acct, err := tx.SystemAccountEnsure(ctx, code, ledger.SupplierDeposit)
+		if err != nil {
+			return err
+		}
+		if err := tx.Transfer(ctx, "supplier-deposit:"+reseller.NewSecret(8), s.sys.deposits, acct, amount, "top-up at "+name+": "+note); err != nil {
+			return err
+		}
+		bal, err = tx.Balance(ctx, code)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("supplier %s deposit: %w", name, err)
+	}
+	s.log.Info("supplier deposit", "supplier", name, "amount", amount, "balance", bal)
+	return bal, nil
+}
+
+// SupplierLedgerBalance is what the ledger says Kios holds at a supplier: top-ups less costs.
+func (s *Service) SupplierLedgerBalance(ctx context.Context, sup *store.Supplier) (int64, error) {
+	return s.db.Balance(ctx, ledger.SupplierCode(sup.ID))
 }
