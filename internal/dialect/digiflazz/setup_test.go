@@ -219,3 +219,7 @@ func (f *fixture) restrictedReseller(t *testing.T) core.Credentials {
 func guardWithRate(r float64, burst int) *access.Guard {
 	return access.New(access.Policy{Rate: r, Burst: burst})
 }
+
+func core_NewReseller(username string) core.NewReseller {
+	return core.NewReseller{Username: username, Name: username}
+}
