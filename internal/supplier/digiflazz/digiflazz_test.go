@@ -203,7 +203,7 @@ func TestUnknownOutcomes(t *testing.T) {
 		{"4xx without a refusal", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "nope", http.StatusForbidden) }},
 		{"timeout", func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body) // so the server notices the client hanging up
-			select { // the client gives up first and closes the connection
+			select {                           // the client gives up first and closes the connection
 			case <-r.Context().Done():
 			case <-time.After(5 * time.Second):
 			}
