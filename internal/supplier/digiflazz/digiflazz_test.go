@@ -202,8 +202,9 @@ func TestUnknownOutcomes(t *testing.T) {
 		{"empty", func(w http.ResponseWriter, r *http.Request) {}},
 		{"4xx without a refusal", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "nope", http.StatusForbidden) }},
 		{"timeout", func(w http.ResponseWriter, r *http.Request) {
-			_, _ = io.Copy(io.Discard, r.Body) // so the server notices the client hanging up
-			select {                           // the client gives up first and closes the connection
+			// Read the body, so the server notices the client hanging up after its timeout.
+			_, _ = io.Copy(io.Discard, r.Body)
+			select {
 			case <-r.Context().Done():
 			case <-time.After(5 * time.Second):
 			}
