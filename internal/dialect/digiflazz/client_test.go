@@ -51,14 +51,24 @@ func TestThroughGoClient(t *testing.T) {
 	if _, err := c.Transaction(ctx, wire.TransactionRequest{BuyerSKUCode: "s5", CustomerNo: "0812", RefID: "go-2", MaxPrice: 1}); !refusedWith(err, wire.RCPriceAboveMax) {
 		t.Fatalf("max_price: %v", err)
 	}
-	if _, err := c.Deposit(ctx, 100000, "BCA", "Budi"); !refusedWith(err, wire.RCFailed) {
-		t.Fatalf("deposit: %v", err)
+	if dep, err := c.Deposit(ctx, 100000, "BCA", "Budi"); err != nil || dep.RC != "00" || dep.Amount <= 100000 || dep.Notes == "" {
+		t.Fatalf("deposit: %+v %v", dep, err)
 	}
-	if _, err := c.InquiryPLN(ctx, "12345678901"); !refusedWith(err, wire.RCFailed) {
-		t.Fatalf("inquiry-pln: %v", err)
+	if _, err := c.Deposit(ctx, 100, "BCA", "Budi"); !refusedWith(err, wire.RCPayload) {
+		t.Fatalf("small deposit: %v", err)
 	}
-	if _, err := c.Pasca(ctx, wire.CommandInquiry, wire.TransactionRequest{BuyerSKUCode: "pln", CustomerNo: "5300", RefID: "go-3"}); !refusedWith(err, wire.RCProduct) {
-		t.Fatalf("inq-pasca: %v", err)
+	if pln, err := c.InquiryPLN(ctx, "12345678901"); err != nil || pln.Name == "" || pln.RC != "00" {
+		t.Fatalf("inquiry-pln: %+v %v", pln, err)
+	}
+	if _, err := c.InquiryPLN(ctx, "12345670000"); !refusedWith(err, wire.RCDestination) {
+		t.Fatalf("inquiry-pln of an unknown customer: %v", err)
+	}
+	inq, err := c.Pasca(ctx, wire.CommandInquiry, wire.TransactionRequest{BuyerSKUCode: "pln", CustomerNo: "530000000001", RefID: "go-3"})
+	if err != nil || inq.RC != "00" || inq.CustomerName == "" || inq.SellingPrice <= inq.Price || len(inq.Desc) == 0 {
+		t.Fatalf("inq-pasca: %+v %v", inq, err)
+	}
+	if _, err := c.Pasca(ctx, wire.CommandStatus, wire.TransactionRequest{BuyerSKUCode: "pln", CustomerNo: "530000000001", RefID: "go-3"}); !refusedWith(err, wire.RCNotFound) {
+		t.Fatalf("status-pasca before paying: %v", err)
 	}
 	bad := wire.New(f.srv.URL+"/v1", f.cr.Reseller.Username, "not-the-key")
 	if _, err := bad.Balance(ctx); !refusedWith(err, wire.RCSign) {

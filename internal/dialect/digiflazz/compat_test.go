@@ -50,7 +50,7 @@ func TestCompatNPMClient(t *testing.T) {
 	var out struct {
 		Saldo     wire.BalanceData     `json:"saldo"`
 		PriceList []wire.PrepaidItem   `json:"priceList"`
-		Deposit   wire.ErrorData       `json:"deposit"`
+		Deposit   wire.DepositData     `json:"deposit"`
 		First     wire.TransactionData `json:"first"`
 		Final     wire.TransactionData `json:"final"`
 		Conflict  wire.TransactionData `json:"conflict"`
@@ -74,10 +74,8 @@ func TestCompatNPMClient(t *testing.T) {
 	if len(out.PriceList) != 5 || s5 == nil || s5.Price != 5005 || !s5.BuyerProductStatus {
 		t.Errorf("daftarHarga: %d items, s5 %+v", len(out.PriceList), s5)
 	}
-	// The package sends "Bank" (capital B); the request is understood, and refused only because
-	// deposit tickets are not served yet.
-	// TODO(deposit tickets): expect rc 00 and a unique amount once they land.
-	if out.Deposit.RC != wire.RCFailed {
+	// The package sends "Bank" (capital B): understood all the same.
+	if out.Deposit.RC != wire.RCSuccess || out.Deposit.Amount <= 50000 || out.Deposit.Amount > 50999 || out.Deposit.Bank != "BCA" || out.Deposit.Notes == "" {
 		t.Errorf("deposit: %+v", out.Deposit)
 	}
 	if out.First.RC != wire.RCPending || out.First.Status != wire.StatusPending || out.First.Price != 5005 || out.First.BuyerLastSaldo != startBalance-5005 {

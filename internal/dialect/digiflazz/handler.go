@@ -31,6 +31,9 @@ type Options struct {
 	// FullPriceListEvery is how often a reseller may fetch the unfiltered price list (rc 83 when
 	// sooner). 0 means Digiflazz's 5 minutes; a negative value lifts the limit.
 	FullPriceListEvery time.Duration
+	// Banks are the accounts a deposit answer names (bank, account_no, payment_method). Empty
+	// means any bank is accepted and no account number is given.
+	Banks []BankAccount
 }
 
 // Paths are the exact paths the handler serves, for a mux that registers each one (the
@@ -82,7 +85,20 @@ func New(svc *core.Service, opts Options) http.Handler {
 	mux.HandleFunc("POST /v1"+wire.EndpointDeposit, h.deposit)
 	mux.HandleFunc("POST /v1"+wire.EndpointTransaction, h.transaction)
 	mux.HandleFunc("POST /v1"+wire.EndpointInquiryPLN, h.inquiryPLN)
+	mux.HandleFunc("/v1/", h.unknown)
 	return mux
+}
+
+// unknown answers a path or method this API does not have, in the API's own format.
+func (h *handler) unknown(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.write(w, http.StatusMethodNotAllowed, wire.ErrorData{RC: wire.RCPayload, Status: wire.StatusFailed,
+			Message: "Gunakan metode POST dengan body JSON"})
+		return
+	}
+	h.write(w, http.StatusNotFound, wire.ErrorData{RC: wire.RCPayload, Status: wire.StatusFailed,
+		Message: "Endpoint tidak dikenal: " + r.URL.Path})
 }
 
 // refusal is an answer other than success: an rc with its message, or a server fault.

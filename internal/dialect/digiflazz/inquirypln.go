@@ -2,15 +2,13 @@ package digiflazz
 
 import (
 	"net/http"
+	"strings"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 )
 
 // inquiryPLN serves inquiry-pln: a PLN prepaid customer's name and power, checked before a token
-// is sold.
-//
-// TODO(pln lookup): the core's PLN customer lookup lands with the Digiswitch-style dialect; until
-// then a valid request is refused with rc 02 and a message saying why.
+// is sold. It charges nothing.
 func (h *handler) inquiryPLN(w http.ResponseWriter, r *http.Request) {
 	var req wire.InquiryPLNRequest
 	if ref := h.decode(r, &req); ref != nil {
@@ -25,7 +23,25 @@ func (h *handler) inquiryPLN(w http.ResponseWriter, r *http.Request) {
 		h.refusePLN(w, r, &req, refuse(wire.RCPayload, "Payload error: customer_no wajib diisi"))
 		return
 	}
-	h.refusePLN(w, r, &req, refuse(wire.RCFailed, "Cek ID pelanggan PLN belum tersedia di server ini"))
+	if !meterNumber(req.CustomerNo) {
+		h.refusePLN(w, r, &req, refuse(wire.RCDestination, "Nomor meter/ID pelanggan PLN harus 11 atau 12 angka"))
+		return
+	}
+	c, err := h.svc.PLNCustomer(r.Context(), req.CustomerNo)
+	if err != nil {
+		h.refusePLN(w, r, &req, refusalOf(err))
+		return
+	}
+	h.write(w, http.StatusOK, wire.InquiryPLNData{Message: "Transaksi Sukses", Status: wire.StatusSuccess, RC: wire.RCSuccess,
+		CustomerNo: c.CustomerNo, MeterNo: c.MeterNo, SubscriberID: c.SubscriberID, Name: c.Name, SegmentPower: c.SegmentPower})
+}
+
+// meterNumber reports whether s looks like a PLN meter number (11 digits) or customer id (12).
+func meterNumber(s string) bool {
+	if len(s) != 11 && len(s) != 12 {
+		return false
+	}
+	return strings.Trim(s, "0123456789") == ""
 }
 
 func (h *handler) refusePLN(w http.ResponseWriter, r *http.Request, req *wire.InquiryPLNRequest, ref *refusal) {

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
+	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
@@ -68,11 +70,16 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		// Orders that the later cases collide with.
+		// Orders and an inquiry that the later cases collide with.
 		for _, req := range []map[string]any{f.tx("s50", "081299990001", "once"), f.tx("ml5", "12345678(1234)", "last")} {
 			if st, a := f.rc(t, "/v1/transaction", req); st != 200 || a.RC != "03" {
 				t.Fatalf("setup order: %d %+v", st, a)
 			}
+		}
+		inq := f.tx("pln", "530000000001", "inq")
+		inq["commands"] = "inq-pasca"
+		if st, a := f.rc(t, "/v1/transaction", inq); st != 200 || a.RC != "00" {
+			t.Fatalf("setup inquiry: %d %+v", st, a)
 		}
 
 		with := func(m map[string]any, kv ...any) map[string]any {
@@ -117,7 +124,18 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			{"inactive sku", "/v1/transaction", f.tx("s1off", "0812", "w10"), "43"},
 			{"no price for tier", "/v1/transaction", f.tx("mlgold", "0812", "w11"), "43"},
 			{"postpaid sku as prepaid", "/v1/transaction", f.tx("pln", "5300", "w12"), "43"},
-			{"pasca not yet", "/v1/transaction", with(f.tx("pln", "5300", "w13"), "commands", "pay-pasca"), "43"},
+			{"inq-pasca of a prepaid sku", "/v1/transaction", with(f.tx("s5", "530000000001", "w13"), "commands", "inq-pasca"), "43"},
+			{"inq-pasca of an unknown sku", "/v1/transaction", with(f.tx("nope", "530000000001", "w13"), "commands", "inq-pasca"), "43"},
+			{"inq-pasca bad cb_url", "/v1/transaction", with(f.tx("pln", "530000000001", "w13"), "commands", "inq-pasca", "cb_url", "x"), "40"},
+			{"inq-pasca no customer_no", "/v1/transaction", with(f.tx("pln", "", "w13"), "commands", "inq-pasca"), "40"},
+			{"inq-pasca ref of a prepaid order", "/v1/transaction", with(f.tx("pln", "530000000001", "once"), "commands", "inq-pasca"), "49"},
+			{"inq-pasca ref inquired for another customer", "/v1/transaction", with(f.tx("pln", "530000000002", "inq"), "commands", "inq-pasca"), "49"},
+			{"pay-pasca without inquiry", "/v1/transaction", with(f.tx("pln", "530000000001", "w19"), "commands", "pay-pasca"), "50"},
+			{"pay-pasca for another customer", "/v1/transaction", with(f.tx("pln", "530000000002", "inq"), "commands", "pay-pasca"), "49"},
+			{"status-pasca without inquiry", "/v1/transaction", with(f.tx("pln", "530000000001", "w20"), "commands", "status-pasca"), "50"},
+			{"status-pasca not paid", "/v1/transaction", with(f.tx("pln", "530000000001", "inq"), "commands", "status-pasca"), "50"},
+			{"status-pasca for another sku", "/v1/transaction", with(f.tx("s5", "530000000001", "inq"), "commands", "status-pasca"), "49"},
+			{"no bill", "/v1/transaction", with(f.tx("pln", "530000010000", "w21"), "commands", "inq-pasca"), "60"},
 			{"insufficient balance", "/v1/transaction", map[string]any{"username": "poorbuyer", "buyer_sku_code": "s5", "customer_no": "0812", "ref_id": "p", "sign": wire.Sign("poorbuyer", poor.APIKey, "p")}, "44"},
 			{"ip not allowed", "/v1/transaction", map[string]any{"username": "faraway", "buyer_sku_code": "s5", "customer_no": "0812", "ref_id": "f", "sign": wire.Sign("faraway", far.APIKey, "f")}, "45"},
 			{"ip not allowed, bad sign", "/v1/cek-saldo", map[string]any{"cmd": "deposit", "username": "faraway", "sign": "x"}, "45"},
@@ -129,8 +147,10 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			{"not multi", "/v1/transaction", f.tx("s50", "081299990001", "twice"), "63"},
 			{"out of stock", "/v1/transaction", f.tx("ml5", "87654321(4321)", "w16"), "68"},
 			{"above max_price", "/v1/transaction", with(f.tx("s5", "0812", "w17"), "max_price", 5004), "69"},
-			{"deposit not yet", "/v1/deposit", map[string]any{"username": u, "amount": 10000, "bank": "BCA", "owner_name": "B", "sign": f.sign("deposit")}, "02"},
-			{"pln not yet", "/v1/inquiry-pln", map[string]any{"username": u, "customer_no": "123", "sign": f.sign("123")}, "02"},
+			{"deposit too small", "/v1/deposit", map[string]any{"username": u, "amount": 9999, "bank": "BCA", "owner_name": "B", "sign": f.sign("deposit")}, "40"},
+			{"deposit amount not a number", "/v1/deposit", map[string]any{"username": u, "amount": "50000", "bank": "BCA", "owner_name": "B", "sign": f.sign("deposit")}, "40"},
+			{"pln customer format", "/v1/inquiry-pln", map[string]any{"username": u, "customer_no": "123", "sign": f.sign("123")}, "54"},
+			{"pln unknown customer", "/v1/inquiry-pln", map[string]any{"username": u, "customer_no": "123456780000", "sign": f.sign("123456780000")}, "54"},
 		}
 		for _, c := range cases {
 			before := f.state(t)
@@ -250,4 +270,38 @@ func TestConcurrentResend(t *testing.T) {
 		t.Fatalf("balance %d", b)
 	}
 	f.checkLedger(t)
+}
+
+// TestDepositTicketLimit: a reseller with too many open tickets is refused (rc 64), and the
+// refusal opens nothing.
+func TestDepositTicketLimit(t *testing.T) {
+	t.Parallel()
+	f := setup(t, digiflazz.Options{})
+	req := map[string]any{"username": "buyer1", "amount": 50000, "bank": "BCA", "owner_name": "Budi", "sign": f.sign("deposit")}
+	var amounts []int64
+	for i := 0; i < deposit.MaxOpenPerReseller; i++ {
+		_, raw := f.post(t, "/v1/deposit", req)
+		var env wire.Envelope[wire.DepositData]
+		if err := json.Unmarshal([]byte(raw), &env); err != nil || env.Data.RC != "00" {
+			t.Fatalf("ticket %d: %s", i, raw)
+		}
+		amounts = append(amounts, env.Data.Amount)
+	}
+	seen := map[int64]bool{}
+	for _, a := range amounts {
+		if seen[a] || a <= 50000 || a > 50000+deposit.MaxTail {
+			t.Fatalf("amounts %v: each open ticket needs its own unique amount", amounts)
+		}
+		seen[a] = true
+	}
+	if st, a := f.rc(t, "/v1/deposit", req); st != 200 || a.RC != "64" || a.Status != "Gagal" {
+		t.Fatalf("one ticket too many: %d %+v", st, a)
+	}
+	ts, err := f.svc.Tickets(context.Background(), store.TicketFilter{})
+	if err != nil || len(ts) != deposit.MaxOpenPerReseller {
+		t.Fatalf("%d tickets %v", len(ts), err)
+	}
+	if b := f.balance(t); b != startBalance {
+		t.Fatalf("balance %d", b)
+	}
 }

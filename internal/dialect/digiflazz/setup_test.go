@@ -48,7 +48,7 @@ func fixtureCatalogWindows(now time.Time) ([]catalog.Product, []catalog.Variant,
 	products := []catalog.Product{
 		{Code: "telkomsel", Name: "Telkomsel", Category: "Pulsa", Brand: "TELKOMSEL", Active: true},
 		{Code: "mobile-legends", Name: "Mobile Legends", Category: "Games", Brand: "MOBILE LEGENDS", Active: true},
-		{Code: "pln-pasca", Name: "PLN Pascabayar", Category: "Pascabayar", Brand: "PLN", Active: true},
+		{Code: "PLN", Name: "PLN Pascabayar", Category: "Pascabayar", Brand: "PLN", Active: true},
 	}
 	variants := []catalog.Variant{
 		{ProductCode: "telkomsel", Code: "s5", Name: "5.000", Type: "Umum", Description: "Pulsa Telkomsel Rp 5.000",
@@ -64,7 +64,7 @@ func fixtureCatalogWindows(now time.Time) ([]catalog.Product, []catalog.Variant,
 			Active: true, UnlimitedStock: false, Stock: 1, Multi: true, Prices: map[string]int64{"default": 1389}},
 		{ProductCode: "mobile-legends", Code: "mlgold", Name: "Gold only", Type: "Membership",
 			Active: true, UnlimitedStock: true, Multi: true, Prices: map[string]int64{"gold": 100}},
-		{ProductCode: "pln-pasca", Code: "pln", Name: "", Kind: catalog.Postpaid, Description: "-",
+		{ProductCode: "PLN", Code: "pln", Name: "", Kind: catalog.Postpaid, Description: "-",
 			Active: true, UnlimitedStock: true, Multi: true, Admin: 2500, Commission: 100},
 	}
 	return products, variants, [4]string{cutStart.String(), cutEnd.String(), farStart.String(), farEnd.String()}

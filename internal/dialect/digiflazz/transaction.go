@@ -70,10 +70,16 @@ func checkTxFields(req *wire.TransactionRequest) *refusal {
 		return refuse(wire.RCPayload, "Payload error: max_price tidak boleh negatif")
 	}
 	if req.CbURL != "" {
-		u, err := url.Parse(req.CbURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(req.CbURL) > 2048 {
-			return refuse(wire.RCPayload, "Payload error: cb_url harus URL http atau https")
-		}
+		return checkCallbackURL(req.CbURL)
+	}
+	return nil
+}
+
+// checkCallbackURL accepts an absolute http or https URL of reasonable length.
+func checkCallbackURL(s string) *refusal {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(s) > 2048 {
+		return refuse(wire.RCPayload, "Payload error: cb_url harus URL http atau https")
 	}
 	return nil
 }
@@ -101,9 +107,7 @@ func (h *handler) refuseTx(w http.ResponseWriter, r *http.Request, req *wire.Tra
 		d.Message = "Gangguan pada server; kirim ulang permintaan yang sama untuk cek status"
 	}
 	if res != nil {
-		if bal, err := h.svc.Balance(r.Context(), res.ID); err == nil {
-			d.BuyerLastSaldo = bal
-		}
+		d.BuyerLastSaldo = h.balanceOr0(r.Context(), res)
 	}
 	h.write(w, h.statusOf(r, ref), d)
 }
