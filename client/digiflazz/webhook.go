@@ -32,6 +32,12 @@ type WebhookData struct {
 	TrxID string `json:"trx_id"`
 }
 
+// PascaWebhookData is the data of a postpaid webhook: the postpaid answer's fields and trx_id.
+type PascaWebhookData struct {
+	PascaData
+	TrxID string `json:"trx_id"`
+}
+
 // WebhookSignature returns the X-Hub-Signature value for body: "sha1=" + hex HMAC-SHA1(secret, body).
 func WebhookSignature(secret string, body []byte) string {
 	m := hmac.New(sha1.New, []byte(secret))
