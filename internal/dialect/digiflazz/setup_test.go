@@ -79,9 +79,14 @@ func setup(t *testing.T, opts digiflazz.Options) *fixture {
 
 func setupOn(t *testing.T, b storetest.Backend, opts digiflazz.Options) *fixture {
 	t.Helper()
+	return setupRouter(t, b, core.SimulatorRouter(0), opts)
+}
+
+func setupRouter(t *testing.T, b storetest.Backend, router core.Router, opts digiflazz.Options) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	db := b.Open(t)
-	svc, err := core.New(ctx, db, core.Config{Logger: quiet(), Router: core.SimulatorRouter(0)})
+	svc, err := core.New(ctx, db, core.Config{Logger: quiet(), Router: router})
 	if err != nil {
 		t.Fatal(err)
 	}
