@@ -6,8 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	ds "github.com/kios-h2h/kios/client/digiswitch"
 	wire "github.com/kios-h2h/kios/client/digiflazz"
+	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
 )
