@@ -46,7 +46,10 @@ type Supplier struct {
 	testing bool
 }
 
-var _ supplier.Supplier = (*Supplier)(nil)
+var (
+	_ supplier.Supplier   = (*Supplier)(nil)
+	_ supplier.PLNChecker = (*Supplier)(nil)
+)
 
 // New returns a connector for cfg.
 func New(cfg Config) (*Supplier, error) {
@@ -126,4 +129,21 @@ func raw(d wire.TransactionData) string {
 		return ""
 	}
 	return string(b)
+}
+
+// PLNCustomer implements supplier.PLNChecker with inquiry-pln. A customer number the API refuses
+// as wrong (rc 54) is supplier.ErrUnknownCustomer; any other failure is an error.
+//
+// The connector is not a supplier.Biller: Digiflazz pays a bill with pay-pasca under the
+// inquiry's own ref_id, which a purchase under an attempt's reference cannot do.
+func (s *Supplier) PLNCustomer(ctx context.Context, customerNo string) (supplier.PLNCustomer, error) {
+	d, err := s.client.InquiryPLN(ctx, customerNo)
+	if err != nil {
+		if e, ok := wire.AsRCError(err); ok && e.RC == wire.RCDestination {
+			return supplier.PLNCustomer{}, fmt.Errorf("%s inquiry-pln %s: %w: %w", s.name, customerNo, supplier.ErrUnknownCustomer, err)
+		}
+		return supplier.PLNCustomer{}, fmt.Errorf("%s inquiry-pln %s: %w", s.name, customerNo, err)
+	}
+	return supplier.PLNCustomer{CustomerNo: d.CustomerNo, MeterNo: d.MeterNo, SubscriberID: d.SubscriberID,
+		Name: d.Name, SegmentPower: d.SegmentPower}, nil
 }

@@ -288,3 +288,27 @@ func TestKiosBuysFromKios(t *testing.T) {
 		}
 	}
 }
+
+func TestPLNCustomer(t *testing.T) {
+	t.Parallel()
+	u := newUpstream(t, false)
+	ctx := context.Background()
+	want, err := u.svc.PLNCustomer(ctx, "12345678901")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := u.conn.PLNCustomer(ctx, "12345678901")
+	if err != nil || got != want {
+		t.Fatalf("got %+v %v, want %+v", got, err, want)
+	}
+	if _, err := u.conn.PLNCustomer(ctx, "12345670000"); !errors.Is(err, supplier.ErrUnknownCustomer) {
+		t.Fatalf("unknown customer: %v", err)
+	}
+	bad, err := digiflazz.New(digiflazz.Config{BaseURL: u.srv.URL + "/v1", Username: "downstream", APIKey: "wrong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bad.PLNCustomer(ctx, "12345678901"); err == nil || errors.Is(err, supplier.ErrUnknownCustomer) {
+		t.Fatalf("wrong key: %v", err)
+	}
+}
