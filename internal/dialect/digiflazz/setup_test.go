@@ -72,17 +72,17 @@ func fixtureCatalogWindows(now time.Time) ([]catalog.Product, []catalog.Variant,
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func setup(t *testing.T, opts digiflazz.Options) *fixture {
+func setup(t testing.TB, opts digiflazz.Options) *fixture {
 	t.Helper()
 	return setupOn(t, storetest.Backends()[0], opts)
 }
 
-func setupOn(t *testing.T, b storetest.Backend, opts digiflazz.Options) *fixture {
+func setupOn(t testing.TB, b storetest.Backend, opts digiflazz.Options) *fixture {
 	t.Helper()
 	return setupRouter(t, b, core.SimulatorRouter(0), opts)
 }
 
-func setupRouter(t *testing.T, b storetest.Backend, router core.Router, opts digiflazz.Options) *fixture {
+func setupRouter(t testing.TB, b storetest.Backend, router core.Router, opts digiflazz.Options) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := b.Open(t)
