@@ -56,7 +56,7 @@ func commands() []command {
 		{"order list", "[--status S] [--reseller U] [--limit N]", "list orders, newest first", runOrderList},
 		{"order show", "INVOICE", "show an order with its supplier attempts and postings", runOrderShow},
 		{"ledger check", "", "verify every ledger invariant; exit 1 on any discrepancy", runLedgerCheck},
-		{"supplier add", "--name N --kind basstore|digiswitch|simulator [--base-url URL] [--token T] [--username U --api-key K] [--callback-secret S]",
+		{"supplier add", "--name N --kind basstore|digiswitch|digiflazz|simulator [--base-url URL] [--token T] [--username U --api-key K] [--callback-secret S]",
 			"register an upstream supplier (secrets are never printed back)", runSupplierAdd},
 		{"supplier list", "[--refresh]", "list suppliers with their balances, never their secrets", runSupplierList},
 		{"supplier disable", "NAME", "take a supplier out of rotation", runSupplierDisable},

@@ -11,11 +11,11 @@ func runSupplierAdd(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("supplier add")
 	var n core.NewSupplier
 	fs.StringVar(&n.Name, "name", "", "the supplier's name in Kios (lower case; its callbacks come to /callback/NAME)")
-	fs.StringVar(&n.Kind, "kind", "", "the dialect to buy in: basstore, digiswitch or simulator")
+	fs.StringVar(&n.Kind, "kind", "", "the dialect to buy in: basstore, digiswitch, digiflazz or simulator")
 	fs.StringVar(&n.BaseURL, "base-url", "", "the supplier's API base URL, e.g. https://h2h.example.com")
 	fs.StringVar(&n.Token, "token", "", "bearer token (basstore)")
-	fs.StringVar(&n.Username, "username", "", "username (digiswitch)")
-	fs.StringVar(&n.APIKey, "api-key", "", "api key (digiswitch)")
+	fs.StringVar(&n.Username, "username", "", "username (digiswitch, digiflazz)")
+	fs.StringVar(&n.APIKey, "api-key", "", "api key (digiswitch, digiflazz)")
 	fs.StringVar(&n.CallbackSecret, "callback-secret", "", "key the supplier signs its callbacks with (default: the api key, else the token)")
 	if _, err := parse(fs, args); err != nil {
 		return err

@@ -48,7 +48,8 @@ func (s *Service) AddSupplier(ctx context.Context, n NewSupplier) (*store.Suppli
 	default:
 		return nil, &FieldError{Field: "kind", Reason: "must be basstore, digiswitch, digiflazz or simulator"}
 	}
-	if n.Kind != store.KindSimulator {
+	// A digiflazz supplier without a base URL is Digiflazz itself.
+	if n.Kind != store.KindSimulator && !(n.Kind == store.KindDigiflazz && n.BaseURL == "") {
 		u, err := url.Parse(n.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, &FieldError{Field: "base-url", Reason: "must be an http or https URL"}

@@ -11,6 +11,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/basstore"
+	"github.com/kios-h2h/kios/internal/supplier/digiflazz"
 	"github.com/kios-h2h/kios/internal/supplier/digiswitch"
 	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
@@ -39,6 +40,8 @@ func Connectors(opts Options) route.Connect {
 			return opts.Simulator, nil
 		case store.KindBasstore:
 			return basstore.New(s.Name, s.BaseURL, s.Token, s.CallbackSecret, bsclient.Options{Timeout: opts.Timeout}), nil
+		case store.KindDigiflazz:
+			return digiflazz.New(digiflazz.Config{Name: s.Name, BaseURL: s.BaseURL, Username: s.Username, APIKey: s.APIKey, Timeout: opts.Timeout})
 		case store.KindDigiswitch:
 			return digiswitch.New(s.Name, s.BaseURL, s.Username, s.APIKey, s.CallbackSecret, dsclient.WithTimeout(opts.Timeout)), nil
 		}
