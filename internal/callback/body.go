@@ -10,6 +10,7 @@ import (
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	dfdialect "github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	dsdialect "github.com/kios-h2h/kios/internal/dialect/digiswitch"
 	"github.com/kios-h2h/kios/internal/order"
 )
@@ -18,6 +19,15 @@ import (
 // that sign it with the reseller's api key. delivery identifies the event (the same on every
 // retry of it).
 func Build(ctx context.Context, svc *core.Service, o *order.Order, apiKey, delivery string) ([]byte, http.Header, error) {
+	if o.Dialect == dfdialect.Dialect {
+		// Digiflazz's own webhook form, headers and hookshot User-Agent included.
+		wh, err := dfdialect.WebhookFor(ctx, svc, o, apiKey, delivery)
+		if err != nil {
+			return nil, nil, err
+		}
+		wh.Header.Set("Content-Type", "application/json")
+		return wh.Body, wh.Header, nil
+	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", "Kios-Callback/1")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	wire "github.com/kios-h2h/kios/client/basstore"
+	df "github.com/kios-h2h/kios/client/digiflazz"
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/catalog"
@@ -312,4 +313,27 @@ func TestPrivateAddressesRefusedByDefault(t *testing.T) {
 		}
 	}
 	t.Fatal("callback to 127.0.0.1 not refused")
+}
+
+func TestDigiflazzWebhook(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rcv := newReceiver(t, 200)
+	o := b.fulfil(t, core.PlaceParams{Reference: "r7", Destination: "08123", Dialect: "digiflazz", CallbackURL: rcv.srv.URL})
+	run(t, b.svc)
+	rcv.wait(t, 1)
+	d := rcv.deliveries()[0]
+	if d.header.Get(df.HeaderSignature) != df.WebhookSignature(b.cr.APIKey, d.body) || d.header.Get(df.HeaderEvent) != "update" {
+		t.Fatalf("headers %v", d.header)
+	}
+	var body struct {
+		Data struct {
+			RefID  string `json:"ref_id"`
+			TrxID  string `json:"trx_id"`
+			Status string `json:"status"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(d.body, &body); err != nil || body.Data.RefID != "r7" || body.Data.TrxID != o.Invoice || body.Data.Status != "Sukses" {
+		t.Fatalf("%v %s", err, d.body)
+	}
 }
