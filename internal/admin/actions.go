@@ -299,7 +299,9 @@ func (s *Service) Variants(ctx context.Context, product string) ([]VariantView, 
 }
 
 // Products lists the catalog's products.
-func (s *Service) Products(ctx context.Context) ([]catalog.Product, error) { return s.svc.Products(ctx) }
+func (s *Service) Products(ctx context.Context) ([]catalog.Product, error) {
+	return s.svc.Products(ctx)
+}
 
 // OrderDetail is an order with its upstream attempts and ledger postings.
 type OrderDetail struct {

@@ -153,7 +153,9 @@ func (s *Service) CreateToken(ctx context.Context, by *Identity, ip, name string
 }
 
 // Tokens lists the API tokens (without secrets).
-func (s *Service) Tokens(ctx context.Context) ([]store.AdminToken, error) { return s.db.AdminTokens(ctx) }
+func (s *Service) Tokens(ctx context.Context) ([]store.AdminToken, error) {
+	return s.db.AdminTokens(ctx)
+}
 
 // RevokeToken deletes an API token.
 func (s *Service) RevokeToken(ctx context.Context, by Actor, id int64) error {
