@@ -578,7 +578,17 @@ func (h *handler) auditPage(w http.ResponseWriter, r *http.Request, id *admin.Id
 		h.failed(w, r, "/admin/", err)
 		return
 	}
-	h.render(w, r, id, "audit", "Audit log", map[string]any{"Entries": list, "F": f})
+	data := map[string]any{"Entries": list, "F": f}
+	lim := f.Limit
+	if lim == 0 {
+		lim = 100
+	}
+	if len(list) == lim {
+		q := r.URL.Query()
+		q.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
+		data["Older"] = q.Encode()
+	}
+	h.render(w, r, id, "audit", "Audit log", data)
 }
 
 func (h *handler) adminsPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
