@@ -25,7 +25,7 @@ type bundle struct {
 	cr  core.Credentials
 }
 
-func setup(t *testing.T, delay time.Duration) *bundle {
+func setup(t testing.TB, delay time.Duration) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "kios.db"), sqlite.Options{})
