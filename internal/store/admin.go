@@ -253,8 +253,10 @@ func (q Q) AuditList(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 		args = append(args, f.Target)
 	}
 	if f.Action != "" {
+		// U+10FFFF sorts after every character bytewise (SQLite BINARY, PostgreSQL "C") and,
+		// unlike a bare 0xFF byte, is valid UTF-8, which PostgreSQL requires of text parameters.
 		conds = append(conds, "action >= ? AND action < ?")
-		args = append(args, f.Action, f.Action+"\xff")
+		args = append(args, f.Action, f.Action+"\U0010FFFF")
 	}
 	if f.Before > 0 {
 		conds = append(conds, "id < ?")
