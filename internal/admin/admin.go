@@ -42,7 +42,8 @@ type Service struct {
 	db   *store.DB
 	opts Options
 	// dummyHash is compared against when a username is unknown, so that a login takes as long
-	// whether or not the user exists.
+	// whether or not the user exists. Made on first use: the CLI never logs in.
+	dummyOnce sync.Once
 	dummyHash []byte
 
 	mu       sync.Mutex
@@ -64,11 +65,18 @@ func NewService(svc *core.Service, opts Options) *Service {
 	if opts.LoginEvery <= 0 {
 		opts.LoginEvery = 30 * time.Second
 	}
-	dummy, err := bcrypt.GenerateFromPassword([]byte(newPassword()), opts.BcryptCost)
-	if err != nil {
-		panic("bcrypt: " + err.Error()) // only for a cost out of range, a programming error
-	}
-	return &Service{svc: svc, db: svc.DB(), opts: opts, dummyHash: dummy, limiters: map[string]*rate.Limiter{}}
+	return &Service{svc: svc, db: svc.DB(), opts: opts, limiters: map[string]*rate.Limiter{}}
+}
+
+func (s *Service) dummy() []byte {
+	s.dummyOnce.Do(func() {
+		h, err := bcrypt.GenerateFromPassword([]byte(newPassword()), s.opts.BcryptCost)
+		if err != nil {
+			panic("bcrypt: " + err.Error()) // only for a cost out of range, a programming error
+		}
+		s.dummyHash = h
+	})
+	return s.dummyHash
 }
 
 // Core is the service the admin acts on.
@@ -96,6 +104,10 @@ func (s *Service) CreateAdmin(ctx context.Context, by Actor, username string) (s
 	username = strings.TrimSpace(username)
 	if err := reseller.ValidateUsername(username); err != nil {
 		return "", &core.FieldError{Field: "username", Reason: strings.TrimPrefix(err.Error(), "username ")}
+	}
+	// Checked first only to spare a slow hash; the insert is what guards against a race.
+	if _, err := s.db.AdminUserByUsername(ctx, username); err == nil {
+		return "", fmt.Errorf("create admin %s: %w", username, store.ErrAdminTaken)
 	}
 	pw := newPassword()
 	hash, err := bcrypt.GenerateFromPassword([]byte(pw), s.opts.BcryptCost)

@@ -57,7 +57,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 	if err != nil && !errors.Is(err, store.ErrAdminNotFound) {
 		return "", nil, err
 	}
-	hash := s.dummyHash
+	hash := s.dummy()
 	if u != nil {
 		hash = []byte(u.PasswordHash)
 	}
