@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"time"
 
@@ -342,3 +343,40 @@ func (s *Service) ResolveOrder(ctx context.Context, by Actor, invoice string, st
 
 // AllowPrefix parses an allowlist entry for a new reseller.
 func AllowPrefix(s string) (netip.Prefix, error) { return reseller.ParsePrefix(s) }
+
+// ImportCatalog loads a catalog CSV (catalog.ReadCSV's format) all or nothing, and returns how
+// many products and variants it saved. The audit row keeps, per variant code, its prices and
+// switches before and after.
+func (s *Service) ImportCatalog(ctx context.Context, by Actor, r io.Reader) (products, variants int, err error) {
+	ps, vs, err := catalog.ReadCSV(r)
+	if err != nil {
+		var ce *catalog.CSVError
+		if errors.As(err, &ce) {
+			field := "csv"
+			if ce.Column != "" {
+				field = ce.Column
+			}
+			return 0, 0, fieldErr(field, ce.Error())
+		}
+		return 0, 0, err
+	}
+	before := map[string]VariantView{}
+	for _, v := range vs {
+		if old, err := s.db.VariantByCode(ctx, v.Code); err == nil {
+			before[v.Code] = VariantViewOf(old)
+		} else if !errors.Is(err, store.ErrVariantNotFound) {
+			return 0, 0, err
+		}
+	}
+	if err := s.svc.SaveCatalog(ctx, ps, vs); err != nil {
+		return 0, 0, err
+	}
+	after := map[string]VariantView{}
+	for _, v := range vs {
+		if nv, err := s.db.VariantByCode(ctx, v.Code); err == nil {
+			after[v.Code] = VariantViewOf(nv)
+		}
+	}
+	s.audit(ctx, by, "catalog.import", "catalog", before, after)
+	return len(ps), len(vs), nil
+}

@@ -35,6 +35,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("GET /admin/api/catalog/variants", h.apiVariants)
 	a("PATCH /admin/api/catalog/variants/{code}", h.apiVariantEdit)
 	a("POST /admin/api/catalog/bulk", h.apiCatalogBulk)
+	a("POST /admin/api/catalog/import", h.apiCatalogImport)
 
 	a("GET /admin/api/orders", h.apiOrders)
 	a("GET /admin/api/orders/{invoice}", h.apiOrder)
@@ -368,8 +369,21 @@ func (h *handler) apiVariantEdit(w http.ResponseWriter, r *http.Request, id *adm
 	writeJSON(w, http.StatusOK, out[0])
 }
 
-// apiCatalogBulk applies many edits at once, all or nothing. It takes JSON; CSV import comes
-// with the catalog CSV reader.
+// apiCatalogBulk applies many edits at once, all or nothing.
+// apiCatalogImport loads a catalog CSV (the format of `kios catalog export`), all or nothing.
+func (h *handler) apiCatalogImport(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "text/csv" {
+		writeError(w, http.StatusUnsupportedMediaType, "send the catalog as text/csv", "")
+		return
+	}
+	np, nv, err := h.as.ImportCatalog(r.Context(), h.actor(r, id), r.Body)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"products": np, "variants": nv})
+}
+
 func (h *handler) apiCatalogBulk(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	var req struct {
 		Edits []admin.VariantEdit `json:"edits"`

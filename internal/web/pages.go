@@ -128,6 +128,7 @@ func (h *handler) routePages(mux *http.ServeMux) {
 	p("POST /admin/deposits/tickets/{id}/{action}", h.ticketPost)
 	p("GET /admin/catalog", h.catalogPage)
 	p("POST /admin/catalog/bulk", h.catalogBulkPost)
+	p("POST /admin/catalog/import", h.catalogImportPost)
 	p("POST /admin/catalog/variants/{code}", h.variantPost)
 	p("GET /admin/suppliers", h.suppliersPage)
 	p("GET /admin/ledger", h.ledgerPage)
@@ -538,6 +539,21 @@ func (h *handler) catalogBulkPost(w http.ResponseWriter, r *http.Request, id *ad
 		return
 	}
 	done(w, r, "/admin/catalog", "Saved "+strconv.Itoa(len(out))+" variants")
+}
+
+func (h *handler) catalogImportPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		h.failed(w, r, "/admin/catalog", &core.FieldError{Field: "file", Reason: "choose a CSV file"})
+		return
+	}
+	defer f.Close()
+	np, nv, err := h.as.ImportCatalog(r.Context(), h.actor(r, id), f)
+	if err != nil {
+		h.failed(w, r, "/admin/catalog", err)
+		return
+	}
+	done(w, r, "/admin/catalog", fmt.Sprintf("Imported %d products and %d variants", np, nv))
 }
 
 func (h *handler) suppliersPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {

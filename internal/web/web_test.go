@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -259,6 +260,7 @@ var endpoints = []struct {
 	{"GET", "/admin/api/catalog/variants", nil},
 	{"PATCH", "/admin/api/catalog/variants/MLBB_ID_5", map[string]any{"prices": map[string]int64{"default": 1400}}},
 	{"POST", "/admin/api/catalog/bulk", map[string]any{"edits": []map[string]any{{"code": "MLBB_LTD", "stock": 5}}}},
+	{"POST", "/admin/api/catalog/import", nil},
 	{"GET", "/admin/api/orders?q=x", nil},
 	{"GET", "/admin/api/suppliers", nil},
 	{"GET", "/admin/api/ledger/accounts", nil},
@@ -533,6 +535,41 @@ func TestCatalogEndpoints(t *testing.T) {
 	if len(ps.Products) != 1 {
 		t.Fatalf("products %+v", ps)
 	}
+	// CSV import: what `kios catalog export` writes, edited, loads back all or nothing.
+	var csvBuf bytes.Buffer
+	err := catalog.WriteCSV(&csvBuf, []catalog.Product{{Code: "free-fire", Name: "Free Fire", Active: true}},
+		[]catalog.Variant{{ProductCode: "free-fire", Code: "FF_70", Name: "70 Diamonds", Kind: catalog.Prepaid, Active: true,
+			UnlimitedStock: true, Multi: true, Prices: map[string]int64{"default": 9500, "gold": 9300}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importCSV := func(body string) (int, []byte) {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/admin/api/catalog/import", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	if st, b := importCSV(csvBuf.String()); st != 200 || !strings.Contains(string(b), `"variants":1`) {
+		t.Fatalf("import: %d %s", st, b)
+	}
+	if v, err := e.svc.Variant(context.Background(), "FF_70"); err != nil || v.Prices["gold"] != 9300 {
+		t.Fatalf("imported variant: %v %+v", err, v)
+	}
+	bad := strings.Replace(csvBuf.String(), "9500", "lots", 1)
+	if st, b := importCSV(bad); st != 400 || !strings.Contains(string(b), "line 2") {
+		t.Fatalf("bad csv: %d %s", st, b)
+	}
+	e.api("POST", "/admin/api/catalog/import", map[string]any{}, 415, nil)
+	if imp := e.audit(t, "catalog"); len(imp) != 1 || imp[0].Action != "catalog.import" || !strings.Contains(string(imp[0].After), "FF_70") {
+		t.Fatalf("import audit %+v", imp)
+	}
+
 	entries := e.audit(t, "variant:MLBB_ID_5")
 	if len(entries) != 2 || entries[1].Action != "catalog.edit" ||
 		!strings.Contains(string(entries[1].Before), `"active":true`) || !strings.Contains(string(entries[1].After), `"gold":1300`) {
@@ -872,6 +909,28 @@ func TestPages(t *testing.T) {
 		if (st != 200 && st != 303) || !strings.Contains(string(body), f.want) {
 			t.Errorf("POST %s: %d %.200s, want %q", f.path, st, body, f.want)
 		}
+	}
+	// A CSV uploaded through the catalog page's file form.
+	var mp bytes.Buffer
+	mw := multipart.NewWriter(&mp)
+	_ = mw.WriteField("csrf", b.csrf)
+	fw, _ := mw.CreateFormFile("file", "catalog.csv")
+	_ = catalog.WriteCSV(fw, []catalog.Product{{Code: "pubg", Name: "PUBG Mobile", Active: true}},
+		[]catalog.Variant{{ProductCode: "pubg", Code: "PUBG_60", Name: "60 UC", Active: true, UnlimitedStock: true, Multi: true,
+			Prices: map[string]int64{"default": 14000}}})
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/admin/catalog/import", &mp)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err = b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || !strings.Contains(loc, "Imported+1+products") {
+		t.Fatalf("csv upload: %d %s", resp.StatusCode, loc)
+	}
+	if _, err := e.svc.Variant(context.Background(), "PUBG_60"); err != nil {
+		t.Fatalf("uploaded variant: %v", err)
 	}
 	if bal, _ := e.svc.Balance(context.Background(), e.cr.Reseller.ID); bal != 12500 {
 		t.Fatalf("balance after form deposit %d", bal)
