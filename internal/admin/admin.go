@@ -191,6 +191,13 @@ func jsonOf(v any) string {
 	return string(b)
 }
 
+// Record writes an audit row for an action done elsewhere (e.g. a deposit ticket approved by the
+// core), with before and after marshalled to JSON. A failure is logged, not returned: the action
+// itself has happened.
+func (s *Service) Record(ctx context.Context, by Actor, action, target string, before, after any) {
+	s.audit(ctx, by, action, target, before, after)
+}
+
 // audit records an action whose change was committed by a core method in a transaction of its
 // own. Where the change is made here, the audit row goes in the same transaction instead.
 func (s *Service) audit(ctx context.Context, by Actor, action, target string, before, after any) {

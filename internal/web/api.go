@@ -29,7 +29,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 
 	a("POST /admin/api/deposits", h.apiDeposit)
 	a("GET /admin/api/deposit-tickets", h.apiTickets)
-	a("POST /admin/api/deposit-tickets/{id}/{action}", h.apiTicketAction)
+	a("POST /admin/api/deposit-tickets/{ref}/{action}", h.apiTicketAction)
 
 	a("GET /admin/api/catalog/products", h.apiProducts)
 	a("GET /admin/api/catalog/variants", h.apiVariants)
@@ -295,31 +295,45 @@ func (h *handler) apiTicketAction(w http.ResponseWriter, r *http.Request, id *ad
 		writeError(w, http.StatusNotFound, "deposit tickets are not enabled", "")
 		return
 	}
-	tid, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		writeError(w, http.StatusNotFound, "no such ticket", "")
-		return
-	}
 	var req struct {
 		Reason string `json:"reason"`
 	}
-	switch r.PathValue("action") {
+	action := r.PathValue("action")
+	switch action {
 	case "approve":
-		err = h.opts.Tickets.Approve(r.Context(), tid, h.actor(r, id))
 	case "reject":
 		if r.ContentLength != 0 && !decode(w, r, &req) {
 			return
 		}
-		err = h.opts.Tickets.Reject(r.Context(), tid, h.actor(r, id), req.Reason)
 	default:
 		writeError(w, http.StatusNotFound, "no such ticket action", "")
 		return
 	}
-	if err != nil {
+	if err := h.ticketAction(r, id, r.PathValue("ref"), action, req.Reason); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": tid, "status": r.PathValue("action") + "d"})
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": r.PathValue("ref"), "status": action + "d"})
+}
+
+// ticketAction approves or rejects a ticket and audits it.
+func (h *handler) ticketAction(r *http.Request, id *admin.Identity, ref, action, reason string) error {
+	by := h.actor(r, id)
+	var err error
+	if action == "approve" {
+		err = h.opts.Tickets.Approve(r.Context(), ref, by)
+	} else {
+		err = h.opts.Tickets.Reject(r.Context(), ref, by, reason)
+	}
+	if err != nil {
+		return err
+	}
+	after := map[string]string{"status": action + "d"}
+	if reason != "" {
+		after["reason"] = reason
+	}
+	h.as.Record(r.Context(), by, "deposit.ticket-"+action, "ticket:"+ref, nil, after)
+	return nil
 }
 
 func (h *handler) apiProducts(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {

@@ -34,12 +34,12 @@ func (tk *tickets) Tickets(context.Context, string) ([]web.DepositTicket, error)
 	return append([]web.DepositTicket(nil), tk.list...), nil
 }
 
-func (tk *tickets) Approve(ctx context.Context, id int64, by admin.Actor) error {
+func (tk *tickets) Approve(ctx context.Context, ref string, by admin.Actor) error {
 	tk.mu.Lock()
 	defer tk.mu.Unlock()
 	for i := range tk.list {
-		if t := &tk.list[i]; t.ID == id && t.Status == "pending" {
-			if _, err := tk.as.Deposit(ctx, by, t.Reseller, t.Amount, fmt.Sprintf("ticket %d", id), false); err != nil {
+		if t := &tk.list[i]; t.Code == ref && t.Status == "open" {
+			if _, err := tk.as.Deposit(ctx, by, t.Reseller, t.Amount, "ticket "+ref, false); err != nil {
 				return err
 			}
 			t.Status = "approved"
@@ -49,11 +49,11 @@ func (tk *tickets) Approve(ctx context.Context, id int64, by admin.Actor) error 
 	return admin.ErrNotFound
 }
 
-func (tk *tickets) Reject(_ context.Context, id int64, _ admin.Actor, _ string) error {
+func (tk *tickets) Reject(_ context.Context, ref string, _ admin.Actor, _ string) error {
 	tk.mu.Lock()
 	defer tk.mu.Unlock()
 	for i := range tk.list {
-		if tk.list[i].ID == id {
+		if tk.list[i].Code == ref {
 			tk.list[i].Status = "rejected"
 			return nil
 		}
@@ -148,8 +148,8 @@ func TestBrowser(t *testing.T) {
 	}
 	stuck := e.place(t, "stuck-1", "081299887766")
 	tk.list = []web.DepositTicket{
-		{ID: 1, Reseller: "testshop", Amount: 150000, Bank: "BCA", Status: "pending", CreatedAt: time.Now().Add(-20 * time.Minute)},
-		{ID: 2, Reseller: "gamerstorejaya", Amount: 500000, Bank: "MANDIRI", Status: "pending", CreatedAt: time.Now().Add(-5 * time.Minute)},
+		{ID: 1, Code: "DEP-7Q3M9ZK2", Reseller: "testshop", Amount: 150000, Bank: "BCA", Status: "open", CreatedAt: time.Now().Add(-20 * time.Minute)},
+		{ID: 2, Code: "DEP-K4T8W1XB", Reseller: "gamerstorejaya", Amount: 500137, Bank: "MANDIRI", Status: "open", CreatedAt: time.Now().Add(-5 * time.Minute)},
 	}
 	balBefore, _ := e.svc.Balance(ctx, e.cr.Reseller.ID)
 
@@ -231,12 +231,12 @@ func TestBrowser(t *testing.T) {
 
 	run("approve deposit",
 		chromedp.Navigate(base+"/admin/deposits"),
-		chromedp.WaitVisible(css(`#approve-1`)),
+		chromedp.WaitVisible(css(`#approve-DEP-7Q3M9ZK2`)),
 		shot("deposits"),
-		chromedp.Click(css(`#approve-1`)),
+		chromedp.Click(css(`#approve-DEP-7Q3M9ZK2`)),
 		chromedp.WaitVisible(css(`.flash.ok`)),
 	)
-	if text = textOf(`.flash.ok`); !strings.Contains(text, "Ticket 1 approved") {
+	if text = textOf(`.flash.ok`); !strings.Contains(text, "Ticket DEP-7Q3M9ZK2 approved") {
 		t.Fatalf("after approve: %q", text)
 	}
 
@@ -279,7 +279,7 @@ func TestBrowser(t *testing.T) {
 		shot("audit"),
 	)
 	text = textOf(`table.audit`)
-	for _, w := range []string{"order.resolve", stuck.Invoice, "deposit.credit", "reseller:testshop", `"status": "Failed"`, "boss"} {
+	for _, w := range []string{"order.resolve", stuck.Invoice, "deposit.ticket-approve", "ticket:DEP-7Q3M9ZK2", "reseller:testshop", `"status": "Failed"`, "boss"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("audit page lacks %q", w)
 		}

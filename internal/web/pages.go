@@ -125,7 +125,7 @@ func (h *handler) routePages(mux *http.ServeMux) {
 	p("POST /admin/resellers/{username}/{action}", h.resellerActionPost)
 	p("GET /admin/deposits", h.depositsPage)
 	p("POST /admin/deposits", h.depositPost)
-	p("POST /admin/deposits/tickets/{id}/{action}", h.ticketPost)
+	p("POST /admin/deposits/tickets/{ref}/{action}", h.ticketPost)
 	p("GET /admin/catalog", h.catalogPage)
 	p("POST /admin/catalog/bulk", h.catalogBulkPost)
 	p("POST /admin/catalog/import", h.catalogImportPost)
@@ -448,29 +448,17 @@ func (h *handler) depositPost(w http.ResponseWriter, r *http.Request, id *admin.
 }
 
 func (h *handler) ticketPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
-	if h.opts.Tickets == nil {
+	action := r.PathValue("action")
+	if h.opts.Tickets == nil || (action != "approve" && action != "reject") {
 		http.NotFound(w, r)
 		return
 	}
-	tid, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	switch r.PathValue("action") {
-	case "approve":
-		err = h.opts.Tickets.Approve(r.Context(), tid, h.actor(r, id))
-	case "reject":
-		err = h.opts.Tickets.Reject(r.Context(), tid, h.actor(r, id), r.PostFormValue("reason"))
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
+	ref := r.PathValue("ref")
+	if err := h.ticketAction(r, id, ref, action, r.PostFormValue("reason")); err != nil {
 		h.failed(w, r, "/admin/deposits", err)
 		return
 	}
-	done(w, r, "/admin/deposits", "Ticket "+strconv.FormatInt(tid, 10)+" "+r.PathValue("action")+"d")
+	done(w, r, "/admin/deposits", "Ticket "+ref+" "+action+"d")
 }
 
 func (h *handler) catalogPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {

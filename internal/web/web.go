@@ -68,20 +68,22 @@ type SupplierStatus struct {
 // DepositTicket is a reseller's request to top up, waiting for an admin to see the money arrive.
 type DepositTicket struct {
 	ID        int64     `json:"id"`
+	Code      string    `json:"code"` // e.g. "DEP-7Q3M9ZK2"; what the API and forms name a ticket by
 	Reseller  string    `json:"reseller"`
-	Amount    int64     `json:"amount"`
+	Amount    int64     `json:"amount"` // what must be transferred, unique tail included
 	Bank      string    `json:"bank"`
-	Status    string    `json:"status"`
+	Status    string    `json:"status"` // open, approved, rejected, expired
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// DepositTickets is the deposit-ticket workflow, implemented by the core functions the digiswitch
-// dialect adds (its deposit endpoint opens tickets). Approve must credit the reseller and mark the
-// ticket approved in one transaction, writing the audit row with actor.
+// DepositTickets is the deposit-ticket workflow (core.(*Service).Tickets, ApproveTicket and
+// RejectTicket of the digiswitch dialect's deposit endpoint), adapted by the caller. Approve must
+// credit the reseller at most once however often it is called. ref is the ticket's code or id.
+// The handler writes the audit row after a successful Approve or Reject.
 type DepositTickets interface {
 	Tickets(ctx context.Context, status string) ([]DepositTicket, error)
-	Approve(ctx context.Context, id int64, actor admin.Actor) error
-	Reject(ctx context.Context, id int64, actor admin.Actor, reason string) error
+	Approve(ctx context.Context, ref string, by admin.Actor) error
+	Reject(ctx context.Context, ref string, by admin.Actor, reason string) error
 }
 
 type handler struct {

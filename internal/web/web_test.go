@@ -982,3 +982,37 @@ func mustJSON(v any) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestDepositTickets(t *testing.T) {
+	t.Parallel()
+	tk := &tickets{list: []web.DepositTicket{
+		{ID: 1, Code: "DEP-AAAA0001", Reseller: "testshop", Amount: 100123, Bank: "BCA", Status: "open", CreatedAt: time.Now()},
+		{ID: 2, Code: "DEP-AAAA0002", Reseller: "testshop", Amount: 50077, Bank: "BRI", Status: "open", CreatedAt: time.Now()},
+	}}
+	e := setup(t, web.Options{Tickets: tk})
+	tk.as = e.as
+	var list struct {
+		Tickets []web.DepositTicket `json:"tickets"`
+	}
+	e.api("GET", "/admin/api/deposit-tickets", nil, 200, &list)
+	if len(list.Tickets) != 2 || list.Tickets[0].Code != "DEP-AAAA0001" {
+		t.Fatalf("tickets %+v", list)
+	}
+	e.api("POST", "/admin/api/deposit-tickets/DEP-AAAA0001/approve", nil, 200, nil)
+	e.api("POST", "/admin/api/deposit-tickets/DEP-AAAA0002/reject", map[string]any{"reason": "no transfer"}, 200, nil)
+	e.api("POST", "/admin/api/deposit-tickets/DEP-NOPE/approve", nil, 404, nil)
+	e.api("POST", "/admin/api/deposit-tickets/DEP-AAAA0001/frobnicate", nil, 404, nil)
+	if bal, _ := e.svc.Balance(context.Background(), e.cr.Reseller.ID); bal != 100123 {
+		t.Fatalf("balance after approval %d", bal)
+	}
+	if a := e.audit(t, "ticket:DEP-AAAA0001"); len(a) != 1 || a[0].Action != "deposit.ticket-approve" || a[0].Actor != "boss/tests" {
+		t.Fatalf("approve audit %+v", a)
+	}
+	if a := e.audit(t, "ticket:DEP-AAAA0002"); len(a) != 1 || !strings.Contains(string(a[0].After), "no transfer") {
+		t.Fatalf("reject audit %+v", a)
+	}
+	b := e.login(t)
+	if st, body := b.do(t, "GET", "/admin/deposits", "", nil); st != 200 || !strings.Contains(string(body), "DEP-AAAA0002") {
+		t.Fatalf("deposits page: %d", st)
+	}
+}
