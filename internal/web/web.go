@@ -188,7 +188,7 @@ type identified func(w http.ResponseWriter, r *http.Request, id *admin.Identity)
 // api wraps a JSON API handler: 401 without credentials, 403 for a missing CSRF token.
 func (h *handler) api(fn identified) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+		limitBody(w, r)
 		id, err := h.identify(r)
 		switch {
 		case errors.Is(err, errCSRF):
@@ -208,7 +208,7 @@ func (h *handler) api(fn identified) http.Handler {
 // page wraps a dashboard handler: the login page without a session, 403 for a missing CSRF token.
 func (h *handler) page(fn identified) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 4<<20)
+		limitBody(w, r)
 		id, err := h.identify(r)
 		switch {
 		case errors.Is(err, errCSRF):
@@ -231,6 +231,16 @@ func (h *handler) page(fn identified) http.Handler {
 			fn(w, r, id)
 		}
 	})
+}
+
+// limitBody bounds request bodies: 4 MiB, or 32 MiB for a catalog import, which may hold
+// tens of thousands of variants.
+func limitBody(w http.ResponseWriter, r *http.Request) {
+	limit := int64(4 << 20)
+	if strings.HasSuffix(r.URL.Path, "/import") {
+		limit = 32 << 20
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 }
 
 func (h *handler) actor(r *http.Request, id *admin.Identity) admin.Actor {

@@ -721,6 +721,8 @@ func TestAdminsAndTokens(t *testing.T) {
 		t.Fatalf("admins %+v", admins)
 	}
 	e.api("GET", "/admin/api/nothing-here", nil, 404, nil)
+	huge := map[string]any{"username": strings.Repeat("x", 5<<20)}
+	e.api("POST", "/admin/api/admins", huge, 413, nil)
 }
 
 func TestLoginAndThrottle(t *testing.T) {
