@@ -8,6 +8,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
@@ -79,12 +80,12 @@ func errorStatus(err error) (int, string, string) {
 		return http.StatusBadRequest, fe.Error(), fe.Field
 	}
 	for _, nf := range []error{reseller.ErrNotFound, order.ErrNotFound, store.ErrVariantNotFound, store.ErrProductNotFound,
-		store.ErrAdminNotFound, store.ErrNotFound, admin.ErrNotFound} {
+		store.ErrAdminNotFound, store.ErrNotFound, admin.ErrNotFound, deposit.ErrNotFound} {
 		if errors.Is(err, nf) {
 			return http.StatusNotFound, nf.Error(), ""
 		}
 	}
-	for _, c := range []error{reseller.ErrUsernameTaken, store.ErrAdminTaken, core.ErrOrderFinal, order.ErrInsufficientBalance} {
+	for _, c := range []error{reseller.ErrUsernameTaken, store.ErrAdminTaken, core.ErrOrderFinal, order.ErrInsufficientBalance, deposit.ErrSettled} {
 		if errors.Is(err, c) {
 			return http.StatusConflict, c.Error(), ""
 		}

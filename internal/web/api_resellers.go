@@ -152,10 +152,6 @@ func (h *handler) apiDeposit(w http.ResponseWriter, r *http.Request, id *admin.I
 }
 
 func (h *handler) apiTickets(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
-	if h.opts.Tickets == nil {
-		writeJSON(w, http.StatusOK, map[string]any{"tickets": []DepositTicket{}})
-		return
-	}
 	list, err := h.opts.Tickets.Tickets(r.Context(), r.URL.Query().Get("status"))
 	if err != nil {
 		h.fail(w, r, err)
@@ -165,10 +161,6 @@ func (h *handler) apiTickets(w http.ResponseWriter, r *http.Request, _ *admin.Id
 }
 
 func (h *handler) apiTicketAction(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
-	if h.opts.Tickets == nil {
-		writeError(w, http.StatusNotFound, "deposit tickets are not enabled", "")
-		return
-	}
 	var req struct {
 		Reason string `json:"reason"`
 	}
@@ -193,16 +185,17 @@ func (h *handler) apiTicketAction(w http.ResponseWriter, r *http.Request, id *ad
 // ticketAction approves or rejects a ticket and audits it.
 func (h *handler) ticketAction(r *http.Request, id *admin.Identity, ref, action, reason string) error {
 	by := h.actor(r, id)
+	var t DepositTicket
 	var err error
 	if action == "approve" {
-		err = h.opts.Tickets.Approve(r.Context(), ref, by)
+		t, err = h.opts.Tickets.Approve(r.Context(), ref, by)
 	} else {
-		err = h.opts.Tickets.Reject(r.Context(), ref, by, reason)
+		t, err = h.opts.Tickets.Reject(r.Context(), ref, by, reason)
 	}
 	if err != nil {
 		return err
 	}
-	after := map[string]string{"status": action + "d"}
+	after := map[string]any{"status": t.Status, "reseller": t.Reseller, "amount": t.Amount}
 	if reason != "" {
 		after["reason"] = reason
 	}

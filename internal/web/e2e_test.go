@@ -7,59 +7,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/web"
 )
-
-// tickets is an in-memory stand-in for the deposit-ticket workflow the digiswitch dialect brings.
-type tickets struct {
-	as   *admin.Service
-	mu   sync.Mutex
-	list []web.DepositTicket
-}
-
-func (tk *tickets) Tickets(context.Context, string) ([]web.DepositTicket, error) {
-	tk.mu.Lock()
-	defer tk.mu.Unlock()
-	return append([]web.DepositTicket(nil), tk.list...), nil
-}
-
-func (tk *tickets) Approve(ctx context.Context, ref string, by admin.Actor) error {
-	tk.mu.Lock()
-	defer tk.mu.Unlock()
-	for i := range tk.list {
-		if t := &tk.list[i]; t.Code == ref && t.Status == "open" {
-			if _, err := tk.as.Deposit(ctx, by, t.Reseller, t.Amount, "ticket "+ref, false); err != nil {
-				return err
-			}
-			t.Status = "approved"
-			return nil
-		}
-	}
-	return admin.ErrNotFound
-}
-
-func (tk *tickets) Reject(_ context.Context, ref string, _ admin.Actor, _ string) error {
-	tk.mu.Lock()
-	defer tk.mu.Unlock()
-	for i := range tk.list {
-		if tk.list[i].Code == ref {
-			tk.list[i].Status = "rejected"
-			return nil
-		}
-	}
-	return admin.ErrNotFound
-}
 
 func chromiumPath() string {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
@@ -124,11 +82,10 @@ func TestBrowser(t *testing.T) {
 	if chrome == "" {
 		t.Skip("no chromium on PATH (Debian: apt-get install chromium)")
 	}
-	tk := &tickets{}
-	e := setup(t, web.Options{Tickets: tk})
-	tk.as = e.as
+	e := setup(t, web.Options{})
 	ctx := context.Background()
-	if _, err := e.svc.CreateReseller(ctx, core.NewReseller{Name: "Gamer Store Jaya", Membership: "gold"}); err != nil {
+	gamer, err := e.svc.CreateReseller(ctx, core.NewReseller{Name: "Gamer Store Jaya", Membership: "gold"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	e.credit(t, 200000)
@@ -147,9 +104,13 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	stuck := e.place(t, "stuck-1", "081299887766")
-	tk.list = []web.DepositTicket{
-		{ID: 1, Code: "DEP-7Q3M9ZK2", Reseller: "testshop", Amount: 150000, Bank: "BCA", Status: "open", CreatedAt: time.Now().Add(-20 * time.Minute)},
-		{ID: 2, Code: "DEP-K4T8W1XB", Reseller: "gamerstorejaya", Amount: 500137, Bank: "MANDIRI", Status: "open", CreatedAt: time.Now().Add(-5 * time.Minute)},
+	// Two deposit tickets, as resellers open them through the digiswitch deposit endpoint.
+	ticket, err := e.svc.OpenTicket(ctx, core.DepositParams{Reseller: r, Amount: 150000, Bank: "BCA", OwnerName: "Test Shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.OpenTicket(ctx, core.DepositParams{Reseller: gamer.Reseller, Amount: 500000, Bank: "MANDIRI", OwnerName: "Gamer Store"}); err != nil {
+		t.Fatal(err)
 	}
 	balBefore, _ := e.svc.Balance(ctx, e.cr.Reseller.ID)
 
@@ -231,12 +192,12 @@ func TestBrowser(t *testing.T) {
 
 	run("approve deposit",
 		chromedp.Navigate(base+"/admin/deposits"),
-		chromedp.WaitVisible(css(`#approve-DEP-7Q3M9ZK2`)),
+		chromedp.WaitVisible(css(`#approve-`+ticket.Code)),
 		shot("deposits"),
-		chromedp.Click(css(`#approve-DEP-7Q3M9ZK2`)),
+		chromedp.Click(css(`#approve-`+ticket.Code)),
 		chromedp.WaitVisible(css(`.flash.ok`)),
 	)
-	if text = textOf(`.flash.ok`); !strings.Contains(text, "Ticket DEP-7Q3M9ZK2 approved") {
+	if text = textOf(`.flash.ok`); !strings.Contains(text, "Ticket "+ticket.Code+" approved") {
 		t.Fatalf("after approve: %q", text)
 	}
 
@@ -264,8 +225,8 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(css(`#reseller-balance`)),
 		shot("reseller"),
 	)
-	// The ticket added 150.000 and the failed order's 1.389 came back; the live order was paid.
-	want := balBefore + 150000 + stuck.Price - fresh.Price
+	// The ticket added its amount and the failed order's price came back; the live order was paid.
+	want := balBefore + ticket.Amount + stuck.Price - fresh.Price
 	if got, _ := e.svc.Balance(ctx, e.cr.Reseller.ID); got != want {
 		t.Fatalf("balance %d, want %d", got, want)
 	}
@@ -279,7 +240,7 @@ func TestBrowser(t *testing.T) {
 		shot("audit"),
 	)
 	text = textOf(`table.audit`)
-	for _, w := range []string{"order.resolve", stuck.Invoice, "deposit.ticket-approve", "ticket:DEP-7Q3M9ZK2", "reseller:testshop", `"status": "Failed"`, "boss"} {
+	for _, w := range []string{"order.resolve", stuck.Invoice, "deposit.ticket-approve", "ticket:" + ticket.Code, `"reseller": "testshop"`, `"status": "Failed"`, "boss"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("audit page lacks %q", w)
 		}

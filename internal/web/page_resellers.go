@@ -119,13 +119,10 @@ func (h *handler) resellerActionPost(w http.ResponseWriter, r *http.Request, id 
 }
 
 func (h *handler) depositsPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
-	var tickets []DepositTicket
-	if h.opts.Tickets != nil {
-		var err error
-		if tickets, err = h.opts.Tickets.Tickets(r.Context(), ""); err != nil {
-			h.failed(w, r, "/admin/", err)
-			return
-		}
+	tickets, err := h.opts.Tickets.Tickets(r.Context(), "")
+	if err != nil {
+		h.failed(w, r, "/admin/", err)
+		return
 	}
 	list, err := h.as.Resellers(r.Context())
 	if err != nil {
@@ -137,7 +134,7 @@ func (h *handler) depositsPage(w http.ResponseWriter, r *http.Request, id *admin
 		h.failed(w, r, "/admin/", err)
 		return
 	}
-	h.render(w, r, id, "deposits", "Deposits", map[string]any{"Tickets": tickets, "TicketsEnabled": h.opts.Tickets != nil,
+	h.render(w, r, id, "deposits", "Deposits", map[string]any{"Tickets": tickets,
 		"Resellers": list, "Postings": deps, "Username": r.URL.Query().Get("username")})
 }
 
@@ -163,7 +160,7 @@ func (h *handler) depositPost(w http.ResponseWriter, r *http.Request, id *admin.
 
 func (h *handler) ticketPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	action := r.PathValue("action")
-	if h.opts.Tickets == nil || (action != "approve" && action != "reject") {
+	if action != "approve" && action != "reject" {
 		http.NotFound(w, r)
 		return
 	}

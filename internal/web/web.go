@@ -49,7 +49,7 @@ type Options struct {
 	Guard *access.Guard
 	// Suppliers reports upstream suppliers' health and balance; nil shows the built-in simulator.
 	Suppliers func(ctx context.Context) []SupplierStatus
-	// Tickets are reseller deposit tickets to approve; nil hides them.
+	// Tickets are reseller deposit tickets to approve; nil means the core's (CoreTickets).
 	Tickets DepositTickets
 	// Logger; nil means svc's.
 	Logger *slog.Logger
@@ -82,8 +82,8 @@ type DepositTicket struct {
 // The handler writes the audit row after a successful Approve or Reject.
 type DepositTickets interface {
 	Tickets(ctx context.Context, status string) ([]DepositTicket, error)
-	Approve(ctx context.Context, ref string, by admin.Actor) error
-	Reject(ctx context.Context, ref string, by admin.Actor, reason string) error
+	Approve(ctx context.Context, ref string, by admin.Actor) (DepositTicket, error)
+	Reject(ctx context.Context, ref string, by admin.Actor, reason string) (DepositTicket, error)
 }
 
 type handler struct {
@@ -105,6 +105,9 @@ func New(svc *core.Service, opts Options) http.Handler {
 	}
 	if h.guard == nil {
 		h.guard = access.New(access.Policy{})
+	}
+	if h.opts.Tickets == nil {
+		h.opts.Tickets = CoreTickets(svc)
 	}
 	if h.log == nil {
 		h.log = svc.Logger()

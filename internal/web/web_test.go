@@ -987,34 +987,44 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestDepositTickets(t *testing.T) {
 	t.Parallel()
-	tk := &tickets{list: []web.DepositTicket{
-		{ID: 1, Code: "DEP-AAAA0001", Reseller: "testshop", Amount: 100123, Bank: "BCA", Status: "open", CreatedAt: time.Now()},
-		{ID: 2, Code: "DEP-AAAA0002", Reseller: "testshop", Amount: 50077, Bank: "BRI", Status: "open", CreatedAt: time.Now()},
-	}}
-	e := setup(t, web.Options{Tickets: tk})
-	tk.as = e.as
+	e := setup(t, web.Options{})
+	ctx := context.Background()
+	r, _ := e.svc.Reseller(ctx, "testshop")
+	t1, err := e.svc.OpenTicket(ctx, core.DepositParams{Reseller: r, Amount: 100000, Bank: "BCA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t2, err := e.svc.OpenTicket(ctx, core.DepositParams{Reseller: r, Amount: 50000, Bank: "BRI"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var list struct {
 		Tickets []web.DepositTicket `json:"tickets"`
 	}
-	e.api("GET", "/admin/api/deposit-tickets", nil, 200, &list)
-	if len(list.Tickets) != 2 || list.Tickets[0].Code != "DEP-AAAA0001" {
+	e.api("GET", "/admin/api/deposit-tickets?status=open", nil, 200, &list)
+	if len(list.Tickets) != 2 || list.Tickets[0].Code != t2.Code || list.Tickets[0].Reseller != "testshop" || list.Tickets[1].Amount != t1.Amount {
 		t.Fatalf("tickets %+v", list)
 	}
-	e.api("POST", "/admin/api/deposit-tickets/DEP-AAAA0001/approve", nil, 200, nil)
-	e.api("POST", "/admin/api/deposit-tickets/DEP-AAAA0002/reject", map[string]any{"reason": "no transfer"}, 200, nil)
-	e.api("POST", "/admin/api/deposit-tickets/DEP-NOPE/approve", nil, 404, nil)
-	e.api("POST", "/admin/api/deposit-tickets/DEP-AAAA0001/frobnicate", nil, 404, nil)
-	if bal, _ := e.svc.Balance(context.Background(), e.cr.Reseller.ID); bal != 100123 {
-		t.Fatalf("balance after approval %d", bal)
+	e.api("POST", "/admin/api/deposit-tickets/"+t1.Code+"/approve", nil, 200, nil)
+	// Approving again moves nothing; rejecting an approved ticket is a conflict.
+	e.api("POST", "/admin/api/deposit-tickets/"+t1.Code+"/approve", nil, 200, nil)
+	e.api("POST", "/admin/api/deposit-tickets/"+t1.Code+"/reject", nil, 409, nil)
+	e.api("POST", "/admin/api/deposit-tickets/"+t2.Code+"/reject", map[string]any{"reason": "no transfer"}, 200, nil)
+	e.api("POST", "/admin/api/deposit-tickets/"+t2.Code+"/approve", nil, 409, nil)
+	e.api("POST", "/admin/api/deposit-tickets/DEP-NOPE0000/approve", nil, 404, nil)
+	e.api("POST", "/admin/api/deposit-tickets/"+t1.Code+"/frobnicate", nil, 404, nil)
+	if bal, _ := e.svc.Balance(ctx, e.cr.Reseller.ID); bal != t1.Amount {
+		t.Fatalf("balance after approval %d, want %d", bal, t1.Amount)
 	}
-	if a := e.audit(t, "ticket:DEP-AAAA0001"); len(a) != 1 || a[0].Action != "deposit.ticket-approve" || a[0].Actor != "boss/tests" {
+	if a := e.audit(t, "ticket:"+t1.Code); len(a) != 2 || a[1].Action != "deposit.ticket-approve" || a[1].Actor != "boss/tests" {
 		t.Fatalf("approve audit %+v", a)
 	}
-	if a := e.audit(t, "ticket:DEP-AAAA0002"); len(a) != 1 || !strings.Contains(string(a[0].After), "no transfer") {
+	if a := e.audit(t, "ticket:"+t2.Code); len(a) != 1 || !strings.Contains(string(a[0].After), "no transfer") {
 		t.Fatalf("reject audit %+v", a)
 	}
 	b := e.login(t)
-	if st, body := b.do(t, "GET", "/admin/deposits", "", nil); st != 200 || !strings.Contains(string(body), "DEP-AAAA0002") {
+	if st, body := b.do(t, "GET", "/admin/deposits", "", nil); st != 200 || !strings.Contains(string(body), t2.Code) || !strings.Contains(string(body), "rejected") {
 		t.Fatalf("deposits page: %d", st)
 	}
+	e.checkLedger(t)
 }
