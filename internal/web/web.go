@@ -118,10 +118,10 @@ func New(svc *core.Service, opts Options) http.Handler {
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /admin/static/", http.StripPrefix("/admin/static/", cacheStatic(http.FileServerFS(static))))
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusSeeOther))
-	if opts.PublicMetrics {
-		mux.Handle("GET /metrics", h.m.Handler())
+	if metricsH := h.m.Handler(); opts.PublicMetrics {
+		mux.Handle("GET /metrics", metricsH)
 	} else {
-		mux.Handle("GET /metrics", h.api(func(w http.ResponseWriter, r *http.Request, _ *admin.Identity) { h.m.Handler().ServeHTTP(w, r) }))
+		mux.Handle("GET /metrics", h.api(func(w http.ResponseWriter, r *http.Request, _ *admin.Identity) { metricsH.ServeHTTP(w, r) }))
 	}
 	h.routeAPI(mux)
 	h.routePages(mux)
