@@ -66,6 +66,11 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 			msg = "Transaksi gagal"
 		}
 	}
+	// Read first (outside the write transaction) for a quick answer to an unknown invoice, and
+	// so that the batch could be keyed by the order's reseller.
+	if _, err := s.db.OrderByInvoice(ctx, 0, r.Invoice); err != nil {
+		return nil, fmt.Errorf("resolve %s: %w", r.Invoice, err)
+	}
 	var after *order.Order
 	err := s.db.Batch(ctx, func(tx *store.Tx) error {
 		after = nil
