@@ -66,8 +66,7 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 			msg = "Transaksi gagal"
 		}
 	}
-	// Read first (outside the write transaction) for a quick answer to an unknown invoice, and
-	// so that the batch could be keyed by the order's reseller.
+	// An unknown invoice is answered from the read pool without taking the writer.
 	if _, err := s.db.OrderByInvoice(ctx, 0, r.Invoice); err != nil {
 		return nil, fmt.Errorf("resolve %s: %w", r.Invoice, err)
 	}
