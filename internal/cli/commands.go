@@ -70,6 +70,7 @@ func commands() []command {
 		{"report margin", "[--from DAY] [--to DAY]", "price, cost and margin per Jakarta day, supplier and variant", runReportMargin},
 		{"reseller set-callback", "USERNAME URL", "POST final orders to URL, signed with the reseller's api key (- removes it)", runResellerSetCallback},
 		{"migrate", "[up|status]", "apply database migrations, or show which are applied", runMigrate},
+		{"admin create", "--username U [--json]", "create an admin for the dashboard and print its generated password (shown once)", runAdminCreate},
 		{"version", "", "print the version", runVersion},
 	}
 }

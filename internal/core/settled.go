@@ -132,7 +132,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		if err := s.afterSettle(ctx, tx, o, att, order.Success, cost); err != nil {
 			return err
 		}
-		return tx.JobDeleteByOrder(ctx, store.JobFulfil, o.ID)
+		return tx.JobDeleteForOrder(ctx, o.ID, store.JobFulfil)
 	})
 	if err != nil {
 		return fmt.Errorf("resolve %s: %w", ref, err)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/markup"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
@@ -179,4 +181,57 @@ func TestMarginReport(t *testing.T) {
 	if _, err := b.svc.MarginReport(ctx, "yesterday", day); err == nil {
 		t.Fatal("bad day accepted")
 	}
+}
+
+// An order resolved by hand settles like any other: cost booked at the supplier of the open
+// attempt, and the reseller called back.
+func TestResolveByHandBooksCostAndCallsBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 0)
+	ctx := context.Background()
+	if _, err := b.svc.AddSupplier(ctx, core.NewSupplier{Name: "sim", Kind: store.KindSimulator}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.SyncCatalog(ctx, "sim", []supplier.Item{{Code: "MLBB_ID_5", Name: "x", Cost: 1000, Active: true}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := core.New(ctx, b.db, core.Config{Logger: b.svc.Logger(), Router: route.New(b.db, route.Options{Logger: b.svc.Logger()})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.svc = svc
+	if _, err := svc.Credit(ctx, b.cr.Reseller.Username, 10000, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetCallback(ctx, b.cr.Reseller.Username, "https://shop.example/cb"); err != nil {
+		t.Fatal(err)
+	}
+	o := b.place(t, "h1", "0811111") // the simulator keeps it Pending for 5 s
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if at, _ := b.db.Attempts(ctx, o.ID); len(at) == 1 && at[0].State == "pending" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no pending attempt")
+		}
+	}
+	cancel()
+	<-done
+	after, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Success, SN: "BYHAND", Actor: "ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != order.Success || after.Cost != 1000 {
+		t.Fatalf("%+v", after)
+	}
+	if c, _ := b.db.Balance(ctx, ledger.CostCode); c != 1000 {
+		t.Fatalf("cost account %d", c)
+	}
+	if jobs, _ := b.db.JobList(ctx, store.JobCallback); len(jobs) != 1 || jobs[0].OrderID != o.ID {
+		t.Fatalf("callback jobs %+v", jobs)
+	}
+	b.checkLedger(t)
 }

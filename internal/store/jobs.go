@@ -160,14 +160,6 @@ func (q Q) NextJobAt(ctx context.Context, kinds []string) (time.Time, error) {
 	return fromMicros(*at), nil
 }
 
-// JobDeleteByOrder removes an order's jobs of one kind (its fulfilment, once settled by other means).
-func (tx *Tx) JobDeleteByOrder(ctx context.Context, kind string, orderID int64) error {
-	if _, err := tx.exec(ctx, `DELETE FROM jobs WHERE kind = ? AND order_id = ?`, kind, orderID); err != nil {
-		return fmt.Errorf("delete %s jobs of order %d: %w", kind, orderID, err)
-	}
-	return nil
-}
-
 // JobRunNow makes an order's jobs of one kind due at once (a callback brought news).
 func (tx *Tx) JobRunNow(ctx context.Context, kind string, orderID int64) error {
 	if _, err := tx.exec(ctx, `UPDATE jobs SET run_at = ? WHERE kind = ? AND order_id = ?`, micros(tx.now()), kind, orderID); err != nil {
