@@ -310,6 +310,7 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 		if cost == 0 {
 			cost = att.Cost
 		}
+		cost = s.bookableCost(o, cost)
 		att.Cost = cost
 	}
 	if status == order.Failed {

@@ -45,6 +45,17 @@ func (s *Service) postCost(ctx context.Context, tx *store.Tx, o *order.Order, su
 	return tx.Transfer(ctx, "order:"+o.Invoice+":cost", acct, s.sys.cost, cost, "cost "+o.Invoice+" at "+supplierName)
 }
 
+// bookableCost is the cost to record for an order: what the supplier said, unless that is outside
+// what the ledger can hold (a bug upstream), in which case nothing is booked rather than leave the
+// order unable to settle.
+func (s *Service) bookableCost(o *order.Order, cost int64) int64 {
+	if cost < 0 || cost > ledger.MaxAmount {
+		s.log.Warn("supplier cost out of range; not booked", "invoice", o.Invoice, "cost", cost)
+		return 0
+	}
+	return cost
+}
+
 // queueCallback queues the delivery of a final order to its reseller's callback URL (the
 // order's own, else the reseller's), if there is one.
 func (s *Service) queueCallback(ctx context.Context, tx *store.Tx, o *order.Order) error {
@@ -114,6 +125,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	if cost == 0 {
 		cost = att.Cost
 	}
+	cost = s.bookableCost(o, cost)
 	att.State, att.SN, att.Message, att.Raw, att.Cost = string(res.State), res.SN, res.Message, res.Raw, cost
 	msg := res.Message
 	if msg == "" {

@@ -352,7 +352,7 @@ func (s *Service) MarginReport(ctx context.Context, from, to string) ([]store.Ma
 // from the deposits account, so the supplier's ledger balance can be reconciled with the balance
 // the supplier reports. It returns the new ledger balance.
 func (s *Service) CreditSupplier(ctx context.Context, name string, amount int64, note string) (int64, error) {
-	if amount <= 0 {
+	if amount <= 0 || amount > ledger.MaxAmount {
 		return 0, ErrAmount
 	}
 	sup, err := s.db.SupplierByName(ctx, name)

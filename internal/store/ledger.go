@@ -5,12 +5,19 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/kios-h2h/kios/internal/ledger"
 )
 
 // ErrInsufficientFunds is returned by Transfer when the source account would go negative.
 var ErrInsufficientFunds = errors.New("insufficient funds")
+
+// ErrAmountRange is returned by Transfer for an amount above ledger.MaxAmount.
+var ErrAmountRange = errors.New("amount out of range")
+
+// ErrBalanceRange is returned by Transfer when a balance would leave the int64 range.
+var ErrBalanceRange = errors.New("balance out of range")
 
 func availableCode(id int64) string { return ledger.AvailableCode(id) }
 func heldCode(id int64) string      { return ledger.HeldCode(id) }
@@ -57,20 +64,37 @@ func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount i
 	if amount <= 0 {
 		return fmt.Errorf("transfer %s: amount %d must be positive", txn, amount)
 	}
+	if amount > ledger.MaxAmount {
+		return fmt.Errorf("transfer %s: amount %d: %w", txn, amount, ErrAmountRange)
+	}
 	if src == dst {
 		return fmt.Errorf("transfer %s: source and destination are the same account", txn)
 	}
-	res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?)`, amount, src, amount)
+	// The range guards keep int64 arithmetic exact: PostgreSQL would fail the statement, but
+	// SQLite silently stores an overflowing sum as a float, which then neither scans nor sums.
+	res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?) AND balance >= ?`,
+		amount, src, amount, math.MinInt64+amount)
 	if err != nil {
 		return fmt.Errorf("transfer %s debit: %w", txn, err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("transfer %s debit: %w", txn, err)
 	} else if n == 0 {
+		var bal int64
+		var allowNeg bool
+		if err := tx.queryRow(ctx, `SELECT balance, allow_negative FROM accounts WHERE id = ?`, src).Scan(&bal, &allowNeg); err == nil && allowNeg {
+			return fmt.Errorf("transfer %s debit: %w", txn, ErrBalanceRange)
+		}
 		return ErrInsufficientFunds
 	}
-	if _, err := tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, dst); err != nil {
+	res, err = tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance <= ?`, amount, dst, math.MaxInt64-amount)
+	if err != nil {
 		return fmt.Errorf("transfer %s credit: %w", txn, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("transfer %s credit: %w", txn, err)
+	} else if n == 0 {
+		return fmt.Errorf("transfer %s credit: %w", txn, ErrBalanceRange)
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		txn, src, dst, amount, memo, micros(tx.now())); err != nil {
