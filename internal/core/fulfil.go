@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
@@ -381,7 +382,8 @@ func (s *Service) settle(ctx context.Context, tx *store.Tx, o *order.Order, stat
 	if err != nil && !errors.Is(err, store.ErrVariantNotFound) {
 		return false, err
 	}
-	if v != nil && !v.UnlimitedStock {
+	// Only a prepaid order took a unit of stock (a bill payment never does).
+	if v != nil && v.Kind == catalog.Prepaid && !v.UnlimitedStock {
 		if err := tx.VariantStockReturn(ctx, o.VariantID); err != nil {
 			return false, err
 		}
