@@ -118,3 +118,122 @@ func TestFailedBillPaymentKeepsStock(t *testing.T) {
 		t.Fatalf("stock %d after a failed bill payment, want 3", v.Stock)
 	}
 }
+
+// TestLedgerCheckFindsOrderAndTicketMismatches corrupts the postings of settled orders and of a
+// deposit ticket in ways that keep every balance equal to its postings (so only the per-order
+// and per-ticket invariants can notice), and checks that each corruption is reported, and that
+// undoing it makes the check pass again.
+func TestLedgerCheckFindsOrderAndTicketMismatches(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 0)
+	ctx := context.Background()
+	if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 50_000, "t"); err != nil {
+		t.Fatal(err)
+	}
+	place := func(ref, dest string) *order.Order {
+		p, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: ref, Destination: dest})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Order
+	}
+	ok, failed := place("ok", "08121"), place("bad", "08120000") // the simulator fails …0000
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = b.svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
+	if o := b.waitFinal(t, ok.Invoice); o.Status != order.Success {
+		t.Fatalf("%+v", o)
+	}
+	if o := b.waitFinal(t, failed.Invoice); o.Status != order.Failed {
+		t.Fatalf("%+v", o)
+	}
+	cancel()
+	<-done
+	pending := place("wait", "08122") // no worker runs: it stays Pending
+	tk, err := b.svc.OpenTicket(ctx, core.DepositParams{Reseller: b.cr.Reseller, Amount: 20_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.checkLedger(t)
+
+	acct := func(code string) int64 {
+		id, err := b.db.AccountID(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	avail, held, revenue := acct(ledger.AvailableCode(b.cr.Reseller.ID)), acct(ledger.HeldCode(b.cr.Reseller.ID)), acct(ledger.RevenueCode)
+	cost, deposits := acct(ledger.CostCode), acct(ledger.DepositsCode)
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := b.db.Writer().ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// post inserts a posting and keeps both balances equal to their postings.
+	post := func(txn string, src, dst, amount int64) func() {
+		return func() {
+			exec(`INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, 'corrupt', 0)`, txn, src, dst, amount)
+			exec(`UPDATE accounts SET balance = balance - ? WHERE id = ?`, amount, src)
+			exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, dst)
+		}
+	}
+	unpost := func(src, dst, amount int64) func() {
+		return func() {
+			exec(`DELETE FROM postings WHERE memo = 'corrupt'`)
+			exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, src)
+			exec(`UPDATE accounts SET balance = balance - ? WHERE id = ?`, amount, dst)
+		}
+	}
+	rename := func(from, to string) func() {
+		return func() { exec(`UPDATE postings SET txn = ? WHERE txn = ?`, to, from) }
+	}
+	price := ok.Price
+	cases := []struct {
+		name     string
+		do, undo func()
+		want     string
+	}{
+		{"success order captured twice", post("order:"+ok.Invoice+":capture", avail, revenue, price),
+			unpost(avail, revenue, price), "order:" + ok.Invoice},
+		{"failed order captured instead of released", rename("order:"+failed.Invoice+":release", "order:"+failed.Invoice+":capture"),
+			rename("order:"+failed.Invoice+":capture", "order:"+failed.Invoice+":release"), "order:" + failed.Invoice},
+		{"success order's capture posted as a release", rename("order:"+ok.Invoice+":capture", "order:"+ok.Invoice+":release"),
+			rename("order:"+ok.Invoice+":release", "order:"+ok.Invoice+":capture"), "order:" + ok.Invoice},
+		{"pending order without a hold", rename("order:"+pending.Invoice+":hold", "order:"+pending.Invoice+":lost"),
+			rename("order:"+pending.Invoice+":lost", "order:"+pending.Invoice+":hold"), "order:" + pending.Invoice},
+		{"pending order already released", post("order:"+pending.Invoice+":release", held, avail, price),
+			unpost(held, avail, price), "order:" + pending.Invoice},
+		{"failed order with a cost", post("order:"+failed.Invoice+":cost", deposits, cost, 700),
+			unpost(deposits, cost, 700), "order:" + failed.Invoice},
+		{"open ticket credited", post("ticket:"+tk.Code, deposits, avail, tk.Amount),
+			unpost(deposits, avail, tk.Amount), "ticket:" + tk.Code},
+		{"ticket approved without a credit", func() { exec(`UPDATE deposit_tickets SET status = 'approved' WHERE id = ?`, tk.ID) },
+			func() { exec(`UPDATE deposit_tickets SET status = 'open' WHERE id = ?`, tk.ID) }, "ticket:" + tk.Code},
+	}
+	for _, c := range cases {
+		c.do()
+		rep, err := b.svc.LedgerCheck(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		found := false
+		for _, d := range rep.Discrepancies {
+			if d.Account == c.want {
+				found = true
+			} else if d.Account != ledger.HeldCode(b.cr.Reseller.ID) { // a release also empties the hold
+
+				t.Errorf("%s: unexpected discrepancy %v", c.name, d)
+			}
+		}
+		if !found {
+			t.Errorf("%s: not detected (%v)", c.name, rep.Discrepancies)
+		}
+		c.undo()
+		b.checkLedger(t)
+	}
+	if rep, _ := b.svc.LedgerCheck(ctx); rep.Orders != 3 {
+		t.Fatalf("checked %d orders, want 3", rep.Orders)
+	}
+}

@@ -82,6 +82,7 @@ func (d Discrepancy) String() string { return d.Account + ": " + d.Problem }
 type Report struct {
 	Accounts      int
 	Postings      int64
+	Orders        int64 // orders whose postings were checked
 	Discrepancies []Discrepancy
 }
 
