@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
 
 // BatchTogether runs fns in one batch transaction, as if their callers had queued at the same
 // moment, and returns each one's result.
@@ -20,6 +23,6 @@ func (db *DB) BatchTogether(ctxs []context.Context, fns []func(*Tx) error) []err
 // SlowWriteForTest runs a write statement that takes a good while (a few hundred milliseconds).
 func (tx *Tx) SlowWriteForTest(ctx context.Context) error {
 	_, err := tx.exec(ctx, `UPDATE accounts SET balance = balance WHERE id IN (
-		WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT x FROM c WHERE x < 0)`)
+		WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < `+strconv.Itoa(slowWriteRows)+`) SELECT x FROM c WHERE x < 0)`)
 	return err
 }
