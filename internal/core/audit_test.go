@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"sync"
 	"testing"
 	"time"
 
@@ -236,4 +237,39 @@ func TestLedgerCheckFindsOrderAndTicketMismatches(t *testing.T) {
 	if rep, _ := b.svc.LedgerCheck(ctx); rep.Orders != 3 {
 		t.Fatalf("checked %d orders, want 3", rep.Orders)
 	}
+}
+
+// TestUnreachableStatusIsNotARefusal: while asking after a purchase whose outcome is unknown, a
+// status call that could not reach the supplier (connection refused, rate limit, bad token — a
+// refusal "whatever the order") says nothing about the purchase. Taking it for a definite failure
+// would buy the product again at the next supplier (or refund a delivered one).
+func TestUnreachableStatusIsNotARefusal(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	polls := 0
+	first := &scripted{name: "one",
+		purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
+			return supplier.Result{}, supplier.ErrUnknownOutcome
+		},
+		status: func(supplier.Request) (supplier.Result, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			polls++
+			if polls < 3 {
+				return supplier.Result{State: supplier.Failed, Unreachable: true, Message: "dial tcp: connection refused"}, nil
+			}
+			return supplier.Result{State: supplier.Success, SN: "LATE-SN"}, nil
+		}}
+	second := &scripted{name: "two"}
+	b := setupRouted(t, first, second)
+	o := b.place(t, "u1", "0813")
+	b.run(t)
+	final := b.waitFinal(t, o.Invoice)
+	if n, _ := second.counts("0813"); n != 0 {
+		t.Errorf("an unreachable status check failed over to the second supplier (%d purchases)", n)
+	}
+	if final.Status != order.Success || final.SN != "LATE-SN" {
+		t.Fatalf("got %+v", final)
+	}
+	b.checkLedger(t)
 }

@@ -194,6 +194,11 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
 		res, callErr = sup.Status(callCtx, requestOf(o, att))
 		cancel()
+		if callErr == nil && res.State == supplier.Failed && res.Unreachable {
+			// The status call itself did not get through (connection refused, a refusal
+			// "whatever the order"): that proves nothing about the purchase already sent.
+			res = supplier.Result{State: supplier.Unknown, Message: res.Message, Raw: res.Raw}
+		}
 	} else {
 		if next < 0 {
 			return s.finish(ctx, j, o, nil, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
