@@ -207,11 +207,11 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		att = &store.Attempt{OrderID: o.ID, Supplier: c.Supplier.Name(), SKU: c.SKU, Cost: c.Cost,
 			Reference: o.Invoice + "-" + strconv.Itoa(len(attempts)+1)}
 		// The attempt is committed before the request leaves, together with a renewed lease: if
-		// another node has taken the job over, nothing is sent.
+		// another node (or another worker of this node) has taken the job over, nothing is sent.
 		var leased bool
 		err := s.db.Batch(ctx, func(tx *store.Tx) error {
 			var err error
-			if leased, err = tx.JobExtend(ctx, j.ID, cfg.Node, cfg.Lease); err != nil || !leased {
+			if leased, err = tx.JobExtend(ctx, j, cfg.Lease); err != nil || !leased {
 				return err
 			}
 			return tx.AttemptInsert(ctx, att)

@@ -101,14 +101,15 @@ func (tx *Tx) JobRetry(ctx context.Context, id int64, runAt time.Time, lastError
 	return nil
 }
 
-// JobExtend renews this node's lease on a job. It returns false when the lease was lost (it ran
-// out and another node claimed the job): the caller must then stop working on it.
-func (tx *Tx) JobExtend(ctx context.Context, id int64, node string, lease time.Duration) (bool, error) {
+// JobExtend renews the lease of claim j. It returns false when the lease was lost (it ran out
+// and the job was claimed again, by another node or by another worker of this one, since every
+// claim counts in Attempts): the caller must then stop working on it.
+func (tx *Tx) JobExtend(ctx context.Context, j Job, lease time.Duration) (bool, error) {
 	now := tx.now()
-	res, err := tx.exec(ctx, `UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND locked_until >= ?`,
-		micros(now.Add(lease)), id, node, micros(now))
+	res, err := tx.exec(ctx, `UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND attempts = ? AND locked_until >= ?`,
+		micros(now.Add(lease)), j.ID, j.LockedBy, j.Attempts, micros(now))
 	if err != nil {
-		return false, fmt.Errorf("extend job %d: %w", id, err)
+		return false, fmt.Errorf("extend job %d: %w", j.ID, err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
