@@ -6,10 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/ledger"
@@ -272,4 +274,82 @@ func TestUnreachableStatusIsNotARefusal(t *testing.T) {
 		t.Fatalf("got %+v", final)
 	}
 	b.checkLedger(t)
+}
+
+// records keeps the log records at Error level, for tests that check something was flagged.
+type records struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (r *records) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
+func (r *records) Handle(_ context.Context, rec slog.Record) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	line := rec.Message
+	rec.Attrs(func(a slog.Attr) bool { line += " " + a.String(); return true })
+	r.msgs = append(r.msgs, line)
+	return nil
+}
+func (r *records) WithAttrs([]slog.Attr) slog.Handler { return r }
+func (r *records) WithGroup(string) slog.Handler      { return r }
+func (r *records) find(substr ...string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+outer:
+	for _, m := range r.msgs {
+		for _, s := range substr {
+			if !strings.Contains(m, s) {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// TestLateDeliveryAfterRefundIsFlagged: an order refunded by hand while its purchase was in
+// flight, which the supplier then delivers, has been given away (and the supplier charged for it).
+// The ledger is right to move nothing, but the loss must not pass silently: it is logged as an
+// error naming the order, for an operator to recover.
+func TestLateDeliveryAfterRefundIsFlagged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.Backends()[0].Open(t)
+	logs := &records{}
+	g := &gate{entered: make(chan struct{}, 1), open: make(chan struct{})}
+	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(logs), Router: gateRouter{g}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = svc.SaveCatalog(ctx, []catalog.Product{{Code: "p", Name: "P", Active: true}}, []catalog.Variant{
+		{ProductCode: "p", Code: "V", Name: "V", Active: true, UnlimitedStock: true, Multi: true, Prices: map[string]int64{"default": 1000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := svc.CreateReseller(ctx, core.NewReseller{Name: "Shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Credit(ctx, cr.Reseller.Username, 5000, "t"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.PlaceOrder(ctx, core.PlaceParams{Reseller: cr.Reseller, VariantCode: "V", Reference: "r", Destination: "0811"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
+	defer func() { stop(); <-done }()
+	<-g.entered
+	if _, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: p.Order.Invoice, Status: order.Failed, Actor: "ops"}); err != nil {
+		t.Fatal(err)
+	}
+	close(g.open)
+	for deadline := time.Now().Add(10 * time.Second); !logs.find(p.Order.Invoice, "delivered"); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("late delivery of a refunded order not flagged")
+		}
+	}
 }

@@ -345,8 +345,22 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 	}
 	if settled {
 		s.log.Info("order final", "invoice", o.Invoice, "status", status, "sn", res.SN)
+	} else if status == order.Success && att != nil {
+		s.flagLateDelivery(ctx, o, att.Supplier, res.SN, cost)
 	}
 	return nil
+}
+
+// flagLateDelivery reports a supplier's success for an order that may already have been refunded
+// (by hand, while the purchase was in flight). The ledger rightly moves nothing, but the product
+// was given away and the supplier charged for it: an operator must recover it.
+func (s *Service) flagLateDelivery(ctx context.Context, o *order.Order, supplierName, sn string, cost int64) {
+	cur, err := s.db.OrderByID(ctx, o.ID)
+	if err != nil || cur.Status != order.Failed {
+		return
+	}
+	s.log.Error("supplier delivered an order already refunded; recover it by hand", "invoice", o.Invoice,
+		"supplier", supplierName, "sn", sn, "cost", cost)
 }
 
 // settle moves a Pending order to status with its money movements, inside tx. It returns false,

@@ -108,6 +108,9 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.AttemptUpdate(ctx, att) })
 	}
 	if o.Status.Final() {
+		if res.State == supplier.Success {
+			s.flagLateDelivery(ctx, o, supplierName, res.SN, res.Cost)
+		}
 		return nil
 	}
 	if res.State == supplier.Failed {
@@ -151,6 +154,8 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	}
 	if settled {
 		s.log.Info("order final by supplier callback", "invoice", o.Invoice, "supplier", supplierName, "sn", res.SN)
+	} else {
+		s.flagLateDelivery(ctx, o, supplierName, res.SN, cost)
 	}
 	s.wake()
 	return nil
