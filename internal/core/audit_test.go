@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/bill"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
@@ -351,5 +352,58 @@ func TestLateDeliveryAfterRefundIsFlagged(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("late delivery of a refunded order not flagged")
 		}
+	}
+}
+
+// oddBiller looks bills up like the simulator, then corrupts the answer as a buggy upstream might.
+type oddBiller struct {
+	*simulator.Simulator
+	mangle func(*supplier.Bill)
+}
+
+func (b oddBiller) Inquire(ctx context.Context, req supplier.BillRequest) (supplier.Bill, error) {
+	bl, err := b.Simulator.Inquire(ctx, req)
+	if err == nil {
+		b.mangle(&bl)
+	}
+	return bl, err
+}
+
+// TestImplausibleBillRefused: a biller's answer that cannot be a real bill (a negative amount or
+// penalty, or numbers past what int64 arithmetic can quote) is refused as the biller being down.
+// Quoting it would clamp the price to 0 (a free payment that Kios then pays upstream) or wrap it.
+func TestImplausibleBillRefused(t *testing.T) {
+	t.Parallel()
+	for name, mangle := range map[string]func(*supplier.Bill){
+		"negative amount":  func(b *supplier.Bill) { b.Amount = -b.Amount },
+		"negative penalty": func(b *supplier.Bill) { b.Penalty = -b.Amount - 10_000 },
+		"huge amount":      func(b *supplier.Bill) { b.Amount = math.MaxInt64 - 1000 },
+		"huge sheets":      func(b *supplier.Bill) { b.Sheets = math.MaxInt32 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := storetest.Backends()[0].Open(t)
+			svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+				Router: oneRouter{oddBiller{simulator.New(0), mangle}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pp, pv := demo.Postpaid()
+			if err := svc.SaveCatalog(ctx, pp, pv); err != nil {
+				t.Fatal(err)
+			}
+			cr, err := svc.CreateReseller(ctx, core.NewReseller{Username: "budi", Name: "Budi"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := core.BillParams{Reseller: cr.Reseller, VariantCode: "aetra", Reference: "b-1", CustomerNo: "1234567"}
+			if in, err := svc.Inquire(ctx, p); !errors.Is(err, bill.ErrBillerDown) {
+				t.Fatalf("inquiry: %+v %v, want ErrBillerDown", in, err)
+			}
+			if _, err := svc.PayBill(ctx, p); !errors.Is(err, bill.ErrNotInquired) {
+				t.Fatalf("payment: %v, want ErrNotInquired", err)
+			}
+		})
 	}
 }
