@@ -191,8 +191,14 @@ func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Po
 // outside Kios.
 func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	var rep ledger.Report
-	// A read transaction gives one snapshot on both backends.
-	rtx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect.Name != "sqlite"})
+	// One snapshot for every query: a SQLite read transaction is one (WAL); on PostgreSQL only
+	// REPEATABLE READ is (READ COMMITTED takes a new snapshot per statement, so an order settled
+	// between two queries would show up as a false discrepancy).
+	opts := &sql.TxOptions{}
+	if db.dialect.Name != "sqlite" {
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	rtx, err := db.r.BeginTx(ctx, opts)
 	if err != nil {
 		return rep, fmt.Errorf("ledger check: %w", err)
 	}
