@@ -373,26 +373,22 @@ func (s *Service) settle(ctx context.Context, tx *store.Tx, o *order.Order, stat
 	if o.Testing {
 		return true, nil
 	}
-	if status == order.Success {
-		if o.Price > 0 {
-			ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
-			if err != nil {
-				return false, err
-			}
-			if err := tx.Transfer(ctx, "order:"+o.Invoice+":capture", ra.held, s.sys.revenue, o.Price, "capture "+o.Invoice); err != nil {
-				return false, err
-			}
-		}
-		return true, nil
-	}
 	if o.Price > 0 {
+		// The hold PlaceOrder or PayBill made goes to revenue (captured) or back (released).
 		ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
 		if err != nil {
 			return false, err
 		}
-		if err := tx.Transfer(ctx, "order:"+o.Invoice+":release", ra.held, ra.available, o.Price, "refund "+o.Invoice); err != nil {
+		kind, dst, memo := "capture", s.sys.revenue, "capture "
+		if status == order.Failed {
+			kind, dst, memo = "release", ra.available, "refund "
+		}
+		if err := tx.Transfer(ctx, "order:"+o.Invoice+":"+kind, ra.held, dst, o.Price, memo+o.Invoice); err != nil {
 			return false, err
 		}
+	}
+	if status == order.Success {
+		return true, nil
 	}
 	if err := tx.MultiGuardRelease(ctx, o.ID); err != nil {
 		return false, err

@@ -280,18 +280,9 @@ func (s *Service) PayBill(ctx context.Context, p BillParams) (PaidBill, error) {
 			if !ok {
 				return fmt.Errorf("%w: paid this month already", bill.ErrUnavailable)
 			}
-			if in.Price > 0 {
-				ra, err := s.resellerAccounts(ctx, tx, r.ID)
-				if err != nil {
-					return err
-				}
-				if err := tx.Transfer(ctx, "order:"+o.Invoice+":hold", ra.available, ra.held, in.Price, "hold for "+o.Invoice); err != nil {
-					if errors.Is(err, store.ErrInsufficientFunds) {
-						return order.ErrInsufficientBalance
-					}
-					return err
-				}
-			}
+		}
+		if err := s.hold(ctx, tx, o); err != nil {
+			return err
 		}
 		if err := tx.InquirySetOrder(ctx, in.ID, o.ID); err != nil {
 			return err
