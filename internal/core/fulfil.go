@@ -130,7 +130,7 @@ func (s *Service) work(ctx context.Context, cfg WorkerConfig, j store.Job) {
 		}
 		s.log.Error("fulfil", "order_id", j.OrderID, "err", err)
 		retryAt := s.now().Add(backoff(j.Attempts))
-		_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j.ID, retryAt, err.Error()) })
+		_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, retryAt, err.Error()) })
 	}
 }
 
@@ -246,7 +246,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 				if err := tx.AttemptUpdate(ctx, att); err != nil {
 					return err
 				}
-				return tx.JobRetry(ctx, j.ID, s.now(), "failover: "+res.Message)
+				return tx.JobRetry(ctx, j, s.now(), "failover: "+res.Message)
 			})
 		}
 		return s.finish(ctx, j, o, att, res)
@@ -258,7 +258,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 			if err := tx.AttemptUpdate(ctx, att); err != nil {
 				return err
 			}
-			return tx.JobRetry(ctx, j.ID, retryAt, "upstream "+string(res.State)+": "+res.Message)
+			return tx.JobRetry(ctx, j, retryAt, "upstream "+string(res.State)+": "+res.Message)
 		})
 	}
 }

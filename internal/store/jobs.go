@@ -89,14 +89,16 @@ func (tx *Tx) JobDelete(ctx context.Context, id int64) error {
 	return nil
 }
 
-// JobRetry releases a job to run again at runAt, noting why.
-func (tx *Tx) JobRetry(ctx context.Context, id int64, runAt time.Time, lastError string) error {
+// JobRetry releases claim j of a job to run again at runAt, noting why. It does nothing when the
+// job has been claimed again since (the lease ran out): releasing would hand the new holder's job
+// to a third worker while the holder is still at it.
+func (tx *Tx) JobRetry(ctx context.Context, j Job, runAt time.Time, lastError string) error {
 	if len(lastError) > 500 {
 		lastError = lastError[:500]
 	}
-	if _, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?, locked_by = '', locked_until = 0, last_error = ? WHERE id = ?`,
-		micros(runAt), lastError, id); err != nil {
-		return fmt.Errorf("retry job %d: %w", id, err)
+	if _, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?, locked_by = '', locked_until = 0, last_error = ? WHERE id = ? AND locked_by = ? AND attempts = ?`,
+		micros(runAt), lastError, j.ID, j.LockedBy, j.Attempts); err != nil {
+		return fmt.Errorf("retry job %d: %w", j.ID, err)
 	}
 	return nil
 }

@@ -53,3 +53,43 @@ func TestJobExtendIsPerClaim(t *testing.T) {
 		}
 	})
 }
+
+// TestJobRetryIsPerClaim: a worker that lost its job (its lease ran out and the job was claimed
+// again) must not release the new holder's lease when it gives up, or a third worker could take
+// the job while the holder is still buying.
+func TestJobRetryIsPerClaim(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		db := b.Open(t)
+		if err := db.Batch(ctx, func(tx *store.Tx) error {
+			return tx.JobInsert(ctx, store.JobFulfil, 1, time.Unix(0, 0))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		claim := func(lease time.Duration) []store.Job {
+			var jobs []store.Job
+			if err := db.Batch(ctx, func(tx *store.Tx) error {
+				var err error
+				jobs, err = tx.JobClaim(ctx, "node-a", []string{store.JobFulfil}, 1, lease)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return jobs
+		}
+		stale := claim(-time.Second)[0]
+		fresh := claim(time.Minute)[0]
+		if err := db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, stale, time.Unix(0, 0), "gave up") }); err != nil {
+			t.Fatal(err)
+		}
+		if again := claim(time.Minute); len(again) != 0 {
+			t.Fatalf("the job was claimed a third time while the fresh claim held it: %+v", again)
+		}
+		if err := db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, fresh, time.Unix(0, 0), "pending") }); err != nil {
+			t.Fatal(err)
+		}
+		if again := claim(time.Minute); len(again) != 1 {
+			t.Fatal("the holder's own retry did not release the job")
+		}
+	})
+}
