@@ -407,3 +407,27 @@ func TestImplausibleBillRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestSyncRefusesAbsurdCost: a catalog item whose cost the ledger cannot hold (a bug upstream) is
+// not taken into the catalog: pricing it would overflow, and routing to it could never be costed.
+func TestSyncRefusesAbsurdCost(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 0)
+	ctx := context.Background()
+	if _, err := b.svc.AddSupplier(ctx, core.NewSupplier{Name: "up", Kind: store.KindSimulator}); err != nil {
+		t.Fatal(err)
+	}
+	items := []supplier.Item{
+		{Code: "SANE", Name: "Sane", ProductCode: "P", ProductName: "P", Cost: 5000, Active: true},
+		{Code: "ABSURD", Name: "Absurd", ProductCode: "P", ProductName: "P", Cost: math.MaxInt64 / 3, Active: true},
+	}
+	if _, err := b.svc.SyncCatalog(ctx, "up", items, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := b.svc.Variant(ctx, "SANE"); err != nil || v.Prices["default"] <= 5000 {
+		t.Fatalf("sane item: %+v %v", v, err)
+	}
+	if v, err := b.svc.Variant(ctx, "ABSURD"); err == nil {
+		t.Fatalf("absurd item taken in at prices %v", v.Prices)
+	}
+}
