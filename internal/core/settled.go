@@ -71,6 +71,18 @@ func (s *Service) queueCallback(ctx context.Context, tx *store.Tx, o *order.Orde
 	return tx.JobInsert(ctx, store.JobCallback, o.ID, s.now())
 }
 
+// attemptDecided reports, inside the transaction that would record a callback's news, whether the
+// attempt has been decided meanwhile (a worker's poll found it failed and may have moved on to the
+// next supplier, or settled it): the news must not overwrite that, or a failed attempt would be
+// asked after again beside its successor.
+func attemptDecided(ctx context.Context, tx *store.Tx, ref string) (bool, error) {
+	cur, err := tx.AttemptByReference(ctx, ref)
+	if err != nil {
+		return false, err
+	}
+	return cur.State == "failed" || cur.State == "success", nil
+}
+
 // ErrUnknownReference is returned by ResolveAttempt for a reference Kios never sent.
 var ErrUnknownReference = errors.New("no attempt with that reference")
 
@@ -105,7 +117,12 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	default:
 		// Pending news: note it; the poll goes on.
 		att.Message, att.Raw = res.Message, res.Raw
-		return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.AttemptUpdate(ctx, att) })
+		return s.db.Batch(ctx, func(tx *store.Tx) error {
+			if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
+				return err
+			}
+			return tx.AttemptUpdate(ctx, att)
+		})
 	}
 	if o.Status.Final() {
 		if res.State == supplier.Success {
@@ -118,6 +135,9 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		// on its next pass, now.
 		att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
 		return s.db.Batch(ctx, func(tx *store.Tx) error {
+			if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
+				return err
+			}
 			if err := tx.AttemptUpdate(ctx, att); err != nil {
 				return err
 			}
@@ -137,6 +157,9 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	var settled bool
 	err = s.db.Batch(ctx, func(tx *store.Tx) error {
 		settled = false
+		if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
+			return err
+		}
 		if err := tx.AttemptUpdate(ctx, att); err != nil {
 			return err
 		}
