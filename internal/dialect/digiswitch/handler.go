@@ -22,6 +22,7 @@ import (
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 )
 
 // Options configure the handler.
@@ -42,6 +43,7 @@ type handler struct {
 	svc  *core.Service
 	opts Options
 	log  *slog.Logger
+	auth flazzserver.Auth
 
 	mu       sync.Mutex
 	lastList map[listKey]time.Time // last full price list served, per reseller and command
@@ -66,7 +68,8 @@ func New(svc *core.Service, opts Options) http.Handler {
 	if opts.PriceListEvery == 0 {
 		opts.PriceListEvery = DefaultPriceListEvery
 	}
-	h := &handler{svc: svc, opts: opts, log: opts.Logger.With("dialect", "digiswitch"), lastList: map[listKey]time.Time{}}
+	h := &handler{svc: svc, opts: opts, log: opts.Logger.With("dialect", "digiswitch"), lastList: map[listKey]time.Time{},
+		auth: flazzserver.Auth{Svc: svc, Guard: opts.Guard, Order: checkOrder}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+ds.PathPriceList, h.priceList)
 	mux.HandleFunc("POST "+ds.PathBalance, h.balance)
@@ -79,12 +82,6 @@ func New(svc *core.Service, opts Options) http.Handler {
 
 // unknown answers a path or method this API does not have, in the dialect's own format.
 func (h *handler) unknown(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		h.writeStatus(w, http.StatusMethodNotAllowed, ds.ErrorData{RC: ds.RCPayload, Status: ds.StatusFailed,
-			Message: "Gunakan metode POST dengan body JSON"})
-		return
-	}
-	h.writeStatus(w, http.StatusNotFound, ds.ErrorData{RC: ds.RCPayload, Status: ds.StatusFailed,
-		Message: "Endpoint tidak dikenal: " + r.URL.Path})
+	status, data := flazzserver.Unknown(w, r)
+	h.writeStatus(w, status, data)
 }
