@@ -174,14 +174,10 @@ type PascaData struct {
 // Sign = Sign(username, apiKey, CustomerNo).
 type InquiryPLNRequest = flazz.CustomerRequest
 
-// InquiryPLNData answers inquiry-pln.
+// InquiryPLNData answers inquiry-pln: the outcome, then the customer's fields.
 type InquiryPLNData struct {
-	Message      string `json:"message"`
-	Status       string `json:"status"`
-	RC           string `json:"rc"`
-	CustomerNo   string `json:"customer_no"`
-	MeterNo      string `json:"meter_no"`
-	SubscriberID string `json:"subscriber_id"`
-	Name         string `json:"name"`
-	SegmentPower string `json:"segment_power"`
+	Message string `json:"message"`
+	Status  string `json:"status"`
+	RC      string `json:"rc"`
+	flazz.PLNCustomer
 }

@@ -158,13 +158,7 @@ type PostpaidResponse struct {
 type TokenRequest = flazz.CustomerRequest
 
 // TokenResponse is a PLN prepaid customer.
-type TokenResponse struct {
-	CustomerNo   string `json:"customer_no"`
-	MeterNo      string `json:"meter_no"`
-	SubscriberID string `json:"subscriber_id"`
-	Name         string `json:"name"`
-	SegmentPower string `json:"segment_power"`
-}
+type TokenResponse = flazz.PLNCustomer
 
 // PLNDesc is the desc of a PLN postpaid bill. Amounts in Detail are strings, as on the wire.
 type PLNDesc struct {

@@ -39,3 +39,12 @@ type CustomerRequest struct {
 	CustomerNo string `json:"customer_no"`
 	Sign       string `json:"sign"`
 }
+
+// PLNCustomer is a PLN prepaid customer, as a customer check answers it.
+type PLNCustomer struct {
+	CustomerNo   string `json:"customer_no"`
+	MeterNo      string `json:"meter_no"`
+	SubscriberID string `json:"subscriber_id"`
+	Name         string `json:"name"`
+	SegmentPower string `json:"segment_power"`
+}

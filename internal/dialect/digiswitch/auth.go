@@ -13,30 +13,24 @@ import (
 	"github.com/kios-h2h/kios/internal/reseller"
 )
 
-// readBody reads the request body within the limit; false (having answered rc 40) on failure.
-func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// decode reads the request body within the limit and parses it, a JSON object, into dst. An
+// unreadable or oversized body, fields of the wrong type, malformed JSON and anything but an object
+// are rc 40, with the error's text as the message; unknown fields are ignored (clients send extra
+// ones). On a type error dst still holds the other fields, for the refusal's echo.
+func (h *handler) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		msg := "Body tidak terbaca"
 		if errors.As(err, &tooBig) {
-			msg = fmt.Sprintf("Body melebihi %d byte", tooBig.Limit)
+			return fmt.Errorf("Body melebihi %d byte", tooBig.Limit)
 		}
-		h.refuse(w, ds.ErrorData{}, ds.RCPayload, msg)
-		return nil, false
+		return errors.New("Body tidak terbaca")
 	}
-	return body, true
-}
-
-// decode parses a JSON object body into dst. Fields of the wrong type, malformed JSON and
-// anything but an object are rc 40; unknown fields are ignored (clients send extra ones). On a
-// type error dst still holds the other fields, for the refusal's echo.
-func decode(body []byte, dst any) error {
 	trimmed := strings.TrimSpace(string(body))
 	if !strings.HasPrefix(trimmed, "{") {
 		return errors.New("Body harus berupa objek JSON")
 	}
-	err := json.Unmarshal(body, dst)
+	err = json.Unmarshal(body, dst)
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case err == nil:

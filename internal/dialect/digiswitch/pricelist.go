@@ -18,12 +18,8 @@ type priceListRequest struct {
 }
 
 func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
-	body, ok := h.readBody(w, r)
-	if !ok {
-		return
-	}
 	var req priceListRequest
-	if err := decode(body, &req); err != nil {
+	if err := h.decode(w, r, &req); err != nil {
 		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
 		return
 	}

@@ -23,12 +23,8 @@ type transactionRequest struct {
 }
 
 func (h *handler) transaction(w http.ResponseWriter, r *http.Request) {
-	body, ok := h.readBody(w, r)
-	if !ok {
-		return
-	}
 	var raw transactionRequest
-	err := decode(body, &raw)
+	err := h.decode(w, r, &raw)
 	req := raw.TransactionRequest
 	if req.Code == "" {
 		req.Code = raw.BuyerSKUCode
