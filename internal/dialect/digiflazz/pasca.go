@@ -118,20 +118,13 @@ func periodeOf(desc json.RawMessage) string {
 	return strings.Join(ps, ",")
 }
 
+// refusePasca answers a refused postpaid command in the postpaid shape, as refuseTx does.
 func (h *handler) refusePasca(w http.ResponseWriter, r *http.Request, req *wire.TransactionRequest, res *reseller.Reseller, ref *refusal) {
-	d := wire.PascaData{
+	a := h.refusedTx(r, res, ref)
+	h.write(w, h.statusOf(r, ref), wire.PascaData{
 		RefID: req.RefID, CustomerNo: req.CustomerNo, BuyerSKUCode: req.BuyerSKUCode,
-		Message: ref.msg, Status: wire.StatusOf(ref.rc), RC: ref.rc,
-	}
-	if ref.fault != nil {
-		// As for a prepaid transaction: resending the same command is safe and reports the truth.
-		d.RC, d.Status = wire.RCRouterIssue, wire.StatusPending
-		d.Message = "Gangguan pada server; kirim ulang permintaan yang sama untuk cek status"
-	}
-	if res != nil {
-		d.BuyerLastSaldo = h.balanceOr0(r.Context(), res)
-	}
-	h.write(w, h.statusOf(r, ref), d)
+		Message: a.msg, Status: wire.StatusOf(a.rc), RC: a.rc, BuyerLastSaldo: a.balance,
+	})
 }
 
 func (h *handler) balanceOr0(ctx context.Context, res *reseller.Reseller) int64 {
