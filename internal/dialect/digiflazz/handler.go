@@ -12,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
@@ -54,9 +53,8 @@ type handler struct {
 	opts Options
 	log  *slog.Logger
 	auth flazzserver.Auth
-
-	plMu   sync.Mutex
-	plLast map[int64]time.Time // reseller id -> last full price list served
+	// lists counts full price lists per reseller, prepaid and postpaid together.
+	lists *flazzserver.ListLimit
 }
 
 // New returns the handler for POST /v1/cek-saldo, /v1/price-list, /v1/deposit, /v1/transaction and
@@ -75,7 +73,7 @@ func New(svc *core.Service, opts Options) http.Handler {
 	if opts.Guard == nil {
 		opts.Guard = access.New(access.Policy{})
 	}
-	h := &handler{svc: svc, opts: opts, log: opts.Logger, plLast: map[int64]time.Time{},
+	h := &handler{svc: svc, opts: opts, log: opts.Logger, lists: flazzserver.NewListLimit(opts.FullPriceListEvery),
 		auth: flazzserver.Auth{Svc: svc, Guard: opts.Guard, Order: checkOrder}}
 	if h.log == nil {
 		h.log = svc.Logger()

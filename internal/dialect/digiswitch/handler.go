@@ -16,7 +16,6 @@ package digiswitch
 import (
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
@@ -44,14 +43,8 @@ type handler struct {
 	opts Options
 	log  *slog.Logger
 	auth flazzserver.Auth
-
-	mu       sync.Mutex
-	lastList map[listKey]time.Time // last full price list served, per reseller and command
-}
-
-type listKey struct {
-	reseller int64
-	command  string
+	// lists counts full price lists per reseller and command.
+	lists *flazzserver.ListLimit
 }
 
 // New returns the handler for POST /v1/user/api/....
@@ -68,7 +61,7 @@ func New(svc *core.Service, opts Options) http.Handler {
 	if opts.PriceListEvery == 0 {
 		opts.PriceListEvery = DefaultPriceListEvery
 	}
-	h := &handler{svc: svc, opts: opts, log: opts.Logger.With("dialect", "digiswitch"), lastList: map[listKey]time.Time{},
+	h := &handler{svc: svc, opts: opts, log: opts.Logger.With("dialect", "digiswitch"), lists: flazzserver.NewListLimit(opts.PriceListEvery),
 		auth: flazzserver.Auth{Svc: svc, Guard: opts.Guard, Order: checkOrder}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+ds.PathPriceList, h.priceList)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/kios-h2h/kios/client/flazz"
 	"github.com/kios-h2h/kios/internal/catalog"
@@ -49,5 +50,28 @@ func TestUnknown(t *testing.T) {
 	status, d = flazzserver.Unknown(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/v1/x", nil))
 	if status != http.StatusNotFound || d.Message != "Endpoint tidak dikenal: /v1/x" {
 		t.Fatalf("POST: %d %+v", status, d)
+	}
+}
+
+func TestListLimit(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
+	l := flazzserver.NewListLimit(5 * time.Minute)
+	k := flazzserver.ListKey{Reseller: 1, Command: "prepaid"}
+	if !l.Allowed(k, now) {
+		t.Fatal("first list refused")
+	}
+	l.Served(k, now)
+	if l.Allowed(k, now.Add(4*time.Minute)) || !l.Allowed(flazzserver.ListKey{Reseller: 1, Command: "pasca"}, now) ||
+		!l.Allowed(flazzserver.ListKey{Reseller: 2, Command: "prepaid"}, now) {
+		t.Fatal("allowance not per key")
+	}
+	if !l.Allowed(k, now.Add(5*time.Minute)) {
+		t.Fatal("refused after the interval")
+	}
+	off := flazzserver.NewListLimit(-1)
+	off.Served(k, now)
+	if !off.Allowed(k, now) {
+		t.Fatal("a negative interval still limits")
 	}
 }
