@@ -9,6 +9,7 @@ import (
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/bill"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
@@ -34,25 +35,9 @@ func (h *handler) pasca(w http.ResponseWriter, r *http.Request, req *wire.Transa
 	p := core.BillParams{Reseller: res, VariantCode: req.BuyerSKUCode, Reference: req.RefID, CustomerNo: req.CustomerNo,
 		Testing: req.Testing, Dialect: Dialect, CallbackURL: req.CbURL,
 		RefField: "ref_id", CodeField: "buyer_sku_code", DestField: "customer_no"}
-	var in *bill.Inquiry
-	var o *order.Order
-	var err error
-	switch req.Commands {
-	case wire.CommandInquiry:
-		if in, err = h.svc.Inquire(ctx, p); err == nil && in.OrderID != 0 {
-			// Inquired again after paying: show the payment.
-			o, err = h.svc.OrderByReference(ctx, res.ID, in.Reference)
-		}
-	case wire.CommandPay:
-		var paid core.PaidBill
-		if paid, err = h.svc.PayBill(ctx, p); err == nil {
-			in, o = paid.Inquiry, paid.Order
-		}
-	case wire.CommandStatus:
-		in, o, err = h.svc.BillStatus(ctx, res.ID, req.RefID)
-		if in != nil && (in.VariantCode != req.BuyerSKUCode || in.CustomerNo != req.CustomerNo) {
-			err = order.ErrReferenceConflict // the ref_id names another bill, paid or not
-		}
+	in, o, err := flazzserver.Bill(ctx, h.svc, req.Commands, p)
+	if req.Commands == wire.CommandStatus && in != nil && flazzserver.OtherBill(in, req.BuyerSKUCode, req.CustomerNo) {
+		err = order.ErrReferenceConflict // the ref_id names another bill, paid or not
 	}
 	if err != nil {
 		h.refusePasca(w, r, req, res, refusalOf(err))
