@@ -4,9 +4,10 @@
 // client/digiswitch, shared with its Go client.
 //
 // Every answer is HTTP 200 with {"data": …}; a refusal is {"data":{"rc","status":"Gagal",
-// "message"}} with the rc of the dialect's table (see errors.go for the mapping from core errors,
-// the one place it is made). Only a fault of Kios itself is a 5xx, so that a client treats it as
-// an unknown outcome and resends the same request, which is the status check.
+// "message"}} with the rc of the dialect's table. The mapping from core errors is made in one
+// place, internal/dialect/flazzserver (rc.go), with this dialect's words beside the Digiflazz
+// dialect's. Only a fault of Kios itself is a 5xx, so that a client treats it as an unknown
+// outcome and resends the same request, which is the status check.
 //
 // Checks run in this order: body (rc 40), username (42), sign (41, compared in constant time),
 // caller's IP against the reseller's allowlist (45), suspended account (42, "akun dinonaktifkan"),
