@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -430,4 +431,79 @@ func TestSyncRefusesAbsurdCost(t *testing.T) {
 	if v, err := b.svc.Variant(ctx, "ABSURD"); err == nil {
 		t.Fatalf("absurd item taken in at prices %v", v.Prices)
 	}
+}
+
+// TestSettlementRaces races every way an order can become final — the worker's polls, the
+// supplier's callbacks (success, failure, repeated), and an operator's hand — on many orders at
+// once, and checks that each order was settled exactly once: the ledger check (one hold; one
+// capture iff Success; one release iff Failed) and the reseller's balance agree with the final
+// statuses.
+func TestSettlementRaces(t *testing.T) {
+	t.Parallel()
+	pending := func(context.Context, supplier.Request) (supplier.Result, error) {
+		return supplier.Result{State: supplier.Pending}, nil
+	}
+	s1 := &scripted{name: "s1", purchase: pending,
+		status: func(supplier.Request) (supplier.Result, error) { return supplier.Result{State: supplier.Pending}, nil }}
+	b := setupRouted(t, s1) // 10 000 credited
+	ctx := context.Background()
+	const n = 6 // 6 × 1389 fits in the balance
+	var orders []*order.Order
+	for i := 0; i < n; i++ {
+		orders = append(orders, b.place(t, fmt.Sprintf("race-%d", i), fmt.Sprintf("08130%d", i)))
+	}
+	b.run(t)
+	refs := make([]string, n)
+	for i, o := range orders {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			atts, err := b.db.Attempts(ctx, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(atts) == 1 && atts[0].State == "pending" {
+				refs[i] = atts[0].Reference
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("order %d never pending upstream: %+v", i, atts)
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for i, o := range orders {
+		// Each order gets a different mix of contenders, all at once.
+		contenders := []func(){
+			func() { _ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"}) },
+			func() { _ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"}) },
+			func() { _ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Failed, Message: "no"}) },
+			func() {
+				_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Failed, Actor: "ops"})
+			},
+			func() {
+				_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Success, SN: "HAND", Actor: "ops"})
+			},
+		}
+		for j, c := range contenders {
+			if (i+j)%3 == 0 {
+				continue
+			}
+			wg.Add(1)
+			go func() { defer wg.Done(); c() }()
+		}
+	}
+	wg.Wait()
+	var spent int64
+	for _, o := range orders {
+		f := b.waitFinal(t, o.Invoice)
+		if f.Status == order.Success {
+			spent += f.Price
+		}
+	}
+	if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 10000-spent {
+		t.Fatalf("balance %d, want %d", bal, 10000-spent)
+	}
+	if buys, _ := s1.counts("081300"); buys != 1 {
+		t.Fatalf("bought %d times", buys)
+	}
+	b.checkLedger(t)
 }
