@@ -473,9 +473,15 @@ func TestSettlementRaces(t *testing.T) {
 	for i, o := range orders {
 		// Each order gets a different mix of contenders, all at once.
 		contenders := []func(){
-			func() { _ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"}) },
-			func() { _ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"}) },
-			func() { _ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Failed, Message: "no"}) },
+			func() {
+				_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"})
+			},
+			func() {
+				_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"})
+			},
+			func() {
+				_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Failed, Message: "no"})
+			},
 			func() {
 				_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Failed, Actor: "ops"})
 			},
