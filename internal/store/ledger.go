@@ -159,8 +159,7 @@ func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Po
 // outside Kios.
 func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	var rep ledger.Report
-	// A read transaction gives one snapshot on both backends.
-	rtx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect.Name != "sqlite"})
+	rtx, err := db.r.BeginTx(ctx, db.dialect.Snapshot)
 	if err != nil {
 		return rep, fmt.Errorf("ledger check: %w", err)
 	}

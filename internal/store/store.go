@@ -41,6 +41,10 @@ type Dialect struct {
 	Retryable func(error) bool
 	// IsUniqueViolation reports a unique-constraint error.
 	IsUniqueViolation func(error) bool
+	// Snapshot is the options of a read transaction that sees the whole database at one
+	// instant (LedgerCheck): nil on SQLite, where every read transaction does; REPEATABLE READ
+	// on PostgreSQL, whose default READ COMMITTED takes a new snapshot per statement.
+	Snapshot *sql.TxOptions
 }
 
 // DollarPlaceholders rewrites "?" to "$1", "$2"… outside quoted strings.
