@@ -125,11 +125,16 @@ func (q Q) Postings(ctx context.Context, accountCode string, limit int) ([]ledge
 	return q.postings(ctx, query, args...)
 }
 
+// maxRune sorts after every other character under bytewise comparison (SQLite's BINARY, and the
+// "C" collation of PostgreSQL's text columns) while being valid UTF-8, which PostgreSQL requires
+// of every text parameter.
+const maxRune = "\U0010FFFF"
+
 // PostingsByTxnPrefix lists the postings whose txn starts with prefix (e.g. an order's).
 func (q Q) PostingsByTxnPrefix(ctx context.Context, prefix string) ([]ledger.Posting, error) {
 	return q.postings(ctx, `SELECT p.id, p.txn, p.source, p.destination, p.amount, p.memo, p.created_at, s.code, d.code
 		FROM postings p JOIN accounts s ON s.id = p.source JOIN accounts d ON d.id = p.destination
-		WHERE p.txn >= ? AND p.txn < ? ORDER BY p.id`, prefix, prefix+"\xff")
+		WHERE p.txn >= ? AND p.txn < ? ORDER BY p.id`, prefix, prefix+maxRune)
 }
 
 func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Posting, error) {

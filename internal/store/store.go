@@ -93,6 +93,10 @@ type DB struct {
 	wg         sync.WaitGroup
 	closeOnce  sync.Once
 	closeFuncs []func() error
+	// closeMu orders Batch's enqueueing before Close's stop: a request is either queued while
+	// the write loops still run (and so answered) or refused with ErrClosed, never stranded.
+	closeMu sync.RWMutex
+	closed  bool
 }
 
 // New wraps open pools. writer and reader may be the same pool (PostgreSQL).
@@ -136,6 +140,9 @@ func (db *DB) Now() time.Time { return db.opts.Now() }
 func (db *DB) Close() error {
 	var err error
 	db.closeOnce.Do(func() {
+		db.closeMu.Lock()
+		db.closed = true
+		db.closeMu.Unlock()
 		close(db.stop)
 		db.wg.Wait()
 		var errs []error
@@ -172,13 +179,18 @@ type batchReq struct {
 // must not have effects outside tx except on variables it resets itself.
 func (db *DB) Batch(ctx context.Context, fn func(*Tx) error) error {
 	req := &batchReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	select {
-	case <-db.stop:
+	db.closeMu.RLock()
+	if db.closed {
+		db.closeMu.RUnlock()
 		return ErrClosed
+	}
+	select {
 	case <-ctx.Done():
+		db.closeMu.RUnlock()
 		return ctx.Err()
 	case db.reqs <- req:
 	}
+	db.closeMu.RUnlock()
 	// Once queued, the request is always answered: wait for it even if ctx ends, so that the
 	// caller never reports failure for a change that then commits.
 	return <-req.done
