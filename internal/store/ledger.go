@@ -53,6 +53,12 @@ func (q Q) AccountID(ctx context.Context, code string) (int64, error) {
 // with ErrInsufficientFunds, changing nothing, when src may not go negative and holds less than
 // amount. The conditional UPDATE is the whole guard: it takes the row's write lock, so two
 // concurrent transfers out of one account can never both pass.
+//
+// Where the dialect asks for it (LateSystemBalances), a shared system account's side of the
+// transfer — a credit, or a debit of one that may go negative, neither of which can fail — is
+// applied when the batch ends rather than now. Reads of such an account's balance inside the
+// batch do not see it yet, and a checked debit of a system account that may not go negative (none
+// is made today) is checked against its balance without the batch's pending credits.
 func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount int64, memo string) error {
 	if amount <= 0 {
 		return fmt.Errorf("transfer %s: amount %d must be positive", txn, amount)
@@ -60,16 +66,30 @@ func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount i
 	if src == dst {
 		return fmt.Errorf("transfer %s: source and destination are the same account", txn)
 	}
-	res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?)`, amount, src, amount)
+	srcLate, err := tx.deferred(ctx, src, true)
 	if err != nil {
 		return fmt.Errorf("transfer %s debit: %w", txn, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("transfer %s debit: %w", txn, err)
-	} else if n == 0 {
-		return ErrInsufficientFunds
+	dstLate, err := tx.deferred(ctx, dst, false)
+	if err != nil {
+		return fmt.Errorf("transfer %s credit: %w", txn, err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, dst); err != nil {
+	if srcLate {
+		tx.mine[src] -= amount
+	} else {
+		res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?)`, amount, src, amount)
+		if err != nil {
+			return fmt.Errorf("transfer %s debit: %w", txn, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("transfer %s debit: %w", txn, err)
+		} else if n == 0 {
+			return ErrInsufficientFunds
+		}
+	}
+	if dstLate {
+		tx.mine[dst] += amount
+	} else if _, err := tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, dst); err != nil {
 		return fmt.Errorf("transfer %s credit: %w", txn, err)
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -77,6 +97,27 @@ func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount i
 		return fmt.Errorf("transfer %s posting: %w", txn, err)
 	}
 	return nil
+}
+
+type accountTraits struct{ system, allowNegative bool }
+
+// deferred reports whether Transfer defers its change to account id to the end of the batch: only
+// for system accounts, and for a debit only when the account may go negative.
+func (tx *Tx) deferred(ctx context.Context, id int64, debit bool) (bool, error) {
+	if !tx.d.LateSystemBalances {
+		return false, nil
+	}
+	var t accountTraits
+	if v, ok := tx.db.system.Load(id); ok {
+		t = v.(accountTraits)
+	} else {
+		err := tx.queryRow(ctx, `SELECT reseller_id IS NULL, allow_negative FROM accounts WHERE id = ?`, id).Scan(&t.system, &t.allowNegative)
+		if err != nil {
+			return false, notFound(err, fmt.Sprintf("account %d", id))
+		}
+		tx.db.system.Store(id, t)
+	}
+	return t.system && (!debit || t.allowNegative), nil
 }
 
 // Balance returns an account's cached balance.

@@ -45,6 +45,9 @@ var Dialect = &store.Dialect{
 	SkipLocked:        "FOR UPDATE SKIP LOCKED",
 	Retryable:         isRetryable,
 	IsUniqueViolation: isUnique,
+	// Identities are never reused, and with several write loops and nodes the revenue and
+	// deposits rows would otherwise deadlock batches.
+	LateSystemBalances: true,
 	// READ COMMITTED, PostgreSQL's default, takes a new snapshot per statement; a check that
 	// reads several tables must see them at one instant.
 	Snapshot: &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
