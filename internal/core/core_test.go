@@ -24,7 +24,7 @@ type bundle struct {
 	cr  core.Credentials
 }
 
-func setup(t *testing.T, be storetest.Backend, delay time.Duration) *bundle {
+func setup(t testing.TB, be storetest.Backend, delay time.Duration) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	db := be.Open(t)

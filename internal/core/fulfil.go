@@ -85,9 +85,12 @@ func (s *Service) RunWorkers(ctx context.Context, cfg WorkerConfig) error {
 		for ctx.Err() == nil {
 			free := cfg.Workers - len(sem)
 			if free == 0 {
-				// Wait for a worker to free up.
-				sem <- struct{}{}
-				<-sem
+				// Wait for a worker to free up, or for shutdown.
+				select {
+				case sem <- struct{}{}:
+					<-sem
+				case <-ctx.Done():
+				}
 				continue
 			}
 			var jobs []store.Job

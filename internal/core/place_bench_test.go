@@ -18,15 +18,15 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
-// BenchmarkPlaceOrder measures order acceptance (core.PlaceOrder, funds held, job queued, each
+// BenchmarkPlaceOrderNodes measures order acceptance (core.PlaceOrder, funds held, job queued, each
 // order committed before it returns) from 64 goroutines, on every configured backend, with one
 // node and (on PostgreSQL) with two nodes — two store.DBs with their own pools and write loops on
 // one database, the goroutines split between them. It reports accepted orders/s and the p99
 // latency of one PlaceOrder.
 //
 //	KIOS_TEST_PG=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
-//	  go test -run '^$' -bench PlaceOrder -benchtime 20000x ./internal/core/
-func BenchmarkPlaceOrder(b *testing.B) {
+//	  go test -run '^$' -bench PlaceOrderNodes -benchtime 20000x ./internal/core/
+func BenchmarkPlaceOrderNodes(b *testing.B) {
 	for _, be := range storetest.Backends() {
 		for _, nodes := range []int{1, 2} {
 			if nodes > 1 && be.Name == "sqlite" {

@@ -1,25 +1,142 @@
-// Package basstore serves the BASSTORE-style v1 reseller API over the core. Wire types live in
-// the public package client/basstore, shared with its Go client.
+// Package basstore serves the BASSTORE-style v1 reseller API over the core: POST /api/v1/balance,
+// /product, /variant, /order and /status-order/{invoice}, each answered in BASSTORE's envelope.
+// Wire types live in the public package client/basstore, shared with its Go client.
+//
+// A request passes, in this order: method (405), bearer token (401), the reseller's IP allowlist
+// and status (403), its rate limit (429), the body (413, 400), then the endpoint. Every refusal
+// before the endpoint changes nothing; the endpoints that change something (only /order) do so
+// in one core call.
 package basstore
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/reseller"
+
+	wire "github.com/kios-h2h/kios/client/basstore"
 )
 
 // Options configure the handler.
 type Options struct {
-	Guard   *access.Guard
+	// Guard decides client IPs and rate limits; nil means socket peers and no limit.
+	Guard *access.Guard
+	// Logger receives refusals at debug level and server errors at error level; nil means the
+	// service's logger.
 	Logger  *slog.Logger
 	MaxBody int64 // request body limit in bytes; 0 means 64 KiB
 }
 
-// New returns the handler for POST /api/v1/... (stub until the dialect lands).
+// DefaultMaxBody is the request body limit when Options.MaxBody is 0. The largest legitimate
+// body is an order of three short strings.
+const DefaultMaxBody = 64 << 10
+
+// Dialect is how orders placed through this API are labelled.
+const Dialect = "basstore"
+
+type handler struct {
+	svc     *core.Service
+	guard   *access.Guard
+	log     *slog.Logger
+	maxBody int64
+	bufs    sync.Pool // of *bytes.Buffer, for encoding answers
+}
+
+// New returns the handler for POST /api/v1/...; mount it at the server's root.
 func New(svc *core.Service, opts Options) http.Handler {
+	h := &handler{svc: svc, guard: opts.Guard, log: opts.Logger, maxBody: opts.MaxBody}
+	if h.guard == nil {
+		h.guard = access.New(access.Policy{})
+	}
+	if h.log == nil {
+		h.log = svc.Logger()
+	}
+	if h.maxBody <= 0 {
+		h.maxBody = DefaultMaxBody
+	}
+	mux := http.NewServeMux()
+	route := func(path string, fn endpoint) {
+		mux.Handle("POST "+path, h.authed(fn))
+		// The mux's own 405 is plain text; BASSTORE clients expect the envelope.
+		mux.HandleFunc(path, h.methodNotAllowed)
+	}
+	route(wire.PathBalance, h.balance)
+	route(wire.PathProduct, h.products)
+	route(wire.PathVariant, h.variants)
+	route(wire.PathOrder, h.order)
+	route(wire.PathStatusOrder+"{invoice}", h.status)
+	mux.HandleFunc("/api/v1/", h.notFound)
+	return mux
+}
+
+// endpoint serves an authenticated request for reseller r. It returns the data to answer with,
+// or an error for fail to turn into an envelope.
+type endpoint func(ctx context.Context, r *http.Request, rs *reseller.Reseller) (any, error)
+
+func (h *handler) authed(fn endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "not implemented", http.StatusNotImplemented)
+		rs, err := h.authenticate(r)
+		if err != nil {
+			h.fail(w, r, nil, err)
+			return
+		}
+		// Passing w lets the server close the connection after an oversized body.
+		r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
+		data, err := fn(r.Context(), r, rs)
+		if err != nil {
+			h.fail(w, r, rs, err)
+			return
+		}
+		h.succeed(w, data)
 	})
+}
+
+// authenticate finds the caller and checks it may call from here, now.
+func (h *handler) authenticate(r *http.Request) (*reseller.Reseller, error) {
+	token, ok := bearer(r.Header.Get("Authorization"))
+	if !ok {
+		return nil, errNoToken
+	}
+	rs, err := h.svc.Authenticate(r.Context(), token)
+	if err != nil {
+		return nil, err
+	}
+	if ip := h.guard.ClientIP(r); !rs.Allows(ip) {
+		return nil, &ipError{ip: ip.String()}
+	}
+	if rs.Status != reseller.Active {
+		return nil, errSuspended
+	}
+	if !h.guard.Allow(rs.ID) {
+		return nil, errRateLimited
+	}
+	return rs, nil
+}
+
+// bearer takes the token out of an Authorization header; the scheme is case-insensitive.
+func bearer(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+func (h *handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", http.MethodPost)
+	h.fail(w, r, nil, errMethod)
+}
+
+func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.TrimRight(r.URL.Path, "/") == strings.TrimRight(wire.PathStatusOrder, "/") {
+		h.fail(w, r, nil, errNoInvoice)
+		return
+	}
+	h.fail(w, r, nil, errNoEndpoint)
 }

@@ -87,11 +87,6 @@ const DefaultWriters = 4
 // runtime parameter such as search_path) and migrates it to the latest schema. Nodes starting
 // at once take turns migrating under an advisory lock.
 func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
-	cfg, err := pgconnConfig(url)
-	if err != nil {
-		return nil, err
-	}
-	db := stdlib.OpenDB(*cfg)
 	if opts.Writers <= 0 {
 		opts.Writers = DefaultWriters
 	}
@@ -99,17 +94,33 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 	if n <= 0 {
 		n = opts.Writers + 4*runtime.GOMAXPROCS(0)
 	}
-	db.SetMaxOpenConns(n)
-	db.SetMaxIdleConns(n)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("postgres %s: %w", redact(cfg), err)
+	db, name, err := Connect(ctx, url, n)
+	if err != nil {
+		return nil, err
 	}
 	if err := Migrate(ctx, db); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("postgres %s: %w", redact(cfg), err)
+		return nil, fmt.Errorf("postgres %s: %w", name, err)
 	}
 	return store.New(db, db, Dialect, opts.Options), nil
+}
+
+// Connect opens a pool of at most maxConns connections to the database at url and checks that
+// it answers, without migrating it. name identifies the database in messages (no password).
+func Connect(ctx context.Context, url string, maxConns int) (db *sql.DB, name string, err error) {
+	cfg, err := pgconnConfig(url)
+	if err != nil {
+		return nil, "", err
+	}
+	name = redact(cfg)
+	db = stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, "", fmt.Errorf("postgres %s: %w", name, err)
+	}
+	return db, name, nil
 }
 
 // Provider returns the goose migration provider for db. Its lock is a session advisory lock

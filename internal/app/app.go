@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/access"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/demo"
+	"github.com/kios-h2h/kios/internal/dialect/basstore"
+	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/backend"
+	"github.com/kios-h2h/kios/internal/store/sqlite"
+)
+
+// App is a Kios server, built by New and run by Run.
+type App struct {
+	cfg   Config
+	log   *slog.Logger
+	db    *store.DB
+	lock  *sqlite.ServerLock
+	svc   *core.Service
+	ln    net.Listener
+	srv   *http.Server
+	ready atomic.Bool
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New opens the database (migrating it), seeds the demo data if asked, and listens on cfg.Addr.
+// Nothing is served until Run. On SQLite it first takes the database's server lock: only one
+// server may work a database file's job queue, and holding the lock proves that leases left in
+// the queue belong to a previous process of this server that died, so they are released at once
+// and the orders it was fulfilling resume without waiting for their leases to run out.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	cfg = cfg.withDefaults(os.Getenv)
+	a := &App{cfg: cfg, log: cfg.Logger}
+	if err := a.open(ctx); err != nil {
+		_ = a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) open(ctx context.Context) error {
+	cfg := a.cfg
+	sqliteFile := backend.Kind(cfg.DB) == "sqlite"
+	if sqliteFile {
+		path := backend.SQLitePath(cfg.DB)
+		if path == "" {
+			return fmt.Errorf("database URL %q: no file path", cfg.DB)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return fmt.Errorf("database directory: %w", err)
+		}
+		lock, err := sqlite.LockServer(path)
+		if err != nil {
+			return err
+		}
+		a.lock = lock
+	}
+	db, err := backend.Open(ctx, cfg.DB, backend.Options{})
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	a.db = db
+	if sqliteFile {
+		if err := db.Batch(ctx, func(tx *store.Tx) error { return tx.JobReleaseAll(ctx) }); err != nil {
+			return fmt.Errorf("release job leases: %w", err)
+		}
+	}
+	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: core.SimulatorRouter(cfg.SimDelay)})
+	if err != nil {
+		return err
+	}
+
+	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst})
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
+	mux.Handle("/v1/user/api/", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
+	mux.HandleFunc("GET /healthz", a.healthz)
+
+	a.ln, err = net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	a.srv = &http.Server{
+		Handler: mux,
+		// Bounds on every phase of a request, so a slow or idle client cannot hold a
+		// connection (and its goroutine) forever.
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+
+	if cfg.Demo {
+		seeded, err := demo.Seed(ctx, a.svc)
+		if err != nil {
+			return err
+		}
+		a.log.Info("demo data seeded", "reseller", seeded.Reseller.Username, "created", seeded.Created)
+		writeBanner(cfg.Stdout, a.BaseURL(), seeded)
+	}
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (a *App) Addr() net.Addr { return a.ln.Addr() }
+
+// BaseURL is a URL a client on this machine reaches the server by.
+func (a *App) BaseURL() string {
+	host, port, err := net.SplitHostPort(a.ln.Addr().String())
+	if err != nil {
+		return "http://" + a.ln.Addr().String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// Service is the server's core service.
+func (a *App) Service() *core.Service { return a.svc }
+
+// Run serves until ctx ends, then shuts down in order: stop accepting and let in-flight requests
+// finish (up to ShutdownTimeout), then stop the workers (which let their in-flight jobs finish),
+// then close the database. It returns nil after a clean shutdown.
+func (a *App) Run(ctx context.Context) error {
+	defer a.Close()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- a.srv.Serve(a.ln) }()
+
+	// Workers outlive ctx until the HTTP server has drained: a request accepted just before
+	// the signal queues a job that should still start.
+	workCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorkers()
+	workersDone := make(chan error, 1)
+	go func() {
+		workersDone <- a.svc.RunWorkers(workCtx, core.WorkerConfig{Node: a.cfg.Node, Workers: a.cfg.Workers, Lease: a.cfg.Lease})
+	}()
+	a.ready.Store(true)
+	a.log.Info("listening", "addr", a.ln.Addr().String(), "db", backend.Kind(a.cfg.DB), "workers", a.cfg.Workers,
+		"sim_delay", a.cfg.SimDelay.String(), "demo", a.cfg.Demo)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		a.log.Info("shutting down", "cause", context.Cause(ctx).Error())
+	case err := <-serveErr:
+		runErr = fmt.Errorf("serve: %w", err)
+		a.log.Error("serve", "err", err)
+	}
+	a.ready.Store(false)
+
+	shutCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := a.srv.Shutdown(shutCtx); err != nil {
+		a.log.Warn("http shutdown cut short", "err", err)
+		_ = a.srv.Close()
+	}
+	stopWorkers()
+	if err := <-workersDone; err != nil {
+		runErr = errors.Join(runErr, fmt.Errorf("workers: %w", err))
+	}
+	if err := a.Close(); err != nil {
+		runErr = errors.Join(runErr, err)
+	}
+	if runErr == nil {
+		a.log.Info("stopped")
+	}
+	return runErr
+}
+
+// Close releases the listener, the database and the server lock. Run calls it; call it yourself
+// only when Run is never called.
+func (a *App) Close() error {
+	a.closeOnce.Do(func() {
+		var errs []error
+		if a.ln != nil {
+			if err := a.ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+				errs = append(errs, err)
+			}
+		}
+		if a.db != nil {
+			errs = append(errs, a.db.Close())
+		}
+		if a.lock != nil {
+			errs = append(errs, a.lock.Release())
+		}
+		a.closeErr = errors.Join(errs...)
+	})
+	return a.closeErr
+}
+
+func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if !a.ready.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, `{"status":"starting"}`+"\n")
+		return
+	}
+	_, _ = io.WriteString(w, `{"status":"ok"}`+"\n")
+}
+
+// writeBanner shows the demo reseller's credentials once, on stdout (never in the logs).
+func writeBanner(w io.Writer, baseURL string, s demo.Seeded) {
+	verb := "created"
+	if !s.Created {
+		verb = "exists; its token was rotated"
+	}
+	fmt.Fprintf(w, `
+==============================================================================
+ Kios demo: reseller %q (tier %q) %s.
+ It may call from this machine (loopback) only.
+
+   token:   %s
+   api key: %s
+
+ The token is shown only now; every start with --demo issues a new one.
+ Try:
+
+   curl -X POST %s/api/v1/balance -H "Authorization: Bearer %s" -H "Content-Type: application/json"
+
+==============================================================================
+`, s.Reseller.Username, s.Reseller.Membership, verb, s.Token, s.APIKey, baseURL, s.Token)
+}

@@ -1,0 +1,106 @@
+// Package app assembles a Kios server: it opens the database, builds the core service with its
+// suppliers, mounts every dialect's handler on one HTTP server, runs the fulfilment workers, and
+// shuts all of it down in order.
+package app
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"os"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/store/backend"
+)
+
+// Config configures a server. The zero value of every field means its default.
+type Config struct {
+	// Addr is the listen address; default 127.0.0.1:8080 (env KIOS_ADDR). Port 0 picks a free
+	// port, logged as "listening".
+	Addr string
+	// DB is the database URL; default sqlite:./kios-data/kios.db (env KIOS_DB).
+	DB string
+	// TrustedProxies are the peers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// SimDelay is how long a simulated purchase takes (the CLI's default is DefaultSimDelay).
+	SimDelay time.Duration
+	// Demo seeds the demo catalog and reseller at start and prints the reseller's credentials.
+	Demo bool
+	// Workers is how many orders are fulfilled at once; default 32.
+	Workers int
+	// RateLimit is the sustained requests per second allowed per reseller, 0 for no limit (the
+	// CLI's default is DefaultRateLimit), and RateBurst how many may arrive at once (default
+	// 2×RateLimit).
+	RateLimit float64
+	RateBurst int
+	// MaxBody bounds request bodies; default 64 KiB.
+	MaxBody int64
+	// Node names this process in job leases; default host name and process id.
+	Node string
+	// Lease is how long a claimed job stays this node's; default 30s.
+	Lease time.Duration
+	// ShutdownTimeout bounds how long in-flight requests may run after a shutdown signal; default 15s.
+	ShutdownTimeout time.Duration
+
+	// Logger receives the server's logs; default JSON on stderr.
+	Logger *slog.Logger
+	// Stdout receives the demo banner; default os.Stdout.
+	Stdout io.Writer
+}
+
+// Defaults for Config.
+const (
+	DefaultAddr      = "127.0.0.1:8080"
+	DefaultSimDelay  = 200 * time.Millisecond
+	DefaultRateLimit = 100
+	DefaultMaxBody   = 64 << 10
+)
+
+// withDefaults fills unset fields, from the environment first where one applies.
+func (c Config) withDefaults(getenv func(string) string) Config {
+	if c.Addr == "" {
+		c.Addr = getenv("KIOS_ADDR")
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.DB == "" {
+		c.DB = getenv("KIOS_DB")
+	}
+	if c.DB == "" {
+		c.DB = backend.DefaultURL
+	}
+	if c.SimDelay < 0 {
+		c.SimDelay = 0
+	}
+	if c.Workers <= 0 {
+		c.Workers = 32
+	}
+	if c.RateLimit < 0 {
+		c.RateLimit = 0
+	}
+	if c.RateBurst <= 0 && c.RateLimit > 0 {
+		c.RateBurst = int(2 * c.RateLimit)
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = DefaultMaxBody
+	}
+	if c.Node == "" {
+		host, _ := os.Hostname()
+		c.Node = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	if c.Lease <= 0 {
+		c.Lease = 30 * time.Second
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 15 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if c.Stdout == nil {
+		c.Stdout = os.Stdout
+	}
+	return c
+}

@@ -1,0 +1,305 @@
+// Package cli is the kios command: the server (`kios serve`) and the admin commands that work on
+// the same database, also while the server runs. Each subcommand is one file; this one holds the
+// command table and what they share.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/backend"
+)
+
+// Version is the kios version, set at build time with -ldflags "-X ...cli.Version=v1.2.3".
+var Version = "dev"
+
+// command is one subcommand.
+type command struct {
+	name    string // one or two words: "serve", "reseller create"
+	args    string // synopsis of flags and arguments
+	summary string
+	run     func(ctx context.Context, e *Env, args []string) error
+}
+
+// commands is the command table, in the order help lists them. It is a function because the
+// commands themselves consult it (for their usage text).
+func commands() []command {
+	return []command{
+		{"serve", "[--addr ADDR] [--db URL] [--demo] [--sim-delay D] [--trusted-proxy CIDR]... [--workers N] [--rate-limit R] [--rate-burst B]",
+			"run the HTTP server and the fulfilment workers", runServe},
+		{"reseller create", "--name N [--username U] [--email E] [--phone P] [--membership TIER] [--allow-ip CIDR]... [--json]",
+			"create a reseller and print its token and api key (shown once)", runResellerCreate},
+		{"reseller allow-ip", "USERNAME CIDR", "allow a reseller to call from an address or network", runResellerAllowIP},
+		{"reseller rotate-token", "USERNAME [--json]", "give a reseller a new token; the old one stops working", runResellerRotateToken},
+		{"reseller suspend", "USERNAME", "refuse a reseller's API calls", runResellerSuspend},
+		{"reseller resume", "USERNAME", "accept a suspended reseller's API calls again", runResellerResume},
+		{"reseller list", "", "list resellers with their balances", runResellerList},
+		{"deposit credit", "--reseller USERNAME --amount N [--note TEXT]", "add money a reseller paid in", runDepositCredit},
+		{"deposit debit", "--reseller USERNAME --amount N [--note TEXT]", "take money back from a reseller (a correction)", runDepositDebit},
+		{"deposit tickets", "[--status open|approved|rejected|expired] [--reseller USERNAME] [--limit N]",
+			"list deposit tickets (opened through the Digiswitch-style API), newest first", runDepositTickets},
+		{"deposit approve", "TICKET", "approve a deposit ticket and credit its amount, once", runDepositApprove},
+		{"deposit reject", "TICKET", "reject a deposit ticket; nothing is credited", runDepositReject},
+		{"deposit match", "STATEMENT.csv", "approve the open tickets whose amounts appear on a bank statement (date, description, amount)", runDepositMatch},
+		{"catalog import", "FILE.csv", "load products, variants and prices from CSV (all or nothing)", runCatalogImport},
+		{"catalog export", "", "write the catalog as CSV to stdout", runCatalogExport},
+		{"catalog list", "", "list the catalog", runCatalogList},
+		{"order list", "[--status S] [--reseller U] [--limit N]", "list orders, newest first", runOrderList},
+		{"order show", "INVOICE", "show an order with its supplier attempts and postings", runOrderShow},
+		{"ledger check", "", "verify every ledger invariant; exit 1 on any discrepancy", runLedgerCheck},
+		{"migrate", "[up|status]", "apply database migrations, or show which are applied", runMigrate},
+		{"version", "", "print the version", runVersion},
+	}
+}
+
+// Env is what a command runs with: its output streams and, on demand, the database and service.
+type Env struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment (os.Getenv).
+	Getenv func(string) string
+
+	dbURL string
+	help  bool // the command line asks for help, which then goes to stdout
+	db    *store.DB
+	svc   *core.Service
+}
+
+// usageError is a command line that makes no sense; Main exits 2 for it. shown means the flag
+// package has already printed the problem and the usage.
+type usageError struct {
+	msg   string
+	shown bool
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// Main runs the kios command with args (without the program name) and returns its exit code:
+// 0 on success, 1 when the command failed, 2 for a command line that makes no sense.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &Env{Stdout: stdout, Stderr: stderr, Getenv: os.Getenv}
+	defer e.Close()
+	return e.main(ctx, args)
+}
+
+func (e *Env) main(ctx context.Context, args []string) int {
+	// --db may also come before the command: kios --db URL reseller list.
+	for len(args) > 0 {
+		if v, ok := strings.CutPrefix(args[0], "--db="); ok {
+			e.dbURL, args = v, args[1:]
+		} else if (args[0] == "--db" || args[0] == "-db") && len(args) > 1 {
+			e.dbURL, args = args[1], args[2:]
+		} else {
+			break
+		}
+	}
+	if len(args) == 0 {
+		e.usage(e.Stderr)
+		return 2
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		e.usage(e.Stdout)
+		return 0
+	case "-v", "-version", "--version":
+		args = []string{"version"}
+	}
+	cmd, rest, ok := lookup(args)
+	if !ok {
+		name := args[0]
+		if len(args) > 1 && isGroup(args[0]) {
+			name += " " + args[1]
+		}
+		fmt.Fprintf(e.Stderr, "kios: unknown command %q\n\n", name)
+		e.usage(e.Stderr)
+		return 2
+	}
+	for _, a := range rest {
+		if a == "-h" || a == "-help" || a == "--help" {
+			e.help = true
+		}
+	}
+	err := cmd.run(ctx, e, rest)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		if ue.shown {
+			return 2
+		}
+		fmt.Fprintf(e.Stderr, "kios %s: %v\nusage: kios %s %s\n", cmd.name, err, cmd.name, cmd.args)
+		return 2
+	case errors.Is(err, errSilent):
+		return 1
+	default:
+		fmt.Fprintf(e.Stderr, "kios %s: %v\n", cmd.name, err)
+		return 1
+	}
+}
+
+// errSilent fails a command that has already said why on stderr.
+var errSilent = errors.New("failed")
+
+func lookup(args []string) (command, []string, bool) {
+	if len(args) >= 2 {
+		for _, c := range commands() {
+			if c.name == args[0]+" "+args[1] {
+				return c, args[2:], true
+			}
+		}
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c, args[1:], true
+		}
+	}
+	return command{}, nil, false
+}
+
+// isGroup reports whether word starts two-word commands ("reseller" of "reseller list").
+func isGroup(word string) bool {
+	for _, c := range commands() {
+		if g, _, ok := strings.Cut(c.name, " "); ok && g == word {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Env) usage(w io.Writer) {
+	fmt.Fprint(w, `kios: a host-to-host platform for Indonesian digital goods.
+
+usage: kios COMMAND [flags] [arguments]
+
+Every command takes --db URL (env KIOS_DB; default `+backend.DefaultURL+`):
+sqlite:PATH or postgres://... Admin commands work while the server runs.
+
+`)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range commands() {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+	}
+	tw.Flush()
+	fmt.Fprint(w, "\nRun 'kios COMMAND --help' for a command's flags.\n")
+}
+
+// flags returns a flag set for a command, with the --db flag every command has.
+func (e *Env) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("kios "+name, flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	if e.help {
+		fs.SetOutput(e.Stdout)
+	}
+	// The default is what a --db before the command name set, so that it survives.
+	fs.StringVar(&e.dbURL, "db", e.dbURL, "database URL: sqlite:PATH or postgres://... (env KIOS_DB; default "+backend.DefaultURL+")")
+	for _, c := range commands() {
+		if c.name == name {
+			fs.Usage = func() {
+				fmt.Fprintf(fs.Output(), "usage: kios %s %s\n\n%s.\n\nflags:\n", c.name, c.args, c.summary)
+				fs.PrintDefaults()
+			}
+		}
+	}
+	return fs
+}
+
+// parse parses args with fs, letting flags and positional arguments come in any order
+// ("reseller allow-ip USER CIDR --db X" as well as "--db X reseller allow-ip USER CIDR"), and
+// checks the number of positional arguments against want (their names, for the error).
+func parse(fs *flag.FlagSet, args []string, want ...string) ([]string, error) {
+	pos, err := parseAny(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != len(want) {
+		if len(pos) < len(want) {
+			return nil, usagef("missing %s", strings.Join(want[len(pos):], " and "))
+		}
+		return nil, usagef("unexpected argument %q", pos[len(want)])
+	}
+	return pos, nil
+}
+
+// parseAny is parse for commands that check their positional arguments themselves.
+func parseAny(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{msg: err.Error(), shown: true}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...) // after "--" everything is positional
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	return pos, nil
+}
+
+// Service opens the database (migrating it if needed) and the core service, once.
+func (e *Env) Service(ctx context.Context) (*core.Service, error) {
+	if e.svc != nil {
+		return e.svc, nil
+	}
+	url := e.DBURL()
+	db, err := backend.Open(ctx, url, backend.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	// The CLI speaks through its output; the core's info logs would only repeat it.
+	log := slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc, err := core.New(ctx, db, core.Config{Logger: log})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	e.db, e.svc = db, svc
+	return svc, nil
+}
+
+// DBURL is the database URL from --db, KIOS_DB or the default.
+func (e *Env) DBURL() string {
+	if e.dbURL != "" {
+		return e.dbURL
+	}
+	if v := e.Getenv("KIOS_DB"); v != "" {
+		return v
+	}
+	return backend.DefaultURL
+}
+
+// Close closes the database if a command opened it.
+func (e *Env) Close() error {
+	if e.db == nil {
+		return nil
+	}
+	err := e.db.Close()
+	e.db, e.svc = nil, nil
+	return err
+}
+
+func (e *Env) table() *tabwriter.Writer { return tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0) }

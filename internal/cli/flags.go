@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/kios-h2h/kios/internal/reseller"
+)
+
+// prefixes is a repeatable flag of CIDRs (or bare addresses).
+type prefixes []netip.Prefix
+
+func (p prefixes) String() string {
+	s := make([]string, len(p))
+	for i, x := range p {
+		s[i] = x.String()
+	}
+	return strings.Join(s, ",")
+}
+
+func (p *prefixes) Set(v string) error {
+	x, err := reseller.ParsePrefix(v)
+	if err != nil {
+		return err
+	}
+	*p = append(*p, x)
+	return nil
+}
+
+// named says which reseller was not found; the core's error does not.
+func named(err error, username string) error {
+	if errors.Is(err, reseller.ErrNotFound) {
+		return fmt.Errorf("%q: %w", username, err)
+	}
+	return err
+}

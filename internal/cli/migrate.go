@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/kios-h2h/kios/internal/store/backend"
+)
+
+func runMigrate(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("migrate")
+	pos, err := parseAny(fs, args)
+	if err != nil {
+		return err
+	}
+	action := "up"
+	switch len(pos) {
+	case 0:
+	case 1:
+		action = pos[0]
+	default:
+		return usagef("unexpected argument %q", pos[1])
+	}
+	if action != "up" && action != "status" {
+		return usagef("unknown action %q: want up or status", action)
+	}
+	p, closeDB, err := backend.Migrations(ctx, e.DBURL())
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if action == "up" {
+		results, err := p.Up(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate up: %w", err)
+		}
+		for _, r := range results {
+			fmt.Fprintf(e.Stdout, "applied %05d %s (%s)\n", r.Source.Version, r.Source.Path, r.Duration.Round(1e6))
+		}
+	}
+	statuses, err := p.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("migration status: %w", err)
+	}
+	var current, pending int64
+	tw := e.table()
+	if action == "status" {
+		fmt.Fprintln(tw, "VERSION\tMIGRATION\tSTATE\tAPPLIED AT")
+	}
+	for _, s := range statuses {
+		at := ""
+		if s.State == goose.StateApplied {
+			current = s.Source.Version
+			at = s.AppliedAt.Local().Format("2006-01-02 15:04:05")
+		} else {
+			pending++
+		}
+		if action == "status" {
+			fmt.Fprintf(tw, "%05d\t%s\t%s\t%s\n", s.Source.Version, s.Source.Path, s.State, at)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "schema at version %d, %d pending\n", current, pending)
+	return nil
+}

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+func runOrderList(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("order list")
+	status := fs.String("status", "", "only orders in this status: Pending, Success or Failed")
+	username := fs.String("reseller", "", "only this reseller's orders")
+	limit := fs.Int("limit", 50, "at most this many orders")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	var f store.OrderFilter
+	if *status != "" {
+		st, err := order.ParseStatus(*status)
+		if err != nil {
+			return usagef("--status: %v", err)
+		}
+		f.Status = st
+	}
+	if *limit <= 0 {
+		return usagef("--limit must be above 0")
+	}
+	f.Limit = *limit
+	svc, err := e.Service(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	rs, err := svc.DB().ResellerList(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		names[r.ID] = r.Username
+	}
+	if *username != "" {
+		r, err := svc.Reseller(ctx, *username)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *username, err)
+		}
+		f.ResellerID = r.ID
+	}
+	orders, err := svc.Orders(ctx, f)
+	if err != nil {
+		return err
+	}
+	tw := e.table()
+	fmt.Fprintln(tw, "INVOICE\tCREATED\tRESELLER\tREFERENCE\tVARIANT\tDESTINATION\tPRICE\tSTATUS\tSN")
+	for _, o := range orders {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", o.Invoice, o.CreatedAt.Local().Format("2006-01-02 15:04:05"),
+			names[o.ResellerID], o.Reference, o.VariantCode, o.Destination, o.Price, o.Status, o.SN)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/catalog"
+)
+
+func runOrderShow(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("order show")
+	pos, err := parse(fs, args, "INVOICE")
+	if err != nil {
+		return err
+	}
+	svc, err := e.Service(ctx)
+	if err != nil {
+		return err
+	}
+	db := svc.DB()
+	o, err := db.OrderByInvoice(ctx, 0, pos[0])
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	who := fmt.Sprint(o.ResellerID)
+	if r, err := db.ResellerByID(ctx, o.ResellerID); err == nil {
+		who = r.Username
+	}
+	ts := func(t time.Time) string { return t.In(catalog.Jakarta).Format("2006-01-02 15:04:05.000 WIB") }
+	tw := e.table()
+	for _, kv := range [][2]string{
+		{"Invoice", o.Invoice},
+		{"Status", string(o.Status)},
+		{"Reseller", who},
+		{"Reference", o.Reference},
+		{"Variant", o.VariantCode + " (" + o.ProductName + ")"},
+		{"Destination", o.Destination},
+		{"Price", fmt.Sprint(o.Price)},
+		{"Cost", fmt.Sprint(o.Cost)},
+		{"SN", o.SN},
+		{"Message", o.Message},
+		{"Dialect", o.Dialect},
+		{"Testing", fmt.Sprint(o.Testing)},
+		{"Created", ts(o.CreatedAt)},
+		{"Updated", ts(o.UpdatedAt)},
+	} {
+		fmt.Fprintf(tw, "%s:\t%s\n", kv[0], kv[1])
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	attempts, err := db.Attempts(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "\nAttempts (%d):\n", len(attempts))
+	if len(attempts) > 0 {
+		tw = e.table()
+		fmt.Fprintln(tw, "  SENT\tSUPPLIER\tSKU\tREFERENCE\tSTATE\tPOLLS\tCOST\tSN\tMESSAGE")
+		for _, a := range attempts {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", ts(a.CreatedAt), a.Supplier, a.SKU, a.Reference, a.State, a.Polls, a.Cost, a.SN, a.Message)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+
+	postings, err := db.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "\nPostings (%d):\n", len(postings))
+	if len(postings) > 0 {
+		tw = e.table()
+		fmt.Fprintln(tw, "  AT\tTXN\tFROM\tTO\tAMOUNT\tMEMO")
+		for _, p := range postings {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%s\n", ts(time.UnixMicro(p.CreatedAt)), p.Txn, p.SourceCode, p.DestCode, p.Amount, p.Memo)
+		}
+		return tw.Flush()
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/kios-h2h/kios/internal/core"
+)
+
+// createdJSON is what `reseller create --json` prints: one object, for scripts.
+type createdJSON struct {
+	ID         int64    `json:"id"`
+	Username   string   `json:"username"`
+	Name       string   `json:"name"`
+	Membership string   `json:"membership"`
+	Token      string   `json:"token"`
+	APIKey     string   `json:"api_key"`
+	AllowIPs   []string `json:"allow_ips"`
+}
+
+func runResellerCreate(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("reseller create")
+	var n core.NewReseller
+	var ips prefixes
+	var asJSON bool
+	fs.StringVar(&n.Name, "name", "", "display name (required)")
+	fs.StringVar(&n.Username, "username", "", "login name; derived from --name when empty")
+	fs.StringVar(&n.Email, "email", "", "contact e-mail")
+	fs.StringVar(&n.Phone, "phone", "", "contact phone")
+	fs.StringVar(&n.Membership, "membership", "", "price tier (default \"default\")")
+	fs.Var(&ips, "allow-ip", "address or CIDR the reseller may call from (repeatable; none means loopback only)")
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(n.Name) == "" {
+		return usagef("--name is required")
+	}
+	n.AllowIPs = ips
+	svc, err := e.Service(ctx)
+	if err != nil {
+		return err
+	}
+	cr, err := svc.CreateReseller(ctx, n)
+	if err != nil {
+		return err
+	}
+	r := cr.Reseller
+	if asJSON {
+		out := createdJSON{ID: r.ID, Username: r.Username, Name: r.Name, Membership: r.Membership,
+			Token: cr.Token, APIKey: cr.APIKey, AllowIPs: []string{}}
+		for _, p := range r.AllowIPs {
+			out.AllowIPs = append(out.AllowIPs, p.String())
+		}
+		return json.NewEncoder(e.Stdout).Encode(out)
+	}
+	fmt.Fprintf(e.Stdout, "Reseller %s created (id %d, tier %s).\n\n", r.Username, r.ID, r.Membership)
+	fmt.Fprintf(e.Stdout, "  token:   %s\n  api key: %s\n\n", cr.Token, cr.APIKey)
+	fmt.Fprintln(e.Stdout, "Both are shown only now: hand them to the reseller.")
+	if len(r.AllowIPs) == 0 {
+		fmt.Fprintf(e.Stdout, "No --allow-ip was given: %s may call from loopback (this machine) only until an IP is allowed:\n  kios reseller allow-ip %s CIDR\n", r.Username, r.Username)
+	} else {
+		fmt.Fprintf(e.Stdout, "Allowed from: %s\n", prefixes(r.AllowIPs).String())
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/kios-h2h/kios/internal/app"
+)
+
+func runServe(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("serve")
+	addr := e.Getenv("KIOS_ADDR")
+	if addr == "" {
+		addr = app.DefaultAddr
+	}
+	var cfg app.Config
+	var proxies prefixes
+	fs.StringVar(&cfg.Addr, "addr", addr, "listen address (env KIOS_ADDR); port 0 picks a free port")
+	fs.BoolVar(&cfg.Demo, "demo", false, "seed the demo catalog and reseller, and print the reseller's token")
+	fs.DurationVar(&cfg.SimDelay, "sim-delay", app.DefaultSimDelay, "how long the built-in simulator supplier takes per purchase")
+	fs.Var(&proxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
+	fs.IntVar(&cfg.Workers, "workers", 32, "orders fulfilled at once")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", app.DefaultRateLimit, "requests per second allowed per reseller (0: no limit)")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", 0, "requests per reseller allowed at once (default 2×rate-limit)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if cfg.RateLimit < 0 {
+		return usagef("--rate-limit must be 0 or more")
+	}
+	if cfg.SimDelay < 0 {
+		return usagef("--sim-delay must be 0 or more")
+	}
+	cfg.DB = e.DBURL()
+	cfg.TrustedProxies = proxies
+	cfg.Logger = slog.New(slog.NewJSONHandler(e.Stderr, nil))
+	cfg.Stdout = e.Stdout
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return a.Run(ctx)
+}

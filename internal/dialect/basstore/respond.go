@@ -1,0 +1,144 @@
+package basstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
+
+	wire "github.com/kios-h2h/kios/client/basstore"
+)
+
+// Refusals decided in this package, before or beside the core.
+var (
+	errNoToken     = errors.New("no bearer token")
+	errSuspended   = errors.New("reseller suspended")
+	errRateLimited = errors.New("rate limited")
+	errMethod      = errors.New("method not allowed")
+	errNoEndpoint  = errors.New("no such endpoint")
+	errNoInvoice   = errors.New("no invoice in path")
+)
+
+// ipError is a call from outside the reseller's allowlist.
+type ipError struct{ ip string }
+
+func (e *ipError) Error() string { return "IP " + e.ip + " not allowed" }
+
+// badRequest is a body that cannot be read as the endpoint's request; msg is for the caller.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+// tooLarge is a body over the limit.
+type tooLarge struct{ limit int64 }
+
+func (e *tooLarge) Error() string { return "body over " + strconv.FormatInt(e.limit, 10) + " bytes" }
+
+// refusal turns an error into the envelope's code and message. It is the one place that does:
+// endpoints return core errors as they come. Anything not listed is a bug, answered 500 with a
+// message that reveals nothing.
+func refusal(err error) (int, string) {
+	var (
+		fe  *core.FieldError
+		ipe *ipError
+		br  *badRequest
+		tl  *tooLarge
+	)
+	switch {
+	case errors.Is(err, errNoToken):
+		return http.StatusUnauthorized, "Unauthorized: missing Authorization: Bearer token"
+	case errors.Is(err, reseller.ErrNotFound):
+		return http.StatusUnauthorized, "Unauthorized: invalid API token"
+	case errors.As(err, &ipe):
+		return http.StatusForbidden, "Forbidden: IP " + ipe.ip + " is not whitelisted"
+	case errors.Is(err, errSuspended):
+		return http.StatusForbidden, "Forbidden: account suspended"
+	case errors.Is(err, errRateLimited):
+		return http.StatusTooManyRequests, "Too many requests, slow down"
+	case errors.Is(err, errMethod):
+		return http.StatusMethodNotAllowed, "Method not allowed: use POST"
+	case errors.Is(err, errNoEndpoint):
+		return http.StatusNotFound, "Endpoint not found"
+	case errors.Is(err, errNoInvoice):
+		return http.StatusBadRequest, "invoice is required in the path: /api/v1/status-order/{invoice}"
+	case errors.As(err, &tl):
+		return http.StatusRequestEntityTooLarge, "Request body too large (limit " + strconv.FormatInt(tl.limit, 10) + " bytes)"
+	case errors.As(err, &br):
+		return http.StatusBadRequest, br.msg
+	case errors.As(err, &fe):
+		return http.StatusBadRequest, fe.Field + " " + fe.Reason
+	case errors.Is(err, store.ErrProductNotFound):
+		return http.StatusNotFound, "Product not found"
+	case errors.Is(err, store.ErrVariantNotFound):
+		return http.StatusNotFound, "Variant not found"
+	case errors.Is(err, order.ErrNotFound):
+		return http.StatusNotFound, "Invoice not found"
+	case errors.Is(err, order.ErrInsufficientBalance):
+		return http.StatusPaymentRequired, "Insufficient balance"
+	case errors.Is(err, order.ErrReferenceConflict):
+		return http.StatusConflict, "referenceNumber already used for a different order"
+	case errors.Is(err, catalog.ErrInactive):
+		return http.StatusUnprocessableEntity, "Variant is inactive"
+	case errors.Is(err, catalog.ErrOutOfStock):
+		return http.StatusUnprocessableEntity, "Variant is out of stock"
+	case errors.Is(err, catalog.ErrCutoff):
+		return http.StatusUnprocessableEntity, "Variant is in its daily cut-off window, try again later"
+	case errors.Is(err, catalog.ErrNoPrice):
+		return http.StatusUnprocessableEntity, "Variant has no price for your membership"
+	case errors.Is(err, order.ErrMultiRefused):
+		return http.StatusUnprocessableEntity, "Same variant to the same destination already ordered today"
+	case errors.Is(err, order.ErrPriceAboveMax):
+		return http.StatusUnprocessableEntity, "Price above the maximum allowed"
+	}
+	return http.StatusInternalServerError, "Internal server error"
+}
+
+// fail answers err in the envelope. rs is the caller when known, for the log.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, rs *reseller.Reseller, err error) {
+	code, msg := refusal(err)
+	attrs := []any{"method", r.Method, "path", r.URL.Path, "code", code, "ip", r.RemoteAddr}
+	if rs != nil {
+		attrs = append(attrs, "reseller", rs.Username)
+	}
+	if code == http.StatusInternalServerError {
+		h.log.Error("basstore: server error", append(attrs, "err", err)...)
+	} else {
+		h.log.Debug("basstore: refused", append(attrs, "reason", err.Error())...)
+	}
+	if code == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "1")
+	}
+	h.write(w, code, wire.Envelope{Error: true, Code: code, Message: msg})
+}
+
+func (h *handler) succeed(w http.ResponseWriter, data any) {
+	h.write(w, http.StatusOK, wire.Envelope{Code: http.StatusOK, Message: wire.MessageSuccess, Data: data})
+}
+
+func (h *handler) write(w http.ResponseWriter, code int, env wire.Envelope) {
+	buf, _ := h.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() { buf.Reset(); h.bufs.Put(buf) }()
+	if err := json.NewEncoder(buf).Encode(env); err != nil {
+		// Only a bug in a wire type could get here; answer something the client can read.
+		buf.Reset()
+		buf.WriteString(`{"error":true,"code":500,"message":"Internal server error","data":null}` + "\n")
+		code = http.StatusInternalServerError
+		h.log.Error("basstore: encode answer", "err", err)
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json")
+	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	hd.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_, _ = w.Write(buf.Bytes())
+}
