@@ -23,6 +23,8 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.DurationVar(&cfg.SimDelay, "sim-delay", app.DefaultSimDelay, "how long the built-in simulator supplier takes per purchase")
 	fs.Var(&proxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
 	fs.IntVar(&cfg.Workers, "workers", 32, "orders fulfilled at once")
+	fs.StringVar(&cfg.Node, "node", "", "this node's name in job leases, unique among nodes sharing a database (default host-pid)")
+	fs.DurationVar(&cfg.Lease, "lease", 0, "how long an order being fulfilled stays this node's before another node may take it over (default 30s)")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", app.DefaultRateLimit, "requests per second allowed per reseller (0: no limit)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", 0, "requests per reseller allowed at once (default 2×rate-limit)")
 	if _, err := parse(fs, args); err != nil {
