@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"hash/crc64"
 	"io/fs"
+	neturl "net/url"
 	"runtime"
 	"strconv"
 
@@ -90,7 +91,14 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 	if opts.Writers <= 0 {
 		opts.Writers = DefaultWriters
 	}
+	url, fromURL, err := poolSize(url)
+	if err != nil {
+		return nil, err
+	}
 	n := opts.MaxConns
+	if n <= 0 {
+		n = fromURL
+	}
 	if n <= 0 {
 		n = opts.Writers + 4*runtime.GOMAXPROCS(0)
 	}
@@ -108,6 +116,10 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 // Connect opens a pool of at most maxConns connections to the database at url and checks that
 // it answers, without migrating it. name identifies the database in messages (no password).
 func Connect(ctx context.Context, url string, maxConns int) (db *sql.DB, name string, err error) {
+	url, _, err = poolSize(url)
+	if err != nil {
+		return nil, "", err
+	}
 	cfg, err := pgconnConfig(url)
 	if err != nil {
 		return nil, "", err
@@ -173,4 +185,25 @@ func pgconnConfig(url string) (*pgx.ConnConfig, error) {
 // redact names the database for messages without its password.
 func redact(cfg *pgx.ConnConfig) string {
 	return cfg.User + "@" + cfg.Host + ":" + strconv.Itoa(int(cfg.Port)) + "/" + cfg.Database
+}
+
+// poolSize takes the pool_max_conns parameter (as pgxpool names it) out of a postgres:// URL,
+// since the server would refuse it as a run-time setting. It returns 0 when the URL has none.
+func poolSize(dbURL string) (string, int, error) {
+	u, err := neturl.Parse(dbURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dbURL, 0, nil // a keyword/value DSN: left to pgx
+	}
+	q := u.Query()
+	v := q.Get("pool_max_conns")
+	if v == "" {
+		return dbURL, 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return "", 0, fmt.Errorf("postgres URL: pool_max_conns %q: want a positive number", v)
+	}
+	q.Del("pool_max_conns")
+	u.RawQuery = q.Encode()
+	return u.String(), n, nil
 }
