@@ -15,6 +15,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
@@ -33,21 +34,30 @@ func BenchmarkPlaceOrderNodes(b *testing.B) {
 				continue // one SQLite file has one server
 			}
 			for _, resellers := range []int{1, 16} {
-				b.Run(fmt.Sprintf("%s/nodes=%d/resellers=%d", be.Name, nodes, resellers), func(b *testing.B) {
-					benchPlace(b, be, nodes, resellers)
-				})
+				for _, writers := range []int{0, 1, 2, 4} {
+					if writers > 0 && be.Name == "sqlite" {
+						continue // SQLite has one writer
+					}
+					name := fmt.Sprintf("%s/nodes=%d/resellers=%d", be.Name, nodes, resellers)
+					if writers > 0 {
+						name += fmt.Sprintf("/writers=%d", writers)
+					} else if be.Name != "sqlite" {
+						continue
+					}
+					b.Run(name, func(b *testing.B) { benchPlace(b, be, nodes, resellers, writers) })
+				}
 			}
 		}
 	}
 }
 
-func benchPlace(b *testing.B, be storetest.Backend, nodes, nResellers int) {
+func benchPlace(b *testing.B, be storetest.Backend, nodes, nResellers, writers int) {
 	ctx := context.Background()
 	url := be.URL(b)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var svcs []*core.Service
 	for i := 0; i < nodes; i++ {
-		db := storetest.OpenURL(b, url)
+		db := storetest.OpenURLOptions(b, url, backend.Options{Options: store.Options{Writers: writers}})
 		svc, err := core.New(ctx, db, core.Config{Logger: quiet})
 		if err != nil {
 			b.Fatal(err)

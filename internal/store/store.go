@@ -50,6 +50,10 @@ type Dialect struct {
 	// the callers come would deadlock batches against each other. Needs account ids that are
 	// never reused (PostgreSQL identities). Off on SQLite, whose one writer cannot deadlock.
 	LateSystemBalances bool
+	// WritableCTE: the backend runs UPDATE … RETURNING inside WITH, so Transfer's debit, credit
+	// and posting go to the server as one statement (PostgreSQL) rather than three (SQLite,
+	// where a statement costs no round trip).
+	WritableCTE bool
 	// Snapshot is the options of a read transaction that sees the whole database at one
 	// instant (LedgerCheck): nil on SQLite, where every read transaction does; REPEATABLE READ
 	// on PostgreSQL, whose default READ COMMITTED takes a new snapshot per statement.

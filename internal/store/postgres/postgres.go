@@ -49,6 +49,7 @@ var Dialect = &store.Dialect{
 	// Identities are never reused, and with several write loops and nodes the revenue and
 	// deposits rows would otherwise deadlock batches.
 	LateSystemBalances: true,
+	WritableCTE:        true,
 	// READ COMMITTED, PostgreSQL's default, takes a new snapshot per statement; a check that
 	// reads several tables must see them at one instant.
 	Snapshot: &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
