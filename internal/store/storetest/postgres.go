@@ -3,14 +3,13 @@ package storetest
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"net/url"
 	"os"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/kios-h2h/kios/internal/store/postgres"
 )
 
 // PostgresEnv names the environment variable holding the PostgreSQL server tests run against,
@@ -43,27 +42,27 @@ func PostgresSchema(t testing.TB, base string) string {
 	_, _ = rand.Read(b[:])
 	schema := "t_" + hex.EncodeToString(b[:])
 
-	admin, err := sql.Open("pgx", base)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, _, err := postgres.Connect(ctx, base, 1)
 	if err != nil {
 		t.Fatalf("%s: %v", PostgresEnv, err)
 	}
 	defer admin.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("create schema on %s: %v", PostgresEnv, err)
 	}
 	t.Cleanup(func() {
 		// Registered before the store's Close, so it runs after it: no connection still uses
 		// the schema.
-		admin, err := sql.Open("pgx", base)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		admin, _, err := postgres.Connect(ctx, base, 1)
 		if err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 			return
 		}
 		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
 		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
