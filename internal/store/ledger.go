@@ -179,6 +179,20 @@ func (q Q) Balance(ctx context.Context, code string) (int64, error) {
 	return b, nil
 }
 
+// Balance returns an account's balance as this transaction has left it, including the changes to
+// system accounts that Transfer holds back until the batch ends.
+func (tx *Tx) Balance(ctx context.Context, code string) (int64, error) {
+	var id, b int64
+	err := tx.queryRow(ctx, `SELECT id, balance FROM accounts WHERE code = ?`, code).Scan(&id, &b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("balance %s: %w", code, err)
+	}
+	return b + tx.late[id] + tx.mine[id], nil
+}
+
 // Accounts lists all accounts.
 func (q Q) Accounts(ctx context.Context) ([]ledger.Account, error) {
 	rows, err := q.query(ctx, `SELECT id, code, kind, COALESCE(reseller_id, 0), balance, allow_negative FROM accounts ORDER BY id`)

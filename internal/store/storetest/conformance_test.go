@@ -810,3 +810,33 @@ func TestBatchAfterCloseAndCancel(t *testing.T) {
 		}
 	})
 }
+
+// Inside a batch, a system account's balance reads as the batch has left it, on every backend
+// (PostgreSQL applies system accounts' changes at the batch's end).
+func TestSystemBalanceInBatch(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		db := b.Open(t)
+		ctx := context.Background()
+		_, avail, revenue := funded(t, db, "alice", 1000)
+		var inBatch, deposits int64
+		write(t, db, func(tx *store.Tx) error {
+			if err := tx.Transfer(ctx, "order:X:capture", avail, revenue, 300, ""); err != nil {
+				return err
+			}
+			var err error
+			if inBatch, err = tx.Balance(ctx, ledger.RevenueCode); err != nil {
+				return err
+			}
+			deposits, err = tx.Balance(ctx, ledger.DepositsCode)
+			return err
+		})
+		if inBatch != 300 || deposits != -1000 {
+			t.Fatalf("in batch: revenue %d, deposits %d", inBatch, deposits)
+		}
+		if got := balance(t, db, ledger.RevenueCode); got != 300 {
+			t.Fatalf("revenue after commit %d", got)
+		}
+		ledgerOK(t, db)
+	})
+}
