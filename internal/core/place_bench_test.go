@@ -34,7 +34,7 @@ func BenchmarkPlaceOrderNodes(b *testing.B) {
 				continue // one SQLite file has one server
 			}
 			for _, resellers := range []int{1, 16} {
-				for _, writers := range []int{0, 1, 2, 4} {
+				for _, writers := range []int{0, 1, 2, 4, 8} {
 					if writers > 0 && be.Name == "sqlite" {
 						continue // SQLite has one writer
 					}
