@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -57,7 +58,7 @@ func benchPlace(b *testing.B, be storetest.Backend, nodes, nResellers, writers i
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var svcs []*core.Service
 	for i := 0; i < nodes; i++ {
-		db := storetest.OpenURLOptions(b, url, backend.Options{Options: store.Options{Writers: writers}})
+		db := storetest.OpenURLOptions(b, url, backend.Options{Options: store.Options{Writers: writers}, MaxConns: writers + 4*runtime.GOMAXPROCS(0)})
 		svc, err := core.New(ctx, db, core.Config{Logger: quiet})
 		if err != nil {
 			b.Fatal(err)

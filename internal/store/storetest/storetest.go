@@ -63,6 +63,11 @@ func OpenURL(t testing.TB, url string) *store.DB {
 // OpenURLOptions opens url with opts, closed when the test ends.
 func OpenURLOptions(t testing.TB, url string, opts backend.Options) *store.DB {
 	t.Helper()
+	if opts.MaxConns == 0 {
+		// Tests run in parallel, several packages at once, against one PostgreSQL server whose
+		// max_connections (100 by default) they share.
+		opts.MaxConns = 8
+	}
 	db, err := backend.Open(context.Background(), url, opts)
 	if err != nil {
 		t.Fatalf("open %s: %v", url, err)
