@@ -51,6 +51,8 @@ func commands() []command {
 		{"order list", "[--status S] [--reseller U] [--limit N]", "list orders, newest first", runOrderList},
 		{"order show", "INVOICE", "show an order with its supplier attempts and postings", runOrderShow},
 		{"ledger check", "", "verify every ledger invariant; exit 1 on any discrepancy", runLedgerCheck},
+		{"bench", "[--target URL --token T] [--dialect basstore|digiswitch] [--concurrency N] [--duration D | --orders N] [--json] [--baseline] [--db URL]",
+			"measure orders, balances and price lists per second (embedded server by default)", runBench},
 		{"migrate", "[up|status]", "apply database migrations, or show which are applied", runMigrate},
 		{"version", "", "print the version", runVersion},
 	}
