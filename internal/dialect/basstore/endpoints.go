@@ -46,7 +46,35 @@ func (h *handler) variants(ctx context.Context, r *http.Request, rs *reseller.Re
 	if req.Code == "" {
 		return nil, &core.FieldError{Field: "code", Reason: "is required"}
 	}
-	p, err := h.svc.Product(ctx, req.Code)
+	key := priceKey{product: req.Code, tier: rs.Membership}
+	version, now := h.svc.CatalogVersion(), h.svc.Now()
+	if body, ok := h.prices.get(key, version, now); ok {
+		return body, nil
+	}
+	v, err, _ := h.prices.fill.Do(key.product+"\x00"+key.tier, func() (any, error) {
+		// Whoever waited on this build accepts the version and time it started with. The build
+		// outlives its first caller's going away: the others wait on it too.
+		version, now := h.svc.CatalogVersion(), h.svc.Now()
+		out, err := h.variantList(context.WithoutCancel(ctx), req.Code, rs)
+		if err != nil {
+			return nil, err
+		}
+		body, err := encodeSuccess(out)
+		if err != nil {
+			return nil, err
+		}
+		h.prices.put(key, version, now, body)
+		return body, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(encoded), nil
+}
+
+// variantList reads a product's prepaid variants at rs's prices from the catalog.
+func (h *handler) variantList(ctx context.Context, code string, rs *reseller.Reseller) ([]wire.Variant, error) {
+	p, err := h.svc.Product(ctx, code)
 	if err != nil {
 		return nil, err
 	}

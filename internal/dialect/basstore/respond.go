@@ -135,10 +135,24 @@ func (h *handler) write(w http.ResponseWriter, code int, env wire.Envelope) {
 		code = http.StatusInternalServerError
 		h.log.Error("basstore: encode answer", "err", err)
 	}
+	h.writeEncoded(w, code, buf.Bytes())
+}
+
+// encodeSuccess encodes a successful answer whole, for the price-list cache: the same bytes
+// succeed would write.
+func encodeSuccess(data any) (encoded, error) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(wire.Envelope{Code: http.StatusOK, Message: wire.MessageSuccess, Data: data}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (h *handler) writeEncoded(w http.ResponseWriter, code int, body []byte) {
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json")
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
 	hd.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
 }
