@@ -41,7 +41,6 @@ type Service struct {
 	wakes  []chan struct{}
 
 	catalogVersion atomic.Uint64
-
 }
 
 type systemAccounts struct {
