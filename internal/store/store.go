@@ -26,6 +26,11 @@ var ErrNotFound = errors.New("not found")
 // ErrClosed is returned by writes after Close.
 var ErrClosed = errors.New("store closed")
 
+// ErrUnavailable wraps a write's error when the database cannot take writes at all: the disk is
+// full, the database is read-only, or the storage failed. Nothing of the caller's function was
+// committed; the server should answer "try again later" (a 5xx), not blame the request.
+var ErrUnavailable = errors.New("database unavailable for writes")
+
 // Dialect is what differs between the backends.
 type Dialect struct {
 	Name string // "sqlite" or "postgres"
@@ -41,6 +46,9 @@ type Dialect struct {
 	Retryable func(error) bool
 	// IsUniqueViolation reports a unique-constraint error.
 	IsUniqueViolation func(error) bool
+	// Unavailable reports an error that no write can avoid until an operator acts (disk full,
+	// read-only database, I/O error); Batch wraps such errors with ErrUnavailable. Nil: none.
+	Unavailable func(error) bool
 	// CacheStatements keeps every query prepared once per connection. SQLite (modernc) parses
 	// each statement anew otherwise, which cost half of order acceptance's CPU; pgx caches
 	// prepared statements by itself.
@@ -189,7 +197,11 @@ func (db *DB) Batch(ctx context.Context, fn func(*Tx) error) error {
 	}
 	// Once queued, the request is always answered: wait for it even if ctx ends, so that the
 	// caller never reports failure for a change that then commits.
-	return <-req.done
+	err := <-req.done
+	if err != nil && db.dialect.Unavailable != nil && db.dialect.Unavailable(err) && !errors.Is(err, ErrUnavailable) {
+		err = fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
 }
 
 func (db *DB) writeLoop() {
