@@ -49,7 +49,7 @@ func TestCrashStorm(t *testing.T) {
 	// What the clients learnt. A reference is sent again (same body) now and then on purpose,
 	// and always after an unknown outcome; every answer for it must name the same invoice.
 	type sent struct {
-		req     orderReq
+		req      orderReq
 		reseller int
 	}
 	var (
