@@ -89,7 +89,7 @@ func (a *App) open(ctx context.Context) error {
 	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
-	mux.Handle("/v1/user/api/", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
+	mux.Handle("/v1/user/api/", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, PriceListEvery: cfg.PriceListEvery}))
 	mux.HandleFunc("GET /healthz", a.healthz)
 
 	a.ln, err = net.Listen("tcp", cfg.Addr)

@@ -36,6 +36,9 @@ type Config struct {
 	RateBurst int
 	// MaxBody bounds request bodies; default 64 KiB.
 	MaxBody int64
+	// PriceListEvery is how often one Digiswitch reseller may fetch a full price list; 0 means
+	// the dialect's default (5 minutes), negative no limit (kios bench).
+	PriceListEvery time.Duration
 	// Node names this process in job leases; default host name and process id.
 	Node string
 	// Lease is how long a claimed job stays this node's; default 30s.

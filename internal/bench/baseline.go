@@ -46,7 +46,7 @@ func staticBaseline(ctx context.Context, cfg Config, c *http.Client, body []byte
 		}
 		defer p.release(buf)
 		if status != http.StatusOK {
-			return 0, &codeError{code: status}
+			return 0, httpError(status, "")
 		}
 		return buf.Len(), nil
 	})

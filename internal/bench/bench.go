@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,7 +27,8 @@ import (
 type Config struct {
 	// Target is the base URL of a running Kios; "" starts an embedded one.
 	Target string
-	// Token authenticates against Target (a funded reseller's); unused when embedded.
+	// Token authenticates against Target (a funded reseller's): a BASSTORE bearer token, or
+	// "USERNAME:APIKEY" for Digiswitch; unused when embedded.
 	Token string
 	// Dialect is the API spoken: "basstore" (default) or "digiswitch".
 	Dialect string
@@ -156,9 +158,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		tgt = emb.target
 		res.Database = emb.dbKind
 		res.SKUs = cfg.SKUs
-		fmt.Fprintf(cfg.Log, "embedded kios at %s on %s, %d resellers, %d SKUs\n", tgt.base, emb.dbKind, len(tgt.tokens), cfg.SKUs)
+		fmt.Fprintf(cfg.Log, "embedded kios at %s on %s, %d resellers, %d SKUs\n", tgt.base, emb.dbKind, len(tgt.creds), cfg.SKUs)
 	} else {
-		tgt = &target{base: cfg.Target, tokens: []string{cfg.Token}}
+		c := cred{token: cfg.Token}
+		if cfg.Dialect == "digiswitch" {
+			u, k, ok := strings.Cut(cfg.Token, ":")
+			if !ok {
+				return nil, errors.New("a digiswitch target's token is USERNAME:APIKEY")
+			}
+			c = cred{username: u, apiKey: k}
+		}
+		tgt = &target{base: cfg.Target, creds: []cred{c}}
 		res.Database = "remote"
 	}
 	res.Target = tgt.base
@@ -387,18 +397,23 @@ func round2(f float64) float64 {
 	return v
 }
 
-// codeError is a request answered with an error.
+// codeError is a request answered with an error; code is how Result.Errors counts it: the
+// HTTP status for BASSTORE ("409"), "rc" and the rc for Digiswitch ("rc44").
 type codeError struct {
-	code int
+	code string
 	msg  string
 }
 
-func (e *codeError) Error() string { return strconv.Itoa(e.code) + " " + e.msg }
+func (e *codeError) Error() string { return e.code + " " + e.msg }
+
+func httpError(status int, msg string) *codeError {
+	return &codeError{code: strconv.Itoa(status), msg: msg}
+}
 
 func errorCode(err error) string {
 	var ce *codeError
 	if errors.As(err, &ce) {
-		return strconv.Itoa(ce.code)
+		return ce.code
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "timeout"

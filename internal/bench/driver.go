@@ -30,6 +30,8 @@ func newDriver(dialect string, c *http.Client, t *target) (driver, error) {
 	switch dialect {
 	case "basstore":
 		return newBasstore(c, t), nil
+	case "digiswitch":
+		return newDigiswitch(c, t), nil
 	}
 	return nil, fmt.Errorf("dialect %s: not in this build yet", dialect)
 }
@@ -88,9 +90,9 @@ func newBasstore(c *http.Client, t *target) *basstore {
 		// A remote target: the demo catalog's.
 		d.product, d.skus = "mobile-legends", 0
 	}
-	for _, tok := range t.tokens {
+	for _, c := range t.creds {
 		d.hdrs = append(d.hdrs, http.Header{
-			"Authorization": {"Bearer " + tok},
+			"Authorization": {"Bearer " + c.token},
 			"Content-Type":  {"application/json"},
 			"Accept":        {"application/json"},
 		})
@@ -109,7 +111,7 @@ func refusal(status int, body []byte) error {
 	if json.Unmarshal(body, &env) != nil || env.Code == 0 {
 		env.Code, env.Message = status, "not an envelope"
 	}
-	return &codeError{code: env.Code, msg: env.Message}
+	return httpError(env.Code, env.Message)
 }
 
 func (d *basstore) order(ctx context.Context, worker int, n int64) (string, error) {
@@ -131,7 +133,7 @@ func (d *basstore) order(ctx context.Context, worker int, n int64) (string, erro
 		Data wire.OrderAnswer `json:"data"`
 	}
 	if err := json.Unmarshal(buf.Bytes(), &env); err != nil || env.Data.InvoiceNumber == "" {
-		return "", &codeError{code: status, msg: "no invoiceNumber"}
+		return "", httpError(status, "no invoiceNumber")
 	}
 	return env.Data.InvoiceNumber, nil
 }

@@ -33,7 +33,7 @@ func benchSKU(i int) string { return fmt.Sprintf("BENCH_%05d", i) }
 // embedded, its service for the final checks.
 type target struct {
 	base   string
-	tokens []string
+	creds  []cred // one per client slot (a remote target has one)
 	skus   int
 	svc    *core.Service // nil for a remote target
 }
@@ -58,6 +58,8 @@ func startEmbedded(ctx context.Context, cfg Config, dir string) (*embedded, erro
 		SimDelay:  0,
 		RateLimit: 0,
 		Workers:   32,
+		// The bench fetches the full Digiswitch price list on purpose, many times a second.
+		PriceListEvery: -1,
 		Node:      "bench",
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Stdout:    io.Discard,
@@ -70,14 +72,14 @@ func startEmbedded(ctx context.Context, cfg Config, dir string) (*embedded, erro
 		a.Close()
 		return nil, err
 	}
-	tokens, err := resellers(ctx, svc, cfg.Concurrency)
+	creds, err := resellers(ctx, svc, cfg.Concurrency)
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	e := &embedded{
-		target: &target{base: a.BaseURL(), tokens: tokens, skus: cfg.SKUs, svc: svc},
+		target: &target{base: a.BaseURL(), creds: creds, skus: cfg.SKUs, svc: svc},
 		dbKind: backend.Kind(dbURL),
 		cancel: cancel,
 		done:   make(chan error, 1),
@@ -107,10 +109,13 @@ func seed(ctx context.Context, svc *core.Service, skus int) error {
 	return nil
 }
 
-// resellers creates n funded resellers, one per client, and returns their tokens.
-func resellers(ctx context.Context, svc *core.Service, n int) ([]string, error) {
-	tokens := make([]string, n)
-	for i := range tokens {
+// cred is what a client authenticates with: a BASSTORE token, or a Digiswitch username and key.
+type cred struct{ token, username, apiKey string }
+
+// resellers creates n funded resellers, one per client, and returns their credentials.
+func resellers(ctx context.Context, svc *core.Service, n int) ([]cred, error) {
+	creds := make([]cred, n)
+	for i := range creds {
 		cr, err := svc.CreateReseller(ctx, core.NewReseller{
 			Username: fmt.Sprintf("bench%03d", i), Name: fmt.Sprintf("Bench %d", i), Membership: benchTier,
 		})
@@ -120,9 +125,9 @@ func resellers(ctx context.Context, svc *core.Service, n int) ([]string, error) 
 		if _, err := svc.Credit(ctx, cr.Reseller.Username, benchFunds, "bench"); err != nil {
 			return nil, fmt.Errorf("bench reseller: %w", err)
 		}
-		tokens[i] = cr.Token
+		creds[i] = cred{token: cr.Token, username: cr.Reseller.Username, apiKey: cr.APIKey}
 	}
-	return tokens, nil
+	return creds, nil
 }
 
 type fulfilResult struct {

@@ -46,30 +46,19 @@ func (h *handler) variants(ctx context.Context, r *http.Request, rs *reseller.Re
 	if req.Code == "" {
 		return nil, &core.FieldError{Field: "code", Reason: "is required"}
 	}
-	key := priceKey{product: req.Code, tier: rs.Membership}
-	version, now := h.svc.CatalogVersion(), h.svc.Now()
-	if body, ok := h.prices.get(key, version, now); ok {
-		return body, nil
-	}
-	v, err, _ := h.prices.fill.Do(key.product+"\x00"+key.tier, func() (any, error) {
-		// Whoever waited on this build accepts the version and time it started with. The build
-		// outlives its first caller's going away: the others wait on it too.
-		version, now := h.svc.CatalogVersion(), h.svc.Now()
+	// The answer is the same for every caller of a tier: kept encoded (see package pricecache).
+	body, err := h.prices.Get(req.Code+"\x00"+rs.Membership, h.svc.CatalogVersion, h.svc.Now, func() ([]byte, error) {
+		// Waiting callers share this build, so it must not end with its first caller.
 		out, err := h.variantList(context.WithoutCancel(ctx), req.Code, rs)
 		if err != nil {
 			return nil, err
 		}
-		body, err := encodeSuccess(out)
-		if err != nil {
-			return nil, err
-		}
-		h.prices.put(key, version, now, body)
-		return body, nil
+		return encodeSuccess(out)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(encoded), nil
+	return encoded(body), nil
 }
 
 // variantList reads a product's prepaid variants at rs's prices from the catalog.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/dialect/basstore/basstoretest"
+	"github.com/kios-h2h/kios/internal/pricecache"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -83,7 +84,7 @@ func TestPriceListCache(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	now.Add(int64(time.Second))
+	now.Add(int64(pricecache.TTL))
 	if _, a := variant(e.A.Token, "MLBB_WDP"); a != "inactive" {
 		t.Fatalf("sold out MLBB_WDP still %s a second later", a)
 	}

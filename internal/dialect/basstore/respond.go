@@ -145,9 +145,12 @@ func (h *handler) write(w http.ResponseWriter, code int, env wire.Envelope) {
 	h.writeEncoded(w, code, buf.Bytes())
 }
 
+// encoded is a whole answer, envelope included, ready to write.
+type encoded []byte
+
 // encodeSuccess encodes a successful answer whole, for the price-list cache: the same bytes
 // succeed would write.
-func encodeSuccess(data any) (encoded, error) {
+func encodeSuccess(data any) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(wire.Envelope{Code: http.StatusOK, Message: wire.MessageSuccess, Data: data}); err != nil {
 		return nil, err

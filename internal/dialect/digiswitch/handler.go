@@ -22,6 +22,7 @@ import (
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/pricecache"
 )
 
 // Options configure the handler.
@@ -45,6 +46,7 @@ type handler struct {
 
 	mu       sync.Mutex
 	lastList map[listKey]time.Time // last full price list served, per reseller and command
+	prices   pricecache.Cache
 }
 
 type listKey struct {
