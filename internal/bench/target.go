@@ -32,10 +32,10 @@ func benchSKU(i int) string { return fmt.Sprintf("BENCH_%05d", i) }
 // target is the server under test: its base URL and a token per client slot, and, when it is
 // embedded, its service for the final checks.
 type target struct {
-	base   string
-	creds  []cred // one per client slot (a remote target has one)
-	skus   int
-	svc    *core.Service // nil for a remote target
+	base  string
+	creds []cred // one per client slot (a remote target has one)
+	skus  int
+	svc   *core.Service // nil for a remote target
 }
 
 type embedded struct {
@@ -60,9 +60,9 @@ func startEmbedded(ctx context.Context, cfg Config, dir string) (*embedded, erro
 		Workers:   32,
 		// The bench fetches the full Digiswitch price list on purpose, many times a second.
 		PriceListEvery: -1,
-		Node:      "bench",
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Stdout:    io.Discard,
+		Node:           "bench",
+		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Stdout:         io.Discard,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded kios: %w", err)
