@@ -1,0 +1,57 @@
+package bench_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/kios-h2h/kios/internal/bench"
+)
+
+// TestRun runs a small bench on each dialect and checks the figures add up and that the JSON
+// carries the keys scripts rely on.
+func TestRun(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range []string{"basstore", "digiswitch"} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			res, err := bench.Run(context.Background(), bench.Config{Dialect: dialect, Concurrency: 4, Orders: 120, SKUs: 50, Baseline: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Accepted != 120 || res.Fulfilled != 120 || len(res.Errors) != 0 {
+				t.Errorf("accepted %d, fulfilled %d, errors %v", res.Accepted, res.Fulfilled, res.Errors)
+			}
+			if !res.LedgerOK {
+				t.Errorf("ledger: %s", res.LedgerNote)
+			}
+			for _, ep := range []string{"order", "pricelist", "balance", "static", "insert"} {
+				if s := res.Endpoints[ep]; s == nil || s.Requests != 120 || s.PerS <= 0 {
+					t.Errorf("endpoint %s: %+v", ep, s)
+				}
+			}
+			if res.Endpoints["pricelist"].Bytes < 50*50 {
+				t.Errorf("price list of 50 SKUs is %d bytes", res.Endpoints["pricelist"].Bytes)
+			}
+			raw, err := json.Marshal(res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			if err := json.Unmarshal(raw, &m); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{"accepted_per_s", "fulfilled_per_s", "p50_ms", "p99_ms", "errors", "ledger_ok", "orders_vs_insert", "pricelist_vs_static"} {
+				if _, ok := m[k]; !ok {
+					t.Errorf("JSON lacks %q: %s", k, raw)
+				}
+			}
+			if _, ok := m["errors"].(map[string]any); !ok {
+				t.Errorf("errors is not an object: %s", raw)
+			}
+			if _, ok := m["ledger_ok"].(bool); !ok {
+				t.Errorf("ledger_ok is not a bool: %s", raw)
+			}
+		})
+	}
+}
