@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -34,7 +35,8 @@ type Config struct {
 	Dialect string
 	// Concurrency is how many clients run at once; default 64.
 	Concurrency int
-	// Duration bounds each measured phase; default 10s unless Orders is set.
+	// Duration bounds each measured phase (run as five slices, alternating with its baseline);
+	// default 10s unless Orders is set.
 	Duration time.Duration
 	// Orders, when > 0, ends each phase after that many requests instead.
 	Orders int
@@ -71,8 +73,8 @@ type Result struct {
 	OrderSecs   float64 `json:"order_seconds"`
 	// AcceptedPerS is orders accepted (answered with an invoice) per second of the order phase.
 	AcceptedPerS float64 `json:"accepted_per_s"`
-	// FulfilledPerS is orders made final per second, from the order phase's start to the moment
-	// the last of them was final.
+	// FulfilledPerS is orders made final per second: over each order slice, from its start to
+	// the moment the last of its orders was final.
 	FulfilledPerS float64 `json:"fulfilled_per_s"`
 	// P50Ms, P95Ms, P99Ms are order acceptance latencies.
 	P50Ms float64 `json:"p50_ms"`
@@ -177,62 +179,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 
-	// Orders.
-	start := time.Now()
-	var seq atomic.Int64
-	invoices := make([][]string, cfg.Concurrency)
-	st, err := runPhase(ctx, cfg, "order", res.Errors, func(ctx context.Context, worker int) (int, error) {
-		n := seq.Add(1)
-		inv, err := drv.order(ctx, worker, n)
-		if err == nil {
-			invoices[worker] = append(invoices[worker], inv)
-		}
-		return 0, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	res.Endpoints["order"] = st
-	res.Accepted = st.Requests - st.Errors
-	res.OrderSecs = st.Seconds
-	res.AcceptedPerS = float64(res.Accepted) / st.Seconds
-	res.P50Ms, res.P95Ms, res.P99Ms = st.P50Ms, st.P95Ms, st.P99Ms
-
-	// Fulfilment runs on while the read phases are measured, as it would in production.
-	fulfilDone := make(chan fulfilResult, 1)
-	go func() {
-		fulfilDone <- tgt.waitFinal(ctx, drv, invoices, start)
-	}()
-
-	if st, err = runPhase(ctx, cfg, "pricelist", res.Errors, func(ctx context.Context, worker int) (int, error) {
-		return drv.priceList(ctx, worker)
-	}); err != nil {
-		return nil, err
-	}
-	res.Endpoints["pricelist"] = st
-	if st, err = runPhase(ctx, cfg, "balance", res.Errors, func(ctx context.Context, worker int) (int, error) {
-		return drv.balance(ctx, worker)
-	}); err != nil {
-		return nil, err
-	}
-	res.Endpoints["balance"] = st
-
-	fr := <-fulfilDone
-	if fr.err != nil {
-		return nil, fmt.Errorf("waiting for orders to be final: %w", fr.err)
-	}
-	res.Fulfilled = fr.final
-	if fr.last > 0 {
-		res.FulfilledPerS = float64(fr.final) / fr.last.Seconds()
-	}
-	res.LedgerOK, res.LedgerNote = tgt.ledgerCheck(ctx)
-
+	// The baseline database: beside the embedded one, on the same disk; or the same PostgreSQL.
+	var insertDB *insertBase
 	if cfg.Baseline {
-		body := drv.lastPriceList()
-		if st, err = staticBaseline(ctx, cfg, httpc, body); err != nil {
-			return nil, fmt.Errorf("static baseline: %w", err)
-		}
-		res.Endpoints["static"] = st
 		dbURL := cfg.DB
 		if dbURL == "" {
 			if workDir == "" {
@@ -245,10 +194,103 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			}
 			dbURL = "sqlite:" + filepath.Join(workDir, "baseline.db")
 		}
-		if st, err = insertBaseline(ctx, cfg, dbURL); err != nil {
+		if insertDB, err = openInsertBase(ctx, dbURL); err != nil {
 			return nil, fmt.Errorf("insert baseline: %w", err)
 		}
-		res.Endpoints["insert"] = st
+		defer insertDB.close()
+	}
+
+	// Each measurement runs in slices, alternating with its baseline, so that a machine whose
+	// load changes during the run (other work on a shared host) weighs on both alike. Orders are
+	// made final between slices: fulfilment is measured, and its work does not fall into the
+	// next slice of anything else.
+	slices := sliceCount(cfg)
+	var seq atomic.Int64
+	orders, inserts := newRaw(), newRaw()
+	var fulfilTime time.Duration
+	for s := 0; s < slices; s++ {
+		sc := sliceConfig(cfg, s, slices)
+		invoices := make([][]string, cfg.Concurrency)
+		start := time.Now()
+		r, err := runPhase(ctx, sc, phaseName("order", s, slices), func(ctx context.Context, worker int) (int, error) {
+			inv, err := drv.order(ctx, worker, seq.Add(1))
+			if err == nil {
+				invoices[worker] = append(invoices[worker], inv)
+			}
+			return 0, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		orders.add(r)
+		fr := tgt.waitFinal(ctx, drv, invoices, start)
+		if fr.err != nil {
+			return nil, fmt.Errorf("waiting for orders to be final: %w", fr.err)
+		}
+		res.Fulfilled += fr.final
+		fulfilTime += fr.last
+		if insertDB != nil {
+			r, err := runPhase(ctx, sc, phaseName("insert", s, slices), insertDB.op())
+			if err != nil {
+				return nil, fmt.Errorf("insert baseline: %w", err)
+			}
+			inserts.add(r)
+		}
+	}
+	st := orders.stats()
+	res.Endpoints["order"] = st
+	res.Accepted = st.Requests - st.Errors
+	res.OrderSecs = st.Seconds
+	res.AcceptedPerS = round2(float64(res.Accepted) / st.Seconds)
+	res.P50Ms, res.P95Ms, res.P99Ms = st.P50Ms, st.P95Ms, st.P99Ms
+	if fulfilTime > 0 {
+		res.FulfilledPerS = round2(float64(res.Fulfilled) / fulfilTime.Seconds())
+	}
+	maps.Copy(res.Errors, orders.errs)
+
+	var static *staticServer
+	lists, statics := newRaw(), newRaw()
+	for s := 0; s < slices; s++ {
+		sc := sliceConfig(cfg, s, slices)
+		r, err := runPhase(ctx, sc, phaseName("pricelist", s, slices), drv.priceList)
+		if err != nil {
+			return nil, err
+		}
+		lists.add(r)
+		if cfg.Baseline {
+			if static == nil {
+				// It serves the price list Kios served, so that both move the same bytes.
+				if static, err = startStatic(drv.lastPriceList()); err != nil {
+					return nil, fmt.Errorf("static baseline: %w", err)
+				}
+				defer static.close()
+			}
+			r, err := runPhase(ctx, sc, phaseName("static", s, slices), static.op(httpc))
+			if err != nil {
+				return nil, fmt.Errorf("static baseline: %w", err)
+			}
+			statics.add(r)
+		}
+	}
+	res.Endpoints["pricelist"] = lists.stats()
+	for k, v := range lists.errs {
+		res.Errors[k] += v
+	}
+	r, err := runPhase(ctx, cfg, "balance", drv.balance)
+	if err != nil {
+		return nil, err
+	}
+	bal := newRaw()
+	bal.add(r)
+	res.Endpoints["balance"] = bal.stats()
+	for k, v := range bal.errs {
+		res.Errors[k] += v
+	}
+	res.LedgerOK, res.LedgerNote = tgt.ledgerCheck(ctx)
+
+	if cfg.Baseline {
+		res.Endpoints["insert"] = inserts.stats()
+		res.Endpoints["static"] = statics.stats()
 		if ins := res.Endpoints["insert"].PerS; ins > 0 {
 			r := round2(res.AcceptedPerS / ins)
 			res.OrdersVsInsert = &r
@@ -261,12 +303,71 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
+// sliceCount is how many slices each measurement is cut into.
+func sliceCount(cfg Config) int {
+	if cfg.Orders > 0 {
+		return max(1, min(5, cfg.Orders))
+	}
+	return 5
+}
+
+// sliceConfig bounds slice s of n: its share of the duration or of the request count.
+func sliceConfig(cfg Config, s, n int) Config {
+	sc := cfg
+	if cfg.Orders > 0 {
+		sc.Orders = cfg.Orders / n
+		if s < cfg.Orders%n {
+			sc.Orders++
+		}
+	} else {
+		sc.Duration = cfg.Duration / time.Duration(n)
+	}
+	return sc
+}
+
+func phaseName(name string, s, n int) string {
+	if n == 1 {
+		return name
+	}
+	return fmt.Sprintf("%s %d/%d", name, s+1, n)
+}
+
+// raw accumulates a measurement's slices.
+type raw struct {
+	lats    []time.Duration
+	elapsed time.Duration
+	failed  int64
+	bytes   int64
+	errs    map[string]int64
+}
+
+func newRaw() *raw { return &raw{errs: map[string]int64{}} }
+
+func (r *raw) add(o *raw) {
+	r.lats = append(r.lats, o.lats...)
+	r.elapsed += o.elapsed
+	r.failed += o.failed
+	if o.bytes > 0 {
+		r.bytes = o.bytes
+	}
+	for k, v := range o.errs {
+		r.errs[k] += v
+	}
+}
+
+func (r *raw) stats() *Stats {
+	st := latencyStats(r.lats, r.elapsed)
+	st.Errors = r.failed
+	st.Bytes = r.bytes
+	return st
+}
+
 // op is one request of a phase; it returns the answer's size in bytes (0 if not counted).
 type op func(ctx context.Context, worker int) (int, error)
 
-// runPhase runs op from cfg.Concurrency clients until the phase's bound and returns its figures.
-// Errors are counted into errs by code.
-func runPhase(ctx context.Context, cfg Config, name string, errs map[string]int64, fn op) (*Stats, error) {
+// runPhase runs op from cfg.Concurrency clients until the phase's bound and returns what it
+// measured.
+func runPhase(ctx context.Context, cfg Config, name string, fn op) (*raw, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -329,13 +430,7 @@ func runPhase(ctx context.Context, cfg Config, name string, errs map[string]int6
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for k, v := range codeErr {
-		errs[k] += v
-	}
-	st := latencyStats(lats, elapsed)
-	st.Errors = failed.Load()
-	st.Bytes = bytes.Load()
-	return st, nil
+	return &raw{lats: lats, elapsed: elapsed, failed: failed.Load(), bytes: bytes.Load(), errs: codeErr}, nil
 }
 
 func progress(cfg Config, phase string, total int64, done *atomic.Int64, begin time.Time) func() {

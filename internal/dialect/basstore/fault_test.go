@@ -11,36 +11,10 @@ import (
 	"github.com/kios-h2h/kios/internal/dialect/basstore/basstoretest"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
-// Disk-full and read-only faults are injected into the running server's own writer connections
-// rather than made real: tests run unprivileged (no small tmpfs to fill) or as root (for whom a
-// chmod changes nothing, and which an open file descriptor ignores anyway). SQLite answers
-// PRAGMA max_page_count with SQLITE_FULL exactly as a full disk does, and PRAGMA query_only with
-// SQLITE_READONLY exactly as a read-only file does, through the same code paths.
-
-// onWriters runs a PRAGMA on every connection of the store's writer pool (two on SQLite).
-func onWriters(t *testing.T, db *store.DB, pragma string) {
-	t.Helper()
-	ctx := context.Background()
-	w := db.Writer()
-	var conns []interface{ Close() error }
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
-	for i := 0; i < w.Stats().MaxOpenConnections; i++ {
-		c, err := w.Conn(ctx) // held until all are taken, so each call gets another connection
-		if err != nil {
-			t.Fatal(err)
-		}
-		conns = append(conns, c)
-		if _, err := c.ExecContext(ctx, pragma); err != nil {
-			t.Fatalf("%s: %v", pragma, err)
-		}
-	}
-}
+// Faults are injected into the store's writer connections: see storetest.OnWriters.
 
 type faultEnv struct {
 	*basstoretest.Env
@@ -112,7 +86,7 @@ func TestDiskFull(t *testing.T) {
 	if err := f.DB.Writer().QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
 		t.Fatal(err)
 	}
-	onWriters(t, f.DB, fmt.Sprintf("PRAGMA max_page_count = %d", pages))
+	storetest.OnWriters(t, f.DB, fmt.Sprintf("PRAGMA max_page_count = %d", pages))
 	var (
 		ref    string
 		status int
@@ -136,7 +110,7 @@ func TestDiskFull(t *testing.T) {
 	f.check(t)
 
 	// Space returns: the same request now succeeds, once.
-	onWriters(t, f.DB, "PRAGMA max_page_count = 1073741823")
+	storetest.OnWriters(t, f.DB, "PRAGMA max_page_count = 1073741823")
 	if status, body := f.order(t, ref); status != http.StatusOK {
 		t.Fatalf("after space returned: %d %s", status, body)
 	}
@@ -147,7 +121,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 	t.Parallel()
 	f := newFaultEnv(t)
 	ctx := context.Background()
-	onWriters(t, f.DB, "PRAGMA query_only = ON")
+	storetest.ReadOnly(t, f.DB)
 	status, body := f.order(t, "ro-1")
 	unavailable(t, status, body)
 	if _, err := f.Svc.Credit(ctx, f.A.Reseller.Username, 1, "ro"); !errors.Is(err, store.ErrUnavailable) {
@@ -158,7 +132,7 @@ func TestReadOnlyDatabase(t *testing.T) {
 	}
 	f.check(t)
 
-	onWriters(t, f.DB, "PRAGMA query_only = OFF")
+	storetest.Writable(t, f.DB)
 	if status, body := f.order(t, "ro-1"); status != http.StatusOK {
 		t.Fatalf("after the database became writable: %d %s", status, body)
 	}
