@@ -86,7 +86,7 @@ type server struct {
 // start runs `kios serve` on db with extra flags and waits until /healthz answers 200.
 func start(t *testing.T, db string, extra ...string) *server {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--db", db}, extra...)
 	cmd := exec.Command(kiosBin, args...)
 	cmd.Env = append(os.Environ(), "KIOS_DB=", "KIOS_ADDR=")
 	s := &server{t: t, cmd: cmd, db: db, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
@@ -427,7 +427,7 @@ func TestServeDemo(t *testing.T) {
 	if out := mustKios(t, db, "ledger", "check"); !strings.HasPrefix(out, "ledger OK") {
 		t.Errorf("ledger check: %s", out)
 	}
-	if code, _ := kios(t, db, "serve", "--addr", "127.0.0.1:0"); code != 1 {
+	if code, _ := kios(t, db, "serve", "--addr", "127.0.0.1:0", "--admin-addr", "off"); code != 1 {
 		t.Errorf("a second server on the same database: exit %d, want 1", code)
 	}
 }

@@ -19,10 +19,19 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	var cfg app.Config
 	var proxies prefixes
 	fs.StringVar(&cfg.Addr, "addr", addr, "listen address (env KIOS_ADDR); port 0 picks a free port")
+	adminAddr := e.Getenv("KIOS_ADMIN_ADDR")
+	if adminAddr == "" {
+		adminAddr = app.DefaultAdminAddr
+	}
+	fs.StringVar(&cfg.AdminAddr, "admin-addr", adminAddr, "admin dashboard, admin API and /metrics address (env KIOS_ADMIN_ADDR); off to serve none")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark admin session cookies Secure (when a TLS proxy is in front)")
+	fs.BoolVar(&cfg.PublicMetrics, "public-metrics", false, "serve /metrics without an admin token")
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed the demo catalog and reseller, and print the reseller's token")
 	fs.DurationVar(&cfg.SimDelay, "sim-delay", app.DefaultSimDelay, "how long the built-in simulator supplier takes per purchase")
 	fs.Var(&proxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
 	fs.IntVar(&cfg.Workers, "workers", 32, "orders fulfilled at once")
+	fs.BoolVar(&cfg.CallbackAllowPrivate, "callback-allow-private", false, "let callbacks to resellers go to loopback and private addresses")
+	fs.DurationVar(&cfg.SyncEvery, "sync-every", 0, "pull suppliers' catalogs and balances this often, e.g. 1h (0: only by kios catalog sync)")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", app.DefaultRateLimit, "requests per second allowed per reseller (0: no limit)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", 0, "requests per reseller allowed at once (default 2×rate-limit)")
 	if _, err := parse(fs, args); err != nil {
@@ -30,6 +39,9 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	if cfg.RateLimit < 0 {
 		return usagef("--rate-limit must be 0 or more")
+	}
+	if cfg.SyncEvery < 0 {
+		return usagef("--sync-every must be 0 or more")
 	}
 	if cfg.SimDelay < 0 {
 		return usagef("--sim-delay must be 0 or more")
