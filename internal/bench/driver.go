@@ -65,6 +65,9 @@ func (p *poster) post(ctx context.Context, path string, hdr http.Header, body []
 		buf = new(bytes.Buffer)
 	}
 	buf.Reset()
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength)) // one allocation for a price list, not a dozen
+	}
 	if _, err := buf.ReadFrom(resp.Body); err != nil {
 		p.release(buf)
 		return 0, nil, err
