@@ -32,9 +32,6 @@ func (s *Service) Variant(ctx context.Context, code string) (*store.VariantRow, 
 // SaveCatalog upserts products and their variants in one transaction: a catalog import either
 // lands whole or not at all.
 func (s *Service) SaveCatalog(ctx context.Context, products []catalog.Product, variants []catalog.Variant) error {
-	// Bumped once the batch has committed (or failed): a cache filled before from the old rows
-	// then carries the old version.
-	defer s.catalogVersion.Add(1)
 	return s.db.Batch(ctx, func(tx *store.Tx) error {
 		ids := map[string]int64{}
 		for i := range products {

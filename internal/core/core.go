@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/ledger"
@@ -39,8 +38,6 @@ type Service struct {
 
 	wakeMu sync.Mutex
 	wakes  []chan struct{}
-
-	catalogVersion atomic.Uint64
 }
 
 type systemAccounts struct {
@@ -80,10 +77,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// CatalogVersion changes whenever this process changes the catalog. Caches of what is derived
-// from the catalog (a dialect's encoded price list) compare it to know they are stale; changes
-// made by another process (the admin CLI) are not seen, so such caches also expire by age.
-func (s *Service) CatalogVersion() uint64 { return s.catalogVersion.Load() }
+// CatalogVersion changes whenever this process commits a change to the catalog (store.DB's
+// CatalogVersion). Caches of what is derived from the catalog (a dialect's encoded price list)
+// compare it to know they are stale; changes made by another process (the admin CLI) are not
+// seen, so such caches also expire by age.
+func (s *Service) CatalogVersion() uint64 { return s.db.CatalogVersion() }
 
 // DB is the service's store.
 func (s *Service) DB() *store.DB { return s.db }

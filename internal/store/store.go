@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -103,7 +104,14 @@ type DB struct {
 	closeFuncs []func() error
 	wcache     *stmtCache // nil unless the dialect caches statements
 	rcache     *stmtCache
+	catalogVer atomic.Uint64
 }
+
+// CatalogVersion changes after every committed transaction that changed products, variants or
+// prices through this DB. Caches of what is derived from the catalog (a dialect's encoded price
+// list) compare it to know they are stale. Changes made through another process (the admin
+// CLI), and stock taken by orders, are not counted: such caches must also expire by age.
+func (db *DB) CatalogVersion() uint64 { return db.catalogVer.Load() }
 
 // New wraps open pools. writer and reader may be the same pool (PostgreSQL).
 func New(writer, reader *sql.DB, d *Dialect, opts Options, closers ...func() error) *DB {
@@ -312,6 +320,9 @@ func (db *DB) tryBatch(batch []*batchReq, results []error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if tx.catalogChanged {
+		db.catalogVer.Add(1)
+	}
 	return nil
 }
 
@@ -320,6 +331,9 @@ type Tx struct {
 	Q
 	tx  *sql.Tx
 	ctx context.Context
+	// catalogChanged is set by the catalog's write methods (even in a caller rolled back to its
+	// savepoint: a needless bump only costs a cache rebuild).
+	catalogChanged bool
 }
 
 // Context is the context of the caller whose function is running, for calls made outside the
