@@ -10,6 +10,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
@@ -34,7 +35,9 @@ var poison = map[string][]string{
 // batch commits normally (the failed transaction does not stay open on the writer connection).
 func TestBatchCommitFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
-		db := b.Open(t)
+		// One write loop, so that the callers below are sure to share one batch (PostgreSQL
+		// runs several by default).
+		db := b.OpenOptions(t, backend.Options{Options: store.Options{Writers: 1}})
 		ctx := context.Background()
 		for _, q := range poison[b.Name] {
 			if _, err := db.Writer().ExecContext(ctx, q); err != nil {

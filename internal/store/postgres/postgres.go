@@ -19,6 +19,7 @@ import (
 	neturl "net/url"
 	"runtime"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -48,6 +49,7 @@ var Dialect = &store.Dialect{
 	Retryable:         isRetryable,
 	IsUniqueViolation: isUnique,
 	IsOutOfRange:      func(err error) bool { return sqlState(err) == codeOutOfRange },
+	Unavailable:       isUnavailable,
 	// Identities are never reused, and with several write loops and nodes the revenue and
 	// deposits rows would otherwise deadlock batches.
 	LateSystemBalances: true,
@@ -74,6 +76,14 @@ func isRetryable(err error) bool {
 }
 
 func isUnique(err error) bool { return sqlState(err) == codeUniqueViolation }
+
+// isUnavailable reports errors no write can avoid until an operator acts: class 53
+// (insufficient resources: disk full, out of memory, too many connections), a read-only
+// transaction (a standby, or default_transaction_read_only), and I/O errors.
+func isUnavailable(err error) bool {
+	code := sqlState(err)
+	return strings.HasPrefix(code, "53") || code == "25006" || code == "58030"
+}
 
 // Options for Open.
 type Options struct {
