@@ -225,9 +225,6 @@ func (s *server) post(token, path string, body any) (int, envelope, error) {
 	if err != nil {
 		return 0, envelope{}, err
 	}
-	if resp.StatusCode == http.StatusNotImplemented {
-		return resp.StatusCode, envelope{}, nil
-	}
 	var env envelope
 	if err := json.Unmarshal(raw, &env); err != nil {
 		return 0, envelope{}, fmt.Errorf("POST %s: %d, not an envelope: %q", path, resp.StatusCode, raw)
@@ -238,16 +235,12 @@ func (s *server) post(token, path string, body any) (int, envelope, error) {
 	return resp.StatusCode, env, nil
 }
 
-// call is post for the test goroutine: it fails the test on a transport or envelope error, and
-// skips it while the BASSTORE dialect is still a stub.
+// call is post for the test goroutine: it fails the test on a transport or envelope error.
 func (s *server) call(token, path string, body any) (int, envelope) {
 	s.t.Helper()
 	code, env, err := s.post(token, path, body)
 	if err != nil {
 		s.t.Fatal(err)
-	}
-	if code == http.StatusNotImplemented {
-		s.t.Skip("the BASSTORE dialect is not in this build yet")
 	}
 	return code, env
 }
@@ -448,7 +441,6 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 	}
 	const initial = 1_000_000
 	mustKios(t, db, "deposit", "credit", "--reseller", cr.Username, "--amount", fmt.Sprint(initial))
-	s.mustCall(cr.Token, "/api/v1/balance", nil, nil) // skips if the dialect is not built in
 
 	// 60 orders: most succeed, every tenth fails upstream, a few stay Pending upstream for a while.
 	type placed struct {
@@ -567,7 +559,6 @@ func TestSIGTERMGraceful(t *testing.T) {
 	db := tempDB(t)
 	s := start(t, db, "--demo", "--sim-delay", "100ms")
 	token := s.demoToken()
-	s.mustCall(token, "/api/v1/balance", nil, nil) // skips if the dialect is not built in
 
 	body := `{"code":"MLBB_ID_5","referenceNumber":"term-1","data":"12345678"}`
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
