@@ -7,6 +7,7 @@ package app_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -24,6 +25,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/kios-h2h/kios/client/basstore"
 )
 
 var kiosBin string
@@ -442,6 +445,10 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 	const initial = 1_000_000
 	mustKios(t, db, "deposit", "credit", "--reseller", cr.Username, "--amount", fmt.Sprint(initial))
 
+	// The orders go through the project's own public client, as a reseller's software would.
+	ctx := context.Background()
+	c := basstore.NewClient(s.base, cr.Token, basstore.Options{})
+
 	// 60 orders: most succeed, every tenth fails upstream, a few stay Pending upstream for a while.
 	type placed struct {
 		invoice, dest string
@@ -467,15 +474,9 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 				dest = fmt.Sprintf("08%04d1111", i)
 			}
 			code := codes[i%len(codes)]
-			status, env, err := s.post(cr.Token, "/api/v1/order", orderReq{code, fmt.Sprintf("kill-%d", i), dest})
-			var out struct {
-				InvoiceNumber string `json:"invoiceNumber"`
-			}
-			if err == nil && (status != http.StatusOK || json.Unmarshal(env.Data, &out) != nil || out.InvoiceNumber == "") {
-				err = fmt.Errorf("order %d: %d %+v", i, status, env)
-			}
+			out, err := c.Order(ctx, basstore.OrderRequest{Code: code, ReferenceNumber: fmt.Sprintf("kill-%d", i), Data: dest})
 			if err != nil {
-				t.Error(err)
+				t.Errorf("order %d: %v", i, err)
 				return
 			}
 			results[i] = placed{out.InvoiceNumber, dest, prices[code]}
@@ -518,10 +519,10 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 			spent += r.price
 		}
 	}
-	var bal struct {
-		Balance int64 `json:"balance"`
+	bal, err := basstore.NewClient(s2.base, cr.Token, basstore.Options{}).Balance(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	s2.mustCall(cr.Token, "/api/v1/balance", nil, &bal)
 	if bal.Balance != initial-spent {
 		t.Errorf("balance %d, want %d - %d = %d", bal.Balance, initial, spent, initial-spent)
 	}
