@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -89,9 +90,14 @@ type server struct {
 // start runs `kios serve` on db with extra flags and waits until /healthz answers 200.
 func start(t *testing.T, db string, extra ...string) *server {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)
-	cmd := exec.Command(kiosBin, args...)
-	cmd.Env = append(os.Environ(), "KIOS_DB=", "KIOS_ADDR=")
+	return startEnv(t, db, []string{"KIOS_DB=", "KIOS_ADDR="}, append([]string{"--addr", "127.0.0.1:0", "--db", db}, extra...)...)
+}
+
+// startEnv runs `kios serve args...` with env added to the environment.
+func startEnv(t *testing.T, db string, env []string, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(kiosBin, append([]string{"serve"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	s := &server{t: t, cmd: cmd, db: db, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout = s.stdout
 	errPipe, err := cmd.StderrPipe()
@@ -624,4 +630,41 @@ func extractInvoice(t *testing.T, data json.RawMessage) string {
 		t.Fatalf("no invoice in %s", data)
 	}
 	return d.InvoiceNumber
+}
+
+// TestFlagsAndEnvReachTheServer configures the server by environment (KIOS_ADDR, KIOS_DB) and
+// checks that --trusted-proxy and the rate limit flags take effect.
+func TestFlagsAndEnvReachTheServer(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	s := startEnv(t, db, []string{"KIOS_ADDR=127.0.0.1:0", "KIOS_DB=" + db},
+		"--demo", "--trusted-proxy", "127.0.0.1/32", "--rate-limit", "1", "--rate-burst", "3")
+	token := s.demoToken()
+	if _, err := os.Stat(strings.TrimPrefix(db, "sqlite:")); err != nil {
+		t.Fatalf("KIOS_DB not used: %v", err)
+	}
+
+	// The peer (127.0.0.1) is a trusted proxy, so the client is who X-Forwarded-For names: not
+	// loopback, and the demo reseller may call from loopback only.
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/balance", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("request forwarded for 203.0.113.9: %d, want 403", resp.StatusCode)
+	}
+
+	// One request a second with a burst of 3: a quick run of 6 must meet a 429.
+	var codes []int
+	for i := 0; i < 6; i++ {
+		code, _ := s.call(token, "/api/v1/balance", nil)
+		codes = append(codes, code)
+	}
+	if codes[0] != http.StatusOK || !slices.Contains(codes, http.StatusTooManyRequests) {
+		t.Errorf("codes of 6 quick requests at --rate-limit 1: %v", codes)
+	}
 }
