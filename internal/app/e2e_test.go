@@ -77,7 +77,7 @@ func (s *syncBuffer) String() string {
 
 // server is one running `kios serve`.
 type server struct {
-	t      *testing.T
+	t      testing.TB
 	cmd    *exec.Cmd
 	base   string
 	db     string
@@ -88,13 +88,13 @@ type server struct {
 }
 
 // start runs `kios serve` on db with extra flags and waits until /healthz answers 200.
-func start(t *testing.T, db string, extra ...string) *server {
+func start(t testing.TB, db string, extra ...string) *server {
 	t.Helper()
 	return startEnv(t, db, []string{"KIOS_DB=", "KIOS_ADDR="}, append([]string{"--addr", "127.0.0.1:0", "--db", db}, extra...)...)
 }
 
 // startEnv runs `kios serve args...` with env added to the environment.
-func startEnv(t *testing.T, db string, env []string, args ...string) *server {
+func startEnv(t testing.TB, db string, env []string, args ...string) *server {
 	t.Helper()
 	cmd := exec.Command(kiosBin, append([]string{"serve"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
@@ -282,7 +282,7 @@ type orderStatus struct {
 }
 
 // kios runs an admin command against db and returns its exit code and output.
-func kios(t *testing.T, db string, args ...string) (int, string) {
+func kios(t testing.TB, db string, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(kiosBin, append(args, "--db", db)...)
 	cmd.Env = append(os.Environ(), "KIOS_DB=")
@@ -294,7 +294,7 @@ func kios(t *testing.T, db string, args ...string) (int, string) {
 	return cmd.ProcessState.ExitCode(), out.String() + errb.String()
 }
 
-func mustKios(t *testing.T, db string, args ...string) string {
+func mustKios(t testing.TB, db string, args ...string) string {
 	t.Helper()
 	code, out := kios(t, db, args...)
 	if code != 0 {
@@ -303,7 +303,7 @@ func mustKios(t *testing.T, db string, args ...string) string {
 	return out
 }
 
-func tempDB(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "kios.db") }
+func tempDB(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "kios.db") }
 
 // waitFinal polls status-order until every invoice is Success or Failed, and returns them.
 func (s *server) waitFinal(token string, invoices []string, timeout time.Duration) map[string]string {
