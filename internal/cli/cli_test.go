@@ -304,19 +304,30 @@ func TestUsage(t *testing.T) {
 	if out := k.ok("version"); !strings.HasPrefix(out, "kios ") {
 		t.Errorf("version: %q", out)
 	}
-	if out := k.ok("migrate", "status"); !strings.Contains(out, "00001_init.sql  pending") || !strings.Contains(out, "1 pending") {
+	// Line and count checks do not assume how many migrations there are or how wide their names.
+	if out := k.ok("migrate", "status"); !migrationLine(out, "00001_init.sql", "pending") || strings.Contains(out, " 0 pending") {
 		t.Errorf("migrate status of a new database: %q", out)
 	}
-	if out := k.ok("migrate", "up"); !strings.Contains(out, "applied 00001") || !strings.Contains(out, "0 pending") {
+	if out := k.ok("migrate", "up"); !strings.Contains(out, "applied 00001") || !strings.Contains(out, " 0 pending") {
 		t.Errorf("migrate up: %q", out)
 	}
-	if out := k.ok("migrate"); strings.Contains(out, "applied") || !strings.Contains(out, "schema at version 1, 0 pending") {
+	if out := k.ok("migrate"); strings.Contains(out, "applied") || !strings.Contains(out, ", 0 pending") || !strings.Contains(out, "schema at version ") {
 		t.Errorf("migrate again: %q", out)
 	}
-	if out := k.ok("migrate", "status"); !strings.Contains(out, "00001_init.sql  applied") {
+	if out := k.ok("migrate", "status"); !migrationLine(out, "00001_init.sql", "applied") {
 		t.Errorf("migrate status: %q", out)
 	}
 	if r := k.run("migrate", "down"); r.code != 2 {
 		t.Errorf("migrate down: exit %d", r.code)
 	}
+}
+
+// migrationLine reports whether a line of migrate status names the migration in that state.
+func migrationLine(out, name, state string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) >= 3 && f[1] == name && f[2] == state {
+			return true
+		}
+	}
+	return false
 }

@@ -1,11 +1,25 @@
-// Package digiswitch serves the Digiswitch-style H2H 1.0 API over the core. Wire types live in
-// the public package client/digiswitch, shared with its Go client.
+// Package digiswitch serves the Digiswitch-style H2H 1.0 API over the core: price-list,
+// cek-saldo, deposit, transaction (prepaid, and postpaid with inq-pasca, pay-pasca, status-pasca)
+// and token, all POST under /v1/user/api/. Wire types live in the public package
+// client/digiswitch, shared with its Go client.
+//
+// Every answer is HTTP 200 with {"data": …}; a refusal is {"data":{"rc","status":"Gagal",
+// "message"}} with the rc of the dialect's table (see errors.go for the mapping from core errors,
+// the one place it is made). Only a fault of Kios itself is a 5xx, so that a client treats it as
+// an unknown outcome and resends the same request, which is the status check.
+//
+// Checks run in this order: body (rc 40), username (42), sign (41, compared in constant time),
+// caller's IP against the reseller's allowlist (45), suspended account (42, "akun dinonaktifkan"),
+// rate limit (85); then the endpoint's own rules.
 package digiswitch
 
 import (
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 
+	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
 )
@@ -15,11 +29,62 @@ type Options struct {
 	Guard   *access.Guard
 	Logger  *slog.Logger
 	MaxBody int64 // request body limit in bytes; 0 means 64 KiB
+	// PriceListEvery is how often one reseller may fetch a full (unfiltered) price list of one
+	// command, Digiflazz's rule (rc 83); 0 means 5 minutes, a negative value turns the limit off.
+	// A list filtered by code is never limited by it (the rate limit still applies).
+	PriceListEvery time.Duration
 }
 
-// New returns the handler for POST /v1/user/api/... (stub until the dialect lands).
+// DefaultPriceListEvery is the default of Options.PriceListEvery.
+const DefaultPriceListEvery = 5 * time.Minute
+
+type handler struct {
+	svc  *core.Service
+	opts Options
+	log  *slog.Logger
+
+	mu       sync.Mutex
+	lastList map[listKey]time.Time // last full price list served, per reseller and command
+}
+
+type listKey struct {
+	reseller int64
+	command  string
+}
+
+// New returns the handler for POST /v1/user/api/....
 func New(svc *core.Service, opts Options) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "not implemented", http.StatusNotImplemented)
-	})
+	if opts.Guard == nil {
+		opts.Guard = access.New(access.Policy{})
+	}
+	if opts.Logger == nil {
+		opts.Logger = svc.Logger()
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 64 << 10
+	}
+	if opts.PriceListEvery == 0 {
+		opts.PriceListEvery = DefaultPriceListEvery
+	}
+	h := &handler{svc: svc, opts: opts, log: opts.Logger.With("dialect", "digiswitch"), lastList: map[listKey]time.Time{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+ds.PathPriceList, h.priceList)
+	mux.HandleFunc("POST "+ds.PathBalance, h.balance)
+	mux.HandleFunc("POST "+ds.PathDeposit, h.deposit)
+	mux.HandleFunc("POST "+ds.PathTransaction, h.transaction)
+	mux.HandleFunc("POST "+ds.PathToken, h.token)
+	mux.HandleFunc("/v1/user/api/", h.unknown)
+	return mux
+}
+
+// unknown answers a path or method this API does not have, in the dialect's own format.
+func (h *handler) unknown(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.writeStatus(w, http.StatusMethodNotAllowed, ds.ErrorData{RC: ds.RCPayload, Status: ds.StatusFailed,
+			Message: "Gunakan metode POST dengan body JSON"})
+		return
+	}
+	h.writeStatus(w, http.StatusNotFound, ds.ErrorData{RC: ds.RCPayload, Status: ds.StatusFailed,
+		Message: "Endpoint tidak dikenal: " + r.URL.Path})
 }

@@ -1,0 +1,64 @@
+package digiswitch
+
+import (
+	"net/http"
+
+	ds "github.com/kios-h2h/kios/client/digiswitch"
+	"github.com/kios-h2h/kios/internal/core"
+)
+
+func (h *handler) balance(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.readBody(w, r)
+	if !ok {
+		return
+	}
+	var req ds.BalanceRequest
+	if err := decode(body, &req); err != nil {
+		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
+		return
+	}
+	if err := required("username", req.Username, "sign", req.Sign); err != nil {
+		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
+		return
+	}
+	res := h.authenticate(w, r, req.Username, req.Sign, ds.SuffixDeposit, ds.ErrorData{})
+	if res == nil {
+		return
+	}
+	bal, err := h.svc.Balance(r.Context(), res.ID)
+	if err != nil {
+		h.fail(w, r, ds.ErrorData{}, err)
+		return
+	}
+	h.write(w, ds.BalanceResponse{Deposit: bal})
+}
+
+func (h *handler) deposit(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.readBody(w, r)
+	if !ok {
+		return
+	}
+	var req ds.DepositRequest
+	if err := decode(body, &req); err != nil {
+		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
+		return
+	}
+	if err := required("username", req.Username, "sign", req.Sign); err != nil {
+		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
+		return
+	}
+	if req.Amount == 0 {
+		h.refuse(w, ds.ErrorData{}, ds.RCPayload, "Field amount wajib diisi")
+		return
+	}
+	res := h.authenticate(w, r, req.Username, req.Sign, ds.SuffixDeposit, ds.ErrorData{})
+	if res == nil {
+		return
+	}
+	t, err := h.svc.OpenTicket(r.Context(), core.DepositParams{Reseller: res, Amount: req.Amount, Bank: req.Bank, OwnerName: req.OwnerName})
+	if err != nil {
+		h.fail(w, r, ds.ErrorData{}, err)
+		return
+	}
+	h.write(w, ds.DepositResponse{RC: ds.RCSuccess, Amount: t.Amount, Notes: t.Notes})
+}

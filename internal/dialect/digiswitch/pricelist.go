@@ -1,0 +1,135 @@
+package digiswitch
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	ds "github.com/kios-h2h/kios/client/digiswitch"
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// priceListRequest adds the field name Digiflazz clients send for the command.
+type priceListRequest struct {
+	ds.PriceListRequest
+	Cmd string `json:"cmd"`
+}
+
+func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.readBody(w, r)
+	if !ok {
+		return
+	}
+	var req priceListRequest
+	if err := decode(body, &req); err != nil {
+		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
+		return
+	}
+	if req.Command == "" {
+		req.Command = req.Cmd
+	}
+	if err := required("username", req.Username, "sign", req.Sign, "command", req.Command); err != nil {
+		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
+		return
+	}
+	command := strings.ToLower(strings.TrimSpace(req.Command))
+	kind := catalog.Prepaid
+	switch command {
+	case ds.CommandPrepaid:
+	case ds.CommandPasca, "postpaid":
+		command, kind = ds.CommandPasca, catalog.Postpaid
+	default:
+		h.refuse(w, ds.ErrorData{}, ds.RCPayload, `Field command harus "prepaid" atau "pasca"`)
+		return
+	}
+	res := h.authenticate(w, r, req.Username, req.Sign, ds.SuffixPriceList, ds.ErrorData{})
+	if res == nil {
+		return
+	}
+	code := strings.TrimSpace(req.Code)
+	full := code == ""
+	if full && !h.mayList(res.ID, command) {
+		h.refuse(w, ds.ErrorData{}, ds.RCPriceListLimited,
+			"Daftar harga lengkap hanya dapat diambil sekali tiap "+every(h.opts.PriceListEvery)+"; gunakan filter code")
+		return
+	}
+	ctx := r.Context()
+	variants, err := h.svc.Variants(ctx, store.VariantFilter{Kind: kind, Code: code})
+	if err != nil {
+		h.fail(w, r, ds.ErrorData{}, err)
+		return
+	}
+	products, err := h.svc.Products(ctx)
+	if err != nil {
+		h.fail(w, r, ds.ErrorData{}, err)
+		return
+	}
+	byCode := make(map[string]catalog.Product, len(products))
+	for _, p := range products {
+		byCode[p.Code] = p
+	}
+	if kind == catalog.Postpaid {
+		items := make([]ds.PascaItem, 0, len(variants))
+		for _, v := range variants {
+			p := byCode[v.ProductCode]
+			items = append(items, ds.PascaItem{Name: v.Name, Category: p.Category, Brand: p.Brand, Admin: v.Admin,
+				Commission: v.Commission, Code: v.Code, Status: v.Active && v.ProductActive, Desc: v.Description})
+		}
+		h.listed(res.ID, command, full)
+		h.write(w, items)
+		return
+	}
+	items := make([]ds.PrepaidItem, 0, len(variants))
+	for _, v := range variants {
+		price, ok := v.PriceFor(res.Membership)
+		if !ok {
+			continue // not sold to this tier
+		}
+		p := byCode[v.ProductCode]
+		items = append(items, ds.PrepaidItem{Name: itemName(v.ProductName, v.Name), Category: p.Category, Brand: p.Brand,
+			Type: v.Type, Price: price, Code: v.Code, Status: v.Active && v.ProductActive, UnlimitedStock: v.UnlimitedStock,
+			Stock: v.Stock, Multi: v.Multi, StartCutOff: v.CutoffStart.String(), EndCutOff: v.CutoffEnd.String(), Desc: v.Description})
+	}
+	h.listed(res.ID, command, full)
+	h.write(w, items)
+}
+
+// itemName names a variant as price lists do ("Telkomsel 5rb"): the variant's own name when it
+// already says the product, else the product's name before it.
+func itemName(product, variant string) string {
+	if product == "" || strings.HasPrefix(strings.ToLower(variant), strings.ToLower(product)) {
+		return variant
+	}
+	return product + " " + variant
+}
+
+// mayList reports whether a reseller may fetch a full list of command now.
+func (h *handler) mayList(resellerID int64, command string) bool {
+	if h.opts.PriceListEvery < 0 {
+		return true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	last, ok := h.lastList[listKey{resellerID, command}]
+	return !ok || h.svc.Now().Sub(last) >= h.opts.PriceListEvery
+}
+
+// listed records that a full list was served.
+func (h *handler) listed(resellerID int64, command string, full bool) {
+	if !full || h.opts.PriceListEvery < 0 {
+		return
+	}
+	h.mu.Lock()
+	h.lastList[listKey{resellerID, command}] = h.svc.Now()
+	h.mu.Unlock()
+}
+
+// every says a duration the way the message reads: "5 menit".
+func every(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return strconv.Itoa(int(d/time.Minute)) + " menit"
+	}
+	return d.String()
+}
