@@ -28,6 +28,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/kios-h2h/kios/client/basstore"
+	"github.com/kios-h2h/kios/client/digiswitch"
 )
 
 var kiosBin string
@@ -182,7 +183,10 @@ func (s *server) wait(timeout time.Duration) int {
 	return s.cmd.ProcessState.ExitCode()
 }
 
-var tokenRE = regexp.MustCompile(`token:\s+([0-9a-f]{32,})`)
+var (
+	tokenRE  = regexp.MustCompile(`token:\s+([0-9a-f]{32,})`)
+	apiKeyRE = regexp.MustCompile(`api key:\s+([0-9a-f]{32,})`)
+)
 
 // demoToken reads the demo reseller's token from the banner.
 func (s *server) demoToken() string {
@@ -397,6 +401,20 @@ func TestServeDemo(t *testing.T) {
 	s.mustCall(token, "/api/v1/balance", nil, &bal)
 	if bal.Balance != 1_000_000-1389 {
 		t.Errorf("balance after one order %d", bal.Balance)
+	}
+
+	// The Digiswitch dialect is mounted too, on the same balance, signed with the banner's api key.
+	m := apiKeyRE.FindStringSubmatch(s.stdout.String())
+	if m == nil {
+		t.Fatalf("no api key in the banner:\n%s", s.stdout.String())
+	}
+	ds := digiswitch.New(s.base, "demo", m[1])
+	if dsBal, err := ds.Balance(context.Background()); err != nil || dsBal != bal.Balance {
+		t.Errorf("digiswitch balance %d, %v; want %d", dsBal, err, bal.Balance)
+	}
+	items, err := ds.PriceListPrepaid(context.Background(), "s50")
+	if err != nil || len(items) != 1 || items[0].Price != 49030 || items[0].Multi || items[0].Name != "Telkomsel 50rb" {
+		t.Errorf("digiswitch price list of s50: %+v, %v", items, err)
 	}
 
 	// The admin CLI works on the same database while the server runs.
