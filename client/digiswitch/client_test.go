@@ -3,6 +3,7 @@ package digiswitch_test
 import (
 	"context"
 	"errors"
+	"github.com/kios-h2h/kios/internal/demo"
 	"io"
 	"log/slog"
 	"net"
@@ -28,7 +29,7 @@ func server(t *testing.T) (*ds.Client, *core.Service, core.Credentials) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pp, pv := catalog.DemoPostpaid()
+	pp, pv := demo.Postpaid()
 	err = svc.SaveCatalog(ctx, append(pp, catalog.Product{Code: "TSEL", Name: "Telkomsel", Category: "Pulsa", Brand: "TELKOMSEL", Active: true}),
 		append(pv, catalog.Variant{ProductCode: "TSEL", Code: "s5", Name: "Telkomsel 5rb", Kind: catalog.Prepaid, Type: "Umum", Active: true,
 			UnlimitedStock: true, Multi: true, Prices: map[string]int64{catalog.DefaultTier: 5005}}))

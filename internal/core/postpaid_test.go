@@ -3,13 +3,13 @@ package core_test
 import (
 	"context"
 	"errors"
+	"github.com/kios-h2h/kios/internal/demo"
 	"io"
 	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/bill"
-	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store/storetest"
@@ -43,7 +43,7 @@ func TestBillPaymentRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pp, pv := catalog.DemoPostpaid()
+	pp, pv := demo.Postpaid()
 	if err := svc.SaveCatalog(ctx, pp, pv); err != nil {
 		t.Fatal(err)
 	}

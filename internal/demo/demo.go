@@ -81,7 +81,8 @@ func Catalog() ([]catalog.Product, []catalog.Variant) {
 		s50,
 		s100,
 	}
-	return products, variants
+	pp, pv := Postpaid()
+	return append(products, pp...), append(variants, pv...)
 }
 
 // Seeded is what Seed made: the demo reseller's credentials, shown once.

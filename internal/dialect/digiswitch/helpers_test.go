@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/kios-h2h/kios/internal/demo"
 	"io"
 	"log/slog"
 	"net/http"
@@ -124,7 +125,7 @@ func setup(t testing.TB, o setupOpts) *bundle {
 		pv("s100", "Telkomsel 100rb", 98000, func(v *catalog.Variant) { v.Active = false }),
 		pv("sgold", "Telkomsel Gold", 1000, func(v *catalog.Variant) { v.Prices = map[string]int64{"gold": 900} }),
 	}
-	pp, pvs := catalog.DemoPostpaid()
+	pp, pvs := demo.Postpaid()
 	if err := svc.SaveCatalog(ctx, append(products, pp...), append(variants, pvs...)); err != nil {
 		t.Fatal(err)
 	}
