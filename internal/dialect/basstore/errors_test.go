@@ -209,3 +209,41 @@ func TestTrustedProxy(t *testing.T) {
 		}
 	}
 }
+
+// TestServerError checks that a failure inside Kios answers 500 with a message that reveals
+// nothing, and is logged.
+func TestServerError(t *testing.T) {
+	t.Parallel()
+	e := basstoretest.New(t, basstoretest.Config{})
+	if err := e.DB.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, ans := call(t, e, http.MethodPost, "/api/v1/balance", e.A.Token, "")
+	if code != http.StatusInternalServerError {
+		t.Fatalf("got %d %s, want 500", code, ans)
+	}
+	golden(t, "error-500", ans)
+	if strings.Contains(string(ans), "sql") || strings.Contains(string(ans), "closed") {
+		t.Fatalf("500 leaks internals: %s", ans)
+	}
+	if logs := e.Logs.String(); !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "closed") {
+		t.Fatalf("server error not logged with its cause:\n%s", logs)
+	}
+	e.CheckNoSecrets(t)
+}
+
+// TestRotatedToken checks that a rotated token stops working at once and the new one works.
+func TestRotatedToken(t *testing.T) {
+	t.Parallel()
+	e := basstoretest.New(t, basstoretest.Config{})
+	cr, err := e.Svc.RotateToken(context.Background(), e.A.Reseller.Username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, ans := call(t, e, http.MethodPost, "/api/v1/balance", e.A.Token, ""); code != http.StatusUnauthorized {
+		t.Fatalf("old token: %d %s", code, ans)
+	}
+	if code, ans := call(t, e, http.MethodPost, "/api/v1/balance", cr.Token, ""); code != http.StatusOK {
+		t.Fatalf("new token: %d %s", code, ans)
+	}
+}
