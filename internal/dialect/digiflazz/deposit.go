@@ -1,0 +1,82 @@
+package digiflazz
+
+import (
+	"net/http"
+	"strings"
+
+	wire "github.com/kios-h2h/kios/client/digiflazz"
+	"github.com/kios-h2h/kios/internal/core"
+)
+
+// BankAccount is an account of the distributor's that resellers transfer deposits to.
+type BankAccount struct {
+	Bank          string // e.g. "BCA"; matched to the request's bank ignoring case
+	AccountNo     string
+	PaymentMethod string // e.g. "Transfer Bank"; "" means "Transfer Bank"
+}
+
+// deposit serves deposit: a ticket with the exact amount to transfer (the requested amount plus a
+// unique tail) and the note to put on the transfer. The balance is credited once, when an
+// operator approves the ticket or a bank statement import matches its amount.
+func (h *handler) deposit(w http.ResponseWriter, r *http.Request) {
+	var req wire.DepositRequest
+	if ref := h.decode(r, &req); ref != nil {
+		h.refuseSimple(w, r, ref)
+		return
+	}
+	res, ref := h.authenticate(r.Context(), r, req.Username, req.Sign, wire.SuffixDeposit)
+	if ref != nil {
+		h.refuseSimple(w, r, ref)
+		return
+	}
+	if req.Amount <= 0 {
+		h.refuseSimple(w, r, refuse(wire.RCPayload, "Payload error: amount wajib diisi"))
+		return
+	}
+	if strings.TrimSpace(req.Bank) == "" {
+		h.refuseSimple(w, r, refuse(wire.RCPayload, "Payload error: bank wajib diisi"))
+		return
+	}
+	if strings.TrimSpace(req.OwnerName) == "" {
+		h.refuseSimple(w, r, refuse(wire.RCPayload, "Payload error: owner_name wajib diisi"))
+		return
+	}
+	acct, ok := h.bankAccount(req.Bank)
+	if !ok {
+		h.refuseSimple(w, r, refuse(wire.RCPayload, "Payload error: bank tidak tersedia; pilih "+h.bankNames()))
+		return
+	}
+	t, err := h.svc.OpenTicket(r.Context(), core.DepositParams{Reseller: res, Amount: req.Amount, Bank: acct.Bank, OwnerName: req.OwnerName})
+	if err != nil {
+		h.refuseSimple(w, r, refusalOf(err))
+		return
+	}
+	h.write(w, http.StatusOK, wire.DepositData{RC: wire.RCSuccess, Bank: acct.Bank, PaymentMethod: acct.PaymentMethod,
+		AccountNo: acct.AccountNo, Amount: t.Amount, Notes: t.Notes})
+}
+
+// bankAccount finds the configured account at bank. With none configured any bank is taken as
+// named, without an account number (the operator gives it to resellers some other way).
+func (h *handler) bankAccount(bank string) (BankAccount, bool) {
+	bank = strings.TrimSpace(bank)
+	if len(h.opts.Banks) == 0 {
+		return BankAccount{Bank: strings.ToUpper(bank), PaymentMethod: "Transfer Bank"}, true
+	}
+	for _, a := range h.opts.Banks {
+		if strings.EqualFold(a.Bank, bank) {
+			if a.PaymentMethod == "" {
+				a.PaymentMethod = "Transfer Bank"
+			}
+			return a, true
+		}
+	}
+	return BankAccount{}, false
+}
+
+func (h *handler) bankNames() string {
+	names := make([]string, len(h.opts.Banks))
+	for i, a := range h.opts.Banks {
+		names[i] = a.Bank
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,208 @@
+// Package digiflazz serves the Digiflazz buyer API over the core, wire-for-wire, at /v1/: a
+// client configured with a Kios server's base URL instead of Digiflazz's works unchanged, against
+// the same resellers, balances and orders as Kios's other dialects. Wire types live in the public
+// package client/digiflazz, shared with its Go client.
+package digiflazz
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	wire "github.com/kios-h2h/kios/client/digiflazz"
+	"github.com/kios-h2h/kios/internal/access"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/reseller"
+)
+
+// Options configure the handler.
+type Options struct {
+	Guard   *access.Guard
+	Logger  *slog.Logger
+	MaxBody int64 // request body limit in bytes; 0 means 64 KiB
+	// SellerName is the price list's seller_name; "" means "KIOS".
+	SellerName string
+	// FullPriceListEvery is how often a reseller may fetch the unfiltered price list (rc 83 when
+	// sooner). 0 means Digiflazz's 5 minutes; a negative value lifts the limit.
+	FullPriceListEvery time.Duration
+	// Banks are the accounts a deposit answer names (bank, account_no, payment_method). Empty
+	// means any bank is accepted and no account number is given.
+	Banks []BankAccount
+}
+
+// Paths are the exact paths the handler serves, for a mux that registers each one (the
+// Digiswitch-style dialect owns /v1/user/api/ beside them).
+func Paths() []string {
+	return []string{
+		"/v1" + wire.EndpointBalance,
+		"/v1" + wire.EndpointPriceList,
+		"/v1" + wire.EndpointDeposit,
+		"/v1" + wire.EndpointTransaction,
+		"/v1" + wire.EndpointInquiryPLN,
+	}
+}
+
+type handler struct {
+	svc   *core.Service
+	opts  Options
+	log   *slog.Logger
+	guard *access.Guard
+
+	plMu   sync.Mutex
+	plLast map[int64]time.Time // reseller id -> last full price list served
+}
+
+// New returns the handler for POST /v1/cek-saldo, /v1/price-list, /v1/deposit, /v1/transaction and
+// /v1/inquiry-pln. Every answer in the API's format is HTTP 200, refusals included (clients read
+// rc); only a server fault is a 5xx.
+func New(svc *core.Service, opts Options) http.Handler {
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 64 << 10
+	}
+	if opts.SellerName == "" {
+		opts.SellerName = "KIOS"
+	}
+	if opts.FullPriceListEvery == 0 {
+		opts.FullPriceListEvery = 5 * time.Minute
+	}
+	h := &handler{svc: svc, opts: opts, log: opts.Logger, guard: opts.Guard, plLast: map[int64]time.Time{}}
+	if h.log == nil {
+		h.log = svc.Logger()
+	}
+	h.log = h.log.With("dialect", "digiflazz")
+	if h.guard == nil {
+		h.guard = access.New(access.Policy{})
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1"+wire.EndpointBalance, h.balance)
+	mux.HandleFunc("POST /v1"+wire.EndpointPriceList, h.priceList)
+	mux.HandleFunc("POST /v1"+wire.EndpointDeposit, h.deposit)
+	mux.HandleFunc("POST /v1"+wire.EndpointTransaction, h.transaction)
+	mux.HandleFunc("POST /v1"+wire.EndpointInquiryPLN, h.inquiryPLN)
+	mux.HandleFunc("/v1/", h.unknown)
+	return mux
+}
+
+// unknown answers a path or method this API does not have, in the API's own format.
+func (h *handler) unknown(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.write(w, http.StatusMethodNotAllowed, wire.ErrorData{RC: wire.RCPayload, Status: wire.StatusFailed,
+			Message: "Gunakan metode POST dengan body JSON"})
+		return
+	}
+	h.write(w, http.StatusNotFound, wire.ErrorData{RC: wire.RCPayload, Status: wire.StatusFailed,
+		Message: "Endpoint tidak dikenal: " + r.URL.Path})
+}
+
+// refusal is an answer other than success: an rc with its message, or a server fault.
+type refusal struct {
+	rc    string
+	msg   string
+	fault error // non-nil: a server fault, answered with HTTP 500
+}
+
+func refuse(rc, msg string) *refusal { return &refusal{rc: rc, msg: msg} }
+
+func faultOf(err error) *refusal {
+	return &refusal{rc: wire.RCFailed, msg: "Gangguan pada server, silakan coba lagi", fault: err}
+}
+
+// decode reads the JSON body into v. Unknown fields are ignored, as Digiflazz does (clients send
+// extra ones, such as msg: null or "Bank"); wrong types and malformed JSON are rc 40.
+func (h *handler) decode(r *http.Request, v any) *refusal {
+	body, err := io.ReadAll(io.LimitReader(r.Body, h.opts.MaxBody+1))
+	if err != nil {
+		return refuse(wire.RCPayload, "Payload error: body tidak terbaca")
+	}
+	if int64(len(body)) > h.opts.MaxBody {
+		return refuse(wire.RCPayload, fmt.Sprintf("Payload error: body lebih dari %d byte", h.opts.MaxBody))
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return refuse(wire.RCPayload, fmt.Sprintf("Payload error: %s harus bertipe %s", te.Field, jsonType(te.Type.Kind().String())))
+		}
+		return refuse(wire.RCPayload, "Payload error: body bukan JSON yang valid")
+	}
+	return nil
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "int", "int64", "float64":
+		return "number"
+	}
+	return kind
+}
+
+// authenticate checks, in order, the username, the caller's IP, the sign and the rate limit. The
+// IP is checked before the sign, so a caller outside the allowlist learns nothing about the key;
+// the rate limit after it, so nobody else can spend a reseller's allowance.
+func (h *handler) authenticate(ctx context.Context, r *http.Request, username, sign, suffix string) (*reseller.Reseller, *refusal) {
+	if username == "" {
+		return nil, refuse(wire.RCPayload, "Payload error: username wajib diisi")
+	}
+	if sign == "" {
+		return nil, refuse(wire.RCPayload, "Payload error: sign wajib diisi")
+	}
+	res, err := h.svc.Reseller(ctx, username)
+	if errors.Is(err, reseller.ErrNotFound) {
+		return nil, refuse(wire.RCUsername, "Username Anda salah")
+	}
+	if err != nil {
+		return nil, faultOf(err)
+	}
+	if res.Status != reseller.Active {
+		return nil, refuse(wire.RCUsername, "Akun Anda sedang tidak aktif")
+	}
+	if ip := h.guard.ClientIP(r); !res.Allows(ip) {
+		return nil, refuse(wire.RCIP, "IP Anda tidak kami kenali ("+ip.String()+")")
+	}
+	if !wire.SignMatches(sign, username, res.APIKey, suffix) {
+		return nil, refuse(wire.RCSign, "Signature Anda salah")
+	}
+	if !h.guard.Allow(res.ID) {
+		return nil, refuse(wire.RCTooFast, "Limitasi transaksi: permintaan terlalu cepat, coba lagi sebentar")
+	}
+	return res, nil
+}
+
+// write sends {"data": data} with the given HTTP status.
+func (h *handler) write(w http.ResponseWriter, status int, data any) {
+	body, err := json.Marshal(wire.Envelope[any]{Data: data})
+	if err != nil {
+		h.log.Error("encode answer", "err", err)
+		http.Error(w, "encode answer", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// statusOf is the HTTP status of a refusal: 200, unless the server failed.
+func (h *handler) statusOf(r *http.Request, ref *refusal) int {
+	if ref.fault == nil {
+		return http.StatusOK
+	}
+	if r.Context().Err() == nil {
+		h.log.Error("request failed", "path", r.URL.Path, "err", ref.fault)
+	}
+	return http.StatusInternalServerError
+}
+
+// refuseSimple answers a refusal of cek-saldo, price-list or deposit: {rc, status, message}.
+func (h *handler) refuseSimple(w http.ResponseWriter, r *http.Request, ref *refusal) {
+	h.write(w, h.statusOf(r, ref), wire.ErrorData{RC: ref.rc, Status: wire.StatusOf(ref.rc), Message: ref.msg})
+}

@@ -1,0 +1,113 @@
+package digiflazz
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	wire "github.com/kios-h2h/kios/client/digiflazz"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
+)
+
+// Dialect names orders placed through this API, for callbacks.
+const Dialect = "digiflazz"
+
+// transaction serves transaction: a prepaid purchase (no commands), which the same request sent
+// again reports on, or a postpaid command.
+func (h *handler) transaction(w http.ResponseWriter, r *http.Request) {
+	var req wire.TransactionRequest
+	if ref := h.decode(r, &req); ref != nil {
+		h.refuseTx(w, r, &req, nil, ref)
+		return
+	}
+	if req.Commands != "" {
+		h.pasca(w, r, &req)
+		return
+	}
+	ctx := r.Context()
+	res, ref := h.authenticate(ctx, r, req.Username, req.Sign, req.RefID)
+	if ref != nil {
+		h.refuseTx(w, r, &req, nil, ref)
+		return
+	}
+	if ref := checkTxFields(&req); ref != nil {
+		h.refuseTx(w, r, &req, res, ref)
+		return
+	}
+	placed, err := h.svc.PlaceOrder(ctx, core.PlaceParams{
+		Reseller:    res,
+		VariantCode: req.BuyerSKUCode,
+		Reference:   req.RefID,
+		Destination: req.CustomerNo,
+		MaxPrice:    req.MaxPrice,
+		Testing:     req.Testing,
+		Dialect:     Dialect,
+		CallbackURL: req.CbURL,
+		RefField:    "ref_id", CodeField: "buyer_sku_code", DestField: "customer_no",
+	})
+	if err != nil {
+		h.refuseTx(w, r, &req, res, refusalOf(err))
+		return
+	}
+	bal, err := h.svc.Balance(ctx, res.ID)
+	if err != nil {
+		// The order stands (it was committed); only the balance is missing. Resending the same
+		// request reports on the order.
+		h.refuseTx(w, r, &req, nil, faultOf(err))
+		return
+	}
+	h.write(w, http.StatusOK, txData(placed.Order, bal))
+}
+
+// checkTxFields checks what the core does not: the dialect's own options.
+func checkTxFields(req *wire.TransactionRequest) *refusal {
+	if strings.Contains(req.CustomerNo, ".") && !req.AllowDot {
+		return refuse(wire.RCDestination, "Nomor tujuan salah: customer_no mengandung titik (kirim allow_dot: true bila memang begitu)")
+	}
+	if req.MaxPrice < 0 {
+		return refuse(wire.RCPayload, "Payload error: max_price tidak boleh negatif")
+	}
+	if req.CbURL != "" {
+		return checkCallbackURL(req.CbURL)
+	}
+	return nil
+}
+
+// checkCallbackURL accepts an absolute http or https URL of reasonable length.
+func checkCallbackURL(s string) *refusal {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(s) > 2048 {
+		return refuse(wire.RCPayload, "Payload error: cb_url harus URL http atau https")
+	}
+	return nil
+}
+
+func txData(o *order.Order, balance int64) wire.TransactionData {
+	rc := rcOfOrder(o.Status)
+	return wire.TransactionData{
+		RefID: o.Reference, CustomerNo: o.Destination, BuyerSKUCode: o.VariantCode,
+		Message: o.Message, Status: wire.StatusOf(rc), RC: rc, SN: o.SN,
+		BuyerLastSaldo: balance, Price: o.Price,
+	}
+}
+
+// refuseTx answers a refused transaction in the transaction's own shape, echoing the request's
+// fields, with the balance when the caller is known.
+func (h *handler) refuseTx(w http.ResponseWriter, r *http.Request, req *wire.TransactionRequest, res *reseller.Reseller, ref *refusal) {
+	d := wire.TransactionData{
+		RefID: req.RefID, CustomerNo: req.CustomerNo, BuyerSKUCode: req.BuyerSKUCode,
+		Message: ref.msg, Status: wire.StatusOf(ref.rc), RC: ref.rc,
+	}
+	if ref.fault != nil {
+		// The order may or may not have been recorded: rc 99 (pending) tells a client to send
+		// the same request again, which is the status check and can never buy twice.
+		d.RC, d.Status = wire.RCRouterIssue, wire.StatusPending
+		d.Message = "Gangguan pada server; kirim ulang permintaan yang sama untuk cek status"
+	}
+	if res != nil {
+		d.BuyerLastSaldo = h.balanceOr0(r.Context(), res)
+	}
+	h.write(w, h.statusOf(r, ref), d)
+}

@@ -1,0 +1,51 @@
+package digiflazz
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	wire "github.com/kios-h2h/kios/client/digiflazz"
+	"github.com/kios-h2h/kios/internal/bill"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/order"
+)
+
+// HookshotVersion follows the hookshot's name in the User-Agent of Kios's webhooks.
+const HookshotVersion = "kios"
+
+// Webhook is what to POST to an order's callback URL (the reseller's, or the order's cb_url)
+// when an order placed through this API reaches a final state.
+type Webhook struct {
+	Body   []byte
+	Header http.Header
+}
+
+// WebhookFor builds the webhook of an order: {"data": {…the transaction's answer…, trx_id}} (the
+// postpaid shape for a bill payment), with X-Digiflazz-Event: update, X-Digiflazz-Delivery:
+// delivery, the hookshot User-Agent (DigiFlazz-Pasca-Hookshot/ for a bill) and, when secret is not
+// empty, X-Hub-Signature: sha1=HMAC-SHA1(secret, body). Kios keys the signature with the
+// reseller's api key, as its other dialects do. buyer_last_saldo is the balance as of now.
+func WebhookFor(ctx context.Context, svc *core.Service, o *order.Order, secret, delivery string) (*Webhook, error) {
+	bal, err := svc.Balance(ctx, o.ResellerID)
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	postpaid := false
+	in, paid, err := svc.BillStatus(ctx, o.ResellerID, o.Reference)
+	switch {
+	case err == nil && paid != nil && paid.ID == o.ID:
+		postpaid = true
+		body, err = json.Marshal(wire.Envelope[wire.PascaWebhookData]{Data: wire.PascaWebhookData{PascaData: PascaData(in, o, bal), TrxID: o.Invoice}})
+	case err == nil, errors.Is(err, bill.ErrNotInquired), errors.Is(err, bill.ErrNotPaid):
+		body, err = json.Marshal(wire.Envelope[wire.WebhookData]{Data: wire.WebhookData{TransactionData: txData(o, bal), TrxID: o.Invoice}})
+	}
+	if err != nil {
+		return nil, err
+	}
+	h := http.Header{}
+	wire.WebhookHeaders(h, wire.EventUpdate, delivery, postpaid, HookshotVersion, secret, body)
+	return &Webhook{Body: body, Header: h}, nil
+}

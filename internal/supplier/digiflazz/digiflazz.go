@@ -1,0 +1,149 @@
+// Package digiflazz is a supplier connector for the Digiflazz buyer API: Kios buys from
+// Digiflazz itself, or from another Kios through its Digiflazz-compatible API.
+//
+// A purchase is a prepaid transaction under the attempt's reference as ref_id. Digiflazz's status
+// check is the same request sent again, so Status re-sends it: upstream, an existing ref_id is
+// reported on and never bought twice. Refusals that are about the request rather than the
+// transaction (signature, IP, rate) are definite failures of a purchase but say nothing about an
+// earlier one, so Status reports them as an unknown outcome.
+package digiflazz
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	wire "github.com/kios-h2h/kios/client/digiflazz"
+	"github.com/kios-h2h/kios/internal/supplier"
+)
+
+// Kind is the supplier kind this connector implements ("kios supplier add --kind digiflazz").
+const Kind = "digiflazz"
+
+// Config configures a connector.
+type Config struct {
+	// Name identifies the supplier in Kios's records; "" means "digiflazz".
+	Name string
+	// BaseURL is the API's base URL, ending in /v1; "" means Digiflazz's own.
+	BaseURL  string
+	Username string
+	APIKey   string
+	// Testing sends every transaction with testing: true (Digiflazz's development mode).
+	Testing bool
+	// Timeout bounds each call; 0 means 30 seconds. The caller's context applies as well.
+	Timeout time.Duration
+	// HTTPClient is used when set (transports, proxies); Timeout still applies.
+	HTTPClient *http.Client
+}
+
+// Supplier buys through a Digiflazz-compatible API.
+type Supplier struct {
+	name    string
+	client  *wire.Client
+	testing bool
+}
+
+var (
+	_ supplier.Supplier   = (*Supplier)(nil)
+	_ supplier.PLNChecker = (*Supplier)(nil)
+)
+
+// New returns a connector for cfg.
+func New(cfg Config) (*Supplier, error) {
+	if cfg.Username == "" || cfg.APIKey == "" {
+		return nil, errors.New("digiflazz supplier: username and api key are required")
+	}
+	if cfg.Name == "" {
+		cfg.Name = Kind
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	var opts []wire.Option
+	if cfg.HTTPClient != nil {
+		opts = append(opts, wire.WithHTTPClient(cfg.HTTPClient))
+	}
+	opts = append(opts, wire.WithTimeout(cfg.Timeout))
+	return &Supplier{name: cfg.Name, client: wire.New(cfg.BaseURL, cfg.Username, cfg.APIKey, opts...), testing: cfg.Testing}, nil
+}
+
+// Name implements supplier.Supplier.
+func (s *Supplier) Name() string { return s.name }
+
+// Purchase implements supplier.Supplier.
+func (s *Supplier) Purchase(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	return s.send(ctx, req, false)
+}
+
+// Status implements supplier.Supplier by sending the purchase again, Digiflazz's status check.
+func (s *Supplier) Status(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	return s.send(ctx, req, true)
+}
+
+func (s *Supplier) send(ctx context.Context, req supplier.Request, status bool) (supplier.Result, error) {
+	op := "purchase"
+	if status {
+		op = "status"
+	}
+	d, err := s.client.Transaction(ctx, wire.TransactionRequest{
+		BuyerSKUCode: req.SKU, CustomerNo: req.Destination, RefID: req.Reference,
+		MaxPrice: req.MaxPrice, Testing: s.testing,
+	})
+	if err != nil {
+		rcErr, ok := wire.AsRCError(err)
+		if !ok || !aboutTransaction(rcErr.RC, status) {
+			return supplier.Result{}, fmt.Errorf("%s %s %s: %w: %w", s.name, op, req.Reference, supplier.ErrUnknownOutcome, err)
+		}
+		return supplier.Result{State: supplier.Failed, Message: d.Message, Raw: raw(d)}, nil
+	}
+	res := supplier.Result{Message: d.Message, SN: d.SN, Raw: raw(d)}
+	if d.RC == wire.RCSuccess {
+		res.State, res.Cost = supplier.Success, d.Price
+	} else {
+		res.State = supplier.Pending
+	}
+	return res, nil
+}
+
+// aboutTransaction reports whether a refusal with rc describes the transaction itself, so it is a
+// definite failure. A ref_id conflict never is: it means the reference exists upstream for
+// something else, and a purchase under it may exist. The refusals of the request itself (payload,
+// signature, username, IP, rate) are definite for a purchase, which they stopped, but say nothing
+// about one sent before.
+func aboutTransaction(rc string, status bool) bool {
+	switch rc {
+	case wire.RCRefConflict:
+		return false
+	case wire.RCPayload, wire.RCSign, wire.RCUsername, wire.RCIP, wire.RCPriceListLimited, wire.RCTooFast:
+		return !status
+	}
+	return true
+}
+
+func raw(d wire.TransactionData) string {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// PLNCustomer implements supplier.PLNChecker with inquiry-pln. A customer number the API refuses
+// as wrong (rc 54) is supplier.ErrUnknownCustomer; any other failure is an error.
+//
+// The connector is not a supplier.Biller: Digiflazz pays a bill with pay-pasca under the
+// inquiry's own ref_id, which a purchase under an attempt's reference cannot do.
+func (s *Supplier) PLNCustomer(ctx context.Context, customerNo string) (supplier.PLNCustomer, error) {
+	d, err := s.client.InquiryPLN(ctx, customerNo)
+	if err != nil {
+		if e, ok := wire.AsRCError(err); ok && e.RC == wire.RCDestination {
+			return supplier.PLNCustomer{}, fmt.Errorf("%s inquiry-pln %s: %w: %w", s.name, customerNo, supplier.ErrUnknownCustomer, err)
+		}
+		return supplier.PLNCustomer{}, fmt.Errorf("%s inquiry-pln %s: %w", s.name, customerNo, err)
+	}
+	return supplier.PLNCustomer{CustomerNo: d.CustomerNo, MeterNo: d.MeterNo, SubscriberID: d.SubscriberID,
+		Name: d.Name, SegmentPower: d.SegmentPower}, nil
+}
