@@ -18,6 +18,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
+	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
@@ -90,6 +91,8 @@ func (a *App) open(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
 	mux.Handle("/v1/user/api/", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
+	// Digiflazz's paths are /v1/<endpoint>; the mux gives /v1/user/api/ (longer) to Digiswitch.
+	mux.Handle("/v1/", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
 	mux.HandleFunc("GET /healthz", a.healthz)
 
 	a.ln, err = net.Listen("tcp", cfg.Addr)

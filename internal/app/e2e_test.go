@@ -28,6 +28,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/kios-h2h/kios/client/basstore"
+	"github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/client/digiswitch"
 )
 
@@ -415,6 +416,11 @@ func TestServeDemo(t *testing.T) {
 	items, err := ds.PriceListPrepaid(context.Background(), "s50")
 	if err != nil || len(items) != 1 || items[0].Price != 49030 || items[0].Multi || items[0].Name != "Telkomsel 50rb" {
 		t.Errorf("digiswitch price list of s50: %+v, %v", items, err)
+	}
+
+	// And the Digiflazz dialect, at /v1/, beside Digiswitch's /v1/user/api/.
+	if dfBal, err := digiflazz.New(s.base+"/v1", "demo", m[1]).Balance(context.Background()); err != nil || dfBal != bal.Balance {
+		t.Errorf("digiflazz balance %d, %v; want %d", dfBal, err, bal.Balance)
 	}
 
 	// The admin CLI works on the same database while the server runs.
