@@ -91,7 +91,8 @@ func (a *App) open(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
 	mux.Handle("/v1/user/api/", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
-	// Digiflazz's paths are /v1/<endpoint>; the mux gives /v1/user/api/ (longer) to Digiswitch.
+	// Digiflazz's buyer API lives at /v1/<endpoint>; the more specific /v1/user/api/ above stays
+	// the Digiswitch dialect's.
 	mux.Handle("/v1/", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
 	mux.HandleFunc("GET /healthz", a.healthz)
 
