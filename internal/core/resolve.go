@@ -1,0 +1,127 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// ErrOrderFinal is returned when an order asked to be settled by hand is no longer Pending.
+var ErrOrderFinal = errors.New("order is already final")
+
+// Resolution is an operator settling a Pending order by hand: Success with the SN the supplier
+// gave out of band, or Failed with the price refunded.
+type Resolution struct {
+	Invoice string
+	Status  order.Status // order.Success or order.Failed
+	SN      string       // required for Success
+	Message string       // optional; a default is used when empty
+	Actor   string       // who, for the audit log
+	IP      string       // where from, for the audit log
+}
+
+// OrderSnapshot is the part of an order the audit log keeps before and after a change.
+type OrderSnapshot struct {
+	Invoice string `json:"invoice"`
+	Status  string `json:"status"`
+	SN      string `json:"sn"`
+	Message string `json:"message"`
+	Price   int64  `json:"price"`
+	Cost    int64  `json:"cost"`
+}
+
+func snapshotOf(o *order.Order) string {
+	b, _ := json.Marshal(OrderSnapshot{Invoice: o.Invoice, Status: string(o.Status), SN: o.SN, Message: o.Message, Price: o.Price, Cost: o.Cost})
+	return string(b)
+}
+
+// ResolveOrder settles a Pending order by hand. The money moves exactly as an automatic
+// settlement would (Success captures the hold, Failed releases it and gives back stock and the
+// multi slot), and in the same transaction the order's fulfilment job is removed and an audit row
+// written. A worker still busy with the order finds it final and settles nothing.
+func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order, error) {
+	r.SN = strings.TrimSpace(r.SN)
+	switch r.Status {
+	case order.Success:
+		if r.SN == "" {
+			return nil, &FieldError{"sn", "is required to mark an order successful"}
+		}
+	case order.Failed:
+	default:
+		return nil, &FieldError{"status", "must be Success or Failed"}
+	}
+	if r.Actor == "" {
+		return nil, &FieldError{"actor", "is required"}
+	}
+	msg := strings.TrimSpace(r.Message)
+	if msg == "" {
+		if r.Status == order.Success {
+			msg = "Transaksi sukses"
+		} else {
+			msg = "Transaksi gagal"
+		}
+	}
+	// An unknown invoice is answered from the read pool without taking the writer.
+	if _, err := s.db.OrderByInvoice(ctx, 0, r.Invoice); err != nil {
+		return nil, fmt.Errorf("resolve %s: %w", r.Invoice, err)
+	}
+	var after *order.Order
+	err := s.db.Batch(ctx, func(tx *store.Tx) error {
+		after = nil
+		o, err := tx.OrderByInvoice(ctx, 0, r.Invoice)
+		if err != nil {
+			return err
+		}
+		if o.Status.Final() {
+			return ErrOrderFinal
+		}
+		var cost int64
+		if r.Status == order.Success {
+			if cost, err = openAttemptCost(ctx, tx, o.ID); err != nil {
+				return err
+			}
+		}
+		settled, err := s.settle(ctx, tx, o, r.Status, r.SN, msg, cost)
+		if err != nil {
+			return err
+		}
+		if !settled {
+			return ErrOrderFinal
+		}
+		if err := tx.JobDeleteForOrder(ctx, o.ID, store.JobFulfil); err != nil {
+			return err
+		}
+		if after, err = tx.OrderByID(ctx, o.ID); err != nil {
+			return err
+		}
+		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: r.Actor, Action: "order.resolve", Target: o.Invoice,
+			Before: snapshotOf(o), After: snapshotOf(after), IP: r.IP})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("resolve %s: %w", r.Invoice, err)
+	}
+	s.log.Info("order resolved by hand", "invoice", after.Invoice, "status", after.Status, "sn", after.SN, "actor", r.Actor)
+	return after, nil
+}
+
+// openAttemptCost is the cost of the order's latest attempt not known to have failed: when an
+// operator confirms a success, that is the purchase that delivered.
+func openAttemptCost(ctx context.Context, q interface {
+	Attempts(context.Context, int64) ([]store.Attempt, error)
+}, orderID int64) (int64, error) {
+	atts, err := q.Attempts(ctx, orderID)
+	if err != nil {
+		return 0, err
+	}
+	for i := len(atts) - 1; i >= 0; i-- {
+		if atts[i].State != "failed" {
+			return atts[i].Cost, nil
+		}
+	}
+	return 0, nil
+}

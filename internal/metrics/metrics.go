@@ -1,0 +1,240 @@
+// Package metrics exposes Kios to Prometheus: request latency per endpoint (an HTTP middleware
+// labelled by route pattern, never by raw path, so label values stay few), supplier latency and
+// errors (a decorator around any supplier.Supplier), and, read from the database at scrape time,
+// orders by status and product, queue depth and the balances owed to resellers. Counting from
+// the database rather than in memory keeps the numbers right across restarts and nodes.
+package metrics
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
+)
+
+// Metrics holds Kios's collectors on a registry of its own (no global registry).
+type Metrics struct {
+	reg         *prometheus.Registry
+	httpLatency *prometheus.HistogramVec
+	supLatency  *prometheus.HistogramVec
+	supResults  *prometheus.CounterVec
+	supErrors   *prometheus.CounterVec
+}
+
+// New registers Kios's metrics; db, when not nil, is read at scrape time.
+func New(db *store.DB, log *slog.Logger) *Metrics {
+	if log == nil {
+		log = slog.Default()
+	}
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	m.httpLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "kios_http_request_duration_seconds",
+		Help:    "Latency of HTTP requests by handler, route pattern, method and status code.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"handler", "route", "method", "code"})
+	m.supLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "kios_supplier_request_duration_seconds",
+		Help:    "Latency of calls to upstream suppliers by supplier and operation (purchase, status).",
+		Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+	}, []string{"supplier", "op"})
+	m.supResults = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "kios_supplier_results_total",
+		Help: "Answers from upstream suppliers by supplier, operation and state (success, failed, pending, unknown).",
+	}, []string{"supplier", "op", "state"})
+	m.supErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "kios_supplier_errors_total",
+		Help: "Calls to upstream suppliers that returned an error (transport failure, timeout, unreadable answer).",
+	}, []string{"supplier", "op"})
+	m.reg.MustRegister(m.httpLatency, m.supLatency, m.supResults, m.supErrors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if db != nil {
+		m.reg.MustRegister(&dbCollector{db: db, log: log, ttl: 5 * time.Second})
+	}
+	return m
+}
+
+// Registry is the registry, for tests and for other packages to add collectors to.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Handler serves the metrics in the Prometheus exposition format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// routeLookup is what *http.ServeMux offers: the pattern a request would match, without serving it.
+type routeLookup interface {
+	Handler(r *http.Request) (http.Handler, string)
+}
+
+// Middleware times every request h serves, labelled with name (e.g. "basstore") and the route
+// pattern that matched ("POST /api/v1/order"). When h is a *http.ServeMux, the pattern is looked up
+// before serving; otherwise it is read from r.Pattern afterwards, which a ServeMux sets. Requests
+// no pattern matched are labelled "unmatched", so scanners cannot blow up the label set.
+func (m *Metrics) Middleware(name string, h http.Handler) http.Handler {
+	mux, _ := h.(routeLookup)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		var route string
+		if mux != nil {
+			_, route = mux.Handler(r)
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		if route == "" {
+			route = r.Pattern
+		}
+		if route == "" {
+			route = "unmatched"
+		}
+		m.httpLatency.WithLabelValues(name, route, r.Method, strconv.Itoa(sw.code())).Observe(time.Since(start).Seconds())
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer (flush, deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Supplier wraps s so that every Purchase and Status is timed and its outcome counted. Wrap each
+// supplier where the router is built; the core needs no change.
+func (m *Metrics) Supplier(s supplier.Supplier) supplier.Supplier {
+	return &instrumented{Supplier: s, m: m}
+}
+
+type instrumented struct {
+	supplier.Supplier
+	m *Metrics
+}
+
+func (i *instrumented) Purchase(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	start := time.Now()
+	res, err := i.Supplier.Purchase(ctx, req)
+	i.m.ObserveSupplier(i.Name(), "purchase", time.Since(start), res.State, err)
+	return res, err
+}
+
+func (i *instrumented) Status(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	start := time.Now()
+	res, err := i.Supplier.Status(ctx, req)
+	i.m.ObserveSupplier(i.Name(), "status", time.Since(start), res.State, err)
+	return res, err
+}
+
+// ObserveSupplier records one call to a supplier, for code that calls suppliers without the
+// Supplier decorator.
+func (m *Metrics) ObserveSupplier(name, op string, d time.Duration, state supplier.State, err error) {
+	m.supLatency.WithLabelValues(name, op).Observe(d.Seconds())
+	if err != nil {
+		m.supErrors.WithLabelValues(name, op).Inc()
+		state = supplier.Unknown
+	}
+	if state == "" {
+		state = supplier.Unknown
+	}
+	m.supResults.WithLabelValues(name, op, string(state)).Inc()
+}
+
+// dbCollector reads counts from the database when scraped, at most once per ttl: the order count
+// is a full GROUP BY, which several Prometheus servers scraping at once should not repeat.
+type dbCollector struct {
+	db  *store.DB
+	log *slog.Logger
+	ttl time.Duration
+
+	mu      sync.Mutex
+	at      time.Time
+	metrics []prometheus.Metric
+}
+
+var (
+	descOrders = prometheus.NewDesc("kios_orders", "Orders by product and status.", []string{"product", "status"}, nil)
+	descJobs   = prometheus.NewDesc("kios_queue_jobs", "Jobs waiting in the durable queue, by kind.", []string{"kind"}, nil)
+	descOwed   = prometheus.NewDesc("kios_balances_owed_rupiah", "What Kios owes its resellers: the sum of their available and held balances.", nil, nil)
+	descUp     = prometheus.NewDesc("kios_database_up", "1 when the last scrape could read the database.", nil, nil)
+)
+
+func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descOrders
+	ch <- descJobs
+	ch <- descOwed
+	ch <- descUp
+}
+
+func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.at) >= c.ttl || c.metrics == nil {
+		c.metrics = c.read()
+		c.at = time.Now()
+	}
+	for _, m := range c.metrics {
+		ch <- m
+	}
+}
+
+func (c *dbCollector) read() []prometheus.Metric {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var out []prometheus.Metric
+	var errs []error
+	counts, err := c.db.OrderCountsByProduct(ctx)
+	errs = append(errs, err)
+	for _, oc := range counts {
+		out = append(out, prometheus.MustNewConstMetric(descOrders, prometheus.GaugeValue, float64(oc.Count), oc.Product, oc.Status))
+	}
+	jobs, err := c.db.JobCounts(ctx)
+	errs = append(errs, err)
+	for _, kind := range []string{store.JobFulfil, store.JobCallback} {
+		if _, ok := jobs[kind]; !ok && err == nil {
+			jobs[kind] = 0
+		}
+	}
+	for kind, n := range jobs {
+		out = append(out, prometheus.MustNewConstMetric(descJobs, prometheus.GaugeValue, float64(n), kind))
+	}
+	owed, err := c.db.BalancesOwed(ctx)
+	errs = append(errs, err)
+	if err == nil {
+		out = append(out, prometheus.MustNewConstMetric(descOwed, prometheus.GaugeValue, float64(owed)))
+	}
+	up := 1.0
+	if err := errors.Join(errs...); err != nil {
+		c.log.Error("metrics: read database", "err", err)
+		up = 0
+	}
+	return append(out, prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, up))
+}

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"mime"
+	"net/http"
+
+	"github.com/kios-h2h/kios/internal/admin"
+)
+
+func (h *handler) apiProducts(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	ps, err := h.as.Products(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	type product struct {
+		Code     string `json:"code"`
+		Name     string `json:"name"`
+		Category string `json:"category"`
+		Brand    string `json:"brand"`
+		Active   bool   `json:"active"`
+	}
+	out := make([]product, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, product{p.Code, p.Name, p.Category, p.Brand, p.Active})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"products": out})
+}
+
+func (h *handler) apiVariants(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	vs, err := h.as.Variants(r.Context(), r.URL.Query().Get("product"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"variants": vs})
+}
+
+func (h *handler) apiVariantEdit(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var e admin.VariantEdit
+	if !decode(w, r, &e) {
+		return
+	}
+	if e.Code != "" && e.Code != r.PathValue("code") {
+		writeError(w, http.StatusBadRequest, "code in the body differs from the URL", "code")
+		return
+	}
+	e.Code = r.PathValue("code")
+	out, err := h.as.EditVariants(r.Context(), h.actor(r, id), []admin.VariantEdit{e})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out[0])
+}
+
+// apiCatalogBulk applies many edits at once, all or nothing.
+// apiCatalogImport loads a catalog CSV (the format of `kios catalog export`), all or nothing.
+func (h *handler) apiCatalogImport(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "text/csv" {
+		writeError(w, http.StatusUnsupportedMediaType, "send the catalog as text/csv", "")
+		return
+	}
+	np, nv, err := h.as.ImportCatalog(r.Context(), h.actor(r, id), r.Body)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"products": np, "variants": nv})
+}
+
+func (h *handler) apiCatalogBulk(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req struct {
+		Edits []admin.VariantEdit `json:"edits"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if len(req.Edits) == 0 {
+		writeError(w, http.StatusBadRequest, "edits is required", "edits")
+		return
+	}
+	out, err := h.as.EditVariants(r.Context(), h.actor(r, id), req.Edits)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"variants": out})
+}

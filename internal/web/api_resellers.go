@@ -1,0 +1,204 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/reseller"
+)
+
+func (h *handler) apiResellers(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	list, err := h.as.Resellers(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"resellers": list})
+}
+
+func (h *handler) apiReseller(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	v, err := h.as.Reseller(r.Context(), r.PathValue("username"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+type resellerCreateReq struct {
+	Username   string   `json:"username"`
+	Name       string   `json:"name"`
+	Email      string   `json:"email"`
+	Phone      string   `json:"phone"`
+	Membership string   `json:"membership"`
+	AllowIPs   []string `json:"allow_ips"`
+}
+
+// credentialsResp carries secrets shown once.
+type credentialsResp struct {
+	Reseller admin.ResellerView `json:"reseller"`
+	Token    string             `json:"token,omitempty"`
+	APIKey   string             `json:"api_key,omitempty"`
+}
+
+func (h *handler) apiResellerCreate(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req resellerCreateReq
+	if !decode(w, r, &req) {
+		return
+	}
+	n := core.NewReseller{Username: req.Username, Name: req.Name, Email: req.Email, Phone: req.Phone, Membership: req.Membership}
+	for _, s := range req.AllowIPs {
+		p, err := admin.AllowPrefix(s)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "allow_ips: "+err.Error(), "allow_ips")
+			return
+		}
+		n.AllowIPs = append(n.AllowIPs, p)
+	}
+	cr, err := h.as.CreateReseller(r.Context(), h.actor(r, id), n)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v, err := h.as.Reseller(r.Context(), cr.Reseller.Username)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, credentialsResp{Reseller: v, Token: cr.Token, APIKey: cr.APIKey})
+}
+
+type resellerActionReq struct {
+	CIDR       string `json:"cidr"`
+	Membership string `json:"membership"`
+	URL        string `json:"url"`
+}
+
+// apiResellerAction serves token, api-key, allow-ip, deny-ip, suspend, resume, membership and
+// callback.
+func (h *handler) apiResellerAction(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	ctx, by, username := r.Context(), h.actor(r, id), r.PathValue("username")
+	var req resellerActionReq
+	switch r.PathValue("action") {
+	case "token", "api-key", "suspend", "resume":
+	case "allow-ip", "deny-ip", "membership", "callback":
+		if !decode(w, r, &req) {
+			return
+		}
+	default:
+		writeError(w, http.StatusNotFound, "no such reseller action", "")
+		return
+	}
+	var v admin.ResellerView
+	var err error
+	switch r.PathValue("action") {
+	case "token", "api-key":
+		var cr core.Credentials
+		if r.PathValue("action") == "token" {
+			cr, err = h.as.RotateToken(ctx, by, username)
+		} else {
+			cr, err = h.as.RotateAPIKey(ctx, by, username)
+		}
+		if err == nil {
+			v, err = h.as.Reseller(ctx, username)
+		}
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, credentialsResp{Reseller: v, Token: cr.Token, APIKey: cr.APIKey})
+		return
+	case "allow-ip", "deny-ip":
+		v, err = h.as.AllowIP(ctx, by, username, req.CIDR, r.PathValue("action") == "deny-ip")
+	case "suspend":
+		v, err = h.as.SetStatus(ctx, by, username, reseller.Suspended)
+	case "resume":
+		v, err = h.as.SetStatus(ctx, by, username, reseller.Active)
+	case "membership":
+		v, err = h.as.SetMembership(ctx, by, username, req.Membership)
+	case "callback":
+		v, err = h.as.SetCallback(ctx, by, username, req.URL)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+type depositReq struct {
+	Username string `json:"username"`
+	Amount   int64  `json:"amount"`
+	Note     string `json:"note"`
+	Debit    bool   `json:"debit"`
+}
+
+func (h *handler) apiDeposit(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req depositReq
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Username == "" {
+		writeError(w, http.StatusBadRequest, "username is required", "username")
+		return
+	}
+	bal, err := h.as.Deposit(r.Context(), h.actor(r, id), req.Username, req.Amount, req.Note, req.Debit)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"username": req.Username, "balance": bal})
+}
+
+func (h *handler) apiTickets(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	list, err := h.opts.Tickets.Tickets(r.Context(), r.URL.Query().Get("status"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tickets": list})
+}
+
+func (h *handler) apiTicketAction(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	action := r.PathValue("action")
+	switch action {
+	case "approve":
+	case "reject":
+		if r.ContentLength != 0 && !decode(w, r, &req) {
+			return
+		}
+	default:
+		writeError(w, http.StatusNotFound, "no such ticket action", "")
+		return
+	}
+	if err := h.ticketAction(r, id, r.PathValue("ref"), action, req.Reason); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": r.PathValue("ref"), "status": action + "d"})
+}
+
+// ticketAction approves or rejects a ticket and audits it.
+func (h *handler) ticketAction(r *http.Request, id *admin.Identity, ref, action, reason string) error {
+	by := h.actor(r, id)
+	var t DepositTicket
+	var err error
+	if action == "approve" {
+		t, err = h.opts.Tickets.Approve(r.Context(), ref, by)
+	} else {
+		t, err = h.opts.Tickets.Reject(r.Context(), ref, by, reason)
+	}
+	if err != nil {
+		return err
+	}
+	after := map[string]any{"status": t.Status, "reseller": t.Reseller, "amount": t.Amount}
+	if reason != "" {
+		after["reason"] = reason
+	}
+	h.as.Record(r.Context(), by, "deposit.ticket-"+action, "ticket:"+ref, nil, after)
+	return nil
+}

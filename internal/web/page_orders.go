@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+func (h *handler) overviewPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	ov, err := h.overview(r.Context())
+	if err != nil {
+		h.failed(w, r, "/admin/orders", err)
+		return
+	}
+	orders, err := h.as.Orders(r.Context(), store.OrderFilter{Limit: 10})
+	if err != nil {
+		h.failed(w, r, "/admin/orders", err)
+		return
+	}
+	resellers, err := h.as.Resellers(r.Context())
+	if err != nil {
+		h.failed(w, r, "/admin/orders", err)
+		return
+	}
+	h.render(w, r, id, "overview", "Overview", map[string]any{"O": ov, "Orders": orders, "Suppliers": h.suppliers(r),
+		"Resellers": resellers, "Query": ""})
+}
+
+func (h *handler) ordersPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	f, err := orderFilter(r)
+	if err != nil {
+		f = store.OrderFilter{}
+	}
+	orders, err := h.as.Orders(r.Context(), f)
+	if err != nil {
+		h.failed(w, r, "/admin/", err)
+		return
+	}
+	h.render(w, r, id, "orders", "Orders", map[string]any{"Orders": orders, "Q": f.Search, "Status": string(f.Status),
+		"Query": r.URL.RawQuery})
+}
+
+// orderRows is the live order list's body, polled by htmx.
+func (h *handler) orderRows(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	f, err := orderFilter(r)
+	if err != nil {
+		f = store.OrderFilter{}
+	}
+	orders, err := h.as.Orders(r.Context(), f)
+	if err != nil {
+		h.log.Error("order rows", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h.renderTemplate(w, "orders", "order_rows", http.StatusOK, orders)
+}
+
+func (h *handler) orderPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	d, err := h.as.Order(r.Context(), r.PathValue("invoice"))
+	if err != nil {
+		h.failed(w, r, "/admin/orders", err)
+		return
+	}
+	audit, err := h.as.Audit(r.Context(), store.AuditFilter{Target: d.Order.Invoice})
+	if err != nil {
+		h.failed(w, r, "/admin/orders", err)
+		return
+	}
+	h.render(w, r, id, "order", "Order "+d.Order.Invoice, map[string]any{"D": d, "Audit": audit})
+}
+
+func (h *handler) orderResolvePost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	inv := r.PathValue("invoice")
+	back := "/admin/orders/" + url.PathEscape(inv)
+	o, err := h.as.ResolveOrder(r.Context(), h.actor(r, id), inv, order.Status(r.PostFormValue("status")),
+		r.PostFormValue("sn"), r.PostFormValue("message"))
+	if err != nil {
+		h.failed(w, r, back, err)
+		return
+	}
+	done(w, r, back, "Order marked "+string(o.Status))
+}

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/admin"
+)
+
+var pageNames = []string{"login", "overview", "orders", "order", "resellers", "reseller", "deposits", "catalog",
+	"suppliers", "ledger", "audit", "admins", "secret"}
+
+func parsePages() map[string]*template.Template {
+	funcs := template.FuncMap{
+		"rupiah": rupiah,
+		"wib":    wib,
+		"chart":  salesChart,
+		"lower":  func(v any) string { return strings.ToLower(fmt.Sprint(v)) },
+		"usec":   func(us int64) time.Time { return time.UnixMicro(us) },
+		"pretty": prettyJSON,
+		"add":    func(a, b int64) int64 { return a + b },
+	}
+	out := map[string]*template.Template{}
+	for _, name := range pageNames {
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.html", "templates/partials.html", "templates/"+name+".html"))
+	}
+	return out
+}
+
+func prettyJSON(s string) string {
+	if s == "" {
+		return ""
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, []byte(s), "", "  "); err != nil {
+		return s
+	}
+	return buf.String()
+}
+
+// pageData is what every page template gets.
+type pageData struct {
+	Title   string
+	Nav     string
+	User    string
+	CSRF    string
+	Flash   string
+	Error   string
+	Htmx    string
+	Data    any
+	Partial bool
+}
+
+func (h *handler) render(w http.ResponseWriter, r *http.Request, id *admin.Identity, name, title string, data any) {
+	pd := pageData{Title: title, Nav: name, Data: data, Htmx: HtmxVersion,
+		Flash: r.URL.Query().Get("ok"), Error: r.URL.Query().Get("err")}
+	if id != nil {
+		pd.User, pd.CSRF = id.Actor("").Name, id.CSRF
+	}
+	h.renderTemplate(w, name, "layout", http.StatusOK, pd)
+}
+
+func (h *handler) renderTemplate(w http.ResponseWriter, page, tmpl string, status int, data any) {
+	var buf bytes.Buffer
+	if err := h.pages[page].ExecuteTemplate(&buf, tmpl, data); err != nil {
+		h.log.Error("render page", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// done redirects after a successful form post (post/redirect/get), with a message to show.
+func done(w http.ResponseWriter, r *http.Request, to, msg string) {
+	http.Redirect(w, r, withParam(to, "ok", msg), http.StatusSeeOther)
+}
+
+// failed redirects back to the form with the error, or answers 500 for an unexpected one.
+func (h *handler) failed(w http.ResponseWriter, r *http.Request, to string, err error) {
+	status, msg, _ := errorStatus(err)
+	if status == http.StatusInternalServerError {
+		h.log.Error("admin page", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	http.Redirect(w, r, withParam(to, "err", msg), http.StatusSeeOther)
+}
+
+func withParam(to, k, v string) string {
+	sep := "?"
+	if strings.Contains(to, "?") {
+		sep = "&"
+	}
+	return to + sep + k + "=" + url.QueryEscape(v)
+}
+
+func (h *handler) routePages(mux *http.ServeMux) {
+	p := func(pattern string, fn identified) { mux.Handle(pattern, h.page(fn)) }
+	mux.HandleFunc("GET /admin/login", h.loginPage)
+	mux.HandleFunc("POST /admin/login", h.loginPost)
+	p("POST /admin/logout", h.logoutPost)
+	p("GET /admin/{$}", h.overviewPage)
+	p("GET /admin/orders", h.ordersPage)
+	p("GET /admin/orders/rows", h.orderRows)
+	p("GET /admin/orders/{invoice}", h.orderPage)
+	p("POST /admin/orders/{invoice}/resolve", h.orderResolvePost)
+	p("GET /admin/resellers", h.resellersPage)
+	p("POST /admin/resellers", h.resellerCreatePost)
+	p("GET /admin/resellers/{username}", h.resellerPage)
+	p("POST /admin/resellers/{username}/{action}", h.resellerActionPost)
+	p("GET /admin/deposits", h.depositsPage)
+	p("POST /admin/deposits", h.depositPost)
+	p("POST /admin/deposits/tickets/{ref}/{action}", h.ticketPost)
+	p("GET /admin/catalog", h.catalogPage)
+	p("POST /admin/catalog/bulk", h.catalogBulkPost)
+	p("POST /admin/catalog/import", h.catalogImportPost)
+	p("POST /admin/catalog/variants/{code}", h.variantPost)
+	p("GET /admin/suppliers", h.suppliersPage)
+	p("GET /admin/ledger", h.ledgerPage)
+	p("GET /admin/audit", h.auditPage)
+	p("GET /admin/admins", h.adminsPage)
+	p("POST /admin/admins", h.adminCreatePost)
+	p("POST /admin/tokens", h.tokenCreatePost)
+	p("POST /admin/tokens/{id}/revoke", h.tokenRevokePost)
+	p("/admin/", func(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+		h.renderTemplate(w, "secret", "layout", http.StatusNotFound, pageData{Title: "Not found", User: id.Username, CSRF: id.CSRF,
+			Error: "There is no page at " + r.URL.Path})
+	})
+}
+
+// showSecrets shows credentials once, on a page that is never cached.
+func (h *handler) showSecrets(w http.ResponseWriter, r *http.Request, id *admin.Identity, title, next string, secrets [][2]string) {
+	h.render(w, r, id, "secret", title, map[string]any{"Secrets": secrets, "Next": next})
+}
