@@ -15,26 +15,32 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/access"
+	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
+	"github.com/kios-h2h/kios/internal/metrics"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/sqlite"
+	"github.com/kios-h2h/kios/internal/web"
 )
 
 // App is a Kios server, built by New and run by Run.
 type App struct {
-	cfg   Config
-	log   *slog.Logger
-	db    *store.DB
-	lock  *sqlite.ServerLock
-	svc   *core.Service
-	ln    net.Listener
-	srv   *http.Server
-	ready atomic.Bool
+	cfg  Config
+	log  *slog.Logger
+	db   *store.DB
+	lock *sqlite.ServerLock
+	svc  *core.Service
+	ln   net.Listener
+	srv  *http.Server
+	// adminLn and adminSrv serve the dashboard, admin API and /metrics; nil when disabled.
+	adminLn  net.Listener
+	adminSrv *http.Server
+	ready    atomic.Bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -88,12 +94,13 @@ func (a *App) open(ctx context.Context) error {
 	}
 
 	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst})
+	m := metrics.New(db, a.log)
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
-	mux.Handle("/v1/user/api/", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
+	mux.Handle("/api/v1/", m.Middleware("basstore", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
+	mux.Handle("/v1/user/api/", m.Middleware("digiswitch", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
 	// Digiflazz's buyer API lives at /v1/<endpoint>; the more specific /v1/user/api/ above stays
 	// the Digiswitch dialect's.
-	mux.Handle("/v1/", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody}))
+	mux.Handle("/v1/", m.Middleware("digiflazz", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
 	mux.HandleFunc("GET /healthz", a.healthz)
 
 	a.ln, err = net.Listen("tcp", cfg.Addr)
@@ -112,10 +119,37 @@ func (a *App) open(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
 
+	if cfg.AdminAddr != "" && cfg.AdminAddr != "off" {
+		a.adminLn, err = net.Listen("tcp", cfg.AdminAddr)
+		if err != nil {
+			return fmt.Errorf("admin listen: %w", err)
+		}
+		a.adminSrv = &http.Server{
+			Handler: web.New(a.svc, web.Options{Metrics: m, Guard: guard, SecureCookies: cfg.SecureCookies,
+				PublicMetrics: cfg.PublicMetrics, Logger: a.log}),
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      60 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			MaxHeaderBytes:    32 << 10,
+			ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		}
+	}
+
 	if cfg.Demo {
 		seeded, err := demo.Seed(ctx, a.svc)
 		if err != nil {
 			return err
+		}
+		if a.adminLn != nil {
+			pw, err := admin.CreateAdmin(ctx, a.svc, "admin")
+			if errors.Is(err, store.ErrAdminTaken) {
+				pw, err = admin.ResetPassword(ctx, a.svc, "admin")
+			}
+			if err != nil {
+				return fmt.Errorf("demo admin: %w", err)
+			}
+			fmt.Fprintf(cfg.Stdout, "\n Admin dashboard: %s/admin/  user: admin  password: %s\n\n", a.AdminURL(), pw)
 		}
 		a.log.Info("demo data seeded", "reseller", seeded.Reseller.Username, "created", seeded.Created)
 		writeBanner(cfg.Stdout, a.BaseURL(), seeded)
@@ -138,6 +172,14 @@ func (a *App) BaseURL() string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
+// AdminURL is the admin listener's base URL, or "" when it is off.
+func (a *App) AdminURL() string {
+	if a.adminLn == nil {
+		return ""
+	}
+	return "http://" + a.adminLn.Addr().String()
+}
+
 // Service is the server's core service.
 func (a *App) Service() *core.Service { return a.svc }
 
@@ -146,8 +188,11 @@ func (a *App) Service() *core.Service { return a.svc }
 // then close the database. It returns nil after a clean shutdown.
 func (a *App) Run(ctx context.Context) error {
 	defer a.Close()
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- a.srv.Serve(a.ln) }()
+	if a.adminSrv != nil {
+		go func() { serveErr <- a.adminSrv.Serve(a.adminLn) }()
+	}
 
 	// Workers outlive ctx until the HTTP server has drained: a request accepted just before
 	// the signal queues a job that should still start.
@@ -177,6 +222,11 @@ func (a *App) Run(ctx context.Context) error {
 		a.log.Warn("http shutdown cut short", "err", err)
 		_ = a.srv.Close()
 	}
+	if a.adminSrv != nil {
+		if err := a.adminSrv.Shutdown(shutCtx); err != nil {
+			_ = a.adminSrv.Close()
+		}
+	}
 	stopWorkers()
 	if err := <-workersDone; err != nil {
 		runErr = errors.Join(runErr, fmt.Errorf("workers: %w", err))
@@ -197,6 +247,11 @@ func (a *App) Close() error {
 		var errs []error
 		if a.ln != nil {
 			if err := a.ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+				errs = append(errs, err)
+			}
+		}
+		if a.adminLn != nil {
+			if err := a.adminLn.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 				errs = append(errs, err)
 			}
 		}

@@ -19,6 +19,13 @@ type Config struct {
 	// Addr is the listen address; default 127.0.0.1:8080 (env KIOS_ADDR). Port 0 picks a free
 	// port, logged as "listening".
 	Addr string
+	// AdminAddr is the admin listener's address (dashboard, admin API, /metrics); empty or "off"
+	// serves none. The CLI's default is DefaultAdminAddr (env KIOS_ADMIN_ADDR).
+	AdminAddr string
+	// SecureCookies marks the admin session cookie Secure on plain HTTP too (behind a TLS proxy).
+	SecureCookies bool
+	// PublicMetrics serves /metrics without an admin token.
+	PublicMetrics bool
 	// DB is the database URL; default sqlite:./kios-data/kios.db (env KIOS_DB).
 	DB string
 	// TrustedProxies are the peers whose X-Forwarded-For is believed.
@@ -52,6 +59,7 @@ type Config struct {
 // Defaults for Config.
 const (
 	DefaultAddr      = "127.0.0.1:8080"
+	DefaultAdminAddr = "127.0.0.1:8081"
 	DefaultSimDelay  = 200 * time.Millisecond
 	DefaultRateLimit = 100
 	DefaultMaxBody   = 64 << 10

@@ -92,7 +92,8 @@ type server struct {
 // start runs `kios serve` on db with extra flags and waits until /healthz answers 200.
 func start(t testing.TB, db string, extra ...string) *server {
 	t.Helper()
-	return startEnv(t, db, []string{"KIOS_DB=", "KIOS_ADDR="}, append([]string{"--addr", "127.0.0.1:0", "--db", db}, extra...)...)
+	return startEnv(t, db, []string{"KIOS_DB=", "KIOS_ADDR=", "KIOS_ADMIN_ADDR="},
+		append([]string{"--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--db", db}, extra...)...)
 }
 
 // startEnv runs `kios serve args...` with env added to the environment.
@@ -453,7 +454,7 @@ func TestServeDemo(t *testing.T) {
 	if out := mustKios(t, db, "ledger", "check"); !strings.HasPrefix(out, "ledger OK") {
 		t.Errorf("ledger check: %s", out)
 	}
-	if code, _ := kios(t, db, "serve", "--addr", "127.0.0.1:0"); code != 1 {
+	if code, _ := kios(t, db, "serve", "--addr", "127.0.0.1:0", "--admin-addr", "off"); code != 1 {
 		t.Errorf("a second server on the same database: exit %d, want 1", code)
 	}
 }
@@ -661,7 +662,7 @@ func extractInvoice(t *testing.T, data json.RawMessage) string {
 func TestFlagsAndEnvReachTheServer(t *testing.T) {
 	t.Parallel()
 	db := tempDB(t)
-	s := startEnv(t, db, []string{"KIOS_ADDR=127.0.0.1:0", "KIOS_DB=" + db},
+	s := startEnv(t, db, []string{"KIOS_ADDR=127.0.0.1:0", "KIOS_DB=" + db, "KIOS_ADMIN_ADDR=127.0.0.1:0"},
 		"--demo", "--trusted-proxy", "127.0.0.1/32", "--rate-limit", "1", "--rate-burst", "3")
 	token := s.demoToken()
 	if _, err := os.Stat(strings.TrimPrefix(db, "sqlite:")); err != nil {

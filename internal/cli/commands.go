@@ -57,6 +57,7 @@ func commands() []command {
 		{"order show", "INVOICE", "show an order with its supplier attempts and postings", runOrderShow},
 		{"ledger check", "", "verify every ledger invariant; exit 1 on any discrepancy", runLedgerCheck},
 		{"migrate", "[up|status]", "apply database migrations, or show which are applied", runMigrate},
+		{"admin create", "--username U [--json]", "create an admin for the dashboard and print its generated password (shown once)", runAdminCreate},
 		{"version", "", "print the version", runVersion},
 	}
 }

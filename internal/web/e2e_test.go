@@ -80,6 +80,10 @@ func TestBrowser(t *testing.T) {
 	}
 	chrome := chromiumPath()
 	if chrome == "" {
+		// .ci/run installs chromium, so in CI a missing browser is a failure, not a skip.
+		if os.Getenv("CI") != "" {
+			t.Fatal("no chromium on PATH in CI (.ci/run should have installed it)")
+		}
 		t.Skip("no chromium on PATH (Debian: apt-get install chromium)")
 	}
 	e := setup(t, web.Options{})

@@ -1,0 +1,37 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/kios-h2h/kios/internal/admin"
+)
+
+func runAdminCreate(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("admin create")
+	username := fs.String("username", "", "the admin's login name")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return usagef("--username is required")
+	}
+	svc, err := e.Service(ctx)
+	if err != nil {
+		return err
+	}
+	pw, err := admin.CreateAdmin(ctx, svc, *username)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(e.Stdout).Encode(struct {
+			Username string `json:"username"`
+			Password string `json:"password"`
+		}{*username, pw})
+	}
+	fmt.Fprintf(e.Stdout, "Admin %s created. Password (shown once): %s\n", *username, pw)
+	return nil
+}
