@@ -16,6 +16,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
@@ -25,6 +26,11 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/sqlite"
+	"github.com/kios-h2h/kios/internal/supplier/connect"
+	"github.com/kios-h2h/kios/internal/supplier/inbound"
+	"github.com/kios-h2h/kios/internal/supplier/pull"
+	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/supplier/simulator"
 	"github.com/kios-h2h/kios/internal/web"
 )
 
@@ -35,8 +41,10 @@ type App struct {
 	db   *store.DB
 	lock *sqlite.ServerLock
 	svc  *core.Service
-	ln   net.Listener
-	srv  *http.Server
+	// router routes orders over the supplier registry (the simulator while none is registered).
+	router *route.Router
+	ln     net.Listener
+	srv    *http.Server
 	// adminLn and adminSrv serve the dashboard, admin API and /metrics; nil when disabled.
 	adminLn  net.Listener
 	adminSrv *http.Server
@@ -88,7 +96,9 @@ func (a *App) open(ctx context.Context) error {
 			return fmt.Errorf("release job leases: %w", err)
 		}
 	}
-	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: core.SimulatorRouter(cfg.SimDelay)})
+	sim := simulator.New(cfg.SimDelay)
+	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim}), Logger: a.log})
+	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router})
 	if err != nil {
 		return err
 	}
@@ -101,6 +111,8 @@ func (a *App) open(ctx context.Context) error {
 	// Digiflazz's buyer API lives at /v1/<endpoint>; the more specific /v1/user/api/ above stays
 	// the Digiswitch dialect's.
 	mux.Handle("/v1/", m.Middleware("digiflazz", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
+	// Suppliers' callbacks, signed; they short-cut polling.
+	mux.Handle("POST /callback/", m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log)))
 	mux.HandleFunc("GET /healthz", a.healthz)
 
 	a.ln, err = net.Listen("tcp", cfg.Addr)
@@ -198,10 +210,16 @@ func (a *App) Run(ctx context.Context) error {
 	// the signal queues a job that should still start.
 	workCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
-	workersDone := make(chan error, 1)
+	workersDone := make(chan error, 2)
 	go func() {
 		workersDone <- a.svc.RunWorkers(workCtx, core.WorkerConfig{Node: a.cfg.Node, Workers: a.cfg.Workers, Lease: a.cfg.Lease})
 	}()
+	go func() {
+		workersDone <- callback.Run(workCtx, a.svc, callback.Config{Node: a.cfg.Node, AllowPrivate: a.cfg.CallbackAllowPrivate})
+	}()
+	if a.cfg.SyncEvery > 0 {
+		go pull.Every(workCtx, a.svc, a.router, a.cfg.SyncEvery)
+	}
 	a.ready.Store(true)
 	a.log.Info("listening", "addr", a.ln.Addr().String(), "db", backend.Kind(a.cfg.DB), "workers", a.cfg.Workers,
 		"sim_delay", a.cfg.SimDelay.String(), "demo", a.cfg.Demo)
@@ -228,8 +246,10 @@ func (a *App) Run(ctx context.Context) error {
 		}
 	}
 	stopWorkers()
-	if err := <-workersDone; err != nil {
-		runErr = errors.Join(runErr, fmt.Errorf("workers: %w", err))
+	for range 2 {
+		if err := <-workersDone; err != nil {
+			runErr = errors.Join(runErr, fmt.Errorf("workers: %w", err))
+		}
 	}
 	if err := a.Close(); err != nil {
 		runErr = errors.Join(runErr, err)

@@ -34,6 +34,11 @@ type Config struct {
 	SimDelay time.Duration
 	// Demo seeds the demo catalog and reseller at start and prints the reseller's credentials.
 	Demo bool
+	// CallbackAllowPrivate lets callbacks to resellers go to loopback and private addresses
+	// (tests, a reseller on the same network); off, only public addresses are called.
+	CallbackAllowPrivate bool
+	// SyncEvery, when positive, pulls every enabled supplier's catalog and balance this often.
+	SyncEvery time.Duration
 	// Workers is how many orders are fulfilled at once; default 32.
 	Workers int
 	// RateLimit is the sustained requests per second allowed per reseller, 0 for no limit (the

@@ -34,7 +34,7 @@ type command struct {
 // commands themselves consult it (for their usage text).
 func commands() []command {
 	return []command{
-		{"serve", "[--addr ADDR] [--db URL] [--demo] [--sim-delay D] [--trusted-proxy CIDR]... [--workers N] [--rate-limit R] [--rate-burst B]",
+		{"serve", "[--addr ADDR] [--db URL] [--demo] [--sim-delay D] [--sync-every D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--rate-limit R] [--rate-burst B]",
 			"run the HTTP server and the fulfilment workers", runServe},
 		{"reseller create", "--name N [--username U] [--email E] [--phone P] [--membership TIER] [--allow-ip CIDR]... [--json]",
 			"create a reseller and print its token and api key (shown once)", runResellerCreate},
@@ -56,6 +56,19 @@ func commands() []command {
 		{"order list", "[--status S] [--reseller U] [--limit N]", "list orders, newest first", runOrderList},
 		{"order show", "INVOICE", "show an order with its supplier attempts and postings", runOrderShow},
 		{"ledger check", "", "verify every ledger invariant; exit 1 on any discrepancy", runLedgerCheck},
+		{"supplier add", "--name N --kind basstore|digiswitch|digiflazz|simulator [--base-url URL] [--token T] [--username U --api-key K] [--callback-secret S]",
+			"register an upstream supplier (secrets are never printed back)", runSupplierAdd},
+		{"supplier list", "[--refresh]", "list suppliers with their balances, never their secrets", runSupplierList},
+		{"supplier disable", "NAME", "take a supplier out of rotation", runSupplierDisable},
+		{"supplier enable", "NAME", "put a supplier back into rotation", runSupplierEnable},
+		{"supplier deposit", "NAME --amount N [--note TEXT]", "book money paid into Kios's deposit at a supplier", runSupplierDeposit},
+		{"supplier map", "NAME SKU VARIANT [--priority N]", "make a supplier's product fulfil a variant", runSupplierMap},
+		{"catalog sync", "[--supplier N]", "pull suppliers' catalogs, add missing variants, reprice from markup rules", runCatalogSync},
+		{"markup set", "[--scope default|product|variant] [--target CODE] [--tier T] [--fixed N] [--percent P] [--floor N]",
+			"set how sell prices follow cost", runMarkupSet},
+		{"markup list", "", "list markup rules", runMarkupList},
+		{"report margin", "[--from DAY] [--to DAY]", "price, cost and margin per Jakarta day, supplier and variant", runReportMargin},
+		{"reseller set-callback", "USERNAME URL", "POST final orders to URL, signed with the reseller's api key (- removes it)", runResellerSetCallback},
 		{"migrate", "[up|status]", "apply database migrations, or show which are applied", runMigrate},
 		{"admin create", "--username U [--json]", "create an admin for the dashboard and print its generated password (shown once)", runAdminCreate},
 		{"version", "", "print the version", runVersion},

@@ -58,9 +58,24 @@ func runOrderShow(ctx context.Context, e *Env, args []string) error {
 	fmt.Fprintf(e.Stdout, "\nAttempts (%d):\n", len(attempts))
 	if len(attempts) > 0 {
 		tw = e.table()
-		fmt.Fprintln(tw, "  SENT\tSUPPLIER\tSKU\tREFERENCE\tSTATE\tPOLLS\tCOST\tSN\tMESSAGE")
+		fmt.Fprintln(tw, "  SENT\tSUPPLIER\tSKU\tREFERENCE\tUPSTREAM\tSTATE\tPOLLS\tCOST\tSN\tMESSAGE")
 		for _, a := range attempts {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", ts(a.CreatedAt), a.Supplier, a.SKU, a.Reference, a.State, a.Polls, a.Cost, a.SN, a.Message)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", ts(a.CreatedAt), a.Supplier, a.SKU, a.Reference, a.UpstreamRef, a.State, a.Polls, a.Cost, a.SN, a.Message)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	log, err := db.AttemptLog(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	if len(log) > 0 {
+		fmt.Fprintf(e.Stdout, "\nUpstream answers (%d):\n", len(log))
+		tw = e.table()
+		fmt.Fprintln(tw, "  AT\tREFERENCE\tSTATE\tMESSAGE")
+		for _, l := range log {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", ts(l.At), l.Reference, l.State, l.Message)
 		}
 		if err := tw.Flush(); err != nil {
 			return err

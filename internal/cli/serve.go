@@ -30,6 +30,8 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.DurationVar(&cfg.SimDelay, "sim-delay", app.DefaultSimDelay, "how long the built-in simulator supplier takes per purchase")
 	fs.Var(&proxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
 	fs.IntVar(&cfg.Workers, "workers", 32, "orders fulfilled at once")
+	fs.BoolVar(&cfg.CallbackAllowPrivate, "callback-allow-private", false, "let callbacks to resellers go to loopback and private addresses")
+	fs.DurationVar(&cfg.SyncEvery, "sync-every", 0, "pull suppliers' catalogs and balances this often, e.g. 1h (0: only by kios catalog sync)")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", app.DefaultRateLimit, "requests per second allowed per reseller (0: no limit)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", 0, "requests per reseller allowed at once (default 2×rate-limit)")
 	if _, err := parse(fs, args); err != nil {
@@ -37,6 +39,9 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	if cfg.RateLimit < 0 {
 		return usagef("--rate-limit must be 0 or more")
+	}
+	if cfg.SyncEvery < 0 {
+		return usagef("--sync-every must be 0 or more")
 	}
 	if cfg.SimDelay < 0 {
 		return usagef("--sim-delay must be 0 or more")

@@ -171,15 +171,15 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 
 	// An attempt whose outcome is not known yet is asked after, never bought again.
 	var open *store.Attempt
-	failed := 0
 	for i := range attempts {
 		switch attempts[i].State {
 		case "sent", "pending", "unknown":
 			open = &attempts[i]
-		case "failed":
-			failed++
 		}
 	}
+	// The next candidate is the first not yet tried: the list may shrink or grow between
+	// passes (a breaker opening, a supplier disabled), so it is matched by name, not position.
+	next := nextCandidate(cands, attempts)
 
 	var att *store.Attempt
 	var res supplier.Result
@@ -194,10 +194,10 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		res, callErr = sup.Status(callCtx, requestOf(o, att))
 		cancel()
 	} else {
-		if failed >= len(cands) {
+		if next < 0 {
 			return s.finish(ctx, j, o, nil, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
 		}
-		c := cands[failed]
+		c := cands[next]
 		att = &store.Attempt{OrderID: o.ID, Supplier: c.Supplier.Name(), SKU: c.SKU, Cost: c.Cost,
 			Reference: o.Invoice + "-" + strconv.Itoa(len(attempts)+1)}
 		// The attempt is committed before the request leaves, together with a renewed lease: if
@@ -224,13 +224,16 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 	if callErr != nil {
 		res = supplier.Result{State: supplier.Unknown, Message: callErr.Error()}
 	}
+	if res.UpstreamRef != "" {
+		att.UpstreamRef = res.UpstreamRef
+	}
 	log.Info("upstream answer", "supplier", att.Supplier, "attempt", att.Reference, "state", res.State, "sn", res.SN)
 
 	switch res.State {
 	case supplier.Success:
 		return s.finish(ctx, j, o, att, res)
 	case supplier.Failed:
-		if failed+1 < len(cands) {
+		if nextCandidate(cands, append(attempts, *att)) >= 0 {
 			// Definite refusal: record it and let the next candidate try, at once.
 			att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
 			return s.db.Batch(ctx, func(tx *store.Tx) error {
@@ -254,6 +257,24 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 	}
 }
 
+// nextCandidate is the index of the first candidate whose supplier this order has not tried
+// yet, or -1.
+func nextCandidate(cands []Candidate, attempts []store.Attempt) int {
+	for i, c := range cands {
+		tried := false
+		for _, a := range attempts {
+			if a.Supplier == c.Supplier.Name() {
+				tried = true
+				break
+			}
+		}
+		if !tried {
+			return i
+		}
+	}
+	return -1
+}
+
 func lastMessage(attempts []store.Attempt, def string) string {
 	for i := len(attempts) - 1; i >= 0; i-- {
 		if attempts[i].Message != "" {
@@ -264,7 +285,7 @@ func lastMessage(attempts []store.Attempt, def string) string {
 }
 
 func requestOf(o *order.Order, a *store.Attempt) supplier.Request {
-	return supplier.Request{Reference: a.Reference, SKU: a.SKU, Destination: o.Destination, SentAt: a.CreatedAt}
+	return supplier.Request{Reference: a.Reference, SKU: a.SKU, Destination: o.Destination, SentAt: a.CreatedAt, UpstreamRef: a.UpstreamRef}
 }
 
 // finish settles an order: Success captures the hold to revenue; Failed releases it back to the
@@ -304,6 +325,11 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 		var err error
 		if settled, err = s.settle(ctx, tx, o, status, res.SN, msg, cost); err != nil {
 			return err
+		}
+		if settled {
+			if err := s.afterSettle(ctx, tx, o, att, status, cost); err != nil {
+				return err
+			}
 		}
 		return tx.JobDelete(ctx, j.ID)
 	})

@@ -81,9 +81,13 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 			return ErrOrderFinal
 		}
 		var cost int64
+		var att *store.Attempt
 		if r.Status == order.Success {
-			if cost, err = openAttemptCost(ctx, tx, o.ID); err != nil {
+			if att, err = openAttempt(ctx, tx, o.ID); err != nil {
 				return err
+			}
+			if att != nil {
+				cost = att.Cost
 			}
 		}
 		settled, err := s.settle(ctx, tx, o, r.Status, r.SN, msg, cost)
@@ -92,6 +96,11 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 		}
 		if !settled {
 			return ErrOrderFinal
+		}
+		// Cost booked against the supplier that delivered, and the reseller called back, as for
+		// any settlement.
+		if err := s.afterSettle(ctx, tx, o, att, r.Status, cost); err != nil {
+			return err
 		}
 		if err := tx.JobDeleteForOrder(ctx, o.ID, store.JobFulfil); err != nil {
 			return err
@@ -109,19 +118,19 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 	return after, nil
 }
 
-// openAttemptCost is the cost of the order's latest attempt not known to have failed: when an
+// openAttempt is the order's latest attempt not known to have failed (nil if none): when an
 // operator confirms a success, that is the purchase that delivered.
-func openAttemptCost(ctx context.Context, q interface {
+func openAttempt(ctx context.Context, q interface {
 	Attempts(context.Context, int64) ([]store.Attempt, error)
-}, orderID int64) (int64, error) {
+}, orderID int64) (*store.Attempt, error) {
 	atts, err := q.Attempts(ctx, orderID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for i := len(atts) - 1; i >= 0; i-- {
 		if atts[i].State != "failed" {
-			return atts[i].Cost, nil
+			return &atts[i], nil
 		}
 	}
-	return 0, nil
+	return nil, nil
 }

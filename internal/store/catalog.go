@@ -252,3 +252,33 @@ func (q Q) Variants(ctx context.Context, f VariantFilter) ([]VariantRow, error) 
 	}
 	return out, prow.Err()
 }
+
+// VariantPriceSet sets a variant's price for a tier and returns the previous one (-1 if none).
+func (tx *Tx) VariantPriceSet(ctx context.Context, variantID int64, tier string, price int64) (int64, error) {
+	old := int64(-1)
+	err := tx.queryRow(ctx, `SELECT price FROM variant_prices WHERE variant_id = ? AND tier = ?`, variantID, tier).Scan(&old)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("get variant %d price %s: %w", variantID, tier, err)
+	}
+	if old == price {
+		return old, nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO variant_prices (variant_id, tier, price) VALUES (?, ?, ?)
+		ON CONFLICT (variant_id, tier) DO UPDATE SET price = excluded.price`, variantID, tier, price); err != nil {
+		return 0, fmt.Errorf("set variant %d price %s: %w", variantID, tier, err)
+	}
+	return old, nil
+}
+
+// VariantByID finds one variant with its prices.
+func (q Q) VariantByID(ctx context.Context, id int64) (*VariantRow, error) {
+	var code string
+	err := q.queryRow(ctx, `SELECT code FROM variants WHERE id = ?`, id).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrVariantNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get variant %d: %w", id, err)
+	}
+	return q.VariantByCode(ctx, code)
+}

@@ -159,3 +159,32 @@ func (q Q) NextJobAt(ctx context.Context, kinds []string) (time.Time, error) {
 	}
 	return fromMicros(*at), nil
 }
+
+// JobRunNow makes an order's jobs of one kind due at once (a callback brought news).
+func (tx *Tx) JobRunNow(ctx context.Context, kind string, orderID int64) error {
+	if _, err := tx.exec(ctx, `UPDATE jobs SET run_at = ? WHERE kind = ? AND order_id = ?`, micros(tx.now()), kind, orderID); err != nil {
+		return fmt.Errorf("run %s jobs of order %d now: %w", kind, orderID, err)
+	}
+	return nil
+}
+
+// JobList lists queued jobs of a kind, soonest first (for support and tests).
+func (q Q) JobList(ctx context.Context, kind string) ([]Job, error) {
+	rows, err := q.query(ctx, `SELECT id, kind, order_id, run_at, attempts, locked_by, locked_until, last_error
+		FROM jobs WHERE kind = ? ORDER BY run_at, id`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("list %s jobs: %w", kind, err)
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		var j Job
+		var runAt, until int64
+		if err := rows.Scan(&j.ID, &j.Kind, &j.OrderID, &runAt, &j.Attempts, &j.LockedBy, &until, &j.LastError); err != nil {
+			return nil, err
+		}
+		j.RunAt, j.LockedUntil = fromMicros(runAt), fromMicros(until)
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}

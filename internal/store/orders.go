@@ -214,8 +214,10 @@ type Attempt struct {
 	Raw       string
 	Cost      int64
 	Polls     int
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// UpstreamRef is the supplier's own id for the purchase (BASSTORE's invoice), once known.
+	UpstreamRef string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // AttemptInsert records an attempt about to be sent.
@@ -225,9 +227,9 @@ func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 	if a.State == "" {
 		a.State = "sent"
 	}
-	err := tx.queryRow(ctx, `INSERT INTO attempts (order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`,
-		a.OrderID, a.Supplier, a.SKU, a.Reference, a.State, a.SN, a.Message, a.Raw, a.Cost, micros(now), micros(now)).Scan(&a.ID)
+	err := tx.queryRow(ctx, `INSERT INTO attempts (order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
+		a.OrderID, a.Supplier, a.SKU, a.Reference, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now)).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("insert attempt %s: %w", a.Reference, err)
 	}
@@ -237,17 +239,64 @@ func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 // AttemptUpdate records what a supplier answered for an attempt.
 func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
 	a.UpdatedAt = tx.now()
-	_, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, updated_at = ? WHERE id = ?`,
-		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, micros(a.UpdatedAt), a.ID)
+	_, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = ? WHERE id = ?`,
+		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, a.UpstreamRef, micros(a.UpdatedAt), a.ID)
 	if err != nil {
 		return fmt.Errorf("update attempt %s: %w", a.Reference, err)
+	}
+	return tx.attemptLog(ctx, a)
+}
+
+// maxLoggedRaw bounds the upstream answer kept per logged call.
+const maxLoggedRaw = 4 << 10
+
+// attemptLog appends what the supplier just answered about an attempt to its log.
+func (tx *Tx) attemptLog(ctx context.Context, a *Attempt) error {
+	raw := a.Raw
+	if len(raw) > maxLoggedRaw {
+		raw = raw[:maxLoggedRaw]
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO attempt_log (attempt_id, state, message, raw, created_at) VALUES (?, ?, ?, ?, ?)`,
+		a.ID, a.State, a.Message, raw, micros(a.UpdatedAt)); err != nil {
+		return fmt.Errorf("log attempt %s: %w", a.Reference, err)
 	}
 	return nil
 }
 
+// AttemptLogEntry is one upstream answer about an attempt.
+type AttemptLogEntry struct {
+	AttemptID int64
+	Reference string
+	State     string
+	Message   string
+	Raw       string
+	At        time.Time
+}
+
+// AttemptLog lists every upstream answer about an order's attempts, oldest first.
+func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, error) {
+	rows, err := q.query(ctx, `SELECT l.attempt_id, a.reference, l.state, l.message, l.raw, l.created_at
+		FROM attempt_log l JOIN attempts a ON a.id = l.attempt_id WHERE a.order_id = ? ORDER BY l.id`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("attempt log of order %d: %w", orderID, err)
+	}
+	defer rows.Close()
+	var out []AttemptLogEntry
+	for rows.Next() {
+		var e AttemptLogEntry
+		var at int64
+		if err := rows.Scan(&e.AttemptID, &e.Reference, &e.State, &e.Message, &e.Raw, &at); err != nil {
+			return nil, err
+		}
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
 // Attempts lists an order's attempts, oldest first.
 func (q Q) Attempts(ctx context.Context, orderID int64) ([]Attempt, error) {
-	rows, err := q.query(ctx, `SELECT id, order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, created_at, updated_at
+	rows, err := q.query(ctx, `SELECT id, order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at
 		FROM attempts WHERE order_id = ? ORDER BY id`, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("list attempts of order %d: %w", orderID, err)
@@ -257,7 +306,7 @@ func (q Q) Attempts(ctx context.Context, orderID int64) ([]Attempt, error) {
 	for rows.Next() {
 		var a Attempt
 		var c, u int64
-		if err := rows.Scan(&a.ID, &a.OrderID, &a.Supplier, &a.SKU, &a.Reference, &a.State, &a.SN, &a.Message, &a.Raw, &a.Cost, &a.Polls, &c, &u); err != nil {
+		if err := rows.Scan(&a.ID, &a.OrderID, &a.Supplier, &a.SKU, &a.Reference, &a.State, &a.SN, &a.Message, &a.Raw, &a.Cost, &a.Polls, &a.UpstreamRef, &c, &u); err != nil {
 			return nil, err
 		}
 		a.CreatedAt, a.UpdatedAt = fromMicros(c), fromMicros(u)

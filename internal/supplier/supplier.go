@@ -11,6 +11,7 @@ package supplier
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 )
 
@@ -31,6 +32,9 @@ type Request struct {
 	Destination string
 	MaxPrice    int64     // 0: no limit
 	SentAt      time.Time // when the attempt was first recorded
+	// UpstreamRef is the supplier's own id for this purchase, when an earlier answer gave one
+	// (BASSTORE's invoice number); Status needs it where the supplier looks orders up by it.
+	UpstreamRef string
 }
 
 // Result is what a supplier answered.
@@ -40,6 +44,12 @@ type Result struct {
 	Cost    int64 // what the supplier charged, when it says
 	Message string
 	Raw     string // the upstream answer, kept with the order for support
+	// UpstreamRef is the supplier's own id for the purchase, when it gave one.
+	UpstreamRef string
+	// Unreachable marks a Failed result because the supplier could not be reached at all (the
+	// request provably never left, e.g. connection refused): safe to try the next supplier, and
+	// counted against the supplier's health.
+	Unreachable bool
 }
 
 // Supplier is an upstream seller.
@@ -54,3 +64,35 @@ type Supplier interface {
 
 // ErrUnknownOutcome marks an error after which a purchase may or may not have happened.
 var ErrUnknownOutcome = errors.New("upstream outcome unknown")
+
+// Item is one product in a supplier's catalog, as its price list gives it.
+type Item struct {
+	Code        string // the supplier's SKU code
+	Name        string
+	ProductCode string // the brand or game it belongs to, as a code
+	ProductName string
+	Category    string
+	Kind        string // "prepaid" or "postpaid"
+	Cost        int64  // what the supplier charges Kios
+	Active      bool
+}
+
+// Cataloger is a supplier that can list what it sells (catalog sync).
+type Cataloger interface {
+	Catalog(ctx context.Context) ([]Item, error)
+}
+
+// Balancer is a supplier that can tell Kios's balance there.
+type Balancer interface {
+	Balance(ctx context.Context) (int64, error)
+}
+
+// CallbackReader is a supplier that pushes outcomes to Kios at POST /callback/{name}.
+type CallbackReader interface {
+	// ReadCallback checks the callback's signature and reads which of Kios's references it is
+	// about and the outcome. A bad signature is ErrBadSignature.
+	ReadCallback(h http.Header, body []byte) (ref string, res Result, err error)
+}
+
+// ErrBadSignature is returned for a callback whose signature does not verify.
+var ErrBadSignature = errors.New("callback signature does not verify")

@@ -1,0 +1,243 @@
+// Package callback delivers final orders to resellers' callback URLs, in each order's dialect,
+// signed with the reseller's api key. Deliveries are jobs in the database, queued in the same
+// transaction that settles the order, so none is lost to a crash; each is retried with
+// exponential backoff until a 2xx answer or until MaxAge has passed since the order became
+// final. Delivery is at least once: a receiver de-duplicates by invoice (or X-Kios-Delivery).
+package callback
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// Config configures the callback workers.
+type Config struct {
+	// Node names this process in job leases.
+	Node string
+	// Workers is how many deliveries run at once; 0 means 8.
+	Workers int
+	// Lease is how long a claimed delivery stays this node's; 0 means 1 minute.
+	Lease time.Duration
+	// Poll is how often the queue is read; 0 means 1 s.
+	Poll time.Duration
+	// Timeout bounds one POST; 0 means 10 s.
+	Timeout time.Duration
+	// RetryBase is the first retry's delay, doubled each time up to RetryMax; 0 means 5 s.
+	RetryBase time.Duration
+	// RetryMax caps the delay between retries; 0 means 1 hour.
+	RetryMax time.Duration
+	// MaxAge is how long after the order became final delivery is still tried; 0 means 24 h.
+	MaxAge time.Duration
+	// Client sends the callbacks; nil means a client that follows no redirects and, unless
+	// AllowPrivate, connects to public addresses only.
+	Client *http.Client
+	// AllowPrivate lets callbacks go to loopback, private and link-local addresses. Off, a
+	// reseller cannot make Kios POST into the network it runs in (SSRF).
+	AllowPrivate bool
+}
+
+func (c *Config) defaults() {
+	if c.Node == "" {
+		c.Node = "cb-" + reseller.NewSecret(4)
+	}
+	if c.Workers <= 0 {
+		c.Workers = 8
+	}
+	if c.Lease <= 0 {
+		c.Lease = time.Minute
+	}
+	if c.Poll <= 0 {
+		c.Poll = time.Second
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 10 * time.Second
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = 5 * time.Second
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = time.Hour
+	}
+	if c.MaxAge <= 0 {
+		c.MaxAge = 24 * time.Hour
+	}
+	if c.Client == nil {
+		d := &net.Dialer{Timeout: 10 * time.Second}
+		if !c.AllowPrivate {
+			// Checked on the address actually dialled, after DNS: a name that resolves to an
+			// internal address is refused too.
+			d.Control = publicOnly
+		}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.DialContext = d.DialContext
+		tr.Proxy = nil
+		c.Client = &http.Client{
+			Transport: tr,
+			// A redirect would re-send a signed body somewhere the reseller did not name.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+}
+
+// Run works the callback queue until ctx ends, letting deliveries in flight finish.
+func Run(ctx context.Context, svc *core.Service, cfg Config) error {
+	cfg.defaults()
+	w := &worker{svc: svc, db: svc.DB(), log: svc.Logger().With("worker", "callback"), cfg: cfg}
+	sem := make(chan struct{}, cfg.Workers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ticker := time.NewTicker(cfg.Poll)
+	defer ticker.Stop()
+	kinds := []string{store.JobCallback}
+	for {
+		free := cfg.Workers - len(sem)
+		if free > 0 {
+			var jobs []store.Job
+			err := w.db.Batch(ctx, func(tx *store.Tx) error {
+				var err error
+				jobs, err = tx.JobClaim(ctx, cfg.Node, kinds, free, cfg.Lease)
+				return err
+			})
+			if err != nil && ctx.Err() == nil {
+				w.log.Error("claim callbacks", "err", err)
+			}
+			for _, j := range jobs {
+				sem <- struct{}{}
+				wg.Add(1)
+				go func(j store.Job) {
+					defer func() { <-sem; wg.Done() }()
+					w.deliver(context.WithoutCancel(ctx), j)
+				}(j)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-ticker.C:
+		}
+	}
+}
+
+type worker struct {
+	svc *core.Service
+	db  *store.DB
+	log *slog.Logger
+	cfg Config
+}
+
+func (w *worker) deliver(ctx context.Context, j store.Job) {
+	done, err := w.try(ctx, j)
+	if done {
+		if err := w.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) }); err != nil {
+			w.log.Error("callback job delete", "job", j.ID, "err", err)
+		}
+		return
+	}
+	retryAt := w.svc.Now().Add(w.backoff(j.Attempts))
+	if err := w.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j.ID, retryAt, err.Error()) }); err != nil {
+		w.log.Error("callback job retry", "job", j.ID, "err", err)
+	}
+}
+
+// backoff is the delay after the n-th failed delivery: RetryBase doubling up to RetryMax.
+func (w *worker) backoff(n int) time.Duration {
+	d := w.cfg.RetryBase
+	for i := 1; i < n && d < w.cfg.RetryMax; i++ {
+		d *= 2
+	}
+	return min(d, w.cfg.RetryMax)
+}
+
+// try makes one delivery. done means the job is over: delivered, given up, or pointless.
+func (w *worker) try(ctx context.Context, j store.Job) (done bool, err error) {
+	o, err := w.db.OrderByID(ctx, j.OrderID)
+	if errors.Is(err, order.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	log := w.log.With("invoice", o.Invoice, "attempt", j.Attempts)
+	r, err := w.db.ResellerByID(ctx, o.ResellerID)
+	if err != nil {
+		return false, err
+	}
+	url := o.CallbackURL
+	if url == "" {
+		url = r.CallbackURL
+	}
+	if url == "" {
+		return true, nil // the reseller removed its URL since
+	}
+	body, h, err := Build(ctx, w.svc, o, r.APIKey, o.Invoice+"-"+strconv.FormatInt(j.ID, 10))
+	if err != nil {
+		return false, err
+	}
+	err = w.post(ctx, url, body, h)
+	if err == nil {
+		log.Info("callback delivered", "url", url)
+		return true, nil
+	}
+	if age := w.svc.Now().Sub(o.UpdatedAt); age >= w.cfg.MaxAge {
+		log.Error("callback abandoned", "url", url, "age", age, "err", err)
+		return true, err
+	}
+	log.Warn("callback failed; will retry", "url", url, "err", err)
+	return false, err
+}
+
+// ErrPrivateAddress refuses a callback to a non-public address.
+var ErrPrivateAddress = errors.New("callback to a loopback, private or link-local address refused")
+
+func publicOnly(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return err
+	}
+	ip = ip.Unmap()
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
+		return fmt.Errorf("%s: %w", address, ErrPrivateAddress)
+	}
+	return nil
+}
+
+func (w *worker) post(ctx context.Context, url string, body []byte, h http.Header) error {
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("callback request: %w", err)
+	}
+	req.Header = h
+	resp, err := w.cfg.Client.Do(req)
+	if err != nil {
+		return fmt.Errorf("callback post: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("callback post: HTTP %d", resp.StatusCode)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/supplier/pull"
+)
+
+func runCatalogSync(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("catalog sync")
+	only := fs.String("supplier", "", "sync only this supplier (default: every enabled one)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	svc, rt, err := e.router(ctx)
+	if err != nil {
+		return err
+	}
+	sups, err := svc.Suppliers(ctx)
+	if err != nil {
+		return err
+	}
+	failed := false
+	synced := 0
+	for _, s := range sups {
+		if (*only != "" && s.Name != *only) || (*only == "" && !s.Enabled) {
+			continue
+		}
+		synced++
+		var progress core.SyncProgress
+		if isTerminal(e.Stderr) {
+			progress = progressBar(e.Stderr, s.Name)
+		}
+		rep, err := pull.Catalog(ctx, svc, rt, s.Name, progress)
+		if err != nil {
+			fmt.Fprintf(e.Stderr, "kios catalog sync: %v\n", err)
+			failed = true
+			continue
+		}
+		fmt.Fprintf(e.Stdout, "%s: %d products, %d new, %d cost changes, %d variants created, %d prices changed\n",
+			s.Name, rep.Items, rep.New, rep.CostChanged, rep.VariantsCreated, rep.PricesChanged)
+		if bal, err := pull.Balance(ctx, svc, rt, s.Name); err == nil {
+			fmt.Fprintf(e.Stdout, "%s: balance %d\n", s.Name, bal)
+		}
+	}
+	if *only != "" && synced == 0 {
+		return fmt.Errorf("supplier %s is not registered", *only)
+	}
+	if failed {
+		return errSilent
+	}
+	return nil
+}

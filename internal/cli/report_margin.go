@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/core"
+)
+
+func runReportMargin(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("report margin")
+	today := catalog.Day(time.Now())
+	from := fs.String("from", today, "first Jakarta day, 2006-01-02")
+	to := fs.String("to", today, "last Jakarta day, 2006-01-02")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	svc, err := e.Service(ctx)
+	if err != nil {
+		return err
+	}
+	rows, err := svc.MarginReport(ctx, *from, *to)
+	if err != nil {
+		if fe, ok := core.IsFieldError(err); ok {
+			return usagef("--%s %s", fe.Field, fe.Reason)
+		}
+		return err
+	}
+	tw := e.table()
+	fmt.Fprintln(tw, "DAY\tSUPPLIER\tVARIANT\tPRODUCT\tORDERS\tPRICE\tCOST\tMARGIN")
+	var orders, price, cost int64
+	for _, r := range rows {
+		sup := r.Supplier
+		if sup == "" {
+			sup = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", r.Day, sup, r.VariantCode, r.ProductName, r.Orders, r.Price, r.Cost, r.Margin())
+		orders, price, cost = orders+r.Orders, price+r.Price, cost+r.Cost
+	}
+	fmt.Fprintf(tw, "TOTAL\t\t\t\t%d\t%d\t%d\t%d\n", orders, price, cost, price-cost)
+	return tw.Flush()
+}

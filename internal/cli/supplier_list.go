@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/supplier/pull"
+)
+
+func runSupplierList(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("supplier list")
+	refresh := fs.Bool("refresh", false, "fetch each enabled supplier's balance first")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	svc, rt, err := e.router(ctx)
+	if err != nil {
+		return err
+	}
+	sups, err := svc.Suppliers(ctx)
+	if err != nil {
+		return err
+	}
+	if *refresh {
+		for _, s := range sups {
+			if !s.Enabled {
+				continue
+			}
+			if _, err := pull.Balance(ctx, svc, rt, s.Name); err != nil {
+				fmt.Fprintf(e.Stderr, "kios supplier list: %s: %v\n", s.Name, err)
+			}
+		}
+		if sups, err = svc.Suppliers(ctx); err != nil {
+			return err
+		}
+	}
+	tw := e.table()
+	// Credentials are never printed: only whether they are set.
+	// BALANCE is what the supplier last reported; LEDGER what Kios's books say is there (top-ups
+	// less costs). They differ by what the books do not know of yet.
+	fmt.Fprintln(tw, "NAME\tKIND\tBASE URL\tENABLED\tCREDENTIALS\tBALANCE\tBALANCE AT\tLEDGER")
+	for _, s := range sups {
+		creds := "none"
+		if s.Token != "" || s.APIKey != "" {
+			creds = "set"
+		}
+		at := "never"
+		if !s.BalanceAt.IsZero() {
+			at = s.BalanceAt.In(catalog.Jakarta).Format(time.DateTime)
+		}
+		books, err := svc.SupplierLedgerBalance(ctx, &s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\t%d\t%s\t%d\n", s.Name, s.Kind, s.BaseURL, s.Enabled, creds, s.Balance, at, books)
+	}
+	return tw.Flush()
+}

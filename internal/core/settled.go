@@ -1,0 +1,145 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
+)
+
+// afterSettle runs in the settling transaction once an order has become final: it books what
+// the supplier charged, and queues the callback to the reseller. Both land with the capture or
+// the refund, or not at all.
+func (s *Service) afterSettle(ctx context.Context, tx *store.Tx, o *order.Order, att *store.Attempt, status order.Status, cost int64) error {
+	if status == order.Success && !o.Testing && cost > 0 && att != nil {
+		if err := s.postCost(ctx, tx, o, att.Supplier, cost); err != nil {
+			return err
+		}
+	}
+	return s.queueCallback(ctx, tx, o)
+}
+
+// postCost moves cost from Kios's deposit at the supplier to the cost account, so that revenue
+// less cost is the margin. A supplier missing from the registry (the built-in simulator, which
+// charges nothing) has no deposit to book against.
+func (s *Service) postCost(ctx context.Context, tx *store.Tx, o *order.Order, supplierName string, cost int64) error {
+	sup, err := tx.SupplierByName(ctx, supplierName)
+	if errors.Is(err, store.ErrSupplierNotFound) {
+		s.log.Warn("cost not booked: supplier not registered", "invoice", o.Invoice, "supplier", supplierName, "cost", cost)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	acct, err := tx.AccountID(ctx, ledger.SupplierCode(sup.ID))
+	if errors.Is(err, store.ErrNotFound) {
+		acct, err = tx.SystemAccountEnsure(ctx, ledger.SupplierCode(sup.ID), ledger.SupplierDeposit)
+	}
+	if err != nil {
+		return err
+	}
+	return tx.Transfer(ctx, "order:"+o.Invoice+":cost", acct, s.sys.cost, cost, "cost "+o.Invoice+" at "+supplierName)
+}
+
+// queueCallback queues the delivery of a final order to its reseller's callback URL (the
+// order's own, else the reseller's), if there is one.
+func (s *Service) queueCallback(ctx context.Context, tx *store.Tx, o *order.Order) error {
+	if o.CallbackURL == "" {
+		url, err := tx.ResellerCallbackURL(ctx, o.ResellerID)
+		if err != nil {
+			return fmt.Errorf("callback of %s: %w", o.Invoice, err)
+		}
+		if url == "" {
+			return nil
+		}
+	}
+	return tx.JobInsert(ctx, store.JobCallback, o.ID, s.now())
+}
+
+// ErrUnknownReference is returned by ResolveAttempt for a reference Kios never sent.
+var ErrUnknownReference = errors.New("no attempt with that reference")
+
+// ResolveAttempt applies an outcome a supplier pushed to us (its callback) for the attempt with
+// our reference ref, exactly as if a Status poll had answered it: a final answer settles the
+// order at once instead of at the next poll. A callback that comes before the order call has
+// even answered, or twice, or after a poll already settled the order, changes nothing more:
+// settlement happens once. supplierName must be the attempt's supplier.
+func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, res supplier.Result) error {
+	att, err := s.db.AttemptByReference(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%s: %w", ref, ErrUnknownReference)
+	}
+	if err != nil {
+		return err
+	}
+	if att.Supplier != supplierName {
+		return fmt.Errorf("%s belongs to supplier %s, not %s: %w", ref, att.Supplier, supplierName, ErrUnknownReference)
+	}
+	o, err := s.db.OrderByID(ctx, att.OrderID)
+	if err != nil {
+		return err
+	}
+	if att.State == "failed" || att.State == "success" {
+		return nil // already decided; a late or repeated callback changes nothing
+	}
+	if res.UpstreamRef != "" {
+		att.UpstreamRef = res.UpstreamRef
+	}
+	switch res.State {
+	case supplier.Success, supplier.Failed:
+	default:
+		// Pending news: note it; the poll goes on.
+		att.Message, att.Raw = res.Message, res.Raw
+		return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.AttemptUpdate(ctx, att) })
+	}
+	if o.Status.Final() {
+		return nil
+	}
+	if res.State == supplier.Failed {
+		// A definite refusal may still move the order to another supplier: let the worker decide
+		// on its next pass, now.
+		att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
+		return s.db.Batch(ctx, func(tx *store.Tx) error {
+			if err := tx.AttemptUpdate(ctx, att); err != nil {
+				return err
+			}
+			return tx.JobRunNow(ctx, store.JobFulfil, o.ID)
+		})
+	}
+	cost := res.Cost
+	if cost == 0 {
+		cost = att.Cost
+	}
+	att.State, att.SN, att.Message, att.Raw, att.Cost = string(res.State), res.SN, res.Message, res.Raw, cost
+	msg := res.Message
+	if msg == "" {
+		msg = "Transaksi sukses"
+	}
+	var settled bool
+	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+		settled = false
+		if err := tx.AttemptUpdate(ctx, att); err != nil {
+			return err
+		}
+		var err error
+		if settled, err = s.settle(ctx, tx, o, order.Success, res.SN, msg, cost); err != nil || !settled {
+			return err
+		}
+		if err := s.afterSettle(ctx, tx, o, att, order.Success, cost); err != nil {
+			return err
+		}
+		return tx.JobDeleteForOrder(ctx, o.ID, store.JobFulfil)
+	})
+	if err != nil {
+		return fmt.Errorf("resolve %s: %w", ref, err)
+	}
+	if settled {
+		s.log.Info("order final by supplier callback", "invoice", o.Invoice, "supplier", supplierName, "sn", res.SN)
+	}
+	s.wake()
+	return nil
+}

@@ -1,0 +1,50 @@
+// Package connect builds the connector for a registered supplier from its kind: the one place
+// that knows every dialect Kios can buy in.
+package connect
+
+import (
+	"fmt"
+	"time"
+
+	bsclient "github.com/kios-h2h/kios/client/basstore"
+	dsclient "github.com/kios-h2h/kios/client/digiswitch"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
+	"github.com/kios-h2h/kios/internal/supplier/basstore"
+	"github.com/kios-h2h/kios/internal/supplier/digiflazz"
+	"github.com/kios-h2h/kios/internal/supplier/digiswitch"
+	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/supplier/simulator"
+)
+
+// Options configure the connectors.
+type Options struct {
+	// Simulator serves suppliers of kind simulator.
+	Simulator *simulator.Simulator
+	// Timeout bounds each upstream call made by a connector; 0 means 30 s. The fulfilment
+	// workers' UpstreamTimeout bounds purchases further.
+	Timeout time.Duration
+}
+
+// Connectors returns the route.Connect that knows every kind.
+func Connectors(opts Options) route.Connect {
+	if opts.Simulator == nil {
+		opts.Simulator = simulator.New(0)
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	return func(s store.Supplier) (supplier.Supplier, error) {
+		switch s.Kind {
+		case store.KindSimulator:
+			return opts.Simulator, nil
+		case store.KindBasstore:
+			return basstore.New(s.Name, s.BaseURL, s.Token, s.CallbackSecret, bsclient.Options{Timeout: opts.Timeout}), nil
+		case store.KindDigiflazz:
+			return digiflazz.New(digiflazz.Config{Name: s.Name, BaseURL: s.BaseURL, Username: s.Username, APIKey: s.APIKey, Timeout: opts.Timeout})
+		case store.KindDigiswitch:
+			return digiswitch.New(s.Name, s.BaseURL, s.Username, s.APIKey, s.CallbackSecret, dsclient.WithTimeout(opts.Timeout)), nil
+		}
+		return nil, fmt.Errorf("supplier %s: no connector for kind %q yet", s.Name, s.Kind)
+	}
+}

@@ -1,0 +1,136 @@
+// Package digiswitch connects Kios as a buyer to an upstream that speaks the Digiswitch-style
+// H2H 1.0 API (another Kios, or a Digiswitch tenant), implementing supplier.Supplier on
+// client/digiswitch.
+//
+// Asking after an order: a prepaid transaction is idempotent on ref_id, so Status sends the very
+// same transaction again; the upstream answers with the first one's state and charges nothing,
+// and if the first never arrived, this one is the only purchase.
+package digiswitch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+
+	client "github.com/kios-h2h/kios/client/digiswitch"
+	"github.com/kios-h2h/kios/internal/supplier"
+)
+
+// Supplier buys from a Digiswitch-style upstream.
+type Supplier struct {
+	name   string
+	c      *client.Client
+	secret string // checks the upstream's callbacks: the api key
+}
+
+// New returns a connector named name for the API at baseURL, as username with apiKey.
+func New(name, baseURL, username, apiKey, callbackSecret string, opts ...client.Option) *Supplier {
+	if callbackSecret == "" {
+		callbackSecret = apiKey
+	}
+	return &Supplier{name: name, c: client.New(baseURL, username, apiKey, opts...), secret: callbackSecret}
+}
+
+// Name implements supplier.Supplier.
+func (s *Supplier) Name() string { return s.name }
+
+// Purchase implements supplier.Supplier.
+func (s *Supplier) Purchase(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	return s.transaction(ctx, req)
+}
+
+// Status implements supplier.Supplier: the same transaction again.
+func (s *Supplier) Status(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	return s.transaction(ctx, req)
+}
+
+func (s *Supplier) transaction(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	resp, err := s.c.Transaction(ctx, client.TransactionRequest{Code: req.SKU, CustomerNo: req.Destination, RefID: req.Reference, MaxPrice: req.MaxPrice})
+	var apiErr *client.APIError
+	switch {
+	case err == nil:
+		return result(resp), nil
+	case errors.As(err, &apiErr):
+		res := supplier.Result{State: supplier.Failed, Message: apiErr.Message, Raw: apiErr.Error()}
+		switch apiErr.RC {
+		case client.RCSign, client.RCUsername, client.RCBalance, client.RCIP, client.RCTooFast, client.RCPayload, "":
+			// Refused whatever the order: our account there is unusable for now.
+			res.Unreachable = true
+		case client.RCRefConflict:
+			// Our ref_id with other data: only if two buyers share the account. Unknown.
+			return supplier.Result{}, fmt.Errorf("%w: %w", supplier.ErrUnknownOutcome, err)
+		}
+		return res, nil
+	case notSent(err):
+		return supplier.Result{State: supplier.Failed, Unreachable: true, Message: err.Error()}, nil
+	default:
+		return supplier.Result{}, err
+	}
+}
+
+// notSent reports an error that proves the request never reached the upstream: the connection
+// could not even be made.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+func result(r *client.TransactionResponse) supplier.Result {
+	raw, _ := json.Marshal(r)
+	res := supplier.Result{SN: r.SN, Cost: r.Price, Message: r.Message, Raw: string(raw)}
+	switch {
+	case r.RC == client.RCSuccess:
+		res.State = supplier.Success
+	case client.IsPending(r.RC):
+		res.State, res.SN = supplier.Pending, ""
+	default:
+		res.State, res.SN, res.Cost = supplier.Failed, "", 0
+	}
+	return res
+}
+
+// Catalog implements supplier.Cataloger with the prepaid price list. Postpaid products are
+// looked up per bill and not resold through supplier products.
+func (s *Supplier) Catalog(ctx context.Context) ([]supplier.Item, error) {
+	items, err := s.c.PriceListPrepaid(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]supplier.Item, 0, len(items))
+	for _, it := range items {
+		out = append(out, supplier.Item{Code: it.Code, Name: it.Name, ProductCode: it.Brand, ProductName: title(it.Brand),
+			Category: it.Category, Kind: "prepaid", Cost: it.Price, Active: it.Status})
+	}
+	return out, nil
+}
+
+func title(brand string) string {
+	words := strings.Fields(strings.ToLower(brand))
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
+}
+
+// Balance implements supplier.Balancer.
+func (s *Supplier) Balance(ctx context.Context) (int64, error) { return s.c.Balance(ctx) }
+
+// ReadCallback implements supplier.CallbackReader: {"data":{…transaction…}} signed
+// X-Hub-Signature: sha1=HMAC(body, api key).
+func (s *Supplier) ReadCallback(h http.Header, body []byte) (string, supplier.Result, error) {
+	if s.secret == "" || !client.VerifyCallback(body, h.Get(client.HeaderSignature), s.secret) {
+		return "", supplier.Result{}, supplier.ErrBadSignature
+	}
+	var env client.Envelope[client.TransactionResponse]
+	if err := json.Unmarshal(body, &env); err != nil {
+		return "", supplier.Result{}, fmt.Errorf("digiswitch callback: %w", err)
+	}
+	if env.Data.RefID == "" || env.Data.RC == "" {
+		return "", supplier.Result{}, errors.New("digiswitch callback: no ref_id or rc")
+	}
+	return env.Data.RefID, result(&env.Data), nil
+}

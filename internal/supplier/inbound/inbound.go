@@ -1,0 +1,92 @@
+// Package inbound receives suppliers' callbacks at POST /callback/{supplier}: the supplier's
+// connector checks the signature and reads the outcome, and core applies it to the attempt as a
+// status poll would, so a final answer settles the order without waiting for the next poll.
+package inbound
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
+)
+
+// MaxBody bounds a callback's body.
+const MaxBody = 64 << 10
+
+// Suppliers finds a registered supplier's connector by name (route.Router does).
+type Suppliers interface {
+	Supplier(name string) (supplier.Supplier, bool)
+}
+
+// Upstreamer is a wrapped connector that can give the connector itself.
+type Upstreamer interface {
+	Upstream() supplier.Supplier
+}
+
+// Handler serves POST /callback/{supplier}.
+func Handler(svc *core.Service, sups Suppliers, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = svc.Logger()
+	}
+	h := &handler{svc: svc, sups: sups, log: log}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /callback/{supplier}", h.serve)
+	return mux
+}
+
+type handler struct {
+	svc  *core.Service
+	sups Suppliers
+	log  *slog.Logger
+}
+
+func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("supplier")
+	sup, ok := h.sups.Supplier(name)
+	if !ok {
+		http.Error(w, "unknown supplier", http.StatusNotFound)
+		return
+	}
+	if u, ok := sup.(Upstreamer); ok {
+		sup = u.Upstream()
+	}
+	reader, ok := sup.(supplier.CallbackReader)
+	if !ok {
+		http.Error(w, "supplier sends no callbacks", http.StatusNotFound)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		http.Error(w, "body too large or unreadable", http.StatusBadRequest)
+		return
+	}
+	ref, res, err := reader.ReadCallback(r.Header, body)
+	if errors.Is(err, supplier.ErrBadSignature) {
+		h.log.Warn("supplier callback with a bad signature", "supplier", name, "peer", r.RemoteAddr)
+		http.Error(w, "bad signature", http.StatusUnauthorized)
+		return
+	}
+	if err != nil {
+		h.log.Warn("supplier callback unreadable", "supplier", name, "err", err)
+		http.Error(w, "unreadable callback", http.StatusBadRequest)
+		return
+	}
+	// The work is the database's: finish it even if the supplier hangs up.
+	err = h.svc.ResolveAttempt(context.WithoutCancel(r.Context()), name, ref, res)
+	switch {
+	case errors.Is(err, core.ErrUnknownReference), errors.Is(err, store.ErrNotFound):
+		http.Error(w, "unknown reference", http.StatusNotFound)
+	case err != nil:
+		h.log.Error("supplier callback", "supplier", name, "ref", ref, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	default:
+		h.log.Info("supplier callback", "supplier", name, "ref", ref, "state", res.State)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":true}`+"\n")
+	}
+}

@@ -1,0 +1,100 @@
+// Package pull fetches what suppliers publish — their catalogs with costs, and Kios's balance
+// at each — and saves it through core: once on demand (`kios catalog sync`), or on a schedule
+// in the server (`--sync-every`).
+package pull
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/supplier"
+	"github.com/kios-h2h/kios/internal/supplier/route"
+)
+
+// ErrUnsupported is returned for a supplier whose connector cannot list a catalog or a balance.
+var ErrUnsupported = errors.New("not supported by this supplier's connector")
+
+// Catalog pulls one supplier's catalog and saves it (see core.SyncCatalog).
+func Catalog(ctx context.Context, svc *core.Service, rt *route.Router, name string, progress core.SyncProgress) (core.SyncReport, error) {
+	c, err := rt.Conn(ctx, name)
+	if err != nil {
+		return core.SyncReport{}, err
+	}
+	cat, ok := c.Upstream().(supplier.Cataloger)
+	if !ok {
+		return core.SyncReport{}, fmt.Errorf("supplier %s: catalog: %w", name, ErrUnsupported)
+	}
+	items, err := cat.Catalog(ctx)
+	if err != nil {
+		return core.SyncReport{}, fmt.Errorf("supplier %s: fetch catalog: %w", name, err)
+	}
+	return svc.SyncCatalog(ctx, name, items, progress)
+}
+
+// Balance fetches Kios's balance at a supplier and records it.
+func Balance(ctx context.Context, svc *core.Service, rt *route.Router, name string) (int64, error) {
+	c, err := rt.Conn(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	b, ok := c.Upstream().(supplier.Balancer)
+	if !ok {
+		return 0, fmt.Errorf("supplier %s: balance: %w", name, ErrUnsupported)
+	}
+	bal, err := b.Balance(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("supplier %s: fetch balance: %w", name, err)
+	}
+	return bal, svc.SetSupplierBalance(ctx, name, bal)
+}
+
+// All pulls every enabled supplier's catalog and balance (or one supplier's, when only is not
+// empty). A supplier that fails does not stop the others; the errors are returned joined.
+// progress, if not nil, gives the progress callback for each supplier's sync.
+func All(ctx context.Context, svc *core.Service, rt *route.Router, only string, progress func(name string) core.SyncProgress) error {
+	sups, err := svc.Suppliers(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	found := false
+	for _, s := range sups {
+		if (only != "" && s.Name != only) || (only == "" && !s.Enabled) {
+			continue
+		}
+		found = true
+		var p core.SyncProgress
+		if progress != nil {
+			p = progress(s.Name)
+		}
+		if _, err := Catalog(ctx, svc, rt, s.Name, p); err != nil && !errors.Is(err, ErrUnsupported) {
+			errs = append(errs, err)
+		}
+		if _, err := Balance(ctx, svc, rt, s.Name); err != nil && !errors.Is(err, ErrUnsupported) {
+			errs = append(errs, err)
+		}
+	}
+	if only != "" && !found {
+		return fmt.Errorf("supplier %s: not registered", only)
+	}
+	return errors.Join(errs...)
+}
+
+// Every runs All every interval until ctx ends, logging what fails.
+func Every(ctx context.Context, svc *core.Service, rt *route.Router, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := All(ctx, svc, rt, "", nil); err != nil && ctx.Err() == nil {
+			svc.Logger().Error("scheduled supplier sync", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
