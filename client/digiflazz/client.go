@@ -1,15 +1,15 @@
 package digiflazz
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/kios-h2h/kios/client/flazz"
 )
 
 // ErrUnknownOutcome marks an error after which the server may or may not have acted on the
@@ -44,7 +44,7 @@ type Client struct {
 	username string
 	apiKey   string
 	hc       *http.Client
-	maxBody  int64
+	post     flazz.Poster
 }
 
 // Option configures a Client.
@@ -74,11 +74,13 @@ func New(baseURL, username, apiKey string, opts ...Option) *Client {
 		username: username,
 		apiKey:   apiKey,
 		hc:       &http.Client{Timeout: 30 * time.Second},
-		maxBody:  64 << 20, // the full price list is large
 	}
 	for _, o := range opts {
 		o(c)
 	}
+	// The full price list is large. A failed dial is an unknown outcome too: this client's errors
+	// are either a refusal or unknown.
+	c.post = flazz.Poster{API: "digiflazz", Unknown: ErrUnknownOutcome, HTTP: c.hc, MaxBody: 64 << 20}
 	return c
 }
 
@@ -164,7 +166,7 @@ func (c *Client) outcome(endpoint, rc, msg string) error {
 	if rc == "" {
 		return fmt.Errorf("digiflazz %s: answer without rc: %w", endpoint, ErrUnknownOutcome)
 	}
-	if rc == RCSuccess || IsPending(rc) {
+	if !flazz.IsRefusal(rc) {
 		return nil
 	}
 	return &RCError{Endpoint: endpoint, RC: rc, Message: msg}
@@ -173,47 +175,25 @@ func (c *Client) outcome(endpoint, rc, msg string) error {
 // call posts req and decodes the answer's data into out. A refusal in the {rc, message} shape
 // becomes an *RCError; anything that is not a well-formed answer wraps ErrUnknownOutcome.
 func (c *Client) call(ctx context.Context, endpoint string, req, out any) error {
-	body, err := json.Marshal(req)
+	a, err := c.post.Post(ctx, c.baseURL+endpoint, endpoint, req)
 	if err != nil {
-		return fmt.Errorf("digiflazz %s: encode: %w", endpoint, err)
+		return err
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+endpoint, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("digiflazz %s: %w", endpoint, err)
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "application/json")
-	resp, err := c.hc.Do(hreq)
-	if err != nil {
-		return fmt.Errorf("digiflazz %s: %w: %w", endpoint, ErrUnknownOutcome, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody))
-	if err != nil {
-		return fmt.Errorf("digiflazz %s: read answer: %w: %w", endpoint, ErrUnknownOutcome, err)
-	}
-	if resp.StatusCode >= 500 {
-		return fmt.Errorf("digiflazz %s: HTTP %d: %w", endpoint, resp.StatusCode, ErrUnknownOutcome)
-	}
-	var env Envelope[json.RawMessage]
-	if err := json.Unmarshal(raw, &env); err != nil || len(env.Data) == 0 {
-		return fmt.Errorf("digiflazz %s: HTTP %d, not an API answer: %w", endpoint, resp.StatusCode, ErrUnknownOutcome)
+	if len(a.Data) == 0 {
+		return fmt.Errorf("digiflazz %s: HTTP %d, not an API answer: %w", endpoint, a.StatusCode, ErrUnknownOutcome)
 	}
 	// A refusal carries an rc that is neither success nor pending. Transaction and inquiry-pln
 	// answers carry an rc always, and their callers read it; the other endpoints' data has none
 	// unless it is a refusal. Digiflazz sends some refusals with a 4xx status.
-	refused := false
-	var e ErrorData
-	if bytes.HasPrefix(bytes.TrimSpace(env.Data), []byte("{")) && json.Unmarshal(env.Data, &e) == nil {
-		refused = e.RC != "" && e.RC != RCSuccess && !IsPending(e.RC)
-	}
+	e, ok := a.Refusal()
+	refused := ok && flazz.IsRefusal(e.RC)
 	if refused && !rcInData(out) {
 		return &RCError{Endpoint: endpoint, RC: e.RC, Message: e.Message}
 	}
-	if resp.StatusCode != http.StatusOK && !refused {
-		return fmt.Errorf("digiflazz %s: HTTP %d without a refusal: %w", endpoint, resp.StatusCode, ErrUnknownOutcome)
+	if a.StatusCode != http.StatusOK && !refused {
+		return fmt.Errorf("digiflazz %s: HTTP %d without a refusal: %w", endpoint, a.StatusCode, ErrUnknownOutcome)
 	}
-	if err := json.Unmarshal(env.Data, out); err != nil {
+	if err := json.Unmarshal(a.Data, out); err != nil {
 		if refused {
 			return &RCError{Endpoint: endpoint, RC: e.RC, Message: e.Message}
 		}

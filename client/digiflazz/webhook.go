@@ -1,15 +1,13 @@
 package digiflazz
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/kios-h2h/kios/client/flazz"
 )
 
 // Webhook headers, as Digiflazz sends them.
@@ -39,16 +37,11 @@ type PascaWebhookData struct {
 }
 
 // WebhookSignature returns the X-Hub-Signature value for body: "sha1=" + hex HMAC-SHA1(secret, body).
-func WebhookSignature(secret string, body []byte) string {
-	m := hmac.New(sha1.New, []byte(secret))
-	m.Write(body)
-	return "sha1=" + hex.EncodeToString(m.Sum(nil))
-}
+func WebhookSignature(secret string, body []byte) string { return flazz.HookSignature(secret, body) }
 
 // WebhookSignatureValid checks an X-Hub-Signature header against body in constant time.
 func WebhookSignatureValid(secret string, body []byte, header string) bool {
-	want := WebhookSignature(secret, body)
-	return subtle.ConstantTimeCompare([]byte(strings.ToLower(strings.TrimSpace(header))), []byte(want)) == 1
+	return flazz.HookSignatureValid(secret, body, header)
 }
 
 // Webhook is a received webhook.

@@ -1,6 +1,10 @@
 package digiflazz
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/kios-h2h/kios/client/flazz"
+)
 
 // DefaultBaseURL is Digiflazz's own base URL. A Kios server serves the same API at
 // "https://<kios-host>/v1".
@@ -17,27 +21,22 @@ const (
 
 // Command values: Cmd of cek-saldo and price-list, Commands of a postpaid transaction.
 const (
-	CmdDeposit = "deposit" // cek-saldo
-	CmdPrepaid = "prepaid" // price-list, the default when cmd is absent
-	CmdPasca   = "pasca"   // price-list
+	CmdDeposit = "deposit"            // cek-saldo
+	CmdPrepaid = flazz.CommandPrepaid // price-list, the default when cmd is absent
+	CmdPasca   = flazz.CommandPasca   // price-list
 
-	CommandInquiry = "inq-pasca"
-	CommandPay     = "pay-pasca"
-	CommandStatus  = "status-pasca"
+	CommandInquiry = flazz.CommandInquiry
+	CommandPay     = flazz.CommandPay
+	CommandStatus  = flazz.CommandStatus
 )
 
 // Envelope wraps every answer and every webhook body: {"data": …}.
-type Envelope[T any] struct {
-	Data T `json:"data"`
-}
+type Envelope[T any] = flazz.Envelope[T]
 
-// ErrorData is the data of a refusal by cek-saldo, price-list or deposit. Transaction and
-// inquiry-pln refusals keep their endpoint's own shape, with Status "Gagal" and the refusal's rc.
-type ErrorData struct {
-	RC      string `json:"rc"`
-	Status  string `json:"status"`
-	Message string `json:"message"`
-}
+// ErrorData is the data of a refusal by cek-saldo, price-list or deposit: {rc, status, message}.
+// Transaction and inquiry-pln refusals keep their endpoint's own shape, with Status "Gagal" and
+// the refusal's rc.
+type ErrorData = flazz.Refusal
 
 // BalanceRequest is cek-saldo. Sign = Sign(username, apiKey, SuffixBalance).
 type BalanceRequest struct {
@@ -106,13 +105,7 @@ type PascaItem struct {
 }
 
 // DepositRequest opens a deposit ticket. Sign = Sign(username, apiKey, SuffixDeposit).
-type DepositRequest struct {
-	Username  string `json:"username"`
-	Amount    int64  `json:"amount"`
-	Bank      string `json:"bank"`
-	OwnerName string `json:"owner_name"`
-	Sign      string `json:"sign"`
-}
+type DepositRequest = flazz.DepositRequest
 
 // DepositData answers a deposit ticket: transfer exactly Amount (the requested amount with a
 // unique tail) to AccountNo at Bank, with Notes in the transfer's note.
@@ -179,20 +172,12 @@ type PascaData struct {
 
 // InquiryPLNRequest checks a PLN prepaid customer before a token is sold.
 // Sign = Sign(username, apiKey, CustomerNo).
-type InquiryPLNRequest struct {
-	Username   string `json:"username"`
-	CustomerNo string `json:"customer_no"`
-	Sign       string `json:"sign"`
-}
+type InquiryPLNRequest = flazz.CustomerRequest
 
-// InquiryPLNData answers inquiry-pln.
+// InquiryPLNData answers inquiry-pln: the outcome, then the customer's fields.
 type InquiryPLNData struct {
-	Message      string `json:"message"`
-	Status       string `json:"status"`
-	RC           string `json:"rc"`
-	CustomerNo   string `json:"customer_no"`
-	MeterNo      string `json:"meter_no"`
-	SubscriberID string `json:"subscriber_id"`
-	Name         string `json:"name"`
-	SegmentPower string `json:"segment_power"`
+	Message string `json:"message"`
+	Status  string `json:"status"`
+	RC      string `json:"rc"`
+	flazz.PLNCustomer
 }

@@ -1,11 +1,6 @@
 package digiswitch
 
-import (
-	"crypto/hmac"
-	"crypto/sha1" //nolint:gosec // the form receivers written for Digiflazz already check
-	"encoding/hex"
-	"strings"
-)
+import "github.com/kios-h2h/kios/client/flazz"
 
 // Headers of the callback Kios POSTs when a transaction reaches a final state. The body is
 // {"data": …} with the fields of the transaction's answer (TransactionResponse, or
@@ -17,14 +12,9 @@ const (
 )
 
 // CallbackSignature returns the X-Hub-Signature value for a callback body.
-func CallbackSignature(body []byte, apiKey string) string {
-	m := hmac.New(sha1.New, []byte(apiKey))
-	m.Write(body)
-	return "sha1=" + hex.EncodeToString(m.Sum(nil))
-}
+func CallbackSignature(body []byte, apiKey string) string { return flazz.HookSignature(apiKey, body) }
 
 // VerifyCallback reports whether header is the right X-Hub-Signature for body, in constant time.
 func VerifyCallback(body []byte, header, apiKey string) bool {
-	want := CallbackSignature(body, apiKey)
-	return hmac.Equal([]byte(want), []byte(strings.ToLower(strings.TrimSpace(header))))
+	return flazz.HookSignatureValid(apiKey, body, header)
 }

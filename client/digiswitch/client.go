@@ -1,16 +1,15 @@
 package digiswitch
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/kios-h2h/kios/client/flazz"
 )
 
 // ErrUnknownOutcome means the call may or may not have taken effect: the request timed out or
@@ -146,58 +145,34 @@ const maxAnswer = 32 << 20
 // is still filled with what the answer holds); anything that leaves the outcome in doubt wraps
 // ErrUnknownOutcome.
 func (c *Client) call(ctx context.Context, path string, req, out any) error {
-	body, err := json.Marshal(req)
+	// No connection means nothing was sent: a plain error, safe to retry under any ref_id.
+	p := flazz.Poster{API: "digiswitch", Unknown: ErrUnknownOutcome, HTTP: c.http, MaxBody: maxAnswer, DialNotSent: true}
+	a, err := p.Post(ctx, c.baseURL+path, path, req)
 	if err != nil {
-		return fmt.Errorf("digiswitch %s: %w", path, err)
+		return err
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+path, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("digiswitch %s: %w", path, err)
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(hreq)
-	if err != nil {
-		var op *net.OpError
-		if errors.As(err, &op) && op.Op == "dial" {
-			// No connection, so nothing was sent: a plain error, safe to retry under any ref_id.
-			return fmt.Errorf("digiswitch %s: request not sent: %w", path, err)
-		}
-		return fmt.Errorf("digiswitch %s: %w: %w", path, ErrUnknownOutcome, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	if err != nil {
-		return fmt.Errorf("digiswitch %s: reading answer: %w: %w", path, ErrUnknownOutcome, err)
-	}
-	if resp.StatusCode >= 500 {
-		return fmt.Errorf("digiswitch %s: HTTP %d: %w", path, resp.StatusCode, ErrUnknownOutcome)
-	}
-	var env Envelope[json.RawMessage]
-	jsonErr := json.Unmarshal(raw, &env)
-	if resp.StatusCode != http.StatusOK {
+	if a.StatusCode != http.StatusOK {
 		// Nothing was done; say what the server said when it said it in this dialect.
-		apiErr := &APIError{Status: StatusFailed, Message: "HTTP " + resp.Status}
-		var ed ErrorData
-		if jsonErr == nil && json.Unmarshal(env.Data, &ed) == nil && ed.RC != "" {
+		apiErr := &APIError{Status: StatusFailed, Message: "HTTP " + a.Status}
+		if ed, ok := a.Refusal(); ok && ed.RC != "" {
 			apiErr.RC, apiErr.Message = ed.RC, ed.Message
 		}
 		return apiErr
 	}
-	if jsonErr != nil || len(env.Data) == 0 || string(env.Data) == "null" {
+	if len(a.Data) == 0 || string(a.Data) == "null" {
 		return fmt.Errorf("digiswitch %s: unreadable answer: %w", path, ErrUnknownOutcome)
 	}
-	if env.Data[0] == '{' {
-		var ed ErrorData
-		if err := json.Unmarshal(env.Data, &ed); err != nil {
-			return fmt.Errorf("digiswitch %s: unreadable answer: %w: %w", path, ErrUnknownOutcome, err)
+	if a.Data[0] == '{' {
+		ed, ok := a.Refusal()
+		if !ok {
+			return fmt.Errorf("digiswitch %s: unreadable answer: %w", path, ErrUnknownOutcome)
 		}
-		if ed.RC != "" && ed.RC != RCSuccess && !IsPending(ed.RC) {
-			_ = json.Unmarshal(env.Data, out) // best effort: echoed fields, balance
+		if flazz.IsRefusal(ed.RC) {
+			_ = json.Unmarshal(a.Data, out) // best effort: echoed fields, balance
 			return &APIError{RC: ed.RC, Status: ed.Status, Message: ed.Message}
 		}
 	}
-	if err := json.Unmarshal(env.Data, out); err != nil {
+	if err := json.Unmarshal(a.Data, out); err != nil {
 		return fmt.Errorf("digiswitch %s: unreadable answer: %w: %w", path, ErrUnknownOutcome, err)
 	}
 	return nil

@@ -1,49 +1,43 @@
 package digiswitch
 
+import "github.com/kios-h2h/kios/client/flazz"
+
 // Status words of every answer.
 const (
-	StatusSuccess = "Sukses"
-	StatusPending = "Pending"
-	StatusFailed  = "Gagal"
+	StatusSuccess = flazz.StatusSuccess
+	StatusPending = flazz.StatusPending
+	StatusFailed  = flazz.StatusFailed
 )
 
-// Response codes (rc), as Kios uses them. A client treats RCPending and RCRouterIssue as pending,
-// RCSuccess as success and anything else as a failure.
+// Response codes (rc), as Kios uses them: the family's table (package flazz). A client treats
+// RCPending and RCRouterIssue as pending, RCSuccess as success and anything else as a failure.
 const (
-	RCSuccess          = "00" // success
-	RCBillerTimeout    = "01" // timeout at the biller; nothing was charged
-	RCFailed           = "02" // transaction failed (the hold was released)
-	RCPending          = "03" // in process
-	RCPayload          = "40" // payload error: a field missing or of the wrong type
-	RCSign             = "41" // invalid signature
-	RCUsername         = "42" // unknown username (or suspended account)
-	RCProduct          = "43" // product code not found or inactive
-	RCBalance          = "44" // insufficient balance
-	RCIP               = "45" // IP not allowed
-	RCRefConflict      = "49" // ref_id already used for another transaction
-	RCNotFound         = "50" // transaction not found
-	RCDestination      = "54" // wrong destination number
-	RCCutoff           = "58" // cut-off in progress
-	RCBillUnavailable  = "60" // bill not available or already paid
-	RCMulti            = "63" // same product to the same destination today, product not multi
-	RCDepositRefused   = "64" // deposit ticket refused (no free unique amount)
-	RCOutOfStock       = "68" // out of stock
-	RCPriceAboveMax    = "69" // price above max_price
-	RCPriceListLimited = "83" // price-list called too often
-	RCTooFast          = "85" // transactions too fast for this account
-	RCRouterIssue      = "99" // upstream router issue, still in process
+	RCSuccess          = flazz.RCSuccess
+	RCBillerTimeout    = flazz.RCBillerTimeout
+	RCFailed           = flazz.RCFailed
+	RCPending          = flazz.RCPending
+	RCPayload          = flazz.RCPayload
+	RCSign             = flazz.RCSign
+	RCUsername         = flazz.RCUsername
+	RCProduct          = flazz.RCProduct
+	RCBalance          = flazz.RCBalance
+	RCIP               = flazz.RCIP
+	RCRefConflict      = flazz.RCRefConflict
+	RCNotFound         = flazz.RCNotFound
+	RCDestination      = flazz.RCDestination
+	RCCutoff           = flazz.RCCutoff
+	RCBillUnavailable  = flazz.RCBillUnavailable
+	RCMulti            = flazz.RCMulti
+	RCDepositRefused   = flazz.RCDepositRefused
+	RCOutOfStock       = flazz.RCOutOfStock
+	RCPriceAboveMax    = flazz.RCPriceAboveMax
+	RCPriceListLimited = flazz.RCPriceListLimited
+	RCTooFast          = flazz.RCTooFast
+	RCRouterIssue      = flazz.RCRouterIssue
 )
 
 // StatusOf returns the status word that goes with an rc.
-func StatusOf(rc string) string {
-	switch rc {
-	case RCSuccess:
-		return StatusSuccess
-	case RCPending, RCRouterIssue:
-		return StatusPending
-	}
-	return StatusFailed
-}
+func StatusOf(rc string) string { return flazz.StatusOf(rc) }
 
 // IsPending reports whether rc means the transaction is still in process (03 or 99).
-func IsPending(rc string) bool { return rc == RCPending || rc == RCRouterIssue }
+func IsPending(rc string) bool { return flazz.IsPending(rc) }

@@ -1,9 +1,6 @@
 package digiswitch
 
-import (
-	"crypto/md5" //nolint:gosec // the dialect's sign formula is md5; it is not a choice Kios makes
-	"encoding/hex"
-)
+import "github.com/kios-h2h/kios/client/flazz"
 
 // Sign suffixes of the endpoints whose suffix is a constant. The transaction sign uses the
 // request's ref_id and the token sign its customer_no.
@@ -13,10 +10,4 @@ const (
 )
 
 // Sign returns lower-case hex md5(username + apiKey + suffix), the dialect's request signature.
-func Sign(username, apiKey, suffix string) string {
-	h := md5.New()
-	h.Write([]byte(username))
-	h.Write([]byte(apiKey))
-	h.Write([]byte(suffix))
-	return hex.EncodeToString(h.Sum(nil))
-}
+func Sign(username, apiKey, suffix string) string { return flazz.Sign(username, apiKey, suffix) }

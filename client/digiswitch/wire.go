@@ -1,6 +1,10 @@
 package digiswitch
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/kios-h2h/kios/client/flazz"
+)
 
 // Endpoint paths, relative to the API's base URL.
 const (
@@ -13,18 +17,16 @@ const (
 
 // Price-list commands and postpaid transaction commands.
 const (
-	CommandPrepaid = "prepaid"
-	CommandPasca   = "pasca"
+	CommandPrepaid = flazz.CommandPrepaid
+	CommandPasca   = flazz.CommandPasca
 
-	CommandInquiry = "inq-pasca"
-	CommandPay     = "pay-pasca"
-	CommandStatus  = "status-pasca"
+	CommandInquiry = flazz.CommandInquiry
+	CommandPay     = flazz.CommandPay
+	CommandStatus  = flazz.CommandStatus
 )
 
 // Envelope wraps every answer: {"data": …}.
-type Envelope[T any] struct {
-	Data T `json:"data"`
-}
+type Envelope[T any] = flazz.Envelope[T]
 
 // ErrorData is the data of a refusal. RefID, CustomerNo and Code echo the request's, when the
 // refusal is of a transaction and they are known.
@@ -91,13 +93,7 @@ type BalanceResponse struct {
 }
 
 // DepositRequest opens a deposit ticket. Sign = Sign(username, apiKey, SuffixDeposit).
-type DepositRequest struct {
-	Username  string `json:"username"`
-	Amount    int64  `json:"amount"`
-	Bank      string `json:"bank"`
-	OwnerName string `json:"owner_name"`
-	Sign      string `json:"sign"`
-}
+type DepositRequest = flazz.DepositRequest
 
 // DepositResponse tells the exact amount to transfer (the requested amount plus a unique tail)
 // and the text to put in the transfer's note. The balance is credited, once, when the transfer is
@@ -159,20 +155,10 @@ type PostpaidResponse struct {
 
 // TokenRequest checks a PLN prepaid customer before selling a token.
 // Sign = Sign(username, apiKey, CustomerNo).
-type TokenRequest struct {
-	Username   string `json:"username"`
-	CustomerNo string `json:"customer_no"`
-	Sign       string `json:"sign"`
-}
+type TokenRequest = flazz.CustomerRequest
 
 // TokenResponse is a PLN prepaid customer.
-type TokenResponse struct {
-	CustomerNo   string `json:"customer_no"`
-	MeterNo      string `json:"meter_no"`
-	SubscriberID string `json:"subscriber_id"`
-	Name         string `json:"name"`
-	SegmentPower string `json:"segment_power"`
-}
+type TokenResponse = flazz.PLNCustomer
 
 // PLNDesc is the desc of a PLN postpaid bill. Amounts in Detail are strings, as on the wire.
 type PLNDesc struct {

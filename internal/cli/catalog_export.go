@@ -4,23 +4,15 @@ import (
 	"context"
 
 	"github.com/kios-h2h/kios/internal/catalog"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 func runCatalogExport(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("catalog export")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	_, svc, err := e.start(ctx, fs, args)
 	if err != nil {
 		return err
 	}
-	products, err := svc.Products(ctx)
-	if err != nil {
-		return err
-	}
-	rows, err := svc.Variants(ctx, store.VariantFilter{})
+	products, rows, err := loadCatalog(ctx, svc)
 	if err != nil {
 		return err
 	}

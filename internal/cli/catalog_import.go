@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 )
@@ -15,17 +13,11 @@ func runCatalogImport(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var r io.Reader
-	if pos[0] == "-" {
-		r = os.Stdin
-	} else {
-		f, err := os.Open(pos[0])
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		r = f
+	r, err := input(pos[0])
+	if err != nil {
+		return err
 	}
+	defer r.Close()
 	products, variants, err := catalog.ReadCSV(r)
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing imported)", pos[0], err)

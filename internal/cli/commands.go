@@ -14,6 +14,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
@@ -250,6 +251,16 @@ func parse(fs *flag.FlagSet, args []string, want ...string) ([]string, error) {
 	return pos, nil
 }
 
+// start parses args as parse does and opens the service: how most commands begin.
+func (e *Env) start(ctx context.Context, fs *flag.FlagSet, args []string, want ...string) ([]string, *core.Service, error) {
+	pos, err := parse(fs, args, want...)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := e.Service(ctx)
+	return pos, svc, err
+}
+
 // parseAny is parse for commands that check their positional arguments themselves.
 func parseAny(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
@@ -317,3 +328,21 @@ func (e *Env) Close() error {
 }
 
 func (e *Env) table() *tabwriter.Writer { return tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0) }
+
+// input opens the file a command reads, or stdin for "-".
+func input(name string) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(os.Stdin), nil
+	}
+	return os.Open(name)
+}
+
+// loadCatalog returns every product and every variant.
+func loadCatalog(ctx context.Context, svc *core.Service) ([]catalog.Product, []store.VariantRow, error) {
+	products, err := svc.Products(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := svc.Variants(ctx, store.VariantFilter{})
+	return products, rows, err
+}

@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 )
 
 func runDepositMatch(ctx context.Context, e *Env, args []string) error {
@@ -13,17 +11,11 @@ func runDepositMatch(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var r io.Reader
-	if pos[0] == "-" {
-		r = os.Stdin
-	} else {
-		f, err := os.Open(pos[0])
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		r = f
+	r, err := input(pos[0])
+	if err != nil {
+		return err
 	}
+	defer r.Close()
 	svc, err := e.Service(ctx)
 	if err != nil {
 		return err

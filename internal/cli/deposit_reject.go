@@ -7,11 +7,7 @@ import (
 
 func runDepositReject(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("deposit reject")
-	pos, err := parse(fs, args, "TICKET")
-	if err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	pos, svc, err := e.start(ctx, fs, args, "TICKET")
 	if err != nil {
 		return err
 	}

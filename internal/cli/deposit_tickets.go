@@ -33,12 +33,8 @@ func runDepositTickets(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *username != "" {
-		r, err := svc.Reseller(ctx, *username)
-		if err != nil {
-			return named(err, *username)
-		}
-		f.ResellerID = r.ID
+	if f.ResellerID, err = resellerID(ctx, svc, *username); err != nil {
+		return err
 	}
 	tickets, err := svc.Tickets(ctx, f)
 	if err != nil {

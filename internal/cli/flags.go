@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
 
+	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
 
@@ -35,4 +37,16 @@ func named(err error, username string) error {
 		return fmt.Errorf("%q: %w", username, err)
 	}
 	return err
+}
+
+// resellerID is the id of the reseller a --reseller filter names; 0 (no filter) for "".
+func resellerID(ctx context.Context, svc *core.Service, username string) (int64, error) {
+	if username == "" {
+		return 0, nil
+	}
+	r, err := svc.Reseller(ctx, username)
+	if err != nil {
+		return 0, named(err, username)
+	}
+	return r.ID, nil
 }

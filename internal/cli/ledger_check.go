@@ -7,10 +7,7 @@ import (
 
 func runLedgerCheck(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("ledger check")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	_, svc, err := e.start(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -9,10 +9,7 @@ import (
 
 func runMarkupList(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("markup list")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	_, svc, err := e.start(ctx, fs, args)
 	if err != nil {
 		return err
 	}

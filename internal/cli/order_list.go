@@ -40,12 +40,8 @@ func runOrderList(ctx context.Context, e *Env, args []string) error {
 	for _, r := range rs {
 		names[r.ID] = r.Username
 	}
-	if *username != "" {
-		r, err := svc.Reseller(ctx, *username)
-		if err != nil {
-			return fmt.Errorf("%s: %w", *username, err)
-		}
-		f.ResellerID = r.ID
+	if f.ResellerID, err = resellerID(ctx, svc, *username); err != nil {
+		return err
 	}
 	orders, err := svc.Orders(ctx, f)
 	if err != nil {

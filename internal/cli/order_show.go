@@ -10,11 +10,7 @@ import (
 
 func runOrderShow(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("order show")
-	pos, err := parse(fs, args, "INVOICE")
-	if err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	pos, svc, err := e.start(ctx, fs, args, "INVOICE")
 	if err != nil {
 		return err
 	}

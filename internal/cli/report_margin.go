@@ -14,10 +14,7 @@ func runReportMargin(ctx context.Context, e *Env, args []string) error {
 	today := catalog.Day(time.Now())
 	from := fs.String("from", today, "first Jakarta day, 2006-01-02")
 	to := fs.String("to", today, "last Jakarta day, 2006-01-02")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	_, svc, err := e.start(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -9,11 +9,7 @@ import (
 func runResellerRotateToken(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("reseller rotate-token")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	pos, err := parse(fs, args, "USERNAME")
-	if err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	pos, svc, err := e.start(ctx, fs, args, "USERNAME")
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,7 @@ func runResellerResume(ctx context.Context, e *Env, args []string) error {
 
 func setResellerStatus(ctx context.Context, e *Env, name string, args []string, st reseller.Status) error {
 	fs := e.flags(name)
-	pos, err := parse(fs, args, "USERNAME")
-	if err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	pos, svc, err := e.start(ctx, fs, args, "USERNAME")
 	if err != nil {
 		return err
 	}

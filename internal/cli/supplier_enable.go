@@ -15,11 +15,7 @@ func runSupplierDisable(ctx context.Context, e *Env, args []string) error {
 
 func setSupplierEnabled(ctx context.Context, e *Env, name string, args []string, enabled bool) error {
 	fs := e.flags(name)
-	pos, err := parse(fs, args, "NAME")
-	if err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	pos, svc, err := e.start(ctx, fs, args, "NAME")
 	if err != nil {
 		return err
 	}

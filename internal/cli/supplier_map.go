@@ -8,11 +8,7 @@ import (
 func runSupplierMap(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("supplier map")
 	priority := fs.Int("priority", 0, "order among the variant's suppliers: lower is tried first")
-	pos, err := parse(fs, args, "NAME", "SKU", "VARIANT")
-	if err != nil {
-		return err
-	}
-	svc, err := e.Service(ctx)
+	pos, svc, err := e.start(ctx, fs, args, "NAME", "SKU", "VARIANT")
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
 
@@ -49,13 +49,12 @@ func Paths() []string {
 }
 
 type handler struct {
-	svc   *core.Service
-	opts  Options
-	log   *slog.Logger
-	guard *access.Guard
-
-	plMu   sync.Mutex
-	plLast map[int64]time.Time // reseller id -> last full price list served
+	svc  *core.Service
+	opts Options
+	log  *slog.Logger
+	auth flazzserver.Auth
+	// lists counts full price lists per reseller, prepaid and postpaid together.
+	lists *flazzserver.ListLimit
 }
 
 // New returns the handler for POST /v1/cek-saldo, /v1/price-list, /v1/deposit, /v1/transaction and
@@ -71,14 +70,15 @@ func New(svc *core.Service, opts Options) http.Handler {
 	if opts.FullPriceListEvery == 0 {
 		opts.FullPriceListEvery = 5 * time.Minute
 	}
-	h := &handler{svc: svc, opts: opts, log: opts.Logger, guard: opts.Guard, plLast: map[int64]time.Time{}}
+	if opts.Guard == nil {
+		opts.Guard = access.New(access.Policy{})
+	}
+	h := &handler{svc: svc, opts: opts, log: opts.Logger, lists: flazzserver.NewListLimit(opts.FullPriceListEvery),
+		auth: flazzserver.Auth{Svc: svc, Guard: opts.Guard, Order: checkOrder}}
 	if h.log == nil {
 		h.log = svc.Logger()
 	}
 	h.log = h.log.With("dialect", "digiflazz")
-	if h.guard == nil {
-		h.guard = access.New(access.Policy{})
-	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1"+wire.EndpointBalance, h.balance)
 	mux.HandleFunc("POST /v1"+wire.EndpointPriceList, h.priceList)
@@ -91,14 +91,8 @@ func New(svc *core.Service, opts Options) http.Handler {
 
 // unknown answers a path or method this API does not have, in the API's own format.
 func (h *handler) unknown(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		h.write(w, http.StatusMethodNotAllowed, wire.ErrorData{RC: wire.RCPayload, Status: wire.StatusFailed,
-			Message: "Gunakan metode POST dengan body JSON"})
-		return
-	}
-	h.write(w, http.StatusNotFound, wire.ErrorData{RC: wire.RCPayload, Status: wire.StatusFailed,
-		Message: "Endpoint tidak dikenal: " + r.URL.Path})
+	status, data := flazzserver.Unknown(w, r)
+	h.write(w, status, data)
 }
 
 // refusal is an answer other than success: an rc with its message, or a server fault.
@@ -146,9 +140,13 @@ func jsonType(kind string) string {
 	return kind
 }
 
-// authenticate checks, in order, the username, the caller's IP, the sign and the rate limit. The
-// IP is checked before the sign, so a caller outside the allowlist learns nothing about the key;
-// the rate limit after it, so nobody else can spend a reseller's allowance.
+// checkOrder runs the checks with the IP before the sign, so a caller outside the allowlist
+// learns nothing about the key, and the rate limit after it, so nobody else can spend a
+// reseller's allowance.
+var checkOrder = [4]flazzserver.Check{flazzserver.Active, flazzserver.IP, flazzserver.Sign, flazzserver.Rate}
+
+// authenticate checks, in order, the username, the account's status, the caller's IP, the sign
+// and the rate limit.
 func (h *handler) authenticate(ctx context.Context, r *http.Request, username, sign, suffix string) (*reseller.Reseller, *refusal) {
 	if username == "" {
 		return nil, refuse(wire.RCPayload, "Payload error: username wajib diisi")
@@ -156,26 +154,24 @@ func (h *handler) authenticate(ctx context.Context, r *http.Request, username, s
 	if sign == "" {
 		return nil, refuse(wire.RCPayload, "Payload error: sign wajib diisi")
 	}
-	res, err := h.svc.Reseller(ctx, username)
-	if errors.Is(err, reseller.ErrNotFound) {
-		return nil, refuse(wire.RCUsername, "Username Anda salah")
-	}
+	res, f, err := h.auth.Authenticate(ctx, r, username, sign, suffix)
 	if err != nil {
 		return nil, faultOf(err)
 	}
-	if res.Status != reseller.Active {
-		return nil, refuse(wire.RCUsername, "Akun Anda sedang tidak aktif")
+	if f == nil {
+		return res, nil
 	}
-	if ip := h.guard.ClientIP(r); !res.Allows(ip) {
-		return nil, refuse(wire.RCIP, "IP Anda tidak kami kenali ("+ip.String()+")")
+	switch f.Check {
+	case flazzserver.Active:
+		return nil, refuse(f.RC(), "Akun Anda sedang tidak aktif")
+	case flazzserver.IP:
+		return nil, refuse(f.RC(), "IP Anda tidak kami kenali ("+f.IP.String()+")")
+	case flazzserver.Sign:
+		return nil, refuse(f.RC(), "Signature Anda salah")
+	case flazzserver.Rate:
+		return nil, refuse(f.RC(), "Limitasi transaksi: permintaan terlalu cepat, coba lagi sebentar")
 	}
-	if !wire.SignMatches(sign, username, res.APIKey, suffix) {
-		return nil, refuse(wire.RCSign, "Signature Anda salah")
-	}
-	if !h.guard.Allow(res.ID) {
-		return nil, refuse(wire.RCTooFast, "Limitasi transaksi: permintaan terlalu cepat, coba lagi sebentar")
-	}
-	return res, nil
+	return nil, refuse(f.RC(), "Username Anda salah")
 }
 
 // write sends {"data": data} with the given HTTP status.

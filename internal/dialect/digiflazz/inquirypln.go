@@ -2,9 +2,10 @@ package digiflazz
 
 import (
 	"net/http"
-	"strings"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
+	"github.com/kios-h2h/kios/client/flazz"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 )
 
 // inquiryPLN serves inquiry-pln: a PLN prepaid customer's name and power, checked before a token
@@ -23,7 +24,7 @@ func (h *handler) inquiryPLN(w http.ResponseWriter, r *http.Request) {
 		h.refusePLN(w, r, &req, refuse(wire.RCPayload, "Payload error: customer_no wajib diisi"))
 		return
 	}
-	if !meterNumber(req.CustomerNo) {
+	if !flazzserver.MeterNumber(req.CustomerNo) {
 		h.refusePLN(w, r, &req, refuse(wire.RCDestination, "Nomor meter/ID pelanggan PLN harus 11 atau 12 angka"))
 		return
 	}
@@ -33,19 +34,11 @@ func (h *handler) inquiryPLN(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.write(w, http.StatusOK, wire.InquiryPLNData{Message: "Transaksi Sukses", Status: wire.StatusSuccess, RC: wire.RCSuccess,
-		CustomerNo: c.CustomerNo, MeterNo: c.MeterNo, SubscriberID: c.SubscriberID, Name: c.Name, SegmentPower: c.SegmentPower})
-}
-
-// meterNumber reports whether s looks like a PLN meter number (11 digits) or customer id (12).
-func meterNumber(s string) bool {
-	if len(s) != 11 && len(s) != 12 {
-		return false
-	}
-	return strings.Trim(s, "0123456789") == ""
+		PLNCustomer: flazz.PLNCustomer(c)})
 }
 
 func (h *handler) refusePLN(w http.ResponseWriter, r *http.Request, req *wire.InquiryPLNRequest, ref *refusal) {
 	h.write(w, h.statusOf(r, ref), wire.InquiryPLNData{
-		Message: ref.msg, Status: wire.StatusOf(ref.rc), RC: ref.rc, CustomerNo: req.CustomerNo,
+		Message: ref.msg, Status: wire.StatusOf(ref.rc), RC: ref.rc, PLNCustomer: flazz.PLNCustomer{CustomerNo: req.CustomerNo},
 	})
 }

@@ -9,6 +9,7 @@ import (
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/bill"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
@@ -34,25 +35,9 @@ func (h *handler) pasca(w http.ResponseWriter, r *http.Request, req *wire.Transa
 	p := core.BillParams{Reseller: res, VariantCode: req.BuyerSKUCode, Reference: req.RefID, CustomerNo: req.CustomerNo,
 		Testing: req.Testing, Dialect: Dialect, CallbackURL: req.CbURL,
 		RefField: "ref_id", CodeField: "buyer_sku_code", DestField: "customer_no"}
-	var in *bill.Inquiry
-	var o *order.Order
-	var err error
-	switch req.Commands {
-	case wire.CommandInquiry:
-		if in, err = h.svc.Inquire(ctx, p); err == nil && in.OrderID != 0 {
-			// Inquired again after paying: show the payment.
-			o, err = h.svc.OrderByReference(ctx, res.ID, in.Reference)
-		}
-	case wire.CommandPay:
-		var paid core.PaidBill
-		if paid, err = h.svc.PayBill(ctx, p); err == nil {
-			in, o = paid.Inquiry, paid.Order
-		}
-	case wire.CommandStatus:
-		in, o, err = h.svc.BillStatus(ctx, res.ID, req.RefID)
-		if in != nil && (in.VariantCode != req.BuyerSKUCode || in.CustomerNo != req.CustomerNo) {
-			err = order.ErrReferenceConflict // the ref_id names another bill, paid or not
-		}
+	in, o, err := flazzserver.Bill(ctx, h.svc, req.Commands, p)
+	if req.Commands == wire.CommandStatus && in != nil && flazzserver.OtherBill(in, req.BuyerSKUCode, req.CustomerNo) {
+		err = order.ErrReferenceConflict // the ref_id names another bill, paid or not
 	}
 	if err != nil {
 		h.refusePasca(w, r, req, res, refusalOf(err))
@@ -118,20 +103,13 @@ func periodeOf(desc json.RawMessage) string {
 	return strings.Join(ps, ",")
 }
 
+// refusePasca answers a refused postpaid command in the postpaid shape, as refuseTx does.
 func (h *handler) refusePasca(w http.ResponseWriter, r *http.Request, req *wire.TransactionRequest, res *reseller.Reseller, ref *refusal) {
-	d := wire.PascaData{
+	a := h.refusedTx(r, res, ref)
+	h.write(w, h.statusOf(r, ref), wire.PascaData{
 		RefID: req.RefID, CustomerNo: req.CustomerNo, BuyerSKUCode: req.BuyerSKUCode,
-		Message: ref.msg, Status: wire.StatusOf(ref.rc), RC: ref.rc,
-	}
-	if ref.fault != nil {
-		// As for a prepaid transaction: resending the same command is safe and reports the truth.
-		d.RC, d.Status = wire.RCRouterIssue, wire.StatusPending
-		d.Message = "Gangguan pada server; kirim ulang permintaan yang sama untuk cek status"
-	}
-	if res != nil {
-		d.BuyerLastSaldo = h.balanceOr0(r.Context(), res)
-	}
-	h.write(w, h.statusOf(r, ref), d)
+		Message: a.msg, Status: wire.StatusOf(a.rc), RC: a.rc, BuyerLastSaldo: a.balance,
+	})
 }
 
 func (h *handler) balanceOr0(ctx context.Context, res *reseller.Reseller) int64 {

@@ -7,6 +7,7 @@ import (
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
 )
@@ -35,7 +36,7 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 	}
 	now := h.svc.Now()
 	full := !req.Filtered()
-	if full && !h.fullListAllowed(res.ID, now) {
+	if full && !h.lists.Allowed(flazzserver.ListKey{Reseller: res.ID}, now) {
 		h.refuseSimple(w, r, refuse(wire.RCPriceListLimited, "Anda sudah melakukan pengecekan daftar harga. Silakan coba beberapa saat lagi"))
 		return
 	}
@@ -45,35 +46,9 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if full {
-		h.fullListServed(res.ID, now)
+		h.lists.Served(flazzserver.ListKey{Reseller: res.ID}, now)
 	}
 	h.write(w, http.StatusOK, items)
-}
-
-func (h *handler) fullListAllowed(resellerID int64, now time.Time) bool {
-	if h.opts.FullPriceListEvery < 0 {
-		return true
-	}
-	h.plMu.Lock()
-	defer h.plMu.Unlock()
-	last, ok := h.plLast[resellerID]
-	return !ok || now.Sub(last) >= h.opts.FullPriceListEvery
-}
-
-func (h *handler) fullListServed(resellerID int64, now time.Time) {
-	if h.opts.FullPriceListEvery < 0 {
-		return
-	}
-	h.plMu.Lock()
-	defer h.plMu.Unlock()
-	h.plLast[resellerID] = now
-	if len(h.plLast) > 10000 { // bound memory: entries older than the interval mean nothing
-		for id, t := range h.plLast {
-			if now.Sub(t) >= h.opts.FullPriceListEvery {
-				delete(h.plLast, id)
-			}
-		}
-	}
 }
 
 // items lists the variants of kind that match the request's filters, priced for the reseller's

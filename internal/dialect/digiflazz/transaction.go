@@ -96,18 +96,30 @@ func txData(o *order.Order, balance int64) wire.TransactionData {
 // refuseTx answers a refused transaction in the transaction's own shape, echoing the request's
 // fields, with the balance when the caller is known.
 func (h *handler) refuseTx(w http.ResponseWriter, r *http.Request, req *wire.TransactionRequest, res *reseller.Reseller, ref *refusal) {
-	d := wire.TransactionData{
+	a := h.refusedTx(r, res, ref)
+	h.write(w, h.statusOf(r, ref), wire.TransactionData{
 		RefID: req.RefID, CustomerNo: req.CustomerNo, BuyerSKUCode: req.BuyerSKUCode,
-		Message: ref.msg, Status: wire.StatusOf(ref.rc), RC: ref.rc,
-	}
+		Message: a.msg, Status: wire.StatusOf(a.rc), RC: a.rc, BuyerLastSaldo: a.balance,
+	})
+}
+
+// refusedAnswer is what a refused prepaid or postpaid transaction answers besides the request's echo.
+type refusedAnswer struct {
+	rc, msg string
+	balance int64
+}
+
+// refusedTx is the answer to a refused transaction: the refusal's rc, or, for a server fault,
+// rc 99. The order may or may not have been recorded: rc 99 (pending) tells a client to send the
+// same request again, which is the status check and can never buy twice. The balance is the
+// caller's when it is known.
+func (h *handler) refusedTx(r *http.Request, res *reseller.Reseller, ref *refusal) refusedAnswer {
+	a := refusedAnswer{rc: ref.rc, msg: ref.msg}
 	if ref.fault != nil {
-		// The order may or may not have been recorded: rc 99 (pending) tells a client to send
-		// the same request again, which is the status check and can never buy twice.
-		d.RC, d.Status = wire.RCRouterIssue, wire.StatusPending
-		d.Message = "Gangguan pada server; kirim ulang permintaan yang sama untuk cek status"
+		a.rc, a.msg = wire.RCRouterIssue, "Gangguan pada server; kirim ulang permintaan yang sama untuk cek status"
 	}
 	if res != nil {
-		d.BuyerLastSaldo = h.balanceOr0(r.Context(), res)
+		a.balance = h.balanceOr0(r.Context(), res)
 	}
-	h.write(w, h.statusOf(r, ref), d)
+	return a
 }

@@ -3,12 +3,11 @@ package digiflazz
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
-	"github.com/kios-h2h/kios/internal/bill"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/order"
 )
 
@@ -28,19 +27,16 @@ type Webhook struct {
 // empty, X-Hub-Signature: sha1=HMAC-SHA1(secret, body). Kios keys the signature with the
 // reseller's api key, as its other dialects do. buyer_last_saldo is the balance as of now.
 func WebhookFor(ctx context.Context, svc *core.Service, o *order.Order, secret, delivery string) (*Webhook, error) {
-	bal, err := svc.Balance(ctx, o.ResellerID)
+	f, err := flazzserver.FinalOf(ctx, svc, o)
 	if err != nil {
 		return nil, err
 	}
 	var body []byte
-	postpaid := false
-	in, paid, err := svc.BillStatus(ctx, o.ResellerID, o.Reference)
-	switch {
-	case err == nil && paid != nil && paid.ID == o.ID:
-		postpaid = true
-		body, err = json.Marshal(wire.Envelope[wire.PascaWebhookData]{Data: wire.PascaWebhookData{PascaData: PascaData(in, o, bal), TrxID: o.Invoice}})
-	case err == nil, errors.Is(err, bill.ErrNotInquired), errors.Is(err, bill.ErrNotPaid):
-		body, err = json.Marshal(wire.Envelope[wire.WebhookData]{Data: wire.WebhookData{TransactionData: txData(o, bal), TrxID: o.Invoice}})
+	postpaid := f.Bill != nil
+	if postpaid {
+		body, err = json.Marshal(wire.Envelope[wire.PascaWebhookData]{Data: wire.PascaWebhookData{PascaData: PascaData(f.Bill, o, f.Balance), TrxID: o.Invoice}})
+	} else {
+		body, err = json.Marshal(wire.Envelope[wire.WebhookData]{Data: wire.WebhookData{TransactionData: txData(o, f.Balance), TrxID: o.Invoice}})
 	}
 	if err != nil {
 		return nil, err

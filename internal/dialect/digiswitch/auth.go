@@ -1,7 +1,6 @@
 package digiswitch
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,33 +9,28 @@ import (
 	"strings"
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
 
-// readBody reads the request body within the limit; false (having answered rc 40) on failure.
-func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// decode reads the request body within the limit and parses it, a JSON object, into dst. An
+// unreadable or oversized body, fields of the wrong type, malformed JSON and anything but an object
+// are rc 40, with the error's text as the message; unknown fields are ignored (clients send extra
+// ones). On a type error dst still holds the other fields, for the refusal's echo.
+func (h *handler) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		msg := "Body tidak terbaca"
 		if errors.As(err, &tooBig) {
-			msg = fmt.Sprintf("Body melebihi %d byte", tooBig.Limit)
+			return fmt.Errorf("Body melebihi %d byte", tooBig.Limit)
 		}
-		h.refuse(w, ds.ErrorData{}, ds.RCPayload, msg)
-		return nil, false
+		return errors.New("Body tidak terbaca")
 	}
-	return body, true
-}
-
-// decode parses a JSON object body into dst. Fields of the wrong type, malformed JSON and
-// anything but an object are rc 40; unknown fields are ignored (clients send extra ones). On a
-// type error dst still holds the other fields, for the refusal's echo.
-func decode(body []byte, dst any) error {
 	trimmed := strings.TrimSpace(string(body))
 	if !strings.HasPrefix(trimmed, "{") {
 		return errors.New("Body harus berupa objek JSON")
 	}
-	err := json.Unmarshal(body, dst)
+	err = json.Unmarshal(body, dst)
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case err == nil:
@@ -72,36 +66,32 @@ func required(pairs ...string) error {
 	return nil
 }
 
-// authenticate finds the reseller, checks its sign for suffix in constant time, the caller's IP,
-// the account's status and the rate limit. On failure it has answered, echoing echo, and returns
-// nil.
+// checkOrder is the order of the checks after the username: the sign first, then the caller's IP,
+// the account's status and the rate limit (see the package comment).
+var checkOrder = [4]flazzserver.Check{flazzserver.Sign, flazzserver.IP, flazzserver.Active, flazzserver.Rate}
+
+// authenticate finds the reseller and runs the checks, the sign's for suffix. On failure it has
+// answered, echoing echo, and returns nil.
 func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, username, sign, suffix string, echo ds.ErrorData) *reseller.Reseller {
-	res, err := h.svc.Reseller(r.Context(), username)
-	if errors.Is(err, reseller.ErrNotFound) {
-		h.refuse(w, echo, ds.RCUsername, "Username tidak dikenal")
-		return nil
-	}
+	res, f, err := h.auth.Authenticate(r.Context(), r, username, strings.TrimSpace(sign), suffix)
 	if err != nil {
 		h.fail(w, r, echo, err)
 		return nil
 	}
-	want := ds.Sign(res.Username, res.APIKey, suffix)
-	// An account without an api key (made outside Kios) must not accept md5(username+suffix).
-	if res.APIKey == "" || subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(strings.TrimSpace(sign)))) != 1 {
-		h.refuse(w, echo, ds.RCSign, "Signature salah")
-		return nil
+	if f == nil {
+		return res
 	}
-	if ip := h.opts.Guard.ClientIP(r); !res.Allows(ip) {
-		h.refuse(w, echo, ds.RCIP, "IP "+ip.String()+" tidak diizinkan untuk akun ini")
-		return nil
+	msg := "Username tidak dikenal"
+	switch f.Check {
+	case flazzserver.Sign:
+		msg = "Signature salah"
+	case flazzserver.IP:
+		msg = "IP " + f.IP.String() + " tidak diizinkan untuk akun ini"
+	case flazzserver.Active:
+		msg = "Akun dinonaktifkan (suspended); hubungi admin"
+	case flazzserver.Rate:
+		msg = "Terlalu banyak permintaan; perlambat"
 	}
-	if res.Status != reseller.Active {
-		h.refuse(w, echo, ds.RCUsername, "Akun dinonaktifkan (suspended); hubungi admin")
-		return nil
-	}
-	if !h.opts.Guard.Allow(res.ID) {
-		h.refuse(w, echo, ds.RCTooFast, "Terlalu banyak permintaan; perlambat")
-		return nil
-	}
-	return res
+	h.refuse(w, echo, f.RC(), msg)
+	return nil
 }

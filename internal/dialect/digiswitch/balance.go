@@ -8,12 +8,8 @@ import (
 )
 
 func (h *handler) balance(w http.ResponseWriter, r *http.Request) {
-	body, ok := h.readBody(w, r)
-	if !ok {
-		return
-	}
 	var req ds.BalanceRequest
-	if err := decode(body, &req); err != nil {
+	if err := h.decode(w, r, &req); err != nil {
 		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
 		return
 	}
@@ -34,12 +30,8 @@ func (h *handler) balance(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) deposit(w http.ResponseWriter, r *http.Request) {
-	body, ok := h.readBody(w, r)
-	if !ok {
-		return
-	}
 	var req ds.DepositRequest
-	if err := decode(body, &req); err != nil {
+	if err := h.decode(w, r, &req); err != nil {
 		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
 		return
 	}

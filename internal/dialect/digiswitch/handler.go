@@ -4,9 +4,10 @@
 // client/digiswitch, shared with its Go client.
 //
 // Every answer is HTTP 200 with {"data": …}; a refusal is {"data":{"rc","status":"Gagal",
-// "message"}} with the rc of the dialect's table (see errors.go for the mapping from core errors,
-// the one place it is made). Only a fault of Kios itself is a 5xx, so that a client treats it as
-// an unknown outcome and resends the same request, which is the status check.
+// "message"}} with the rc of the dialect's table. The mapping from core errors is made in one
+// place, internal/dialect/flazzserver (rc.go), with this dialect's words beside the Digiflazz
+// dialect's. Only a fault of Kios itself is a 5xx, so that a client treats it as an unknown
+// outcome and resends the same request, which is the status check.
 //
 // Checks run in this order: body (rc 40), username (42), sign (41, compared in constant time),
 // caller's IP against the reseller's allowlist (45), suspended account (42, "akun dinonaktifkan"),
@@ -16,12 +17,12 @@ package digiswitch
 import (
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 )
 
 // Options configure the handler.
@@ -42,14 +43,9 @@ type handler struct {
 	svc  *core.Service
 	opts Options
 	log  *slog.Logger
-
-	mu       sync.Mutex
-	lastList map[listKey]time.Time // last full price list served, per reseller and command
-}
-
-type listKey struct {
-	reseller int64
-	command  string
+	auth flazzserver.Auth
+	// lists counts full price lists per reseller and command.
+	lists *flazzserver.ListLimit
 }
 
 // New returns the handler for POST /v1/user/api/....
@@ -66,7 +62,8 @@ func New(svc *core.Service, opts Options) http.Handler {
 	if opts.PriceListEvery == 0 {
 		opts.PriceListEvery = DefaultPriceListEvery
 	}
-	h := &handler{svc: svc, opts: opts, log: opts.Logger.With("dialect", "digiswitch"), lastList: map[listKey]time.Time{}}
+	h := &handler{svc: svc, opts: opts, log: opts.Logger.With("dialect", "digiswitch"), lists: flazzserver.NewListLimit(opts.PriceListEvery),
+		auth: flazzserver.Auth{Svc: svc, Guard: opts.Guard, Order: checkOrder}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+ds.PathPriceList, h.priceList)
 	mux.HandleFunc("POST "+ds.PathBalance, h.balance)
@@ -79,12 +76,6 @@ func New(svc *core.Service, opts Options) http.Handler {
 
 // unknown answers a path or method this API does not have, in the dialect's own format.
 func (h *handler) unknown(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		h.writeStatus(w, http.StatusMethodNotAllowed, ds.ErrorData{RC: ds.RCPayload, Status: ds.StatusFailed,
-			Message: "Gunakan metode POST dengan body JSON"})
-		return
-	}
-	h.writeStatus(w, http.StatusNotFound, ds.ErrorData{RC: ds.RCPayload, Status: ds.StatusFailed,
-		Message: "Endpoint tidak dikenal: " + r.URL.Path})
+	status, data := flazzserver.Unknown(w, r)
+	h.writeStatus(w, status, data)
 }

@@ -7,6 +7,7 @@ import (
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/bill"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
@@ -21,40 +22,16 @@ func (h *handler) postpaid(w http.ResponseWriter, r *http.Request, res *reseller
 	ctx := r.Context()
 	p := core.BillParams{Reseller: res, VariantCode: req.Code, Reference: req.RefID, CustomerNo: req.CustomerNo,
 		Testing: req.Testing, Dialect: Dialect, CallbackURL: req.CallbackURL, RefField: "ref_id", CodeField: "code", DestField: "customer_no"}
-	switch command {
-	case ds.CommandInquiry:
-		in, err := h.svc.Inquire(ctx, p)
-		if err != nil {
-			h.fail(w, r, echo, err)
-			return
-		}
-		var o *order.Order
-		if in.OrderID != 0 {
-			// Inquired again after paying: show the payment.
-			if o, err = h.svc.OrderByReference(ctx, res.ID, in.Reference); err != nil {
-				h.fail(w, r, echo, err)
-				return
-			}
-		}
-		h.answerBill(ctx, w, r, res, in, o, echo)
-	case ds.CommandPay:
-		paid, err := h.svc.PayBill(ctx, p)
-		if err != nil {
-			h.fail(w, r, echo, err)
-			return
-		}
-		h.answerBill(ctx, w, r, res, paid.Inquiry, paid.Order, echo)
-	case ds.CommandStatus:
-		in, o, err := h.svc.BillStatus(ctx, res.ID, req.RefID)
-		if err == nil && (in.VariantCode != req.Code || in.CustomerNo != req.CustomerNo) {
-			err = order.ErrReferenceConflict
-		}
-		if err != nil {
-			h.fail(w, r, echo, err)
-			return
-		}
-		h.answerBill(ctx, w, r, res, in, o, echo)
+	in, o, err := flazzserver.Bill(ctx, h.svc, command, p)
+	if command == ds.CommandStatus && err == nil && flazzserver.OtherBill(in, req.Code, req.CustomerNo) {
+		// Only a paid bill is told apart: an unpaid inquiry is rc 50 whatever it names.
+		err = order.ErrReferenceConflict
 	}
+	if err != nil {
+		h.fail(w, r, echo, err)
+		return
+	}
+	h.answerBill(ctx, w, r, res, in, o, echo)
 }
 
 func (h *handler) answerBill(ctx context.Context, w http.ResponseWriter, r *http.Request, res *reseller.Reseller, in *bill.Inquiry, o *order.Order, echo ds.ErrorData) {

@@ -8,6 +8,7 @@ import (
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -18,12 +19,8 @@ type priceListRequest struct {
 }
 
 func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
-	body, ok := h.readBody(w, r)
-	if !ok {
-		return
-	}
 	var req priceListRequest
-	if err := decode(body, &req); err != nil {
+	if err := h.decode(w, r, &req); err != nil {
 		h.refuse(w, ds.ErrorData{}, ds.RCPayload, err.Error())
 		return
 	}
@@ -50,7 +47,7 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 	}
 	code := strings.TrimSpace(req.Code)
 	full := code == ""
-	if full && !h.mayList(res.ID, command) {
+	if full && !h.lists.Allowed(flazzserver.ListKey{Reseller: res.ID, Command: command}, h.svc.Now()) {
 		h.refuse(w, ds.ErrorData{}, ds.RCPriceListLimited,
 			"Daftar harga lengkap hanya dapat diambil sekali tiap "+every(h.opts.PriceListEvery)+"; gunakan filter code")
 		return
@@ -105,25 +102,11 @@ func itemName(product, variant string) string {
 	return product + " " + variant
 }
 
-// mayList reports whether a reseller may fetch a full list of command now.
-func (h *handler) mayList(resellerID int64, command string) bool {
-	if h.opts.PriceListEvery < 0 {
-		return true
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	last, ok := h.lastList[listKey{resellerID, command}]
-	return !ok || h.svc.Now().Sub(last) >= h.opts.PriceListEvery
-}
-
-// listed records that a full list was served.
+// listed records that a full list of command was served.
 func (h *handler) listed(resellerID int64, command string, full bool) {
-	if !full || h.opts.PriceListEvery < 0 {
-		return
+	if full {
+		h.lists.Served(flazzserver.ListKey{Reseller: resellerID, Command: command}, h.svc.Now())
 	}
-	h.mu.Lock()
-	h.lastList[listKey{resellerID, command}] = h.svc.Now()
-	h.mu.Unlock()
 }
 
 // every says a duration the way the message reads: "5 menit".

@@ -7,6 +7,7 @@ import (
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/order"
 )
 
@@ -22,12 +23,8 @@ type transactionRequest struct {
 }
 
 func (h *handler) transaction(w http.ResponseWriter, r *http.Request) {
-	body, ok := h.readBody(w, r)
-	if !ok {
-		return
-	}
 	var raw transactionRequest
-	err := decode(body, &raw)
+	err := h.decode(w, r, &raw)
 	req := raw.TransactionRequest
 	if req.Code == "" {
 		req.Code = raw.BuyerSKUCode
@@ -93,16 +90,8 @@ func validCallback(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// rcOfOrder gives an order's rc and status word: pending 03, success 00, failed 02.
-func rcOfOrder(o *order.Order) string {
-	switch o.Status {
-	case order.Success:
-		return ds.RCSuccess
-	case order.Failed:
-		return ds.RCFailed
-	}
-	return ds.RCPending
-}
+// rcOfOrder gives an order's rc: pending 03, success 00, failed 02.
+func rcOfOrder(o *order.Order) string { return flazzserver.RCOfOrder(o.Status) }
 
 // TransactionData is a prepaid order as this dialect shows it, in answers and in callbacks;
 // balance is the reseller's available balance to show.

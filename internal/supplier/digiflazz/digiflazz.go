@@ -144,6 +144,5 @@ func (s *Supplier) PLNCustomer(ctx context.Context, customerNo string) (supplier
 		}
 		return supplier.PLNCustomer{}, fmt.Errorf("%s inquiry-pln %s: %w", s.name, customerNo, err)
 	}
-	return supplier.PLNCustomer{CustomerNo: d.CustomerNo, MeterNo: d.MeterNo, SubscriberID: d.SubscriberID,
-		Name: d.Name, SegmentPower: d.SegmentPower}, nil
+	return supplier.PLNCustomer(d.PLNCustomer), nil
 }

@@ -40,15 +40,15 @@ func (s *Supplier) Name() string { return s.name }
 
 // Purchase implements supplier.Supplier.
 func (s *Supplier) Purchase(ctx context.Context, req supplier.Request) (supplier.Result, error) {
-	return s.transaction(ctx, req)
+	return s.transaction(ctx, req, false)
 }
 
 // Status implements supplier.Supplier: the same transaction again.
 func (s *Supplier) Status(ctx context.Context, req supplier.Request) (supplier.Result, error) {
-	return s.transaction(ctx, req)
+	return s.transaction(ctx, req, true)
 }
 
-func (s *Supplier) transaction(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+func (s *Supplier) transaction(ctx context.Context, req supplier.Request, status bool) (supplier.Result, error) {
 	resp, err := s.c.Transaction(ctx, client.TransactionRequest{Code: req.SKU, CustomerNo: req.Destination, RefID: req.Reference, MaxPrice: req.MaxPrice})
 	var apiErr *client.APIError
 	switch {
@@ -58,15 +58,22 @@ func (s *Supplier) transaction(ctx context.Context, req supplier.Request) (suppl
 		res := supplier.Result{State: supplier.Failed, Message: apiErr.Message, Raw: apiErr.Error()}
 		switch apiErr.RC {
 		case client.RCSign, client.RCUsername, client.RCBalance, client.RCIP, client.RCTooFast, client.RCPayload, "":
-			// Refused whatever the order: our account there is unusable for now.
+			// Refused whatever the order: our account there is unusable for now. That stops a
+			// purchase, but says nothing of one sent before: a status check asks again later.
+			if status {
+				return supplier.Result{}, fmt.Errorf("%w: %w", supplier.ErrUnknownOutcome, err)
+			}
 			res.Unreachable = true
 		case client.RCRefConflict:
 			// Our ref_id with other data: only if two buyers share the account. Unknown.
 			return supplier.Result{}, fmt.Errorf("%w: %w", supplier.ErrUnknownOutcome, err)
 		}
 		return res, nil
-	case notSent(err):
+	case notSent(err) && !status:
 		return supplier.Result{State: supplier.Failed, Unreachable: true, Message: err.Error()}, nil
+	case notSent(err):
+		// The purchase was sent before; the upstream being down now proves nothing about it.
+		return supplier.Result{}, fmt.Errorf("%w: %w", supplier.ErrUnknownOutcome, err)
 	default:
 		return supplier.Result{}, err
 	}

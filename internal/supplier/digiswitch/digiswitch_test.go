@@ -2,7 +2,9 @@ package digiswitch_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -187,5 +189,30 @@ func TestCallbackBeforeOrderReply(t *testing.T) {
 	}
 	if refs, _ := u.counts(); refs != 1 {
 		t.Fatalf("%d references upstream", refs)
+	}
+}
+
+// TestStatusNeverFailsOnRequestRefusal: a status check that cannot connect, or that the upstream
+// refuses for the account (sign, IP, rate), says nothing about a purchase sent before: unknown,
+// never Failed (which would release the hold and try the next supplier). A purchase so refused
+// is a definite failure.
+func TestStatusNeverFailsOnRequestRefusal(t *testing.T) {
+	t.Parallel()
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"data":{"rc":"41","status":"Gagal","message":"Signature salah"}}`))
+	}))
+	defer refusing.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	downURL := down.URL
+	down.Close()
+	req := supplier.Request{Reference: "r1", SKU: "s5", Destination: "0812"}
+	for name, url := range map[string]string{"refused": refusing.URL, "down": downURL} {
+		s := digiswitch.New("up", url, "kios", "key", "")
+		if res, err := s.Status(context.Background(), req); !errors.Is(err, supplier.ErrUnknownOutcome) {
+			t.Errorf("%s: status %+v %v, want unknown", name, res, err)
+		}
+		if res, err := s.Purchase(context.Background(), req); err != nil || res.State != supplier.Failed || !res.Unreachable {
+			t.Errorf("%s: purchase %+v %v, want failed and unreachable", name, res, err)
+		}
 	}
 }
