@@ -150,7 +150,7 @@ func (w *worker) deliver(ctx context.Context, j store.Job) {
 		return
 	}
 	retryAt := w.svc.Now().Add(w.backoff(j.Attempts))
-	if err := w.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j.ID, retryAt, err.Error()) }); err != nil {
+	if err := w.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, retryAt, err.Error()) }); err != nil {
 		w.log.Error("callback job retry", "job", j.ID, "err", err)
 	}
 }

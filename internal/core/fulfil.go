@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
@@ -129,7 +130,7 @@ func (s *Service) work(ctx context.Context, cfg WorkerConfig, j store.Job) {
 		}
 		s.log.Error("fulfil", "order_id", j.OrderID, "err", err)
 		retryAt := s.now().Add(backoff(j.Attempts))
-		_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j.ID, retryAt, err.Error()) })
+		_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, retryAt, err.Error()) })
 	}
 }
 
@@ -193,6 +194,11 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
 		res, callErr = sup.Status(callCtx, requestOf(o, att))
 		cancel()
+		if callErr == nil && res.State == supplier.Failed && res.Unreachable {
+			// The status call itself did not get through (connection refused, a refusal
+			// "whatever the order"): that proves nothing about the purchase already sent.
+			res = supplier.Result{State: supplier.Unknown, Message: res.Message, Raw: res.Raw}
+		}
 	} else {
 		if next < 0 {
 			return s.finish(ctx, j, o, nil, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
@@ -201,11 +207,11 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		att = &store.Attempt{OrderID: o.ID, Supplier: c.Supplier.Name(), SKU: c.SKU, Cost: c.Cost,
 			Reference: o.Invoice + "-" + strconv.Itoa(len(attempts)+1)}
 		// The attempt is committed before the request leaves, together with a renewed lease: if
-		// another node has taken the job over, nothing is sent.
+		// another node (or another worker of this node) has taken the job over, nothing is sent.
 		var leased bool
 		err := s.db.Batch(ctx, func(tx *store.Tx) error {
 			var err error
-			if leased, err = tx.JobExtend(ctx, j.ID, cfg.Node, cfg.Lease); err != nil || !leased {
+			if leased, err = tx.JobExtend(ctx, j, cfg.Lease); err != nil || !leased {
 				return err
 			}
 			return tx.AttemptInsert(ctx, att)
@@ -240,7 +246,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 				if err := tx.AttemptUpdate(ctx, att); err != nil {
 					return err
 				}
-				return tx.JobRetry(ctx, j.ID, s.now(), "failover: "+res.Message)
+				return tx.JobRetry(ctx, j, s.now(), "failover: "+res.Message)
 			})
 		}
 		return s.finish(ctx, j, o, att, res)
@@ -252,7 +258,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 			if err := tx.AttemptUpdate(ctx, att); err != nil {
 				return err
 			}
-			return tx.JobRetry(ctx, j.ID, retryAt, "upstream "+string(res.State)+": "+res.Message)
+			return tx.JobRetry(ctx, j, retryAt, "upstream "+string(res.State)+": "+res.Message)
 		})
 	}
 }
@@ -310,6 +316,7 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 		if cost == 0 {
 			cost = att.Cost
 		}
+		cost = s.bookableCost(o, cost)
 		att.Cost = cost
 	}
 	if status == order.Failed {
@@ -338,8 +345,22 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 	}
 	if settled {
 		s.log.Info("order final", "invoice", o.Invoice, "status", status, "sn", res.SN)
+	} else if status == order.Success && att != nil {
+		s.flagLateDelivery(ctx, o, att.Supplier, res.SN, cost)
 	}
 	return nil
+}
+
+// flagLateDelivery reports a supplier's success for an order that may already have been refunded
+// (by hand, while the purchase was in flight). The ledger rightly moves nothing, but the product
+// was given away and the supplier charged for it: an operator must recover it.
+func (s *Service) flagLateDelivery(ctx context.Context, o *order.Order, supplierName, sn string, cost int64) {
+	cur, err := s.db.OrderByID(ctx, o.ID)
+	if err != nil || cur.Status != order.Failed {
+		return
+	}
+	s.log.Error("supplier delivered an order already refunded; recover it by hand", "invoice", o.Invoice,
+		"supplier", supplierName, "sn", sn, "cost", cost)
 }
 
 // settle moves a Pending order to status with its money movements, inside tx. It returns false,
@@ -352,26 +373,22 @@ func (s *Service) settle(ctx context.Context, tx *store.Tx, o *order.Order, stat
 	if o.Testing {
 		return true, nil
 	}
-	if status == order.Success {
-		if o.Price > 0 {
-			ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
-			if err != nil {
-				return false, err
-			}
-			if err := tx.Transfer(ctx, "order:"+o.Invoice+":capture", ra.held, s.sys.revenue, o.Price, "capture "+o.Invoice); err != nil {
-				return false, err
-			}
-		}
-		return true, nil
-	}
 	if o.Price > 0 {
+		// The hold PlaceOrder or PayBill made goes to revenue (captured) or back (released).
 		ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
 		if err != nil {
 			return false, err
 		}
-		if err := tx.Transfer(ctx, "order:"+o.Invoice+":release", ra.held, ra.available, o.Price, "refund "+o.Invoice); err != nil {
+		kind, dst, memo := "capture", s.sys.revenue, "capture "
+		if status == order.Failed {
+			kind, dst, memo = "release", ra.available, "refund "
+		}
+		if err := tx.Transfer(ctx, "order:"+o.Invoice+":"+kind, ra.held, dst, o.Price, memo+o.Invoice); err != nil {
 			return false, err
 		}
+	}
+	if status == order.Success {
+		return true, nil
 	}
 	if err := tx.MultiGuardRelease(ctx, o.ID); err != nil {
 		return false, err
@@ -380,7 +397,8 @@ func (s *Service) settle(ctx context.Context, tx *store.Tx, o *order.Order, stat
 	if err != nil && !errors.Is(err, store.ErrVariantNotFound) {
 		return false, err
 	}
-	if v != nil && !v.UnlimitedStock {
+	// Only a prepaid order took a unit of stock (a bill payment never does).
+	if v != nil && v.Kind == catalog.Prepaid && !v.UnlimitedStock {
 		if err := tx.VariantStockReturn(ctx, o.VariantID); err != nil {
 			return false, err
 		}

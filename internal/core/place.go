@@ -130,17 +130,8 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 				return catalog.ErrOutOfStock
 			}
 		}
-		if !p.Testing && price > 0 {
-			ra, err := s.resellerAccounts(ctx, tx, r.ID)
-			if err != nil {
-				return err
-			}
-			if err := tx.Transfer(ctx, "order:"+o.Invoice+":hold", ra.available, ra.held, price, "hold for "+o.Invoice); err != nil {
-				if errors.Is(err, store.ErrInsufficientFunds) {
-					return order.ErrInsufficientBalance
-				}
-				return err
-			}
+		if err := s.hold(ctx, tx, o); err != nil {
+			return err
 		}
 		if err := tx.JobInsert(ctx, store.JobFulfil, o.ID, now); err != nil {
 			return err
@@ -156,6 +147,25 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 		s.log.Info("order accepted", "invoice", out.Order.Invoice, "reseller", r.Username, "variant", v.Code, "price", price, "testing", p.Testing)
 	}
 	return out, nil
+}
+
+// hold moves a charged order's price from its reseller's available balance to held, inside the
+// transaction that accepts the order (order.ErrInsufficientBalance when it does not cover it). The
+// posting's txn, "order:INVOICE:hold", is what settle's capture or release and LedgerCheck pair
+// it with.
+func (s *Service) hold(ctx context.Context, tx *store.Tx, o *order.Order) error {
+	if o.Testing || o.Price <= 0 {
+		return nil
+	}
+	ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
+	if err != nil {
+		return err
+	}
+	err = tx.Transfer(ctx, "order:"+o.Invoice+":hold", ra.available, ra.held, o.Price, "hold for "+o.Invoice)
+	if errors.Is(err, store.ErrInsufficientFunds) {
+		return order.ErrInsufficientBalance
+	}
+	return err
 }
 
 // samePlaced answers a reference that already has an order: the same order when the request is

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/bill"
 	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
@@ -17,6 +18,9 @@ import (
 // InquiryTimeout bounds a biller's answer to an inquiry (and a PLN customer check): the reseller
 // is waiting on the line, and nothing is charged, so it may simply ask again.
 const InquiryTimeout = 30 * time.Second
+
+// maxSheets bounds the months one bill may cover (ten years), well past any biller's real limit.
+const maxSheets = 120
 
 // BillParams is a postpaid inquiry, payment or status check as a dialect received it.
 type BillParams struct {
@@ -111,7 +115,17 @@ func (s *Service) Inquire(ctx context.Context, p BillParams) (*bill.Inquiry, err
 		s.log.Warn("bill inquiry failed", "variant", v.Code, "reference", p.Reference, "err", err)
 		return nil, fmt.Errorf("%w: %w", bill.ErrBillerDown, err)
 	}
+	if b.Amount < 0 || b.Penalty < 0 || b.Amount > ledger.MaxAmount || b.Penalty > ledger.MaxAmount || b.Sheets > maxSheets {
+		// Not a bill: quoting it would wrap int64 arithmetic or clamp a negative price to nothing.
+		s.log.Warn("implausible bill", "variant", v.Code, "reference", p.Reference, "amount", b.Amount, "penalty", b.Penalty, "sheets", b.Sheets)
+		return nil, fmt.Errorf("%w: implausible bill (amount %d, penalty %d, %d sheets)", bill.ErrBillerDown, b.Amount, b.Penalty, b.Sheets)
+	}
 	admin, commission, price, selling := bill.Prices(b.Amount, b.Penalty, b.Sheets, v.Admin, v.Commission)
+	if price <= 0 || price > ledger.MaxAmount {
+		// A bill paid for nothing would be paid upstream by Kios (a commission set above the bill).
+		s.log.Warn("implausible bill quote", "variant", v.Code, "reference", p.Reference, "price", price)
+		return nil, fmt.Errorf("%w: quote of %d for a bill of %d", bill.ErrBillerDown, price, b.Amount+b.Penalty)
+	}
 	in := &bill.Inquiry{
 		ResellerID: r.ID, Reference: p.Reference, VariantID: v.ID, VariantCode: v.Code, CustomerNo: p.CustomerNo,
 		CustomerName: b.CustomerName, Day: day, Sheets: b.Sheets, Amount: b.Amount, Penalty: b.Penalty,
@@ -266,18 +280,9 @@ func (s *Service) PayBill(ctx context.Context, p BillParams) (PaidBill, error) {
 			if !ok {
 				return fmt.Errorf("%w: paid this month already", bill.ErrUnavailable)
 			}
-			if in.Price > 0 {
-				ra, err := s.resellerAccounts(ctx, tx, r.ID)
-				if err != nil {
-					return err
-				}
-				if err := tx.Transfer(ctx, "order:"+o.Invoice+":hold", ra.available, ra.held, in.Price, "hold for "+o.Invoice); err != nil {
-					if errors.Is(err, store.ErrInsufficientFunds) {
-						return order.ErrInsufficientBalance
-					}
-					return err
-				}
-			}
+		}
+		if err := s.hold(ctx, tx, o); err != nil {
+			return err
 		}
 		if err := tx.InquirySetOrder(ctx, in.ID, o.ID); err != nil {
 			return err

@@ -161,7 +161,7 @@ func (s *Service) Balance(ctx context.Context, resellerID int64) (int64, error) 
 	return s.db.Balance(ctx, ledger.AvailableCode(resellerID))
 }
 
-// ErrAmount is returned for a deposit amount that is not positive.
+// ErrAmount is returned for a deposit amount that is not positive, or above ledger.MaxAmount.
 var ErrAmount = errors.New("amount must be a positive number of rupiah")
 
 // Credit adds money a reseller paid in, as a posting from the deposits account.
@@ -176,7 +176,7 @@ func (s *Service) Debit(ctx context.Context, username string, amount int64, note
 }
 
 func (s *Service) moveDeposit(ctx context.Context, username string, amount int64, note string, credit bool) (int64, error) {
-	if amount <= 0 {
+	if amount <= 0 || amount > ledger.MaxAmount {
 		return 0, ErrAmount
 	}
 	r, err := s.db.ResellerByUsername(ctx, username)

@@ -87,7 +87,7 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 				return err
 			}
 			if att != nil {
-				cost = att.Cost
+				cost = s.bookableCost(o, att.Cost)
 			}
 		}
 		settled, err := s.settle(ctx, tx, o, r.Status, r.SN, msg, cost)

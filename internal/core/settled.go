@@ -45,6 +45,17 @@ func (s *Service) postCost(ctx context.Context, tx *store.Tx, o *order.Order, su
 	return tx.Transfer(ctx, "order:"+o.Invoice+":cost", acct, s.sys.cost, cost, "cost "+o.Invoice+" at "+supplierName)
 }
 
+// bookableCost is the cost to record for an order: what the supplier said, unless that is outside
+// what the ledger can hold (a bug upstream), in which case nothing is booked rather than leave the
+// order unable to settle.
+func (s *Service) bookableCost(o *order.Order, cost int64) int64 {
+	if cost < 0 || cost > ledger.MaxAmount {
+		s.log.Warn("supplier cost out of range; not booked", "invoice", o.Invoice, "cost", cost)
+		return 0
+	}
+	return cost
+}
+
 // queueCallback queues the delivery of a final order to its reseller's callback URL (the
 // order's own, else the reseller's), if there is one.
 func (s *Service) queueCallback(ctx context.Context, tx *store.Tx, o *order.Order) error {
@@ -58,6 +69,18 @@ func (s *Service) queueCallback(ctx context.Context, tx *store.Tx, o *order.Orde
 		}
 	}
 	return tx.JobInsert(ctx, store.JobCallback, o.ID, s.now())
+}
+
+// attemptDecided reports, inside the transaction that would record a callback's news, whether the
+// attempt has been decided meanwhile (a worker's poll found it failed and may have moved on to the
+// next supplier, or settled it): the news must not overwrite that, or a failed attempt would be
+// asked after again beside its successor.
+func attemptDecided(ctx context.Context, tx *store.Tx, ref string) (bool, error) {
+	cur, err := tx.AttemptByReference(ctx, ref)
+	if err != nil {
+		return false, err
+	}
+	return cur.State == "failed" || cur.State == "success", nil
 }
 
 // ErrUnknownReference is returned by ResolveAttempt for a reference Kios never sent.
@@ -94,9 +117,17 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	default:
 		// Pending news: note it; the poll goes on.
 		att.Message, att.Raw = res.Message, res.Raw
-		return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.AttemptUpdate(ctx, att) })
+		return s.db.Batch(ctx, func(tx *store.Tx) error {
+			if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
+				return err
+			}
+			return tx.AttemptUpdate(ctx, att)
+		})
 	}
 	if o.Status.Final() {
+		if res.State == supplier.Success {
+			s.flagLateDelivery(ctx, o, supplierName, res.SN, res.Cost)
+		}
 		return nil
 	}
 	if res.State == supplier.Failed {
@@ -104,6 +135,9 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		// on its next pass, now.
 		att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
 		return s.db.Batch(ctx, func(tx *store.Tx) error {
+			if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
+				return err
+			}
 			if err := tx.AttemptUpdate(ctx, att); err != nil {
 				return err
 			}
@@ -114,6 +148,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	if cost == 0 {
 		cost = att.Cost
 	}
+	cost = s.bookableCost(o, cost)
 	att.State, att.SN, att.Message, att.Raw, att.Cost = string(res.State), res.SN, res.Message, res.Raw, cost
 	msg := res.Message
 	if msg == "" {
@@ -122,6 +157,9 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	var settled bool
 	err = s.db.Batch(ctx, func(tx *store.Tx) error {
 		settled = false
+		if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
+			return err
+		}
 		if err := tx.AttemptUpdate(ctx, att); err != nil {
 			return err
 		}
@@ -139,6 +177,8 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	}
 	if settled {
 		s.log.Info("order final by supplier callback", "invoice", o.Invoice, "supplier", supplierName, "sn", res.SN)
+	} else {
+		s.flagLateDelivery(ctx, o, supplierName, res.SN, cost)
 	}
 	s.wake()
 	return nil

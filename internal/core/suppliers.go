@@ -176,6 +176,17 @@ func (s *Service) SyncCatalog(ctx context.Context, supplierName string, items []
 	}
 	set := markup.NewSet(rules)
 	rep.Items = len(items)
+	// An item costing more than the ledger can hold is a bug upstream: it is not taken in (and,
+	// unlisted, leaves rotation below) rather than priced by overflowing arithmetic.
+	sane := make([]supplier.Item, 0, len(items))
+	for _, it := range items {
+		if it.Cost > ledger.MaxAmount {
+			s.log.Warn("catalog item with an absurd cost skipped", "supplier", supplierName, "code", it.Code, "cost", it.Cost)
+			continue
+		}
+		sane = append(sane, it)
+	}
+	items = sane
 	// Rows this sync does not touch are retired at the end: the supplier no longer sells them.
 	// The clock is the store's, which stamps the rows.
 	started := s.db.Now()
@@ -352,7 +363,7 @@ func (s *Service) MarginReport(ctx context.Context, from, to string) ([]store.Ma
 // from the deposits account, so the supplier's ledger balance can be reconciled with the balance
 // the supplier reports. It returns the new ledger balance.
 func (s *Service) CreditSupplier(ctx context.Context, name string, amount int64, note string) (int64, error) {
-	if amount <= 0 {
+	if amount <= 0 || amount > ledger.MaxAmount {
 		return 0, ErrAmount
 	}
 	sup, err := s.db.SupplierByName(ctx, name)

@@ -6,6 +6,11 @@ package ledger
 
 import "fmt"
 
+// MaxAmount bounds one posting: a quadrillion rupiah, far above any real payment, and small
+// enough that no realistic number of postings can carry an int64 balance out of range (SQLite
+// would silently turn an overflowing integer into a float).
+const MaxAmount int64 = 1_000_000_000_000_000
+
 // Kind is what an account stands for.
 type Kind string
 
@@ -77,6 +82,7 @@ func (d Discrepancy) String() string { return d.Account + ": " + d.Problem }
 type Report struct {
 	Accounts      int
 	Postings      int64
+	Orders        int64 // orders whose postings were checked
 	Discrepancies []Discrepancy
 }
 

@@ -6,6 +6,8 @@ package markup
 import (
 	"fmt"
 	"sort"
+
+	"github.com/kios-h2h/kios/internal/ledger"
 )
 
 // Scope is what a rule applies to.
@@ -53,12 +55,20 @@ func (r Rule) Validate() error {
 	if r.Floor < 0 || r.PercentBP < 0 {
 		return fmt.Errorf("floor and percent must not be negative")
 	}
+	if r.PercentBP > MaxPercentBP || r.Floor > ledger.MaxAmount || r.Fixed > ledger.MaxAmount || r.Fixed < -ledger.MaxAmount {
+		return fmt.Errorf("percent above %d basis points, or an amount above %d", MaxPercentBP, ledger.MaxAmount)
+	}
 	return nil
 }
 
+// MaxPercentBP bounds a rule's percentage (10 000 %). With it and costs of at most
+// ledger.MaxAmount, no margin can overflow int64.
+const MaxPercentBP = 1_000_000
+
 // Margin is what the rule adds to cost: Fixed plus PercentBP of cost rounded up, and at least Floor.
 func (r Rule) Margin(cost int64) int64 {
-	m := r.Fixed + (cost*r.PercentBP+9999)/10000
+	// ⌈cost × bp / 10000⌉ without forming cost × bp, which overflows for large costs.
+	m := r.Fixed + (cost/10000)*r.PercentBP + ((cost%10000)*r.PercentBP+9999)/10000
 	if m < r.Floor {
 		m = r.Floor
 	}

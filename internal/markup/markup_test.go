@@ -1,6 +1,11 @@
 package markup
 
-import "testing"
+import (
+	"math/big"
+	"testing"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+)
 
 func TestPrices(t *testing.T) {
 	t.Parallel()
@@ -45,5 +50,28 @@ func TestBuiltinNeverBelowCost(t *testing.T) {
 	}
 	if err := (Rule{Scope: ScopeProduct, Tier: "x"}).Validate(); err == nil {
 		t.Fatal("product rule without target accepted")
+	}
+}
+
+// TestMarginNeverOverflows: the largest cost the ledger can hold, under the largest percentage a
+// rule may set, gives the exact margin (cost × basis points would overflow int64), and rules past
+// those bounds are refused.
+func TestMarginNeverOverflows(t *testing.T) {
+	r := Rule{Scope: ScopeDefault, Tier: DefaultTier, PercentBP: MaxPercentBP}
+	cost := ledger.MaxAmount - 1
+	want := new(big.Int).Mul(big.NewInt(cost), big.NewInt(MaxPercentBP))
+	want.Add(want, big.NewInt(9999)).Quo(want, big.NewInt(10000))
+	if got := r.Margin(cost); got != want.Int64() {
+		t.Fatalf("margin %d, want %d", got, want.Int64())
+	}
+	for _, bad := range []Rule{
+		{Scope: ScopeDefault, Tier: DefaultTier, PercentBP: MaxPercentBP + 1},
+		{Scope: ScopeDefault, Tier: DefaultTier, Fixed: ledger.MaxAmount + 1},
+		{Scope: ScopeDefault, Tier: DefaultTier, Fixed: -ledger.MaxAmount - 1},
+		{Scope: ScopeDefault, Tier: DefaultTier, Floor: ledger.MaxAmount + 1},
+	} {
+		if bad.Validate() == nil {
+			t.Errorf("rule %+v accepted", bad)
+		}
 	}
 }

@@ -89,26 +89,29 @@ func (tx *Tx) JobDelete(ctx context.Context, id int64) error {
 	return nil
 }
 
-// JobRetry releases a job to run again at runAt, noting why.
-func (tx *Tx) JobRetry(ctx context.Context, id int64, runAt time.Time, lastError string) error {
+// JobRetry releases claim j of a job to run again at runAt, noting why. It does nothing when the
+// job has been claimed again since (the lease ran out): releasing would hand the new holder's job
+// to a third worker while the holder is still at it.
+func (tx *Tx) JobRetry(ctx context.Context, j Job, runAt time.Time, lastError string) error {
 	if len(lastError) > 500 {
 		lastError = lastError[:500]
 	}
-	if _, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?, locked_by = '', locked_until = 0, last_error = ? WHERE id = ?`,
-		micros(runAt), lastError, id); err != nil {
-		return fmt.Errorf("retry job %d: %w", id, err)
+	if _, err := tx.exec(ctx, `UPDATE jobs SET run_at = ?, locked_by = '', locked_until = 0, last_error = ? WHERE id = ? AND locked_by = ? AND attempts = ?`,
+		micros(runAt), lastError, j.ID, j.LockedBy, j.Attempts); err != nil {
+		return fmt.Errorf("retry job %d: %w", j.ID, err)
 	}
 	return nil
 }
 
-// JobExtend renews this node's lease on a job. It returns false when the lease was lost (it ran
-// out and another node claimed the job): the caller must then stop working on it.
-func (tx *Tx) JobExtend(ctx context.Context, id int64, node string, lease time.Duration) (bool, error) {
+// JobExtend renews the lease of claim j. It returns false when the lease was lost (it ran out
+// and the job was claimed again, by another node or by another worker of this one, since every
+// claim counts in Attempts): the caller must then stop working on it.
+func (tx *Tx) JobExtend(ctx context.Context, j Job, lease time.Duration) (bool, error) {
 	now := tx.now()
-	res, err := tx.exec(ctx, `UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND locked_until >= ?`,
-		micros(now.Add(lease)), id, node, micros(now))
+	res, err := tx.exec(ctx, `UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND attempts = ? AND locked_until >= ?`,
+		micros(now.Add(lease)), j.ID, j.LockedBy, j.Attempts, micros(now))
 	if err != nil {
-		return false, fmt.Errorf("extend job %d: %w", id, err)
+		return false, fmt.Errorf("extend job %d: %w", j.ID, err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err

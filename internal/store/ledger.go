@@ -5,12 +5,19 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/kios-h2h/kios/internal/ledger"
 )
 
 // ErrInsufficientFunds is returned by Transfer when the source account would go negative.
 var ErrInsufficientFunds = errors.New("insufficient funds")
+
+// ErrAmountRange is returned by Transfer for an amount above ledger.MaxAmount.
+var ErrAmountRange = errors.New("amount out of range")
+
+// ErrBalanceRange is returned by Transfer when a balance would leave the int64 range.
+var ErrBalanceRange = errors.New("balance out of range")
 
 func availableCode(id int64) string { return ledger.AvailableCode(id) }
 func heldCode(id int64) string      { return ledger.HeldCode(id) }
@@ -57,20 +64,37 @@ func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount i
 	if amount <= 0 {
 		return fmt.Errorf("transfer %s: amount %d must be positive", txn, amount)
 	}
+	if amount > ledger.MaxAmount {
+		return fmt.Errorf("transfer %s: amount %d: %w", txn, amount, ErrAmountRange)
+	}
 	if src == dst {
 		return fmt.Errorf("transfer %s: source and destination are the same account", txn)
 	}
-	res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?)`, amount, src, amount)
+	// The range guards keep int64 arithmetic exact: PostgreSQL would fail the statement, but
+	// SQLite silently stores an overflowing sum as a float, which then neither scans nor sums.
+	res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?) AND balance >= ?`,
+		amount, src, amount, math.MinInt64+amount)
 	if err != nil {
 		return fmt.Errorf("transfer %s debit: %w", txn, err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("transfer %s debit: %w", txn, err)
 	} else if n == 0 {
+		var bal int64
+		var allowNeg bool
+		if err := tx.queryRow(ctx, `SELECT balance, allow_negative FROM accounts WHERE id = ?`, src).Scan(&bal, &allowNeg); err == nil && allowNeg {
+			return fmt.Errorf("transfer %s debit: %w", txn, ErrBalanceRange)
+		}
 		return ErrInsufficientFunds
 	}
-	if _, err := tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, dst); err != nil {
+	res, err = tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance <= ?`, amount, dst, math.MaxInt64-amount)
+	if err != nil {
 		return fmt.Errorf("transfer %s credit: %w", txn, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("transfer %s credit: %w", txn, err)
+	} else if n == 0 {
+		return fmt.Errorf("transfer %s credit: %w", txn, ErrBalanceRange)
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		txn, src, dst, amount, memo, micros(tx.now())); err != nil {
@@ -152,15 +176,29 @@ func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Po
 // LedgerCheck verifies every invariant of the ledger in one consistent read:
 //   - each account's cached balance equals its postings in minus its postings out;
 //   - no account that may not go negative is negative;
-//   - each reseller's held balance equals the prices of its pending, non-testing orders.
+//   - each reseller's held balance equals the prices of its pending, non-testing orders;
+//   - each charged order (not testing, price above zero) has exactly one hold of its price from
+//     its reseller's available to held; a Success one exactly one capture (held to revenue) and
+//     no release; a Failed one exactly one release (held to available) and no capture; a Pending
+//     one neither; an order charged nothing has none of these;
+//   - an order has at most one cost posting, only when it succeeded, of its recorded cost, into
+//     the cost account;
+//   - each approved deposit ticket has exactly one credit of its amount from deposits to its
+//     reseller's available balance, and no other ticket has any.
 //
 // Postings cannot be unbalanced by construction (each moves one amount from one account to
 // another), so the sum of all balances being zero is checked too, as a guard against edits made
 // outside Kios.
 func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	var rep ledger.Report
-	// A read transaction gives one snapshot on both backends.
-	rtx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect.Name != "sqlite"})
+	// One snapshot for every query: a SQLite read transaction is one (WAL); on PostgreSQL only
+	// REPEATABLE READ is (READ COMMITTED takes a new snapshot per statement, so an order settled
+	// between two queries would show up as a false discrepancy).
+	opts := &sql.TxOptions{}
+	if db.dialect.Name != "sqlite" {
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	rtx, err := db.r.BeginTx(ctx, opts)
 	if err != nil {
 		return rep, fmt.Errorf("ledger check: %w", err)
 	}
@@ -223,5 +261,109 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 				Problem: fmt.Sprintf("holds %d but pending orders total %d", held, pending)})
 		}
 	}
-	return rep, rows.Err()
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	rows.Close()
+	if err := ledgerCheckOrders(ctx, q, &rep); err != nil {
+		return rep, err
+	}
+	return rep, ledgerCheckTickets(ctx, q, &rep)
+}
+
+// ledgerCheckOrders checks each order's postings against its status. Postings are found by their
+// txn ("order:INVOICE:hold" …), which is indexed; for each kind the query counts all postings and
+// those that move exactly the expected amount between exactly the expected accounts.
+func ledgerCheckOrders(ctx context.Context, q Q, rep *ledger.Report) error {
+	rows, err := q.query(ctx, `SELECT o.invoice, o.status, o.price, o.cost, o.testing,
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':hold' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':hold' AND p.source = av.id AND p.destination = hd.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':capture' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':capture' AND p.source = hd.id AND p.destination = rv.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':release' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':release' AND p.source = hd.id AND p.destination = av.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':cost' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':cost' AND p.destination = cs.id AND p.amount = o.cost THEN 1 ELSE 0 END), 0)
+		FROM orders o
+		LEFT JOIN accounts av ON av.code = 'reseller:' || o.reseller_id || ':available'
+		LEFT JOIN accounts hd ON hd.code = 'reseller:' || o.reseller_id || ':held'
+		LEFT JOIN accounts rv ON rv.code = 'revenue'
+		LEFT JOIN accounts cs ON cs.code = 'cost'
+		LEFT JOIN postings p ON p.txn IN ('order:' || o.invoice || ':hold', 'order:' || o.invoice || ':capture',
+			'order:' || o.invoice || ':release', 'order:' || o.invoice || ':cost')
+		GROUP BY o.id, o.invoice, o.status, o.price, o.cost, o.testing
+		ORDER BY o.id`)
+	if err != nil {
+		return fmt.Errorf("ledger check orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var invoice, status string
+		var price, cost int64
+		var testing bool
+		var hold, holdOK, capture, captureOK, release, releaseOK, costN, costOK int64
+		if err := rows.Scan(&invoice, &status, &price, &cost, &testing, &hold, &holdOK, &capture, &captureOK,
+			&release, &releaseOK, &costN, &costOK); err != nil {
+			return err
+		}
+		rep.Orders++
+		charged := !testing && price > 0
+		bad := func(format string, args ...any) {
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: "order:" + invoice,
+				Problem: fmt.Sprintf("%s order: ", status) + fmt.Sprintf(format, args...)})
+		}
+		// want reports one kind of posting: n of them, ok of which are right, where exactly one
+		// right one is expected when expected is true, and none at all otherwise.
+		want := func(kind string, expected bool, n, ok int64) {
+			switch {
+			case expected && (n != 1 || ok != 1):
+				bad("%d %s postings (%d of the right amount and accounts), want exactly one", n, kind, ok)
+			case !expected && n != 0:
+				bad("%d %s postings, want none", n, kind)
+			}
+		}
+		want("hold", charged, hold, holdOK)
+		want("capture", charged && status == "Success", capture, captureOK)
+		want("release", charged && status == "Failed", release, releaseOK)
+		switch {
+		case costN == 0:
+		case status != "Success" || testing:
+			bad("%d cost postings, want none", costN)
+		case costN != 1 || costOK != 1:
+			bad("%d cost postings (%d of its cost %d into the cost account), want at most one", costN, costOK, cost)
+		}
+	}
+	return rows.Err()
+}
+
+// ledgerCheckTickets checks that approved deposit tickets, and only they, were credited once.
+func ledgerCheckTickets(ctx context.Context, q Q, rep *ledger.Report) error {
+	rows, err := q.query(ctx, `SELECT t.code, t.status, COUNT(p.id),
+		COALESCE(SUM(CASE WHEN p.source = dp.id AND p.destination = av.id AND p.amount = t.amount THEN 1 ELSE 0 END), 0)
+		FROM deposit_tickets t
+		LEFT JOIN accounts av ON av.code = 'reseller:' || t.reseller_id || ':available'
+		LEFT JOIN accounts dp ON dp.code = 'deposits'
+		LEFT JOIN postings p ON p.txn = 'ticket:' || t.code
+		GROUP BY t.id, t.code, t.status
+		ORDER BY t.id`)
+	if err != nil {
+		return fmt.Errorf("ledger check tickets: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code, status string
+		var n, ok int64
+		if err := rows.Scan(&code, &status, &n, &ok); err != nil {
+			return err
+		}
+		switch {
+		case status == "approved" && (n != 1 || ok != 1):
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: "ticket:" + code,
+				Problem: fmt.Sprintf("approved with %d credits (%d of its amount into its reseller's balance), want exactly one", n, ok)})
+		case status != "approved" && n != 0:
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: "ticket:" + code,
+				Problem: fmt.Sprintf("%s with %d credits, want none", status, n)})
+		}
+	}
+	return rows.Err()
 }

@@ -348,7 +348,19 @@ func (q Q) stmt(ctx context.Context, query string) *sql.Stmt {
 	return st
 }
 
+// txContext is the context a statement runs with. Inside a batch transaction it is never
+// cancelled: a caller giving up half-way must not abort the transaction the others share (SQLite
+// interrupts a cancelled statement, and an interrupted write rolls the whole transaction back;
+// pgx breaks the connection). The caller is answered after the commit in any case.
+func (q Q) txContext(ctx context.Context) context.Context {
+	if q.tx != nil {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 func (q Q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = q.txContext(ctx)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -359,6 +371,7 @@ func (q Q) exec(ctx context.Context, query string, args ...any) (sql.Result, err
 }
 
 func (q Q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = q.txContext(ctx)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -369,6 +382,7 @@ func (q Q) query(ctx context.Context, query string, args ...any) (*sql.Rows, err
 }
 
 func (q Q) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = q.txContext(ctx)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

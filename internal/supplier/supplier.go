@@ -48,7 +48,8 @@ type Result struct {
 	UpstreamRef string
 	// Unreachable marks a Failed result because the supplier could not be reached at all (the
 	// request provably never left, e.g. connection refused): safe to try the next supplier, and
-	// counted against the supplier's health.
+	// counted against the supplier's health. From Status it proves nothing about the purchase
+	// asked after, so the core takes it as an unknown outcome and asks again later.
 	Unreachable bool
 }
 

@@ -1,0 +1,6 @@
+//go:build race
+
+package store
+
+// The race detector slows SQLite (compiled Go) about a hundredfold.
+const slowWriteRows = 30_000
