@@ -28,17 +28,19 @@ import (
 // nothing.
 func TestCreditAmountBounded(t *testing.T) {
 	t.Parallel()
-	b := setup(t, 0)
-	ctx := context.Background()
-	for _, amount := range []int64{math.MaxInt64, ledger.MaxAmount + 1} {
-		if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, amount, "huge"); !errors.Is(err, core.ErrAmount) {
-			t.Fatalf("credit %d: %v, want ErrAmount", amount, err)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0)
+		ctx := context.Background()
+		for _, amount := range []int64{math.MaxInt64, ledger.MaxAmount + 1} {
+			if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, amount, "huge"); !errors.Is(err, core.ErrAmount) {
+				t.Fatalf("credit %d: %v, want ErrAmount", amount, err)
+			}
 		}
-	}
-	if bal, err := b.svc.Balance(ctx, b.cr.Reseller.ID); err != nil || bal != 0 {
-		t.Fatalf("balance %d %v", bal, err)
-	}
-	b.checkLedger(t)
+		if bal, err := b.svc.Balance(ctx, b.cr.Reseller.ID); err != nil || bal != 0 {
+			t.Fatalf("balance %d %v", bal, err)
+		}
+		b.checkLedger(t)
+	})
 }
 
 // TestAbsurdSupplierCostSettles: a supplier answering success with a cost the ledger cannot hold
@@ -46,24 +48,26 @@ func TestCreditAmountBounded(t *testing.T) {
 // order settles and the cost is not booked.
 func TestAbsurdSupplierCostSettles(t *testing.T) {
 	t.Parallel()
-	absurd := supplier.Result{State: supplier.Success, SN: "SN", Cost: math.MaxInt64}
-	s1 := &scripted{name: "s1",
-		purchase: func(context.Context, supplier.Request) (supplier.Result, error) { return absurd, nil },
-		status:   func(supplier.Request) (supplier.Result, error) { return absurd, nil }}
-	b := setupRouted(t, s1)
-	ctx := context.Background()
-	if _, err := b.svc.AddSupplier(ctx, core.NewSupplier{Name: "s1", Kind: store.KindSimulator}); err != nil {
-		t.Fatal(err)
-	}
-	o := b.place(t, "c1", "0812")
-	b.run(t)
-	if got := b.waitFinal(t, o.Invoice); got.Status != order.Success {
-		t.Fatalf("order %+v", got)
-	}
-	if c, _ := b.db.Balance(ctx, ledger.CostCode); c != 0 {
-		t.Fatalf("cost account %d", c)
-	}
-	b.checkLedger(t)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		absurd := supplier.Result{State: supplier.Success, SN: "SN", Cost: math.MaxInt64}
+		s1 := &scripted{name: "s1",
+			purchase: func(context.Context, supplier.Request) (supplier.Result, error) { return absurd, nil },
+			status:   func(supplier.Request) (supplier.Result, error) { return absurd, nil }}
+		b := setupRouted(t, be, s1)
+		ctx := context.Background()
+		if _, err := b.svc.AddSupplier(ctx, core.NewSupplier{Name: "s1", Kind: store.KindSimulator}); err != nil {
+			t.Fatal(err)
+		}
+		o := b.place(t, "c1", "0812")
+		b.run(t)
+		if got := b.waitFinal(t, o.Invoice); got.Status != order.Success {
+			t.Fatalf("order %+v", got)
+		}
+		if c, _ := b.db.Balance(ctx, ledger.CostCode); c != 0 {
+			t.Fatalf("cost account %d", c)
+		}
+		b.checkLedger(t)
+	})
 }
 
 // TestFailedBillPaymentKeepsStock: a bill payment never takes stock, so its failure must not give
@@ -130,117 +134,122 @@ func TestFailedBillPaymentKeepsStock(t *testing.T) {
 // undoing it makes the check pass again.
 func TestLedgerCheckFindsOrderAndTicketMismatches(t *testing.T) {
 	t.Parallel()
-	b := setup(t, 0)
-	ctx := context.Background()
-	if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 50_000, "t"); err != nil {
-		t.Fatal(err)
-	}
-	place := func(ref, dest string) *order.Order {
-		p, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: ref, Destination: dest})
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0)
+		ctx := context.Background()
+		if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 50_000, "t"); err != nil {
+			t.Fatal(err)
+		}
+		place := func(ref, dest string) *order.Order {
+			p, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: ref, Destination: dest})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.Order
+		}
+		ok, failed := place("ok", "08121"), place("bad", "08120000") // the simulator fails …0000
+		wctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { _ = b.svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
+		if o := b.waitFinal(t, ok.Invoice); o.Status != order.Success {
+			t.Fatalf("%+v", o)
+		}
+		if o := b.waitFinal(t, failed.Invoice); o.Status != order.Failed {
+			t.Fatalf("%+v", o)
+		}
+		cancel()
+		<-done
+		pending := place("wait", "08122") // no worker runs: it stays Pending
+		tk, err := b.svc.OpenTicket(ctx, core.DepositParams{Reseller: b.cr.Reseller, Amount: 20_000})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return p.Order
-	}
-	ok, failed := place("ok", "08121"), place("bad", "08120000") // the simulator fails …0000
-	wctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { _ = b.svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
-	if o := b.waitFinal(t, ok.Invoice); o.Status != order.Success {
-		t.Fatalf("%+v", o)
-	}
-	if o := b.waitFinal(t, failed.Invoice); o.Status != order.Failed {
-		t.Fatalf("%+v", o)
-	}
-	cancel()
-	<-done
-	pending := place("wait", "08122") // no worker runs: it stays Pending
-	tk, err := b.svc.OpenTicket(ctx, core.DepositParams{Reseller: b.cr.Reseller, Amount: 20_000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.checkLedger(t)
+		b.checkLedger(t)
 
-	acct := func(code string) int64 {
-		id, err := b.db.AccountID(ctx, code)
-		if err != nil {
-			t.Fatal(err)
+		acct := func(code string) int64 {
+			id, err := b.db.AccountID(ctx, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
 		}
-		return id
-	}
-	avail, held, revenue := acct(ledger.AvailableCode(b.cr.Reseller.ID)), acct(ledger.HeldCode(b.cr.Reseller.ID)), acct(ledger.RevenueCode)
-	cost, deposits := acct(ledger.CostCode), acct(ledger.DepositsCode)
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := b.db.Writer().ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	// post inserts a posting and keeps both balances equal to their postings.
-	post := func(txn string, src, dst, amount int64) func() {
-		return func() {
-			exec(`INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, 'corrupt', 0)`, txn, src, dst, amount)
-			exec(`UPDATE accounts SET balance = balance - ? WHERE id = ?`, amount, src)
-			exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, dst)
-		}
-	}
-	unpost := func(src, dst, amount int64) func() {
-		return func() {
-			exec(`DELETE FROM postings WHERE memo = 'corrupt'`)
-			exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, src)
-			exec(`UPDATE accounts SET balance = balance - ? WHERE id = ?`, amount, dst)
-		}
-	}
-	rename := func(from, to string) func() {
-		return func() { exec(`UPDATE postings SET txn = ? WHERE txn = ?`, to, from) }
-	}
-	price := ok.Price
-	cases := []struct {
-		name     string
-		do, undo func()
-		want     string
-	}{
-		{"success order captured twice", post("order:"+ok.Invoice+":capture", avail, revenue, price),
-			unpost(avail, revenue, price), "order:" + ok.Invoice},
-		{"failed order captured instead of released", rename("order:"+failed.Invoice+":release", "order:"+failed.Invoice+":capture"),
-			rename("order:"+failed.Invoice+":capture", "order:"+failed.Invoice+":release"), "order:" + failed.Invoice},
-		{"success order's capture posted as a release", rename("order:"+ok.Invoice+":capture", "order:"+ok.Invoice+":release"),
-			rename("order:"+ok.Invoice+":release", "order:"+ok.Invoice+":capture"), "order:" + ok.Invoice},
-		{"pending order without a hold", rename("order:"+pending.Invoice+":hold", "order:"+pending.Invoice+":lost"),
-			rename("order:"+pending.Invoice+":lost", "order:"+pending.Invoice+":hold"), "order:" + pending.Invoice},
-		{"pending order already released", post("order:"+pending.Invoice+":release", held, avail, price),
-			unpost(held, avail, price), "order:" + pending.Invoice},
-		{"failed order with a cost", post("order:"+failed.Invoice+":cost", deposits, cost, 700),
-			unpost(deposits, cost, 700), "order:" + failed.Invoice},
-		{"open ticket credited", post("ticket:"+tk.Code, deposits, avail, tk.Amount),
-			unpost(deposits, avail, tk.Amount), "ticket:" + tk.Code},
-		{"ticket approved without a credit", func() { exec(`UPDATE deposit_tickets SET status = 'approved' WHERE id = ?`, tk.ID) },
-			func() { exec(`UPDATE deposit_tickets SET status = 'open' WHERE id = ?`, tk.ID) }, "ticket:" + tk.Code},
-	}
-	for _, c := range cases {
-		c.do()
-		rep, err := b.svc.LedgerCheck(ctx)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		found := false
-		for _, d := range rep.Discrepancies {
-			if d.Account == c.want {
-				found = true
-			} else if d.Account != ledger.HeldCode(b.cr.Reseller.ID) { // a release also empties the hold
-
-				t.Errorf("%s: unexpected discrepancy %v", c.name, d)
+		avail, held, revenue := acct(ledger.AvailableCode(b.cr.Reseller.ID)), acct(ledger.HeldCode(b.cr.Reseller.ID)), acct(ledger.RevenueCode)
+		cost, deposits := acct(ledger.CostCode), acct(ledger.DepositsCode)
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if p := b.db.Dialect().Placeholders; p != nil {
+				q = p(q)
+			}
+			if _, err := b.db.Writer().ExecContext(ctx, q, args...); err != nil {
+				t.Fatalf("%s: %v", q, err)
 			}
 		}
-		if !found {
-			t.Errorf("%s: not detected (%v)", c.name, rep.Discrepancies)
+		// post inserts a posting and keeps both balances equal to their postings.
+		post := func(txn string, src, dst, amount int64) func() {
+			return func() {
+				exec(`INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, 'corrupt', 0)`, txn, src, dst, amount)
+				exec(`UPDATE accounts SET balance = balance - ? WHERE id = ?`, amount, src)
+				exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, dst)
+			}
 		}
-		c.undo()
-		b.checkLedger(t)
-	}
-	if rep, _ := b.svc.LedgerCheck(ctx); rep.Orders != 3 {
-		t.Fatalf("checked %d orders, want 3", rep.Orders)
-	}
+		unpost := func(src, dst, amount int64) func() {
+			return func() {
+				exec(`DELETE FROM postings WHERE memo = 'corrupt'`)
+				exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, src)
+				exec(`UPDATE accounts SET balance = balance - ? WHERE id = ?`, amount, dst)
+			}
+		}
+		rename := func(from, to string) func() {
+			return func() { exec(`UPDATE postings SET txn = ? WHERE txn = ?`, to, from) }
+		}
+		price := ok.Price
+		cases := []struct {
+			name     string
+			do, undo func()
+			want     string
+		}{
+			{"success order captured twice", post("order:"+ok.Invoice+":capture", avail, revenue, price),
+				unpost(avail, revenue, price), "order:" + ok.Invoice},
+			{"failed order captured instead of released", rename("order:"+failed.Invoice+":release", "order:"+failed.Invoice+":capture"),
+				rename("order:"+failed.Invoice+":capture", "order:"+failed.Invoice+":release"), "order:" + failed.Invoice},
+			{"success order's capture posted as a release", rename("order:"+ok.Invoice+":capture", "order:"+ok.Invoice+":release"),
+				rename("order:"+ok.Invoice+":release", "order:"+ok.Invoice+":capture"), "order:" + ok.Invoice},
+			{"pending order without a hold", rename("order:"+pending.Invoice+":hold", "order:"+pending.Invoice+":lost"),
+				rename("order:"+pending.Invoice+":lost", "order:"+pending.Invoice+":hold"), "order:" + pending.Invoice},
+			{"pending order already released", post("order:"+pending.Invoice+":release", held, avail, price),
+				unpost(held, avail, price), "order:" + pending.Invoice},
+			{"failed order with a cost", post("order:"+failed.Invoice+":cost", deposits, cost, 700),
+				unpost(deposits, cost, 700), "order:" + failed.Invoice},
+			{"open ticket credited", post("ticket:"+tk.Code, deposits, avail, tk.Amount),
+				unpost(deposits, avail, tk.Amount), "ticket:" + tk.Code},
+			{"ticket approved without a credit", func() { exec(`UPDATE deposit_tickets SET status = 'approved' WHERE id = ?`, tk.ID) },
+				func() { exec(`UPDATE deposit_tickets SET status = 'open' WHERE id = ?`, tk.ID) }, "ticket:" + tk.Code},
+		}
+		for _, c := range cases {
+			c.do()
+			rep, err := b.svc.LedgerCheck(ctx)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			found := false
+			for _, d := range rep.Discrepancies {
+				if d.Account == c.want {
+					found = true
+				} else if d.Account != ledger.HeldCode(b.cr.Reseller.ID) { // a release also empties the hold
+
+					t.Errorf("%s: unexpected discrepancy %v", c.name, d)
+				}
+			}
+			if !found {
+				t.Errorf("%s: not detected (%v)", c.name, rep.Discrepancies)
+			}
+			c.undo()
+			b.checkLedger(t)
+		}
+		if rep, _ := b.svc.LedgerCheck(ctx); rep.Orders != 3 {
+			t.Fatalf("checked %d orders, want 3", rep.Orders)
+		}
+	})
 }
 
 // TestUnreachableStatusIsNotARefusal: while asking after a purchase whose outcome is unknown, a
@@ -249,33 +258,35 @@ func TestLedgerCheckFindsOrderAndTicketMismatches(t *testing.T) {
 // would buy the product again at the next supplier (or refund a delivered one).
 func TestUnreachableStatusIsNotARefusal(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	polls := 0
-	first := &scripted{name: "one",
-		purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
-			return supplier.Result{}, supplier.ErrUnknownOutcome
-		},
-		status: func(supplier.Request) (supplier.Result, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			polls++
-			if polls < 3 {
-				return supplier.Result{State: supplier.Failed, Unreachable: true, Message: "dial tcp: connection refused"}, nil
-			}
-			return supplier.Result{State: supplier.Success, SN: "LATE-SN"}, nil
-		}}
-	second := &scripted{name: "two"}
-	b := setupRouted(t, first, second)
-	o := b.place(t, "u1", "0813")
-	b.run(t)
-	final := b.waitFinal(t, o.Invoice)
-	if n, _ := second.counts("0813"); n != 0 {
-		t.Errorf("an unreachable status check failed over to the second supplier (%d purchases)", n)
-	}
-	if final.Status != order.Success || final.SN != "LATE-SN" {
-		t.Fatalf("got %+v", final)
-	}
-	b.checkLedger(t)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		var mu sync.Mutex
+		polls := 0
+		first := &scripted{name: "one",
+			purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
+				return supplier.Result{}, supplier.ErrUnknownOutcome
+			},
+			status: func(supplier.Request) (supplier.Result, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				polls++
+				if polls < 3 {
+					return supplier.Result{State: supplier.Failed, Unreachable: true, Message: "dial tcp: connection refused"}, nil
+				}
+				return supplier.Result{State: supplier.Success, SN: "LATE-SN"}, nil
+			}}
+		second := &scripted{name: "two"}
+		b := setupRouted(t, be, first, second)
+		o := b.place(t, "u1", "0813")
+		b.run(t)
+		final := b.waitFinal(t, o.Invoice)
+		if n, _ := second.counts("0813"); n != 0 {
+			t.Errorf("an unreachable status check failed over to the second supplier (%d purchases)", n)
+		}
+		if final.Status != order.Success || final.SN != "LATE-SN" {
+			t.Fatalf("got %+v", final)
+		}
+		b.checkLedger(t)
+	})
 }
 
 // records keeps the log records at Error level, for tests that check something was flagged.
@@ -413,24 +424,26 @@ func TestImplausibleBillRefused(t *testing.T) {
 // not taken into the catalog: pricing it would overflow, and routing to it could never be costed.
 func TestSyncRefusesAbsurdCost(t *testing.T) {
 	t.Parallel()
-	b := setup(t, 0)
-	ctx := context.Background()
-	if _, err := b.svc.AddSupplier(ctx, core.NewSupplier{Name: "up", Kind: store.KindSimulator}); err != nil {
-		t.Fatal(err)
-	}
-	items := []supplier.Item{
-		{Code: "SANE", Name: "Sane", ProductCode: "P", ProductName: "P", Cost: 5000, Active: true},
-		{Code: "ABSURD", Name: "Absurd", ProductCode: "P", ProductName: "P", Cost: math.MaxInt64 / 3, Active: true},
-	}
-	if _, err := b.svc.SyncCatalog(ctx, "up", items, nil); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := b.svc.Variant(ctx, "SANE"); err != nil || v.Prices["default"] <= 5000 {
-		t.Fatalf("sane item: %+v %v", v, err)
-	}
-	if v, err := b.svc.Variant(ctx, "ABSURD"); err == nil {
-		t.Fatalf("absurd item taken in at prices %v", v.Prices)
-	}
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0)
+		ctx := context.Background()
+		if _, err := b.svc.AddSupplier(ctx, core.NewSupplier{Name: "up", Kind: store.KindSimulator}); err != nil {
+			t.Fatal(err)
+		}
+		items := []supplier.Item{
+			{Code: "SANE", Name: "Sane", ProductCode: "P", ProductName: "P", Cost: 5000, Active: true},
+			{Code: "ABSURD", Name: "Absurd", ProductCode: "P", ProductName: "P", Cost: math.MaxInt64 / 3, Active: true},
+		}
+		if _, err := b.svc.SyncCatalog(ctx, "up", items, nil); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := b.svc.Variant(ctx, "SANE"); err != nil || v.Prices["default"] <= 5000 {
+			t.Fatalf("sane item: %+v %v", v, err)
+		}
+		if v, err := b.svc.Variant(ctx, "ABSURD"); err == nil {
+			t.Fatalf("absurd item taken in at prices %v", v.Prices)
+		}
+	})
 }
 
 // TestSettlementRaces races every way an order can become final — the worker's polls, the
@@ -440,76 +453,78 @@ func TestSyncRefusesAbsurdCost(t *testing.T) {
 // statuses.
 func TestSettlementRaces(t *testing.T) {
 	t.Parallel()
-	pending := func(context.Context, supplier.Request) (supplier.Result, error) {
-		return supplier.Result{State: supplier.Pending}, nil
-	}
-	s1 := &scripted{name: "s1", purchase: pending,
-		status: func(supplier.Request) (supplier.Result, error) { return supplier.Result{State: supplier.Pending}, nil }}
-	b := setupRouted(t, s1) // 10 000 credited
-	ctx := context.Background()
-	const n = 6 // 6 × 1389 fits in the balance
-	var orders []*order.Order
-	for i := 0; i < n; i++ {
-		orders = append(orders, b.place(t, fmt.Sprintf("race-%d", i), fmt.Sprintf("08130%d", i)))
-	}
-	b.run(t)
-	refs := make([]string, n)
-	for i, o := range orders {
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-			atts, err := b.db.Attempts(ctx, o.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(atts) == 1 && atts[0].State == "pending" {
-				refs[i] = atts[0].Reference
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("order %d never pending upstream: %+v", i, atts)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		pending := func(context.Context, supplier.Request) (supplier.Result, error) {
+			return supplier.Result{State: supplier.Pending}, nil
+		}
+		s1 := &scripted{name: "s1", purchase: pending,
+			status: func(supplier.Request) (supplier.Result, error) { return supplier.Result{State: supplier.Pending}, nil }}
+		b := setupRouted(t, be, s1) // 10 000 credited
+		ctx := context.Background()
+		const n = 6 // 6 × 1389 fits in the balance
+		var orders []*order.Order
+		for i := 0; i < n; i++ {
+			orders = append(orders, b.place(t, fmt.Sprintf("race-%d", i), fmt.Sprintf("08130%d", i)))
+		}
+		b.run(t)
+		refs := make([]string, n)
+		for i, o := range orders {
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				atts, err := b.db.Attempts(ctx, o.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(atts) == 1 && atts[0].State == "pending" {
+					refs[i] = atts[0].Reference
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("order %d never pending upstream: %+v", i, atts)
+				}
 			}
 		}
-	}
-	var wg sync.WaitGroup
-	for i, o := range orders {
-		// Each order gets a different mix of contenders, all at once.
-		contenders := []func(){
-			func() {
-				_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"})
-			},
-			func() {
-				_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"})
-			},
-			func() {
-				_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Failed, Message: "no"})
-			},
-			func() {
-				_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Failed, Actor: "ops"})
-			},
-			func() {
-				_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Success, SN: "HAND", Actor: "ops"})
-			},
-		}
-		for j, c := range contenders {
-			if (i+j)%3 == 0 {
-				continue
+		var wg sync.WaitGroup
+		for i, o := range orders {
+			// Each order gets a different mix of contenders, all at once.
+			contenders := []func(){
+				func() {
+					_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"})
+				},
+				func() {
+					_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Success, SN: "CB"})
+				},
+				func() {
+					_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Failed, Message: "no"})
+				},
+				func() {
+					_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Failed, Actor: "ops"})
+				},
+				func() {
+					_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Success, SN: "HAND", Actor: "ops"})
+				},
 			}
-			wg.Add(1)
-			go func() { defer wg.Done(); c() }()
+			for j, c := range contenders {
+				if (i+j)%3 == 0 {
+					continue
+				}
+				wg.Add(1)
+				go func() { defer wg.Done(); c() }()
+			}
 		}
-	}
-	wg.Wait()
-	var spent int64
-	for _, o := range orders {
-		f := b.waitFinal(t, o.Invoice)
-		if f.Status == order.Success {
-			spent += f.Price
+		wg.Wait()
+		var spent int64
+		for _, o := range orders {
+			f := b.waitFinal(t, o.Invoice)
+			if f.Status == order.Success {
+				spent += f.Price
+			}
 		}
-	}
-	if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 10000-spent {
-		t.Fatalf("balance %d, want %d", bal, 10000-spent)
-	}
-	if buys, _ := s1.counts("081300"); buys != 1 {
-		t.Fatalf("bought %d times", buys)
-	}
-	b.checkLedger(t)
+		if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 10000-spent {
+			t.Fatalf("balance %d, want %d", bal, 10000-spent)
+		}
+		if buys, _ := s1.counts("081300"); buys != 1 {
+			t.Fatalf("bought %d times", buys)
+		}
+		b.checkLedger(t)
+	})
 }

@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
 // BenchmarkPlaceOrder measures order acceptance through the core and the group commit, with 64
 // concurrent callers and no HTTP, printing orders/s and the p99 latency of one acceptance.
 func BenchmarkPlaceOrder(b *testing.B) {
-	bb := setup(b, 0)
+	bb := setup(b, storetest.Backends()[0], 0)
 	ctx := context.Background()
 	if _, err := bb.svc.Credit(ctx, bb.cr.Reseller.Username, int64(b.N+10)*1389, "bench"); err != nil {
 		b.Fatal(err)
@@ -57,7 +58,7 @@ func BenchmarkPlaceOrder(b *testing.B) {
 // BenchmarkLifecycle accepts b.N orders from 64 callers while the workers fulfil them on the
 // zero-delay simulator, and stops when every order is final: fulfilled orders/s end to end.
 func BenchmarkLifecycle(b *testing.B) {
-	bb := setup(b, 0)
+	bb := setup(b, storetest.Backends()[0], 0)
 	ctx := context.Background()
 	if _, err := bb.svc.Credit(ctx, bb.cr.Reseller.Username, int64(b.N+10)*1389, "bench"); err != nil {
 		b.Fatal(err)

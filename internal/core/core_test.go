@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,7 +15,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
-	"github.com/kios-h2h/kios/internal/store/sqlite"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
 type bundle struct {
@@ -25,14 +24,10 @@ type bundle struct {
 	cr  core.Credentials
 }
 
-func setup(t testing.TB, delay time.Duration) *bundle {
+func setup(t testing.TB, be storetest.Backend, delay time.Duration) *bundle {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "kios.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := be.Open(t)
 	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: core.SimulatorRouter(delay)})
 	if err != nil {
 		t.Fatal(err)
@@ -90,108 +85,114 @@ func (b *bundle) checkLedger(t *testing.T) {
 
 func TestOrderLifecycle(t *testing.T) {
 	t.Parallel()
-	b := setup(t, 0)
-	ctx := context.Background()
-	if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 5000, "test"); err != nil {
-		t.Fatal(err)
-	}
-	p := core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: "r1", Destination: "12345678"}
-	placed, err := b.svc.PlaceOrder(ctx, p)
-	if err != nil || !placed.Created {
-		t.Fatalf("place: %v %+v", err, placed)
-	}
-	if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 5000-1389 {
-		t.Fatalf("balance after hold = %d", bal)
-	}
-	again, err := b.svc.PlaceOrder(ctx, p)
-	if err != nil || again.Created || again.Order.Invoice != placed.Order.Invoice {
-		t.Fatalf("retry: %v %+v", err, again)
-	}
-	p2 := p
-	p2.Destination = "999"
-	if _, err := b.svc.PlaceOrder(ctx, p2); !errors.Is(err, order.ErrReferenceConflict) {
-		t.Fatalf("conflict: %v", err)
-	}
-	b.checkLedger(t)
-	b.run(t)
-	o := b.waitFinal(t, placed.Order.Invoice)
-	if o.Status != order.Success || o.SN == "" {
-		t.Fatalf("final %+v", o)
-	}
-	failed, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: "r2", Destination: "5550000"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o := b.waitFinal(t, failed.Order.Invoice); o.Status != order.Failed {
-		t.Fatalf("want failed, got %+v", o)
-	}
-	if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 5000-1389 {
-		t.Fatalf("balance after refund = %d", bal)
-	}
-	b.checkLedger(t)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0)
+		ctx := context.Background()
+		if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 5000, "test"); err != nil {
+			t.Fatal(err)
+		}
+		p := core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: "r1", Destination: "12345678"}
+		placed, err := b.svc.PlaceOrder(ctx, p)
+		if err != nil || !placed.Created {
+			t.Fatalf("place: %v %+v", err, placed)
+		}
+		if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 5000-1389 {
+			t.Fatalf("balance after hold = %d", bal)
+		}
+		again, err := b.svc.PlaceOrder(ctx, p)
+		if err != nil || again.Created || again.Order.Invoice != placed.Order.Invoice {
+			t.Fatalf("retry: %v %+v", err, again)
+		}
+		p2 := p
+		p2.Destination = "999"
+		if _, err := b.svc.PlaceOrder(ctx, p2); !errors.Is(err, order.ErrReferenceConflict) {
+			t.Fatalf("conflict: %v", err)
+		}
+		b.checkLedger(t)
+		b.run(t)
+		o := b.waitFinal(t, placed.Order.Invoice)
+		if o.Status != order.Success || o.SN == "" {
+			t.Fatalf("final %+v", o)
+		}
+		failed, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: "r2", Destination: "5550000"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := b.waitFinal(t, failed.Order.Invoice); o.Status != order.Failed {
+			t.Fatalf("want failed, got %+v", o)
+		}
+		if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 5000-1389 {
+			t.Fatalf("balance after refund = %d", bal)
+		}
+		b.checkLedger(t)
+	})
 }
 
 func TestConcurrentOrdersNeverOverspend(t *testing.T) {
 	t.Parallel()
-	b := setup(t, 0)
-	ctx := context.Background()
-	const n = 20
-	if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, n*1389, "test"); err != nil {
-		t.Fatal(err)
-	}
-	var ok, poor atomic.Int64
-	var wg sync.WaitGroup
-	for i := 0; i < 3*n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			_, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: fmt.Sprintf("c%d", i), Destination: "123"})
-			switch {
-			case err == nil:
-				ok.Add(1)
-			case errors.Is(err, order.ErrInsufficientBalance):
-				poor.Add(1)
-			default:
-				t.Error(err)
-			}
-		}(i)
-	}
-	wg.Wait()
-	if ok.Load() != n || poor.Load() != 2*n {
-		t.Fatalf("accepted %d, refused %d", ok.Load(), poor.Load())
-	}
-	if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 0 {
-		t.Fatalf("balance %d", bal)
-	}
-	b.checkLedger(t)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0)
+		ctx := context.Background()
+		const n = 20
+		if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, n*1389, "test"); err != nil {
+			t.Fatal(err)
+		}
+		var ok, poor atomic.Int64
+		var wg sync.WaitGroup
+		for i := 0; i < 3*n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				_, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ID_5", Reference: fmt.Sprintf("c%d", i), Destination: "123"})
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.Is(err, order.ErrInsufficientBalance):
+					poor.Add(1)
+				default:
+					t.Error(err)
+				}
+			}(i)
+		}
+		wg.Wait()
+		if ok.Load() != n || poor.Load() != 2*n {
+			t.Fatalf("accepted %d, refused %d", ok.Load(), poor.Load())
+		}
+		if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 0 {
+			t.Fatalf("balance %d", bal)
+		}
+		b.checkLedger(t)
+	})
 }
 
 func TestStockAndMulti(t *testing.T) {
 	t.Parallel()
-	b := setup(t, 0)
-	ctx := context.Background()
-	if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 100000, "test"); err != nil {
-		t.Fatal(err)
-	}
-	place := func(code, ref, dest string) (core.Placed, error) {
-		return b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: code, Reference: ref, Destination: dest})
-	}
-	for i := 0; i < 2; i++ {
-		if _, err := place("MLBB_LTD", fmt.Sprint("l", i), "1"); err != nil {
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0)
+		ctx := context.Background()
+		if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 100000, "test"); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if _, err := place("MLBB_LTD", "l3", "1"); !errors.Is(err, catalog.ErrOutOfStock) {
-		t.Fatalf("want out of stock, got %v", err)
-	}
-	if _, err := place("MLBB_ONCE", "o1", "777"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := place("MLBB_ONCE", "o2", "777"); !errors.Is(err, order.ErrMultiRefused) {
-		t.Fatalf("want multi refused, got %v", err)
-	}
-	if _, err := place("MLBB_ONCE", "o3", "778"); err != nil {
-		t.Fatal(err)
-	}
-	b.checkLedger(t)
+		place := func(code, ref, dest string) (core.Placed, error) {
+			return b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: code, Reference: ref, Destination: dest})
+		}
+		for i := 0; i < 2; i++ {
+			if _, err := place("MLBB_LTD", fmt.Sprint("l", i), "1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := place("MLBB_LTD", "l3", "1"); !errors.Is(err, catalog.ErrOutOfStock) {
+			t.Fatalf("want out of stock, got %v", err)
+		}
+		if _, err := place("MLBB_ONCE", "o1", "777"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := place("MLBB_ONCE", "o2", "777"); !errors.Is(err, order.ErrMultiRefused) {
+			t.Fatalf("want multi refused, got %v", err)
+		}
+		if _, err := place("MLBB_ONCE", "o3", "778"); err != nil {
+			t.Fatal(err)
+		}
+		b.checkLedger(t)
+	})
 }

@@ -156,7 +156,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 	}
 	log := s.log.With("invoice", o.Invoice)
 	if o.Status.Final() {
-		return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
 	}
 	attempts, err := s.db.Attempts(ctx, o.ID)
 	if err != nil {
@@ -209,7 +209,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		// The attempt is committed before the request leaves, together with a renewed lease: if
 		// another node (or another worker of this node) has taken the job over, nothing is sent.
 		var leased bool
-		err := s.db.Batch(ctx, func(tx *store.Tx) error {
+		err := s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
 			var err error
 			if leased, err = tx.JobExtend(ctx, j, cfg.Lease); err != nil || !leased {
 				return err
@@ -242,7 +242,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		if nextCandidate(cands, append(attempts, *att)) >= 0 {
 			// Definite refusal: record it and let the next candidate try, at once.
 			att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
-			return s.db.Batch(ctx, func(tx *store.Tx) error {
+			return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
 				if err := tx.AttemptUpdate(ctx, att); err != nil {
 					return err
 				}
@@ -254,7 +254,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		att.State, att.Message, att.Raw = string(res.State), res.Message, res.Raw
 		att.Polls++
 		retryAt := s.now().Add(backoff(att.Polls))
-		return s.db.Batch(ctx, func(tx *store.Tx) error {
+		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
 			if err := tx.AttemptUpdate(ctx, att); err != nil {
 				return err
 			}
@@ -323,7 +323,7 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 		cost = 0
 	}
 	var settled bool
-	err := s.db.Batch(ctx, func(tx *store.Tx) error {
+	err := s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
 		if att != nil {
 			if err := tx.AttemptUpdate(ctx, att); err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 )
 
@@ -76,9 +77,9 @@ func (r fixedRouter) Supplier(name string) (supplier.Supplier, bool) {
 
 func (r fixedRouter) Testing() supplier.Supplier { return r.sups[0] }
 
-func setupRouted(t *testing.T, sups ...*scripted) *bundle {
+func setupRouted(t *testing.T, be storetest.Backend, sups ...*scripted) *bundle {
 	t.Helper()
-	b := setup(t, 0)
+	b := setup(t, be, 0)
 	svc, err := core.New(context.Background(), b.db, core.Config{Logger: b.svc.Logger(), Router: fixedRouter{sups}})
 	if err != nil {
 		t.Fatal(err)
@@ -101,113 +102,121 @@ func (b *bundle) place(t *testing.T, ref, dest string) *order.Order {
 
 func TestFailoverOnDefiniteRefusal(t *testing.T) {
 	t.Parallel()
-	refuse := &scripted{name: "one", purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
-		return supplier.Result{State: supplier.Failed, Message: "stok kosong"}, nil
-	}}
-	ok := &scripted{name: "two"}
-	b := setupRouted(t, refuse, ok)
-	o := b.place(t, "f1", "0811")
-	b.run(t)
-	final := b.waitFinal(t, o.Invoice)
-	if final.Status != order.Success {
-		t.Fatalf("want success at the second supplier, got %+v", final)
-	}
-	if n, _ := refuse.counts("0811"); n != 1 {
-		t.Errorf("first supplier bought %d times", n)
-	}
-	if n, _ := ok.counts("0811"); n != 1 {
-		t.Errorf("second supplier bought %d times", n)
-	}
-	b.checkLedger(t)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		refuse := &scripted{name: "one", purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
+			return supplier.Result{State: supplier.Failed, Message: "stok kosong"}, nil
+		}}
+		ok := &scripted{name: "two"}
+		b := setupRouted(t, be, refuse, ok)
+		o := b.place(t, "f1", "0811")
+		b.run(t)
+		final := b.waitFinal(t, o.Invoice)
+		if final.Status != order.Success {
+			t.Fatalf("want success at the second supplier, got %+v", final)
+		}
+		if n, _ := refuse.counts("0811"); n != 1 {
+			t.Errorf("first supplier bought %d times", n)
+		}
+		if n, _ := ok.counts("0811"); n != 1 {
+			t.Errorf("second supplier bought %d times", n)
+		}
+		b.checkLedger(t)
+	})
 }
 
 func TestAllSuppliersRefuseRefunds(t *testing.T) {
 	t.Parallel()
-	refuse := func(context.Context, supplier.Request) (supplier.Result, error) {
-		return supplier.Result{State: supplier.Failed, Message: "gangguan"}, nil
-	}
-	b := setupRouted(t, &scripted{name: "one", purchase: refuse}, &scripted{name: "two", purchase: refuse})
-	o := b.place(t, "f2", "0812")
-	b.run(t)
-	if final := b.waitFinal(t, o.Invoice); final.Status != order.Failed {
-		t.Fatalf("want failed, got %+v", final)
-	}
-	if bal, _ := b.svc.Balance(context.Background(), b.cr.Reseller.ID); bal != 10000 {
-		t.Fatalf("balance %d after refund, want 10000", bal)
-	}
-	b.checkLedger(t)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		refuse := func(context.Context, supplier.Request) (supplier.Result, error) {
+			return supplier.Result{State: supplier.Failed, Message: "gangguan"}, nil
+		}
+		b := setupRouted(t, be, &scripted{name: "one", purchase: refuse}, &scripted{name: "two", purchase: refuse})
+		o := b.place(t, "f2", "0812")
+		b.run(t)
+		if final := b.waitFinal(t, o.Invoice); final.Status != order.Failed {
+			t.Fatalf("want failed, got %+v", final)
+		}
+		if bal, _ := b.svc.Balance(context.Background(), b.cr.Reseller.ID); bal != 10000 {
+			t.Fatalf("balance %d after refund, want 10000", bal)
+		}
+		b.checkLedger(t)
+	})
 }
 
 // An unknown outcome (here a timeout after the upstream may have accepted) is never bought again,
 // neither at the same supplier nor at the next: Kios asks for the status until it is definite.
 func TestUnknownOutcomeIsPolledNeverRebought(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	polls := 0
-	first := &scripted{name: "one",
-		purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
-			return supplier.Result{}, supplier.ErrUnknownOutcome
-		},
-		status: func(req supplier.Request) (supplier.Result, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			polls++
-			if polls < 3 {
-				return supplier.Result{State: supplier.Pending}, nil
-			}
-			return supplier.Result{State: supplier.Success, SN: "LATE-SN"}, nil
-		}}
-	second := &scripted{name: "two"}
-	b := setupRouted(t, first, second)
-	o := b.place(t, "u1", "0813")
-	b.run(t)
-	final := b.waitFinal(t, o.Invoice)
-	if final.Status != order.Success || final.SN != "LATE-SN" {
-		t.Fatalf("got %+v", final)
-	}
-	if n, _ := first.counts("0813"); n != 1 {
-		t.Errorf("first supplier bought %d times", n)
-	}
-	if n, _ := second.counts("0813"); n != 0 {
-		t.Errorf("an unknown outcome failed over to the second supplier (%d purchases)", n)
-	}
-	b.checkLedger(t)
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		var mu sync.Mutex
+		polls := 0
+		first := &scripted{name: "one",
+			purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
+				return supplier.Result{}, supplier.ErrUnknownOutcome
+			},
+			status: func(req supplier.Request) (supplier.Result, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				polls++
+				if polls < 3 {
+					return supplier.Result{State: supplier.Pending}, nil
+				}
+				return supplier.Result{State: supplier.Success, SN: "LATE-SN"}, nil
+			}}
+		second := &scripted{name: "two"}
+		b := setupRouted(t, be, first, second)
+		o := b.place(t, "u1", "0813")
+		b.run(t)
+		final := b.waitFinal(t, o.Invoice)
+		if final.Status != order.Success || final.SN != "LATE-SN" {
+			t.Fatalf("got %+v", final)
+		}
+		if n, _ := first.counts("0813"); n != 1 {
+			t.Errorf("first supplier bought %d times", n)
+		}
+		if n, _ := second.counts("0813"); n != 0 {
+			t.Errorf("an unknown outcome failed over to the second supplier (%d purchases)", n)
+		}
+		b.checkLedger(t)
+	})
 }
 
 // A worker stopped in the middle of a purchase (a crash) leaves an attempt on record; the next
 // worker asks for its status instead of buying again.
 func TestResumeAfterInterruptedPurchase(t *testing.T) {
 	t.Parallel()
-	started := make(chan struct{}, 1)
-	sup := &scripted{name: "one",
-		purchase: func(ctx context.Context, req supplier.Request) (supplier.Result, error) {
-			started <- struct{}{}
-			<-ctx.Done()
-			return supplier.Result{}, ctx.Err()
-		}}
-	b := setupRouted(t, sup)
-	o := b.place(t, "c1", "0814")
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		started := make(chan struct{}, 1)
+		sup := &scripted{name: "one",
+			purchase: func(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+				started <- struct{}{}
+				<-ctx.Done()
+				return supplier.Result{}, ctx.Err()
+			}}
+		b := setupRouted(t, be, sup)
+		o := b.place(t, "c1", "0814")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		_ = b.svc.RunWorkers(ctx, core.WorkerConfig{Poll: 10 * time.Millisecond, Lease: 200 * time.Millisecond, ShutdownGrace: time.Millisecond})
-		close(done)
-	}()
-	<-started
-	cancel()
-	<-done
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			_ = b.svc.RunWorkers(ctx, core.WorkerConfig{Poll: 10 * time.Millisecond, Lease: 200 * time.Millisecond, ShutdownGrace: time.Millisecond})
+			close(done)
+		}()
+		<-started
+		cancel()
+		<-done
 
-	// A fresh worker (a new process) with a short lease picks the order up again.
-	ctx2, cancel2 := context.WithCancel(context.Background())
-	defer cancel2()
-	go func() {
-		_ = b.svc.RunWorkers(ctx2, core.WorkerConfig{Node: "other", Poll: 10 * time.Millisecond, Lease: 200 * time.Millisecond})
-	}()
-	final := b.waitFinal(t, o.Invoice)
-	buys, statuses := sup.counts("0814")
-	if final.Status != order.Success || buys != 1 || statuses < 1 {
-		t.Fatalf("final %s, purchases %d, status checks %d", final.Status, buys, statuses)
-	}
-	b.checkLedger(t)
+		// A fresh worker (a new process) with a short lease picks the order up again.
+		ctx2, cancel2 := context.WithCancel(context.Background())
+		defer cancel2()
+		go func() {
+			_ = b.svc.RunWorkers(ctx2, core.WorkerConfig{Node: "other", Poll: 10 * time.Millisecond, Lease: 200 * time.Millisecond})
+		}()
+		final := b.waitFinal(t, o.Invoice)
+		buys, statuses := sup.counts("0814")
+		if final.Status != order.Success || buys != 1 || statuses < 1 {
+			t.Fatalf("final %s, purchases %d, status checks %d", final.Status, buys, statuses)
+		}
+		b.checkLedger(t)
+	})
 }

@@ -184,7 +184,7 @@ func (s *Service) moveDeposit(ctx context.Context, username string, amount int64
 		return 0, err
 	}
 	var bal int64
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+	err = s.db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
 		ra, err := s.resellerAccounts(ctx, tx, r.ID)
 		if err != nil {
 			return err

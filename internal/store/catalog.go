@@ -151,12 +151,14 @@ type VariantRow struct {
 	ProductActive bool
 }
 
-func scanVariant(row interface{ Scan(...any) error }) (*VariantRow, error) {
+// scanVariant scans variantCols, then extra columns into extra.
+func scanVariant(row interface{ Scan(...any) error }, extra ...any) (*VariantRow, error) {
 	var v VariantRow
 	var kind string
 	var cs, ce int
-	if err := row.Scan(&v.ID, &v.ProductID, &v.ProductCode, &v.ProductName, &v.ProductActive, &v.Code, &v.Name, &kind, &v.Type,
-		&v.Description, &v.Active, &v.UnlimitedStock, &v.Stock, &v.Multi, &cs, &ce, &v.ProcessDuration, &v.Admin, &v.Commission); err != nil {
+	dest := append([]any{&v.ID, &v.ProductID, &v.ProductCode, &v.ProductName, &v.ProductActive, &v.Code, &v.Name, &kind, &v.Type,
+		&v.Description, &v.Active, &v.UnlimitedStock, &v.Stock, &v.Multi, &cs, &ce, &v.ProcessDuration, &v.Admin, &v.Commission}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	v.Kind = catalog.Kind(kind)
@@ -167,27 +169,36 @@ func scanVariant(row interface{ Scan(...any) error }) (*VariantRow, error) {
 
 // VariantByCode finds one variant with its prices.
 func (q Q) VariantByCode(ctx context.Context, code string) (*VariantRow, error) {
-	v, err := scanVariant(q.queryRow(ctx, `SELECT `+variantCols+` FROM variants v JOIN products p ON p.id = v.product_id WHERE v.code = ?`, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrVariantNotFound
-	}
+	// One query, a row per price: order acceptance reads this on every order, and on a database
+	// server each query is a round trip.
+	rows, err := q.query(ctx, `SELECT `+variantCols+`, vp.tier, vp.price FROM variants v JOIN products p ON p.id = v.product_id
+		LEFT JOIN variant_prices vp ON vp.variant_id = v.id WHERE v.code = ?`, code)
 	if err != nil {
 		return nil, fmt.Errorf("get variant %s: %w", code, err)
 	}
-	rows, err := q.query(ctx, `SELECT tier, price FROM variant_prices WHERE variant_id = ?`, v.ID)
-	if err != nil {
-		return nil, fmt.Errorf("get variant %s prices: %w", code, err)
-	}
 	defer rows.Close()
+	var v *VariantRow
 	for rows.Next() {
-		var t string
-		var p int64
-		if err := rows.Scan(&t, &p); err != nil {
-			return nil, err
+		var tier sql.NullString
+		var price sql.NullInt64
+		row, err := scanVariant(rows, &tier, &price)
+		if err != nil {
+			return nil, fmt.Errorf("get variant %s: %w", code, err)
 		}
-		v.Prices[t] = p
+		if v == nil {
+			v = row
+		}
+		if tier.Valid {
+			v.Prices[tier.String] = price.Int64
+		}
 	}
-	return v, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("get variant %s: %w", code, err)
+	}
+	if v == nil {
+		return nil, ErrVariantNotFound
+	}
+	return v, nil
 }
 
 // VariantFilter narrows Variants.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/kios-h2h/kios/internal/ledger"
 )
@@ -60,6 +61,12 @@ func (q Q) AccountID(ctx context.Context, code string) (int64, error) {
 // with ErrInsufficientFunds, changing nothing, when src may not go negative and holds less than
 // amount. The conditional UPDATE is the whole guard: it takes the row's write lock, so two
 // concurrent transfers out of one account can never both pass.
+//
+// Where the dialect asks for it (LateSystemBalances), a shared system account's side of the
+// transfer — a credit, or a debit of one that may go negative, neither of which can fail — is
+// applied when the batch ends rather than now. Reads of such an account's balance inside the
+// batch do not see it yet, and a checked debit of a system account that may not go negative (none
+// is made today) is checked against its balance without the batch's pending credits.
 func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount int64, memo string) error {
 	if amount <= 0 {
 		return fmt.Errorf("transfer %s: amount %d must be positive", txn, amount)
@@ -70,37 +77,122 @@ func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount i
 	if src == dst {
 		return fmt.Errorf("transfer %s: source and destination are the same account", txn)
 	}
-	// The range guards keep int64 arithmetic exact: PostgreSQL would fail the statement, but
-	// SQLite silently stores an overflowing sum as a float, which then neither scans nor sums.
-	res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?) AND balance >= ?`,
-		amount, src, amount, math.MinInt64+amount)
+	srcLate, err := tx.deferred(ctx, src, true)
 	if err != nil {
 		return fmt.Errorf("transfer %s debit: %w", txn, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("transfer %s debit: %w", txn, err)
-	} else if n == 0 {
-		var bal int64
-		var allowNeg bool
-		if err := tx.queryRow(ctx, `SELECT balance, allow_negative FROM accounts WHERE id = ?`, src).Scan(&bal, &allowNeg); err == nil && allowNeg {
-			return fmt.Errorf("transfer %s debit: %w", txn, ErrBalanceRange)
+	dstLate, err := tx.deferred(ctx, dst, false)
+	if err != nil {
+		return fmt.Errorf("transfer %s credit: %w", txn, err)
+	}
+	if srcLate {
+		tx.mine[src] -= amount
+	}
+	if dstLate {
+		tx.mine[dst] += amount
+	}
+	if tx.d.WritableCTE {
+		// PostgreSQL fails a statement whose bigint arithmetic overflows, so no range guard is
+		// needed there: the caller gets the error and the savepoint rolls back.
+		return tx.transferOnce(ctx, txn, src, dst, amount, memo, !srcLate, !dstLate)
+	}
+	if !srcLate {
+		// The range guards keep int64 arithmetic exact: SQLite silently stores an overflowing
+		// sum as a float, which then neither scans nor sums.
+		res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?) AND balance >= ?`,
+			amount, src, amount, math.MinInt64+amount)
+		if err != nil {
+			return fmt.Errorf("transfer %s debit: %w", txn, err)
 		}
-		return ErrInsufficientFunds
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("transfer %s debit: %w", txn, err)
+		} else if n == 0 {
+			var bal int64
+			var allowNeg bool
+			if err := tx.queryRow(ctx, `SELECT balance, allow_negative FROM accounts WHERE id = ?`, src).Scan(&bal, &allowNeg); err == nil && allowNeg {
+				return fmt.Errorf("transfer %s debit: %w", txn, ErrBalanceRange)
+			}
+			return ErrInsufficientFunds
+		}
 	}
-	res, err = tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance <= ?`, amount, dst, math.MaxInt64-amount)
-	if err != nil {
-		return fmt.Errorf("transfer %s credit: %w", txn, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("transfer %s credit: %w", txn, err)
-	} else if n == 0 {
-		return fmt.Errorf("transfer %s credit: %w", txn, ErrBalanceRange)
+	if !dstLate {
+		res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance <= ?`, amount, dst, math.MaxInt64-amount)
+		if err != nil {
+			return fmt.Errorf("transfer %s credit: %w", txn, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("transfer %s credit: %w", txn, err)
+		} else if n == 0 {
+			return fmt.Errorf("transfer %s credit: %w", txn, ErrBalanceRange)
+		}
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		txn, src, dst, amount, memo, micros(tx.now())); err != nil {
 		return fmt.Errorf("transfer %s posting: %w", txn, err)
 	}
 	return nil
+}
+
+// transferOnce is Transfer as one statement, on backends with writable CTEs: the debit (when
+// debit), the credit (when credit) and the posting, each conditional on the debit having passed.
+// One round trip instead of three on the hottest path of order acceptance.
+func (tx *Tx) transferOnce(ctx context.Context, txn string, src, dst, amount int64, memo string, debit, credit bool) error {
+	var q strings.Builder
+	var args []any
+	from := ""
+	if debit {
+		q.WriteString(`WITH d AS (UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?) RETURNING id)`)
+		args = append(args, amount, src, amount)
+		from = " FROM d"
+	}
+	if credit {
+		if debit {
+			q.WriteString(`, c AS (UPDATE accounts SET balance = balance + ? WHERE id = ? AND EXISTS (SELECT 1 FROM d) RETURNING id)`)
+			from = " FROM d, c"
+		} else {
+			q.WriteString(`WITH c AS (UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING id)`)
+			from = " FROM c"
+		}
+		args = append(args, amount, dst)
+	}
+	q.WriteString(` INSERT INTO postings (txn, source, destination, amount, memo, created_at) SELECT ?, ?, ?, ?, ?, ?` + from + ` RETURNING id`)
+	args = append(args, txn, src, dst, amount, memo, micros(tx.now()))
+	var id int64
+	err := tx.queryRow(ctx, q.String(), args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		if debit {
+			return ErrInsufficientFunds
+		}
+		return fmt.Errorf("transfer %s: account %d: %w", txn, dst, ErrNotFound)
+	}
+	if err != nil {
+		if tx.d.IsOutOfRange != nil && tx.d.IsOutOfRange(err) {
+			return fmt.Errorf("transfer %s: %w: %w", txn, ErrBalanceRange, err)
+		}
+		return fmt.Errorf("transfer %s: %w", txn, err)
+	}
+	return nil
+}
+
+type accountTraits struct{ system, allowNegative bool }
+
+// deferred reports whether Transfer defers its change to account id to the end of the batch: only
+// for system accounts, and for a debit only when the account may go negative.
+func (tx *Tx) deferred(ctx context.Context, id int64, debit bool) (bool, error) {
+	if !tx.d.LateSystemBalances {
+		return false, nil
+	}
+	var t accountTraits
+	if v, ok := tx.db.system.Load(id); ok {
+		t = v.(accountTraits)
+	} else {
+		err := tx.queryRow(ctx, `SELECT reseller_id IS NULL, allow_negative FROM accounts WHERE id = ?`, id).Scan(&t.system, &t.allowNegative)
+		if err != nil {
+			return false, notFound(err, fmt.Sprintf("account %d", id))
+		}
+		tx.db.system.Store(id, t)
+	}
+	return t.system && (!debit || t.allowNegative), nil
 }
 
 // Balance returns an account's cached balance.
@@ -114,6 +206,20 @@ func (q Q) Balance(ctx context.Context, code string) (int64, error) {
 		return 0, fmt.Errorf("balance %s: %w", code, err)
 	}
 	return b, nil
+}
+
+// Balance returns an account's balance as this transaction has left it, including the changes to
+// system accounts that Transfer holds back until the batch ends.
+func (tx *Tx) Balance(ctx context.Context, code string) (int64, error) {
+	var id, b int64
+	err := tx.queryRow(ctx, `SELECT id, balance FROM accounts WHERE code = ?`, code).Scan(&id, &b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("balance %s: %w", code, err)
+	}
+	return b + tx.late[id] + tx.mine[id], nil
 }
 
 // Accounts lists all accounts.
@@ -149,11 +255,16 @@ func (q Q) Postings(ctx context.Context, accountCode string, limit int) ([]ledge
 	return q.postings(ctx, query, args...)
 }
 
+// maxRune sorts after every other character under bytewise comparison (SQLite's BINARY, and the
+// "C" collation of PostgreSQL's text columns) while being valid UTF-8, which PostgreSQL requires
+// of every text parameter.
+const maxRune = "\U0010FFFF"
+
 // PostingsByTxnPrefix lists the postings whose txn starts with prefix (e.g. an order's).
 func (q Q) PostingsByTxnPrefix(ctx context.Context, prefix string) ([]ledger.Posting, error) {
 	return q.postings(ctx, `SELECT p.id, p.txn, p.source, p.destination, p.amount, p.memo, p.created_at, s.code, d.code
 		FROM postings p JOIN accounts s ON s.id = p.source JOIN accounts d ON d.id = p.destination
-		WHERE p.txn >= ? AND p.txn < ? ORDER BY p.id`, prefix, prefix+"\xff")
+		WHERE p.txn >= ? AND p.txn < ? ORDER BY p.id`, prefix, prefix+maxRune)
 }
 
 func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Posting, error) {
@@ -193,12 +304,8 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	var rep ledger.Report
 	// One snapshot for every query: a SQLite read transaction is one (WAL); on PostgreSQL only
 	// REPEATABLE READ is (READ COMMITTED takes a new snapshot per statement, so an order settled
-	// between two queries would show up as a false discrepancy).
-	opts := &sql.TxOptions{}
-	if db.dialect.Name != "sqlite" {
-		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
-	}
-	rtx, err := db.r.BeginTx(ctx, opts)
+	// between two queries would show up as a false discrepancy). Dialect.Snapshot says which.
+	rtx, err := db.r.BeginTx(ctx, db.dialect.Snapshot)
 	if err != nil {
 		return rep, fmt.Errorf("ledger check: %w", err)
 	}

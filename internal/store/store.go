@@ -10,13 +10,16 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -41,6 +44,23 @@ type Dialect struct {
 	Retryable func(error) bool
 	// IsUniqueViolation reports a unique-constraint error.
 	IsUniqueViolation func(error) bool
+	// IsOutOfRange reports an integer overflow the database refused (PostgreSQL's 22003); nil
+	// where the database does not refuse one (SQLite, guarded by explicit range conditions).
+	IsOutOfRange func(error) bool
+	// LateSystemBalances makes Transfer update the balances of shared system accounts (revenue,
+	// deposits: accounts of no reseller) at the end of the batch, in account order, instead of
+	// at once: with several write loops and nodes, a hot row locked mid-batch in whatever order
+	// the callers come would deadlock batches against each other. Needs account ids that are
+	// never reused (PostgreSQL identities). Off on SQLite, whose one writer cannot deadlock.
+	LateSystemBalances bool
+	// WritableCTE: the backend runs UPDATE … RETURNING inside WITH, so Transfer's debit, credit
+	// and posting go to the server as one statement (PostgreSQL) rather than three (SQLite,
+	// where a statement costs no round trip).
+	WritableCTE bool
+	// Snapshot is the options of a read transaction that sees the whole database at one
+	// instant (LedgerCheck): nil on SQLite, where every read transaction does; REPEATABLE READ
+	// on PostgreSQL, whose default READ COMMITTED takes a new snapshot per statement.
+	Snapshot *sql.TxOptions
 	// CacheStatements keeps every query prepared once per connection. SQLite (modernc) parses
 	// each statement anew otherwise, which cost half of order acceptance's CPU; pgx caches
 	// prepared statements by itself.
@@ -88,13 +108,36 @@ type DB struct {
 	r          *sql.DB
 	dialect    *Dialect
 	opts       Options
-	reqs       chan *batchReq
+	reqs       chan *batchReq   // unkeyed requests, for any write loop
+	keyed      []chan *batchReq // keyed requests, one queue per write loop
 	stop       chan struct{}
 	wg         sync.WaitGroup
 	closeOnce  sync.Once
 	closeFuncs []func() error
-	wcache     *stmtCache // nil unless the dialect caches statements
-	rcache     *stmtCache
+	// closeMu orders Batch's enqueueing before Close's stop: a request is either queued while
+	// the write loops still run (and so answered) or refused with ErrClosed, never stranded.
+	closeMu sync.RWMutex
+	closed  bool
+
+	wcache *stmtCache // nil unless the dialect caches statements
+	rcache *stmtCache
+
+	stats struct{ batches, calls, retries atomic.Int64 }
+	// system caches, by account id, whether an account is a shared system account (no reseller)
+	// and may go negative; neither ever changes once the account exists.
+	system sync.Map
+}
+
+// BatchStats counts the write path's work since Open.
+type BatchStats struct {
+	Batches int64 // transactions committed or failed
+	Calls   int64 // Batch callers served
+	Retries int64 // whole batches run again after a deadlock, serialization failure or busy error
+}
+
+// Stats returns the write path's counters.
+func (db *DB) Stats() BatchStats {
+	return BatchStats{Batches: db.stats.batches.Load(), Calls: db.stats.calls.Load(), Retries: db.stats.retries.Load()}
 }
 
 // New wraps open pools. writer and reader may be the same pool (PostgreSQL).
@@ -120,8 +163,11 @@ func New(writer, reader *sql.DB, d *Dialect, opts Options, closers ...func() err
 	}
 	db.Q = Q{q: reader, d: d, now: opts.Now, cache: db.rcache}
 	for i := 0; i < opts.Writers; i++ {
+		db.keyed = append(db.keyed, make(chan *batchReq, 4096))
+	}
+	for i := 0; i < opts.Writers; i++ {
 		db.wg.Add(1)
-		go db.writeLoop()
+		go db.writeLoop(db.keyed[i])
 	}
 	return db
 }
@@ -142,6 +188,9 @@ func (db *DB) Now() time.Time { return db.opts.Now() }
 func (db *DB) Close() error {
 	var err error
 	db.closeOnce.Do(func() {
+		db.closeMu.Lock()
+		db.closed = true
+		db.closeMu.Unlock()
 		close(db.stop)
 		db.wg.Wait()
 		var errs []error
@@ -169,6 +218,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 type batchReq struct {
 	ctx  context.Context
+	key  int64
 	fn   func(*Tx) error
 	done chan error
 }
@@ -179,20 +229,40 @@ type batchReq struct {
 // fn may run more than once (when a whole batch is retried after a deadlock or busy error), so it
 // must not have effects outside tx except on variables it resets itself.
 func (db *DB) Batch(ctx context.Context, fn func(*Tx) error) error {
-	req := &batchReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	select {
-	case <-db.stop:
+	return db.BatchKey(ctx, 0, fn)
+}
+
+// BatchKey is Batch for work on one lock domain, named by key (a reseller's id for its orders and
+// accounts). A batch runs its callers in ascending key order (unkeyed ones first), so every batch,
+// on every node, takes the row locks of different domains in one global order, and two batches
+// that share domains wait on each other instead of deadlocking. Callers under one key keep their
+// arrival order.
+func (db *DB) BatchKey(ctx context.Context, key int64, fn func(*Tx) error) error {
+	req := &batchReq{ctx: ctx, key: key, fn: fn, done: make(chan error, 1)}
+	db.closeMu.RLock()
+	if db.closed {
+		db.closeMu.RUnlock()
 		return ErrClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	case db.reqs <- req:
 	}
+	q := db.reqs
+	if key != 0 {
+		// One key, one write loop: its callers share batches instead of several loops' batches
+		// queueing on the same rows.
+		q = db.keyed[uint64(key)%uint64(len(db.keyed))]
+	}
+	select {
+	case <-ctx.Done():
+		db.closeMu.RUnlock()
+		return ctx.Err()
+	case q <- req:
+	}
+	db.closeMu.RUnlock()
 	// Once queued, the request is always answered: wait for it even if ctx ends, so that the
 	// caller never reports failure for a change that then commits.
 	return <-req.done
 }
 
-func (db *DB) writeLoop() {
+func (db *DB) writeLoop(mine chan *batchReq) {
 	defer db.wg.Done()
 	batch := make([]*batchReq, 0, db.opts.MaxBatch)
 	for {
@@ -202,6 +272,8 @@ func (db *DB) writeLoop() {
 			// Drain what is queued so no caller waits forever.
 			for {
 				select {
+				case r := <-mine:
+					batch = append(batch, r)
 				case r := <-db.reqs:
 					batch = append(batch, r)
 				default:
@@ -211,12 +283,16 @@ func (db *DB) writeLoop() {
 					return
 				}
 			}
+		case r := <-mine:
+			batch = append(batch, r)
 		case r := <-db.reqs:
 			batch = append(batch, r)
 		}
 	fill:
 		for len(batch) < db.opts.MaxBatch {
 			select {
+			case r := <-mine:
+				batch = append(batch, r)
 			case r := <-db.reqs:
 				batch = append(batch, r)
 			default:
@@ -228,13 +304,17 @@ func (db *DB) writeLoop() {
 }
 
 func (db *DB) runBatch(batch []*batchReq) {
+	slices.SortStableFunc(batch, func(a, b *batchReq) int { return cmp.Compare(a.key, b.key) })
 	results := make([]error, len(batch))
 	var err error
+	db.stats.batches.Add(1)
+	db.stats.calls.Add(int64(len(batch)))
 	for attempt := 0; ; attempt++ {
 		err = db.tryBatch(batch, results)
 		if err == nil || !db.dialect.Retryable(err) || attempt >= 20 {
 			break
 		}
+		db.stats.retries.Add(1)
 		time.Sleep(time.Duration(attempt+1) * 2 * time.Millisecond)
 	}
 	for i, r := range batch {
@@ -257,8 +337,10 @@ func (db *DB) tryBatch(batch []*batchReq, results []error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Q: Q{q: sqlTx, d: db.dialect, now: db.opts.Now, cache: db.wcache, tx: sqlTx}, tx: sqlTx}
+	tx := &Tx{Q: Q{q: sqlTx, d: db.dialect, now: db.opts.Now, cache: db.wcache, tx: sqlTx}, tx: sqlTx, db: db,
+		late: map[int64]int64{}, mine: map[int64]int64{}}
 	single := len(batch) == 1
+	spSet, spUsed := false, false
 	for i, r := range batch {
 		results[i] = nil
 		if err := r.ctx.Err(); err != nil {
@@ -266,6 +348,7 @@ func (db *DB) tryBatch(batch []*batchReq, results []error) error {
 			continue
 		}
 		tx.ctx = r.ctx
+		clear(tx.mine)
 		if single {
 			if ferr := r.fn(tx); ferr != nil {
 				_ = sqlTx.Rollback()
@@ -275,12 +358,26 @@ func (db *DB) tryBatch(batch []*batchReq, results []error) error {
 				results[i] = ferr
 				return nil
 			}
+			tx.keepMine()
 			continue
 		}
-		if _, err := tx.exec(ctx, "SAVEPOINT kios_op"); err != nil {
-			_ = sqlTx.Rollback()
-			return fmt.Errorf("savepoint: %w", err)
+		// One savepoint at a time, set once per caller: after a success it is released and set
+		// again in one round trip; after a failure, ROLLBACK TO has left it set where it was.
+		// COMMIT releases the last.
+		switch {
+		case !spSet:
+			if _, err := tx.exec(ctx, "SAVEPOINT kios_op"); err != nil {
+				_ = sqlTx.Rollback()
+				return fmt.Errorf("savepoint: %w", err)
+			}
+			spSet = true
+		case spUsed:
+			if err := db.resavepoint(ctx, tx); err != nil {
+				_ = sqlTx.Rollback()
+				return fmt.Errorf("savepoint: %w", err)
+			}
 		}
+		spUsed = true
 		if ferr := r.fn(tx); ferr != nil {
 			if db.dialect.Retryable(ferr) {
 				_ = sqlTx.Rollback()
@@ -291,11 +388,14 @@ func (db *DB) tryBatch(batch []*batchReq, results []error) error {
 				_ = sqlTx.Rollback()
 				return fmt.Errorf("rollback to savepoint: %w", err)
 			}
+			spUsed = false
+		} else {
+			tx.keepMine()
 		}
-		if _, err := tx.exec(ctx, "RELEASE SAVEPOINT kios_op"); err != nil {
-			_ = sqlTx.Rollback()
-			return fmt.Errorf("release savepoint: %w", err)
-		}
+	}
+	if err := tx.applyLate(ctx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -303,11 +403,58 @@ func (db *DB) tryBatch(batch []*batchReq, results []error) error {
 	return nil
 }
 
+// resavepoint releases the savepoint and sets it again: in one round trip to a server, as two
+// cached statements on an embedded database (where a trip costs nothing and parsing does).
+func (db *DB) resavepoint(ctx context.Context, tx *Tx) error {
+	if db.dialect.CacheStatements {
+		if _, err := tx.exec(ctx, "RELEASE SAVEPOINT kios_op"); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, "SAVEPOINT kios_op")
+		return err
+	}
+	_, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT kios_op; SAVEPOINT kios_op")
+	return err
+}
+
 // Tx is one caller's view of a batch transaction.
 type Tx struct {
 	Q
 	tx  *sql.Tx
 	ctx context.Context
+	db  *DB
+	// late holds balance changes of shared system accounts made by the batch's callers that
+	// succeeded; mine those of the running caller. See Transfer.
+	late, mine map[int64]int64
+}
+
+func (tx *Tx) keepMine() {
+	for id, d := range tx.mine {
+		tx.late[id] += d
+	}
+	clear(tx.mine)
+}
+
+// applyLate writes the shared system accounts' balance changes, in account order, as the batch's
+// last statements: those rows are then locked for the shortest time and always after every
+// reseller's rows, whatever order the callers ran in.
+func (tx *Tx) applyLate(ctx context.Context) error {
+	ids := make([]int64, 0, len(tx.late))
+	for id, d := range tx.late {
+		if d != 0 {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if _, err := tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ?`, tx.late[id], id); err != nil {
+			if tx.d.IsOutOfRange != nil && tx.d.IsOutOfRange(err) {
+				err = fmt.Errorf("%w: %w", ErrBalanceRange, err)
+			}
+			return fmt.Errorf("system account %d balance: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // Context is the context of the caller whose function is running, for calls made outside the

@@ -4,11 +4,11 @@ package backend
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/postgres"
 	"github.com/kios-h2h/kios/internal/store/sqlite"
 )
 
@@ -18,6 +18,9 @@ const DefaultURL = "sqlite:./kios-data/kios.db"
 // Options for Open.
 type Options struct {
 	store.Options
+	// MaxConns bounds PostgreSQL's connection pool (0: a default from Writers and GOMAXPROCS);
+	// unused on SQLite.
+	MaxConns int
 }
 
 // Kind returns "sqlite" or "postgres" for a database URL.
@@ -38,9 +41,6 @@ func SQLitePath(url string) string {
 	return p
 }
 
-// ErrPostgresUnavailable is returned until the PostgreSQL backend is built in.
-var ErrPostgresUnavailable = errors.New("postgres backend not available in this build")
-
 // Open opens and migrates the database at url.
 func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 	if url == "" {
@@ -48,7 +48,7 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 	}
 	switch Kind(url) {
 	case "postgres":
-		return nil, ErrPostgresUnavailable
+		return postgres.Open(ctx, url, postgres.Options{Options: opts.Options, MaxConns: opts.MaxConns})
 	default:
 		path := SQLitePath(url)
 		if path == "" {

@@ -3,7 +3,6 @@ package backend
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 
+	"github.com/kios-h2h/kios/internal/store/postgres"
 	"github.com/kios-h2h/kios/internal/store/sqlite"
 )
 
@@ -23,7 +23,16 @@ func Migrations(ctx context.Context, dbURL string) (*goose.Provider, func() erro
 	}
 	switch Kind(dbURL) {
 	case "postgres":
-		return nil, nil, errors.New("migrate: not yet supported on PostgreSQL (kios serve migrates it at start)")
+		db, _, err := postgres.Connect(ctx, dbURL, 2)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := postgres.Provider(ctx, db)
+		if err != nil {
+			db.Close()
+			return nil, nil, fmt.Errorf("migrations: %w", err)
+		}
+		return p, db.Close, nil
 	default:
 		path := SQLitePath(dbURL)
 		if path == "" {

@@ -47,10 +47,28 @@ func (b Backend) Open(t testing.TB) *store.DB {
 	return OpenURL(t, b.URL(t))
 }
 
+// OpenOptions opens a fresh database on b with opts (a clock, a number of writers), closed when
+// the test ends.
+func (b Backend) OpenOptions(t testing.TB, opts backend.Options) *store.DB {
+	t.Helper()
+	return OpenURLOptions(t, b.URL(t), opts)
+}
+
 // OpenURL opens url, closed when the test ends.
 func OpenURL(t testing.TB, url string) *store.DB {
 	t.Helper()
-	db, err := backend.Open(context.Background(), url, backend.Options{})
+	return OpenURLOptions(t, url, backend.Options{})
+}
+
+// OpenURLOptions opens url with opts, closed when the test ends.
+func OpenURLOptions(t testing.TB, url string, opts backend.Options) *store.DB {
+	t.Helper()
+	if opts.MaxConns == 0 {
+		// Tests run in parallel, several packages at once, against one PostgreSQL server whose
+		// max_connections (100 by default) they share.
+		opts.MaxConns = 8
+	}
+	db, err := backend.Open(context.Background(), url, opts)
 	if err != nil {
 		t.Fatalf("open %s: %v", url, err)
 	}
