@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"testing"
+	"time"
 )
 
 func TestClientIP(t *testing.T) {
@@ -47,5 +48,26 @@ func TestAllowLimitsPerReseller(t *testing.T) {
 	}
 	if !New(Policy{}).Allow(1) {
 		t.Fatal("rate 0 disables limiting")
+	}
+}
+
+func TestAllowRefills(t *testing.T) {
+	t.Parallel()
+	g := New(Policy{Rate: 2, Burst: 1})
+	now := time.Unix(1_700_000_000, 0)
+	g.now = func() time.Time { return now }
+	if !g.Allow(7) {
+		t.Fatal("first request refused")
+	}
+	if g.Allow(7) {
+		t.Fatal("second request at the same instant allowed with burst 1")
+	}
+	now = now.Add(400 * time.Millisecond)
+	if g.Allow(7) {
+		t.Fatal("allowed before a token was earned (rate 2/s: one per 500ms)")
+	}
+	now = now.Add(100 * time.Millisecond)
+	if !g.Allow(7) {
+		t.Fatal("refused after the bucket earned a token")
 	}
 }

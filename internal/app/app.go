@@ -107,7 +107,7 @@ func (a *App) open(ctx context.Context) error {
 	m := metrics.New(db, a.log)
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", m.Middleware("basstore", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
-	mux.Handle("/v1/user/api/", m.Middleware("digiswitch", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
+	mux.Handle("/v1/user/api/", m.Middleware("digiswitch", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, PriceListEvery: cfg.PriceListEvery})))
 	// Digiflazz's buyer API lives at /v1/<endpoint>; the more specific /v1/user/api/ above stays
 	// the Digiswitch dialect's.
 	mux.Handle("/v1/", m.Middleware("digiflazz", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
@@ -123,10 +123,10 @@ func (a *App) open(ctx context.Context) error {
 		Handler: mux,
 		// Bounds on every phase of a request, so a slow or idle client cannot hold a
 		// connection (and its goroutine) forever.
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}

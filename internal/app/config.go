@@ -48,10 +48,17 @@ type Config struct {
 	RateBurst int
 	// MaxBody bounds request bodies; default 64 KiB.
 	MaxBody int64
+	// PriceListEvery is how often one Digiswitch reseller may fetch a full price list; 0 means
+	// the dialect's default (5 minutes), negative no limit (kios bench).
+	PriceListEvery time.Duration
 	// Node names this process in job leases; default host name and process id.
 	Node string
 	// Lease is how long a claimed job stays this node's; default 30s.
 	Lease time.Duration
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout bound each phase of a
+	// request on the HTTP server (defaults 5s, 15s, 30s, 120s), so that a slow or idle client
+	// cannot hold a connection, and its goroutine, forever.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may run after a shutdown signal; default 15s.
 	ShutdownTimeout time.Duration
 
@@ -105,6 +112,18 @@ func (c Config) withDefaults(getenv func(string) string) Config {
 	}
 	if c.Lease <= 0 {
 		c.Lease = 30 * time.Second
+	}
+	if c.ReadHeaderTimeout <= 0 {
+		c.ReadHeaderTimeout = 5 * time.Second
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = 15 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 30 * time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 120 * time.Second
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 15 * time.Second

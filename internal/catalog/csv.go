@@ -236,6 +236,11 @@ func ReadCSV(r io.Reader) ([]Product, []Variant, error) {
 		v.Multi = rr.boolean("multi", true)
 		v.CutoffStart = rr.clock("cutoff_start")
 		v.CutoffEnd = rr.clock("cutoff_end")
+		if v.CutoffStart == v.CutoffEnd {
+			// An empty window is no window: stored as WriteCSV writes it, so that a catalog
+			// exported and imported again is the same catalog (found by FuzzReadCSV).
+			v.CutoffStart, v.CutoffEnd = 0, 0
+		}
 		v.ProcessDuration = rr.str("process_duration")
 		if v.ProcessDuration == "" {
 			v.ProcessDuration = "0"

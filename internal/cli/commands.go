@@ -70,6 +70,8 @@ func commands() []command {
 		{"markup list", "", "list markup rules", runMarkupList},
 		{"report margin", "[--from DAY] [--to DAY]", "price, cost and margin per Jakarta day, supplier and variant", runReportMargin},
 		{"reseller set-callback", "USERNAME URL", "POST final orders to URL, signed with the reseller's api key (- removes it)", runResellerSetCallback},
+		{"bench", "[--target URL --token T] [--dialect basstore|digiswitch] [--concurrency N] [--duration D | --orders N] [--json] [--baseline] [--db URL]",
+			"measure orders, balances and price lists per second (embedded server by default)", runBench},
 		{"migrate", "[up|status]", "apply database migrations, or show which are applied", runMigrate},
 		{"admin create", "--username U [--json]", "create an admin for the dashboard and print its generated password (shown once)", runAdminCreate},
 		{"version", "", "print the version", runVersion},

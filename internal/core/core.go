@@ -77,6 +77,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// CatalogVersion changes whenever this process commits a change to the catalog (store.DB's
+// CatalogVersion). Caches of what is derived from the catalog (a dialect's encoded price list)
+// compare it to know they are stale; changes made by another process (the admin CLI) are not
+// seen, so such caches also expire by age.
+func (s *Service) CatalogVersion() uint64 { return s.db.CatalogVersion() }
+
 // DB is the service's store.
 func (s *Service) DB() *store.DB { return s.db }
 

@@ -18,6 +18,7 @@ var (
 
 // ProductUpsert creates or updates a product by code and sets its id.
 func (tx *Tx) ProductUpsert(ctx context.Context, p *catalog.Product) error {
+	tx.catalogChanged = true
 	now := micros(tx.now())
 	err := tx.queryRow(ctx, `INSERT INTO products (code, name, category, brand, active, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -32,6 +33,7 @@ func (tx *Tx) ProductUpsert(ctx context.Context, p *catalog.Product) error {
 
 // VariantUpsert creates or updates a variant by code (ProductID must be set), replacing its prices.
 func (tx *Tx) VariantUpsert(ctx context.Context, v *catalog.Variant) error {
+	tx.catalogChanged = true
 	now := micros(tx.now())
 	kind := v.Kind
 	if kind == "" {
@@ -88,6 +90,7 @@ func (tx *Tx) VariantStockReturn(ctx context.Context, variantID int64) error {
 
 // ProductSetActive switches a product on or off.
 func (tx *Tx) ProductSetActive(ctx context.Context, code string, active bool) error {
+	tx.catalogChanged = true
 	res, err := tx.exec(ctx, `UPDATE products SET active = ?, updated_at = ? WHERE code = ?`, active, micros(tx.now()), code)
 	if err != nil {
 		return fmt.Errorf("set product %s active: %w", code, err)
@@ -100,6 +103,7 @@ func (tx *Tx) ProductSetActive(ctx context.Context, code string, active bool) er
 
 // VariantSetActive switches a variant on or off.
 func (tx *Tx) VariantSetActive(ctx context.Context, code string, active bool) error {
+	tx.catalogChanged = true
 	res, err := tx.exec(ctx, `UPDATE variants SET active = ?, updated_at = ? WHERE code = ?`, active, micros(tx.now()), code)
 	if err != nil {
 		return fmt.Errorf("set variant %s active: %w", code, err)
@@ -266,6 +270,7 @@ func (q Q) Variants(ctx context.Context, f VariantFilter) ([]VariantRow, error) 
 
 // VariantPriceSet sets a variant's price for a tier and returns the previous one (-1 if none).
 func (tx *Tx) VariantPriceSet(ctx context.Context, variantID int64, tier string, price int64) (int64, error) {
+	tx.catalogChanged = true
 	old := int64(-1)
 	err := tx.queryRow(ctx, `SELECT price FROM variant_prices WHERE variant_id = ? AND tier = ?`, variantID, tier).Scan(&old)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

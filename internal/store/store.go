@@ -29,6 +29,11 @@ var ErrNotFound = errors.New("not found")
 // ErrClosed is returned by writes after Close.
 var ErrClosed = errors.New("store closed")
 
+// ErrUnavailable wraps a write's error when the database cannot take writes at all: the disk is
+// full, the database is read-only, or the storage failed. Nothing of the caller's function was
+// committed; the server should answer "try again later" (a 5xx), not blame the request.
+var ErrUnavailable = errors.New("database unavailable for writes")
+
 // Dialect is what differs between the backends.
 type Dialect struct {
 	Name string // "sqlite" or "postgres"
@@ -61,6 +66,9 @@ type Dialect struct {
 	// instant (LedgerCheck): nil on SQLite, where every read transaction does; REPEATABLE READ
 	// on PostgreSQL, whose default READ COMMITTED takes a new snapshot per statement.
 	Snapshot *sql.TxOptions
+	// Unavailable reports an error that no write can avoid until an operator acts (disk full,
+	// read-only database, I/O error); Batch wraps such errors with ErrUnavailable. Nil: none.
+	Unavailable func(error) bool
 	// CacheStatements keeps every query prepared once per connection. SQLite (modernc) parses
 	// each statement anew otherwise, which cost half of order acceptance's CPU; pgx caches
 	// prepared statements by itself.
@@ -122,6 +130,8 @@ type DB struct {
 	wcache *stmtCache // nil unless the dialect caches statements
 	rcache *stmtCache
 
+	catalogVer atomic.Uint64
+
 	stats struct{ batches, calls, retries atomic.Int64 }
 	// system caches, by account id, whether an account is a shared system account (no reseller)
 	// and may go negative; neither ever changes once the account exists.
@@ -139,6 +149,12 @@ type BatchStats struct {
 func (db *DB) Stats() BatchStats {
 	return BatchStats{Batches: db.stats.batches.Load(), Calls: db.stats.calls.Load(), Retries: db.stats.retries.Load()}
 }
+
+// CatalogVersion changes after every committed transaction that changed products, variants or
+// prices through this DB. Caches of what is derived from the catalog (a dialect's encoded price
+// list) compare it to know they are stale. Changes made through another process (the admin
+// CLI), and stock taken by orders, are not counted: such caches must also expire by age.
+func (db *DB) CatalogVersion() uint64 { return db.catalogVer.Load() }
 
 // New wraps open pools. writer and reader may be the same pool (PostgreSQL).
 func New(writer, reader *sql.DB, d *Dialect, opts Options, closers ...func() error) *DB {
@@ -259,7 +275,11 @@ func (db *DB) BatchKey(ctx context.Context, key int64, fn func(*Tx) error) error
 	db.closeMu.RUnlock()
 	// Once queued, the request is always answered: wait for it even if ctx ends, so that the
 	// caller never reports failure for a change that then commits.
-	return <-req.done
+	err := <-req.done
+	if err != nil && db.dialect.Unavailable != nil && db.dialect.Unavailable(err) && !errors.Is(err, ErrUnavailable) {
+		err = fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
 }
 
 func (db *DB) writeLoop(mine chan *batchReq) {
@@ -400,6 +420,9 @@ func (db *DB) tryBatch(batch []*batchReq, results []error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if tx.catalogChanged {
+		db.catalogVer.Add(1)
+	}
 	return nil
 }
 
@@ -426,6 +449,9 @@ type Tx struct {
 	// late holds balance changes of shared system accounts made by the batch's callers that
 	// succeeded; mine those of the running caller. See Transfer.
 	late, mine map[int64]int64
+	// catalogChanged is set by the catalog's write methods (even in a caller rolled back to its
+	// savepoint: a needless bump only costs a cache rebuild).
+	catalogChanged bool
 }
 
 func (tx *Tx) keepMine() {

@@ -46,7 +46,24 @@ func (h *handler) variants(ctx context.Context, r *http.Request, rs *reseller.Re
 	if req.Code == "" {
 		return nil, &core.FieldError{Field: "code", Reason: "is required"}
 	}
-	p, err := h.svc.Product(ctx, req.Code)
+	// The answer is the same for every caller of a tier: kept encoded (see package pricecache).
+	body, err := h.prices.Get(req.Code+"\x00"+rs.Membership, h.svc.CatalogVersion, h.svc.Now, func() ([]byte, error) {
+		// Waiting callers share this build, so it must not end with its first caller.
+		out, err := h.variantList(context.WithoutCancel(ctx), req.Code, rs)
+		if err != nil {
+			return nil, err
+		}
+		return encodeSuccess(out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return encoded(body), nil
+}
+
+// variantList reads a product's prepaid variants at rs's prices from the catalog.
+func (h *handler) variantList(ctx context.Context, code string, rs *reseller.Reseller) ([]wire.Variant, error) {
+	p, err := h.svc.Product(ctx, code)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/pricecache"
 	"github.com/kios-h2h/kios/internal/reseller"
 
 	wire "github.com/kios-h2h/kios/client/basstore"
@@ -45,6 +46,7 @@ type handler struct {
 	log     *slog.Logger
 	maxBody int64
 	bufs    sync.Pool // of *bytes.Buffer, for encoding answers
+	prices  pricecache.Cache
 }
 
 // New returns the handler for POST /api/v1/...; mount it at the server's root.
@@ -90,6 +92,10 @@ func (h *handler) authed(fn endpoint) http.Handler {
 		data, err := fn(r.Context(), r, rs)
 		if err != nil {
 			h.fail(w, r, rs, err)
+			return
+		}
+		if b, ok := data.(encoded); ok {
+			h.writeEncoded(w, http.StatusOK, b)
 			return
 		}
 		h.succeed(w, data)

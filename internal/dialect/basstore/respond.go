@@ -96,6 +96,10 @@ func refusal(err error) (int, string) {
 		return http.StatusUnprocessableEntity, "Same variant to the same destination already ordered today"
 	case errors.Is(err, order.ErrPriceAboveMax):
 		return http.StatusUnprocessableEntity, "Price above the maximum allowed"
+	case errors.Is(err, store.ErrUnavailable):
+		// Disk full or database read-only: the request was not taken, and may be sent again
+		// unchanged (an order under the same referenceNumber) once the operator has acted.
+		return http.StatusServiceUnavailable, "Service temporarily unavailable (storage), try again later"
 	}
 	return http.StatusInternalServerError, "Internal server error"
 }
@@ -107,13 +111,16 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, rs *reseller.Rese
 	if rs != nil {
 		attrs = append(attrs, "reseller", rs.Username)
 	}
-	if code == http.StatusInternalServerError {
+	if code >= http.StatusInternalServerError {
 		h.log.Error("basstore: server error", append(attrs, "err", err)...)
 	} else {
 		h.log.Debug("basstore: refused", append(attrs, "reason", err.Error())...)
 	}
-	if code == http.StatusTooManyRequests {
+	switch code {
+	case http.StatusTooManyRequests:
 		w.Header().Set("Retry-After", "1")
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "5")
 	}
 	h.write(w, code, wire.Envelope{Error: true, Code: code, Message: msg})
 }
@@ -135,10 +142,27 @@ func (h *handler) write(w http.ResponseWriter, code int, env wire.Envelope) {
 		code = http.StatusInternalServerError
 		h.log.Error("basstore: encode answer", "err", err)
 	}
+	h.writeEncoded(w, code, buf.Bytes())
+}
+
+// encoded is a whole answer, envelope included, ready to write.
+type encoded []byte
+
+// encodeSuccess encodes a successful answer whole, for the price-list cache: the same bytes
+// succeed would write.
+func encodeSuccess(data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(wire.Envelope{Code: http.StatusOK, Message: wire.MessageSuccess, Data: data}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (h *handler) writeEncoded(w http.ResponseWriter, code int, body []byte) {
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json")
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
 	hd.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
 }

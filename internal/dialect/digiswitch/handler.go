@@ -23,6 +23,7 @@ import (
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
+	"github.com/kios-h2h/kios/internal/pricecache"
 )
 
 // Options configure the handler.
@@ -45,7 +46,8 @@ type handler struct {
 	log  *slog.Logger
 	auth flazzserver.Auth
 	// lists counts full price lists per reseller and command.
-	lists *flazzserver.ListLimit
+	lists  *flazzserver.ListLimit
+	prices pricecache.Cache // encoded price-list answers (see package pricecache)
 }
 
 // New returns the handler for POST /v1/user/api/....

@@ -1,6 +1,8 @@
 package digiswitch
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -52,16 +54,33 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 			"Daftar harga lengkap hanya dapat diambil sekali tiap "+every(h.opts.PriceListEvery)+"; gunakan filter code")
 		return
 	}
-	ctx := r.Context()
-	variants, err := h.svc.Variants(ctx, store.VariantFilter{Kind: kind, Code: code})
+	// The answer is the same for every caller of a tier: kept encoded (see package pricecache).
+	// Waiting callers share one build, so it must not end with its first caller's context.
+	ctx := context.WithoutCancel(r.Context())
+	body, err := h.prices.Get(command+"\x00"+res.Membership+"\x00"+code, h.svc.CatalogVersion, h.svc.Now, func() ([]byte, error) {
+		items, err := h.listItems(ctx, kind, code, res.Membership)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(ds.Envelope[any]{Data: items})
+	})
 	if err != nil {
 		h.fail(w, r, ds.ErrorData{}, err)
 		return
 	}
+	h.listed(res.ID, command, full)
+	h.writeEncoded(w, http.StatusOK, body)
+}
+
+// listItems builds a price list of kind (one code, or all when code is ""), at tier's prices.
+func (h *handler) listItems(ctx context.Context, kind catalog.Kind, code, tier string) (any, error) {
+	variants, err := h.svc.Variants(ctx, store.VariantFilter{Kind: kind, Code: code})
+	if err != nil {
+		return nil, err
+	}
 	products, err := h.svc.Products(ctx)
 	if err != nil {
-		h.fail(w, r, ds.ErrorData{}, err)
-		return
+		return nil, err
 	}
 	byCode := make(map[string]catalog.Product, len(products))
 	for _, p := range products {
@@ -74,13 +93,11 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 			items = append(items, ds.PascaItem{Name: v.Name, Category: p.Category, Brand: p.Brand, Admin: v.Admin,
 				Commission: v.Commission, Code: v.Code, Status: v.Active && v.ProductActive, Desc: v.Description})
 		}
-		h.listed(res.ID, command, full)
-		h.write(w, items)
-		return
+		return items, nil
 	}
 	items := make([]ds.PrepaidItem, 0, len(variants))
 	for _, v := range variants {
-		price, ok := v.PriceFor(res.Membership)
+		price, ok := v.PriceFor(tier)
 		if !ok {
 			continue // not sold to this tier
 		}
@@ -89,8 +106,7 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 			Type: v.Type, Price: price, Code: v.Code, Status: v.Active && v.ProductActive, UnlimitedStock: v.UnlimitedStock,
 			Stock: v.Stock, Multi: v.Multi, StartCutOff: v.CutoffStart.String(), EndCutOff: v.CutoffEnd.String(), Desc: v.Description})
 	}
-	h.listed(res.ID, command, full)
-	h.write(w, items)
+	return items, nil
 }
 
 // itemName names a variant as price lists do ("Telkomsel 5rb"): the variant's own name when it

@@ -17,6 +17,11 @@ func (h *handler) writeStatus(w http.ResponseWriter, status int, data any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"data":{"rc":"99","status":"Pending","message":"Kesalahan server"}}`)
 	}
+	h.writeEncoded(w, status, body)
+}
+
+// writeEncoded sends an answer already encoded, envelope included.
+func (h *handler) writeEncoded(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

@@ -38,6 +38,7 @@ var Dialect = &store.Dialect{
 	Name:              "sqlite",
 	Retryable:         isBusy,
 	IsUniqueViolation: isUnique,
+	Unavailable:       isUnavailable,
 	CacheStatements:   true,
 }
 
@@ -52,6 +53,16 @@ func sqliteCode(err error) int {
 func isBusy(err error) bool {
 	c := sqliteCode(err) & 0xff
 	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+}
+
+// isUnavailable: the disk is full, the file is read-only (or was made so under a running server),
+// or the storage failed.
+func isUnavailable(err error) bool {
+	switch sqliteCode(err) & 0xff {
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+		return true
+	}
+	return false
 }
 
 func isUnique(err error) bool {

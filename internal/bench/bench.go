@@ -1,0 +1,526 @@
+// Package bench measures a Kios server the way its resellers load it: many clients placing
+// orders, asking balances and fetching price lists at once. With no target it starts a Kios of
+// its own (internal/app) on a temporary database, with the simulator answering at once and rate
+// limiting off, so that what is measured is Kios itself. With Baseline it also measures, in the
+// same run, the two floors Kios is compared to: a bare net/http handler answering a fixed body,
+// and the same database committing one minimal INSERT per transaction. Ratios to them compare
+// across machines where absolute figures do not.
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config configures a run.
+type Config struct {
+	// Target is the base URL of a running Kios; "" starts an embedded one.
+	Target string
+	// Token authenticates against Target (a funded reseller's): a BASSTORE bearer token, or
+	// "USERNAME:APIKEY" for Digiswitch; unused when embedded.
+	Token string
+	// Dialect is the API spoken: "basstore" (default) or "digiswitch".
+	Dialect string
+	// Concurrency is how many clients run at once; default 64.
+	Concurrency int
+	// Duration bounds each measured phase (run as five slices, alternating with its baseline);
+	// default 10s unless Orders is set.
+	Duration time.Duration
+	// Orders, when > 0, ends each phase after that many requests instead.
+	Orders int
+	// Baseline also measures the static handler and the minimal-INSERT database.
+	Baseline bool
+	// DB is the embedded server's database URL; "" means a temporary SQLite file.
+	DB string
+	// SKUs is how many variants the embedded catalog's price list holds; default 5000.
+	SKUs int
+	// Progress, when set, is called about ten times a second while a phase runs.
+	Progress func(p Progress)
+	// Log receives notes on what the run is doing ("" lines are not sent); nil discards them.
+	Log io.Writer
+}
+
+// Progress is the state of the running phase.
+type Progress struct {
+	Phase    string
+	Done     int64
+	Total    int64 // 0 when the phase is bounded by time
+	Elapsed  time.Duration
+	Duration time.Duration // 0 when the phase is bounded by a count
+}
+
+// Result is a run's figures. Its JSON keys are a contract: scripts read them.
+type Result struct {
+	Target      string  `json:"target"`
+	Dialect     string  `json:"dialect"`
+	Database    string  `json:"database"`
+	Concurrency int     `json:"concurrency"`
+	SKUs        int     `json:"skus"`
+	Accepted    int64   `json:"accepted"`
+	Fulfilled   int64   `json:"fulfilled"`
+	OrderSecs   float64 `json:"order_seconds"`
+	// AcceptedPerS is orders accepted (answered with an invoice) per second of the order phase.
+	AcceptedPerS float64 `json:"accepted_per_s"`
+	// FulfilledPerS is orders made final per second: over each order slice, from its start to
+	// the moment the last of its orders was final.
+	FulfilledPerS float64 `json:"fulfilled_per_s"`
+	// P50Ms, P95Ms, P99Ms are order acceptance latencies.
+	P50Ms float64 `json:"p50_ms"`
+	P95Ms float64 `json:"p95_ms"`
+	P99Ms float64 `json:"p99_ms"`
+	// Endpoints holds every phase's figures, by endpoint: "order", "balance", "pricelist",
+	// and with Baseline "static" and "insert".
+	Endpoints map[string]*Stats `json:"endpoints"`
+	// Errors counts failed requests by code: the HTTP status ("409", "500") or "transport".
+	Errors map[string]int64 `json:"errors"`
+	// LedgerOK is the ledger check's verdict; false also when it could not be run (a remote
+	// target), with LedgerNote saying why.
+	LedgerOK   bool   `json:"ledger_ok"`
+	LedgerNote string `json:"ledger_note,omitempty"`
+	// OrdersVsInsert is accepted orders/s over minimal INSERT transactions/s; PricelistVsStatic
+	// is price lists/s over static answers/s. Both only with Baseline.
+	OrdersVsInsert    *float64 `json:"orders_vs_insert,omitempty"`
+	PricelistVsStatic *float64 `json:"pricelist_vs_static,omitempty"`
+}
+
+// Stats are one endpoint's figures.
+type Stats struct {
+	Requests int64   `json:"requests"`
+	Errors   int64   `json:"errors"`
+	Seconds  float64 `json:"seconds"`
+	PerS     float64 `json:"per_s"`
+	P50Ms    float64 `json:"p50_ms"`
+	P95Ms    float64 `json:"p95_ms"`
+	P99Ms    float64 `json:"p99_ms"`
+	Bytes    int64   `json:"bytes_per_answer,omitempty"`
+}
+
+func (c *Config) defaults() error {
+	if c.Dialect == "" {
+		c.Dialect = "basstore"
+	}
+	if c.Dialect != "basstore" && c.Dialect != "digiswitch" {
+		return fmt.Errorf("dialect %q: want basstore or digiswitch", c.Dialect)
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 64
+	}
+	if c.Duration <= 0 && c.Orders <= 0 {
+		c.Duration = 10 * time.Second
+	}
+	if c.SKUs <= 0 {
+		c.SKUs = 5000
+	}
+	if c.Target != "" && c.Token == "" {
+		return errors.New("a target needs a token")
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	return nil
+}
+
+// Run runs the benchmark.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	res := &Result{Dialect: cfg.Dialect, Concurrency: cfg.Concurrency, Endpoints: map[string]*Stats{}, Errors: map[string]int64{}}
+	httpc := newHTTPClient(cfg.Concurrency)
+	defer httpc.CloseIdleConnections()
+
+	var (
+		tgt     *target
+		workDir string
+	)
+	if cfg.Target == "" {
+		dir, err := os.MkdirTemp("", "kios-bench-")
+		if err != nil {
+			return nil, err
+		}
+		workDir = dir
+		defer os.RemoveAll(dir)
+		emb, err := startEmbedded(ctx, cfg, dir)
+		if err != nil {
+			return nil, err
+		}
+		defer emb.stop()
+		tgt = emb.target
+		res.Database = emb.dbKind
+		res.SKUs = cfg.SKUs
+		fmt.Fprintf(cfg.Log, "embedded kios at %s on %s, %d resellers, %d SKUs\n", tgt.base, emb.dbKind, len(tgt.creds), cfg.SKUs)
+	} else {
+		c := cred{token: cfg.Token}
+		if cfg.Dialect == "digiswitch" {
+			u, k, ok := strings.Cut(cfg.Token, ":")
+			if !ok {
+				return nil, errors.New("a digiswitch target's token is USERNAME:APIKEY")
+			}
+			c = cred{username: u, apiKey: k}
+		}
+		tgt = &target{base: cfg.Target, creds: []cred{c}}
+		res.Database = "remote"
+	}
+	res.Target = tgt.base
+	drv, err := newDriver(cfg.Dialect, httpc, tgt)
+	if err != nil {
+		return nil, err
+	}
+
+	// The baseline database: beside the embedded one, on the same disk; or the same PostgreSQL.
+	var insertDB *insertBase
+	if cfg.Baseline {
+		dbURL := cfg.DB
+		if dbURL == "" {
+			if workDir == "" {
+				dir, err := os.MkdirTemp("", "kios-bench-")
+				if err != nil {
+					return nil, err
+				}
+				defer os.RemoveAll(dir)
+				workDir = dir
+			}
+			dbURL = "sqlite:" + filepath.Join(workDir, "baseline.db")
+		}
+		if insertDB, err = openInsertBase(ctx, dbURL); err != nil {
+			return nil, fmt.Errorf("insert baseline: %w", err)
+		}
+		defer insertDB.close()
+	}
+
+	// Each measurement runs in slices, alternating with its baseline, so that a machine whose
+	// load changes during the run (other work on a shared host) weighs on both alike. Orders are
+	// made final between slices: fulfilment is measured, and its work does not fall into the
+	// next slice of anything else.
+	slices := sliceCount(cfg)
+	var seq atomic.Int64
+	orders, inserts := newRaw(), newRaw()
+	var fulfilTime time.Duration
+	for s := 0; s < slices; s++ {
+		sc := sliceConfig(cfg, s, slices)
+		invoices := make([][]string, cfg.Concurrency)
+		start := time.Now()
+		r, err := runPhase(ctx, sc, phaseName("order", s, slices), func(ctx context.Context, worker int) (int, error) {
+			inv, err := drv.order(ctx, worker, seq.Add(1))
+			if err == nil {
+				invoices[worker] = append(invoices[worker], inv)
+			}
+			return 0, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		orders.add(r)
+		fr := tgt.waitFinal(ctx, drv, invoices, start)
+		if fr.err != nil {
+			return nil, fmt.Errorf("waiting for orders to be final: %w", fr.err)
+		}
+		res.Fulfilled += fr.final
+		fulfilTime += fr.last
+		if insertDB != nil {
+			r, err := runPhase(ctx, sc, phaseName("insert", s, slices), insertDB.op())
+			if err != nil {
+				return nil, fmt.Errorf("insert baseline: %w", err)
+			}
+			inserts.add(r)
+		}
+	}
+	st := orders.stats()
+	res.Endpoints["order"] = st
+	res.Accepted = st.Requests - st.Errors
+	res.OrderSecs = st.Seconds
+	res.AcceptedPerS = round2(float64(res.Accepted) / st.Seconds)
+	res.P50Ms, res.P95Ms, res.P99Ms = st.P50Ms, st.P95Ms, st.P99Ms
+	if fulfilTime > 0 {
+		res.FulfilledPerS = round2(float64(res.Fulfilled) / fulfilTime.Seconds())
+	}
+	maps.Copy(res.Errors, orders.errs)
+
+	var static *staticServer
+	lists, statics := newRaw(), newRaw()
+	for s := 0; s < slices; s++ {
+		sc := sliceConfig(cfg, s, slices)
+		r, err := runPhase(ctx, sc, phaseName("pricelist", s, slices), drv.priceList)
+		if err != nil {
+			return nil, err
+		}
+		lists.add(r)
+		if cfg.Baseline {
+			if static == nil {
+				// It serves the price list Kios served, so that both move the same bytes.
+				if static, err = startStatic(drv.lastPriceList()); err != nil {
+					return nil, fmt.Errorf("static baseline: %w", err)
+				}
+				defer static.close()
+			}
+			r, err := runPhase(ctx, sc, phaseName("static", s, slices), static.op(httpc))
+			if err != nil {
+				return nil, fmt.Errorf("static baseline: %w", err)
+			}
+			statics.add(r)
+		}
+	}
+	res.Endpoints["pricelist"] = lists.stats()
+	for k, v := range lists.errs {
+		res.Errors[k] += v
+	}
+	r, err := runPhase(ctx, cfg, "balance", drv.balance)
+	if err != nil {
+		return nil, err
+	}
+	bal := newRaw()
+	bal.add(r)
+	res.Endpoints["balance"] = bal.stats()
+	for k, v := range bal.errs {
+		res.Errors[k] += v
+	}
+	res.LedgerOK, res.LedgerNote = tgt.ledgerCheck(ctx)
+
+	if cfg.Baseline {
+		res.Endpoints["insert"] = inserts.stats()
+		res.Endpoints["static"] = statics.stats()
+		if ins := res.Endpoints["insert"].PerS; ins > 0 {
+			r := round2(res.AcceptedPerS / ins)
+			res.OrdersVsInsert = &r
+		}
+		if s := res.Endpoints["static"].PerS; s > 0 {
+			r := round2(res.Endpoints["pricelist"].PerS / s)
+			res.PricelistVsStatic = &r
+		}
+	}
+	return res, nil
+}
+
+// sliceCount is how many slices each measurement is cut into.
+func sliceCount(cfg Config) int {
+	if cfg.Orders > 0 {
+		return max(1, min(5, cfg.Orders))
+	}
+	return 5
+}
+
+// sliceConfig bounds slice s of n: its share of the duration or of the request count.
+func sliceConfig(cfg Config, s, n int) Config {
+	sc := cfg
+	if cfg.Orders > 0 {
+		sc.Orders = cfg.Orders / n
+		if s < cfg.Orders%n {
+			sc.Orders++
+		}
+	} else {
+		sc.Duration = cfg.Duration / time.Duration(n)
+	}
+	return sc
+}
+
+func phaseName(name string, s, n int) string {
+	if n == 1 {
+		return name
+	}
+	return fmt.Sprintf("%s %d/%d", name, s+1, n)
+}
+
+// raw accumulates a measurement's slices.
+type raw struct {
+	lats    []time.Duration
+	elapsed time.Duration
+	failed  int64
+	bytes   int64
+	errs    map[string]int64
+}
+
+func newRaw() *raw { return &raw{errs: map[string]int64{}} }
+
+func (r *raw) add(o *raw) {
+	r.lats = append(r.lats, o.lats...)
+	r.elapsed += o.elapsed
+	r.failed += o.failed
+	if o.bytes > 0 {
+		r.bytes = o.bytes
+	}
+	for k, v := range o.errs {
+		r.errs[k] += v
+	}
+}
+
+func (r *raw) stats() *Stats {
+	st := latencyStats(r.lats, r.elapsed)
+	st.Errors = r.failed
+	st.Bytes = r.bytes
+	return st
+}
+
+// op is one request of a phase; it returns the answer's size in bytes (0 if not counted).
+type op func(ctx context.Context, worker int) (int, error)
+
+// runPhase runs op from cfg.Concurrency clients until the phase's bound and returns what it
+// measured.
+func runPhase(ctx context.Context, cfg Config, name string, fn op) (*raw, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		issued  atomic.Int64
+		done    atomic.Int64
+		failed  atomic.Int64
+		bytes   atomic.Int64
+		mu      sync.Mutex
+		lats    []time.Duration
+		codeErr = map[string]int64{}
+	)
+	total := int64(cfg.Orders)
+	var deadline time.Time
+	begin := time.Now()
+	if cfg.Orders <= 0 {
+		deadline = begin.Add(cfg.Duration)
+	}
+	stopProgress := progress(cfg, name, total, &done, begin)
+	var wg sync.WaitGroup
+	for w := 0; w < cfg.Concurrency; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			mine := make([]time.Duration, 0, 1024)
+			myErr := map[string]int64{}
+			for ctx.Err() == nil {
+				if total > 0 {
+					if issued.Add(1) > total {
+						break
+					}
+				} else if time.Now().After(deadline) {
+					break
+				}
+				t0 := time.Now()
+				n, err := fn(ctx, w)
+				d := time.Since(t0)
+				if ctx.Err() != nil {
+					break
+				}
+				mine = append(mine, d)
+				if err != nil {
+					failed.Add(1)
+					myErr[errorCode(err)]++
+				} else if n > 0 {
+					bytes.Store(int64(n))
+				}
+				done.Add(1)
+			}
+			mu.Lock()
+			lats = append(lats, mine...)
+			for k, v := range myErr {
+				codeErr[k] += v
+			}
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	elapsed := time.Since(begin)
+	stopProgress()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &raw{lats: lats, elapsed: elapsed, failed: failed.Load(), bytes: bytes.Load(), errs: codeErr}, nil
+}
+
+func progress(cfg Config, phase string, total int64, done *atomic.Int64, begin time.Time) func() {
+	if cfg.Progress == nil {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			p := Progress{Phase: phase, Done: done.Load(), Total: total, Elapsed: time.Since(begin)}
+			if total == 0 {
+				p.Duration = cfg.Duration
+			}
+			cfg.Progress(p)
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(stop); <-finished }
+}
+
+func latencyStats(lats []time.Duration, elapsed time.Duration) *Stats {
+	sort.Slice(lats, func(i, j int) bool { return lats[i] < lats[j] })
+	st := &Stats{Requests: int64(len(lats)), Seconds: round2(elapsed.Seconds())}
+	if elapsed > 0 {
+		st.PerS = round2(float64(len(lats)) / elapsed.Seconds())
+	}
+	st.P50Ms = ms(quantile(lats, 0.50))
+	st.P95Ms = ms(quantile(lats, 0.95))
+	st.P99Ms = ms(quantile(lats, 0.99))
+	return st
+}
+
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.5) - 1
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(sorted) {
+		i = len(sorted) - 1
+	}
+	return sorted[i]
+}
+
+func ms(d time.Duration) float64 { return round2(float64(d) / float64(time.Millisecond)) }
+
+func round2(f float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', 2, 64), 64)
+	return v
+}
+
+// codeError is a request answered with an error; code is how Result.Errors counts it: the
+// HTTP status for BASSTORE ("409"), "rc" and the rc for Digiswitch ("rc44").
+type codeError struct {
+	code string
+	msg  string
+}
+
+func (e *codeError) Error() string { return e.code + " " + e.msg }
+
+func httpError(status int, msg string) *codeError {
+	return &codeError{code: strconv.Itoa(status), msg: msg}
+}
+
+func errorCode(err error) string {
+	var ce *codeError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timeout"
+	}
+	return "transport"
+}
+
+func newHTTPClient(conc int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = conc * 2
+	tr.MaxIdleConnsPerHost = conc * 2
+	tr.MaxConnsPerHost = conc * 2
+	tr.DisableCompression = true
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}

@@ -1,0 +1,101 @@
+package bench_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/app"
+	"github.com/kios-h2h/kios/internal/bench"
+	"github.com/kios-h2h/kios/internal/core"
+)
+
+// TestRun runs a small bench on each dialect and checks the figures add up and that the JSON
+// carries the keys scripts rely on.
+func TestRun(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range []string{"basstore", "digiswitch"} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			res, err := bench.Run(context.Background(), bench.Config{Dialect: dialect, Concurrency: 4, Orders: 120, SKUs: 50, Baseline: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Accepted != 120 || res.Fulfilled != 120 || len(res.Errors) != 0 {
+				t.Errorf("accepted %d, fulfilled %d, errors %v", res.Accepted, res.Fulfilled, res.Errors)
+			}
+			if !res.LedgerOK {
+				t.Errorf("ledger: %s", res.LedgerNote)
+			}
+			for _, ep := range []string{"order", "pricelist", "balance", "static", "insert"} {
+				if s := res.Endpoints[ep]; s == nil || s.Requests != 120 || s.PerS <= 0 {
+					t.Errorf("endpoint %s: %+v", ep, s)
+				}
+			}
+			if res.Endpoints["pricelist"].Bytes < 50*50 {
+				t.Errorf("price list of 50 SKUs is %d bytes", res.Endpoints["pricelist"].Bytes)
+			}
+			raw, err := json.Marshal(res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			if err := json.Unmarshal(raw, &m); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{"accepted_per_s", "fulfilled_per_s", "p50_ms", "p99_ms", "errors", "ledger_ok", "orders_vs_insert", "pricelist_vs_static"} {
+				if _, ok := m[k]; !ok {
+					t.Errorf("JSON lacks %q: %s", k, raw)
+				}
+			}
+			if _, ok := m["errors"].(map[string]any); !ok {
+				t.Errorf("errors is not an object: %s", raw)
+			}
+			if _, ok := m["ledger_ok"].(bool); !ok {
+				t.Errorf("ledger_ok is not a bool: %s", raw)
+			}
+		})
+	}
+}
+
+// TestRunRemote benches a server it did not start, as --target does: orders are followed by
+// their status, and the ledger check is reported as not run.
+func TestRunRemote(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(t.TempDir(), "kios.db"), Demo: true,
+		SimDelay: 10 * time.Millisecond, PriceListEvery: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Stdout: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(runCtx) }()
+	defer func() { cancel(); <-done }()
+	cr, err := a.Service().CreateReseller(ctx, core.NewReseller{Name: "Remote", Membership: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Service().Credit(ctx, cr.Reseller.Username, 1_000_000, "bench"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ dialect, token string }{
+		{"basstore", cr.Token},
+		{"digiswitch", cr.Reseller.Username + ":" + cr.APIKey},
+	} {
+		res, err := bench.Run(ctx, bench.Config{Target: a.BaseURL(), Token: c.token, Dialect: c.dialect, Concurrency: 2, Orders: 10})
+		if err != nil {
+			t.Fatalf("%s: %v", c.dialect, err)
+		}
+		if res.Accepted != 10 || res.Fulfilled != 10 || len(res.Errors) != 0 || res.LedgerOK || res.LedgerNote == "" {
+			t.Errorf("%s: accepted %d, fulfilled %d, errors %v, ledger %v %q", c.dialect, res.Accepted, res.Fulfilled, res.Errors, res.LedgerOK, res.LedgerNote)
+		}
+	}
+	if rep, err := a.Service().LedgerCheck(ctx); err != nil || !rep.OK() {
+		t.Fatalf("ledger after the bench: %v %v", err, rep.Discrepancies)
+	}
+}

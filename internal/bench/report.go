@@ -1,0 +1,80 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// WriteTable writes the result for a person to read.
+func (r *Result) WriteTable(w io.Writer) error {
+	fmt.Fprintf(w, "kios bench: %s dialect, %d clients, target %s (%s)\n\n", r.Dialect, r.Concurrency, r.Target, r.Database)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "endpoint\trequests\terrors\t/s\tp50 ms\tp95 ms\tp99 ms\tbytes\t")
+	names := make([]string, 0, len(r.Endpoints))
+	for n := range r.Endpoints {
+		names = append(names, n)
+	}
+	order := map[string]int{"order": 0, "pricelist": 1, "balance": 2, "static": 3, "insert": 4}
+	sort.Slice(names, func(i, j int) bool { return order[names[i]] < order[names[j]] })
+	for _, n := range names {
+		s := r.Endpoints[n]
+		b := ""
+		if s.Bytes > 0 {
+			b = fmt.Sprint(s.Bytes)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%s\t\n", n, s.Requests, s.Errors, s.PerS, s.P50Ms, s.P95Ms, s.P99Ms, b)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\norders: %d accepted in %.2fs = %.0f/s; %d final = %.0f fulfilled/s\n", r.Accepted, r.OrderSecs, r.AcceptedPerS, r.Fulfilled, r.FulfilledPerS)
+	fmt.Fprintf(w, "order acceptance latency: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms\n", r.P50Ms, r.P95Ms, r.P99Ms)
+	if len(r.Errors) == 0 {
+		fmt.Fprintln(w, "errors: none")
+	} else {
+		codes := make([]string, 0, len(r.Errors))
+		for c := range r.Errors {
+			codes = append(codes, c)
+		}
+		sort.Strings(codes)
+		parts := make([]string, len(codes))
+		for i, c := range codes {
+			parts[i] = fmt.Sprintf("%s×%d", c, r.Errors[c])
+		}
+		fmt.Fprintf(w, "errors: %s\n", strings.Join(parts, ", "))
+	}
+	verdict := "OK"
+	if !r.LedgerOK {
+		verdict = "NOT OK"
+	}
+	fmt.Fprintf(w, "ledger check: %s (%s)\n", verdict, r.LedgerNote)
+	if r.OrdersVsInsert != nil {
+		fmt.Fprintf(w, "orders_vs_insert: %.2f (target ≥ 1.0)\n", *r.OrdersVsInsert)
+	}
+	if r.PricelistVsStatic != nil {
+		fmt.Fprintf(w, "pricelist_vs_static: %.2f (target ≥ 0.8)\n", *r.PricelistVsStatic)
+	}
+	return nil
+}
+
+// ProgressBar renders p on one terminal line, to be written after a carriage return.
+func ProgressBar(p Progress) string {
+	const width = 30
+	var frac float64
+	var tail string
+	switch {
+	case p.Total > 0:
+		frac = float64(p.Done) / float64(p.Total)
+		tail = fmt.Sprintf("%d/%d", p.Done, p.Total)
+	case p.Duration > 0:
+		frac = float64(p.Elapsed) / float64(p.Duration)
+		tail = fmt.Sprintf("%d done, %s/%s", p.Done, p.Elapsed.Truncate(100*time.Millisecond), p.Duration)
+	}
+	frac = min(max(frac, 0), 1)
+	fill := int(frac * width)
+	return fmt.Sprintf("%-9s [%s%s] %3.0f%% %s", p.Phase, strings.Repeat("#", fill), strings.Repeat(".", width-fill), frac*100, tail)
+}

@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/kios-h2h/kios/internal/bench"
+)
+
+func runBench(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("bench")
+	var cfg bench.Config
+	var asJSON bool
+	var cpuProfile, memProfile string
+	fs.StringVar(&cfg.Target, "target", "", "base URL of a running Kios (default: start an embedded one on a temporary database)")
+	fs.StringVar(&cfg.Token, "token", "", "a funded reseller's token, with --target")
+	fs.StringVar(&cfg.Dialect, "dialect", "basstore", "API to drive: basstore or digiswitch")
+	fs.IntVar(&cfg.Concurrency, "concurrency", 64, "clients at once")
+	fs.DurationVar(&cfg.Duration, "duration", 0, "length of each measured phase (default 10s)")
+	fs.IntVar(&cfg.Orders, "orders", 0, "requests per phase, instead of --duration")
+	fs.IntVar(&cfg.SKUs, "skus", 5000, "SKUs in the embedded price list")
+	fs.BoolVar(&cfg.Baseline, "baseline", false, "also measure a static net/http handler and a minimal-INSERT database")
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object instead of a table")
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run (embedded server included) to FILE")
+	fs.StringVar(&memProfile, "memprofile", "", "write an allocation profile at the end of the run to FILE")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if cfg.Duration > 0 && cfg.Orders > 0 {
+		return usagef("--duration and --orders exclude each other")
+	}
+	if cfg.Concurrency <= 0 {
+		return usagef("--concurrency must be at least 1")
+	}
+	if (cfg.Target == "") != (cfg.Token == "") {
+		return usagef("--target and --token go together")
+	}
+	// Only an explicit --db: benching the server's own KIOS_DB would fill it with bench orders.
+	cfg.DB = e.dbURL
+	if cfg.Target != "" && cfg.DB != "" {
+		return usagef("--db is for the embedded server; a --target has its own")
+	}
+	if f, ok := e.Stdout.(*os.File); ok && !asJSON && term.IsTerminal(int(f.Fd())) {
+		cfg.Progress = func(p bench.Progress) { fmt.Fprintf(f, "\r\033[K%s", bench.ProgressBar(p)) }
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if memProfile != "" {
+		runtime.MemProfileRate = 64 << 10
+	}
+	res, err := bench.Run(ctx, cfg)
+	if cfg.Progress != nil {
+		fmt.Fprint(e.Stdout, "\r\033[K")
+	}
+	if err != nil {
+		return err
+	}
+	if memProfile != "" {
+		f, err := os.Create(memProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			return err
+		}
+	}
+	if asJSON {
+		err = json.NewEncoder(e.Stdout).Encode(res)
+	} else {
+		err = res.WriteTable(e.Stdout)
+	}
+	if err != nil {
+		return err
+	}
+	if cfg.Target == "" && !res.LedgerOK {
+		fmt.Fprintf(e.Stderr, "kios bench: ledger check failed: %s\n", res.LedgerNote)
+		return errSilent
+	}
+	return nil
+}
