@@ -7,6 +7,7 @@ package app_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,6 +26,13 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/kios-h2h/kios/client/basstore"
+	"github.com/kios-h2h/kios/client/digiflazz"
+	"github.com/kios-h2h/kios/client/digiswitch"
+	"github.com/kios-h2h/kios/internal/store/backend"
+	"github.com/kios-h2h/kios/internal/store/postgres"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
 var kiosBin string
@@ -73,7 +82,7 @@ func (s *syncBuffer) String() string {
 
 // server is one running `kios serve`.
 type server struct {
-	t      *testing.T
+	t      testing.TB
 	cmd    *exec.Cmd
 	base   string
 	db     string
@@ -84,11 +93,17 @@ type server struct {
 }
 
 // start runs `kios serve` on db with extra flags and waits until /healthz answers 200.
-func start(t *testing.T, db string, extra ...string) *server {
+func start(t testing.TB, db string, extra ...string) *server {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--db", db}, extra...)
-	cmd := exec.Command(kiosBin, args...)
-	cmd.Env = append(os.Environ(), "KIOS_DB=", "KIOS_ADDR=")
+	return startEnv(t, db, []string{"KIOS_DB=", "KIOS_ADDR=", "KIOS_ADMIN_ADDR="},
+		append([]string{"--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--db", db}, extra...)...)
+}
+
+// startEnv runs `kios serve args...` with env added to the environment.
+func startEnv(t testing.TB, db string, env []string, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(kiosBin, append([]string{"serve"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	s := &server{t: t, cmd: cmd, db: db, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout = s.stdout
 	errPipe, err := cmd.StderrPipe()
@@ -173,7 +188,10 @@ func (s *server) wait(timeout time.Duration) int {
 	return s.cmd.ProcessState.ExitCode()
 }
 
-var tokenRE = regexp.MustCompile(`token:\s+([0-9a-f]{32,})`)
+var (
+	tokenRE  = regexp.MustCompile(`token:\s+([0-9a-f]{32,})`)
+	apiKeyRE = regexp.MustCompile(`api key:\s+([0-9a-f]{32,})`)
+)
 
 // demoToken reads the demo reseller's token from the banner.
 func (s *server) demoToken() string {
@@ -225,9 +243,6 @@ func (s *server) post(token, path string, body any) (int, envelope, error) {
 	if err != nil {
 		return 0, envelope{}, err
 	}
-	if resp.StatusCode == http.StatusNotImplemented {
-		return resp.StatusCode, envelope{}, nil
-	}
 	var env envelope
 	if err := json.Unmarshal(raw, &env); err != nil {
 		return 0, envelope{}, fmt.Errorf("POST %s: %d, not an envelope: %q", path, resp.StatusCode, raw)
@@ -238,16 +253,12 @@ func (s *server) post(token, path string, body any) (int, envelope, error) {
 	return resp.StatusCode, env, nil
 }
 
-// call is post for the test goroutine: it fails the test on a transport or envelope error, and
-// skips it while the BASSTORE dialect is still a stub.
+// call is post for the test goroutine: it fails the test on a transport or envelope error.
 func (s *server) call(token, path string, body any) (int, envelope) {
 	s.t.Helper()
 	code, env, err := s.post(token, path, body)
 	if err != nil {
 		s.t.Fatal(err)
-	}
-	if code == http.StatusNotImplemented {
-		s.t.Skip("the BASSTORE dialect is not in this build yet")
 	}
 	return code, env
 }
@@ -280,7 +291,7 @@ type orderStatus struct {
 }
 
 // kios runs an admin command against db and returns its exit code and output.
-func kios(t *testing.T, db string, args ...string) (int, string) {
+func kios(t testing.TB, db string, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(kiosBin, append(args, "--db", db)...)
 	cmd.Env = append(os.Environ(), "KIOS_DB=")
@@ -292,7 +303,7 @@ func kios(t *testing.T, db string, args ...string) (int, string) {
 	return cmd.ProcessState.ExitCode(), out.String() + errb.String()
 }
 
-func mustKios(t *testing.T, db string, args ...string) string {
+func mustKios(t testing.TB, db string, args ...string) string {
 	t.Helper()
 	code, out := kios(t, db, args...)
 	if code != 0 {
@@ -301,7 +312,7 @@ func mustKios(t *testing.T, db string, args ...string) string {
 	return out
 }
 
-func tempDB(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "kios.db") }
+func tempDB(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "kios.db") }
 
 // waitFinal polls status-order until every invoice is Success or Failed, and returns them.
 func (s *server) waitFinal(token string, invoices []string, timeout time.Duration) map[string]string {
@@ -397,6 +408,25 @@ func TestServeDemo(t *testing.T) {
 		t.Errorf("balance after one order %d", bal.Balance)
 	}
 
+	// The Digiswitch dialect is mounted too, on the same balance, signed with the banner's api key.
+	m := apiKeyRE.FindStringSubmatch(s.stdout.String())
+	if m == nil {
+		t.Fatalf("no api key in the banner:\n%s", s.stdout.String())
+	}
+	ds := digiswitch.New(s.base, "demo", m[1])
+	if dsBal, err := ds.Balance(context.Background()); err != nil || dsBal != bal.Balance {
+		t.Errorf("digiswitch balance %d, %v; want %d", dsBal, err, bal.Balance)
+	}
+	items, err := ds.PriceListPrepaid(context.Background(), "s50")
+	if err != nil || len(items) != 1 || items[0].Price != 49030 || items[0].Multi || items[0].Name != "Telkomsel 50rb" {
+		t.Errorf("digiswitch price list of s50: %+v, %v", items, err)
+	}
+
+	// And the Digiflazz dialect, at /v1/, beside Digiswitch's /v1/user/api/.
+	if dfBal, err := digiflazz.New(s.base+"/v1", "demo", m[1]).Balance(context.Background()); err != nil || dfBal != bal.Balance {
+		t.Errorf("digiflazz balance %d, %v; want %d", dfBal, err, bal.Balance)
+	}
+
 	// The admin CLI works on the same database while the server runs.
 	var created struct {
 		Username string `json:"username"`
@@ -435,10 +465,24 @@ func TestServeDemo(t *testing.T) {
 // TestSIGKILLDuringFulfilment kills the server while it is fulfilling orders, restarts it on the
 // same database, and checks that every accepted order reaches a final state exactly once and
 // that no rupiah appeared or vanished.
+//
+// On SQLite the restarted server releases the dead process's job leases at once (it holds the
+// file's server lock). On PostgreSQL (when KIOS_TEST_PG is set), where other nodes may share the
+// database, the orders wait for their leases to run out, so the test uses a short --lease.
 func TestSIGKILLDuringFulfilment(t *testing.T) {
 	t.Parallel()
-	db := tempDB(t)
-	s := start(t, db, "--demo", "--sim-delay", "2s")
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		// Polling 60 orders' status is not what the rate limit is for.
+		extra := []string{"--rate-limit", "0"}
+		if b.Name != "sqlite" {
+			extra = append(extra, "--lease", "8s")
+		}
+		sigkillDuringFulfilment(t, b.URL(t), extra...)
+	})
+}
+
+func sigkillDuringFulfilment(t *testing.T, db string, extra ...string) {
+	s := start(t, db, append([]string{"--demo", "--sim-delay", "2s"}, extra...)...)
 	var cr struct {
 		Username string `json:"username"`
 		Token    string `json:"token"`
@@ -448,7 +492,10 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 	}
 	const initial = 1_000_000
 	mustKios(t, db, "deposit", "credit", "--reseller", cr.Username, "--amount", fmt.Sprint(initial))
-	s.mustCall(cr.Token, "/api/v1/balance", nil, nil) // skips if the dialect is not built in
+
+	// The orders go through the project's own public client, as a reseller's software would.
+	ctx := context.Background()
+	c := basstore.NewClient(s.base, cr.Token, basstore.Options{})
 
 	// 60 orders: most succeed, every tenth fails upstream, a few stay Pending upstream for a while.
 	type placed struct {
@@ -475,15 +522,9 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 				dest = fmt.Sprintf("08%04d1111", i)
 			}
 			code := codes[i%len(codes)]
-			status, env, err := s.post(cr.Token, "/api/v1/order", orderReq{code, fmt.Sprintf("kill-%d", i), dest})
-			var out struct {
-				InvoiceNumber string `json:"invoiceNumber"`
-			}
-			if err == nil && (status != http.StatusOK || json.Unmarshal(env.Data, &out) != nil || out.InvoiceNumber == "") {
-				err = fmt.Errorf("order %d: %d %+v", i, status, env)
-			}
+			out, err := c.Order(ctx, basstore.OrderRequest{Code: code, ReferenceNumber: fmt.Sprintf("kill-%d", i), Data: dest})
 			if err != nil {
-				t.Error(err)
+				t.Errorf("order %d: %v", i, err)
 				return
 			}
 			results[i] = placed{out.InvoiceNumber, dest, prices[code]}
@@ -508,7 +549,7 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 	s.wait(10 * time.Second)
 
 	restart := time.Now()
-	s2 := start(t, db, "--sim-delay", "20ms")
+	s2 := start(t, db, append([]string{"--sim-delay", "20ms"}, extra...)...)
 	healthy := time.Since(restart)
 	final := s2.waitFinal(cr.Token, invoices, 60*time.Second)
 	t.Logf("after SIGKILL: healthy again in %s, all %d orders final in %s", healthy.Round(time.Millisecond), n, time.Since(restart).Round(time.Millisecond))
@@ -526,10 +567,10 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 			spent += r.price
 		}
 	}
-	var bal struct {
-		Balance int64 `json:"balance"`
+	bal, err := basstore.NewClient(s2.base, cr.Token, basstore.Options{}).Balance(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	s2.mustCall(cr.Token, "/api/v1/balance", nil, &bal)
 	if bal.Balance != initial-spent {
 		t.Errorf("balance %d, want %d - %d = %d", bal.Balance, initial, spent, initial-spent)
 	}
@@ -539,13 +580,9 @@ func TestSIGKILLDuringFulfilment(t *testing.T) {
 
 	// Nothing was bought twice: each order has one attempt (the killed process's purchases
 	// were asked after, not repeated).
-	raw, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(db, "sqlite:")+"?_pragma=busy_timeout(5000)&mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := openRaw(t, db)
 	var twice int
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM (SELECT order_id FROM attempts GROUP BY order_id HAVING COUNT(*) > 1)`).Scan(&twice); err != nil {
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM (SELECT order_id FROM attempts GROUP BY order_id HAVING COUNT(*) > 1) AS repeated`).Scan(&twice); err != nil {
 		t.Fatal(err)
 	}
 	if twice != 0 {
@@ -567,7 +604,6 @@ func TestSIGTERMGraceful(t *testing.T) {
 	db := tempDB(t)
 	s := start(t, db, "--demo", "--sim-delay", "100ms")
 	token := s.demoToken()
-	s.mustCall(token, "/api/v1/balance", nil, nil) // skips if the dialect is not built in
 
 	body := `{"code":"MLBB_ID_5","referenceNumber":"term-1","data":"12345678"}`
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
@@ -632,4 +668,58 @@ func extractInvoice(t *testing.T, data json.RawMessage) string {
 		t.Fatalf("no invoice in %s", data)
 	}
 	return d.InvoiceNumber
+}
+
+// TestFlagsAndEnvReachTheServer configures the server by environment (KIOS_ADDR, KIOS_DB) and
+// checks that --trusted-proxy and the rate limit flags take effect.
+func TestFlagsAndEnvReachTheServer(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	s := startEnv(t, db, []string{"KIOS_ADDR=127.0.0.1:0", "KIOS_DB=" + db, "KIOS_ADMIN_ADDR=127.0.0.1:0"},
+		"--demo", "--trusted-proxy", "127.0.0.1/32", "--rate-limit", "1", "--rate-burst", "3")
+	token := s.demoToken()
+	if _, err := os.Stat(strings.TrimPrefix(db, "sqlite:")); err != nil {
+		t.Fatalf("KIOS_DB not used: %v", err)
+	}
+
+	// The peer (127.0.0.1) is a trusted proxy, so the client is who X-Forwarded-For names: not
+	// loopback, and the demo reseller may call from loopback only.
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/balance", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("request forwarded for 203.0.113.9: %d, want 403", resp.StatusCode)
+	}
+
+	// One request a second with a burst of 3: a quick run of 6 must meet a 429.
+	var codes []int
+	for i := 0; i < 6; i++ {
+		code, _ := s.call(token, "/api/v1/balance", nil)
+		codes = append(codes, code)
+	}
+	if codes[0] != http.StatusOK || !slices.Contains(codes, http.StatusTooManyRequests) {
+		t.Errorf("codes of 6 quick requests at --rate-limit 1: %v", codes)
+	}
+}
+
+// openRaw opens db for the test's own SQL, beside Kios.
+func openRaw(t *testing.T, db string) *sql.DB {
+	t.Helper()
+	var raw *sql.DB
+	var err error
+	if backend.Kind(db) == "postgres" {
+		raw, _, err = postgres.Connect(context.Background(), db, 2)
+	} else {
+		raw, err = sql.Open("sqlite", "file:"+backend.SQLitePath(db)+"?_pragma=busy_timeout(5000)&mode=ro")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
 }

@@ -22,9 +22,18 @@ type kios struct {
 	db string
 }
 
+// setup gives a test an empty SQLite database.
 func setup(t *testing.T) *kios {
 	t.Helper()
 	return &kios{t: t, db: storetest.Backends()[0].URL(t)}
+}
+
+// each runs fn on an empty database of every configured backend (PostgreSQL too when
+// KIOS_TEST_PG is set).
+func each(t *testing.T, fn func(t *testing.T, k *kios)) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		fn(t, &kios{t: t, db: b.URL(t)})
+	})
 }
 
 type result struct {
@@ -52,141 +61,145 @@ func (k *kios) ok(args ...string) string {
 
 func TestResellerCreateJSON(t *testing.T) {
 	t.Parallel()
-	k := setup(t)
-	out := k.ok("reseller", "create", "--name", "Cishop Indo", "--email", "cs@example.com", "--membership", "gold", "--json")
-	dec := json.NewDecoder(strings.NewReader(out))
-	var got map[string]any
-	if err := dec.Decode(&got); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, out)
-	}
-	if dec.More() {
-		t.Fatalf("more than one JSON value:\n%s", out)
-	}
-	if id, ok := got["id"].(float64); !ok || id < 1 {
-		t.Errorf("id = %#v, want a positive number", got["id"])
-	}
-	if got["username"] != "cishopindo" {
-		t.Errorf("username = %#v", got["username"])
-	}
-	if tok, _ := got["token"].(string); len(tok) < 32 {
-		t.Errorf("token = %#v, want at least 32 characters", got["token"])
-	}
-	if key, _ := got["api_key"].(string); len(key) < 32 {
-		t.Errorf("api_key = %#v", got["api_key"])
-	}
-	if got["membership"] != "gold" {
-		t.Errorf("membership = %#v", got["membership"])
-	}
+	each(t, func(t *testing.T, k *kios) {
+		out := k.ok("reseller", "create", "--name", "Cishop Indo", "--email", "cs@example.com", "--membership", "gold", "--json")
+		dec := json.NewDecoder(strings.NewReader(out))
+		var got map[string]any
+		if err := dec.Decode(&got); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out)
+		}
+		if dec.More() {
+			t.Fatalf("more than one JSON value:\n%s", out)
+		}
+		if id, ok := got["id"].(float64); !ok || id < 1 {
+			t.Errorf("id = %#v, want a positive number", got["id"])
+		}
+		if got["username"] != "cishopindo" {
+			t.Errorf("username = %#v", got["username"])
+		}
+		if tok, _ := got["token"].(string); len(tok) < 32 {
+			t.Errorf("token = %#v, want at least 32 characters", got["token"])
+		}
+		if key, _ := got["api_key"].(string); len(key) < 32 {
+			t.Errorf("api_key = %#v", got["api_key"])
+		}
+		if got["membership"] != "gold" {
+			t.Errorf("membership = %#v", got["membership"])
+		}
 
-	// The same name again gets a username of its own.
-	var again map[string]any
-	if err := json.Unmarshal([]byte(k.ok("reseller", "create", "--json", "--name", "Cishop Indo")), &again); err != nil {
-		t.Fatal(err)
-	}
-	if again["username"] == got["username"] || again["token"] == got["token"] {
-		t.Errorf("second reseller reuses username or token: %v", again)
-	}
-	// An explicit username that is taken is refused.
-	if r := k.run("reseller", "create", "--name", "X", "--username", "cishopindo"); r.code != 1 || !strings.Contains(r.stderr, "taken") {
-		t.Errorf("taken username: exit %d, stderr %q", r.code, r.stderr)
-	}
+		// The same name again gets a username of its own.
+		var again map[string]any
+		if err := json.Unmarshal([]byte(k.ok("reseller", "create", "--json", "--name", "Cishop Indo")), &again); err != nil {
+			t.Fatal(err)
+		}
+		if again["username"] == got["username"] || again["token"] == got["token"] {
+			t.Errorf("second reseller reuses username or token: %v", again)
+		}
+		// An explicit username that is taken is refused.
+		if r := k.run("reseller", "create", "--name", "X", "--username", "cishopindo"); r.code != 1 || !strings.Contains(r.stderr, "taken") {
+			t.Errorf("taken username: exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
 }
 
 func TestResellerCreateSaysLoopbackOnly(t *testing.T) {
 	t.Parallel()
-	k := setup(t)
-	out := k.ok("reseller", "create", "--name", "Toko Satu")
-	if !strings.Contains(out, "loopback") || !strings.Contains(out, "kios reseller allow-ip tokosatu") {
-		t.Errorf("summary does not say the reseller is loopback-only:\n%s", out)
-	}
-	out = k.ok("reseller", "create", "--name", "Toko Dua", "--allow-ip", "203.0.113.0/24", "--allow-ip", "198.51.100.7")
-	if strings.Contains(out, "loopback") || !strings.Contains(out, "203.0.113.0/24,198.51.100.7/32") {
-		t.Errorf("summary with --allow-ip:\n%s", out)
-	}
-	if r := k.run("reseller", "create", "--name", "Toko Tiga", "--allow-ip", "not-an-ip"); r.code != 2 {
-		t.Errorf("bad --allow-ip: exit %d, want 2", r.code)
-	}
-	if r := k.run("reseller", "create"); r.code != 2 || !strings.Contains(r.stderr, "--name") {
-		t.Errorf("missing --name: exit %d, stderr %q", r.code, r.stderr)
-	}
+	each(t, func(t *testing.T, k *kios) {
+		out := k.ok("reseller", "create", "--name", "Toko Satu")
+		if !strings.Contains(out, "loopback") || !strings.Contains(out, "kios reseller allow-ip tokosatu") {
+			t.Errorf("summary does not say the reseller is loopback-only:\n%s", out)
+		}
+		out = k.ok("reseller", "create", "--name", "Toko Dua", "--allow-ip", "203.0.113.0/24", "--allow-ip", "198.51.100.7")
+		if strings.Contains(out, "loopback") || !strings.Contains(out, "203.0.113.0/24,198.51.100.7/32") {
+			t.Errorf("summary with --allow-ip:\n%s", out)
+		}
+		if r := k.run("reseller", "create", "--name", "Toko Tiga", "--allow-ip", "not-an-ip"); r.code != 2 {
+			t.Errorf("bad --allow-ip: exit %d, want 2", r.code)
+		}
+		if r := k.run("reseller", "create"); r.code != 2 || !strings.Contains(r.stderr, "--name") {
+			t.Errorf("missing --name: exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
 }
 
 func TestResellerAdmin(t *testing.T) {
 	t.Parallel()
-	k := setup(t)
-	var created struct{ Token string }
-	if err := json.Unmarshal([]byte(k.ok("reseller", "create", "--name", "Toko", "--username", "toko", "--json")), &created); err != nil {
-		t.Fatal(err)
-	}
-	// Positional arguments before and after flags.
-	k.ok("reseller", "allow-ip", "toko", "10.1.0.0/16")
-	var out, errb bytes.Buffer
-	if code := cli.Main(context.Background(), []string{"--db", k.db, "reseller", "allow-ip", "toko", "192.0.2.1"}, &out, &errb); code != 0 {
-		t.Fatalf("--db before the command: exit %d: %s", code, errb.String())
-	}
-	k.ok("reseller", "suspend", "toko")
-	list := k.ok("reseller", "list")
-	for _, want := range []string{"USERNAME", "toko", "suspended", "10.1.0.0/16,192.0.2.1/32"} {
-		if !strings.Contains(list, want) {
-			t.Errorf("reseller list lacks %q:\n%s", want, list)
+	each(t, func(t *testing.T, k *kios) {
+		var created struct{ Token string }
+		if err := json.Unmarshal([]byte(k.ok("reseller", "create", "--name", "Toko", "--username", "toko", "--json")), &created); err != nil {
+			t.Fatal(err)
 		}
-	}
-	k.ok("reseller", "resume", "toko")
-	if list := k.ok("reseller", "list"); strings.Contains(list, "suspended") {
-		t.Errorf("resume did not take:\n%s", list)
-	}
+		// Positional arguments before and after flags.
+		k.ok("reseller", "allow-ip", "toko", "10.1.0.0/16")
+		var out, errb bytes.Buffer
+		if code := cli.Main(context.Background(), []string{"--db", k.db, "reseller", "allow-ip", "toko", "192.0.2.1"}, &out, &errb); code != 0 {
+			t.Fatalf("--db before the command: exit %d: %s", code, errb.String())
+		}
+		k.ok("reseller", "suspend", "toko")
+		list := k.ok("reseller", "list")
+		for _, want := range []string{"USERNAME", "toko", "suspended", "10.1.0.0/16,192.0.2.1/32"} {
+			if !strings.Contains(list, want) {
+				t.Errorf("reseller list lacks %q:\n%s", want, list)
+			}
+		}
+		k.ok("reseller", "resume", "toko")
+		if list := k.ok("reseller", "list"); strings.Contains(list, "suspended") {
+			t.Errorf("resume did not take:\n%s", list)
+		}
 
-	var rotated map[string]any
-	if err := json.Unmarshal([]byte(k.ok("reseller", "rotate-token", "toko", "--json")), &rotated); err != nil {
-		t.Fatal(err)
-	}
-	if tok, _ := rotated["token"].(string); len(tok) < 32 || tok == created.Token || rotated["username"] != "toko" {
-		t.Errorf("rotate-token --json = %v", rotated)
-	}
+		var rotated map[string]any
+		if err := json.Unmarshal([]byte(k.ok("reseller", "rotate-token", "toko", "--json")), &rotated); err != nil {
+			t.Fatal(err)
+		}
+		if tok, _ := rotated["token"].(string); len(tok) < 32 || tok == created.Token || rotated["username"] != "toko" {
+			t.Errorf("rotate-token --json = %v", rotated)
+		}
 
-	if r := k.run("reseller", "suspend", "nobody"); r.code != 1 || !strings.Contains(r.stderr, "not found") {
-		t.Errorf("unknown reseller: exit %d, stderr %q", r.code, r.stderr)
-	}
-	if r := k.run("reseller", "allow-ip", "toko"); r.code != 2 || !strings.Contains(r.stderr, "missing CIDR") {
-		t.Errorf("missing CIDR: exit %d, stderr %q", r.code, r.stderr)
-	}
-	if r := k.run("reseller", "allow-ip", "toko", "300.1.1.1"); r.code != 2 {
-		t.Errorf("bad CIDR: exit %d", r.code)
-	}
+		if r := k.run("reseller", "suspend", "nobody"); r.code != 1 || !strings.Contains(r.stderr, "not found") {
+			t.Errorf("unknown reseller: exit %d, stderr %q", r.code, r.stderr)
+		}
+		if r := k.run("reseller", "allow-ip", "toko"); r.code != 2 || !strings.Contains(r.stderr, "missing CIDR") {
+			t.Errorf("missing CIDR: exit %d, stderr %q", r.code, r.stderr)
+		}
+		if r := k.run("reseller", "allow-ip", "toko", "300.1.1.1"); r.code != 2 {
+			t.Errorf("bad CIDR: exit %d", r.code)
+		}
+	})
 }
 
 func TestDeposit(t *testing.T) {
 	t.Parallel()
-	k := setup(t)
-	k.ok("reseller", "create", "--name", "Toko", "--username", "toko")
-	if out := k.ok("deposit", "credit", "--reseller", "toko", "--amount", "100000", "--note", "BCA transfer 24/11"); !strings.Contains(out, "balance 100000") {
-		t.Errorf("credit: %s", out)
-	}
-	if out := k.ok("deposit", "debit", "--reseller", "toko", "--amount", "30000", "--note", "correction"); !strings.Contains(out, "balance 70000") {
-		t.Errorf("debit: %s", out)
-	}
-	r := k.run("deposit", "debit", "--reseller", "toko", "--amount", "70001")
-	if r.code != 1 || !strings.Contains(r.stderr, "insufficient balance") {
-		t.Errorf("debit beyond balance: exit %d, stderr %q", r.code, r.stderr)
-	}
-	for _, args := range [][]string{
-		{"deposit", "credit", "--reseller", "toko", "--amount", "0"},
-		{"deposit", "credit", "--reseller", "toko", "--amount", "-5"},
-		{"deposit", "credit", "--reseller", "toko", "--amount", "1.5"},
-		{"deposit", "credit", "--amount", "5"},
-	} {
-		if r := k.run(args...); r.code != 2 {
-			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, r.code, r.stderr)
+	each(t, func(t *testing.T, k *kios) {
+		k.ok("reseller", "create", "--name", "Toko", "--username", "toko")
+		if out := k.ok("deposit", "credit", "--reseller", "toko", "--amount", "100000", "--note", "BCA transfer 24/11"); !strings.Contains(out, "balance 100000") {
+			t.Errorf("credit: %s", out)
 		}
-	}
-	if r := k.run("deposit", "credit", "--reseller", "nobody", "--amount", "5"); r.code != 1 {
-		t.Errorf("unknown reseller: exit %d", r.code)
-	}
-	list := k.ok("reseller", "list")
-	if !strings.Contains(list, "70000") {
-		t.Errorf("refused debit changed the balance:\n%s", list)
-	}
-	k.ok("ledger", "check")
+		if out := k.ok("deposit", "debit", "--reseller", "toko", "--amount", "30000", "--note", "correction"); !strings.Contains(out, "balance 70000") {
+			t.Errorf("debit: %s", out)
+		}
+		r := k.run("deposit", "debit", "--reseller", "toko", "--amount", "70001")
+		if r.code != 1 || !strings.Contains(r.stderr, "insufficient balance") {
+			t.Errorf("debit beyond balance: exit %d, stderr %q", r.code, r.stderr)
+		}
+		for _, args := range [][]string{
+			{"deposit", "credit", "--reseller", "toko", "--amount", "0"},
+			{"deposit", "credit", "--reseller", "toko", "--amount", "-5"},
+			{"deposit", "credit", "--reseller", "toko", "--amount", "1.5"},
+			{"deposit", "credit", "--amount", "5"},
+		} {
+			if r := k.run(args...); r.code != 2 {
+				t.Errorf("%v: exit %d, want 2 (stderr %q)", args, r.code, r.stderr)
+			}
+		}
+		if r := k.run("deposit", "credit", "--reseller", "nobody", "--amount", "5"); r.code != 1 {
+			t.Errorf("unknown reseller: exit %d", r.code)
+		}
+		list := k.ok("reseller", "list")
+		if !strings.Contains(list, "70000") {
+			t.Errorf("refused debit changed the balance:\n%s", list)
+		}
+		k.ok("ledger", "check")
+	})
 }
 
 const catalogCSV = `product_code,product_name,category,brand,product_active,variant_code,variant_name,kind,type,description,active,unlimited_stock,stock,multi,cutoff_start,cutoff_end,process_duration,admin,commission,price:default,price:demo
@@ -198,41 +211,42 @@ zz-empty,Empty Product,Games,,false,,,,,,,,,,,,,,,,
 
 func TestCatalogImportExportRoundTrip(t *testing.T) {
 	t.Parallel()
-	k := setup(t)
-	file := filepath.Join(t.TempDir(), "catalog.csv")
-	if err := os.WriteFile(file, []byte(catalogCSV), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out := k.ok("catalog", "import", file); !strings.Contains(out, "3 products and 3 variants") {
-		t.Errorf("import: %s", out)
-	}
-	exported := k.ok("catalog", "export")
-	if exported != catalogCSV {
-		t.Errorf("export differs from what was imported:\n got:\n%s\nwant:\n%s", exported, catalogCSV)
-	}
-	list := k.ok("catalog", "list")
-	for _, want := range []string{"MLBB_ID_5", "demo=1389", "23:45-00:15", "Empty Product (inactive)"} {
-		if !strings.Contains(list, want) {
-			t.Errorf("catalog list lacks %q:\n%s", want, list)
+	each(t, func(t *testing.T, k *kios) {
+		file := filepath.Join(t.TempDir(), "catalog.csv")
+		if err := os.WriteFile(file, []byte(catalogCSV), 0o600); err != nil {
+			t.Fatal(err)
 		}
-	}
+		if out := k.ok("catalog", "import", file); !strings.Contains(out, "3 products and 3 variants") {
+			t.Errorf("import: %s", out)
+		}
+		exported := k.ok("catalog", "export")
+		if exported != catalogCSV {
+			t.Errorf("export differs from what was imported:\n got:\n%s\nwant:\n%s", exported, catalogCSV)
+		}
+		list := k.ok("catalog", "list")
+		for _, want := range []string{"MLBB_ID_5", "demo=1389", "23:45-00:15", "Empty Product (inactive)"} {
+			if !strings.Contains(list, want) {
+				t.Errorf("catalog list lacks %q:\n%s", want, list)
+			}
+		}
 
-	// A bad row anywhere refuses the whole file, naming its line and column.
-	bad := strings.Replace(catalogCSV, "Telkomsel 50rb,prepaid", "Telkomsel 50rb,prepayed", 1)
-	bad = strings.Replace(bad, "1450,1389", "1,1", 1)
-	if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	r := k.run("catalog", "import", file)
-	if r.code != 1 || !strings.Contains(r.stderr, "line 4: column kind") || !strings.Contains(r.stderr, "nothing imported") {
-		t.Errorf("bad import: exit %d, stderr %q", r.code, r.stderr)
-	}
-	if again := k.ok("catalog", "export"); again != catalogCSV {
-		t.Errorf("a refused import changed the catalog:\n%s", again)
-	}
-	if r := k.run("catalog", "import", filepath.Join(t.TempDir(), "missing.csv")); r.code != 1 {
-		t.Errorf("missing file: exit %d", r.code)
-	}
+		// A bad row anywhere refuses the whole file, naming its line and column.
+		bad := strings.Replace(catalogCSV, "Telkomsel 50rb,prepaid", "Telkomsel 50rb,prepayed", 1)
+		bad = strings.Replace(bad, "1450,1389", "1,1", 1)
+		if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := k.run("catalog", "import", file)
+		if r.code != 1 || !strings.Contains(r.stderr, "line 4: column kind") || !strings.Contains(r.stderr, "nothing imported") {
+			t.Errorf("bad import: exit %d, stderr %q", r.code, r.stderr)
+		}
+		if again := k.ok("catalog", "export"); again != catalogCSV {
+			t.Errorf("a refused import changed the catalog:\n%s", again)
+		}
+		if r := k.run("catalog", "import", filepath.Join(t.TempDir(), "missing.csv")); r.code != 1 {
+			t.Errorf("missing file: exit %d", r.code)
+		}
+	})
 }
 
 func TestLedgerCheckExitCodes(t *testing.T) {
@@ -267,16 +281,17 @@ func TestLedgerCheckExitCodes(t *testing.T) {
 
 func TestOrderCommands(t *testing.T) {
 	t.Parallel()
-	k := setup(t)
-	if out := k.ok("order", "list"); !strings.HasPrefix(out, "INVOICE") {
-		t.Errorf("empty order list: %q", out)
-	}
-	if r := k.run("order", "show", "KIOS-000000-NOPE"); r.code != 1 || !strings.Contains(r.stderr, "not found") {
-		t.Errorf("unknown invoice: exit %d, stderr %q", r.code, r.stderr)
-	}
-	if r := k.run("order", "list", "--status", "Lost"); r.code != 2 {
-		t.Errorf("bad status: exit %d", r.code)
-	}
+	each(t, func(t *testing.T, k *kios) {
+		if out := k.ok("order", "list"); !strings.HasPrefix(out, "INVOICE") {
+			t.Errorf("empty order list: %q", out)
+		}
+		if r := k.run("order", "show", "KIOS-000000-NOPE"); r.code != 1 || !strings.Contains(r.stderr, "not found") {
+			t.Errorf("unknown invoice: exit %d, stderr %q", r.code, r.stderr)
+		}
+		if r := k.run("order", "list", "--status", "Lost"); r.code != 2 {
+			t.Errorf("bad status: exit %d", r.code)
+		}
+	})
 }
 
 func TestUsage(t *testing.T) {

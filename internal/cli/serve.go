@@ -55,6 +55,12 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal starts a graceful shutdown, a second one kills at once: the
+		// database is safe either way, and an operator pressing Ctrl-C twice means it.
+		<-ctx.Done()
+		stop()
+	}()
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err

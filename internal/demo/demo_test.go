@@ -18,8 +18,12 @@ import (
 
 func TestSeedIsRepeatable(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testSeedIsRepeatable)
+}
+
+func testSeedIsRepeatable(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	db := storetest.Backends()[0].Open(t)
+	db := b.Open(t)
 	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
