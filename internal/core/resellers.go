@@ -68,9 +68,9 @@ func (s *Service) CreateReseller(ctx context.Context, n NewReseller) (Credential
 	}
 }
 
-// Reseller finds a reseller by username.
+// Reseller finds a reseller by username (the signed dialects authenticate this way).
 func (s *Service) Reseller(ctx context.Context, username string) (*reseller.Reseller, error) {
-	return s.db.ResellerByUsername(ctx, username)
+	return s.cachedReseller(ctx, false, username)
 }
 
 // Authenticate finds the reseller a bearer token belongs to. It returns reseller.ErrNotFound for
@@ -79,7 +79,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*reseller.Res
 	if token == "" {
 		return nil, reseller.ErrNotFound
 	}
-	r, err := s.db.ResellerByTokenHash(ctx, reseller.HashToken(token))
+	r, err := s.cachedReseller(ctx, true, reseller.HashToken(token))
 	if err != nil {
 		return nil, err
 	}

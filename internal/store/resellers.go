@@ -214,3 +214,14 @@ func (q Q) UsernameFree(ctx context.Context, username string) (bool, error) {
 	err := q.queryRow(ctx, `SELECT COUNT(*) FROM resellers WHERE lower(username) = ?`, strings.ToLower(username)).Scan(&n)
 	return n == 0, err
 }
+
+// ResellerEpoch returns a number that changes whenever any reseller or allowlist row changes
+// (database triggers bump it), so a cache of resellers can tell in one indexed read whether it
+// is still exact.
+func (q Q) ResellerEpoch(ctx context.Context) (int64, error) {
+	var v int64
+	if err := q.queryRow(ctx, `SELECT value FROM kios_epochs WHERE name = 'resellers'`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("reseller epoch: %w", err)
+	}
+	return v, nil
+}

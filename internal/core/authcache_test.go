@@ -1,0 +1,77 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"testing"
+
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store/storetest"
+)
+
+// TestAuthCacheSeesOtherProcesses: the server caches authenticated resellers, but a change made
+// through another Service on the same database (as the CLI, another node or the admin listener
+// does) applies to the server's very next lookup.
+func TestAuthCacheSeesOtherProcesses(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		server := setup(t, be, 0)
+		ctx := context.Background()
+		cli, err := core.New(ctx, server.db, core.Config{Logger: server.svc.Logger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		user, token := server.cr.Reseller.Username, server.cr.Token
+
+		auth := func() *reseller.Reseller {
+			t.Helper()
+			r, err := server.svc.Authenticate(ctx, token)
+			if err != nil {
+				t.Fatalf("authenticate: %v", err)
+			}
+			return r
+		}
+		if r := auth(); r.Status != reseller.Active {
+			t.Fatalf("status %s", r.Status)
+		}
+		auth() // now cached
+
+		if err := cli.SetStatus(ctx, user, reseller.Suspended); err != nil {
+			t.Fatal(err)
+		}
+		if r := auth(); r.Status != reseller.Suspended {
+			t.Fatal("a suspension by another process was not seen by the next request")
+		}
+		if r, err := server.svc.Reseller(ctx, user); err != nil || r.Status != reseller.Suspended {
+			t.Fatalf("by username: %v %v", r, err)
+		}
+
+		p := netip.MustParsePrefix("203.0.113.0/24")
+		if err := cli.AllowIP(ctx, user, p); err != nil {
+			t.Fatal(err)
+		}
+		if r := auth(); len(r.AllowIPs) != 1 || r.AllowIPs[0] != p {
+			t.Fatalf("allowlist change not seen: %v", r.AllowIPs)
+		}
+
+		// What a caller does with its copy never reaches the cache.
+		mine := auth()
+		mine.Status, mine.AllowIPs[0] = reseller.Active, netip.MustParsePrefix("0.0.0.0/0")
+		if r := auth(); r.Status != reseller.Suspended || r.AllowIPs[0] != p {
+			t.Fatal("a caller's change leaked into the cache")
+		}
+
+		cr, err := cli.RotateToken(ctx, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := server.svc.Authenticate(ctx, token); !errors.Is(err, reseller.ErrNotFound) {
+			t.Fatalf("old token after rotation by another process: %v", err)
+		}
+		if _, err := server.svc.Authenticate(ctx, cr.Token); err != nil {
+			t.Fatalf("new token: %v", err)
+		}
+	})
+}
