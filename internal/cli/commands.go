@@ -73,6 +73,7 @@ func commands() []command {
 		{"bench", "[--target URL --token T] [--dialect basstore|digiswitch] [--concurrency N] [--duration D | --orders N] [--json] [--baseline] [--db URL]",
 			"measure orders, balances and price lists per second (embedded server by default)", runBench},
 		{"migrate", "[up|status]", "apply database migrations, or show which are applied", runMigrate},
+		{"backup", "FILE", "write a consistent copy of the database while the server runs (SQLite: checked copy; PostgreSQL: pg_dump)", runBackup},
 		{"admin create", "--username U [--json]", "create an admin for the dashboard and print its generated password (shown once)", runAdminCreate},
 		{"version", "", "print the version", runVersion},
 	}

@@ -1,0 +1,52 @@
+package cli_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBackup: a backup is a usable database holding what was committed, checked by the ledger
+// check; an existing file is never overwritten.
+func TestBackup(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, k *kios) {
+		if strings.HasPrefix(k.db, "postgres") {
+			if _, err := exec.LookPath("pg_dump"); err != nil {
+				t.Skip("pg_dump not installed")
+			}
+		}
+		k.ok("reseller", "create", "--name", "Toko Satu", "--username", "tokosatu")
+		k.ok("deposit", "credit", "--reseller", "tokosatu", "--amount", "125000")
+		file := filepath.Join(t.TempDir(), "kios-backup.db")
+		out := k.ok("backup", file)
+		if !strings.Contains(out, "backup written to "+file) {
+			t.Fatalf("backup said %q", out)
+		}
+		if r := k.run("backup", file); r.code != 1 || !strings.Contains(r.stderr, "exists") {
+			t.Fatalf("second backup to the same file: exit %d, %q", r.code, r.stderr)
+		}
+		if strings.HasPrefix(k.db, "postgres") {
+			// Restoring a pg_dump needs pg_restore and a database; check the dump holds the data.
+			fi, err := os.Stat(file)
+			if err != nil || fi.Size() == 0 {
+				t.Fatalf("no dump written: %v", err)
+			}
+			if lst, err := exec.Command("pg_restore", "--list", file).Output(); err == nil && !strings.Contains(string(lst), "TABLE DATA") {
+				t.Fatalf("the dump holds no table data:\n%s", lst)
+			}
+			return
+		}
+		if !strings.Contains(out, "ledger OK") {
+			t.Fatalf("the copy was not checked: %q", out)
+		}
+		restored := &kios{t: t, db: "sqlite:" + file}
+		list := restored.ok("reseller", "list")
+		if !strings.Contains(list, "tokosatu") || !strings.Contains(list, "125000") {
+			t.Fatalf("the backup lacks the reseller or its balance:\n%s", list)
+		}
+		restored.ok("ledger", "check")
+	})
+}
