@@ -308,6 +308,11 @@ func (s *Service) variantFor(ctx context.Context, tx *store.Tx, it supplier.Item
 	}
 	nv := catalog.Variant{ProductID: p.ID, ProductCode: p.Code, Code: it.Code, Name: it.Name, Kind: kind, Active: it.Active,
 		UnlimitedStock: true, Multi: true, ProcessDuration: "0", Prices: map[string]int64{}}
+	if kind == catalog.Postpaid {
+		// A postpaid variant is priced per bill from its admin fee and commission, not by tier:
+		// it starts with the supplier's own.
+		nv.Admin, nv.Commission = max(it.Admin, 0), max(it.Commission, 0)
+	}
 	if err := tx.VariantUpsert(ctx, &nv); err != nil {
 		return 0, false, err
 	}
@@ -323,7 +328,8 @@ func (s *Service) reprice(ctx context.Context, tx *store.Tx, set *markup.Set, va
 		return 0, err
 	}
 	v, err := tx.VariantByID(ctx, variantID)
-	if err != nil {
+	if err != nil || v.Kind == catalog.Postpaid {
+		// A postpaid variant has no tier prices: each bill is priced from admin and commission.
 		return 0, err
 	}
 	changed := 0
