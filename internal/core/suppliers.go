@@ -246,19 +246,30 @@ func (s *Service) SyncCatalog(ctx context.Context, supplierName string, items []
 			progress(start+len(chunk), len(items))
 		}
 	}
-	if len(items) > 0 {
-		// An empty list is more likely a glitch upstream than a supplier selling nothing: keep
-		// what is known rather than take every product out of rotation.
+	// Only kinds the list has are retired from: an empty list is more likely a glitch upstream
+	// than a supplier selling nothing, and a connector may bring one kind only this time (a
+	// Digiflazz price list limit), so what is known of the others is kept.
+	kinds := map[string]bool{}
+	for _, it := range items {
+		if it.Kind == string(catalog.Postpaid) {
+			kinds[it.Kind] = true
+		} else {
+			kinds[string(catalog.Prepaid)] = true // as the store saves an item of no kind
+		}
+	}
+	if len(kinds) > 0 {
 		err := s.db.Batch(ctx, func(tx *store.Tx) error {
 			rep.Retired = 0
-			vids, err := tx.SupplierProductsRetire(ctx, sup.ID, started)
-			if err != nil {
-				return err
-			}
-			rep.Retired = len(vids)
-			for _, vid := range vids {
-				if _, err := s.reprice(ctx, tx, set, vid); err != nil {
+			for kind := range kinds {
+				vids, err := tx.SupplierProductsRetire(ctx, sup.ID, kind, started)
+				if err != nil {
 					return err
+				}
+				rep.Retired += len(vids)
+				for _, vid := range vids {
+					if _, err := s.reprice(ctx, tx, set, vid); err != nil {
+						return err
+					}
 				}
 			}
 			return nil
@@ -308,6 +319,11 @@ func (s *Service) variantFor(ctx context.Context, tx *store.Tx, it supplier.Item
 	}
 	nv := catalog.Variant{ProductID: p.ID, ProductCode: p.Code, Code: it.Code, Name: it.Name, Kind: kind, Active: it.Active,
 		UnlimitedStock: true, Multi: true, ProcessDuration: "0", Prices: map[string]int64{}}
+	if kind == catalog.Postpaid {
+		// A postpaid variant is priced per bill from its admin fee and commission, not by tier:
+		// it starts with the supplier's own.
+		nv.Admin, nv.Commission = max(it.Admin, 0), max(it.Commission, 0)
+	}
 	if err := tx.VariantUpsert(ctx, &nv); err != nil {
 		return 0, false, err
 	}
@@ -323,7 +339,8 @@ func (s *Service) reprice(ctx context.Context, tx *store.Tx, set *markup.Set, va
 		return 0, err
 	}
 	v, err := tx.VariantByID(ctx, variantID)
-	if err != nil {
+	if err != nil || v.Kind == catalog.Postpaid {
+		// A postpaid variant has no tier prices: each bill is priced from admin and commission.
 		return 0, err
 	}
 	changed := 0

@@ -322,11 +322,13 @@ func (q Q) AttemptByReference(ctx context.Context, ref string) (*Attempt, error)
 	return &a, nil
 }
 
-// SupplierProductsRetire marks inactive a supplier's products not seen by a sync that started at
-// since (their updated_at is older), and returns the variants they served, to be repriced.
-func (tx *Tx) SupplierProductsRetire(ctx context.Context, supplierID int64, since time.Time) ([]int64, error) {
+// SupplierProductsRetire marks inactive a supplier's products of kind not seen by a sync that
+// started at since (their updated_at is older), and returns the variants they served, to be
+// repriced.
+func (tx *Tx) SupplierProductsRetire(ctx context.Context, supplierID int64, kind string, since time.Time) ([]int64, error) {
 	rows, err := tx.query(ctx, `UPDATE supplier_products SET active = FALSE, updated_at = ?
-		WHERE supplier_id = ? AND active AND updated_at < ? RETURNING COALESCE(variant_id, 0)`, micros(tx.now()), supplierID, micros(since))
+		WHERE supplier_id = ? AND kind = ? AND active AND updated_at < ? RETURNING COALESCE(variant_id, 0)`,
+		micros(tx.now()), supplierID, kind, micros(since))
 	if err != nil {
 		return nil, fmt.Errorf("retire supplier %d products: %w", supplierID, err)
 	}

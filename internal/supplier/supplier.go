@@ -74,8 +74,11 @@ type Item struct {
 	ProductName string
 	Category    string
 	Kind        string // "prepaid" or "postpaid"
-	Cost        int64  // what the supplier charges Kios
+	Cost        int64  // what the supplier charges Kios; 0 for postpaid, where each bill has its own
 	Active      bool
+	// Admin and Commission are a postpaid product's fee added to each bill and the part of it
+	// left to the buyer.
+	Admin, Commission int64
 }
 
 // Cataloger is a supplier that can list what it sells (catalog sync).

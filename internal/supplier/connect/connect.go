@@ -41,7 +41,8 @@ func Connectors(opts Options) route.Connect {
 		case store.KindBasstore:
 			return basstore.New(s.Name, s.BaseURL, s.Token, s.CallbackSecret, bsclient.Options{Timeout: opts.Timeout}), nil
 		case store.KindDigiflazz:
-			return digiflazz.New(digiflazz.Config{Name: s.Name, BaseURL: s.BaseURL, Username: s.Username, APIKey: s.APIKey, Timeout: opts.Timeout})
+			return digiflazz.New(digiflazz.Config{Name: s.Name, BaseURL: s.BaseURL, Username: s.Username, APIKey: s.APIKey,
+				CallbackSecret: s.CallbackSecret, Timeout: opts.Timeout})
 		case store.KindDigiswitch:
 			return digiswitch.New(s.Name, s.BaseURL, s.Username, s.APIKey, s.CallbackSecret, dsclient.WithTimeout(opts.Timeout)), nil
 		}

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
@@ -31,6 +33,9 @@ type Config struct {
 	BaseURL  string
 	Username string
 	APIKey   string
+	// CallbackSecret checks the webhooks the upstream POSTs to /callback/{name}; "" means the
+	// api key, which is what Kios signs its own Digiflazz webhooks with.
+	CallbackSecret string
 	// Testing sends every transaction with testing: true (Digiflazz's development mode).
 	Testing bool
 	// Timeout bounds each call; 0 means 30 seconds. The caller's context applies as well.
@@ -44,11 +49,18 @@ type Supplier struct {
 	name    string
 	client  *wire.Client
 	testing bool
+	secret  string
+	// pascaFirst: the last sync's postpaid list was refused by the price list limit.
+	pascaFirst atomic.Bool
 }
 
 var (
 	_ supplier.Supplier   = (*Supplier)(nil)
 	_ supplier.PLNChecker = (*Supplier)(nil)
+
+	_ supplier.Cataloger      = (*Supplier)(nil)
+	_ supplier.Balancer       = (*Supplier)(nil)
+	_ supplier.CallbackReader = (*Supplier)(nil)
 )
 
 // New returns a connector for cfg.
@@ -67,7 +79,11 @@ func New(cfg Config) (*Supplier, error) {
 		opts = append(opts, wire.WithHTTPClient(cfg.HTTPClient))
 	}
 	opts = append(opts, wire.WithTimeout(cfg.Timeout))
-	return &Supplier{name: cfg.Name, client: wire.New(cfg.BaseURL, cfg.Username, cfg.APIKey, opts...), testing: cfg.Testing}, nil
+	if cfg.CallbackSecret == "" {
+		cfg.CallbackSecret = cfg.APIKey
+	}
+	return &Supplier{name: cfg.Name, client: wire.New(cfg.BaseURL, cfg.Username, cfg.APIKey, opts...), testing: cfg.Testing,
+		secret: cfg.CallbackSecret}, nil
 }
 
 // Name implements supplier.Supplier.
@@ -145,4 +161,98 @@ func (s *Supplier) PLNCustomer(ctx context.Context, customerNo string) (supplier
 		return supplier.PLNCustomer{}, fmt.Errorf("%s inquiry-pln %s: %w", s.name, customerNo, err)
 	}
 	return supplier.PLNCustomer(d.PLNCustomer), nil
+}
+
+// Catalog implements supplier.Cataloger with the prepaid and the postpaid ("pasca") price lists.
+// An item is active when the buyer may order it and the seller can deliver it now.
+//
+// Digiflazz allows one full price list per 5 minutes (rc 83), and an upstream may count both
+// lists together, as Kios's own Digiflazz API does: then the second list of a sync is refused.
+// That list is left out this time (the sync keeps what it knows of that kind) and asked first
+// next time, so a scheduled sync brings both kinds in turn.
+func (s *Supplier) Catalog(ctx context.Context) ([]supplier.Item, error) {
+	kinds := []string{wire.CmdPrepaid, wire.CmdPasca}
+	if s.pascaFirst.Load() {
+		kinds[0], kinds[1] = kinds[1], kinds[0]
+	}
+	var out []supplier.Item
+	for i, kind := range kinds {
+		items, err := s.priceList(ctx, kind)
+		if e, ok := wire.AsRCError(err); ok && e.RC == wire.RCPriceListLimited && i > 0 {
+			s.pascaFirst.Store(kind == wire.CmdPasca)
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s %s price list: %w", s.name, kind, err)
+		}
+		out = append(out, items...)
+	}
+	return out, nil
+}
+
+func (s *Supplier) priceList(ctx context.Context, kind string) ([]supplier.Item, error) {
+	if kind == wire.CmdPasca {
+		pasca, err := s.client.PascaPriceList(ctx, wire.PriceFilter{})
+		out := make([]supplier.Item, 0, len(pasca))
+		for _, it := range pasca {
+			out = append(out, supplier.Item{Code: it.BuyerSKUCode, Name: it.ProductName, ProductCode: it.Brand, ProductName: title(it.Brand),
+				Category: it.Category, Kind: "postpaid", Admin: it.Admin, Commission: it.Commission,
+				Active: it.BuyerProductStatus && it.SellerProductStatus})
+		}
+		return out, err
+	}
+	pre, err := s.client.PriceList(ctx, wire.PriceFilter{})
+	out := make([]supplier.Item, 0, len(pre))
+	for _, it := range pre {
+		out = append(out, supplier.Item{Code: it.BuyerSKUCode, Name: it.ProductName, ProductCode: it.Brand, ProductName: title(it.Brand),
+			Category: it.Category, Kind: "prepaid", Cost: it.Price, Active: it.BuyerProductStatus && it.SellerProductStatus})
+	}
+	return out, err
+}
+
+func title(brand string) string {
+	words := strings.Fields(strings.ToLower(brand))
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
+}
+
+// Balance implements supplier.Balancer with cek-saldo.
+func (s *Supplier) Balance(ctx context.Context) (int64, error) {
+	b, err := s.client.Balance(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("%s cek-saldo: %w", s.name, err)
+	}
+	return b, nil
+}
+
+// ReadCallback implements supplier.CallbackReader for Digiflazz's webhook: {"data":{…}} signed
+// X-Hub-Signature: sha1=HMAC-SHA1(body, secret). Its ref_id is the attempt's reference. The
+// postpaid hookshot's data carries the same fields, so both read alike.
+func (s *Supplier) ReadCallback(h http.Header, body []byte) (string, supplier.Result, error) {
+	if s.secret == "" || !wire.WebhookSignatureValid(s.secret, body, h.Get(wire.HeaderSignature)) {
+		return "", supplier.Result{}, supplier.ErrBadSignature
+	}
+	var env wire.Envelope[wire.WebhookData]
+	if err := json.Unmarshal(body, &env); err != nil {
+		return "", supplier.Result{}, fmt.Errorf("%s webhook: %w", s.name, err)
+	}
+	d := env.Data
+	if d.RefID == "" || d.RC == "" {
+		return "", supplier.Result{}, fmt.Errorf("%s webhook: no ref_id or rc", s.name)
+	}
+	res := supplier.Result{Message: d.Message, Raw: string(body)}
+	switch {
+	case d.RC == wire.RCSuccess:
+		res.State, res.SN, res.Cost = supplier.Success, d.SN, d.Price
+	case d.RC == wire.RCRefConflict:
+		// Not an outcome of our purchase (see aboutTransaction): leave it to Status.
+		return "", supplier.Result{}, fmt.Errorf("%s webhook for %s: rc %s", s.name, d.RefID, d.RC)
+	case wire.IsPending(d.RC):
+		res.State = supplier.Pending
+	default:
+		res.State = supplier.Failed
+	}
+	return d.RefID, res, nil
 }

@@ -100,17 +100,25 @@ func result(r *client.TransactionResponse) supplier.Result {
 	return res
 }
 
-// Catalog implements supplier.Cataloger with the prepaid price list. Postpaid products are
-// looked up per bill and not resold through supplier products.
+// Catalog implements supplier.Cataloger with the prepaid and the postpaid ("pasca") price
+// lists. They are different commands, so one sync stays within the full-list limit of each.
 func (s *Supplier) Catalog(ctx context.Context) ([]supplier.Item, error) {
 	items, err := s.c.PriceListPrepaid(ctx, "")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("prepaid price list: %w", err)
 	}
-	out := make([]supplier.Item, 0, len(items))
+	pasca, err := s.c.PriceListPasca(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("pasca price list: %w", err)
+	}
+	out := make([]supplier.Item, 0, len(items)+len(pasca))
 	for _, it := range items {
 		out = append(out, supplier.Item{Code: it.Code, Name: it.Name, ProductCode: it.Brand, ProductName: title(it.Brand),
 			Category: it.Category, Kind: "prepaid", Cost: it.Price, Active: it.Status})
+	}
+	for _, it := range pasca {
+		out = append(out, supplier.Item{Code: it.Code, Name: it.Name, ProductCode: it.Brand, ProductName: title(it.Brand),
+			Category: it.Category, Kind: "postpaid", Admin: it.Admin, Commission: it.Commission, Active: it.Status})
 	}
 	return out, nil
 }
