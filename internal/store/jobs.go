@@ -81,7 +81,9 @@ func (tx *Tx) JobClaim(ctx context.Context, node string, kinds []string, limit i
 	return jobs, nil
 }
 
-// JobDelete removes a finished job, if this node still holds it.
+// JobDelete removes a job whose work is done. It does not check the lease: every caller deletes
+// only once the job's purpose is met (its order is final, its callback delivered), which holds
+// whichever worker now has the job, so the other worker finds nothing left to do.
 func (tx *Tx) JobDelete(ctx context.Context, id int64) error {
 	if _, err := tx.exec(ctx, `DELETE FROM jobs WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete job %d: %w", id, err)
