@@ -20,16 +20,38 @@ func TestNewInvoiceUniqueAndUnguessable(t *testing.T) {
 		}
 		seen[inv] = true
 	}
-	// Consecutive invoices share no predictable suffix: the random parts differ in most places.
-	a, b := NewInvoice(now)[12:], NewInvoice(now)[12:]
+	// Within one tenth of a second the time part is the same and the random parts (the last
+	// eight characters) share no predictable pattern.
+	a, b := NewInvoice(now)[16:], NewInvoice(now)[16:]
 	same := 0
 	for i := range a {
 		if a[i] == b[i] {
 			same++
 		}
 	}
-	if same > 6 {
+	if same > 4 {
 		t.Fatalf("invoices %s and %s look related", a, b)
+	}
+}
+
+func TestNewInvoiceSortsByTime(t *testing.T) {
+	t.Parallel()
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	prev := ""
+	for _, d := range []time.Duration{0, 100 * time.Millisecond, time.Second, time.Hour, 24*time.Hour - 100*time.Millisecond, 24 * time.Hour} {
+		inv := NewInvoice(day.Add(d))
+		if inv <= prev {
+			t.Fatalf("%v: %s sorts before %s", d, inv, prev)
+		}
+		prev = inv
+	}
+	if got := NewInvoice(day.Add(24*time.Hour - time.Millisecond))[12:16]; got != "TBQZ" {
+		// 863,999 tenths = 26·32^3 + 11·32^2 + 23·32 + 31.
+		t.Fatalf("last tenth of a day encodes as %s", got)
+	}
+	// The date is UTC's whatever the clock's zone.
+	if inv := NewInvoice(time.Date(2026, 11, 25, 6, 0, 0, 0, time.FixedZone("WIB", 7*3600))); !strings.HasPrefix(inv, "KIOS-261124-") {
+		t.Fatalf("zone: %s", inv)
 	}
 }
 

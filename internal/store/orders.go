@@ -35,20 +35,34 @@ func (tx *Tx) OrderInsert(ctx context.Context, o *order.Order) error {
 	o.CreatedAt, o.UpdatedAt = now, now
 	// ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL a failed statement
 	// would abort the caller's savepoint; here a concurrent insert of the same reference on
-	// another node makes this one wait for that transaction and then return no row.
-	err := tx.queryRow(ctx, `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name, destination,
-			price, cost, status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (reseller_id, reference) DO NOTHING RETURNING id`,
-		o.Invoice, o.ResellerID, o.Reference, o.VariantID, o.VariantCode, o.ProductName, o.Destination, o.Price, o.Cost,
-		string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, o.Dialect, o.CallbackURL, micros(now), micros(now)).Scan(&o.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrDuplicateReference
+	// another node makes this one wait for that transaction and then return no row. It covers
+	// both unique keys: no row then means the reference was taken, or (2^-40 odds within a tenth
+	// of a second, see order.NewInvoice) the invoice was, which a fresh draw settles.
+	for clash := 0; ; clash++ {
+		err := tx.queryRow(ctx, `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name, destination,
+				price, cost, status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING RETURNING id`,
+			o.Invoice, o.ResellerID, o.Reference, o.VariantID, o.VariantCode, o.ProductName, o.Destination, o.Price, o.Cost,
+			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, o.Dialect, o.CallbackURL, micros(now), micros(now)).Scan(&o.ID)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("insert order %s: %w", o.Invoice, err)
+		}
+		var one int
+		err = tx.queryRow(ctx, `SELECT 1 FROM orders WHERE reseller_id = ? AND reference = ?`, o.ResellerID, o.Reference).Scan(&one)
+		switch {
+		case err == nil:
+			return ErrDuplicateReference
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("insert order %s: %w", o.Invoice, err)
+		case clash >= 8:
+			return fmt.Errorf("insert order %s: invoice clashed %d times", o.Invoice, clash+1)
+		}
+		o.Invoice = order.NewInvoice(now)
 	}
-	if err != nil {
-		return fmt.Errorf("insert order %s: %w", o.Invoice, err)
-	}
-	return nil
 }
 
 // ErrDuplicateReference is returned by OrderInsert for a reference the reseller already used.

@@ -429,6 +429,34 @@ func newOrder(r *reseller.Reseller, v *catalog.Variant, ref string, price int64)
 		ProductName: "Game " + v.Name, Destination: "12345", Price: price, Status: order.Pending, Day: "2026-11-24", Multi: true}
 }
 
+func TestOrderInvoiceClash(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		db := b.Open(t)
+		ctx := context.Background()
+		alice := newReseller(t, db, "alice")
+		v := saveVariant(t, db, "V1", -1, map[string]int64{"default": 100})
+		first := newOrder(alice, v, "r1", 100)
+		write(t, db, func(tx *store.Tx) error { return tx.OrderInsert(ctx, first) })
+		// An invoice drawn twice (2^-40 odds in a tenth of a second) is drawn again, not refused.
+		clash := newOrder(alice, v, "r2", 100)
+		clash.Invoice = first.Invoice
+		write(t, db, func(tx *store.Tx) error { return tx.OrderInsert(ctx, clash) })
+		if clash.ID == 0 || clash.Invoice == first.Invoice || !strings.HasPrefix(clash.Invoice, "KIOS-") {
+			t.Fatalf("invoice clash: id %d invoice %s", clash.ID, clash.Invoice)
+		}
+		if got, err := db.OrderByReference(ctx, alice.ID, "r2"); err != nil || got.Invoice != clash.Invoice {
+			t.Fatalf("clash stored: %+v %v", got, err)
+		}
+		// A clash of both keys is still a duplicate reference, not a new order.
+		again := newOrder(alice, v, "r1", 100)
+		again.Invoice = first.Invoice
+		if err := db.Batch(ctx, func(tx *store.Tx) error { return tx.OrderInsert(ctx, again) }); !errors.Is(err, store.ErrDuplicateReference) {
+			t.Fatalf("duplicate reference and invoice: %v", err)
+		}
+	})
+}
+
 func TestOrders(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
