@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/reseller"
 )
@@ -11,9 +12,14 @@ import (
 // authCache keeps resellers already looked up, by token hash and by username, each stamped with
 // the reseller epoch read before the lookup. Every change to any reseller or allowlist row bumps
 // the epoch (database triggers, whoever writes: this server, the CLI, another node), so an entry
-// is used only while the epoch is unchanged: one small indexed read per request instead of two
-// reads and an allowlist parse, and a suspension or rotation still applies to the next request.
-// Only found resellers are cached, so unknown tokens cannot fill it.
+// is used only while the epoch is unchanged. The epoch itself is read again after any change
+// made through this process and otherwise at most every authEpochMaxAge: a suspension or token
+// rotation made here applies to the next request, one made elsewhere within a millisecond, and
+// a busy server does one small read a millisecond instead of two reads and an allowlist parse
+// per request. Only found resellers are cached, so unknown tokens cannot fill it.
+// authEpochMaxAge bounds how long a change made by another process may go unseen.
+const authEpochMaxAge = time.Millisecond
+
 type authCache struct {
 	mu     sync.Mutex
 	epoch  int64
@@ -68,7 +74,7 @@ func clone(r *reseller.Reseller) *reseller.Reseller {
 func (s *Service) cachedReseller(ctx context.Context, byHash bool, key string) (*reseller.Reseller, error) {
 	// The epoch is read before the reseller: a change committed between the two reads bumps the
 	// epoch past the one stored with this entry, so the entry is never used after that change.
-	epoch, err := s.db.ResellerEpoch(ctx)
+	epoch, err := s.db.ResellerEpochWithin(ctx, authEpochMaxAge)
 	if err != nil {
 		return nil, err
 	}

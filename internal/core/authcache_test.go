@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/reseller"
@@ -12,8 +13,8 @@ import (
 )
 
 // TestAuthCacheSeesOtherProcesses: the server caches authenticated resellers, but a change made
-// through another Service on the same database (as the CLI, another node or the admin listener
-// does) applies to the server's very next lookup.
+// through another Service on the same database handle (as the admin listener does) applies to
+// the server's very next lookup. TestAuthCacheSeesOtherHandles covers another process's.
 func TestAuthCacheSeesOtherProcesses(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
@@ -71,6 +72,49 @@ func TestAuthCacheSeesOtherProcesses(t *testing.T) {
 			t.Fatalf("old token after rotation by another process: %v", err)
 		}
 		if _, err := server.svc.Authenticate(ctx, cr.Token); err != nil {
+			t.Fatalf("new token: %v", err)
+		}
+	})
+}
+
+// TestAuthCacheSeesOtherHandles: a change made through another handle on the database (the CLI,
+// another node) applies once the epoch's age bound, a millisecond, has passed.
+func TestAuthCacheSeesOtherHandles(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		ctx := context.Background()
+		url := be.URL(t)
+		server, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cli, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cr, err := server.CreateReseller(ctx, core.NewReseller{Name: "Shop"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := server.Authenticate(ctx, cr.Token); err != nil || r.Status != reseller.Active {
+			t.Fatalf("authenticate: %v %v", r, err)
+		}
+		if err := cli.SetStatus(ctx, cr.Reseller.Username, reseller.Suspended); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+		if r, err := server.Authenticate(ctx, cr.Token); err != nil || r.Status != reseller.Suspended {
+			t.Fatalf("a suspension by another process was not seen after the bound: %v %v", r, err)
+		}
+		rot, err := cli.RotateToken(ctx, cr.Reseller.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+		if _, err := server.Authenticate(ctx, cr.Token); !errors.Is(err, reseller.ErrNotFound) {
+			t.Fatalf("old token after rotation by another process: %v", err)
+		}
+		if _, err := server.Authenticate(ctx, rot.Token); err != nil {
 			t.Fatalf("new token: %v", err)
 		}
 	})

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/reseller"
 )
@@ -27,6 +29,7 @@ func scanReseller(row interface{ Scan(...any) error }) (*reseller.Reseller, erro
 
 // ResellerInsert creates a reseller and its two ledger accounts.
 func (tx *Tx) ResellerInsert(ctx context.Context, r *reseller.Reseller) error {
+	tx.resellersChanged = true
 	now := tx.now()
 	err := tx.queryRow(ctx, `INSERT INTO resellers (username, name, email, phone, membership, status, token_hash, api_key, callback_url, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -60,6 +63,7 @@ func (tx *Tx) ResellerAccountsEnsure(ctx context.Context, resellerID int64) erro
 
 // ResellerAllowIP adds a prefix to a reseller's allowlist (idempotent).
 func (tx *Tx) ResellerAllowIP(ctx context.Context, resellerID int64, p netip.Prefix) error {
+	tx.resellersChanged = true
 	_, err := tx.exec(ctx, `INSERT INTO reseller_ips (reseller_id, cidr) VALUES (?, ?) ON CONFLICT DO NOTHING`, resellerID, p.String())
 	if err != nil {
 		return fmt.Errorf("allow ip %s for reseller %d: %w", p, resellerID, err)
@@ -69,6 +73,7 @@ func (tx *Tx) ResellerAllowIP(ctx context.Context, resellerID int64, p netip.Pre
 
 // ResellerDenyIP removes a prefix from a reseller's allowlist.
 func (tx *Tx) ResellerDenyIP(ctx context.Context, resellerID int64, p netip.Prefix) error {
+	tx.resellersChanged = true
 	_, err := tx.exec(ctx, `DELETE FROM reseller_ips WHERE reseller_id = ? AND cidr = ?`, resellerID, p.String())
 	if err != nil {
 		return fmt.Errorf("deny ip %s for reseller %d: %w", p, resellerID, err)
@@ -102,6 +107,7 @@ func (tx *Tx) ResellerSetCallback(ctx context.Context, id int64, url string) err
 }
 
 func (tx *Tx) resellerSet(ctx context.Context, id int64, col, val string) error {
+	tx.resellersChanged = true
 	// col is always one of the literals above, never caller input.
 	res, err := tx.exec(ctx, `UPDATE resellers SET `+col+` = ? WHERE id = ?`, val, id)
 	if err != nil {
@@ -217,11 +223,48 @@ func (q Q) UsernameFree(ctx context.Context, username string) (bool, error) {
 
 // ResellerEpoch returns a number that changes whenever any reseller or allowlist row changes
 // (database triggers bump it), so a cache of resellers can tell in one indexed read whether it
-// is still exact.
+// is still exact. See also DB.ResellerEpochWithin.
 func (q Q) ResellerEpoch(ctx context.Context) (int64, error) {
 	var v int64
 	if err := q.queryRow(ctx, `SELECT value FROM kios_epochs WHERE name = 'resellers'`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("reseller epoch: %w", err)
 	}
+	return v, nil
+}
+
+// epochRead is the last reseller epoch read, for ResellerEpochWithin.
+type epochRead struct {
+	mu    sync.Mutex
+	ok    bool
+	value int64
+	local uint64    // DB.resellerVer before the read
+	at    time.Time // when the read began (monotonic)
+}
+
+// ResellerEpochWithin is ResellerEpoch as read no more than maxAge ago and after the last change
+// to a reseller committed through this DB: a change made here is seen by the very next call,
+// one made by another process (the CLI, another node, an operator's SQL) within maxAge. Under
+// load this saves a database read on almost every request for a bound no client can notice.
+func (db *DB) ResellerEpochWithin(ctx context.Context, maxAge time.Duration) (int64, error) {
+	local := db.resellerVer.Load()
+	e := &db.epoch
+	e.mu.Lock()
+	if e.ok && e.local == local && time.Since(e.at) < maxAge {
+		v := e.value
+		e.mu.Unlock()
+		return v, nil
+	}
+	e.mu.Unlock()
+	// The time is taken before the read, so the value is never thought younger than it is.
+	at := time.Now()
+	v, err := db.ResellerEpoch(ctx)
+	if err != nil {
+		return 0, err
+	}
+	e.mu.Lock()
+	if !e.ok || at.After(e.at) {
+		e.ok, e.value, e.local, e.at = true, v, local, at
+	}
+	e.mu.Unlock()
 	return v, nil
 }

@@ -131,6 +131,10 @@ type DB struct {
 	rcache *stmtCache
 
 	catalogVer atomic.Uint64
+	// resellerVer counts committed transactions that changed resellers or their allowlists
+	// through this DB; epoch is the last reseller epoch read (see ResellerEpochWithin).
+	resellerVer atomic.Uint64
+	epoch       epochRead
 
 	stats struct{ batches, calls, retries atomic.Int64 }
 	// system caches, by account id, whether an account is a shared system account (no reseller)
@@ -423,6 +427,9 @@ func (db *DB) tryBatch(batch []*batchReq, results []error) error {
 	if tx.catalogChanged {
 		db.catalogVer.Add(1)
 	}
+	if tx.resellersChanged {
+		db.resellerVer.Add(1)
+	}
 	return nil
 }
 
@@ -450,8 +457,9 @@ type Tx struct {
 	// succeeded; mine those of the running caller. See Transfer.
 	late, mine map[int64]int64
 	// catalogChanged is set by the catalog's write methods (even in a caller rolled back to its
-	// savepoint: a needless bump only costs a cache rebuild).
-	catalogChanged bool
+	// savepoint: a needless bump only costs a cache rebuild); resellersChanged likewise by the
+	// resellers' (a needless bump costs one epoch read).
+	catalogChanged, resellersChanged bool
 }
 
 func (tx *Tx) keepMine() {

@@ -871,3 +871,45 @@ func TestSystemBalanceInBatch(t *testing.T) {
 		ledgerOK(t, db)
 	})
 }
+
+// TestResellerEpochWithin: the reseller epoch a process keeps sees its own changes at once and
+// another process's once its age bound has passed, and is really kept in between.
+func TestResellerEpochWithin(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		url := b.URL(t)
+		here, there := storetest.OpenURL(t, url), storetest.OpenURL(t, url)
+		ctx := context.Background()
+		alice := newReseller(t, here, "alice")
+		epoch := func(db *store.DB, maxAge time.Duration) int64 {
+			t.Helper()
+			v, err := db.ResellerEpochWithin(ctx, maxAge)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		e0 := epoch(here, time.Hour)
+
+		// A change committed through this DB is seen by the next call, whatever the bound.
+		write(t, here, func(tx *store.Tx) error { return tx.ResellerSetStatus(ctx, alice.ID, reseller.Suspended) })
+		e1 := epoch(here, time.Hour)
+		if e1 == e0 {
+			t.Fatal("a change made through this DB was not seen at once")
+		}
+
+		// Another process's change: the kept value is used within the bound (this is the read
+		// the bound saves), and the change is seen once the bound has passed.
+		write(t, there, func(tx *store.Tx) error { return tx.ResellerSetStatus(ctx, alice.ID, reseller.Active) })
+		if got := epoch(here, time.Hour); got != e1 {
+			t.Fatalf("within the bound the kept epoch %d should be used, got %d", e1, got)
+		}
+		time.Sleep(2 * time.Millisecond)
+		if got := epoch(here, time.Millisecond); got == e1 {
+			t.Fatal("another process's change was not seen once the bound had passed")
+		}
+		if direct, err := here.ResellerEpoch(ctx); err != nil || direct != epoch(here, time.Hour) {
+			t.Fatalf("kept epoch differs from the database's %d: %v", direct, err)
+		}
+	})
+}
