@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -48,6 +49,57 @@ func TestBatchCallerGivingUpSparesOthers(t *testing.T) {
 		}
 		if _, err := db.AccountID(ctx, ledger.DepositsCode); err != nil {
 			t.Fatalf("deposits account: %v", err)
+		}
+	})
+}
+
+// TestBatchReplaysWithSavepoints: a batch runs without savepoints until a caller fails; then it
+// runs again with one per caller, so the failed caller's changes (a failed statement's included)
+// are undone and the others' stand, each having run as often as it takes.
+func TestBatchReplaysWithSavepoints(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		db := b.Open(t)
+		errMine := errors.New("mine")
+		ensure := func(code string, kind ledger.Kind) func(*store.Tx) error {
+			return func(tx *store.Tx) error { _, err := tx.SystemAccountEnsure(ctx, code, kind); return err }
+		}
+		runs := 0
+		failing := func(tx *store.Tx) error {
+			runs++
+			if _, err := tx.SystemAccountEnsure(ctx, ledger.DepositsCode, ledger.Deposits); err != nil {
+				return err
+			}
+			return errMine
+		}
+		before := db.Stats()
+		errs := db.BatchTogether([]context.Context{ctx, ctx, ctx}, []func(*store.Tx) error{
+			ensure(ledger.RevenueCode, ledger.Revenue), failing, ensure(ledger.CostCode, ledger.Cost)})
+		if errs[0] != nil || !errors.Is(errs[1], errMine) || errs[2] != nil {
+			t.Fatalf("results %v", errs)
+		}
+		if got := db.Stats().Replays - before.Replays; got != 1 {
+			t.Fatalf("%d replays, want 1", got)
+		}
+		if runs != 2 {
+			t.Fatalf("the failing caller ran %d times, want 2 (without, then with a savepoint)", runs)
+		}
+		for _, code := range []string{ledger.RevenueCode, ledger.CostCode} {
+			if _, err := db.AccountID(ctx, code); err != nil {
+				t.Errorf("%s of a caller that succeeded: %v", code, err)
+			}
+		}
+		if _, err := db.AccountID(ctx, ledger.DepositsCode); err == nil {
+			t.Error("the failed caller's account stands")
+		}
+
+		// A batch in which nobody fails commits without a replay.
+		before = db.Stats()
+		errs = db.BatchTogether([]context.Context{ctx, ctx}, []func(*store.Tx) error{
+			ensure(ledger.DepositsCode, ledger.Deposits), ensure(ledger.RevenueCode, ledger.Revenue)})
+		if errs[0] != nil || errs[1] != nil || db.Stats().Replays != before.Replays {
+			t.Fatalf("clean batch: %v, replays %d", errs, db.Stats().Replays-before.Replays)
 		}
 	})
 }

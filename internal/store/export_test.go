@@ -6,13 +6,15 @@ import (
 )
 
 // BatchTogether runs fns in one batch transaction, as if their callers had queued at the same
-// moment, and returns each one's result.
+// moment, and returns each one's result. The batch first runs without savepoints, as a write
+// loop's does after a run of batches in which no caller failed.
 func (db *DB) BatchTogether(ctxs []context.Context, fns []func(*Tx) error) []error {
 	reqs := make([]*batchReq, len(fns))
 	for i, fn := range fns {
 		reqs[i] = &batchReq{ctx: ctxs[i], fn: fn, done: make(chan error, 1)}
 	}
-	db.runBatch(reqs)
+	var careful int
+	db.runBatch(reqs, &careful)
 	out := make([]error, len(reqs))
 	for i, r := range reqs {
 		out[i] = <-r.done

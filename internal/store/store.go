@@ -136,7 +136,7 @@ type DB struct {
 	resellerVer atomic.Uint64
 	epoch       epochRead
 
-	stats struct{ batches, calls, retries atomic.Int64 }
+	stats struct{ batches, calls, retries, replays atomic.Int64 }
 	// system caches, by account id, whether an account is a shared system account (no reseller)
 	// and may go negative; neither ever changes once the account exists.
 	system sync.Map
@@ -147,11 +147,15 @@ type BatchStats struct {
 	Batches int64 // transactions committed or failed
 	Calls   int64 // Batch callers served
 	Retries int64 // whole batches run again after a deadlock, serialization failure or busy error
+	// Replays counts batches run without savepoints in which a caller failed, run again with
+	// a savepoint per caller (see tryBatch).
+	Replays int64
 }
 
 // Stats returns the write path's counters.
 func (db *DB) Stats() BatchStats {
-	return BatchStats{Batches: db.stats.batches.Load(), Calls: db.stats.calls.Load(), Retries: db.stats.retries.Load()}
+	return BatchStats{Batches: db.stats.batches.Load(), Calls: db.stats.calls.Load(), Retries: db.stats.retries.Load(),
+		Replays: db.stats.replays.Load()}
 }
 
 // CatalogVersion changes after every committed transaction that changed products, variants or
@@ -243,9 +247,9 @@ type batchReq struct {
 	done chan error
 }
 
-// Batch runs fn inside a write transaction shared with other callers, in a savepoint of its own:
-// if fn returns an error, its changes are rolled back and the error returned, and the others'
-// changes stand. Batch returns nil only once the transaction holding fn's changes has committed.
+// Batch runs fn inside a write transaction shared with other callers, as if in a savepoint of its
+// own: if fn returns an error, its changes are rolled back and the error returned, and the others'
+// changes stand (see tryBatch for how). Batch returns nil only once the transaction holding fn's changes has committed.
 // fn may run more than once (when a whole batch is retried after a deadlock or busy error), so it
 // must not have effects outside tx except on variables it resets itself.
 func (db *DB) Batch(ctx context.Context, fn func(*Tx) error) error {
@@ -289,6 +293,7 @@ func (db *DB) BatchKey(ctx context.Context, key int64, fn func(*Tx) error) error
 func (db *DB) writeLoop(mine chan *batchReq) {
 	defer db.wg.Done()
 	batch := make([]*batchReq, 0, db.opts.MaxBatch)
+	var careful int // batches still to run with savepoints, after one in which a caller failed
 	for {
 		batch = batch[:0]
 		select {
@@ -302,7 +307,7 @@ func (db *DB) writeLoop(mine chan *batchReq) {
 					batch = append(batch, r)
 				default:
 					if len(batch) > 0 {
-						db.runBatch(batch)
+						db.runBatch(batch, &careful)
 					}
 					return
 				}
@@ -323,18 +328,33 @@ func (db *DB) writeLoop(mine chan *batchReq) {
 				break fill
 			}
 		}
-		db.runBatch(batch)
+		db.runBatch(batch, &careful)
 	}
 }
 
-func (db *DB) runBatch(batch []*batchReq) {
+// carefulBatches is how many batches run with savepoints after one without them had a caller
+// fail: a run of refusals (an insufficient-balance storm) then costs one replay in nine batches.
+const carefulBatches = 8
+
+// runBatch runs a batch to its end. careful is the write loop's count of batches still to run
+// with a savepoint per caller.
+func (db *DB) runBatch(batch []*batchReq, careful *int) {
 	slices.SortStableFunc(batch, func(a, b *batchReq) int { return cmp.Compare(a.key, b.key) })
 	results := make([]error, len(batch))
 	var err error
 	db.stats.batches.Add(1)
 	db.stats.calls.Add(int64(len(batch)))
+	savepoints := *careful > 0
+	if savepoints {
+		*careful--
+	}
 	for attempt := 0; ; attempt++ {
-		err = db.tryBatch(batch, results)
+		err = db.tryBatch(batch, results, savepoints)
+		if errors.Is(err, errReplay) {
+			db.stats.replays.Add(1)
+			savepoints, *careful = true, carefulBatches
+			err = db.tryBatch(batch, results, true)
+		}
 		if err == nil || !db.dialect.Retryable(err) || attempt >= 20 {
 			break
 		}
@@ -350,10 +370,20 @@ func (db *DB) runBatch(batch []*batchReq) {
 	}
 }
 
+// errReplay is tryBatch's answer when a caller failed in a batch run without savepoints.
+var errReplay = errors.New("a caller failed without a savepoint; run the batch again with them")
+
 // tryBatch runs the batch in one transaction; results get each caller's own error. The returned
 // error is the transaction's (begin or commit failed, or a savepoint could not be managed), which
 // then applies to every caller.
-func (db *DB) tryBatch(batch []*batchReq, results []error) error {
+//
+// With savepoints, each caller runs in one of its own, so that a caller's failure undoes only its
+// changes. Without, callers run straight in the transaction, which saves the writer two
+// statements per caller and the journaling of every page a caller changes; the first failure then
+// rolls the whole transaction back and returns errReplay, and the batch runs again with
+// savepoints. Callers almost never fail (a refusal is mostly found before Batch), and every fn
+// may run more than once, so this is safe, and cheaper on the one writer.
+func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) error {
 	// The batch's statements use a context of their own: one caller giving up must not abort
 	// the transaction the others share.
 	ctx := context.Background()
@@ -381,6 +411,17 @@ func (db *DB) tryBatch(batch []*batchReq, results []error) error {
 				}
 				results[i] = ferr
 				return nil
+			}
+			tx.keepMine()
+			continue
+		}
+		if !savepoints {
+			if ferr := r.fn(tx); ferr != nil {
+				_ = sqlTx.Rollback()
+				if db.dialect.Retryable(ferr) {
+					return ferr
+				}
+				return errReplay
 			}
 			tx.keepMine()
 			continue
