@@ -99,9 +99,23 @@ func TestOrderLifecycle(t *testing.T) {
 		if bal, _ := b.svc.Balance(ctx, b.cr.Reseller.ID); bal != 5000-1389 {
 			t.Fatalf("balance after hold = %d", bal)
 		}
+		if bal, err := b.svc.BalanceAfter(ctx, placed); err != nil || bal != 5000-1389 {
+			t.Fatalf("balance the hold left = %d, %v", bal, err)
+		}
 		again, err := b.svc.PlaceOrder(ctx, p)
 		if err != nil || again.Created || again.Order.Invoice != placed.Order.Invoice {
 			t.Fatalf("retry: %v %+v", err, again)
+		}
+		// A repeat holds nothing, so its answer gives the balance as it stands: after a top-up,
+		// the new one.
+		if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 100, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if bal, err := b.svc.BalanceAfter(ctx, again); err != nil || bal != 5000-1389+100 {
+			t.Fatalf("balance for a repeat = %d, %v", bal, err)
+		}
+		if _, err := b.svc.Debit(ctx, b.cr.Reseller.Username, 100, "test"); err != nil {
+			t.Fatal(err)
 		}
 		p2 := p
 		p2.Destination = "999"

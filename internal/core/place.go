@@ -30,6 +30,20 @@ type PlaceParams struct {
 type Placed struct {
 	Order   *order.Order
 	Created bool // false when an identical earlier order was returned
+	// balance is the reseller's available balance as this order's hold left it, read in the
+	// transaction that made the hold; balanceKnown says there was one (a new, charged order).
+	balance      int64
+	balanceKnown bool
+}
+
+// BalanceAfter is the reseller's available balance for an order's answer (Digiswitch's and
+// Digiflazz's buyer_last_saldo): as the new order's hold left it, which its transaction already
+// knows, or else (a repeated request, a test order) as it stands now.
+func (s *Service) BalanceAfter(ctx context.Context, p Placed) (int64, error) {
+	if p.balanceKnown {
+		return p.balance, nil
+	}
+	return s.Balance(ctx, p.Order.ResellerID)
 }
 
 // PlaceOrder accepts an order: it checks the catalog rules, then in one transaction inserts the
@@ -131,13 +145,14 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 				return catalog.ErrOutOfStock
 			}
 		}
-		if err := s.hold(ctx, tx, o); err != nil {
+		bal, held, err := s.hold(ctx, tx, o)
+		if err != nil {
 			return err
 		}
 		if err := tx.JobInsert(ctx, store.JobFulfil, o.ID, now); err != nil {
 			return err
 		}
-		out = Placed{Order: o, Created: true}
+		out = Placed{Order: o, Created: true, balance: bal, balanceKnown: held}
 		return nil
 	})
 	if err != nil {
@@ -153,20 +168,23 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 // hold moves a charged order's price from its reseller's available balance to held, inside the
 // transaction that accepts the order (order.ErrInsufficientBalance when it does not cover it). The
 // posting's txn, "order:INVOICE:hold", is what settle's capture or release and LedgerCheck pair
-// it with.
-func (s *Service) hold(ctx context.Context, tx *store.Tx, o *order.Order) error {
+// it with. It returns the available balance the hold left, and whether there was a hold.
+func (s *Service) hold(ctx context.Context, tx *store.Tx, o *order.Order) (int64, bool, error) {
 	if o.Testing || o.Price <= 0 {
-		return nil
+		return 0, false, nil
 	}
 	ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
 	if err != nil {
-		return err
+		return 0, false, err
 	}
-	err = tx.Transfer(ctx, "order:"+o.Invoice+":hold", ra.available, ra.held, o.Price, "hold for "+o.Invoice)
+	bal, err := tx.TransferFrom(ctx, "order:"+o.Invoice+":hold", ra.available, ra.held, o.Price, "hold for "+o.Invoice)
 	if errors.Is(err, store.ErrInsufficientFunds) {
-		return order.ErrInsufficientBalance
+		return 0, false, order.ErrInsufficientBalance
 	}
-	return err
+	if err != nil {
+		return 0, false, err
+	}
+	return bal, true, nil
 }
 
 // samePlaced answers a reference that already has an order: the same order when the request is

@@ -281,7 +281,7 @@ func (s *Service) PayBill(ctx context.Context, p BillParams) (PaidBill, error) {
 				return fmt.Errorf("%w: paid this month already", bill.ErrUnavailable)
 			}
 		}
-		if err := s.hold(ctx, tx, o); err != nil {
+		if _, _, err := s.hold(ctx, tx, o); err != nil {
 			return err
 		}
 		if err := tx.InquirySetOrder(ctx, in.ID, o.ID); err != nil {

@@ -68,22 +68,42 @@ func (q Q) AccountID(ctx context.Context, code string) (int64, error) {
 // batch do not see it yet, and a checked debit of a system account that may not go negative (none
 // is made today) is checked against its balance without the batch's pending credits.
 func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount int64, memo string) error {
+	_, err := tx.transfer(ctx, txn, src, dst, amount, memo)
+	return err
+}
+
+// TransferFrom is Transfer returning src's balance as the debit left it, which costs nothing more:
+// the debit's statement returns it. src must not be a shared system account whose debit is
+// applied at the batch's end (see Transfer); a reseller's account never is.
+func (tx *Tx) TransferFrom(ctx context.Context, txn string, src, dst int64, amount int64, memo string) (int64, error) {
+	bal, err := tx.transfer(ctx, txn, src, dst, amount, memo)
+	if err == nil && bal == nil {
+		return 0, fmt.Errorf("transfer %s: account %d's debit is applied at the batch's end; no balance to return", txn, src)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return *bal, nil
+}
+
+// transfer is Transfer; it returns src's new balance unless the debit was deferred.
+func (tx *Tx) transfer(ctx context.Context, txn string, src, dst int64, amount int64, memo string) (*int64, error) {
 	if amount <= 0 {
-		return fmt.Errorf("transfer %s: amount %d must be positive", txn, amount)
+		return nil, fmt.Errorf("transfer %s: amount %d must be positive", txn, amount)
 	}
 	if amount > ledger.MaxAmount {
-		return fmt.Errorf("transfer %s: amount %d: %w", txn, amount, ErrAmountRange)
+		return nil, fmt.Errorf("transfer %s: amount %d: %w", txn, amount, ErrAmountRange)
 	}
 	if src == dst {
-		return fmt.Errorf("transfer %s: source and destination are the same account", txn)
+		return nil, fmt.Errorf("transfer %s: source and destination are the same account", txn)
 	}
 	srcLate, err := tx.deferred(ctx, src, true)
 	if err != nil {
-		return fmt.Errorf("transfer %s debit: %w", txn, err)
+		return nil, fmt.Errorf("transfer %s debit: %w", txn, err)
 	}
 	dstLate, err := tx.deferred(ctx, dst, false)
 	if err != nil {
-		return fmt.Errorf("transfer %s credit: %w", txn, err)
+		return nil, fmt.Errorf("transfer %s credit: %w", txn, err)
 	}
 	if srcLate {
 		tx.mine[src] -= amount
@@ -96,52 +116,52 @@ func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount i
 		// needed there: the caller gets the error and the savepoint rolls back.
 		return tx.transferOnce(ctx, txn, src, dst, amount, memo, !srcLate, !dstLate)
 	}
+	var srcBal *int64
 	if !srcLate {
 		// The range guards keep int64 arithmetic exact: SQLite silently stores an overflowing
 		// sum as a float, which then neither scans nor sums.
-		res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?) AND balance >= ?`,
-			amount, src, amount, math.MinInt64+amount)
-		if err != nil {
-			return fmt.Errorf("transfer %s debit: %w", txn, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("transfer %s debit: %w", txn, err)
-		} else if n == 0 {
-			var bal int64
+		var bal int64
+		err := tx.queryRow(ctx, `UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?) AND balance >= ? RETURNING balance`,
+			amount, src, amount, math.MinInt64+amount).Scan(&bal)
+		if errors.Is(err, sql.ErrNoRows) {
 			var allowNeg bool
 			if err := tx.queryRow(ctx, `SELECT balance, allow_negative FROM accounts WHERE id = ?`, src).Scan(&bal, &allowNeg); err == nil && allowNeg {
-				return fmt.Errorf("transfer %s debit: %w", txn, ErrBalanceRange)
+				return nil, fmt.Errorf("transfer %s debit: %w", txn, ErrBalanceRange)
 			}
-			return ErrInsufficientFunds
+			return nil, ErrInsufficientFunds
 		}
+		if err != nil {
+			return nil, fmt.Errorf("transfer %s debit: %w", txn, err)
+		}
+		srcBal = &bal
 	}
 	if !dstLate {
 		res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance <= ?`, amount, dst, math.MaxInt64-amount)
 		if err != nil {
-			return fmt.Errorf("transfer %s credit: %w", txn, err)
+			return nil, fmt.Errorf("transfer %s credit: %w", txn, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("transfer %s credit: %w", txn, err)
+			return nil, fmt.Errorf("transfer %s credit: %w", txn, err)
 		} else if n == 0 {
-			return fmt.Errorf("transfer %s credit: %w", txn, ErrBalanceRange)
+			return nil, fmt.Errorf("transfer %s credit: %w", txn, ErrBalanceRange)
 		}
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		txn, src, dst, amount, memo, micros(tx.now())); err != nil {
-		return fmt.Errorf("transfer %s posting: %w", txn, err)
+		return nil, fmt.Errorf("transfer %s posting: %w", txn, err)
 	}
-	return nil
+	return srcBal, nil
 }
 
 // transferOnce is Transfer as one statement, on backends with writable CTEs: the debit (when
 // debit), the credit (when credit) and the posting, each conditional on the debit having passed.
 // One round trip instead of three on the hottest path of order acceptance.
-func (tx *Tx) transferOnce(ctx context.Context, txn string, src, dst, amount int64, memo string, debit, credit bool) error {
+func (tx *Tx) transferOnce(ctx context.Context, txn string, src, dst, amount int64, memo string, debit, credit bool) (*int64, error) {
 	var q strings.Builder
 	var args []any
 	from := ""
 	if debit {
-		q.WriteString(`WITH d AS (UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?) RETURNING id)`)
+		q.WriteString(`WITH d AS (UPDATE accounts SET balance = balance - ? WHERE id = ? AND (allow_negative OR balance >= ?) RETURNING id, balance)`)
 		args = append(args, amount, src, amount)
 		from = " FROM d"
 	}
@@ -155,23 +175,33 @@ func (tx *Tx) transferOnce(ctx context.Context, txn string, src, dst, amount int
 		}
 		args = append(args, amount, dst)
 	}
-	q.WriteString(` INSERT INTO postings (txn, source, destination, amount, memo, created_at) SELECT ?, ?, ?, ?, ?, ?` + from + ` RETURNING id`)
+	// The debit's new balance comes back through the posting's RETURNING: a statement's CTEs
+	// are in scope in all of it.
+	ret := "NULL"
+	if debit {
+		ret = "(SELECT balance FROM d)"
+	}
+	q.WriteString(` INSERT INTO postings (txn, source, destination, amount, memo, created_at) SELECT ?, ?, ?, ?, ?, ?` + from + ` RETURNING id, ` + ret)
 	args = append(args, txn, src, dst, amount, memo, micros(tx.now()))
 	var id int64
-	err := tx.queryRow(ctx, q.String(), args...).Scan(&id)
+	var bal sql.NullInt64
+	err := tx.queryRow(ctx, q.String(), args...).Scan(&id, &bal)
 	if errors.Is(err, sql.ErrNoRows) {
 		if debit {
-			return ErrInsufficientFunds
+			return nil, ErrInsufficientFunds
 		}
-		return fmt.Errorf("transfer %s: account %d: %w", txn, dst, ErrNotFound)
+		return nil, fmt.Errorf("transfer %s: account %d: %w", txn, dst, ErrNotFound)
 	}
 	if err != nil {
 		if tx.d.IsOutOfRange != nil && tx.d.IsOutOfRange(err) {
-			return fmt.Errorf("transfer %s: %w: %w", txn, ErrBalanceRange, err)
+			return nil, fmt.Errorf("transfer %s: %w: %w", txn, ErrBalanceRange, err)
 		}
-		return fmt.Errorf("transfer %s: %w", txn, err)
+		return nil, fmt.Errorf("transfer %s: %w", txn, err)
 	}
-	return nil
+	if !bal.Valid {
+		return nil, nil
+	}
+	return &bal.Int64, nil
 }
 
 type accountTraits struct{ system, allowNegative bool }

@@ -51,7 +51,7 @@ func (h *handler) transaction(w http.ResponseWriter, r *http.Request) {
 		h.refuseTx(w, r, &req, res, refusalOf(err))
 		return
 	}
-	bal, err := h.svc.Balance(ctx, res.ID)
+	bal, err := h.svc.BalanceAfter(ctx, placed)
 	if err != nil {
 		// The order stands (it was committed); only the balance is missing. Resending the same
 		// request reports on the order.

@@ -74,7 +74,7 @@ func (h *handler) transaction(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, echo, err)
 		return
 	}
-	bal, err := h.svc.Balance(r.Context(), res.ID)
+	bal, err := h.svc.BalanceAfter(r.Context(), placed)
 	if err != nil {
 		h.fail(w, r, echo, err)
 		return

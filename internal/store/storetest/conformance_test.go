@@ -248,6 +248,58 @@ func TestTransfer(t *testing.T) {
 	})
 }
 
+// TransferFrom returns the source's balance as the debit left it, to the callers of one batch in
+// the order they ran, and refuses what Transfer refuses.
+func TestTransferFrom(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		db := b.Open(t)
+		ctx := context.Background()
+		alice, avail, _ := funded(t, db, "alice", 1000)
+		bob := newReseller(t, db, "bob")
+		other := accountID(t, db, ledger.AvailableCode(bob.ID))
+		var got []int64
+		write(t, db, func(tx *store.Tx) error {
+			got = got[:0]
+			for i, amount := range []int64{100, 250} {
+				bal, err := tx.TransferFrom(ctx, fmt.Sprintf("order:T%d:hold", i), avail, other, amount, "")
+				if err != nil {
+					return err
+				}
+				got = append(got, bal)
+			}
+			return nil
+		})
+		if len(got) != 2 || got[0] != 900 || got[1] != 650 {
+			t.Fatalf("balances after each debit %v, want [900 650]", got)
+		}
+		if bal := balance(t, db, ledger.AvailableCode(alice.ID)); bal != 650 {
+			t.Fatalf("stored balance %d", bal)
+		}
+		if err := db.Batch(ctx, func(tx *store.Tx) error {
+			_, err := tx.TransferFrom(ctx, "order:T3:hold", avail, other, 651, "")
+			return err
+		}); !errors.Is(err, store.ErrInsufficientFunds) {
+			t.Fatalf("overdraw: %v", err)
+		}
+		// A shared system account debited at the batch's end (PostgreSQL's deposits account) has
+		// no balance to give yet, and says so rather than answer a wrong one.
+		deposits := accountID(t, db, ledger.DepositsCode)
+		var bal int64
+		err := db.Batch(ctx, func(tx *store.Tx) error {
+			var err error
+			bal, err = tx.TransferFrom(ctx, "deposit:T4", deposits, avail, 10, "")
+			return err
+		})
+		switch {
+		case db.Dialect().LateSystemBalances && err == nil:
+			t.Fatalf("a deferred debit answered balance %d", bal)
+		case !db.Dialect().LateSystemBalances && (err != nil || bal != -1010):
+			t.Fatalf("deposits debit: balance %d, %v; want -1010", bal, err)
+		}
+	})
+}
+
 func TestTransferConcurrentNeverNegative(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
