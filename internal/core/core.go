@@ -36,6 +36,7 @@ type Service struct {
 	sys      systemAccounts
 	accounts sync.Map // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
 	auth     authCache
+	variants variantCache
 
 	wakeMu sync.Mutex
 	wakes  []chan struct{}

@@ -76,7 +76,7 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 		return Placed{}, err
 	}
 
-	v, err := s.db.VariantByCode(ctx, p.VariantCode)
+	v, err := s.variantForOrder(ctx, p.VariantCode)
 	if err != nil {
 		return Placed{}, err
 	}

@@ -232,21 +232,61 @@ func (q Q) ResellerEpoch(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// epochRead is the last reseller epoch read, for ResellerEpochWithin.
+// Epochs are the database's change counters (see ResellerEpoch): Resellers moves with any change
+// to resellers or their allowlists, Catalog with any change to products, a variant's terms (not
+// its stock) or prices. Triggers keep both exact whoever writes.
+type Epochs struct {
+	Resellers int64
+	Catalog   int64
+}
+
+// Epochs reads both counters in one statement.
+func (q Q) Epochs(ctx context.Context) (Epochs, error) {
+	var e Epochs
+	rows, err := q.query(ctx, `SELECT name, value FROM kios_epochs WHERE name IN ('resellers', 'catalog')`)
+	if err != nil {
+		return e, fmt.Errorf("epochs: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var name string
+		var v int64
+		if err := rows.Scan(&name, &v); err != nil {
+			return e, fmt.Errorf("epochs: %w", err)
+		}
+		switch name {
+		case "resellers":
+			e.Resellers = v
+		case "catalog":
+			e.Catalog = v
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return e, fmt.Errorf("epochs: %w", err)
+	}
+	if n != 2 {
+		return e, fmt.Errorf("epochs: %d of 2 counters in kios_epochs", n)
+	}
+	return e, nil
+}
+
+// epochRead is the last epochs read, for EpochsWithin.
 type epochRead struct {
 	mu    sync.Mutex
 	ok    bool
-	value int64
-	local uint64    // DB.resellerVer before the read
+	value Epochs
+	local [2]uint64 // DB.resellerVer and DB.catalogVer before the read
 	at    time.Time // when the read began (monotonic)
 }
 
-// ResellerEpochWithin is ResellerEpoch as read no more than maxAge ago and after the last change
-// to a reseller committed through this DB: a change made here is seen by the very next call,
+// EpochsWithin is Epochs as read no more than maxAge ago and after the last change to resellers
+// or the catalog committed through this DB: a change made here is seen by the very next call,
 // one made by another process (the CLI, another node, an operator's SQL) within maxAge. Under
 // load this saves a database read on almost every request for a bound no client can notice.
-func (db *DB) ResellerEpochWithin(ctx context.Context, maxAge time.Duration) (int64, error) {
-	local := db.resellerVer.Load()
+func (db *DB) EpochsWithin(ctx context.Context, maxAge time.Duration) (Epochs, error) {
+	local := [2]uint64{db.resellerVer.Load(), db.catalogVer.Load()}
 	e := &db.epoch
 	e.mu.Lock()
 	if e.ok && e.local == local && time.Since(e.at) < maxAge {
@@ -257,9 +297,9 @@ func (db *DB) ResellerEpochWithin(ctx context.Context, maxAge time.Duration) (in
 	e.mu.Unlock()
 	// The time is taken before the read, so the value is never thought younger than it is.
 	at := time.Now()
-	v, err := db.ResellerEpoch(ctx)
+	v, err := db.Epochs(ctx)
 	if err != nil {
-		return 0, err
+		return Epochs{}, err
 	}
 	e.mu.Lock()
 	if !e.ok || at.After(e.at) {
@@ -267,4 +307,10 @@ func (db *DB) ResellerEpochWithin(ctx context.Context, maxAge time.Duration) (in
 	}
 	e.mu.Unlock()
 	return v, nil
+}
+
+// ResellerEpochWithin is EpochsWithin's reseller counter.
+func (db *DB) ResellerEpochWithin(ctx context.Context, maxAge time.Duration) (int64, error) {
+	e, err := db.EpochsWithin(ctx, maxAge)
+	return e.Resellers, err
 }

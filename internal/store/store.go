@@ -132,7 +132,7 @@ type DB struct {
 
 	catalogVer atomic.Uint64
 	// resellerVer counts committed transactions that changed resellers or their allowlists
-	// through this DB; epoch is the last reseller epoch read (see ResellerEpochWithin).
+	// through this DB; epoch is the last database epochs read (see EpochsWithin).
 	resellerVer atomic.Uint64
 	epoch       epochRead
 

@@ -965,3 +965,50 @@ func TestResellerEpochWithin(t *testing.T) {
 		}
 	})
 }
+
+// TestCatalogEpoch: the catalog counter moves with every change to a product, a variant's terms
+// or a price, whoever makes it, and not with the stock orders take and give back.
+func TestCatalogEpoch(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		url := b.URL(t)
+		db, other := storetest.OpenURL(t, url), storetest.OpenURL(t, url)
+		ctx := context.Background()
+		v := saveVariant(t, db, "V1", 5, map[string]int64{"default": 100})
+		epoch := func() int64 {
+			t.Helper()
+			e, err := db.Epochs(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e.Catalog
+		}
+		changes := []struct {
+			name string
+			fn   func(tx *store.Tx) error
+		}{
+			{"price", func(tx *store.Tx) error { _, err := tx.VariantPriceSet(ctx, v.ID, "default", 120); return err }},
+			{"new tier", func(tx *store.Tx) error { _, err := tx.VariantPriceSet(ctx, v.ID, "gold", 90); return err }},
+			{"variant off", func(tx *store.Tx) error { return tx.VariantSetActive(ctx, "V1", false) }},
+			{"product off", func(tx *store.Tx) error { return tx.ProductSetActive(ctx, "game", false) }},
+			{"variant upsert", func(tx *store.Tx) error { c := *v; c.Name = "renamed"; return tx.VariantUpsert(ctx, &c) }},
+		}
+		for _, c := range changes {
+			before := epoch()
+			write(t, other, c.fn)
+			if epoch() == before {
+				t.Errorf("%s by another handle did not move the catalog epoch", c.name)
+			}
+		}
+		before := epoch()
+		write(t, db, func(tx *store.Tx) error {
+			if ok, err := tx.VariantStockTake(ctx, v.ID); err != nil || !ok {
+				return fmt.Errorf("take: %v %v", ok, err)
+			}
+			return tx.VariantStockReturn(ctx, v.ID)
+		})
+		if epoch() != before {
+			t.Error("taking and returning stock moved the catalog epoch")
+		}
+	})
+}
