@@ -963,6 +963,30 @@ func TestResellerEpochWithin(t *testing.T) {
 		if direct, err := here.ResellerEpoch(ctx); err != nil || direct != epoch(here, time.Hour) {
 			t.Fatalf("kept epoch differs from the database's %d: %v", direct, err)
 		}
+
+		// Many callers at once after a change made elsewhere share reads and all see it.
+		write(t, there, func(tx *store.Tx) error { return tx.ResellerSetStatus(ctx, alice.ID, reseller.Suspended) })
+		want, err := here.ResellerEpoch(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+		var wg sync.WaitGroup
+		got := make([]int64, 32)
+		errs := make([]error, 32)
+		for i := range got {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				got[i], errs[i] = here.ResellerEpochWithin(ctx, time.Millisecond)
+			}(i)
+		}
+		wg.Wait()
+		for i := range got {
+			if errs[i] != nil || got[i] != want {
+				t.Fatalf("caller %d: %d %v, want %d", i, got[i], errs[i], want)
+			}
+		}
 	})
 }
 
