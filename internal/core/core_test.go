@@ -210,3 +210,66 @@ func TestStockAndMulti(t *testing.T) {
 		b.checkLedger(t)
 	})
 }
+
+// TestFailureGivesBackWhatWasTaken: a failed order gives back the unit of stock its acceptance
+// took, judged by what acceptance did, not by the variant's setting at settlement: a variant
+// switched from unlimited to limited while an order was pending gains no unit when it fails.
+func TestFailureGivesBackWhatWasTaken(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0) // no workers: orders stay pending until resolved here
+		ctx := context.Background()
+		if _, err := b.svc.Credit(ctx, b.cr.Reseller.Username, 100000, "test"); err != nil {
+			t.Fatal(err)
+		}
+		product := catalog.Product{Code: "mobile-legends", Name: "Mobile Legends", Active: true}
+		setStock := func(unlimited bool, stock int64) {
+			t.Helper()
+			err := b.svc.SaveCatalog(ctx, []catalog.Product{product}, []catalog.Variant{{ProductCode: "mobile-legends",
+				Code: "MLBB_SW", Name: "Switch", Active: true, UnlimitedStock: unlimited, Stock: stock, Multi: true,
+				Prices: map[string]int64{"default": 1000}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		stock := func() int64 {
+			t.Helper()
+			v, err := b.svc.Variant(ctx, "MLBB_SW")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v.Stock
+		}
+		place := func(ref string) *order.Order {
+			t.Helper()
+			p, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_SW", Reference: ref, Destination: "0812" + ref})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.Order
+		}
+		fail := func(o *order.Order) {
+			t.Helper()
+			if _, err := b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Failed, Actor: "test"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		setStock(true, 0)
+		unlimited := place("1")
+		setStock(false, 5)
+		limited := place("2")
+		if got := stock(); got != 4 {
+			t.Fatalf("stock after one limited order %d, want 4", got)
+		}
+		fail(unlimited)
+		if got := stock(); got != 4 {
+			t.Fatalf("an order accepted while unlimited gave back a unit: stock %d, want 4", got)
+		}
+		fail(limited)
+		if got := stock(); got != 5 {
+			t.Fatalf("a limited order's failure: stock %d, want 5", got)
+		}
+		b.checkLedger(t)
+	})
+}

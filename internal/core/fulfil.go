@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
@@ -393,12 +392,10 @@ func (s *Service) settle(ctx context.Context, tx *store.Tx, o *order.Order, stat
 	if err := tx.MultiGuardRelease(ctx, o.ID); err != nil {
 		return false, err
 	}
-	v, err := tx.VariantByCode(ctx, o.VariantCode)
-	if err != nil && !errors.Is(err, store.ErrVariantNotFound) {
-		return false, err
-	}
-	// Only a prepaid order took a unit of stock (a bill payment never does).
-	if v != nil && v.Kind == catalog.Prepaid && !v.UnlimitedStock {
+	// What acceptance took, not what the variant's setting is now: switched from unlimited to
+	// limited meanwhile, giving a unit back would create one. (A variant made unlimited since
+	// keeps no count, and VariantStockReturn leaves it alone.)
+	if o.StockTaken {
 		if err := tx.VariantStockReturn(ctx, o.VariantID); err != nil {
 			return false, err
 		}

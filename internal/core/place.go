@@ -115,6 +115,9 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 			Testing:     p.Testing,
 			Dialect:     p.Dialect,
 			CallbackURL: p.CallbackURL,
+			// Recorded so that a failure gives back what was taken, whatever the variant's
+			// stock setting is by then.
+			StockTaken: !v.UnlimitedStock && !p.Testing,
 		}
 		if err := tx.OrderInsert(ctx, o); errors.Is(err, store.ErrDuplicateReference) {
 			// A concurrent duplicate got there first, in this batch or another.
@@ -136,7 +139,7 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 				return order.ErrMultiRefused
 			}
 		}
-		if !v.UnlimitedStock && !p.Testing {
+		if o.StockTaken {
 			ok, err := tx.VariantStockTake(ctx, v.ID)
 			if err != nil {
 				return err

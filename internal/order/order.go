@@ -52,6 +52,7 @@ type Order struct {
 	Day         string // Jakarta day of acceptance, for the multi rule
 	Multi       bool   // the variant's multi flag when accepted
 	Testing     bool   // run on the simulator, no money moved
+	StockTaken  bool   // acceptance took a unit of the variant's limited stock; a failure gives it back
 	Dialect     string // the dialect the order came in by, for callbacks
 	CallbackURL string
 	CreatedAt   time.Time

@@ -12,7 +12,7 @@ import (
 )
 
 const orderCols = `id, invoice, reseller_id, reference, variant_id, variant_code, product_name, destination, price, cost,
-	status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at`
+	status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken`
 
 func scanOrder(row interface{ Scan(...any) error }) (*order.Order, error) {
 	var o order.Order
@@ -20,7 +20,7 @@ func scanOrder(row interface{ Scan(...any) error }) (*order.Order, error) {
 	var created, updated int64
 	if err := row.Scan(&o.ID, &o.Invoice, &o.ResellerID, &o.Reference, &o.VariantID, &o.VariantCode, &o.ProductName,
 		&o.Destination, &o.Price, &o.Cost, &status, &o.SN, &o.Message, &o.Day, &o.Multi, &o.Testing, &o.Dialect,
-		&o.CallbackURL, &created, &updated); err != nil {
+		&o.CallbackURL, &created, &updated, &o.StockTaken); err != nil {
 		return nil, err
 	}
 	o.Status = order.Status(status)
@@ -40,11 +40,11 @@ func (tx *Tx) OrderInsert(ctx context.Context, o *order.Order) error {
 	// of a second, see order.NewInvoice) the invoice was, which a fresh draw settles.
 	for clash := 0; ; clash++ {
 		err := tx.queryRow(ctx, `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name, destination,
-				price, cost, status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				price, cost, status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING RETURNING id`,
 			o.Invoice, o.ResellerID, o.Reference, o.VariantID, o.VariantCode, o.ProductName, o.Destination, o.Price, o.Cost,
-			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, o.Dialect, o.CallbackURL, micros(now), micros(now)).Scan(&o.ID)
+			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, o.Dialect, o.CallbackURL, micros(now), micros(now), o.StockTaken).Scan(&o.ID)
 		if err == nil {
 			return nil
 		}

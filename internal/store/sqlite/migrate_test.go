@@ -1,0 +1,75 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/kios-h2h/kios/internal/store/sqlite"
+)
+
+// TestStockTakenBackfill: migration 00060 marks as having taken stock exactly the pending,
+// charged, prepaid orders of limited variants, as acceptance did before the column existed.
+// (The PostgreSQL migration runs the same statement.)
+func TestStockTakenBackfill(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := sqlite.Provider(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 50); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO resellers (id, username, name, membership, token_hash, api_key, created_at) VALUES (1, 'r', 'R', 'default', 'h', 'k', 0)`,
+		`INSERT INTO products (id, code, name, created_at, updated_at) VALUES (1, 'p', 'P', 0, 0)`,
+		`INSERT INTO variants (id, product_id, code, name, unlimited_stock, stock, created_at, updated_at) VALUES (1, 1, 'lim', 'L', FALSE, 3, 0, 0)`,
+		`INSERT INTO variants (id, product_id, code, name, unlimited_stock, created_at, updated_at) VALUES (2, 1, 'unl', 'U', TRUE, 0, 0)`,
+		`INSERT INTO variants (id, product_id, code, name, kind, unlimited_stock, created_at, updated_at) VALUES (3, 1, 'bill', 'B', 'postpaid', FALSE, 0, 0)`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	orders := []struct {
+		ref     string
+		variant int
+		status  string
+		testing bool
+		want    bool
+	}{
+		{"pending-limited", 1, "Pending", false, true},
+		{"pending-limited-test", 1, "Pending", true, false},
+		{"done-limited", 1, "Success", false, false},
+		{"failed-limited", 1, "Failed", false, false},
+		{"pending-unlimited", 2, "Pending", false, false},
+		{"pending-bill", 3, "Pending", false, false},
+	}
+	for i, o := range orders {
+		if _, err := db.ExecContext(ctx, `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name,
+			destination, price, status, day, multi, testing, created_at, updated_at) VALUES (?, 1, ?, ?, 'x', 'x', 'd', 1, ?, '2026-11-24', TRUE, ?, 0, 0)`,
+			"INV-"+o.ref, o.ref, o.variant, o.status, o.testing); err != nil {
+			t.Fatalf("order %d: %v", i, err)
+		}
+	}
+	if _, err := p.UpTo(ctx, 60); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orders {
+		var got bool
+		if err := db.QueryRowContext(ctx, `SELECT stock_taken FROM orders WHERE reference = ?`, o.ref).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != o.want {
+			t.Errorf("%s: stock_taken %v, want %v", o.ref, got, o.want)
+		}
+	}
+}
