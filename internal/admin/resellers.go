@@ -151,32 +151,35 @@ func (s *Service) changeReseller(ctx context.Context, by Actor, username, action
 	return after, nil
 }
 
-// Deposit credits (or, with debit, takes back) a reseller's balance, returning the new balance.
-func (s *Service) Deposit(ctx context.Context, by Actor, username string, amount int64, note string, debit bool) (int64, error) {
-	before, err := s.Reseller(ctx, username)
+// Deposit credits (or, with m.Debit, takes back) a reseller's balance. With m.Reference, a
+// repeat of the same move moves nothing and is not audited again (Repeated).
+func (s *Service) Deposit(ctx context.Context, by Actor, m core.DepositMove) (core.DepositResult, error) {
+	before, err := s.Reseller(ctx, m.Username)
 	if err != nil {
-		return 0, err
+		return core.DepositResult{}, err
 	}
+	note := m.Note
 	// The posting's memo names the admin too, so the ledger alone says who moved the money.
-	memo := note + " (by " + by.Name + ")"
-	var bal int64
+	m.Note = note + " (by " + by.Name + ")"
 	action := "deposit.credit"
-	if debit {
+	if m.Debit {
 		action = "deposit.debit"
-		bal, err = s.svc.Debit(ctx, username, amount, memo)
-	} else {
-		bal, err = s.svc.Credit(ctx, username, amount, memo)
 	}
+	res, err := s.svc.MoveDeposit(ctx, m)
 	if errors.Is(err, core.ErrAmount) {
-		return 0, fieldErr("amount", "must be a positive number of rupiah")
+		return core.DepositResult{}, fieldErr("amount", "must be a positive number of rupiah")
 	}
 	if err != nil {
-		return 0, err
+		return core.DepositResult{}, err
 	}
-	s.audit(ctx, by, action, "reseller:"+username,
-		map[string]any{"balance": before.Balance},
-		map[string]any{"balance": bal, "amount": amount, "note": note})
-	return bal, nil
+	if !res.Repeated {
+		after := map[string]any{"balance": res.Balance, "amount": m.Amount, "note": note}
+		if m.Reference != "" {
+			after["reference"] = m.Reference
+		}
+		s.audit(ctx, by, action, "reseller:"+m.Username, map[string]any{"balance": before.Balance}, after)
+	}
+	return res, nil
 }
 
 // AllowPrefix parses an allowlist entry for a new reseller.

@@ -194,6 +194,17 @@ func TestDeposit(t *testing.T) {
 		if r := k.run("deposit", "credit", "--reseller", "nobody", "--amount", "5"); r.code != 1 {
 			t.Errorf("unknown reseller: exit %d", r.code)
 		}
+		// --ref makes a credit safe to run again: the second moves nothing and says so.
+		if out := k.ok("deposit", "credit", "--reseller", "toko", "--amount", "5000", "--ref", "BCA-2411-01"); !strings.Contains(out, "balance 75000") {
+			t.Errorf("referenced credit: %s", out)
+		}
+		if out := k.ok("deposit", "credit", "--reseller", "toko", "--amount", "5000", "--ref", "BCA-2411-01"); !strings.Contains(out, "nothing moved") || !strings.Contains(out, "balance 75000") {
+			t.Errorf("referenced credit again: %s", out)
+		}
+		if r := k.run("deposit", "credit", "--reseller", "toko", "--amount", "6000", "--ref", "BCA-2411-01"); r.code != 1 || !strings.Contains(r.stderr, "reference already used") {
+			t.Errorf("reference reused for another amount: exit %d, stderr %q", r.code, r.stderr)
+		}
+		k.ok("deposit", "debit", "--reseller", "toko", "--amount", "5000", "--ref", "UNDO-1")
 		list := k.ok("reseller", "list")
 		if !strings.Contains(list, "70000") {
 			t.Errorf("refused debit changed the balance:\n%s", list)

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	"github.com/kios-h2h/kios/internal/core"
 )
 
 func runDepositCredit(ctx context.Context, e *Env, args []string) error {
@@ -15,6 +17,7 @@ func moveDeposit(ctx context.Context, e *Env, name string, args []string, credit
 	username := fs.String("reseller", "", "reseller username (required)")
 	amount := fs.Int64("amount", 0, "rupiah, a whole number above 0 (required)")
 	note := fs.String("note", "", "why, kept on the ledger posting")
+	ref := fs.String("ref", "", "a reference of yours (e.g. the bank transfer's): run again with it, nothing moves twice")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -28,14 +31,18 @@ func moveDeposit(ctx context.Context, e *Env, name string, args []string, credit
 	if err != nil {
 		return err
 	}
-	move, verb, prep := svc.Debit, "debited", "from"
+	verb, prep := "debited", "from"
 	if credit {
-		move, verb, prep = svc.Credit, "credited", "to"
+		verb, prep = "credited", "to"
 	}
-	bal, err := move(ctx, *username, *amount, *note)
+	res, err := svc.MoveDeposit(ctx, core.DepositMove{Username: *username, Amount: *amount, Note: *note, Debit: !credit, Reference: *ref})
 	if err != nil {
 		return named(err, *username)
 	}
-	fmt.Fprintf(e.Stdout, "%s %d %s %s; available balance %d\n", verb, *amount, prep, *username, bal)
+	if res.Repeated {
+		fmt.Fprintf(e.Stdout, "already %s %d %s %s under reference %s: nothing moved; available balance %d\n", verb, *amount, prep, *username, *ref, res.Balance)
+		return nil
+	}
+	fmt.Fprintf(e.Stdout, "%s %d %s %s; available balance %d\n", verb, *amount, prep, *username, res.Balance)
 	return nil
 }

@@ -273,3 +273,76 @@ func TestFailureGivesBackWhatWasTaken(t *testing.T) {
 		b.checkLedger(t)
 	})
 }
+
+// TestDepositReference: a manual credit or debit under a reference moves money once, however
+// often it is sent and from how many callers at once; the same reference for a different move
+// is refused, changing nothing; references are per reseller.
+func TestDepositReference(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0)
+		ctx := context.Background()
+		user := b.cr.Reseller.Username
+		move := func(m core.DepositMove) (core.DepositResult, error) {
+			m.Username = user
+			return b.svc.MoveDeposit(ctx, m)
+		}
+		const n = 8
+		var wg sync.WaitGroup
+		results := make([]core.DepositResult, n)
+		errs := make([]error, n)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				results[i], errs[i] = move(core.DepositMove{Amount: 50000, Note: "BCA", Reference: "BCA-0001"})
+			}(i)
+		}
+		wg.Wait()
+		moved := 0
+		for i := range results {
+			if errs[i] != nil {
+				t.Fatalf("caller %d: %v", i, errs[i])
+			}
+			if !results[i].Repeated {
+				moved++
+			}
+			if results[i].Balance != 50000 {
+				t.Errorf("caller %d: balance %d", i, results[i].Balance)
+			}
+		}
+		if moved != 1 {
+			t.Fatalf("%d of %d credits under one reference moved money, want 1", moved, n)
+		}
+		for _, m := range []core.DepositMove{
+			{Amount: 50001, Reference: "BCA-0001"},              // another amount
+			{Amount: 50000, Reference: "BCA-0001", Debit: true}, // another direction
+		} {
+			if _, err := move(m); !errors.Is(err, core.ErrDepositReference) {
+				t.Fatalf("%+v: %v", m, err)
+			}
+		}
+		if _, err := move(core.DepositMove{Amount: 1, Reference: "has space"}); err == nil {
+			t.Fatal("a reference with a space was taken")
+		}
+		if res, err := move(core.DepositMove{Amount: 20000, Debit: true, Reference: "FIX-1"}); err != nil || res.Balance != 30000 || res.Repeated {
+			t.Fatalf("debit: %+v %v", res, err)
+		}
+		if res, err := move(core.DepositMove{Amount: 20000, Debit: true, Reference: "FIX-1"}); err != nil || res.Balance != 30000 || !res.Repeated {
+			t.Fatalf("debit again: %+v %v", res, err)
+		}
+		// Without a reference every call moves money, as before.
+		if res, err := move(core.DepositMove{Amount: 100}); err != nil || res.Balance != 30100 {
+			t.Fatalf("plain credit: %+v %v", res, err)
+		}
+		// Another reseller may use the same reference.
+		other, err := b.svc.CreateReseller(ctx, core.NewReseller{Name: "Other"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := b.svc.MoveDeposit(ctx, core.DepositMove{Username: other.Reseller.Username, Amount: 7, Reference: "BCA-0001"}); err != nil || res.Repeated || res.Balance != 7 {
+			t.Fatalf("another reseller's reference: %+v %v", res, err)
+		}
+		b.checkLedger(t)
+	})
+}

@@ -166,34 +166,77 @@ var ErrAmount = errors.New("amount must be a positive number of rupiah")
 
 // Credit adds money a reseller paid in, as a posting from the deposits account.
 func (s *Service) Credit(ctx context.Context, username string, amount int64, note string) (int64, error) {
-	return s.moveDeposit(ctx, username, amount, note, true)
+	res, err := s.MoveDeposit(ctx, DepositMove{Username: username, Amount: amount, Note: note})
+	return res.Balance, err
 }
 
 // Debit takes money back from a reseller's available balance (a correction). It fails with
 // order.ErrInsufficientBalance rather than leave the balance negative.
 func (s *Service) Debit(ctx context.Context, username string, amount int64, note string) (int64, error) {
-	return s.moveDeposit(ctx, username, amount, note, false)
+	res, err := s.MoveDeposit(ctx, DepositMove{Username: username, Amount: amount, Note: note, Debit: true})
+	return res.Balance, err
 }
 
-func (s *Service) moveDeposit(ctx context.Context, username string, amount int64, note string, credit bool) (int64, error) {
-	if amount <= 0 || amount > ledger.MaxAmount {
-		return 0, ErrAmount
+// DepositMove is a manual credit (or, with Debit, a debit) of a reseller's available balance.
+type DepositMove struct {
+	Username string
+	Amount   int64
+	Note     string // kept on the ledger posting
+	Debit    bool
+	// Reference, when set, makes the move idempotent for this reseller: a second move under it
+	// moves nothing (the same amount and direction) or fails with ErrDepositReference.
+	Reference string
+}
+
+// DepositResult is a move's outcome.
+type DepositResult struct {
+	Balance  int64 // the reseller's available balance after it
+	Repeated bool  // the reference was used already for this very move: nothing moved now
+}
+
+// ErrDepositReference is returned for a reference already used for a different move.
+var ErrDepositReference = errors.New("reference already used for a different amount or direction")
+
+// MoveDeposit credits or debits a reseller, as a posting with the deposits account.
+func (s *Service) MoveDeposit(ctx context.Context, m DepositMove) (DepositResult, error) {
+	if m.Amount <= 0 || m.Amount > ledger.MaxAmount {
+		return DepositResult{}, ErrAmount
 	}
-	r, err := s.db.ResellerByUsername(ctx, username)
+	if m.Reference != "" {
+		if err := order.ValidateReference(m.Reference); err != nil {
+			return DepositResult{}, &FieldError{"reference", err.Error()}
+		}
+	}
+	r, err := s.db.ResellerByUsername(ctx, m.Username)
 	if err != nil {
-		return 0, err
+		return DepositResult{}, err
 	}
-	var bal int64
+	var out DepositResult
 	err = s.db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
+		out = DepositResult{}
 		ra, err := s.resellerAccounts(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}
 		txn := "deposit:" + reseller.NewSecret(8)
-		if credit {
-			err = tx.Transfer(ctx, txn, s.sys.deposits, ra.available, amount, "credit: "+note)
+		if m.Reference != "" {
+			claimed, prev, err := tx.DepositRefClaim(ctx, r.ID, m.Reference, store.DepositRef{Amount: m.Amount, Credit: !m.Debit, Txn: txn})
+			if err != nil {
+				return err
+			}
+			if !claimed {
+				if prev.Amount != m.Amount || prev.Credit == m.Debit {
+					return ErrDepositReference
+				}
+				out.Repeated = true
+				out.Balance, err = tx.Balance(ctx, ledger.AvailableCode(r.ID))
+				return err
+			}
+		}
+		if m.Debit {
+			err = tx.Transfer(ctx, txn, ra.available, s.sys.deposits, m.Amount, "debit: "+m.Note)
 		} else {
-			err = tx.Transfer(ctx, txn, ra.available, s.sys.deposits, amount, "debit: "+note)
+			err = tx.Transfer(ctx, txn, s.sys.deposits, ra.available, m.Amount, "credit: "+m.Note)
 		}
 		if errors.Is(err, store.ErrInsufficientFunds) {
 			return order.ErrInsufficientBalance
@@ -201,12 +244,13 @@ func (s *Service) moveDeposit(ctx context.Context, username string, amount int64
 		if err != nil {
 			return err
 		}
-		bal, err = tx.Balance(ctx, ledger.AvailableCode(r.ID))
+		out.Balance, err = tx.Balance(ctx, ledger.AvailableCode(r.ID))
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("deposit %s: %w", username, err)
+		return DepositResult{}, fmt.Errorf("deposit %s: %w", m.Username, err)
 	}
-	s.log.Info("deposit", "reseller", username, "amount", amount, "credit", credit, "balance", bal)
-	return bal, nil
+	s.log.Info("deposit", "reseller", m.Username, "amount", m.Amount, "credit", !m.Debit, "balance", out.Balance,
+		"reference", m.Reference, "repeated", out.Repeated)
+	return out, nil
 }

@@ -504,3 +504,33 @@ func ledgerCheckTickets(ctx context.Context, q Q, rep *ledger.Report) error {
 	}
 	return rows.Err()
 }
+
+// DepositRef is a manual credit or debit made under an operator's reference.
+type DepositRef struct {
+	Amount int64
+	Credit bool
+	Txn    string
+}
+
+// DepositRefClaim records a manual move under (resellerID, reference) and returns true, or, when
+// that reference was used already, returns false and what was recorded then, changing nothing.
+// Like an order's reference, a concurrent claim of the same reference on another node waits for
+// the first and then finds it.
+func (tx *Tx) DepositRefClaim(ctx context.Context, resellerID int64, reference string, ref DepositRef) (bool, DepositRef, error) {
+	var one int
+	err := tx.queryRow(ctx, `INSERT INTO deposit_refs (reseller_id, reference, amount, credit, txn, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (reseller_id, reference) DO NOTHING RETURNING 1`,
+		resellerID, reference, ref.Amount, ref.Credit, ref.Txn, micros(tx.now())).Scan(&one)
+	if err == nil {
+		return true, ref, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, DepositRef{}, fmt.Errorf("deposit reference %q: %w", reference, err)
+	}
+	var prev DepositRef
+	if err := tx.queryRow(ctx, `SELECT amount, credit, txn FROM deposit_refs WHERE reseller_id = ? AND reference = ?`,
+		resellerID, reference).Scan(&prev.Amount, &prev.Credit, &prev.Txn); err != nil {
+		return false, DepositRef{}, fmt.Errorf("deposit reference %q: %w", reference, err)
+	}
+	return false, prev, nil
+}

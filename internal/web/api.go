@@ -85,7 +85,8 @@ func errorStatus(err error) (int, string, string) {
 			return http.StatusNotFound, nf.Error(), ""
 		}
 	}
-	for _, c := range []error{reseller.ErrUsernameTaken, store.ErrAdminTaken, core.ErrOrderFinal, order.ErrInsufficientBalance, deposit.ErrSettled} {
+	for _, c := range []error{reseller.ErrUsernameTaken, store.ErrAdminTaken, core.ErrOrderFinal, order.ErrInsufficientBalance, deposit.ErrSettled,
+		core.ErrDepositReference} {
 		if errors.Is(err, c) {
 			return http.StatusConflict, c.Error(), ""
 		}

@@ -132,6 +132,8 @@ type depositReq struct {
 	Amount   int64  `json:"amount"`
 	Note     string `json:"note"`
 	Debit    bool   `json:"debit"`
+	// Reference makes the request safe to retry: a repeat moves nothing (see core.DepositMove).
+	Reference string `json:"reference"`
 }
 
 func (h *handler) apiDeposit(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -143,12 +145,13 @@ func (h *handler) apiDeposit(w http.ResponseWriter, r *http.Request, id *admin.I
 		writeError(w, http.StatusBadRequest, "username is required", "username")
 		return
 	}
-	bal, err := h.as.Deposit(r.Context(), h.actor(r, id), req.Username, req.Amount, req.Note, req.Debit)
+	res, err := h.as.Deposit(r.Context(), h.actor(r, id), core.DepositMove{Username: req.Username, Amount: req.Amount,
+		Note: req.Note, Debit: req.Debit, Reference: req.Reference})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"username": req.Username, "balance": bal})
+	writeJSON(w, http.StatusOK, map[string]any{"username": req.Username, "balance": res.Balance, "repeated": res.Repeated})
 }
 
 func (h *handler) apiTickets(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {

@@ -146,7 +146,8 @@ func (h *handler) depositPost(w http.ResponseWriter, r *http.Request, id *admin.
 		return
 	}
 	debit := r.PostFormValue("direction") == "debit"
-	bal, err := h.as.Deposit(r.Context(), h.actor(r, id), username, amount, r.PostFormValue("note"), debit)
+	res, err := h.as.Deposit(r.Context(), h.actor(r, id), core.DepositMove{Username: username, Amount: amount,
+		Note: r.PostFormValue("note"), Debit: debit, Reference: r.PostFormValue("reference")})
 	if err != nil {
 		h.failed(w, r, "/admin/deposits", err)
 		return
@@ -155,7 +156,11 @@ func (h *handler) depositPost(w http.ResponseWriter, r *http.Request, id *admin.
 	if debit {
 		verb = "Debited"
 	}
-	done(w, r, "/admin/deposits", verb+" "+rupiah(amount)+" to "+username+"; balance now "+rupiah(bal))
+	if res.Repeated {
+		done(w, r, "/admin/deposits", "This form was sent already: nothing moved again; "+username+"'s balance is "+rupiah(res.Balance))
+		return
+	}
+	done(w, r, "/admin/deposits", verb+" "+rupiah(amount)+" to "+username+"; balance now "+rupiah(res.Balance))
 }
 
 func (h *handler) ticketPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/reseller"
 )
 
 var pageNames = []string{"login", "overview", "orders", "order", "resellers", "reseller", "deposits", "catalog",
@@ -25,6 +26,9 @@ func parsePages() map[string]*template.Template {
 		"usec":   func(us int64) time.Time { return time.UnixMicro(us) },
 		"pretty": prettyJSON,
 		"add":    func(a, b int64) int64 { return a + b },
+		// formref is a reference drawn once per rendered form: submitting that form twice (a
+		// double click, a reload that posts again) then moves the money once.
+		"formref": func() string { return "form-" + reseller.NewSecret(12) },
 	}
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {

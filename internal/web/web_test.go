@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -487,6 +488,30 @@ func TestDepositEndpoint(t *testing.T) {
 		string(entries[1].Before) != `{"balance":0}` || !strings.Contains(string(entries[1].After), `"balance":50000`) {
 		t.Fatalf("audit %+v", entries)
 	}
+	defer func() {
+		// The referenced credit is audited once, its repeat not at all; the debit once.
+		if entries := e.audit(t, "reseller:testshop"); len(entries) != 4 || !strings.Contains(string(entries[1].After), `"reference":"BCA-77"`) {
+			t.Errorf("audit after referenced moves: %+v", entries)
+		}
+	}()
+	// With a reference, a retried request moves nothing and says so; the same reference for
+	// another amount is a conflict.
+	var ref struct {
+		Balance  int64 `json:"balance"`
+		Repeated bool  `json:"repeated"`
+	}
+	for i, want := range []bool{false, true} {
+		e.api("POST", "/admin/api/deposits", map[string]any{"username": "testshop", "amount": 1000, "reference": "BCA-77"}, 200, &ref)
+		if ref.Balance != 31000 || ref.Repeated != want {
+			t.Fatalf("referenced credit %d: %+v", i, ref)
+		}
+	}
+	e.api("POST", "/admin/api/deposits", map[string]any{"username": "testshop", "amount": 999, "reference": "BCA-77"}, 409, nil)
+	e.api("POST", "/admin/api/deposits", map[string]any{"username": "testshop", "amount": 999, "reference": "bad ref"}, 400, nil)
+	e.api("POST", "/admin/api/deposits", map[string]any{"username": "testshop", "amount": 1000, "debit": true, "reference": "FIX-9"}, 200, &ref)
+	if ref.Balance != 30000 {
+		t.Fatalf("referenced debit: %+v", ref)
+	}
 	e.checkLedger(t)
 	// Deposit tickets are not wired in this test: listed empty, actions 404.
 	e.api("GET", "/admin/api/deposit-tickets", nil, 200, nil)
@@ -912,6 +937,24 @@ func TestPages(t *testing.T) {
 			t.Errorf("POST %s: %d %.200s, want %q", f.path, st, body, f.want)
 		}
 	}
+	// The deposit form carries a reference drawn when it was rendered: sent twice (a double
+	// click, a reload that posts again), it credits once.
+	_, page := b.do(t, "GET", "/admin/deposits", "", nil)
+	m := regexp.MustCompile(`name="reference" value="(form-[0-9a-z]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("deposit form without a reference: %.300s", page)
+	}
+	before, _ := e.svc.Balance(context.Background(), e.cr.Reseller.ID)
+	twice := url.Values{"username": {"testshop"}, "amount": {"700"}, "reference": {string(m[1])}, "csrf": {b.csrf}}
+	for i, want := range []string{"Credited+Rp", "sent+already"} {
+		st, body := b.do(t, "POST", "/admin/deposits", "", twice)
+		if st != 303 || !strings.Contains(string(body), want) {
+			t.Errorf("deposit form, send %d: %d %.200s, want %q", i+1, st, body, want)
+		}
+	}
+	if after, _ := e.svc.Balance(context.Background(), e.cr.Reseller.ID); after != before+700 {
+		t.Fatalf("a form sent twice moved %d, want 700", after-before)
+	}
 	// A CSV uploaded through the catalog page's file form.
 	var mp bytes.Buffer
 	mw := multipart.NewWriter(&mp)
@@ -934,8 +977,8 @@ func TestPages(t *testing.T) {
 	if _, err := e.svc.Variant(context.Background(), "PUBG_60"); err != nil {
 		t.Fatalf("uploaded variant: %v", err)
 	}
-	if bal, _ := e.svc.Balance(context.Background(), e.cr.Reseller.ID); bal != 12500 {
-		t.Fatalf("balance after form deposit %d", bal)
+	if bal, _ := e.svc.Balance(context.Background(), e.cr.Reseller.ID); bal != 12500+700 {
+		t.Fatalf("balance after form deposits %d", bal)
 	}
 	if v, _ := e.svc.Variant(context.Background(), "MLBB_LTD"); v.Prices["default"] != 1100 || v.Stock != 7 {
 		t.Fatalf("variant after form edit %+v", v)
