@@ -249,9 +249,10 @@ type batchReq struct {
 
 // Batch runs fn inside a write transaction shared with other callers, as if in a savepoint of its
 // own: if fn returns an error, its changes are rolled back and the error returned, and the others'
-// changes stand (see tryBatch for how). Batch returns nil only once the transaction holding fn's changes has committed.
-// fn may run more than once (when a whole batch is retried after a deadlock or busy error), so it
-// must not have effects outside tx except on variables it resets itself.
+// changes stand (see tryBatch for how). Batch returns nil only once the transaction holding fn's
+// changes has committed. fn may run more than once (when a whole batch is run again after a
+// caller's failure, a deadlock or a busy error), so it must not have effects outside tx except on
+// variables it resets itself.
 func (db *DB) Batch(ctx context.Context, fn func(*Tx) error) error {
 	return db.BatchKey(ctx, 0, fn)
 }
