@@ -221,20 +221,10 @@ func (q Q) UsernameFree(ctx context.Context, username string) (bool, error) {
 	return n == 0, err
 }
 
-// ResellerEpoch returns a number that changes whenever any reseller or allowlist row changes
-// (database triggers bump it), so a cache of resellers can tell in one indexed read whether it
-// is still exact. See also DB.ResellerEpochWithin.
-func (q Q) ResellerEpoch(ctx context.Context) (int64, error) {
-	var v int64
-	if err := q.queryRow(ctx, `SELECT value FROM kios_epochs WHERE name = 'resellers'`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("reseller epoch: %w", err)
-	}
-	return v, nil
-}
-
-// Epochs are the database's change counters (see ResellerEpoch): Resellers moves with any change
-// to resellers or their allowlists, Catalog with any change to products, a variant's terms (not
-// its stock) or prices. Triggers keep both exact whoever writes.
+// Epochs are the database's change counters, in kios_epochs: Resellers moves with any change to
+// resellers or their allowlists, Catalog with any change to products, a variant's terms (not its
+// stock) or prices. Triggers keep both exact whoever writes, so a cache of either can tell in one
+// small read whether it is still exact.
 type Epochs struct {
 	Resellers int64
 	Catalog   int64

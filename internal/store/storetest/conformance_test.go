@@ -960,16 +960,17 @@ func TestResellerEpochWithin(t *testing.T) {
 		if got := epoch(here, time.Millisecond); got == e1 {
 			t.Fatal("another process's change was not seen once the bound had passed")
 		}
-		if direct, err := here.ResellerEpoch(ctx); err != nil || direct != epoch(here, time.Hour) {
+		if direct, err := here.Epochs(ctx); err != nil || direct.Resellers != epoch(here, time.Hour) {
 			t.Fatalf("kept epoch differs from the database's %d: %v", direct, err)
 		}
 
 		// Many callers at once after a change made elsewhere share reads and all see it.
 		write(t, there, func(tx *store.Tx) error { return tx.ResellerSetStatus(ctx, alice.ID, reseller.Suspended) })
-		want, err := here.ResellerEpoch(ctx)
+		direct, err := here.Epochs(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
+		want := direct.Resellers
 		time.Sleep(2 * time.Millisecond)
 		var wg sync.WaitGroup
 		got := make([]int64, 32)
