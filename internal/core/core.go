@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -34,9 +35,9 @@ type Service struct {
 	router Router
 
 	sys      systemAccounts
-	accounts sync.Map // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
-	auth     authCache
-	variants variantCache
+	accounts sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
+	auth     epochCache[*reseller.Reseller] // see newAuthCache
+	variants epochCache[*store.VariantRow]  // see newVariantCache
 
 	wakeMu sync.Mutex
 	wakes  []chan struct{}
@@ -52,7 +53,7 @@ type resellerAccounts struct {
 
 // New returns a Service on db, creating the system accounts if missing.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
-	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router}
+	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, auth: newAuthCache(), variants: newVariantCache()}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -322,9 +322,3 @@ func (db *DB) EpochsWithin(ctx context.Context, maxAge time.Duration) (Epochs, e
 	close(f.done)
 	return f.value, f.err
 }
-
-// ResellerEpochWithin is EpochsWithin's reseller counter.
-func (db *DB) ResellerEpochWithin(ctx context.Context, maxAge time.Duration) (int64, error) {
-	e, err := db.EpochsWithin(ctx, maxAge)
-	return e.Resellers, err
-}

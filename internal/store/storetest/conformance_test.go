@@ -935,11 +935,11 @@ func TestResellerEpochWithin(t *testing.T) {
 		alice := newReseller(t, here, "alice")
 		epoch := func(db *store.DB, maxAge time.Duration) int64 {
 			t.Helper()
-			v, err := db.ResellerEpochWithin(ctx, maxAge)
+			e, err := db.EpochsWithin(ctx, maxAge)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return v
+			return e.Resellers
 		}
 		e0 := epoch(here, time.Hour)
 
@@ -979,7 +979,9 @@ func TestResellerEpochWithin(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				got[i], errs[i] = here.ResellerEpochWithin(ctx, time.Millisecond)
+				var e store.Epochs
+				e, errs[i] = here.EpochsWithin(ctx, time.Millisecond)
+				got[i] = e.Resellers
 			}(i)
 		}
 		wg.Wait()
