@@ -30,8 +30,12 @@ type Inquiry struct {
 	PaidDesc     json.RawMessage // the detail once paid; empty means Desc
 	Testing      bool
 	OrderID      int64 // the payment's order, 0 until paid
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Supplier is the biller the bill was looked up at, and UpstreamRef the reference it was looked
+	// up under there (unique across Kios): the bill is paid there, under that reference.
+	Supplier    string
+	UpstreamRef string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Prices computes the quote for a bill: admin and commission are charged per sheet (month), the

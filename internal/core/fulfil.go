@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -167,6 +168,9 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		cands = []Candidate{{Supplier: s.router.Testing(), SKU: o.VariantCode}}
 	} else if cands, err = s.router.Candidates(ctx, o); err != nil {
 		return fmt.Errorf("route %s: %w", o.Invoice, err)
+	} else if o.BillSupplier != "" {
+		// A bill exists at the supplier it was looked up at, and only there: no failover.
+		cands = slices.DeleteFunc(cands, func(c Candidate) bool { return c.Supplier.Name() != o.BillSupplier })
 	}
 
 	// An attempt whose outcome is not known yet is asked after, never bought again.
@@ -290,7 +294,8 @@ func lastMessage(attempts []store.Attempt, def string) string {
 }
 
 func requestOf(o *order.Order, a *store.Attempt) supplier.Request {
-	return supplier.Request{Reference: a.Reference, SKU: a.SKU, Destination: o.Destination, SentAt: a.CreatedAt, UpstreamRef: a.UpstreamRef}
+	return supplier.Request{Reference: a.Reference, SKU: a.SKU, Destination: o.Destination, SentAt: a.CreatedAt, UpstreamRef: a.UpstreamRef,
+		BillRef: o.BillRef}
 }
 
 // finish settles an order: Success captures the hold to revenue; Failed releases it back to the

@@ -2,10 +2,12 @@ package core_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store/storetest"
@@ -216,6 +218,152 @@ func TestResumeAfterInterruptedPurchase(t *testing.T) {
 		buys, statuses := sup.counts("0814")
 		if final.Status != order.Success || buys != 1 || statuses < 1 {
 			t.Fatalf("final %s, purchases %d, status checks %d", final.Status, buys, statuses)
+		}
+		b.checkLedger(t)
+	})
+}
+
+// billing is a scripted supplier that also looks bills up, recording the references it was
+// asked under.
+type billing struct {
+	*scripted
+	mu   sync.Mutex
+	refs []string
+}
+
+func (b *billing) Inquire(_ context.Context, req supplier.BillRequest) (supplier.Bill, error) {
+	b.mu.Lock()
+	b.refs = append(b.refs, req.Reference)
+	b.mu.Unlock()
+	return supplier.Bill{CustomerNo: req.CustomerNo, CustomerName: "BUDI", Sheets: 1, Amount: 100000}, nil
+}
+
+type billRouter struct{ sups []*billing }
+
+func (r billRouter) Candidates(_ context.Context, o *order.Order) ([]core.Candidate, error) {
+	var c []core.Candidate
+	for _, s := range r.sups {
+		c = append(c, core.Candidate{Supplier: s, SKU: o.VariantCode})
+	}
+	return c, nil
+}
+
+func (r billRouter) Supplier(name string) (supplier.Supplier, bool) {
+	for _, s := range r.sups {
+		if s.name == name {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+func (r billRouter) Testing() supplier.Supplier { return r.sups[0] }
+
+// TestBillPaidWhereInquired: a bill is paid at the supplier it was looked up at, under the
+// reference it was looked up under there (not the reseller's), and never at another supplier:
+// a definite refusal fails the payment, and the hold goes back.
+func TestBillPaidWhereInquired(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0)
+		ctx := context.Background()
+		var paidRef string
+		first := &billing{scripted: &scripted{name: "first"}}
+		second := &billing{scripted: &scripted{name: "second"}}
+		svc, err := core.New(ctx, b.db, core.Config{Logger: b.svc.Logger(), Router: billRouter{[]*billing{first, second}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.svc = svc
+		if err := svc.SaveCatalog(ctx, []catalog.Product{{Code: "pln", Name: "PLN", Active: true}}, []catalog.Variant{{ProductCode: "pln",
+			Code: "PLNPASCA", Name: "PLN Postpaid", Kind: catalog.Postpaid, Active: true, UnlimitedStock: true, Admin: 2500}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Credit(ctx, b.cr.Reseller.Username, 500000, "test"); err != nil {
+			t.Fatal(err)
+		}
+		pay := func(ref string, refuse bool) *order.Order {
+			t.Helper()
+			first.scripted.mu.Lock()
+			first.scripted.purchase = func(_ context.Context, req supplier.Request) (supplier.Result, error) {
+				paidRef = req.BillRef
+				if refuse {
+					return supplier.Result{State: supplier.Failed, Message: "refused"}, nil
+				}
+				return supplier.Result{State: supplier.Success, SN: "PAID-" + req.BillRef}, nil
+			}
+			first.scripted.mu.Unlock()
+			p := core.BillParams{Reseller: b.cr.Reseller, VariantCode: "PLNPASCA", Reference: ref, CustomerNo: "5300000" + ref}
+			in, err := svc.Inquire(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.Supplier != "first" || in.UpstreamRef == ref || first.refs[len(first.refs)-1] != in.UpstreamRef {
+				t.Fatalf("inquiry at %q under %q (asked under %v)", in.Supplier, in.UpstreamRef, first.refs)
+			}
+			paid, err := svc.PayBill(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := b.waitFinal(t, paid.Order.Invoice)
+			if paidRef != in.UpstreamRef {
+				t.Fatalf("paid under %q, inquired under %q", paidRef, in.UpstreamRef)
+			}
+			return o
+		}
+		b.run(t)
+		if o := pay("1001", false); o.Status != order.Success || o.SN == "" {
+			t.Fatalf("payment %+v", o)
+		}
+		if o := pay("1002", true); o.Status != order.Failed {
+			t.Fatalf("refused payment %+v", o)
+		}
+		if buys, _ := second.counts("53000001002"); buys != 0 {
+			t.Fatalf("a refused bill was paid at another supplier %d times", buys)
+		}
+		if bal, _ := svc.Balance(ctx, b.cr.Reseller.ID); bal != 500000-(100000+2500) {
+			t.Fatalf("balance %d: one bill paid, the refused one given back", bal)
+		}
+
+		// A payment left pending upstream is settled by the biller's callback, which names the
+		// inquiry's reference, not the attempt's.
+		first.scripted.mu.Lock()
+		first.scripted.purchase = func(context.Context, supplier.Request) (supplier.Result, error) {
+			return supplier.Result{State: supplier.Pending}, nil
+		}
+		first.scripted.status = func(supplier.Request) (supplier.Result, error) { return supplier.Result{State: supplier.Pending}, nil }
+		first.scripted.mu.Unlock()
+		p := core.BillParams{Reseller: b.cr.Reseller, VariantCode: "PLNPASCA", Reference: "1003", CustomerNo: "53000001003"}
+		in, err := svc.Inquire(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paid, err := svc.PayBill(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			atts, err := b.db.Attempts(ctx, paid.Order.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(atts) == 1 && atts[0].State == "pending" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("payment attempts %+v", atts)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if err := svc.ResolveAttempt(ctx, "second", in.UpstreamRef, supplier.Result{State: supplier.Success, SN: "CB"}); !errors.Is(err, core.ErrUnknownReference) {
+			t.Fatalf("a callback from another supplier: %v", err)
+		}
+		if err := svc.ResolveAttempt(ctx, "first", in.UpstreamRef, supplier.Result{State: supplier.Success, SN: "CB-1003"}); err != nil {
+			t.Fatalf("callback under the inquiry's reference: %v", err)
+		}
+		if o := b.waitFinal(t, paid.Order.Invoice); o.Status != order.Success || o.SN != "CB-1003" {
+			t.Fatalf("after the callback %+v", o)
 		}
 		b.checkLedger(t)
 	})

@@ -98,12 +98,15 @@ func (s *Service) Inquire(ctx context.Context, p BillParams) (*bill.Inquiry, err
 			return nil, fmt.Errorf("%w: paid this month already", bill.ErrUnavailable)
 		}
 	}
-	biller, sku, err := s.biller(ctx, v, p.CustomerNo, p.Testing)
+	biller, name, sku, err := s.biller(ctx, v, p.CustomerNo, p.Testing)
 	if err != nil {
 		return nil, err
 	}
+	// The reseller's reference is unique only per reseller; upstream, the inquiry (and then its
+	// payment, under the same reference) needs one unique across Kios.
+	upRef := "KIOS-BILL-" + reseller.NewSecret(10)
 	ictx, cancel := context.WithTimeout(ctx, InquiryTimeout)
-	b, err := biller.Inquire(ictx, supplier.BillRequest{Reference: p.Reference, SKU: sku, Product: v.ProductCode,
+	b, err := biller.Inquire(ictx, supplier.BillRequest{Reference: upRef, SKU: sku, Product: v.ProductCode,
 		CustomerNo: p.CustomerNo, AdminPerSheet: v.Admin})
 	cancel()
 	switch {
@@ -130,7 +133,7 @@ func (s *Service) Inquire(ctx context.Context, p BillParams) (*bill.Inquiry, err
 		ResellerID: r.ID, Reference: p.Reference, VariantID: v.ID, VariantCode: v.Code, CustomerNo: p.CustomerNo,
 		CustomerName: b.CustomerName, Day: day, Sheets: b.Sheets, Amount: b.Amount, Penalty: b.Penalty,
 		Admin: admin, Commission: commission, Price: price, SellingPrice: selling,
-		Desc: b.Desc, PaidDesc: b.PaidDesc, Testing: p.Testing,
+		Desc: b.Desc, PaidDesc: b.PaidDesc, Testing: p.Testing, Supplier: name, UpstreamRef: upRef,
 	}
 	var out *bill.Inquiry
 	err = s.db.Batch(ctx, func(tx *store.Tx) error {
@@ -168,26 +171,40 @@ func (s *Service) postpaidVariant(ctx context.Context, code string) (*store.Vari
 	return v, nil
 }
 
-// biller finds who can look a bill up: the testing supplier for testing requests, else the first
-// of the order's candidates that is a biller.
-func (s *Service) biller(ctx context.Context, v *store.VariantRow, customerNo string, testing bool) (supplier.Biller, string, error) {
+// biller finds who can look a bill up, with its name and the bill's SKU there: the testing
+// supplier for testing requests, else the first of the order's candidates that is a biller.
+func (s *Service) biller(ctx context.Context, v *store.VariantRow, customerNo string, testing bool) (supplier.Biller, string, string, error) {
 	if testing {
-		if b, ok := s.router.Testing().(supplier.Biller); ok {
-			return b, v.Code, nil
+		t := s.router.Testing()
+		if b, ok := t.(supplier.Biller); ok {
+			return b, t.Name(), v.Code, nil
 		}
-		return nil, "", fmt.Errorf("%w: the testing supplier cannot look bills up", bill.ErrUnavailable)
+		return nil, "", "", fmt.Errorf("%w: the testing supplier cannot look bills up", bill.ErrUnavailable)
 	}
 	cands, err := s.router.Candidates(ctx, &order.Order{VariantID: v.ID, VariantCode: v.Code, Destination: customerNo,
 		ProductName: v.ProductName + " " + v.Name})
 	if err != nil {
-		return nil, "", fmt.Errorf("route bill %s: %w", v.Code, err)
+		return nil, "", "", fmt.Errorf("route bill %s: %w", v.Code, err)
 	}
 	for _, c := range cands {
-		if b, ok := c.Supplier.(supplier.Biller); ok {
-			return b, c.SKU, nil
+		if b, ok := billerOf(c.Supplier); ok {
+			return b, c.Supplier.Name(), c.SKU, nil
 		}
 	}
-	return nil, "", fmt.Errorf("%w: no supplier looks %s bills up", bill.ErrUnavailable, v.Code)
+	return nil, "", "", fmt.Errorf("%w: no supplier looks %s bills up", bill.ErrUnavailable, v.Code)
+}
+
+// billerOf is sup as a biller: itself, or the connector a router's wrapper holds (an inquiry
+// charges nothing, so it need not pass the wrapper's circuit breaker).
+func billerOf(sup supplier.Supplier) (supplier.Biller, bool) {
+	if b, ok := sup.(supplier.Biller); ok {
+		return b, true
+	}
+	if w, ok := sup.(interface{ Upstream() supplier.Supplier }); ok {
+		b, ok := w.Upstream().(supplier.Biller)
+		return b, ok
+	}
+	return nil, false
 }
 
 // PaidBill is the outcome of PayBill.
@@ -253,6 +270,9 @@ func (s *Service) PayBill(ctx context.Context, p BillParams) (PaidBill, error) {
 			Testing:     in.Testing,
 			Dialect:     p.Dialect,
 			CallbackURL: p.CallbackURL,
+			// Paid where it was looked up, under the reference it was looked up under there.
+			BillSupplier: in.Supplier,
+			BillRef:      in.UpstreamRef,
 		}
 		if err := tx.OrderInsert(ctx, o); errors.Is(err, store.ErrDuplicateReference) {
 			// A concurrent payment got there first, or a prepaid order holds the reference.

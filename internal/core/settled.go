@@ -83,6 +83,28 @@ func attemptDecided(ctx context.Context, tx *store.Tx, ref string) (bool, error)
 	return cur.State == "failed" || cur.State == "success", nil
 }
 
+// billAttempt finds the latest attempt at supplierName to pay the bill inquired there under ref
+// (store.ErrNotFound when there is none).
+func (s *Service) billAttempt(ctx context.Context, supplierName, ref string) (*store.Attempt, error) {
+	o, err := s.db.OrderByBillRef(ctx, supplierName, ref)
+	if errors.Is(err, order.ErrNotFound) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	atts, err := s.db.Attempts(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(atts) - 1; i >= 0; i-- {
+		if atts[i].Supplier == supplierName {
+			return &atts[i], nil
+		}
+	}
+	return nil, store.ErrNotFound
+}
+
 // ErrUnknownReference is returned by ResolveAttempt for a reference Kios never sent.
 var ErrUnknownReference = errors.New("no attempt with that reference")
 
@@ -94,11 +116,16 @@ var ErrUnknownReference = errors.New("no attempt with that reference")
 func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, res supplier.Result) error {
 	att, err := s.db.AttemptByReference(ctx, ref)
 	if errors.Is(err, store.ErrNotFound) {
+		// A bill is paid upstream under its inquiry's reference, not its attempt's.
+		att, err = s.billAttempt(ctx, supplierName, ref)
+	}
+	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("%s: %w", ref, ErrUnknownReference)
 	}
 	if err != nil {
 		return err
 	}
+	ref = att.Reference
 	if att.Supplier != supplierName {
 		return fmt.Errorf("%s belongs to supplier %s, not %s: %w", ref, att.Supplier, supplierName, ErrUnknownReference)
 	}

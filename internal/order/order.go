@@ -53,10 +53,14 @@ type Order struct {
 	Multi       bool   // the variant's multi flag when accepted
 	Testing     bool   // run on the simulator, no money moved
 	StockTaken  bool   // acceptance took a unit of the variant's limited stock; a failure gives it back
-	Dialect     string // the dialect the order came in by, for callbacks
-	CallbackURL string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// BillSupplier and BillRef, on a bill's payment, are the supplier the bill was inquired at and
+	// the reference it was inquired under there: it is paid there only, under that reference.
+	BillSupplier string
+	BillRef      string
+	Dialect      string // the dialect the order came in by, for callbacks
+	CallbackURL  string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // crockford is Crockford's base32 alphabet: no I, L, O, U, so invoices read back over the phone.

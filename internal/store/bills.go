@@ -10,7 +10,8 @@ import (
 )
 
 const inquiryCols = `id, reseller_id, reference, variant_id, variant_code, customer_no, customer_name, day, sheets, amount, penalty,
-	admin, commission, price, selling_price, bill_desc, paid_desc, testing, COALESCE(order_id, 0), created_at, updated_at`
+	admin, commission, price, selling_price, bill_desc, paid_desc, testing, COALESCE(order_id, 0), created_at, updated_at,
+	supplier, upstream_ref`
 
 func scanInquiry(row interface{ Scan(...any) error }) (*bill.Inquiry, error) {
 	var q bill.Inquiry
@@ -18,7 +19,7 @@ func scanInquiry(row interface{ Scan(...any) error }) (*bill.Inquiry, error) {
 	var created, updated int64
 	if err := row.Scan(&q.ID, &q.ResellerID, &q.Reference, &q.VariantID, &q.VariantCode, &q.CustomerNo, &q.CustomerName, &q.Day,
 		&q.Sheets, &q.Amount, &q.Penalty, &q.Admin, &q.Commission, &q.Price, &q.SellingPrice, &desc, &paid, &q.Testing, &q.OrderID,
-		&created, &updated); err != nil {
+		&created, &updated, &q.Supplier, &q.UpstreamRef); err != nil {
 		return nil, err
 	}
 	if desc != "" {
@@ -38,17 +39,20 @@ func (tx *Tx) InquiryUpsert(ctx context.Context, q *bill.Inquiry) error {
 	now := tx.now()
 	q.CreatedAt, q.UpdatedAt = now, now
 	err := tx.queryRow(ctx, `INSERT INTO bill_inquiries (reseller_id, reference, variant_id, variant_code, customer_no, customer_name, day,
-			sheets, amount, penalty, admin, commission, price, selling_price, bill_desc, paid_desc, testing, order_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+			sheets, amount, penalty, admin, commission, price, selling_price, bill_desc, paid_desc, testing, order_id, created_at, updated_at,
+			supplier, upstream_ref)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)
 		ON CONFLICT (reseller_id, reference) DO UPDATE SET variant_id = excluded.variant_id, variant_code = excluded.variant_code,
 			customer_no = excluded.customer_no, customer_name = excluded.customer_name, day = excluded.day, sheets = excluded.sheets,
 			amount = excluded.amount, penalty = excluded.penalty, admin = excluded.admin, commission = excluded.commission,
 			price = excluded.price, selling_price = excluded.selling_price, bill_desc = excluded.bill_desc,
-			paid_desc = excluded.paid_desc, testing = excluded.testing, updated_at = excluded.updated_at
+			paid_desc = excluded.paid_desc, testing = excluded.testing, updated_at = excluded.updated_at,
+			supplier = excluded.supplier, upstream_ref = excluded.upstream_ref
 		WHERE bill_inquiries.order_id IS NULL
 		RETURNING id`,
 		q.ResellerID, q.Reference, q.VariantID, q.VariantCode, q.CustomerNo, q.CustomerName, q.Day, q.Sheets, q.Amount, q.Penalty,
-		q.Admin, q.Commission, q.Price, q.SellingPrice, string(q.Desc), string(q.PaidDesc), q.Testing, micros(now), micros(now)).Scan(&q.ID)
+		q.Admin, q.Commission, q.Price, q.SellingPrice, string(q.Desc), string(q.PaidDesc), q.Testing, micros(now), micros(now),
+		q.Supplier, q.UpstreamRef).Scan(&q.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrInquiryPaid
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 const orderCols = `id, invoice, reseller_id, reference, variant_id, variant_code, product_name, destination, price, cost,
-	status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken`
+	status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken, bill_supplier, bill_ref`
 
 func scanOrder(row interface{ Scan(...any) error }) (*order.Order, error) {
 	var o order.Order
@@ -20,7 +20,7 @@ func scanOrder(row interface{ Scan(...any) error }) (*order.Order, error) {
 	var created, updated int64
 	if err := row.Scan(&o.ID, &o.Invoice, &o.ResellerID, &o.Reference, &o.VariantID, &o.VariantCode, &o.ProductName,
 		&o.Destination, &o.Price, &o.Cost, &status, &o.SN, &o.Message, &o.Day, &o.Multi, &o.Testing, &o.Dialect,
-		&o.CallbackURL, &created, &updated, &o.StockTaken); err != nil {
+		&o.CallbackURL, &created, &updated, &o.StockTaken, &o.BillSupplier, &o.BillRef); err != nil {
 		return nil, err
 	}
 	o.Status = order.Status(status)
@@ -40,11 +40,13 @@ func (tx *Tx) OrderInsert(ctx context.Context, o *order.Order) error {
 	// of a second, see order.NewInvoice) the invoice was, which a fresh draw settles.
 	for clash := 0; ; clash++ {
 		err := tx.queryRow(ctx, `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name, destination,
-				price, cost, status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				price, cost, status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken,
+				bill_supplier, bill_ref)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING RETURNING id`,
 			o.Invoice, o.ResellerID, o.Reference, o.VariantID, o.VariantCode, o.ProductName, o.Destination, o.Price, o.Cost,
-			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, o.Dialect, o.CallbackURL, micros(now), micros(now), o.StockTaken).Scan(&o.ID)
+			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, o.Dialect, o.CallbackURL, micros(now), micros(now), o.StockTaken,
+			o.BillSupplier, o.BillRef).Scan(&o.ID)
 		if err == nil {
 			return nil
 		}
@@ -107,6 +109,15 @@ func (q Q) OrderByInvoice(ctx context.Context, resellerID int64, invoice string)
 // OrderByReference finds a reseller's order by its reference.
 func (q Q) OrderByReference(ctx context.Context, resellerID int64, ref string) (*order.Order, error) {
 	return q.orderWhere(ctx, "reseller_id = ? AND reference = ?", resellerID, ref)
+}
+
+// OrderByBillRef returns the payment of the bill inquired at supplier under ref (order.ErrNotFound
+// when none): a biller's callback names the inquiry's reference, not the attempt's.
+func (q Q) OrderByBillRef(ctx context.Context, supplier, ref string) (*order.Order, error) {
+	if ref == "" {
+		return nil, order.ErrNotFound
+	}
+	return q.orderWhere(ctx, "bill_ref <> '' AND bill_ref = ? AND bill_supplier = ?", ref, supplier)
 }
 
 func (q Q) orderWhere(ctx context.Context, where string, args ...any) (*order.Order, error) {

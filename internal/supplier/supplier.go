@@ -35,6 +35,10 @@ type Request struct {
 	// UpstreamRef is the supplier's own id for this purchase, when an earlier answer gave one
 	// (BASSTORE's invoice number); Status needs it where the supplier looks orders up by it.
 	UpstreamRef string
+	// BillRef, set when the purchase pays a bill, is the reference the bill was inquired under at
+	// this supplier (BillRequest.Reference): a biller that pays under the inquiry's reference
+	// (Digiflazz's and Digiswitch's pay-pasca) pays, and reports status, under it.
+	BillRef string
 }
 
 // Result is what a supplier answered.

@@ -57,6 +57,7 @@ type Supplier struct {
 var (
 	_ supplier.Supplier   = (*Supplier)(nil)
 	_ supplier.PLNChecker = (*Supplier)(nil)
+	_ supplier.Biller     = (*Supplier)(nil)
 
 	_ supplier.Cataloger      = (*Supplier)(nil)
 	_ supplier.Balancer       = (*Supplier)(nil)
@@ -89,14 +90,71 @@ func New(cfg Config) (*Supplier, error) {
 // Name implements supplier.Supplier.
 func (s *Supplier) Name() string { return s.name }
 
-// Purchase implements supplier.Supplier.
+// Purchase implements supplier.Supplier. A bill (req.BillRef set) is paid with pay-pasca under the
+// reference it was inquired under.
 func (s *Supplier) Purchase(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	if req.BillRef != "" {
+		return s.pasca(ctx, req, false)
+	}
 	return s.send(ctx, req, false)
 }
 
-// Status implements supplier.Supplier by sending the purchase again, Digiflazz's status check.
+// Status implements supplier.Supplier by sending the purchase again, Digiflazz's status check;
+// for a bill, status-pasca under the inquiry's reference.
 func (s *Supplier) Status(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	if req.BillRef != "" {
+		return s.pasca(ctx, req, true)
+	}
 	return s.send(ctx, req, true)
+}
+
+// Inquire implements supplier.Biller with inq-pasca under req.Reference, which the payment then
+// uses (pay-pasca) as Digiflazz requires. "Bill not available" (rc 60) is supplier.ErrNoBill and a
+// wrong customer number (rc 54) supplier.ErrUnknownCustomer.
+func (s *Supplier) Inquire(ctx context.Context, req supplier.BillRequest) (supplier.Bill, error) {
+	d, err := s.client.Pasca(ctx, wire.CommandInquiry, wire.TransactionRequest{BuyerSKUCode: req.SKU, CustomerNo: req.CustomerNo,
+		RefID: req.Reference, Testing: s.testing})
+	if err != nil {
+		if e, ok := wire.AsRCError(err); ok {
+			switch e.RC {
+			case wire.RCBillUnavailable:
+				return supplier.Bill{}, fmt.Errorf("%s inq-pasca %s: %w: %w", s.name, req.CustomerNo, supplier.ErrNoBill, err)
+			case wire.RCDestination:
+				return supplier.Bill{}, fmt.Errorf("%s inq-pasca %s: %w: %w", s.name, req.CustomerNo, supplier.ErrUnknownCustomer, err)
+			}
+		}
+		return supplier.Bill{}, fmt.Errorf("%s inq-pasca %s: %w", s.name, req.CustomerNo, err)
+	}
+	if d.RC != wire.RCSuccess {
+		return supplier.Bill{}, fmt.Errorf("%s inq-pasca %s: rc %s %s", s.name, req.CustomerNo, d.RC, d.Message)
+	}
+	return supplier.BillFromAnswer(req.CustomerNo, d.CustomerName, d.Desc, d.SellingPrice, d.Admin)
+}
+
+// pasca pays a bill (pay-pasca) or asks after its payment (status-pasca) under the inquiry's
+// reference. Digiflazz answers a pay-pasca sent again under one ref_id with that payment, so a
+// purchase is never made twice.
+func (s *Supplier) pasca(ctx context.Context, req supplier.Request, status bool) (supplier.Result, error) {
+	op, cmd := "pay", wire.CommandPay
+	if status {
+		op, cmd = "status", wire.CommandStatus
+	}
+	d, err := s.client.Pasca(ctx, cmd, wire.TransactionRequest{BuyerSKUCode: req.SKU, CustomerNo: req.Destination,
+		RefID: req.BillRef, Testing: s.testing})
+	if err != nil {
+		rcErr, ok := wire.AsRCError(err)
+		if !ok || !aboutTransaction(rcErr.RC, status) {
+			return supplier.Result{}, fmt.Errorf("%s %s %s: %w: %w", s.name, op, req.BillRef, supplier.ErrUnknownOutcome, err)
+		}
+		return supplier.Result{State: supplier.Failed, Message: d.Message, Raw: raw(d)}, nil
+	}
+	res := supplier.Result{Message: d.Message, SN: d.SN, Raw: raw(d)}
+	if d.RC == wire.RCSuccess {
+		res.State, res.Cost = supplier.Success, d.Price
+	} else {
+		res.State = supplier.Pending
+	}
+	return res, nil
 }
 
 func (s *Supplier) send(ctx context.Context, req supplier.Request, status bool) (supplier.Result, error) {
@@ -139,7 +197,7 @@ func aboutTransaction(rc string, status bool) bool {
 	return true
 }
 
-func raw(d wire.TransactionData) string {
+func raw(d any) string {
 	b, err := json.Marshal(d)
 	if err != nil {
 		return ""
@@ -149,9 +207,6 @@ func raw(d wire.TransactionData) string {
 
 // PLNCustomer implements supplier.PLNChecker with inquiry-pln. A customer number the API refuses
 // as wrong (rc 54) is supplier.ErrUnknownCustomer; any other failure is an error.
-//
-// The connector is not a supplier.Biller: Digiflazz pays a bill with pay-pasca under the
-// inquiry's own ref_id, which a purchase under an attempt's reference cannot do.
 func (s *Supplier) PLNCustomer(ctx context.Context, customerNo string) (supplier.PLNCustomer, error) {
 	d, err := s.client.InquiryPLN(ctx, customerNo)
 	if err != nil {

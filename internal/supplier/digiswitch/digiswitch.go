@@ -38,18 +38,53 @@ func New(name, baseURL, username, apiKey, callbackSecret string, opts ...client.
 // Name implements supplier.Supplier.
 func (s *Supplier) Name() string { return s.name }
 
-// Purchase implements supplier.Supplier.
+// Purchase implements supplier.Supplier. A bill (req.BillRef set) is paid with pay-pasca under the
+// reference it was inquired under, which the upstream answers again with the same payment.
 func (s *Supplier) Purchase(ctx context.Context, req supplier.Request) (supplier.Result, error) {
 	return s.transaction(ctx, req, false)
 }
 
-// Status implements supplier.Supplier: the same transaction again.
+// Status implements supplier.Supplier: the same transaction again; for a bill, status-pasca.
 func (s *Supplier) Status(ctx context.Context, req supplier.Request) (supplier.Result, error) {
 	return s.transaction(ctx, req, true)
 }
 
+// Inquire implements supplier.Biller with inq-pasca under req.Reference, which the payment then
+// uses. "Bill not available" (rc 60) is supplier.ErrNoBill and a wrong customer number (rc 54)
+// supplier.ErrUnknownCustomer.
+func (s *Supplier) Inquire(ctx context.Context, req supplier.BillRequest) (supplier.Bill, error) {
+	resp, err := s.c.Postpaid(ctx, client.CommandInquiry, client.TransactionRequest{Code: req.SKU, CustomerNo: req.CustomerNo, RefID: req.Reference})
+	var apiErr *client.APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.RC == client.RCBillUnavailable:
+		return supplier.Bill{}, fmt.Errorf("%s inq-pasca %s: %w: %w", s.name, req.CustomerNo, supplier.ErrNoBill, err)
+	case errors.As(err, &apiErr) && apiErr.RC == client.RCDestination:
+		return supplier.Bill{}, fmt.Errorf("%s inq-pasca %s: %w: %w", s.name, req.CustomerNo, supplier.ErrUnknownCustomer, err)
+	case err != nil:
+		return supplier.Bill{}, fmt.Errorf("%s inq-pasca %s: %w", s.name, req.CustomerNo, err)
+	case resp.RC != client.RCSuccess:
+		return supplier.Bill{}, fmt.Errorf("%s inq-pasca %s: rc %s %s", s.name, req.CustomerNo, resp.RC, resp.Message)
+	}
+	return supplier.BillFromAnswer(req.CustomerNo, resp.Name, resp.Desc, resp.SellingPrice, resp.Admin)
+}
+
 func (s *Supplier) transaction(ctx context.Context, req supplier.Request, status bool) (supplier.Result, error) {
-	resp, err := s.c.Transaction(ctx, client.TransactionRequest{Code: req.SKU, CustomerNo: req.Destination, RefID: req.Reference, MaxPrice: req.MaxPrice})
+	var resp *client.TransactionResponse
+	var err error
+	if req.BillRef != "" {
+		cmd := client.CommandPay
+		if status {
+			cmd = client.CommandStatus
+		}
+		var pr *client.PostpaidResponse
+		pr, err = s.c.Postpaid(ctx, cmd, client.TransactionRequest{Code: req.SKU, CustomerNo: req.Destination, RefID: req.BillRef})
+		if pr != nil {
+			resp = &client.TransactionResponse{RefID: pr.RefID, CustomerNo: pr.CustomerNo, Code: pr.Code, Message: pr.Message,
+				Status: pr.Status, SN: pr.SN, RC: pr.RC, Balance: pr.Balance, Price: pr.Price}
+		}
+	} else {
+		resp, err = s.c.Transaction(ctx, client.TransactionRequest{Code: req.SKU, CustomerNo: req.Destination, RefID: req.Reference, MaxPrice: req.MaxPrice})
+	}
 	var apiErr *client.APIError
 	switch {
 	case err == nil:
@@ -85,6 +120,8 @@ func notSent(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
 }
+
+var _ supplier.Biller = (*Supplier)(nil)
 
 func result(r *client.TransactionResponse) supplier.Result {
 	raw, _ := json.Marshal(r)
