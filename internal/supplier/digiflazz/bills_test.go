@@ -72,7 +72,12 @@ func TestBillsThroughDigiflazz(t *testing.T) {
 		}
 
 		req := supplier.Request{Reference: "A-" + sku + "-1", SKU: sku, Destination: customer, BillRef: ref}
-		res, err := conn.Purchase(ctx, req)
+		pay := conn.Purchase
+		if sku == "aetra" {
+			// The pay-pasca lost on the way: the status check finds no payment and sends it.
+			pay = conn.Status
+		}
+		res, err := pay(ctx, req)
 		if err != nil || (res.State != supplier.Pending && res.State != supplier.Success) {
 			t.Fatalf("%s pay: %+v %v", sku, res, err)
 		}

@@ -132,8 +132,9 @@ func (s *Supplier) Inquire(ctx context.Context, req supplier.BillRequest) (suppl
 }
 
 // pasca pays a bill (pay-pasca) or asks after its payment (status-pasca) under the inquiry's
-// reference. Digiflazz answers a pay-pasca sent again under one ref_id with that payment, so a
-// purchase is never made twice.
+// reference. When the upstream has no payment under it (rc 50: the pay-pasca never arrived), the
+// status check sends the payment again, as a prepaid status check does: a pay-pasca sent again
+// under one ref_id is answered with that payment, and a bill is paid only once upstream.
 func (s *Supplier) pasca(ctx context.Context, req supplier.Request, status bool) (supplier.Result, error) {
 	op, cmd := "pay", wire.CommandPay
 	if status {
@@ -141,6 +142,9 @@ func (s *Supplier) pasca(ctx context.Context, req supplier.Request, status bool)
 	}
 	d, err := s.client.Pasca(ctx, cmd, wire.TransactionRequest{BuyerSKUCode: req.SKU, CustomerNo: req.Destination,
 		RefID: req.BillRef, Testing: s.testing})
+	if e, ok := wire.AsRCError(err); ok && status && e.RC == wire.RCNotFound {
+		return s.pasca(ctx, req, false)
+	}
 	if err != nil {
 		rcErr, ok := wire.AsRCError(err)
 		if !ok || !aboutTransaction(rcErr.RC, status) {

@@ -78,6 +78,12 @@ func (s *Supplier) transaction(ctx context.Context, req supplier.Request, status
 		}
 		var pr *client.PostpaidResponse
 		pr, err = s.c.Postpaid(ctx, cmd, client.TransactionRequest{Code: req.SKU, CustomerNo: req.Destination, RefID: req.BillRef})
+		var notFound *client.APIError
+		if status && errors.As(err, &notFound) && notFound.RC == client.RCNotFound {
+			// No payment upstream under the reference: the pay-pasca never arrived. Send it now,
+			// as a prepaid status check does; the upstream answers one sent twice with its payment.
+			pr, err = s.c.Postpaid(ctx, client.CommandPay, client.TransactionRequest{Code: req.SKU, CustomerNo: req.Destination, RefID: req.BillRef})
+		}
 		if pr != nil {
 			resp = &client.TransactionResponse{RefID: pr.RefID, CustomerNo: pr.CustomerNo, Code: pr.Code, Message: pr.Message,
 				Status: pr.Status, SN: pr.SN, RC: pr.RC, Balance: pr.Balance, Price: pr.Price}

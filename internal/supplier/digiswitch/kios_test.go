@@ -16,7 +16,9 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/connect"
+	"github.com/kios-h2h/kios/internal/supplier/digiswitch"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
 	"github.com/kios-h2h/kios/internal/supplier/route"
 )
@@ -184,8 +186,38 @@ func TestBillsFromKios(t *testing.T) {
 		}
 		cost += upIn.Price
 	}
-	if bal, err := up.Balance(ctx, cr.Reseller.ID); err != nil || bal != funds-cost {
-		t.Fatalf("upstream charged %d, want %d (%v)", funds-bal, cost, err)
+	// A pay-pasca lost on the way: the status check finds no payment under the reference and
+	// sends it; the bill is paid once.
+	conn := digiswitch.New("ds", srv.URL, "downstream", cr.APIKey, "")
+	lost := "KIOS-BILL-lost"
+	if _, err := conn.Inquire(ctx, supplier.BillRequest{Reference: lost, SKU: "dspln", CustomerNo: "530000000456"}); err != nil {
+		t.Fatal(err)
+	}
+	upIn, err := upDB.InquiryByReference(ctx, cr.Reseller.ID, lost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := supplier.Request{Reference: "lost-1", SKU: "dspln", Destination: "530000000456", BillRef: lost}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		res, err := conn.Status(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.State == supplier.Success {
+			break
+		}
+		if res.State != supplier.Pending || time.Now().After(deadline) {
+			t.Fatalf("lost payment: %+v", res)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if paid, err := upDB.OrderList(ctx, store.OrderFilter{ResellerID: cr.Reseller.ID, Search: lost}); err != nil || len(paid) != 1 {
+		t.Fatalf("upstream payments under a lost pay-pasca: %+v %v", paid, err)
+	}
+	// The upstream charged the downstream for its three bills and the one paid by hand here.
+	if bal, err := up.Balance(ctx, cr.Reseller.ID); err != nil || bal != funds-cost-upIn.Price {
+		t.Fatalf("upstream charged %d, want %d (%v)", funds-bal, cost+upIn.Price, err)
 	}
 	if got, err := db.Balance(ctx, ledger.CostCode); err != nil || got != cost {
 		t.Fatalf("downstream booked cost %d, want %d (%v)", got, cost, err)
