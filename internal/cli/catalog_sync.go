@@ -11,8 +11,12 @@ import (
 func runCatalogSync(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("catalog sync")
 	only := fs.String("supplier", "", "sync only this supplier (default: every enabled one)")
+	kind := fs.String("kind", "", `only this kind of list, "prepaid" or "postpaid" (default: every kind): against an upstream that allows one full list per 5 minutes, sync the other kind later`)
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *kind != "" && *kind != "prepaid" && *kind != "postpaid" {
+		return usagef("--kind must be prepaid or postpaid")
 	}
 	svc, rt, err := e.router(ctx)
 	if err != nil {
@@ -33,7 +37,7 @@ func runCatalogSync(ctx context.Context, e *Env, args []string) error {
 		if isTerminal(e.Stderr) {
 			progress = progressBar(e.Stderr, s.Name)
 		}
-		rep, err := pull.Catalog(ctx, svc, rt, s.Name, progress)
+		rep, err := pull.CatalogKind(ctx, svc, rt, s.Name, *kind, progress)
 		if err != nil {
 			fmt.Fprintf(e.Stderr, "kios catalog sync: %v\n", err)
 			failed = true

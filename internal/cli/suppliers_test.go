@@ -87,6 +87,19 @@ func TestSupplierCommands(t *testing.T) {
 	if r := k.run("catalog", "sync", "--supplier", "ghost"); r.code == 0 {
 		t.Fatal("sync of an unknown supplier succeeded")
 	}
+	// --kind: one kind of list; a BASSTORE upstream lists prepaid products only.
+	if out := k.ok("catalog", "sync", "--supplier", "upa", "--kind", "postpaid"); !strings.Contains(out, "upa: 0 products") {
+		t.Fatalf("postpaid sync of a prepaid-only upstream:\n%s", out)
+	}
+	if list := k.ok("catalog", "list"); !strings.Contains(list, "FF_5") {
+		t.Fatalf("a postpaid sync retired prepaid products:\n%s", list)
+	}
+	if out := k.ok("catalog", "sync", "--supplier", "upa", "--kind", "prepaid"); !strings.Contains(out, "upa: 2 products") {
+		t.Fatalf("prepaid sync:\n%s", out)
+	}
+	if r := k.run("catalog", "sync", "--kind", "bills"); r.code != 2 {
+		t.Fatalf("--kind bills: %+v", r)
+	}
 }
 
 func TestReportMarginAndSetCallback(t *testing.T) {

@@ -90,6 +90,13 @@ type Cataloger interface {
 	Catalog(ctx context.Context) ([]Item, error)
 }
 
+// KindCataloger is a Cataloger that can fetch one kind of list alone ("prepaid" or "postpaid"):
+// against an upstream that allows one full list per few minutes, an operator can then sync the
+// other kind later without the first.
+type KindCataloger interface {
+	CatalogKind(ctx context.Context, kind string) ([]Item, error)
+}
+
 // Balancer is a supplier that can tell Kios's balance there.
 type Balancer interface {
 	Balance(ctx context.Context) (int64, error)

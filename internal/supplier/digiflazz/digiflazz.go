@@ -60,6 +60,7 @@ var (
 	_ supplier.Biller     = (*Supplier)(nil)
 
 	_ supplier.Cataloger      = (*Supplier)(nil)
+	_ supplier.KindCataloger  = (*Supplier)(nil)
 	_ supplier.Balancer       = (*Supplier)(nil)
 	_ supplier.CallbackReader = (*Supplier)(nil)
 )
@@ -247,6 +248,22 @@ func (s *Supplier) Catalog(ctx context.Context) ([]supplier.Item, error) {
 		out = append(out, items...)
 	}
 	return out, nil
+}
+
+// CatalogKind implements supplier.KindCataloger: one price list, "prepaid" or "postpaid".
+func (s *Supplier) CatalogKind(ctx context.Context, kind string) ([]supplier.Item, error) {
+	cmd := wire.CmdPrepaid
+	if kind == "postpaid" {
+		cmd = wire.CmdPasca
+	}
+	items, err := s.priceList(ctx, cmd)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s price list: %w", s.name, cmd, err)
+	}
+	if cmd == wire.CmdPasca {
+		s.pascaFirst.Store(false) // the pasca list is known now: the next full sync starts with prepaid
+	}
+	return items, nil
 }
 
 func (s *Supplier) priceList(ctx context.Context, kind string) ([]supplier.Item, error) {

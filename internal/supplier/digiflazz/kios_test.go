@@ -232,3 +232,50 @@ func TestReadCallback(t *testing.T) {
 		t.Fatalf("unsigned: %v", err)
 	}
 }
+
+// TestCatalogKindAlone: a one-off sync in a new process (a fresh connector, which does not know
+// the last sync was refused the postpaid list) can ask for the postpaid list alone once the limit
+// has passed, and syncing it retires nothing of the prepaid kind.
+func TestCatalogKindAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 5, 4, 3, 0, 0, 0, time.UTC)}
+	srv, cr := listingUpstream(t, clk)
+	svc, rt := downstream(t)
+	if _, err := svc.AddSupplier(ctx, core.NewSupplier{Name: "up", Kind: store.KindDigiflazz, BaseURL: srv.URL + "/v1",
+		Username: "downstream", APIKey: cr.APIKey}); err != nil {
+		t.Fatal(err)
+	}
+	_, all := demo.Catalog()
+	_, postpaid := demo.Postpaid()
+	nPre := len(all) - len(postpaid)
+	first, err := pull.Catalog(ctx, svc, rt, "up", nil)
+	if err != nil || first.Items != nPre {
+		t.Fatalf("first sync %+v %v, want the %d prepaid items", first, err, nPre)
+	}
+	clk.add(6 * time.Minute)
+	conn, err := digiflazz.New(digiflazz.Config{Name: "up", BaseURL: srv.URL + "/v1", Username: "downstream", APIKey: cr.APIKey, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := conn.CatalogKind(ctx, "postpaid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := kinds(items); k["postpaid"] != len(postpaid) || k["prepaid"] != 0 {
+		t.Fatalf("postpaid alone: %v", k)
+	}
+	clk.add(6 * time.Minute)
+	rep, err := pull.CatalogKind(ctx, svc, rt, "up", "postpaid", nil)
+	if err != nil || rep.Items != len(postpaid) || rep.Retired != 0 {
+		t.Fatalf("postpaid sync %+v %v", rep, err)
+	}
+	if v, err := svc.Variant(ctx, "MLBB_ID_5"); err != nil || !v.Active {
+		t.Fatalf("a prepaid variant after a postpaid sync: %+v %v", v, err)
+	}
+	for _, want := range postpaid {
+		if v, err := svc.Variant(ctx, want.Code); err != nil || v.Kind != catalog.Postpaid {
+			t.Fatalf("postpaid %s: %+v %v", want.Code, v, err)
+		}
+	}
+}

@@ -146,22 +146,39 @@ func result(r *client.TransactionResponse) supplier.Result {
 // Catalog implements supplier.Cataloger with the prepaid and the postpaid ("pasca") price
 // lists. They are different commands, so one sync stays within the full-list limit of each.
 func (s *Supplier) Catalog(ctx context.Context) ([]supplier.Item, error) {
+	pre, err := s.CatalogKind(ctx, "prepaid")
+	if err != nil {
+		return nil, err
+	}
+	post, err := s.CatalogKind(ctx, "postpaid")
+	if err != nil {
+		return nil, err
+	}
+	return append(pre, post...), nil
+}
+
+// CatalogKind implements supplier.KindCataloger: one price list, "prepaid" or "postpaid".
+func (s *Supplier) CatalogKind(ctx context.Context, kind string) ([]supplier.Item, error) {
+	if kind == "postpaid" {
+		pasca, err := s.c.PriceListPasca(ctx, "")
+		if err != nil {
+			return nil, fmt.Errorf("pasca price list: %w", err)
+		}
+		out := make([]supplier.Item, 0, len(pasca))
+		for _, it := range pasca {
+			out = append(out, supplier.Item{Code: it.Code, Name: it.Name, ProductCode: it.Brand, ProductName: title(it.Brand),
+				Category: it.Category, Kind: "postpaid", Admin: it.Admin, Commission: it.Commission, Active: it.Status})
+		}
+		return out, nil
+	}
 	items, err := s.c.PriceListPrepaid(ctx, "")
 	if err != nil {
 		return nil, fmt.Errorf("prepaid price list: %w", err)
 	}
-	pasca, err := s.c.PriceListPasca(ctx, "")
-	if err != nil {
-		return nil, fmt.Errorf("pasca price list: %w", err)
-	}
-	out := make([]supplier.Item, 0, len(items)+len(pasca))
+	out := make([]supplier.Item, 0, len(items))
 	for _, it := range items {
 		out = append(out, supplier.Item{Code: it.Code, Name: it.Name, ProductCode: it.Brand, ProductName: title(it.Brand),
 			Category: it.Category, Kind: "prepaid", Cost: it.Price, Active: it.Status})
-	}
-	for _, it := range pasca {
-		out = append(out, supplier.Item{Code: it.Code, Name: it.Name, ProductCode: it.Brand, ProductName: title(it.Brand),
-			Category: it.Category, Kind: "postpaid", Admin: it.Admin, Commission: it.Commission, Active: it.Status})
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ package pull
 
 import (
 	"context"
+	"slices"
 	"errors"
 	"fmt"
 	"time"
@@ -19,15 +20,36 @@ var ErrUnsupported = errors.New("not supported by this supplier's connector")
 
 // Catalog pulls one supplier's catalog and saves it (see core.SyncCatalog).
 func Catalog(ctx context.Context, svc *core.Service, rt *route.Router, name string, progress core.SyncProgress) (core.SyncReport, error) {
+	return CatalogKind(ctx, svc, rt, name, "", progress)
+}
+
+// CatalogKind is Catalog for one kind of list, "prepaid" or "postpaid" ("" means every kind the
+// supplier lists). Only what the list holds is retired from, so the other kind stays as it was.
+func CatalogKind(ctx context.Context, svc *core.Service, rt *route.Router, name, kind string, progress core.SyncProgress) (core.SyncReport, error) {
 	c, err := rt.Conn(ctx, name)
 	if err != nil {
 		return core.SyncReport{}, err
 	}
-	cat, ok := c.Upstream().(supplier.Cataloger)
-	if !ok {
+	var items []supplier.Item
+	switch cat := c.Upstream().(type) {
+	case supplier.KindCataloger:
+		if kind != "" {
+			items, err = cat.CatalogKind(ctx, kind)
+			break
+		}
+		full, ok := c.Upstream().(supplier.Cataloger)
+		if !ok {
+			return core.SyncReport{}, fmt.Errorf("supplier %s: catalog: %w", name, ErrUnsupported)
+		}
+		items, err = full.Catalog(ctx)
+	case supplier.Cataloger:
+		items, err = cat.Catalog(ctx)
+		if kind != "" {
+			items = slices.DeleteFunc(items, func(it supplier.Item) bool { return (it.Kind == "postpaid") != (kind == "postpaid") })
+		}
+	default:
 		return core.SyncReport{}, fmt.Errorf("supplier %s: catalog: %w", name, ErrUnsupported)
 	}
-	items, err := cat.Catalog(ctx)
 	if err != nil {
 		return core.SyncReport{}, fmt.Errorf("supplier %s: fetch catalog: %w", name, err)
 	}
