@@ -5,9 +5,9 @@ package pull
 
 import (
 	"context"
-	"slices"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
