@@ -146,20 +146,7 @@ func (s *Supplier) pasca(ctx context.Context, req supplier.Request, status bool)
 	if e, ok := wire.AsRCError(err); ok && status && e.RC == wire.RCNotFound {
 		return s.pasca(ctx, req, false)
 	}
-	if err != nil {
-		rcErr, ok := wire.AsRCError(err)
-		if !ok || !aboutTransaction(rcErr.RC, status) {
-			return supplier.Result{}, fmt.Errorf("%s %s %s: %w: %w", s.name, op, req.BillRef, supplier.ErrUnknownOutcome, err)
-		}
-		return supplier.Result{State: supplier.Failed, Message: d.Message, Raw: raw(d)}, nil
-	}
-	res := supplier.Result{Message: d.Message, SN: d.SN, Raw: raw(d)}
-	if d.RC == wire.RCSuccess {
-		res.State, res.Cost = supplier.Success, d.Price
-	} else {
-		res.State = supplier.Pending
-	}
-	return res, nil
+	return s.outcome(op, req.BillRef, status, err, answer{d.RC, d.Message, d.SN, d.Price, d})
 }
 
 func (s *Supplier) send(ctx context.Context, req supplier.Request, status bool) (supplier.Result, error) {
@@ -171,16 +158,32 @@ func (s *Supplier) send(ctx context.Context, req supplier.Request, status bool) 
 		BuyerSKUCode: req.SKU, CustomerNo: req.Destination, RefID: req.Reference,
 		MaxPrice: req.MaxPrice, Testing: s.testing,
 	})
+	return s.outcome(op, req.Reference, status, err, answer{d.RC, d.Message, d.SN, d.Price, d})
+}
+
+// answer is what outcome reads of a transaction's answer, prepaid or postpaid; data is the whole
+// answer, kept raw with the attempt.
+type answer struct {
+	rc, message, sn string
+	price           int64
+	data            any
+}
+
+// outcome turns a transaction's answer (or the error of a call) into a result. An error is an
+// unknown outcome unless it is a refusal about the transaction itself (see aboutTransaction); an
+// answer is a success with rc 00 and otherwise pending, since the client returns refusals as
+// errors.
+func (s *Supplier) outcome(op, ref string, status bool, err error, a answer) (supplier.Result, error) {
 	if err != nil {
 		rcErr, ok := wire.AsRCError(err)
 		if !ok || !aboutTransaction(rcErr.RC, status) {
-			return supplier.Result{}, fmt.Errorf("%s %s %s: %w: %w", s.name, op, req.Reference, supplier.ErrUnknownOutcome, err)
+			return supplier.Result{}, fmt.Errorf("%s %s %s: %w: %w", s.name, op, ref, supplier.ErrUnknownOutcome, err)
 		}
-		return supplier.Result{State: supplier.Failed, Message: d.Message, Raw: raw(d)}, nil
+		return supplier.Result{State: supplier.Failed, Message: a.message, Raw: raw(a.data)}, nil
 	}
-	res := supplier.Result{Message: d.Message, SN: d.SN, Raw: raw(d)}
-	if d.RC == wire.RCSuccess {
-		res.State, res.Cost = supplier.Success, d.Price
+	res := supplier.Result{Message: a.message, SN: a.sn, Raw: raw(a.data)}
+	if a.rc == wire.RCSuccess {
+		res.State, res.Cost = supplier.Success, a.price
 	} else {
 		res.State = supplier.Pending
 	}
