@@ -24,6 +24,15 @@ type PlaceParams struct {
 	// RefField and CodeField and DestField name the request fields in the caller's dialect, for
 	// error messages ("referenceNumber" or "ref_id").
 	RefField, CodeField, DestField string
+	// MultiSlot, when set, is the multi rule's key in place of Destination: the text channel's
+	// counter (`KODE.2.TUJUAN.PIN`, the second purchase to that number today) takes a slot of
+	// its own instead of being refused as a repeat.
+	MultiSlot string
+	// InTx, when set, runs inside the accepting transaction after the hold, under the
+	// reseller's lock key: what a channel records with the order (its audit row, its daily
+	// limits) then stands or falls with it. An error refuses the order. It may run more than
+	// once (a retried batch), like every function given to Batch.
+	InTx func(ctx context.Context, tx *store.Tx, o *order.Order) error
 }
 
 // Placed is the outcome of PlaceOrder.
@@ -131,7 +140,11 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 			return err
 		}
 		if !v.Multi && !p.Testing {
-			ok, err := tx.MultiGuardTake(ctx, v.ID, p.Destination, o.Day, o.ID)
+			slot := p.Destination
+			if p.MultiSlot != "" {
+				slot = p.MultiSlot
+			}
+			ok, err := tx.MultiGuardTake(ctx, v.ID, slot, o.Day, o.ID)
 			if err != nil {
 				return err
 			}
@@ -151,6 +164,11 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 		bal, held, err := s.hold(ctx, tx, o)
 		if err != nil {
 			return err
+		}
+		if p.InTx != nil {
+			if err := p.InTx(ctx, tx, o); err != nil {
+				return err
+			}
 		}
 		if err := tx.JobInsert(ctx, store.JobFulfil, o.ID, now); err != nil {
 			return err

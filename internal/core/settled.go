@@ -20,8 +20,17 @@ func (s *Service) afterSettle(ctx context.Context, tx *store.Tx, o *order.Order,
 			return err
 		}
 	}
+	if o.Dialect == DialectText {
+		// The text channel pushes the final answer on the chat the order came from.
+		if err := tx.JobInsert(ctx, store.JobTextFinal, o.ID, s.now()); err != nil {
+			return err
+		}
+	}
 	return s.queueCallback(ctx, tx, o)
 }
+
+// DialectText marks orders placed through the text channels (Telegram, Jabber, WhatsApp).
+const DialectText = "text"
 
 // postCost moves cost from Kios's deposit at the supplier to the cost account, so that revenue
 // less cost is the margin. A supplier missing from the registry (the built-in simulator, which

@@ -25,6 +25,10 @@ type Job struct {
 const (
 	JobFulfil   = "fulfil"
 	JobCallback = "callback"
+	// JobTextFinal pushes a text-channel order's final answer to its chat (order_id: the order).
+	JobTextFinal = "textfinal"
+	// JobTextSend sends one queued text reply (order_id: the text_outbox row, not an order).
+	JobTextSend = "textsend"
 )
 
 // JobInsert queues a job to run at runAt.
