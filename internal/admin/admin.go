@@ -6,21 +6,17 @@ package admin
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/session"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -30,8 +26,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// BcryptCost is the password hashing cost; 0 means bcrypt.DefaultCost. Tests lower it.
 	BcryptCost int
-	// LoginBurst failed logins are allowed per username and per client IP before further tries
-	// are refused; they come back one per LoginEvery. 0 means 5 and 30 s.
+	// LoginBurst tries are allowed per client IP, per username from one IP, and per username
+	// from IPs it never signed in from, before further tries are refused; they come back one per
+	// LoginEvery. 0 means 5 and 30 s (package session).
 	LoginBurst int
 	LoginEvery time.Duration
 }
@@ -41,14 +38,8 @@ type Service struct {
 	svc  *core.Service
 	db   *store.DB
 	opts Options
-	// dummyHash is compared against when a username is unknown, so that a login takes as long
-	// whether or not the user exists. Made on first use: the CLI never logs in.
-	dummyOnce sync.Once
-	dummyHash []byte
-
-	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
-	swept    time.Time
+	// guard throttles logins and checks passwords, as the member area's does.
+	guard *session.Guard
 }
 
 // NewService returns the admin service over svc.
@@ -65,18 +56,8 @@ func NewService(svc *core.Service, opts Options) *Service {
 	if opts.LoginEvery <= 0 {
 		opts.LoginEvery = 30 * time.Second
 	}
-	return &Service{svc: svc, db: svc.DB(), opts: opts, limiters: map[string]*rate.Limiter{}}
-}
-
-func (s *Service) dummy() []byte {
-	s.dummyOnce.Do(func() {
-		h, err := bcrypt.GenerateFromPassword([]byte(newPassword()), s.opts.BcryptCost)
-		if err != nil {
-			panic("bcrypt: " + err.Error()) // only for a cost out of range, a programming error
-		}
-		s.dummyHash = h
-	})
-	return s.dummyHash
+	return &Service{svc: svc, db: svc.DB(), opts: opts, guard: session.NewGuard(session.Options{BcryptCost: opts.BcryptCost,
+		LoginBurst: opts.LoginBurst, LoginEvery: opts.LoginEvery, Now: svc.Now})}
 }
 
 // Core is the service the admin acts on.
@@ -110,12 +91,12 @@ func (s *Service) CreateAdmin(ctx context.Context, by Actor, username string) (s
 		return "", fmt.Errorf("create admin %s: %w", username, store.ErrAdminTaken)
 	}
 	pw := newPassword()
-	hash, err := bcrypt.GenerateFromPassword([]byte(pw), s.opts.BcryptCost)
+	hash, err := s.guard.Hash(pw)
 	if err != nil {
 		return "", fmt.Errorf("create admin %s: %w", username, err)
 	}
 	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		u := &store.AdminUser{Username: username, PasswordHash: string(hash)}
+		u := &store.AdminUser{Username: username, PasswordHash: hash}
 		if err := tx.AdminUserInsert(ctx, u); err != nil {
 			return err
 		}
@@ -135,12 +116,12 @@ func (s *Service) ResetPassword(ctx context.Context, by Actor, username string) 
 		return "", err
 	}
 	pw := newPassword()
-	hash, err := bcrypt.GenerateFromPassword([]byte(pw), s.opts.BcryptCost)
+	hash, err := s.guard.Hash(pw)
 	if err != nil {
 		return "", fmt.Errorf("reset admin %s: %w", username, err)
 	}
 	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		if err := tx.AdminUserSetPassword(ctx, u.ID, string(hash)); err != nil {
+		if err := tx.AdminUserSetPassword(ctx, u.ID, hash); err != nil {
 			return err
 		}
 		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "admin.reset-password", Target: "admin:" + username})
@@ -154,31 +135,12 @@ func (s *Service) ResetPassword(ctx context.Context, by Actor, username string) 
 // Admins lists the admin users.
 func (s *Service) Admins(ctx context.Context) ([]store.AdminUser, error) { return s.db.AdminUsers(ctx) }
 
-// passwordAlphabet leaves out characters that are easily misread (0/O, 1/l/I).
-const passwordAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-// newPassword returns 20 characters from passwordAlphabet: about 116 bits.
-func newPassword() string {
-	var b [20]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("crypto/rand: " + err.Error())
-	}
-	out := make([]byte, len(b))
-	for i, c := range b {
-		// 256 is not a multiple of 56, so the first 32 letters are very slightly more likely;
-		// at 20 characters the loss is under half a bit.
-		out[i] = passwordAlphabet[int(c)%len(passwordAlphabet)]
-	}
-	return string(out)
-}
+func newPassword() string { return session.NewPassword() }
 
 // newSecret returns 32 random bytes as hex, for session ids and API tokens.
 func newSecret() string { return reseller.NewSecret(32) }
 
-func hashSecret(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:])
-}
+func hashSecret(s string) string { return session.Hash(s) }
 
 func jsonOf(v any) string {
 	if v == nil {

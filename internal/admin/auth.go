@@ -6,18 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
-	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
-
+	"github.com/kios-h2h/kios/internal/session"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
 // Errors of authentication.
 var (
-	ErrBadLogin  = errors.New("wrong username or password")
-	ErrThrottled = errors.New("too many failed logins; wait and try again")
+	ErrBadLogin  = session.ErrBadLogin
+	ErrThrottled = session.ErrThrottled
 	ErrNoAuth    = errors.New("not authenticated")
 )
 
@@ -46,31 +43,38 @@ func (id *Identity) Actor(ip string) Actor {
 }
 
 // Login checks a username and password and opens a session, returning its id (to be set as a
-// cookie; only its hash is stored). Failed logins are limited per username and per client IP.
+// cookie; only its hash is stored). Logins are throttled by the shared session.Guard.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (string, *Identity, error) {
+	return s.LoginWithCode(ctx, username, password, "", ip)
+}
+
+// LoginWithCode is Login for an admin who may have two-factor login on: code is the
+// authenticator's six digits or a recovery code (session.ErrCodeNeeded when it is missing).
+func (s *Service) LoginWithCode(ctx context.Context, username, password, code, ip string) (string, *Identity, error) {
 	username = strings.TrimSpace(username)
-	keys := []string{"u:" + strings.ToLower(username), "ip:" + ip}
-	if !s.loginAllowed(keys) {
-		return "", nil, ErrThrottled
+	try, err := s.guard.Begin(username, ip)
+	if err != nil {
+		return "", nil, err
 	}
 	u, err := s.db.AdminUserByUsername(ctx, username)
 	if err != nil && !errors.Is(err, store.ErrAdminNotFound) {
 		return "", nil, err
 	}
-	hash := s.dummy()
-	if u != nil {
-		hash = []byte(u.PasswordHash)
+	hash := ""
+	if u != nil && !u.Disabled {
+		hash = u.PasswordHash
 	}
-	// bcrypt compares in constant time, and an unknown user costs one comparison too.
-	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
-	if u == nil || u.Disabled || !match {
-		s.loginFailed(keys)
+	if !s.guard.CheckPassword(hash, password) {
 		return "", nil, ErrBadLogin
 	}
-	sid := newSecret()
+	if err := session.CheckSecondFactor(ctx, s.db, Subject(u.ID), code, s.svc.Now()); err != nil {
+		return "", nil, err
+	}
+	try.Succeeded()
+	sid := session.NewID()
 	expires := s.svc.Now().Add(s.opts.SessionTTL)
 	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		if err := tx.AdminSessionInsert(ctx, hashSecret(sid), u.ID, expires); err != nil {
+		if err := tx.AdminSessionInsert(ctx, session.Hash(sid), u.ID, expires); err != nil {
 			return err
 		}
 		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: u.Username, IP: ip, Action: "admin.login", Target: "admin:" + u.Username})
@@ -78,12 +82,15 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (str
 	if err != nil {
 		return "", nil, fmt.Errorf("login %s: %w", username, err)
 	}
-	return sid, &Identity{UserID: u.ID, Username: u.Username, CSRF: csrfToken(sid)}, nil
+	return sid, &Identity{UserID: u.ID, Username: u.Username, CSRF: session.CSRFToken(sid)}, nil
 }
+
+// Subject names an admin in the two-factor tables.
+func Subject(userID int64) string { return fmt.Sprintf("admin:%d", userID) }
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, sid string) error {
-	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.AdminSessionDelete(ctx, hashSecret(sid)) })
+	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.AdminSessionDelete(ctx, session.Hash(sid)) })
 }
 
 // Session finds the admin of an unexpired session.
@@ -91,24 +98,19 @@ func (s *Service) Session(ctx context.Context, sid string) (*Identity, error) {
 	if sid == "" {
 		return nil, ErrNoAuth
 	}
-	u, err := s.db.AdminSessionUser(ctx, hashSecret(sid))
+	u, err := s.db.AdminSessionUser(ctx, session.Hash(sid))
 	if errors.Is(err, store.ErrAdminNotFound) {
 		return nil, ErrNoAuth
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &Identity{UserID: u.ID, Username: u.Username, CSRF: csrfToken(sid)}, nil
+	return &Identity{UserID: u.ID, Username: u.Username, CSRF: session.CSRFToken(sid)}, nil
 }
-
-// csrfToken derives a session's anti-forgery token from its id. The database holds only a
-// different hash of the id, so neither can be computed from what is stored, and no extra
-// column or state is needed.
-func csrfToken(sid string) string { return hashSecret("kios-csrf\x00" + sid) }
 
 // CheckCSRF compares a presented anti-forgery token with the identity's, in constant time.
 func (id *Identity) CheckCSRF(presented string) bool {
-	return id.CSRF != "" && subtle.ConstantTimeCompare([]byte(presented), []byte(id.CSRF)) == 1
+	return session.CheckCSRF(id.CSRF, presented)
 }
 
 // TokenAuth finds the admin an API token belongs to.
@@ -173,39 +175,4 @@ func (s *Service) RevokeToken(ctx context.Context, by Actor, id int64) error {
 		return fmt.Errorf("revoke token %d: %w", id, err)
 	}
 	return nil
-}
-
-func (s *Service) loginAllowed(keys []string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now()
-	for _, k := range keys {
-		if l, ok := s.limiters[k]; ok && l.TokensAt(now) < 1 {
-			return false
-		}
-	}
-	return true
-}
-
-func (s *Service) loginFailed(keys []string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now()
-	// Forget limiters that have refilled: they hold nothing a fresh one would not.
-	if now.Sub(s.swept) > time.Minute {
-		for k, l := range s.limiters {
-			if l.TokensAt(now) >= float64(s.opts.LoginBurst) {
-				delete(s.limiters, k)
-			}
-		}
-		s.swept = now
-	}
-	for _, k := range keys {
-		l, ok := s.limiters[k]
-		if !ok {
-			l = rate.NewLimiter(rate.Every(s.opts.LoginEvery), s.opts.LoginBurst)
-			s.limiters[k] = l
-		}
-		l.AllowN(now, 1)
-	}
 }

@@ -102,5 +102,5 @@ func (h *handler) tokenRevokePost(w http.ResponseWriter, r *http.Request, id *ad
 		h.failed(w, r, "/admin/admins", err)
 		return
 	}
-	done(w, r, "/admin/admins", "Token revoked")
+	h.done(w, r, "/admin/admins", "Token revoked")
 }

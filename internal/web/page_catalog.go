@@ -61,7 +61,7 @@ func (h *handler) variantPost(w http.ResponseWriter, r *http.Request, id *admin.
 		h.failed(w, r, back, err)
 		return
 	}
-	done(w, r, back, "Saved "+code)
+	h.done(w, r, back, "Saved "+code)
 }
 
 func (h *handler) catalogBulkPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -77,7 +77,7 @@ func (h *handler) catalogBulkPost(w http.ResponseWriter, r *http.Request, id *ad
 		h.failed(w, r, "/admin/catalog", err)
 		return
 	}
-	done(w, r, "/admin/catalog", "Saved "+strconv.Itoa(len(out))+" variants")
+	h.done(w, r, "/admin/catalog", "Saved "+strconv.Itoa(len(out))+" variants")
 }
 
 func (h *handler) catalogImportPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -92,5 +92,5 @@ func (h *handler) catalogImportPost(w http.ResponseWriter, r *http.Request, id *
 		h.failed(w, r, "/admin/catalog", err)
 		return
 	}
-	done(w, r, "/admin/catalog", fmt.Sprintf("Imported %d products and %d variants", np, nv))
+	h.done(w, r, "/admin/catalog", fmt.Sprintf("Imported %d products and %d variants", np, nv))
 }

@@ -3,20 +3,14 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/session"
 )
 
 // safeNext keeps the post-login redirect on this site: a path under /admin/, never a URL.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/admin/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return "/admin/"
-	}
-	return next
-}
+func safeNext(next string) string { return session.SafeNext(next, "/admin/") }
 
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
@@ -26,24 +20,27 @@ func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.renderTemplate(w, "login", "layout", http.StatusOK, pageData{Title: "Sign in", Nav: "login",
-		Data: map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}, Error: r.URL.Query().Get("err")})
+		Data: map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}})
 }
 
 func (h *handler) loginPost(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	// Login forms carry no CSRF token (there is no session yet); a cross-site login attempt is
 	// stopped by checking the browser's Origin or Sec-Fetch-Site instead.
-	if crossSite(r) {
+	if session.CrossSite(r) {
 		http.Error(w, "Forbidden: cross-site login", http.StatusForbidden)
 		return
 	}
 	next := safeNext(r.PostFormValue("next"))
-	sid, _, err := h.as.Login(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"), h.guard.ClientIP(r).String())
+	sid, _, err := h.as.LoginWithCode(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"), r.PostFormValue("code"),
+		h.guard.ClientIP(r).String())
 	if err != nil {
 		status := http.StatusUnauthorized
 		msg := admin.ErrBadLogin.Error()
 		if errors.Is(err, admin.ErrThrottled) {
 			status, msg = http.StatusTooManyRequests, err.Error()
+		} else if errors.Is(err, session.ErrCodeNeeded) || errors.Is(err, session.ErrBadCode) {
+			msg = err.Error()
 		} else if !errors.Is(err, admin.ErrBadLogin) {
 			h.log.Error("admin login", "err", err)
 			status, msg = http.StatusInternalServerError, "internal error"
@@ -52,8 +49,7 @@ func (h *handler) loginPost(w http.ResponseWriter, r *http.Request) {
 			Data: map[string]string{"Next": next, "Username": r.PostFormValue("username")}, Error: msg})
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sid, Path: "/", HttpOnly: true, Secure: h.secure(r),
-		SameSite: http.SameSiteStrictMode, MaxAge: int(h.sessionTTL().Seconds())})
+	session.SetCookie(w, sessionCookie, sid, h.sessionTTL(), h.secure(r))
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -64,24 +60,12 @@ func (h *handler) sessionTTL() time.Duration {
 	return 12 * time.Hour
 }
 
-func crossSite(r *http.Request) bool {
-	if s := r.Header.Get("Sec-Fetch-Site"); s != "" && s != "same-origin" && s != "none" {
-		return true
-	}
-	if o := r.Header.Get("Origin"); o != "" && o != "null" {
-		u, err := url.Parse(o)
-		return err != nil || u.Host != r.Host
-	}
-	return false
-}
-
 func (h *handler) logoutPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := h.as.Logout(r.Context(), c.Value); err != nil {
 			h.log.Error("admin logout", "err", err)
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: h.secure(r),
-		SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	session.ClearCookie(w, sessionCookie, h.secure(r))
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
 }

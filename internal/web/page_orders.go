@@ -81,5 +81,5 @@ func (h *handler) orderResolvePost(w http.ResponseWriter, r *http.Request, id *a
 		h.failed(w, r, back, err)
 		return
 	}
-	done(w, r, back, "Order marked "+string(o.Status))
+	h.done(w, r, back, "Order marked "+string(o.Status))
 }

@@ -115,7 +115,7 @@ func (h *handler) resellerActionPost(w http.ResponseWriter, r *http.Request, id 
 		h.failed(w, r, back, err)
 		return
 	}
-	done(w, r, back, msg)
+	h.done(w, r, back, msg)
 }
 
 func (h *handler) depositsPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -157,10 +157,10 @@ func (h *handler) depositPost(w http.ResponseWriter, r *http.Request, id *admin.
 		verb = "Debited"
 	}
 	if res.Repeated {
-		done(w, r, "/admin/deposits", "This form was sent already: nothing moved again; "+username+"'s balance is "+rupiah(res.Balance))
+		h.done(w, r, "/admin/deposits", "This form was sent already: nothing moved again; "+username+"'s balance is "+rupiah(res.Balance))
 		return
 	}
-	done(w, r, "/admin/deposits", verb+" "+rupiah(amount)+" to "+username+"; balance now "+rupiah(res.Balance))
+	h.done(w, r, "/admin/deposits", verb+" "+rupiah(amount)+" to "+username+"; balance now "+rupiah(res.Balance))
 }
 
 func (h *handler) ticketPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -174,5 +174,5 @@ func (h *handler) ticketPost(w http.ResponseWriter, r *http.Request, id *admin.I
 		h.failed(w, r, "/admin/deposits", err)
 		return
 	}
-	done(w, r, "/admin/deposits", "Ticket "+ref+" "+action+"d")
+	h.done(w, r, "/admin/deposits", "Ticket "+ref+" "+action+"d")
 }

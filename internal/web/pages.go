@@ -12,6 +12,8 @@ import (
 
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/session"
+	"github.com/kios-h2h/kios/internal/store"
 )
 
 var pageNames = []string{"login", "overview", "orders", "order", "resellers", "reseller", "deposits", "catalog",
@@ -63,10 +65,22 @@ type pageData struct {
 }
 
 func (h *handler) render(w http.ResponseWriter, r *http.Request, id *admin.Identity, name, title string, data any) {
-	pd := pageData{Title: title, Nav: name, Data: data, Htmx: HtmxVersion,
-		Flash: r.URL.Query().Get("ok"), Error: r.URL.Query().Get("err")}
+	pd := pageData{Title: title, Nav: name, Data: data, Htmx: HtmxVersion}
 	if id != nil {
 		pd.User, pd.CSRF = id.Actor("").Name, id.CSRF
+	}
+	// The banner shows only what this session was told after its own form post: never text from
+	// the URL, which anyone can put in a link.
+	if c, err := r.Cookie(sessionCookie); err == nil && id != nil && id.Token == "" {
+		f, err := session.TakeFlash(r.Context(), h.svc.DB(), store.RealmAdmin, c.Value)
+		if err != nil {
+			h.log.Error("admin flash", "err", err)
+		}
+		if f.Kind == session.FlashOK {
+			pd.Flash = f.Text
+		} else if f.Kind == session.FlashErr {
+			pd.Error = f.Text
+		}
 	}
 	h.renderTemplate(w, name, "layout", http.StatusOK, pd)
 }
@@ -84,9 +98,22 @@ func (h *handler) renderTemplate(w http.ResponseWriter, page, tmpl string, statu
 	_, _ = w.Write(buf.Bytes())
 }
 
-// done redirects after a successful form post (post/redirect/get), with a message to show.
-func done(w http.ResponseWriter, r *http.Request, to, msg string) {
+// done redirects after a successful form post (post/redirect/get), with a message kept in the
+// session for the next page. The message also stays in the URL's ok parameter for scripts that
+// read the redirect, but no page shows text from there.
+func (h *handler) done(w http.ResponseWriter, r *http.Request, to, msg string) {
+	h.flash(r, session.FlashOK, msg)
 	http.Redirect(w, r, withParam(to, "ok", msg), http.StatusSeeOther)
+}
+
+func (h *handler) flash(r *http.Request, kind, msg string) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return
+	}
+	if err := session.SetFlash(r.Context(), h.svc.DB(), store.RealmAdmin, c.Value, kind, msg); err != nil {
+		h.log.Error("admin flash", "err", err)
+	}
 }
 
 // failed redirects back to the form with the error, or answers 500 for an unexpected one.
@@ -95,6 +122,7 @@ func (h *handler) failed(w http.ResponseWriter, r *http.Request, to string, err 
 	if status == http.StatusInternalServerError {
 		h.log.Error("admin page", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	h.flash(r, session.FlashErr, msg)
 	http.Redirect(w, r, withParam(to, "err", msg), http.StatusSeeOther)
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/metrics"
+	"github.com/kios-h2h/kios/internal/session"
 )
 
 //go:embed templates/*.html
@@ -168,23 +169,15 @@ func (h *handler) identify(r *http.Request) (*admin.Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !safeMethod(r.Method) {
-		tok := r.Header.Get("X-CSRF-Token")
-		if tok == "" {
-			tok = r.PostFormValue("csrf")
-		}
-		if !id.CheckCSRF(tok) {
-			return nil, errCSRF
-		}
+	if !session.SafeMethod(r.Method) && !id.CheckCSRF(session.PresentedCSRF(r)) {
+		return nil, errCSRF
 	}
 	return id, nil
 }
 
 var errCSRF = errors.New("missing or wrong CSRF token")
 
-func safeMethod(m string) bool {
-	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
-}
+func safeMethod(m string) bool { return session.SafeMethod(m) }
 
 type identified func(w http.ResponseWriter, r *http.Request, id *admin.Identity)
 
