@@ -8,6 +8,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
 
@@ -75,7 +76,22 @@ func (s *Service) CreateReseller(ctx context.Context, by Actor, n core.NewResell
 		return cr, err
 	}
 	s.audit(ctx, by, "reseller.create", "reseller:"+cr.Reseller.Username, nil, viewOf(cr.Reseller, 0, 0))
+	cr.Password, err = member.SetPassword(ctx, s.svc, cr.Reseller.Username, s.opts.BcryptCost)
+	if err != nil {
+		return cr, err
+	}
 	return cr, nil
+}
+
+// SetResellerPassword gives a reseller a new member-area password, returned once; its member
+// sessions end.
+func (s *Service) SetResellerPassword(ctx context.Context, by Actor, username string) (string, error) {
+	pw, err := member.SetPassword(ctx, s.svc, username, s.opts.BcryptCost)
+	if err != nil {
+		return "", err
+	}
+	s.audit(ctx, by, "reseller.set-password", "reseller:"+username, nil, map[string]string{"password": "set"})
+	return pw, nil
 }
 
 // RotateToken gives a reseller a new token, returned once.

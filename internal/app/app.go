@@ -22,6 +22,7 @@ import (
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
+	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/metrics"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
@@ -114,6 +115,11 @@ func (a *App) open(ctx context.Context) error {
 	// Suppliers' callbacks, signed; they short-cut polling.
 	mux.Handle("POST /callback/", m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log)))
 	mux.HandleFunc("GET /healthz", a.healthz)
+	// The resellers' own member area: pages and a JSON API, on the listener they already call.
+	memberH := m.Middleware("member", member.New(a.svc, member.Options{Guard: guard, SecureCookies: cfg.SecureCookies,
+		AllowPrivateCallbacks: cfg.CallbackAllowPrivate, Logger: a.log}))
+	mux.Handle("/member/", memberH)
+	mux.Handle("/member", memberH)
 
 	a.ln, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -164,7 +170,11 @@ func (a *App) open(ctx context.Context) error {
 			fmt.Fprintf(cfg.Stdout, "\n Admin dashboard: %s/admin/  user: admin  password: %s\n\n", a.AdminURL(), pw)
 		}
 		a.log.Info("demo data seeded", "reseller", seeded.Reseller.Username, "created", seeded.Created)
-		writeBanner(cfg.Stdout, a.BaseURL(), seeded)
+		portal, err := member.SetPassword(ctx, a.svc, seeded.Reseller.Username, 0)
+		if err != nil {
+			return fmt.Errorf("demo reseller password: %w", err)
+		}
+		writeBanner(cfg.Stdout, a.BaseURL(), seeded, portal)
 	}
 	return nil
 }
@@ -298,7 +308,7 @@ func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 // writeBanner shows the demo reseller's credentials once, on stdout (never in the logs).
-func writeBanner(w io.Writer, baseURL string, s demo.Seeded) {
+func writeBanner(w io.Writer, baseURL string, s demo.Seeded, portal string) {
 	verb := "created"
 	if !s.Created {
 		verb = "exists; its token was rotated"
@@ -311,11 +321,14 @@ func writeBanner(w io.Writer, baseURL string, s demo.Seeded) {
    token:   %s
    api key: %s
 
- The token is shown only now; every start with --demo issues a new one.
+ Member area (the reseller's own pages): %s/member/
+   username: %s  password: %s
+
+ The token and password are shown only now; every start with --demo issues new ones.
  Try:
 
    curl -X POST %s/api/v1/balance -H "Authorization: Bearer %s" -H "Content-Type: application/json"
 
 ==============================================================================
-`, s.Reseller.Username, s.Reseller.Membership, verb, s.Token, s.APIKey, baseURL, s.Token)
+`, s.Reseller.Username, s.Reseller.Membership, verb, s.Token, s.APIKey, baseURL, s.Reseller.Username, portal, baseURL, s.Token)
 }

@@ -78,20 +78,26 @@ func (c *Config) defaults() {
 		c.MaxAge = 24 * time.Hour
 	}
 	if c.Client == nil {
-		d := &net.Dialer{Timeout: 10 * time.Second}
-		if !c.AllowPrivate {
-			// Checked on the address actually dialled, after DNS: a name that resolves to an
-			// internal address is refused too.
-			d.Control = publicOnly
-		}
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.DialContext = d.DialContext
-		tr.Proxy = nil
-		c.Client = &http.Client{
-			Transport: tr,
-			// A redirect would re-send a signed body somewhere the reseller did not name.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+		c.Client = NewClient(c.AllowPrivate)
+	}
+}
+
+// NewClient is the client callbacks are sent with: it follows no redirects and, unless
+// allowPrivate, connects to public addresses only. The member area's test callback uses it too.
+func NewClient(allowPrivate bool) *http.Client {
+	d := &net.Dialer{Timeout: 10 * time.Second}
+	if !allowPrivate {
+		// Checked on the address actually dialled, after DNS: a name that resolves to an
+		// internal address is refused too.
+		d.Control = publicOnly
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = d.DialContext
+	tr.Proxy = nil
+	return &http.Client{
+		Transport: tr,
+		// A redirect would re-send a signed body somewhere the reseller did not name.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
 
@@ -142,15 +148,35 @@ type worker struct {
 }
 
 func (w *worker) deliver(ctx context.Context, j store.Job) {
-	done, err := w.try(ctx, j)
+	var rec *store.CallbackDelivery
+	done, err := w.try(ctx, j, &rec)
+	// What the reseller's URL answered is kept (in the same transaction as the job's end or
+	// retry) for the member area's list of deliveries.
+	record := func(tx *store.Tx) error {
+		if rec == nil {
+			return nil
+		}
+		d := *rec
+		return tx.CallbackDeliveryInsert(ctx, &d)
+	}
 	if done {
-		if err := w.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) }); err != nil {
+		if err := w.db.Batch(ctx, func(tx *store.Tx) error {
+			if err := record(tx); err != nil {
+				return err
+			}
+			return tx.JobDelete(ctx, j.ID)
+		}); err != nil {
 			w.log.Error("callback job delete", "job", j.ID, "err", err)
 		}
 		return
 	}
 	retryAt := w.svc.Now().Add(w.backoff(j.Attempts))
-	if err := w.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, retryAt, err.Error()) }); err != nil {
+	if err := w.db.Batch(ctx, func(tx *store.Tx) error {
+		if err := record(tx); err != nil {
+			return err
+		}
+		return tx.JobRetry(ctx, j, retryAt, err.Error())
+	}); err != nil {
 		w.log.Error("callback job retry", "job", j.ID, "err", err)
 	}
 }
@@ -165,7 +191,7 @@ func (w *worker) backoff(n int) time.Duration {
 }
 
 // try makes one delivery. done means the job is over: delivered, given up, or pointless.
-func (w *worker) try(ctx context.Context, j store.Job) (done bool, err error) {
+func (w *worker) try(ctx context.Context, j store.Job, rec **store.CallbackDelivery) (done bool, err error) {
 	o, err := w.db.OrderByID(ctx, j.OrderID)
 	if errors.Is(err, order.ErrNotFound) {
 		return true, nil
@@ -189,7 +215,11 @@ func (w *worker) try(ctx context.Context, j store.Job) (done bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	err = w.post(ctx, url, body, h)
+	status, err := w.post(ctx, url, body, h)
+	*rec = &store.CallbackDelivery{ResellerID: r.ID, Invoice: o.Invoice, URL: url, Status: status, Result: "OK"}
+	if err != nil {
+		(*rec).Result = err.Error()
+	}
 	if err == nil {
 		log.Info("callback delivered", "url", url)
 		return true, nil
@@ -214,30 +244,44 @@ func publicOnly(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return err
 	}
-	ip = ip.Unmap()
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
+	if !PublicAddr(ip) {
 		return fmt.Errorf("%s: %w", address, ErrPrivateAddress)
 	}
 	return nil
 }
 
-func (w *worker) post(ctx context.Context, url string, body []byte, h http.Header) error {
+// PublicAddr reports whether a callback may be sent to ip: not loopback, private, link-local,
+// unspecified or multicast.
+func PublicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast())
+}
+
+func (w *worker) post(ctx context.Context, url string, body []byte, h http.Header) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
 	defer cancel()
+	status, _, err := Post(ctx, w.cfg.Client, url, body, h)
+	return status, err
+}
+
+// Post sends one callback and returns the answer's status and the start of its body (up to
+// 200 bytes); a status outside 2xx is an error too.
+func Post(ctx context.Context, c *http.Client, url string, body []byte, h http.Header) (int, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("callback request: %w", err)
+		return 0, "", fmt.Errorf("callback request: %w", err)
 	}
 	req.Header = h
-	resp, err := w.cfg.Client.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
-		return fmt.Errorf("callback post: %w", err)
+		return 0, "", fmt.Errorf("callback post: %w", err)
 	}
 	defer resp.Body.Close()
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("callback post: HTTP %d", resp.StatusCode)
+		return resp.StatusCode, string(head), fmt.Errorf("callback post: HTTP %d", resp.StatusCode)
 	}
-	return nil
+	return resp.StatusCode, string(head), nil
 }

@@ -41,6 +41,7 @@ func commands() []command {
 			"create a reseller and print its token and api key (shown once)", runResellerCreate},
 		{"reseller allow-ip", "USERNAME CIDR", "allow a reseller to call from an address or network", runResellerAllowIP},
 		{"reseller rotate-token", "USERNAME [--json]", "give a reseller a new token; the old one stops working", runResellerRotateToken},
+		{"reseller set-password", "USERNAME [--json]", "give a reseller a new member-area password (shown once)", runResellerSetPassword},
 		{"reseller suspend", "USERNAME", "refuse a reseller's API calls", runResellerSuspend},
 		{"reseller resume", "USERNAME", "accept a suspended reseller's API calls again", runResellerResume},
 		{"reseller list", "", "list resellers with their balances", runResellerList},

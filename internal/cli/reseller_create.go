@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/member"
 )
 
 // createdJSON is what `reseller create --json` prints: one object, for scripts.
@@ -17,6 +18,7 @@ type createdJSON struct {
 	Membership string   `json:"membership"`
 	Token      string   `json:"token"`
 	APIKey     string   `json:"api_key"`
+	Password   string   `json:"password"` // member-area password, shown once
 	AllowIPs   []string `json:"allow_ips"`
 }
 
@@ -48,17 +50,21 @@ func runResellerCreate(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	r := cr.Reseller
+	pw, err := member.SetPassword(ctx, svc, r.Username, 0)
+	if err != nil {
+		return err
+	}
 	if asJSON {
 		out := createdJSON{ID: r.ID, Username: r.Username, Name: r.Name, Membership: r.Membership,
-			Token: cr.Token, APIKey: cr.APIKey, AllowIPs: []string{}}
+			Token: cr.Token, APIKey: cr.APIKey, Password: pw, AllowIPs: []string{}}
 		for _, p := range r.AllowIPs {
 			out.AllowIPs = append(out.AllowIPs, p.String())
 		}
 		return json.NewEncoder(e.Stdout).Encode(out)
 	}
 	fmt.Fprintf(e.Stdout, "Reseller %s created (id %d, tier %s).\n\n", r.Username, r.ID, r.Membership)
-	fmt.Fprintf(e.Stdout, "  token:   %s\n  api key: %s\n\n", cr.Token, cr.APIKey)
-	fmt.Fprintln(e.Stdout, "Both are shown only now: hand them to the reseller.")
+	fmt.Fprintf(e.Stdout, "  token:   %s\n  api key: %s\n  member-area password: %s (signs in at /member/login)\n\n", cr.Token, cr.APIKey, pw)
+	fmt.Fprintln(e.Stdout, "All three are shown only now: hand them to the reseller.")
 	if len(r.AllowIPs) == 0 {
 		fmt.Fprintf(e.Stdout, "No --allow-ip was given: %s may call from loopback (this machine) only until an IP is allowed:\n  kios reseller allow-ip %s CIDR\n", r.Username, r.Username)
 	} else {

@@ -30,6 +30,8 @@ type Credentials struct {
 	Reseller *reseller.Reseller
 	Token    string
 	APIKey   string
+	// Password is the member-area password, when the caller also made one (package member).
+	Password string
 }
 
 // CreateReseller creates a reseller with a fresh token and api key, and its ledger accounts.

@@ -4,7 +4,11 @@
 // is a cached sum of its postings, kept so that "never negative" is one conditional UPDATE.
 package ledger
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // MaxAmount bounds one posting: a quadrillion rupiah, far above any real payment, and small
 // enough that no realistic number of postings can carry an int64 balance out of range (SQLite
@@ -88,3 +92,23 @@ type Report struct {
 
 // OK reports whether every invariant holds.
 func (r Report) OK() bool { return len(r.Discrepancies) == 0 }
+
+// FormatRupiah writes an amount as people read it in Indonesia: "Rp 1.000.000", "-Rp 5.000".
+func FormatRupiah(n int64) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-Rp " + b.String()
+	}
+	return "Rp " + b.String()
+}

@@ -40,6 +40,7 @@ type credentialsResp struct {
 	Reseller admin.ResellerView `json:"reseller"`
 	Token    string             `json:"token,omitempty"`
 	APIKey   string             `json:"api_key,omitempty"`
+	Password string             `json:"password,omitempty"` // member-area password, shown once
 }
 
 func (h *handler) apiResellerCreate(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -66,7 +67,7 @@ func (h *handler) apiResellerCreate(w http.ResponseWriter, r *http.Request, id *
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, credentialsResp{Reseller: v, Token: cr.Token, APIKey: cr.APIKey})
+	writeJSON(w, http.StatusCreated, credentialsResp{Reseller: v, Token: cr.Token, APIKey: cr.APIKey, Password: cr.Password})
 }
 
 type resellerActionReq struct {
@@ -81,7 +82,7 @@ func (h *handler) apiResellerAction(w http.ResponseWriter, r *http.Request, id *
 	ctx, by, username := r.Context(), h.actor(r, id), r.PathValue("username")
 	var req resellerActionReq
 	switch r.PathValue("action") {
-	case "token", "api-key", "suspend", "resume":
+	case "token", "api-key", "suspend", "resume", "password":
 	case "allow-ip", "deny-ip", "membership", "callback":
 		if !decode(w, r, &req) {
 			return
@@ -93,6 +94,17 @@ func (h *handler) apiResellerAction(w http.ResponseWriter, r *http.Request, id *
 	var v admin.ResellerView
 	var err error
 	switch r.PathValue("action") {
+	case "password":
+		pw, err := h.as.SetResellerPassword(ctx, by, username)
+		if err == nil {
+			v, err = h.as.Reseller(ctx, username)
+		}
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, credentialsResp{Reseller: v, Password: pw})
+		return
 	case "token", "api-key":
 		var cr core.Credentials
 		if r.PathValue("action") == "token" {

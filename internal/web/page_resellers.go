@@ -39,7 +39,7 @@ func (h *handler) resellerCreatePost(w http.ResponseWriter, r *http.Request, id 
 		return
 	}
 	h.showSecrets(w, r, id, "Reseller "+cr.Reseller.Username+" created", "/admin/resellers/"+url.PathEscape(cr.Reseller.Username),
-		[][2]string{{"Username", cr.Reseller.Username}, {"Token", cr.Token}, {"API key", cr.APIKey}})
+		[][2]string{{"Username", cr.Reseller.Username}, {"Token", cr.Token}, {"API key", cr.APIKey}, {"Member-area password", cr.Password}})
 }
 
 func (h *handler) resellerPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -91,6 +91,15 @@ func (h *handler) resellerActionPost(w http.ResponseWriter, r *http.Request, id 
 			secret = cr.APIKey
 		}
 		h.showSecrets(w, r, id, label+" of "+username+" rotated", back, [][2]string{{"Username", username}, {"New " + label, secret}})
+		return
+	case "password":
+		pw, err := h.as.SetResellerPassword(ctx, by, username)
+		if err != nil {
+			h.failed(w, r, back, err)
+			return
+		}
+		h.showSecrets(w, r, id, "Member-area password of "+username, back, [][2]string{{"Username", username}, {"Password", pw},
+			{"Sign in at", "/member/login (public listener)"}})
 		return
 	case "allow-ip", "deny-ip":
 		_, err = h.as.AllowIP(ctx, by, username, r.PostFormValue("cidr"), r.PathValue("action") == "deny-ip")

@@ -2,11 +2,10 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -73,24 +72,7 @@ func (h *handler) overview(ctx context.Context) (*Overview, error) {
 }
 
 // rupiah formats an amount the Indonesian way: "Rp 1.389.000".
-func rupiah(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-Rp " + b.String()
-	}
-	return "Rp " + b.String()
-}
+func rupiah(n int64) string { return ledger.FormatRupiah(n) }
 
 // wib shows a time in Jakarta, where the operators are.
 func wib(t time.Time) string {

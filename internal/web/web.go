@@ -22,6 +22,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/metrics"
 	"github.com/kios-h2h/kios/internal/session"
+	"github.com/kios-h2h/kios/internal/webasset"
 )
 
 //go:embed templates/*.html
@@ -30,8 +31,8 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// HtmxVersion is the version of the vendored static/htmx.min.js (npm package htmx.org).
-const HtmxVersion = "2.0.11"
+// HtmxVersion is the version of the vendored htmx.min.js (package webasset).
+const HtmxVersion = webasset.HtmxVersion
 
 // Options configure the admin handler.
 type Options struct {
@@ -117,7 +118,8 @@ func New(svc *core.Service, opts Options) http.Handler {
 
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /admin/static/", http.StripPrefix("/admin/static/", cacheStatic(http.FileServerFS(static))))
+	mux.Handle("GET /admin/static/", http.StripPrefix("/admin/static/", webasset.CacheStatic(http.FileServerFS(static))))
+	mux.Handle("GET /admin/static/htmx.min.js", webasset.Htmx())
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusSeeOther))
 	if metricsH := h.m.Handler(); opts.PublicMetrics {
 		mux.Handle("GET /metrics", metricsH)
@@ -126,27 +128,7 @@ func New(svc *core.Service, opts Options) http.Handler {
 	}
 	h.routeAPI(mux)
 	h.routePages(mux)
-	return securityHeaders(mux)
-}
-
-// securityHeaders are sent with every answer: no framing (clickjacking), no sniffing, no
-// referrer leaking invoices, and a CSP that allows only this origin's scripts and styles.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
-		next.ServeHTTP(w, r)
-	})
-}
-
-func cacheStatic(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		next.ServeHTTP(w, r)
-	})
+	return webasset.SecurityHeaders(mux)
 }
 
 const sessionCookie = "kios_admin"
