@@ -22,6 +22,12 @@ type Policy struct {
 	Rate float64
 	// Burst is how many requests may arrive at once; 0 means 2×Rate (at least 1).
 	Burst int
+	// RefusalRate is the sustained refusals per second (unknown user or token, wrong sign, wrong
+	// IP) allowed per source address before that address is answered "too fast" without being
+	// looked at; 0 disables the limit. It makes guessing usernames, tokens and keys slow.
+	RefusalRate float64
+	// RefusalBurst is how many refusals an address may collect at once; 0 means 20.
+	RefusalBurst int
 }
 
 // Guard applies a Policy.
@@ -29,6 +35,7 @@ type Guard struct {
 	policy   Policy
 	mu       sync.Mutex
 	limiters map[int64]*limiter
+	refusals map[netip.Addr]*limiter
 	now      func() time.Time
 }
 
@@ -45,33 +52,50 @@ func New(p Policy) *Guard {
 			p.Burst = 1
 		}
 	}
-	return &Guard{policy: p, limiters: map[int64]*limiter{}, now: time.Now}
+	if p.RefusalBurst <= 0 {
+		p.RefusalBurst = 20
+	}
+	return &Guard{policy: p, limiters: map[int64]*limiter{}, refusals: map[netip.Addr]*limiter{}, now: time.Now}
 }
 
-// ClientIP returns the address a request comes from: the socket peer, unless the peer is a trusted
-// proxy, in which case the right-most address of X-Forwarded-For that is not itself a trusted
-// proxy (the left-most entries are whatever the client chose to send).
+// ClientIP returns the address a request comes from, for logs and for limits keyed by address:
+// ClientAddr's answer, or the socket peer when ClientAddr finds none. Never use it to decide
+// whether a caller may call from where it is: use ClientAddr.
 func (g *Guard) ClientIP(r *http.Request) netip.Addr {
+	if a, ok := g.ClientAddr(r); ok {
+		return a
+	}
+	return peerAddr(r.RemoteAddr)
+}
+
+// ClientAddr returns the address a request comes from: the socket peer, unless the peer is a
+// trusted proxy, in which case the right-most address of X-Forwarded-For that is not itself a
+// trusted proxy (the left-most entries are whatever the client chose to send). ok is false when a
+// trusted proxy sent no such address (the header missing, garbled at the hop that matters, or
+// naming trusted proxies only): the client is then unknown, and falling back to the proxy's own
+// address would let anyone call as the proxy (a loopback-only reseller, from anywhere).
+func (g *Guard) ClientAddr(r *http.Request) (netip.Addr, bool) {
 	peer := peerAddr(r.RemoteAddr)
 	if !g.trusted(peer) {
-		return peer
+		return peer, peer.IsValid()
 	}
-	xff := r.Header.Values("X-Forwarded-For")
 	var hops []string
-	for _, h := range xff {
+	for _, h := range r.Header.Values("X-Forwarded-For") {
 		hops = append(hops, strings.Split(h, ",")...)
 	}
 	for i := len(hops) - 1; i >= 0; i-- {
 		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
 		if err != nil {
-			return peer // a garbled header proves nothing; fall back to the proxy itself
+			// A garbled hop proves nothing, and what lies left of it was written by whoever
+			// wrote it: the client is unknown.
+			return netip.Addr{}, false
 		}
 		a = a.Unmap()
 		if !g.trusted(a) {
-			return a
+			return a, true
 		}
 	}
-	return peer
+	return netip.Addr{}, false
 }
 
 func (g *Guard) trusted(a netip.Addr) bool {
@@ -124,4 +148,42 @@ func (g *Guard) sweep(now time.Time) {
 			delete(g.limiters, id)
 		}
 	}
+}
+
+// Blocked reports whether addr has used up its allowance of refusals: the caller answers "too
+// fast" (429, or the dialect's rc) without looking the request's credentials up.
+func (g *Guard) Blocked(addr netip.Addr) bool {
+	if g.policy.RefusalRate <= 0 {
+		return false
+	}
+	now := g.now()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	l, ok := g.refusals[addr]
+	return ok && l.l.TokensAt(now) < 1
+}
+
+// Refused counts one refusal (unknown user or token, wrong sign, wrong IP) against addr.
+func (g *Guard) Refused(addr netip.Addr) {
+	if g.policy.RefusalRate <= 0 {
+		return
+	}
+	now := g.now()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	l, ok := g.refusals[addr]
+	if !ok {
+		if len(g.refusals) > 100000 {
+			idle := time.Duration(float64(g.policy.RefusalBurst)/g.policy.RefusalRate*float64(time.Second)) + time.Minute
+			for a, l := range g.refusals {
+				if now.Sub(l.seen) > idle {
+					delete(g.refusals, a)
+				}
+			}
+		}
+		l = &limiter{l: rate.NewLimiter(rate.Limit(g.policy.RefusalRate), g.policy.RefusalBurst)}
+		g.refusals[addr] = l
+	}
+	l.seen = now
+	l.l.AllowN(now, 1)
 }

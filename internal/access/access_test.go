@@ -71,3 +71,64 @@ func TestAllowRefills(t *testing.T) {
 		t.Fatal("refused after the bucket earned a token")
 	}
 }
+
+// TestClientAddrRefusesUnknownClients: behind a trusted proxy, a request whose X-Forwarded-For is
+// missing, garbled or names trusted hops only has no known client; it must not pass as the proxy.
+func TestClientAddrRefusesUnknownClients(t *testing.T) {
+	t.Parallel()
+	g := New(Policy{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8")}})
+	cases := []struct {
+		remote string
+		xff    []string
+		want   string // "" for no known client
+	}{
+		{"127.0.0.1:5000", nil, ""},
+		{"127.0.0.1:5000", []string{"garbage"}, ""},
+		{"127.0.0.1:5000", []string{""}, ""},
+		{"127.0.0.1:5000", []string{"10.0.0.7, 127.0.0.1"}, ""},
+		{"127.0.0.1:5000", []string{"1.2.3.4, garbage"}, ""},
+		{"127.0.0.1:5000", []string{"garbage, 1.2.3.4"}, "1.2.3.4"},
+		{"127.0.0.1:5000", []string{"6.6.6.6", "1.2.3.4, 10.0.0.9"}, "1.2.3.4"},
+		{"127.0.0.1:5000", []string{"::ffff:1.2.3.4"}, "1.2.3.4"},
+		{"192.0.2.1:5000", nil, "192.0.2.1"},
+		{"192.0.2.1:5000", []string{"127.0.0.1"}, "192.0.2.1"},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest("POST", "/", nil)
+		r.RemoteAddr = c.remote
+		for _, h := range c.xff {
+			r.Header.Add("X-Forwarded-For", h)
+		}
+		a, ok := g.ClientAddr(r)
+		if got := map[bool]string{true: a.String(), false: ""}[ok]; got != c.want {
+			t.Errorf("%s xff=%q: got %q want %q", c.remote, c.xff, got, c.want)
+		}
+	}
+}
+
+func TestRefusalsLimitedPerAddress(t *testing.T) {
+	t.Parallel()
+	g := New(Policy{RefusalRate: 1, RefusalBurst: 3})
+	now := time.Unix(1_700_000_000, 0)
+	g.now = func() time.Time { return now }
+	a, b := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	for i := 0; i < 3; i++ {
+		if g.Blocked(a) {
+			t.Fatalf("blocked after %d refusals, burst 3", i)
+		}
+		g.Refused(a)
+	}
+	if !g.Blocked(a) {
+		t.Fatal("not blocked after 3 refusals")
+	}
+	if g.Blocked(b) {
+		t.Fatal("another address is blocked too")
+	}
+	now = now.Add(time.Second)
+	if g.Blocked(a) {
+		t.Fatal("still blocked after the bucket earned a token")
+	}
+	if New(Policy{}).Blocked(a) {
+		t.Fatal("refusal rate 0 disables the limit")
+	}
+}

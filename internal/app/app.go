@@ -99,12 +99,13 @@ func (a *App) open(ctx context.Context) error {
 	}
 	sim := simulator.New(cfg.SimDelay)
 	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim}), Logger: a.log})
-	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router})
+	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate})
 	if err != nil {
 		return err
 	}
 
-	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst})
+	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst,
+		RefusalRate: float64(cfg.RefusalLimit) / 60, RefusalBurst: cfg.RefusalLimit})
 	m := metrics.New(db, a.log)
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", m.Middleware("basstore", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))

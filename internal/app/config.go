@@ -46,6 +46,10 @@ type Config struct {
 	// 2×RateLimit).
 	RateLimit float64
 	RateBurst int
+	// RefusalLimit is how many denials (unknown user or token, wrong sign, wrong IP) one source
+	// address may collect per minute, and at once, before it is answered "too fast"; 0 means no
+	// limit (the CLI's default is DefaultRefusalLimit).
+	RefusalLimit int
 	// MaxBody bounds request bodies; default 64 KiB.
 	MaxBody int64
 	// PriceListEvery is how often one Digiswitch reseller may fetch a full price list; 0 means
@@ -74,7 +78,9 @@ const (
 	DefaultAdminAddr = "127.0.0.1:8081"
 	DefaultSimDelay  = 200 * time.Millisecond
 	DefaultRateLimit = 100
-	DefaultMaxBody   = 64 << 10
+	// DefaultRefusalLimit is generous to a reseller fixing its setup and slow for guessing.
+	DefaultRefusalLimit = 60
+	DefaultMaxBody      = 64 << 10
 )
 
 // withDefaults fills unset fields, from the environment first where one applies.

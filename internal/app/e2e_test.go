@@ -696,11 +696,25 @@ func TestFlagsAndEnvReachTheServer(t *testing.T) {
 		t.Errorf("request forwarded for 203.0.113.9: %d, want 403", resp.StatusCode)
 	}
 
-	// One request a second with a burst of 3: a quick run of 6 must meet a 429.
+	// Without X-Forwarded-For the client behind the proxy is unknown: refused, never taken for
+	// the proxy itself (issue 14).
+	if code, _ := s.call(token, "/api/v1/balance", nil); code != http.StatusForbidden {
+		t.Errorf("request through the proxy without X-Forwarded-For: %d, want 403", code)
+	}
+
+	// One request a second with a burst of 3: a quick run of 6 must meet a 429. The proxy names
+	// the client 127.0.0.2: loopback, which the demo reseller may call from, and not the proxy.
 	var codes []int
 	for i := 0; i < 6; i++ {
-		code, _ := s.call(token, "/api/v1/balance", nil)
-		codes = append(codes, code)
+		req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/balance", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("X-Forwarded-For", "127.0.0.2")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes = append(codes, resp.StatusCode)
 	}
 	if codes[0] != http.StatusOK || !slices.Contains(codes, http.StatusTooManyRequests) {
 		t.Errorf("codes of 6 quick requests at --rate-limit 1: %v", codes)

@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/callbackurl"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
@@ -44,11 +45,12 @@ type Config struct {
 	RetryMax time.Duration
 	// MaxAge is how long after the order became final delivery is still tried; 0 means 24 h.
 	MaxAge time.Duration
-	// Client sends the callbacks; nil means a client that follows no redirects and, unless
-	// AllowPrivate, connects to public addresses only.
+	// Client sends the callbacks; nil means a client that follows no redirects and connects
+	// to no special-purpose address (IANA registry: loopback, private, CGNAT, documentation,
+	// reserved… see package callbackurl).
 	Client *http.Client
-	// AllowPrivate lets callbacks go to loopback, private and link-local addresses. Off, a
-	// reseller cannot make Kios POST into the network it runs in (SSRF).
+	// AllowPrivate lets callbacks go to loopback, private, link-local and CGNAT addresses. Off,
+	// a reseller cannot make Kios POST into the network it runs in (SSRF).
 	AllowPrivate bool
 }
 
@@ -82,15 +84,12 @@ func (c *Config) defaults() {
 	}
 }
 
-// NewClient is the client callbacks are sent with: it follows no redirects and, unless
-// allowPrivate, connects to public addresses only. The member area's test callback uses it too.
+// NewClient is the client callbacks are sent with: it follows no redirects and connects to no
+// special-purpose address (callbackurl.CheckAddr; allowPrivate opens loopback, private…). The member area's test callback uses it too.
 func NewClient(allowPrivate bool) *http.Client {
-	d := &net.Dialer{Timeout: 10 * time.Second}
-	if !allowPrivate {
-		// Checked on the address actually dialled, after DNS: a name that resolves to an
-		// internal address is refused too.
-		d.Control = publicOnly
-	}
+	// Checked on the address actually dialled, after DNS: a name that resolves to an internal
+	// address is refused too.
+	d := &net.Dialer{Timeout: 10 * time.Second, Control: dialFilter(allowPrivate)}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = d.DialContext
 	tr.Proxy = nil
@@ -171,6 +170,10 @@ func (w *worker) deliver(ctx context.Context, j store.Job) {
 		return
 	}
 	retryAt := w.svc.Now().Add(w.backoff(j.Attempts))
+	var ref *refused
+	if errors.As(err, &ref) {
+		retryAt = ref.until
+	}
 	if err := w.db.Batch(ctx, func(tx *store.Tx) error {
 		if err := record(tx); err != nil {
 			return err
@@ -215,48 +218,64 @@ func (w *worker) try(ctx context.Context, j store.Job, rec **store.CallbackDeliv
 	if err != nil {
 		return false, err
 	}
+	// The URL may carry the reseller's credentials (userinfo, token=…): never log them.
+	shown := callbackurl.Redact(url)
 	status, err := w.post(ctx, url, body, h)
 	*rec = &store.CallbackDelivery{ResellerID: r.ID, Invoice: o.Invoice, URL: url, Status: status, Result: "OK"}
 	if err != nil {
 		(*rec).Result = err.Error()
 	}
 	if err == nil {
-		log.Info("callback delivered", "url", url)
+		log.Info("callback delivered", "url", shown)
 		return true, nil
 	}
 	if age := w.svc.Now().Sub(o.UpdatedAt); age >= w.cfg.MaxAge {
-		log.Error("callback abandoned", "url", url, "age", age, "err", err)
+		log.Error("callback abandoned", "url", shown, "age", age, "err", err)
 		return true, err
 	}
-	log.Warn("callback failed; will retry", "url", url, "err", err)
+	if errors.Is(err, ErrPrivateAddress) {
+		// Asking again will not change where the URL points: say so once, loudly, and keep the
+		// job (with its error, for the operator to see) only until it is abandoned.
+		log.Error("callback refused: the URL points at a special-purpose address; fix the URL (kios reseller set-callback) or run with --callback-allow-private", "url", shown, "err", err)
+		return false, &refused{err: err, until: o.UpdatedAt.Add(w.cfg.MaxAge)}
+	}
+	log.Warn("callback failed; will retry", "url", shown, "err", err)
 	return false, err
 }
 
+// refused is a delivery that no retry can make: retried once more only when it is abandoned.
+type refused struct {
+	err   error
+	until time.Time
+}
+
+func (r *refused) Error() string { return r.err.Error() }
+func (r *refused) Unwrap() error { return r.err }
+
 // ErrPrivateAddress refuses a callback to a non-public address.
-var ErrPrivateAddress = errors.New("callback to a loopback, private or link-local address refused")
+var ErrPrivateAddress = errors.New("callback to a loopback, private or other special-purpose address refused")
 
-func publicOnly(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
+// dialFilter refuses to connect to a special-purpose address (see callbackurl.CheckAddr).
+func dialFilter(allowPrivate bool) func(_, address string, _ syscall.RawConn) error {
+	return func(_, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip, err := netip.ParseAddr(host)
+		if err != nil {
+			return err
+		}
+		if err := callbackurl.CheckAddr(ip, allowPrivate); err != nil {
+			return fmt.Errorf("%w: %w", ErrPrivateAddress, err)
+		}
+		return nil
 	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return err
-	}
-	if !PublicAddr(ip) {
-		return fmt.Errorf("%s: %w", address, ErrPrivateAddress)
-	}
-	return nil
 }
 
-// PublicAddr reports whether a callback may be sent to ip: not loopback, private, link-local,
-// unspecified or multicast.
-func PublicAddr(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast())
-}
+// PublicAddr reports whether a callback may be sent to ip without --callback-allow-private: not
+// in any special-purpose block of the IANA registries (see callbackurl.CheckAddr).
+func PublicAddr(ip netip.Addr) bool { return callbackurl.CheckAddr(ip, false) == nil }
 
 func (w *worker) post(ctx context.Context, url string, body []byte, h http.Header) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)

@@ -35,7 +35,7 @@ type command struct {
 // commands themselves consult it (for their usage text).
 func commands() []command {
 	return []command{
-		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--sim-delay D] [--sync-every D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B]",
+		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--sim-delay D] [--sync-every D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N]",
 			"run the HTTP server and the fulfilment workers", runServe},
 		{"reseller create", "--name N [--username U] [--email E] [--phone P] [--membership TIER] [--allow-ip CIDR]... [--json]",
 			"create a reseller and print its token and api key (shown once)", runResellerCreate},
@@ -109,7 +109,8 @@ func usagef(format string, args ...any) error {
 // Main runs the kios command with args (without the program name) and returns its exit code:
 // 0 on success, 1 when the command failed, 2 for a command line that makes no sense.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &Env{Stdout: stdout, Stderr: stderr, Getenv: os.Getenv}
+	// Everything printed passes through terminal: see there why.
+	e := &Env{Stdout: &terminal{w: stdout}, Stderr: &terminal{w: stderr}, Getenv: os.Getenv}
 	defer e.Close()
 	return e.main(ctx, args)
 }

@@ -36,11 +36,15 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.DurationVar(&cfg.SyncEvery, "sync-every", 0, "pull suppliers' catalogs and balances this often, e.g. 1h (0: only by kios catalog sync)")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", app.DefaultRateLimit, "requests per second allowed per reseller (0: no limit)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", 0, "requests per reseller allowed at once (default 2×rate-limit)")
+	fs.IntVar(&cfg.RefusalLimit, "refusal-limit", app.DefaultRefusalLimit, "refused logins (unknown user or token, wrong sign or IP) one address may make per minute before it is answered 429 or rc 85 (0: no limit)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	if cfg.RateLimit < 0 {
 		return usagef("--rate-limit must be 0 or more")
+	}
+	if cfg.RefusalLimit < 0 {
+		return usagef("--refusal-limit must be 0 or more")
 	}
 	if cfg.SyncEvery < 0 {
 		return usagef("--sync-every must be 0 or more")

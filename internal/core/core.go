@@ -25,6 +25,11 @@ type Config struct {
 	Logger *slog.Logger
 	// Router picks suppliers for an order; nil means the built-in simulator only.
 	Router Router
+	// CallbackPublicOnly refuses callback URLs (a reseller's, an order's cb_url) naming a
+	// loopback, private, link-local or CGNAT address when they are set; `kios serve` sets it
+	// unless --callback-allow-private. Addresses that are never a reseller's server
+	// (documentation, reserved, multicast…) are refused either way (package callbackurl).
+	CallbackPublicOnly bool
 }
 
 // Service is the core.
@@ -33,6 +38,8 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	router Router
+
+	callbackPublicOnly bool
 
 	sys      systemAccounts
 	accounts sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
@@ -53,7 +60,7 @@ type resellerAccounts struct {
 
 // New returns a Service on db, creating the system accounts if missing.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
-	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, auth: newAuthCache(), variants: newVariantCache()}
+	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, callbackPublicOnly: cfg.CallbackPublicOnly, auth: newAuthCache(), variants: newVariantCache()}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kios-h2h/kios/internal/callbackurl"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
@@ -39,6 +40,9 @@ func (s *Service) CreateReseller(ctx context.Context, n NewReseller) (Credential
 	n.Name = strings.TrimSpace(n.Name)
 	if n.Name == "" {
 		return Credentials{}, &FieldError{"name", "is required"}
+	}
+	if err := plainText("name", n.Name, "email", n.Email, "phone", n.Phone, "membership", n.Membership); err != nil {
+		return Credentials{}, err
 	}
 	if n.Membership == "" {
 		n.Membership = catalog.DefaultTier
@@ -142,8 +146,14 @@ func (s *Service) SetMembership(ctx context.Context, username, tier string) erro
 	return s.withReseller(ctx, username, func(tx *store.Tx, r *reseller.Reseller) error { return tx.ResellerSetMembership(ctx, r.ID, tier) })
 }
 
-// SetCallback sets a reseller's callback URL ("" removes it).
+// SetCallback sets a reseller's callback URL ("" removes it). A URL that CheckCallbackURL refuses
+// is a FieldError of "url", saying why.
 func (s *Service) SetCallback(ctx context.Context, username, url string) error {
+	if url != "" {
+		if err := s.CheckCallbackURL(url); err != nil {
+			return &FieldError{Field: "url", Reason: strings.TrimPrefix(err.Error(), ErrCallbackURL.Error()+": ")}
+		}
+	}
 	return s.withReseller(ctx, username, func(tx *store.Tx, r *reseller.Reseller) error { return tx.ResellerSetCallback(ctx, r.ID, url) })
 }
 
@@ -255,4 +265,17 @@ func (s *Service) MoveDeposit(ctx context.Context, m DepositMove) (DepositResult
 	s.log.Info("deposit", "reseller", m.Username, "amount", m.Amount, "credit", !m.Debit, "balance", out.Balance,
 		"reference", m.Reference, "repeated", out.Repeated)
 	return out, nil
+}
+
+// ErrCallbackURL is a callback URL Kios will not POST to.
+var ErrCallbackURL = errors.New("callback URL refused")
+
+// CheckCallbackURL checks a callback URL as it is set (a reseller's, an order's cb_url), so a bad
+// one is refused at once with a clear reason instead of failing delivery for a day: an absolute
+// http(s) URL whose host is not a special-purpose address (see Config.CallbackPublicOnly).
+func (s *Service) CheckCallbackURL(url string) error {
+	if err := callbackurl.Check(url, !s.callbackPublicOnly); err != nil {
+		return fmt.Errorf("%w: %w", ErrCallbackURL, err)
+	}
+	return nil
 }

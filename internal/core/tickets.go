@@ -40,6 +40,9 @@ func (s *Service) OpenTicket(ctx context.Context, p DepositParams) (*deposit.Tic
 	if len(p.OwnerName) > 128 {
 		return nil, &FieldError{"owner_name", "is longer than 128 characters"}
 	}
+	if err := plainText("bank", p.Bank, "owner_name", p.OwnerName); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	var out *deposit.Ticket
 	err := s.db.Batch(ctx, func(tx *store.Tx) error {

@@ -2,16 +2,18 @@
 // /product, /variant, /order and /status-order/{invoice}, each answered in BASSTORE's envelope.
 // Wire types live in the public package client/basstore, shared with its Go client.
 //
-// A request passes, in this order: method (405), bearer token (401), the reseller's IP allowlist
-// and status (403), its rate limit (429), the body (413, 400), then the endpoint. Every refusal
+// A request passes, in this order: method (405), the source address's count of refusals (429),
+// bearer token (401), the reseller's IP allowlist and status (403), its rate limit (429), the body (413, 400), then the endpoint. Every refusal
 // before the endpoint changes nothing; the endpoints that change something (only /order) do so
 // in one core call.
 package basstore
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 
@@ -102,26 +104,50 @@ func (h *handler) authed(fn endpoint) http.Handler {
 	})
 }
 
-// authenticate finds the caller and checks it may call from here, now.
+// authenticate finds the caller and checks it may call from here, now. An unknown token and a
+// call from off the allowlist are denials: logged at info with the source address and counted
+// against it, and an address with too many is answered 429 before its token is looked up.
 func (h *handler) authenticate(r *http.Request) (*reseller.Reseller, error) {
+	src := h.guard.ClientIP(r)
+	if h.guard.Blocked(src) {
+		h.refused(r, src, "too many refusals from this address")
+		return nil, errRateLimited
+	}
 	token, ok := bearer(r.Header.Get("Authorization"))
 	if !ok {
 		return nil, errNoToken
 	}
 	rs, err := h.svc.Authenticate(r.Context(), token)
+	if errors.Is(err, reseller.ErrNotFound) {
+		h.guard.Refused(src)
+		h.refused(r, src, "unknown token")
+	}
 	if err != nil {
 		return nil, err
 	}
-	if ip := h.guard.ClientIP(r); !rs.Allows(ip) {
+	ip, known := h.guard.ClientAddr(r)
+	if !known {
+		h.guard.Refused(src)
+		h.refused(r, src, "client address unknown behind a trusted proxy", "username", rs.Username)
+		return nil, &ipError{}
+	}
+	if !rs.Allows(ip) {
+		h.guard.Refused(src)
+		h.refused(r, src, "ip not allowed", "username", rs.Username)
 		return nil, &ipError{ip: ip.String()}
 	}
 	if rs.Status != reseller.Active {
+		h.refused(r, src, "suspended", "username", rs.Username)
 		return nil, errSuspended
 	}
 	if !h.guard.Allow(rs.ID) {
 		return nil, errRateLimited
 	}
 	return rs, nil
+}
+
+func (h *handler) refused(r *http.Request, src netip.Addr, reason string, args ...any) {
+	h.log.Info("reseller API refused", append([]any{"source", src.String(), "path", r.URL.Path, "reason", reason}, args...)...)
 }
 
 // bearer takes the token out of an Authorization header; the scheme is case-insensitive.

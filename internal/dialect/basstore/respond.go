@@ -26,10 +26,16 @@ var (
 	errNoInvoice   = errors.New("no invoice in path")
 )
 
-// ipError is a call from outside the reseller's allowlist.
+// ipError is a call from outside the reseller's allowlist; ip "" is a caller behind a trusted
+// proxy that did not name it.
 type ipError struct{ ip string }
 
-func (e *ipError) Error() string { return "IP " + e.ip + " not allowed" }
+func (e *ipError) Error() string {
+	if e.ip == "" {
+		return "client address unknown"
+	}
+	return "IP " + e.ip + " not allowed"
+}
 
 // badRequest is a body that cannot be read as the endpoint's request; msg is for the caller.
 type badRequest struct{ msg string }
@@ -57,6 +63,9 @@ func refusal(err error) (int, string) {
 	case errors.Is(err, reseller.ErrNotFound):
 		return http.StatusUnauthorized, "Unauthorized: invalid API token"
 	case errors.As(err, &ipe):
+		if ipe.ip == "" {
+			return http.StatusForbidden, "Forbidden: client address unknown (the proxy sent no usable X-Forwarded-For)"
+		}
 		return http.StatusForbidden, "Forbidden: IP " + ipe.ip + " is not whitelisted"
 	case errors.Is(err, errSuspended):
 		return http.StatusForbidden, "Forbidden: account suspended"

@@ -84,20 +84,20 @@ func TestBadInputs(t *testing.T) {
 		{"long ref_id", T, nil, trx(strings.Repeat("r", 65), `,"buyer_sku_code":"s5","customer_no":"0812"`), wire.RCPayload},
 		{"long customer_no", T, nil, trx("t18", `,"buyer_sku_code":"s5","customer_no":"`+strings.Repeat("1", 65)+`"`), wire.RCPayload},
 		{"long sku", T, nil, trx("t19", `,"buyer_sku_code":"`+strings.Repeat("C", 2000)+`","customer_no":"0812"`), wire.RCProduct},
-		{"long username", T, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t20","sign":"x","buyer_sku_code":"s5","customer_no":"0812"}`, strings.Repeat("u", 3000)), wire.RCUsername},
+		{"long username", T, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t20","sign":"x","buyer_sku_code":"s5","customer_no":"0812"}`, strings.Repeat("u", 3000)), wire.RCSign},
 		// Unicode.
 		{"fullwidth sku", T, nil, trx("t21", `,"buyer_sku_code":"ｓ5","customer_no":"0812"`), wire.RCProduct},
 		{"unicode ref_id", T, nil, trx("réf", `,"buyer_sku_code":"s5","customer_no":"0812"`), wire.RCPayload},
 		{"emoji customer_no", T, nil, trx("t22", `,"buyer_sku_code":"s5","customer_no":"0812😀"`), wire.RCPayload},
 		{"nul in customer_no", T, nil, trx("t23", `,"buyer_sku_code":"s5","customer_no":"0812\u0000"`), wire.RCPayload},
 		{"invalid utf8", T, nil, trx("t24", ",\"buyer_sku_code\":\"s5\",\"customer_no\":\"0812\xff\""), wire.RCPayload},
-		{"cyrillic username", T, nil, fmt.Sprintf(`{"username":"%sі","ref_id":"t25","sign":%q,"buyer_sku_code":"s5","customer_no":"0812"}`, u, sign("t25")), wire.RCUsername},
+		{"cyrillic username", T, nil, fmt.Sprintf(`{"username":"%sі","ref_id":"t25","sign":%q,"buyer_sku_code":"s5","customer_no":"0812"}`, u, sign("t25")), wire.RCSign},
 		// SQL injection.
-		{"sql in username", T, nil, fmt.Sprintf(`{"username":"x' OR '1'='1","ref_id":"t26","sign":%q,"buyer_sku_code":"s5","customer_no":"0812"}`, sign("t26")), wire.RCUsername},
+		{"sql in username", T, nil, fmt.Sprintf(`{"username":"x' OR '1'='1","ref_id":"t26","sign":%q,"buyer_sku_code":"s5","customer_no":"0812"}`, sign("t26")), wire.RCSign},
 		{"sql in sku", T, nil, trx("t27", `,"buyer_sku_code":"s5' OR '1'='1","customer_no":"0812"`), wire.RCProduct},
 		{"sql in sku drop", T, nil, trx("t28", `,"buyer_sku_code":"x'; DROP TABLE orders; --","customer_no":"0812"`), wire.RCProduct},
 		{"sql in ref_id", T, nil, trx("x' OR 1=1 --", `,"buyer_sku_code":"s5","customer_no":"0812"`), wire.RCPayload},
-		{"sql in price-list username", P, nil, fmt.Sprintf(`{"cmd":"prepaid","username":"%s' --","sign":%q}`, u, sign("pricelist")), wire.RCUsername},
+		{"sql in price-list username", P, nil, fmt.Sprintf(`{"cmd":"prepaid","username":"%s' --","sign":%q}`, u, sign("pricelist")), wire.RCSign},
 		// Wrong signatures.
 		{"sign of another ref", T, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t29","sign":%q,"buyer_sku_code":"s5","customer_no":"0812"}`, u, sign("t30")), wire.RCSign},
 		{"sign of another key", T, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t31","sign":%q,"buyer_sku_code":"s5","customer_no":"0812"}`, u, wire.Sign(u, other.APIKey, "t31")), wire.RCSign},
@@ -107,10 +107,10 @@ func TestBadInputs(t *testing.T) {
 		{"sign without key", T, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t35","sign":%q,"buyer_sku_code":"s5","customer_no":"0812"}`, u, wire.Sign(u, "", "t35")), wire.RCSign},
 		{"balance sign for price-list", B, nil, fmt.Sprintf(`{"cmd":"deposit","username":%q,"sign":%q}`, u, sign("pricelist")), wire.RCSign},
 		{"deposit sign for balance", D, nil, fmt.Sprintf(`{"username":%q,"amount":50000,"bank":"BCA","owner_name":"Budi","sign":%q}`, u, sign("depo")), wire.RCSign},
-		{"unknown username", B, nil, `{"cmd":"deposit","username":"nobody","sign":"00"}`, wire.RCUsername},
+		{"unknown username", B, nil, `{"cmd":"deposit","username":"nobody","sign":"00"}`, wire.RCSign},
 		// Header injection.
 		{"spoofed forwarded-for", T, map[string]string{"X-Forwarded-For": "10.9.9.9", "X-Real-IP": "10.9.9.9"},
-			fmt.Sprintf(`{"username":%q,"ref_id":"f1","sign":%q,"buyer_sku_code":"s5","customer_no":"0812"}`, fenced.Reseller.Username, wire.Sign(fenced.Reseller.Username, fenced.APIKey, "f1")), wire.RCIP},
+			fmt.Sprintf(`{"username":%q,"ref_id":"f1","sign":%q,"buyer_sku_code":"s5","customer_no":"0812"}`, fenced.Reseller.Username, wire.Sign(fenced.Reseller.Username, fenced.APIKey, "f1")), wire.RCSign},
 		// Replayed references.
 		{"replay other sku", T, nil, trx("taken", `,"buyer_sku_code":"s50","customer_no":"081234567890"`), wire.RCRefConflict},
 		{"replay other customer", T, nil, trx("taken", `,"buyer_sku_code":"s5","customer_no":"089999999999"`), wire.RCRefConflict},

@@ -114,8 +114,9 @@ func TestGoldenRefusals(t *testing.T) {
 	st, got := f.post(t, "/v1/cek-saldo", map[string]any{"cmd": "deposit", "username": "buyer1", "sign": f.sign("wrong")})
 	assertAnswer(t, st, got, 200, `{"data":{"rc":"41","status":"Gagal","message":"Signature Anda salah"}}`)
 
+	// An unknown username is answered as a wrong sign (issue 14: no username oracle).
 	st, got = f.post(t, "/v1/price-list", map[string]any{"cmd": "prepaid", "username": "nobody", "sign": f.sign("pricelist")})
-	assertAnswer(t, st, got, 200, `{"data":{"rc":"42","status":"Gagal","message":"Username Anda salah"}}`)
+	assertAnswer(t, st, got, 200, `{"data":{"rc":"41","status":"Gagal","message":"Signature Anda salah"}}`)
 
 	req := f.tx("s5", "081234567890", "big")
 	req["max_price"] = 5000

@@ -141,12 +141,13 @@ func jsonType(kind string) string {
 }
 
 // checkOrder runs the checks with the IP before the sign, so a caller outside the allowlist
-// learns nothing about the key, and the rate limit after it, so nobody else can spend a
+// learns nothing about the key; the account's status only after both, so only the key's holder
+// learns that its account is suspended; and the rate limit last, so nobody else can spend a
 // reseller's allowance.
-var checkOrder = [4]flazzserver.Check{flazzserver.Active, flazzserver.IP, flazzserver.Sign, flazzserver.Rate}
+var checkOrder = [4]flazzserver.Check{flazzserver.IP, flazzserver.Sign, flazzserver.Active, flazzserver.Rate}
 
-// authenticate checks, in order, the username, the account's status, the caller's IP, the sign
-// and the rate limit.
+// authenticate checks, in order, the username, the caller's IP, the sign, the account's status
+// and the rate limit. An unknown username, a wrong IP and a wrong sign get the same answer.
 func (h *handler) authenticate(ctx context.Context, r *http.Request, username, sign, suffix string) (*reseller.Reseller, *refusal) {
 	if username == "" {
 		return nil, refuse(wire.RCPayload, "Payload error: username wajib diisi")
@@ -161,17 +162,13 @@ func (h *handler) authenticate(ctx context.Context, r *http.Request, username, s
 	if f == nil {
 		return res, nil
 	}
-	switch f.Check {
-	case flazzserver.Active:
-		return nil, refuse(f.RC(), "Akun Anda sedang tidak aktif")
-	case flazzserver.IP:
-		return nil, refuse(f.RC(), "IP Anda tidak kami kenali ("+f.IP.String()+")")
-	case flazzserver.Sign:
+	switch {
+	case f.Denied():
 		return nil, refuse(f.RC(), "Signature Anda salah")
-	case flazzserver.Rate:
-		return nil, refuse(f.RC(), "Limitasi transaksi: permintaan terlalu cepat, coba lagi sebentar")
+	case f.Check == flazzserver.Active:
+		return nil, refuse(f.RC(), "Akun Anda sedang tidak aktif")
 	}
-	return nil, refuse(f.RC(), "Username Anda salah")
+	return nil, refuse(f.RC(), "Limitasi transaksi: permintaan terlalu cepat, coba lagi sebentar")
 }
 
 // write sends {"data": data} with the given HTTP status.

@@ -22,13 +22,17 @@ import (
 // pay-pasca or status-pasca under a ref_id never inquired is rc 50; an inquiry never paid is rc 50
 // for status-pasca; pay-pasca of an inquiry made on another Jakarta day is rc 60 (inquire again).
 func (h *handler) pasca(w http.ResponseWriter, r *http.Request, req *wire.TransactionRequest) {
+	if flazzserver.ReservedRef(req.RefID) {
+		h.refusePasca(w, r, req, nil, refuse(wire.RCPayload, "Payload error: "+flazzserver.ReservedRefMessage))
+		return
+	}
 	ctx := r.Context()
 	res, ref := h.authenticate(ctx, r, req.Username, req.Sign, req.RefID)
 	if ref != nil {
 		h.refusePasca(w, r, req, nil, ref)
 		return
 	}
-	if ref := checkPascaFields(req); ref != nil {
+	if ref := checkPascaFields(h.svc, req); ref != nil {
 		h.refusePasca(w, r, req, res, ref)
 		return
 	}
@@ -51,14 +55,14 @@ func (h *handler) pasca(w http.ResponseWriter, r *http.Request, req *wire.Transa
 	h.write(w, http.StatusOK, PascaData(in, o, bal))
 }
 
-func checkPascaFields(req *wire.TransactionRequest) *refusal {
+func checkPascaFields(svc *core.Service, req *wire.TransactionRequest) *refusal {
 	switch req.Commands {
 	case wire.CommandInquiry, wire.CommandPay, wire.CommandStatus:
 	default:
 		return refuse(wire.RCPayload, `Payload error: commands harus "inq-pasca", "pay-pasca" atau "status-pasca"`)
 	}
 	if req.CbURL != "" {
-		if ref := checkCallbackURL(req.CbURL); ref != nil {
+		if ref := checkCallbackURL(svc, req.CbURL); ref != nil {
 			return ref
 		}
 	}

@@ -59,7 +59,8 @@ func TestRefusalsChangeNothing(t *testing.T) {
 		f := setupOn(t, b, digiflazz.Options{})
 		ctx := context.Background()
 		far := f.restrictedReseller(t)
-		if _, err := f.svc.CreateReseller(ctx, core_NewReseller("sleeper")); err != nil {
+		sleeper, err := f.svc.CreateReseller(ctx, core_NewReseller("sleeper"))
+		if err != nil {
 			t.Fatal(err)
 		}
 		if err := f.svc.SetStatus(ctx, "sleeper", reseller.Suspended); err != nil {
@@ -118,8 +119,9 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			{"tx sign of another ref", "/v1/transaction", with(f.tx("s5", "0812", "w7"), "sign", f.sign("w8")), "41"},
 			{"tx sign with another key", "/v1/transaction", with(f.tx("s5", "0812", "w7"), "sign", wire.Sign(u, "dev-key", "w7")), "41"},
 			{"pln sign", "/v1/inquiry-pln", map[string]any{"username": u, "customer_no": "123", "sign": f.sign("124")}, "41"},
-			{"unknown username", "/v1/transaction", map[string]any{"username": "ghost", "buyer_sku_code": "s5", "customer_no": "0812", "ref_id": "g", "sign": "x"}, "42"},
-			{"suspended", "/v1/cek-saldo", map[string]any{"cmd": "deposit", "username": "sleeper", "sign": "x"}, "42"},
+			{"unknown username", "/v1/transaction", map[string]any{"username": "ghost", "buyer_sku_code": "s5", "customer_no": "0812", "ref_id": "g", "sign": "x"}, "41"}, // issue 14: answered as a wrong sign,
+			{"suspended, wrong sign", "/v1/cek-saldo", map[string]any{"cmd": "deposit", "username": "sleeper", "sign": "x"}, "41"},
+			{"suspended", "/v1/cek-saldo", map[string]any{"cmd": "deposit", "username": "sleeper", "sign": wire.Sign("sleeper", sleeper.APIKey, "depo")}, "42"},
 			{"unknown sku", "/v1/transaction", f.tx("nope", "0812", "w9"), "43"},
 			{"inactive sku", "/v1/transaction", f.tx("s1off", "0812", "w10"), "43"},
 			{"no price for tier", "/v1/transaction", f.tx("mlgold", "0812", "w11"), "43"},
@@ -137,8 +139,8 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			{"status-pasca for another sku", "/v1/transaction", with(f.tx("s5", "530000000001", "inq"), "commands", "status-pasca"), "49"},
 			{"no bill", "/v1/transaction", with(f.tx("pln", "530000010000", "w21"), "commands", "inq-pasca"), "60"},
 			{"insufficient balance", "/v1/transaction", map[string]any{"username": "poorbuyer", "buyer_sku_code": "s5", "customer_no": "0812", "ref_id": "p", "sign": wire.Sign("poorbuyer", poor.APIKey, "p")}, "44"},
-			{"ip not allowed", "/v1/transaction", map[string]any{"username": "faraway", "buyer_sku_code": "s5", "customer_no": "0812", "ref_id": "f", "sign": wire.Sign("faraway", far.APIKey, "f")}, "45"},
-			{"ip not allowed, bad sign", "/v1/cek-saldo", map[string]any{"cmd": "deposit", "username": "faraway", "sign": "x"}, "45"},
+			{"ip not allowed", "/v1/transaction", map[string]any{"username": "faraway", "buyer_sku_code": "s5", "customer_no": "0812", "ref_id": "f", "sign": wire.Sign("faraway", far.APIKey, "f")}, "41"},
+			{"ip not allowed, bad sign", "/v1/cek-saldo", map[string]any{"cmd": "deposit", "username": "faraway", "sign": "x"}, "41"},
 			{"ref reused: other customer", "/v1/transaction", f.tx("s50", "081299990002", "once"), "49"},
 			{"ref reused: other sku", "/v1/transaction", f.tx("s5", "081299990001", "once"), "49"},
 			{"ref reused: testing", "/v1/transaction", with(f.tx("s50", "081299990001", "once"), "testing", true), "49"},

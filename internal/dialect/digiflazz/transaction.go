@@ -7,6 +7,7 @@ import (
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
@@ -26,13 +27,17 @@ func (h *handler) transaction(w http.ResponseWriter, r *http.Request) {
 		h.pasca(w, r, &req)
 		return
 	}
+	if flazzserver.ReservedRef(req.RefID) {
+		h.refuseTx(w, r, &req, nil, refuse(wire.RCPayload, "Payload error: "+flazzserver.ReservedRefMessage))
+		return
+	}
 	ctx := r.Context()
 	res, ref := h.authenticate(ctx, r, req.Username, req.Sign, req.RefID)
 	if ref != nil {
 		h.refuseTx(w, r, &req, nil, ref)
 		return
 	}
-	if ref := checkTxFields(&req); ref != nil {
+	if ref := checkTxFields(h.svc, &req); ref != nil {
 		h.refuseTx(w, r, &req, res, ref)
 		return
 	}
@@ -62,7 +67,7 @@ func (h *handler) transaction(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkTxFields checks what the core does not: the dialect's own options.
-func checkTxFields(req *wire.TransactionRequest) *refusal {
+func checkTxFields(svc *core.Service, req *wire.TransactionRequest) *refusal {
 	if strings.Contains(req.CustomerNo, ".") && !req.AllowDot {
 		return refuse(wire.RCDestination, "Nomor tujuan salah: customer_no mengandung titik (kirim allow_dot: true bila memang begitu)")
 	}
@@ -70,16 +75,20 @@ func checkTxFields(req *wire.TransactionRequest) *refusal {
 		return refuse(wire.RCPayload, "Payload error: max_price tidak boleh negatif")
 	}
 	if req.CbURL != "" {
-		return checkCallbackURL(req.CbURL)
+		return checkCallbackURL(svc, req.CbURL)
 	}
 	return nil
 }
 
-// checkCallbackURL accepts an absolute http or https URL of reasonable length.
-func checkCallbackURL(s string) *refusal {
+// checkCallbackURL accepts an absolute http or https URL of reasonable length whose host the core
+// accepts (no loopback, private, documentation… address).
+func checkCallbackURL(svc *core.Service, s string) *refusal {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(s) > 2048 {
 		return refuse(wire.RCPayload, "Payload error: cb_url harus URL http atau https")
+	}
+	if svc.CheckCallbackURL(s) != nil {
+		return refuse(wire.RCPayload, "Payload error: cb_url menunjuk ke alamat khusus (loopback, jaringan privat, dokumentasi atau cadangan) yang tidak akan dipanggil")
 	}
 	return nil
 }

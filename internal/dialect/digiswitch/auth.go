@@ -81,16 +81,13 @@ func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, username,
 	if f == nil {
 		return res
 	}
-	msg := "Username tidak dikenal"
-	switch f.Check {
-	case flazzserver.Sign:
+	// An unknown username, a wrong sign and a wrong IP are answered alike (see Failure.Denied).
+	msg := "Terlalu banyak permintaan; perlambat"
+	switch {
+	case f.Denied():
 		msg = "Signature salah"
-	case flazzserver.IP:
-		msg = "IP " + f.IP.String() + " tidak diizinkan untuk akun ini"
-	case flazzserver.Active:
+	case f.Check == flazzserver.Active:
 		msg = "Akun dinonaktifkan (suspended); hubungi admin"
-	case flazzserver.Rate:
-		msg = "Terlalu banyak permintaan; perlambat"
 	}
 	h.refuse(w, echo, f.RC(), msg)
 	return nil

@@ -76,20 +76,20 @@ func TestBadInputs(t *testing.T) {
 		{"long ref_id", ds.PathTransaction, nil, trx(strings.Repeat("r", 65), `,"code":"s5","customer_no":"0812"`), ds.RCPayload},
 		{"long customer_no", ds.PathTransaction, nil, trx("t18", `,"code":"s5","customer_no":"`+strings.Repeat("1", 65)+`"`), ds.RCPayload},
 		{"long code", ds.PathTransaction, nil, trx("t19", `,"code":"`+strings.Repeat("C", 2000)+`","customer_no":"0812"`), ds.RCProduct},
-		{"long username", ds.PathTransaction, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t20","sign":"x","code":"s5","customer_no":"0812"}`, strings.Repeat("u", 3000)), ds.RCUsername},
+		{"long username", ds.PathTransaction, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t20","sign":"x","code":"s5","customer_no":"0812"}`, strings.Repeat("u", 3000)), ds.RCSign},
 		// Unicode.
 		{"fullwidth code", ds.PathTransaction, nil, trx("t21", `,"code":"ｓ5","customer_no":"0812"`), ds.RCProduct},
 		{"unicode ref_id", ds.PathTransaction, nil, trx("réf", `,"code":"s5","customer_no":"0812"`), ds.RCPayload},
 		{"emoji customer_no", ds.PathTransaction, nil, trx("t22", `,"code":"s5","customer_no":"0812😀"`), ds.RCPayload},
 		{"nul in customer_no", ds.PathTransaction, nil, trx("t23", `,"code":"s5","customer_no":"0812\u0000"`), ds.RCPayload},
 		{"invalid utf8", ds.PathTransaction, nil, trx("t24", ",\"code\":\"s5\",\"customer_no\":\"0812\xff\""), ds.RCPayload},
-		{"unicode username", ds.PathTransaction, nil, fmt.Sprintf(`{"username":"tokobudі","ref_id":"t25","sign":%q,"code":"s5","customer_no":"0812"}`, sign("t25")), ds.RCUsername},
+		{"unicode username", ds.PathTransaction, nil, fmt.Sprintf(`{"username":"tokobudі","ref_id":"t25","sign":%q,"code":"s5","customer_no":"0812"}`, sign("t25")), ds.RCSign},
 		// SQL injection.
-		{"sql in username", ds.PathTransaction, nil, fmt.Sprintf(`{"username":"x' OR '1'='1","ref_id":"t26","sign":%q,"code":"s5","customer_no":"0812"}`, sign("t26")), ds.RCUsername},
+		{"sql in username", ds.PathTransaction, nil, fmt.Sprintf(`{"username":"x' OR '1'='1","ref_id":"t26","sign":%q,"code":"s5","customer_no":"0812"}`, sign("t26")), ds.RCSign},
 		{"sql in code", ds.PathTransaction, nil, trx("t27", `,"code":"s5' OR '1'='1","customer_no":"0812"`), ds.RCProduct},
 		{"sql in code drop", ds.PathTransaction, nil, trx("t28", `,"code":"x'; DROP TABLE orders; --","customer_no":"0812"`), ds.RCProduct},
 		{"sql in ref_id", ds.PathTransaction, nil, trx("x' OR 1=1 --", `,"code":"s5","customer_no":"0812"`), ds.RCPayload},
-		{"sql in price-list code", ds.PathPriceList, nil, fmt.Sprintf(`{"command":"prepaid","username":"%s' --","sign":%q}`, u, sign("pricelist")), ds.RCUsername},
+		{"sql in price-list code", ds.PathPriceList, nil, fmt.Sprintf(`{"command":"prepaid","username":"%s' --","sign":%q}`, u, sign("pricelist")), ds.RCSign},
 		// Wrong signatures.
 		{"sign of another ref", ds.PathTransaction, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t29","sign":%q,"code":"s5","customer_no":"0812"}`, u, sign("t30")), ds.RCSign},
 		{"sign of another key", ds.PathTransaction, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t31","sign":%q,"code":"s5","customer_no":"0812"}`, u, ds.Sign(u, otherKey, "t31")), ds.RCSign},
@@ -98,9 +98,9 @@ func TestBadInputs(t *testing.T) {
 		{"sign md5 of nothing", ds.PathTransaction, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t34","sign":"d41d8cd98f00b204e9800998ecf8427e","code":"s5","customer_no":"0812"}`, u), ds.RCSign},
 		{"sign without key", ds.PathTransaction, nil, fmt.Sprintf(`{"username":%q,"ref_id":"t35","sign":%q,"code":"s5","customer_no":"0812"}`, u, ds.Sign(u, "", "t35")), ds.RCSign},
 		{"balance sign for price-list", ds.PathBalance, nil, fmt.Sprintf(`{"cmd":"deposit","username":%q,"sign":%q}`, u, sign("pricelist")), ds.RCSign},
-		{"unknown username", ds.PathBalance, nil, `{"cmd":"deposit","username":"nobody","sign":"00"}`, ds.RCUsername},
+		{"unknown username", ds.PathBalance, nil, `{"cmd":"deposit","username":"nobody","sign":"00"}`, ds.RCSign},
 		// Header injection.
-		{"spoofed forwarded-for", ds.PathTransaction, map[string]string{"X-Forwarded-For": "10.9.9.9", "X-Real-IP": "10.9.9.9"}, fenced, ds.RCIP},
+		{"spoofed forwarded-for", ds.PathTransaction, map[string]string{"X-Forwarded-For": "10.9.9.9", "X-Real-IP": "10.9.9.9"}, fenced, ds.RCSign},
 		// Replayed references.
 		{"replay other code", ds.PathTransaction, nil, trx("taken", `,"code":"s10","customer_no":"081234567890"`), ds.RCRefConflict},
 		{"replay other customer", ds.PathTransaction, nil, trx("taken", `,"code":"s5","customer_no":"089999999999"`), ds.RCRefConflict},

@@ -9,9 +9,12 @@
 // dialect's. Only a fault of Kios itself is a 5xx, so that a client treats it as an unknown
 // outcome and resends the same request, which is the status check.
 //
-// Checks run in this order: body (rc 40), username (42), sign (41, compared in constant time),
-// caller's IP against the reseller's allowlist (45), suspended account (42, "akun dinonaktifkan"),
-// rate limit (85); then the endpoint's own rules.
+// Checks run in this order: body (rc 40), username, sign (compared in constant time), caller's IP
+// against the reseller's allowlist, suspended account (42, "akun dinonaktifkan"), rate limit (85);
+// then the endpoint's own rules. An unknown username, a wrong sign and a wrong IP get the same
+// answer (41, "Signature salah"), so none of them tells a caller which usernames exist or whether
+// a key is right; the operator's log names the real reason and the source address. A source
+// address that collects too many of them is answered 85 until it slows down.
 package digiswitch
 
 import (

@@ -78,8 +78,8 @@ func TestRCs(t *testing.T) {
 		req.Sign = b.sign("another")
 		b.wantRC(T, req, ds.RCSign)
 	}
-	{ // 42 username
-		b.wantRC(ds.PathBalance, ds.BalanceRequest{Username: "nobody", Sign: b.sign("depo")}, ds.RCUsername)
+	{ // 42 suspended; an unknown username is answered as a wrong sign (issue 14)
+		b.wantRC(ds.PathBalance, ds.BalanceRequest{Username: "nobody", Sign: b.sign("depo")}, ds.RCSign)
 		u, k := b.other("suspended1", 0)
 		if err := b.svc.SetStatus(ctx, u, reseller.Suspended); err != nil {
 			t.Fatal(err)
@@ -103,12 +103,12 @@ func TestRCs(t *testing.T) {
 			t.Errorf("no echo: %v", d)
 		}
 	}
-	{ // 45 ip
+	{ // an IP off the allowlist, even with the right sign, is answered as a wrong sign (issue 14)
 		u, k := b.other("faraway", 100000)
 		if err := b.svc.AllowIP(ctx, u, netip.MustParsePrefix("10.0.0.0/8")); err != nil {
 			t.Fatal(err)
 		}
-		b.wantRC(ds.PathBalance, ds.BalanceRequest{Username: u, Sign: ds.Sign(u, k, "depo")}, ds.RCIP)
+		b.wantRC(ds.PathBalance, ds.BalanceRequest{Username: u, Sign: ds.Sign(u, k, "depo")}, ds.RCSign)
 	}
 	{ // 49 ref conflict
 		b.wantRC(T, b.trx("", "s5", "0812000001", "r49"), ds.RCPending)

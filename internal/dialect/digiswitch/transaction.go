@@ -42,12 +42,20 @@ func (h *handler) transaction(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, echo, ds.RCPayload, err.Error())
 		return
 	}
+	if flazzserver.ReservedRef(req.RefID) {
+		h.refuse(w, echo, ds.RCPayload, "Field "+flazzserver.ReservedRefMessage)
+		return
+	}
 	if req.MaxPrice < 0 {
 		h.refuse(w, echo, ds.RCPayload, "Field max_price tidak boleh negatif")
 		return
 	}
 	if req.CallbackURL != "" && !validCallback(req.CallbackURL) {
 		h.refuse(w, echo, ds.RCPayload, "Field cb_url harus URL http atau https")
+		return
+	}
+	if req.CallbackURL != "" && h.svc.CheckCallbackURL(req.CallbackURL) != nil {
+		h.refuse(w, echo, ds.RCPayload, msgCallbackAddress)
 		return
 	}
 	command := strings.ToLower(strings.TrimSpace(req.Command))
@@ -100,3 +108,6 @@ func TransactionData(o *order.Order, balance int64) ds.TransactionResponse {
 	return ds.TransactionResponse{RefID: o.Reference, CustomerNo: o.Destination, Code: o.VariantCode, Message: o.Message,
 		Status: ds.StatusOf(rc), RC: rc, SN: o.SN, Balance: balance, Price: o.Price}
 }
+
+// msgCallbackAddress refuses a cb_url whose host is a special-purpose address.
+const msgCallbackAddress = "Field cb_url menunjuk ke alamat khusus (loopback, jaringan privat, dokumentasi atau cadangan) yang tidak akan dipanggil"

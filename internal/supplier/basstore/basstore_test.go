@@ -37,10 +37,15 @@ type upstream struct {
 	polls    int
 	faulted  bool
 	cbStatus int
+	// cbDone is closed once the "callback-first" callback's answer is in cbStatus. The order
+	// turns final when the inbound handler commits, before that answer reaches the fake, so
+	// a test reading cbStatus must wait for this, not for the order.
+	cbDone chan struct{}
 }
 
 func newUpstream(t *testing.T, u *upstream) *upstream {
 	u.orders = map[string]string{}
+	u.cbDone = make(chan struct{})
 	if u.final == "" {
 		u.final = client.StatusSuccess
 	}
@@ -122,6 +127,7 @@ func (u *upstream) order(w http.ResponseWriter, r *http.Request) {
 			u.mu.Unlock()
 			resp.Body.Close()
 		}
+		close(u.cbDone)
 	}
 	envelope(w, 200, client.OrderAnswer{InvoiceNumber: inv})
 }
@@ -229,6 +235,11 @@ func TestCallbackBeforeOrderReply(t *testing.T) {
 	b.Expect(t, o, order.Success, suppliertest.Cost)
 	if o.SN != "SN-CB" {
 		t.Fatalf("sn %q", o.SN)
+	}
+	select {
+	case <-u.cbDone:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the upstream never got its callback's answer")
 	}
 	u.mu.Lock()
 	cbStatus := u.cbStatus
