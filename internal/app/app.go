@@ -98,7 +98,7 @@ func (a *App) open(ctx context.Context) error {
 		}
 	}
 	sim := simulator.New(cfg.SimDelay)
-	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim}), Logger: a.log})
+	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim, Logger: a.log}), Logger: a.log})
 	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate})
 	if err != nil {
 		return err

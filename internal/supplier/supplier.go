@@ -11,6 +11,7 @@ package supplier
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"time"
 )
@@ -69,6 +70,14 @@ type Supplier interface {
 
 // ErrUnknownOutcome marks an error after which a purchase may or may not have happened.
 var ErrUnknownOutcome = errors.New("upstream outcome unknown")
+
+// NotSent reports an error that proves a request never reached the upstream: the connection
+// could not even be made (refused, no route, no such host). Whatever a client calls it, a
+// purchase so stopped may go to the next supplier.
+func NotSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
 
 // Item is one product in a supplier's catalog, as its price list gives it.
 type Item struct {

@@ -10,7 +10,9 @@
 // way one product is bought at most once, and the invoice is then asked after.
 //
 // This relies on the upstream checking referenceNumber before anything else, as Kios does: a
-// refusal (4xx) of the repeated order then means the first never arrived, and the attempt fails.
+// refusal (4xx) of the repeated order about the order itself then means the first never arrived,
+// and the attempt fails. A refusal of the account (token, deposit, IP) or a rate limit says
+// nothing of the first (verdict.Basstore has the table).
 package basstore
 
 import (
@@ -18,11 +20,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
 	client "github.com/kios-h2h/kios/client/basstore"
 	"github.com/kios-h2h/kios/internal/supplier"
+	"github.com/kios-h2h/kios/internal/supplier/verdict"
 )
 
 // Supplier buys from a BASSTORE-style upstream.
@@ -30,12 +35,22 @@ type Supplier struct {
 	name   string
 	c      *client.Client
 	secret string // checks the upstream's callbacks
+	log    *slog.Logger
 }
 
 // New returns a connector named name for the API at baseURL, using token; callbackSecret checks
 // the upstream's callbacks (the api key of Kios's reseller account there).
 func New(name, baseURL, token, callbackSecret string, opts client.Options) *Supplier {
-	return &Supplier{name: name, c: client.NewClient(baseURL, token, opts), secret: callbackSecret}
+	return &Supplier{name: name, c: client.NewClient(baseURL, token, opts), secret: callbackSecret,
+		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+// WithLogger makes the connector log, to l, answers that are not about the order asked after.
+func (s *Supplier) WithLogger(l *slog.Logger) *Supplier {
+	if l != nil {
+		s.log = l
+	}
+	return s
 }
 
 // Name implements supplier.Supplier.
@@ -45,7 +60,7 @@ func (s *Supplier) Name() string { return s.name }
 func (s *Supplier) Purchase(ctx context.Context, req supplier.Request) (supplier.Result, error) {
 	ans, err := s.c.Order(ctx, client.OrderRequest{Code: req.SKU, ReferenceNumber: req.Reference, Data: req.Destination})
 	if err != nil {
-		return refusal(err)
+		return s.refusal(req.Reference, false, err)
 	}
 	return supplier.Result{State: supplier.Pending, UpstreamRef: ans.InvoiceNumber, Message: "Diterima oleh " + s.name}, nil
 }
@@ -57,61 +72,67 @@ func (s *Supplier) Status(ctx context.Context, req supplier.Request) (supplier.R
 		// The order call's answer was lost: the same order again is the status check.
 		ans, err := s.c.Order(ctx, client.OrderRequest{Code: req.SKU, ReferenceNumber: req.Reference, Data: req.Destination})
 		if err != nil {
-			return refusal(err)
+			return s.refusal(req.Reference, true, err)
 		}
 		invoice = ans.InvoiceNumber
 	}
 	st, err := s.c.Status(ctx, invoice)
 	if err != nil {
-		var apiErr *client.APIError
-		if errors.As(err, &apiErr) {
-			// Our own order's invoice unknown or refused: something is wrong upstream; never
-			// conclude the purchase did not happen.
-			return supplier.Result{}, fmt.Errorf("status of %s at %s: %w: %w", invoice, s.name, supplier.ErrUnknownOutcome, err)
-		}
-		return supplier.Result{}, err
+		// Our own order's invoice unknown or refused, or no answer: something is wrong
+		// upstream; never conclude the purchase did not happen.
+		return supplier.Result{}, fmt.Errorf("status of %s at %s: %w: %w", invoice, s.name, supplier.ErrUnknownOutcome, err)
 	}
-	res := result(st)
+	if (st.InvoiceNumber != "" && st.InvoiceNumber != invoice) || (st.ReferenceNumber != "" && st.ReferenceNumber != req.Reference) {
+		s.log.Warn("upstream answer names another order", "supplier", s.name, "ref", req.Reference, "invoice", invoice,
+			"answered_ref", st.ReferenceNumber, "answered_invoice", st.InvoiceNumber)
+		return supplier.Result{}, fmt.Errorf("status of %s at %s: answer names order %q (%q): %w", invoice, s.name,
+			st.InvoiceNumber, st.ReferenceNumber, supplier.ErrUnknownOutcome)
+	}
+	res, ok := result(st)
+	if !ok {
+		return supplier.Result{}, fmt.Errorf("status of %s at %s: statusCode %q: %w", invoice, s.name, st.StatusCode, supplier.ErrUnknownOutcome)
+	}
 	res.UpstreamRef = invoice
 	return res, nil
 }
 
-func result(st *client.OrderStatus) supplier.Result {
+// result reads an order's status; ok is false for a statusCode that is none of BASSTORE's three.
+func result(st *client.OrderStatus) (supplier.Result, bool) {
 	raw, _ := json.Marshal(st)
 	res := supplier.Result{SN: st.SN, Cost: st.Price, Message: st.Message, Raw: string(raw)}
-	switch st.StatusCode {
-	case client.StatusSuccess:
+	switch verdict.BasstoreStatus[st.StatusCode] {
+	case verdict.Success:
 		res.State = supplier.Success
-	case client.StatusFailed:
+	case verdict.Failed:
 		res.State, res.SN, res.Cost = supplier.Failed, "", 0
-	default:
+	case verdict.Pending:
 		res.State = supplier.Pending
+	default:
+		return supplier.Result{}, false
 	}
-	return res
+	return res, true
 }
 
-// refusal maps an order call's error: a 4xx answer is a definite refusal (one the supplier
-// gives every order — bad token, no deposit, rate limit — also marks it unavailable); a request
-// that never left is a definite, unavailable failure; anything else is an unknown outcome.
-func refusal(err error) (supplier.Result, error) {
+// refusal maps an order call's error, for a purchase or for the order sent again as a status
+// check: a 4xx answer by the table (verdict.Basstore); a request that never left is a definite,
+// unavailable failure of a purchase and says nothing to a status check; anything else is an
+// unknown outcome.
+func (s *Supplier) refusal(ref string, status bool, err error) (supplier.Result, error) {
 	var apiErr *client.APIError
 	switch {
 	case errors.As(err, &apiErr):
 		res := supplier.Result{State: supplier.Failed, Message: apiErr.Message, Raw: apiErr.Error()}
-		switch apiErr.Code {
-		case http.StatusUnauthorized, http.StatusPaymentRequired, http.StatusForbidden, http.StatusTooManyRequests:
+		switch verdict.BasstoreHTTP(apiErr.Code, status) {
+		case verdict.Failed:
+			return res, nil
+		case verdict.Unusable:
 			res.Unreachable = true
-		case http.StatusConflict:
-			// Our reference, used with other data: cannot happen unless two Kios share an
-			// account upstream. Whether something was bought is unknown.
-			return supplier.Result{}, fmt.Errorf("%w: %w", supplier.ErrUnknownOutcome, err)
+			return res, nil
 		}
-		return res, nil
-	case errors.Is(err, client.ErrUnknownOutcome):
-		return supplier.Result{}, err
-	default:
+	case !errors.Is(err, client.ErrUnknownOutcome) && !status:
 		return supplier.Result{State: supplier.Failed, Unreachable: true, Message: err.Error()}, nil
 	}
+	return supplier.Result{}, fmt.Errorf("order %s at %s: %w: %w", ref, s.name, supplier.ErrUnknownOutcome, err)
 }
 
 // Catalog implements supplier.Cataloger: every product's variants at Kios's own price there.
@@ -158,7 +179,10 @@ func (s *Supplier) ReadCallback(h http.Header, body []byte) (string, supplier.Re
 	if env.Data.ReferenceNumber == "" {
 		return "", supplier.Result{}, errors.New("basstore callback: no referenceNumber")
 	}
-	res := result(&env.Data)
+	res, ok := result(&env.Data)
+	if !ok {
+		return "", supplier.Result{}, fmt.Errorf("basstore callback for %s: statusCode %q", env.Data.ReferenceNumber, env.Data.StatusCode)
+	}
 	res.UpstreamRef = env.Data.InvoiceNumber
 	return env.Data.ReferenceNumber, res, nil
 }

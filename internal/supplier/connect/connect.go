@@ -4,6 +4,7 @@ package connect
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	bsclient "github.com/kios-h2h/kios/client/basstore"
@@ -24,6 +25,9 @@ type Options struct {
 	// Timeout bounds each upstream call made by a connector; 0 means 30 s. The fulfilment
 	// workers' UpstreamTimeout bounds purchases further.
 	Timeout time.Duration
+	// Logger is where connectors report answers that are not about the purchase asked after
+	// (another reference echoed, a contradictory answer); nil logs nothing.
+	Logger *slog.Logger
 }
 
 // Connectors returns the route.Connect that knows every kind.
@@ -39,12 +43,12 @@ func Connectors(opts Options) route.Connect {
 		case store.KindSimulator:
 			return opts.Simulator, nil
 		case store.KindBasstore:
-			return basstore.New(s.Name, s.BaseURL, s.Token, s.CallbackSecret, bsclient.Options{Timeout: opts.Timeout}), nil
+			return basstore.New(s.Name, s.BaseURL, s.Token, s.CallbackSecret, bsclient.Options{Timeout: opts.Timeout}).WithLogger(opts.Logger), nil
 		case store.KindDigiflazz:
 			return digiflazz.New(digiflazz.Config{Name: s.Name, BaseURL: s.BaseURL, Username: s.Username, APIKey: s.APIKey,
-				CallbackSecret: s.CallbackSecret, Timeout: opts.Timeout})
+				CallbackSecret: s.CallbackSecret, Timeout: opts.Timeout, Logger: opts.Logger})
 		case store.KindDigiswitch:
-			return digiswitch.New(s.Name, s.BaseURL, s.Username, s.APIKey, s.CallbackSecret, dsclient.WithTimeout(opts.Timeout)), nil
+			return digiswitch.New(s.Name, s.BaseURL, s.Username, s.APIKey, s.CallbackSecret, dsclient.WithTimeout(opts.Timeout)).WithLogger(opts.Logger), nil
 		}
 		return nil, fmt.Errorf("supplier %s: no connector for kind %q yet", s.Name, s.Kind)
 	}

@@ -3,9 +3,10 @@
 //
 // A purchase is a prepaid transaction under the attempt's reference as ref_id. Digiflazz's status
 // check is the same request sent again, so Status re-sends it: upstream, an existing ref_id is
-// reported on and never bought twice. Refusals that are about the request rather than the
-// transaction (signature, IP, rate) are definite failures of a purchase but say nothing about an
-// earlier one, so Status reports them as an unknown outcome.
+// reported on and never bought twice. What each rc means to a purchase and to a status check is
+// the family's table, verdict.Flazz: refusals of the request rather than the transaction
+// (signature, IP, balance) are definite failures of a purchase but say nothing about an earlier
+// one, so Status reports them as an unknown outcome; a rate limit is unknown either way.
 package digiflazz
 
 import (
@@ -13,6 +14,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -20,6 +23,7 @@ import (
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/supplier"
+	"github.com/kios-h2h/kios/internal/supplier/verdict"
 )
 
 // Kind is the supplier kind this connector implements ("kios supplier add --kind digiflazz").
@@ -42,6 +46,8 @@ type Config struct {
 	Timeout time.Duration
 	// HTTPClient is used when set (transports, proxies); Timeout still applies.
 	HTTPClient *http.Client
+	// Logger records answers that are not about the purchase asked after; nil logs nothing.
+	Logger *slog.Logger
 }
 
 // Supplier buys through a Digiflazz-compatible API.
@@ -50,6 +56,7 @@ type Supplier struct {
 	client  *wire.Client
 	testing bool
 	secret  string
+	log     *slog.Logger
 	// pascaFirst: the last sync's postpaid list was refused by the price list limit.
 	pascaFirst atomic.Bool
 }
@@ -84,8 +91,11 @@ func New(cfg Config) (*Supplier, error) {
 	if cfg.CallbackSecret == "" {
 		cfg.CallbackSecret = cfg.APIKey
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	return &Supplier{name: cfg.Name, client: wire.New(cfg.BaseURL, cfg.Username, cfg.APIKey, opts...), testing: cfg.Testing,
-		secret: cfg.CallbackSecret}, nil
+		secret: cfg.CallbackSecret, log: cfg.Logger}, nil
 }
 
 // Name implements supplier.Supplier.
@@ -135,18 +145,23 @@ func (s *Supplier) Inquire(ctx context.Context, req supplier.BillRequest) (suppl
 // pasca pays a bill (pay-pasca) or asks after its payment (status-pasca) under the inquiry's
 // reference. When the upstream has no payment under it (rc 50: the pay-pasca never arrived), the
 // status check sends the payment again, as a prepaid status check does: a pay-pasca sent again
-// under one ref_id is answered with that payment, and a bill is paid only once upstream.
+// under one ref_id is answered with that payment, and a bill is paid only once upstream. That
+// payment is still part of a status check, and its answer is read as one.
 func (s *Supplier) pasca(ctx context.Context, req supplier.Request, status bool) (supplier.Result, error) {
+	return s.pascaSend(ctx, req, status, status)
+}
+
+func (s *Supplier) pascaSend(ctx context.Context, req supplier.Request, status, asStatus bool) (supplier.Result, error) {
 	op, cmd := "pay", wire.CommandPay
 	if status {
 		op, cmd = "status", wire.CommandStatus
 	}
 	d, err := s.client.Pasca(ctx, cmd, wire.TransactionRequest{BuyerSKUCode: req.SKU, CustomerNo: req.Destination,
 		RefID: req.BillRef, Testing: s.testing})
-	if e, ok := wire.AsRCError(err); ok && status && e.RC == wire.RCNotFound {
-		return s.pasca(ctx, req, false)
+	if e, ok := wire.AsRCError(err); ok && status && e.RC == wire.RCNotFound && (d.RefID == "" || d.RefID == req.BillRef) {
+		return s.pascaSend(ctx, req, false, true)
 	}
-	return s.outcome(op, req.BillRef, status, err, answer{d.RC, d.Message, d.SN, d.Price, d})
+	return s.outcome(op, req.BillRef, asStatus, err, answer{d.RC, d.Status, d.Message, d.SN, d.RefID, d.Price, d})
 }
 
 func (s *Supplier) send(ctx context.Context, req supplier.Request, status bool) (supplier.Result, error) {
@@ -158,51 +173,57 @@ func (s *Supplier) send(ctx context.Context, req supplier.Request, status bool) 
 		BuyerSKUCode: req.SKU, CustomerNo: req.Destination, RefID: req.Reference,
 		MaxPrice: req.MaxPrice, Testing: s.testing,
 	})
-	return s.outcome(op, req.Reference, status, err, answer{d.RC, d.Message, d.SN, d.Price, d})
+	return s.outcome(op, req.Reference, status, err, answer{d.RC, d.Status, d.Message, d.SN, d.RefID, d.Price, d})
 }
 
 // answer is what outcome reads of a transaction's answer, prepaid or postpaid; data is the whole
 // answer, kept raw with the attempt.
 type answer struct {
-	rc, message, sn string
-	price           int64
-	data            any
+	rc, status, message, sn, ref string
+	price                        int64
+	data                         any
 }
 
-// outcome turns a transaction's answer (or the error of a call) into a result. An error is an
-// unknown outcome unless it is a refusal about the transaction itself (see aboutTransaction); an
-// answer is a success with rc 00 and otherwise pending, since the client returns refusals as
-// errors.
+// outcome turns a transaction's answer (or the error of a call) into a result, by the family's
+// table (verdict.Flazz): the rc's verdict for a purchase or for a status check. Before the table:
+// a request that never left (no connection) is a failure of a purchase, unreachable, and says
+// nothing to a status check; an error that is not a refusal is an unknown outcome. After it: an
+// answer about another ref_id than ours, or whose status word contradicts its rc, is not an
+// answer about this purchase (unknown); a success must name our ref_id.
 func (s *Supplier) outcome(op, ref string, status bool, err error, a answer) (supplier.Result, error) {
 	if err != nil {
 		rcErr, ok := wire.AsRCError(err)
-		if !ok || !aboutTransaction(rcErr.RC, status) {
+		switch {
+		case ok:
+			a.rc = rcErr.RC
+		case supplier.NotSent(err) && !status:
+			// The client calls a failed dial an unknown outcome, to be safe; it is not one.
+			return supplier.Result{State: supplier.Failed, Unreachable: true, Message: err.Error()}, nil
+		default:
 			return supplier.Result{}, fmt.Errorf("%s %s %s: %w: %w", s.name, op, ref, supplier.ErrUnknownOutcome, err)
 		}
-		return supplier.Result{State: supplier.Failed, Message: a.message, Raw: raw(a.data)}, nil
 	}
-	res := supplier.Result{Message: a.message, SN: a.sn, Raw: raw(a.data)}
-	if a.rc == wire.RCSuccess {
-		res.State, res.Cost = supplier.Success, a.price
-	} else {
+	v := verdict.FlazzRC(a.rc, status)
+	switch {
+	case a.ref != "" && a.ref != ref, v == verdict.Success && a.ref == "":
+		s.log.Warn("upstream answer names another reference", "supplier", s.name, "op", op, "ref", ref, "answered_ref", a.ref, "rc", a.rc)
+		return supplier.Result{}, fmt.Errorf("%s %s %s: answer names ref_id %q: %w", s.name, op, ref, a.ref, supplier.ErrUnknownOutcome)
+	case a.status != "" && a.status != wire.StatusOf(a.rc):
+		s.log.Warn("upstream answer contradicts itself", "supplier", s.name, "op", op, "ref", ref, "rc", a.rc, "status", a.status)
+		return supplier.Result{}, fmt.Errorf("%s %s %s: rc %s with status %q: %w", s.name, op, ref, a.rc, a.status, supplier.ErrUnknownOutcome)
+	}
+	res := supplier.Result{Message: a.message, Raw: raw(a.data)}
+	switch v {
+	case verdict.Success:
+		res.State, res.SN, res.Cost = supplier.Success, a.sn, a.price
+	case verdict.Pending:
 		res.State = supplier.Pending
+	case verdict.Failed, verdict.Unusable:
+		res.State, res.Unreachable = supplier.Failed, v == verdict.Unusable
+	default:
+		return supplier.Result{}, fmt.Errorf("%s %s %s: rc %s %s: %w", s.name, op, ref, a.rc, a.message, supplier.ErrUnknownOutcome)
 	}
 	return res, nil
-}
-
-// aboutTransaction reports whether a refusal with rc describes the transaction itself, so it is a
-// definite failure. A ref_id conflict never is: it means the reference exists upstream for
-// something else, and a purchase under it may exist. The refusals of the request itself (payload,
-// signature, username, IP, rate) are definite for a purchase, which they stopped, but say nothing
-// about one sent before.
-func aboutTransaction(rc string, status bool) bool {
-	switch rc {
-	case wire.RCRefConflict:
-		return false
-	case wire.RCPayload, wire.RCSign, wire.RCUsername, wire.RCIP, wire.RCPriceListLimited, wire.RCTooFast:
-		return !status
-	}
-	return true
 }
 
 func raw(d any) string {
@@ -321,17 +342,18 @@ func (s *Supplier) ReadCallback(h http.Header, body []byte) (string, supplier.Re
 	if d.RefID == "" || d.RC == "" {
 		return "", supplier.Result{}, fmt.Errorf("%s webhook: no ref_id or rc", s.name)
 	}
+	// A callback is read as a status answer: what would not settle a status check does not
+	// settle a callback (rc 49: not an outcome of our purchase); Status asks again.
 	res := supplier.Result{Message: d.Message, Raw: string(body)}
-	switch {
-	case d.RC == wire.RCSuccess:
+	switch v := verdict.FlazzRC(d.RC, true); v {
+	case verdict.Success:
 		res.State, res.SN, res.Cost = supplier.Success, d.SN, d.Price
-	case d.RC == wire.RCRefConflict:
-		// Not an outcome of our purchase (see aboutTransaction): leave it to Status.
-		return "", supplier.Result{}, fmt.Errorf("%s webhook for %s: rc %s", s.name, d.RefID, d.RC)
-	case wire.IsPending(d.RC):
+	case verdict.Pending:
 		res.State = supplier.Pending
-	default:
+	case verdict.Failed, verdict.Unusable:
 		res.State = supplier.Failed
+	default:
+		return "", supplier.Result{}, fmt.Errorf("%s webhook for %s: rc %s is not an outcome", s.name, d.RefID, d.RC)
 	}
 	return d.RefID, res, nil
 }

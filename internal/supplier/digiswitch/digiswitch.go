@@ -12,12 +12,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
 	client "github.com/kios-h2h/kios/client/digiswitch"
+	"github.com/kios-h2h/kios/client/flazz"
 	"github.com/kios-h2h/kios/internal/supplier"
+	"github.com/kios-h2h/kios/internal/supplier/verdict"
 )
 
 // Supplier buys from a Digiswitch-style upstream.
@@ -25,6 +28,7 @@ type Supplier struct {
 	name   string
 	c      *client.Client
 	secret string // checks the upstream's callbacks: the api key
+	log    *slog.Logger
 }
 
 // New returns a connector named name for the API at baseURL, as username with apiKey.
@@ -32,7 +36,16 @@ func New(name, baseURL, username, apiKey, callbackSecret string, opts ...client.
 	if callbackSecret == "" {
 		callbackSecret = apiKey
 	}
-	return &Supplier{name: name, c: client.New(baseURL, username, apiKey, opts...), secret: callbackSecret}
+	return &Supplier{name: name, c: client.New(baseURL, username, apiKey, opts...), secret: callbackSecret,
+		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+// WithLogger makes the connector log, to l, answers that are not about the purchase asked after.
+func (s *Supplier) WithLogger(l *slog.Logger) *Supplier {
+	if l != nil {
+		s.log = l
+	}
+	return s
 }
 
 // Name implements supplier.Supplier.
@@ -91,56 +104,67 @@ func (s *Supplier) transaction(ctx context.Context, req supplier.Request, status
 	} else {
 		resp, err = s.c.Transaction(ctx, client.TransactionRequest{Code: req.SKU, CustomerNo: req.Destination, RefID: req.Reference, MaxPrice: req.MaxPrice})
 	}
+	ref := req.Reference
+	if req.BillRef != "" {
+		ref = req.BillRef
+	}
+	return s.outcome(ref, status, resp, err)
+}
+
+// outcome reads a transaction's answer by the family's table (verdict.Flazz), for a purchase or a
+// status check. A request that never left (no connection) is a failure of a purchase, unreachable,
+// and says nothing to a status check. An answer naming another ref_id than ours, or whose status
+// word contradicts its rc, is not about this purchase: unknown. A success must name our ref_id.
+func (s *Supplier) outcome(ref string, status bool, resp *client.TransactionResponse, err error) (supplier.Result, error) {
 	var apiErr *client.APIError
 	switch {
 	case err == nil:
-		return result(resp), nil
-	case errors.As(err, &apiErr):
-		res := supplier.Result{State: supplier.Failed, Message: apiErr.Message, Raw: apiErr.Error()}
-		switch apiErr.RC {
-		case client.RCSign, client.RCUsername, client.RCBalance, client.RCIP, client.RCTooFast, client.RCPayload, "":
-			// Refused whatever the order: our account there is unusable for now. That stops a
-			// purchase, but says nothing of one sent before: a status check asks again later.
-			if status {
-				return supplier.Result{}, fmt.Errorf("%w: %w", supplier.ErrUnknownOutcome, err)
-			}
-			res.Unreachable = true
-		case client.RCRefConflict:
-			// Our ref_id with other data: only if two buyers share the account. Unknown.
-			return supplier.Result{}, fmt.Errorf("%w: %w", supplier.ErrUnknownOutcome, err)
+	case errors.As(err, &apiErr) && flazz.IsRefusal(apiErr.RC):
+		if resp == nil {
+			resp = &client.TransactionResponse{}
 		}
-		return res, nil
-	case notSent(err) && !status:
+		resp.RC, resp.Status, resp.Message = apiErr.RC, apiErr.Status, apiErr.Message
+	case supplier.NotSent(err) && !status:
 		return supplier.Result{State: supplier.Failed, Unreachable: true, Message: err.Error()}, nil
-	case notSent(err):
-		// The purchase was sent before; the upstream being down now proves nothing about it.
-		return supplier.Result{}, fmt.Errorf("%w: %w", supplier.ErrUnknownOutcome, err)
 	default:
-		return supplier.Result{}, err
+		// An unknown outcome, a request that never left on a status check (the purchase was sent
+		// before; the upstream being down now proves nothing about it), or an HTTP refusal
+		// without an rc, which something in front of the API may have given.
+		return supplier.Result{}, fmt.Errorf("%s transaction %s: %w: %w", s.name, ref, supplier.ErrUnknownOutcome, err)
 	}
-}
-
-// notSent reports an error that proves the request never reached the upstream: the connection
-// could not even be made.
-func notSent(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	v := verdict.FlazzRC(resp.RC, status)
+	switch {
+	case resp.RefID != "" && resp.RefID != ref, v == verdict.Success && resp.RefID == "":
+		s.log.Warn("upstream answer names another reference", "supplier", s.name, "ref", ref, "answered_ref", resp.RefID, "rc", resp.RC)
+		return supplier.Result{}, fmt.Errorf("%s transaction %s: answer names ref_id %q: %w", s.name, ref, resp.RefID, supplier.ErrUnknownOutcome)
+	case resp.Status != "" && resp.Status != client.StatusOf(resp.RC):
+		s.log.Warn("upstream answer contradicts itself", "supplier", s.name, "ref", ref, "rc", resp.RC, "status", resp.Status)
+		return supplier.Result{}, fmt.Errorf("%s transaction %s: rc %s with status %q: %w", s.name, ref, resp.RC, resp.Status, supplier.ErrUnknownOutcome)
+	}
+	res, ok := result(resp, v)
+	if !ok {
+		return supplier.Result{}, fmt.Errorf("%s transaction %s: rc %s %s: %w", s.name, ref, resp.RC, resp.Message, supplier.ErrUnknownOutcome)
+	}
+	return res, nil
 }
 
 var _ supplier.Biller = (*Supplier)(nil)
 
-func result(r *client.TransactionResponse) supplier.Result {
+// result is the answer r under its verdict v; ok is false when v is Unknown.
+func result(r *client.TransactionResponse, v verdict.Verdict) (res supplier.Result, ok bool) {
 	raw, _ := json.Marshal(r)
-	res := supplier.Result{SN: r.SN, Cost: r.Price, Message: r.Message, Raw: string(raw)}
-	switch {
-	case r.RC == client.RCSuccess:
-		res.State = supplier.Success
-	case client.IsPending(r.RC):
-		res.State, res.SN = supplier.Pending, ""
+	res = supplier.Result{Message: r.Message, Raw: string(raw)}
+	switch v {
+	case verdict.Success:
+		res.State, res.SN, res.Cost = supplier.Success, r.SN, r.Price
+	case verdict.Pending:
+		res.State, res.Cost = supplier.Pending, r.Price
+	case verdict.Failed, verdict.Unusable:
+		res.State, res.Unreachable = supplier.Failed, v == verdict.Unusable
 	default:
-		res.State, res.SN, res.Cost = supplier.Failed, "", 0
+		return supplier.Result{}, false
 	}
-	return res
+	return res, true
 }
 
 // Catalog implements supplier.Cataloger with the prepaid and the postpaid ("pasca") price
@@ -207,5 +231,12 @@ func (s *Supplier) ReadCallback(h http.Header, body []byte) (string, supplier.Re
 	if env.Data.RefID == "" || env.Data.RC == "" {
 		return "", supplier.Result{}, errors.New("digiswitch callback: no ref_id or rc")
 	}
-	return env.Data.RefID, result(&env.Data), nil
+	// A callback is read as a status answer: what would not settle a status check does not
+	// settle a callback; Status asks again.
+	res, ok := result(&env.Data, verdict.FlazzRC(env.Data.RC, true))
+	if !ok {
+		return "", supplier.Result{}, fmt.Errorf("digiswitch callback for %s: rc %s is not an outcome", env.Data.RefID, env.Data.RC)
+	}
+	res.Unreachable = false
+	return env.Data.RefID, res, nil
 }
