@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/store"
 )
 
 func runSupplierAdd(ctx context.Context, e *Env, args []string) error {
@@ -15,7 +16,7 @@ func runSupplierAdd(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&n.BaseURL, "base-url", "", "the supplier's API base URL, e.g. https://h2h.example.com")
 	fs.StringVar(&n.Token, "token", "", "bearer token (basstore)")
 	fs.StringVar(&n.Username, "username", "", "username (digiswitch, digiflazz)")
-	fs.StringVar(&n.APIKey, "api-key", "", "api key (digiswitch, digiflazz)")
+	fs.StringVar(&n.APIKey, "api-key", "", "api key (digiswitch, digiflazz; basstore: the key its callbacks are signed with, which a Kios upstream issues with the token)")
 	fs.StringVar(&n.CallbackSecret, "callback-secret", "", "key the supplier signs its callbacks with (default: the api key, else the token)")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -35,6 +36,11 @@ func runSupplierAdd(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "supplier %s (%s) added and enabled; its callbacks go to /callback/%s\n", s.Name, s.Kind, s.Name)
+	if n.Kind == store.KindBasstore && n.APIKey == "" && n.CallbackSecret == "" {
+		// A Kios upstream signs BASSTORE callbacks with the api key, never the token (which it
+		// keeps only hashed): without it they are refused, and orders settle by polling alone.
+		fmt.Fprintf(e.Stdout, "note: no --api-key: callbacks from %s are checked against the token; a Kios upstream signs them with the api key it issued with the token, so add the supplier with --api-key for them to be accepted\n", s.Name)
+	}
 	fmt.Fprintf(e.Stdout, "next: kios catalog sync --supplier %s\n", s.Name)
 	return nil
 }

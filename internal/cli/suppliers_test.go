@@ -119,3 +119,19 @@ func TestReportMarginAndSetCallback(t *testing.T) {
 		t.Fatalf("bad day: %+v", r)
 	}
 }
+
+// TestSupplierAddBasstoreKeys: a BASSTORE supplier takes both the token and the api key; without
+// the api key, whose signature a Kios upstream's callbacks carry, the operator is told.
+func TestSupplierAddBasstoreKeys(t *testing.T) {
+	t.Parallel()
+	k := setup(t)
+	up := fakeBasstore(t)
+	out := k.ok("supplier", "add", "--name", "upa", "--kind", "basstore", "--base-url", up.URL, "--token", "sekret-token")
+	if !strings.Contains(out, "--api-key") {
+		t.Fatalf("token only, no word about the api key:\n%s", out)
+	}
+	out = k.ok("supplier", "add", "--name", "upb", "--kind", "basstore", "--base-url", up.URL, "--token", "sekret-token", "--api-key", "k")
+	if strings.Contains(out, "note:") {
+		t.Fatalf("token and api key:\n%s", out)
+	}
+}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/kios-h2h/kios/internal/callback"
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/basstore/basstoretest"
@@ -14,6 +18,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier/connect"
+	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
 	"github.com/kios-h2h/kios/internal/supplier/route"
 )
@@ -120,5 +125,76 @@ func TestBuyFromKios(t *testing.T) {
 		if err != nil || !rep.OK() {
 			t.Fatalf("ledger %v %v", rep.Discrepancies, err)
 		}
+	}
+}
+
+// TestKiosCallbacksAccepted: a Kios buying from another Kios over BASSTORE, registered with the
+// token and the api key Kios issued it there, accepts the upstream's signed callbacks by default
+// (the upstream signs BASSTORE callbacks with the api key).
+func TestKiosCallbacksAccepted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	up := basstoretest.New(t, basstoretest.Config{Workers: true})
+	up.Fund(t, up.A, 100000)
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db := storetest.Backends()[0].Open(t)
+	rt := route.New(db, route.Options{Logger: log, Connect: connect.Connectors(connect.Options{Timeout: 5 * time.Second})})
+	svc, err := core.New(ctx, db, core.Config{Logger: log, Router: rt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddSupplier(ctx, core.NewSupplier{Name: "upa", Kind: store.KindBasstore, BaseURL: up.URL, Token: up.A.Token,
+		APIKey: up.A.APIKey}); err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan int, 16)
+	in := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		inbound.Handler(svc, rt, log).ServeHTTP(rec, r)
+		accepted <- rec.Code
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	defer in.Close()
+	if err := up.Svc.SetCallback(ctx, up.A.Reseller.Username, in.URL+"/callback/upa"); err != nil {
+		t.Fatal(err)
+	}
+	cbCtx, stop := context.WithCancel(ctx)
+	cbDone := make(chan struct{})
+	go func() {
+		_ = callback.Run(cbCtx, up.Svc, callback.Config{Node: "up", AllowPrivate: true})
+		close(cbDone)
+	}()
+	defer func() { stop(); <-cbDone }()
+
+	if _, err := pull.Catalog(ctx, svc, rt, "upa", nil); err != nil {
+		t.Fatal(err)
+	}
+	cr, err := svc.CreateReseller(ctx, core.NewReseller{Name: "Downstream"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Credit(ctx, cr.Reseller.Username, 50000, "t"); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		_ = svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond, UpstreamTimeout: 5 * time.Second})
+		close(done)
+	}()
+	defer func() { cancel(); <-done }()
+	if _, err := svc.PlaceOrder(ctx, core.PlaceParams{Reseller: cr.Reseller, VariantCode: "MLBB_ID_5", Reference: "d1", Destination: "12345678(1234)"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-accepted:
+		// 200: applied; 404 cannot happen (the attempt exists before the order leaves).
+		if code != http.StatusOK {
+			t.Fatalf("the upstream's callback was answered %d", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no callback from the upstream")
 	}
 }
