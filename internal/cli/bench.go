@@ -37,6 +37,12 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	if cfg.Duration > 0 && cfg.Orders > 0 {
 		return usagef("--duration and --orders exclude each other")
 	}
+	if set(fs, "duration") && cfg.Duration <= 0 {
+		return usagef("--duration must be more than 0 (for example 10s)")
+	}
+	if set(fs, "orders") && cfg.Orders <= 0 {
+		return usagef("--orders must be at least 1")
+	}
 	if cfg.Concurrency <= 0 {
 		return usagef("--concurrency must be at least 1")
 	}

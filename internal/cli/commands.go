@@ -41,12 +41,15 @@ func commands() []command {
 			"create a reseller and print its token and api key (shown once)", runResellerCreate},
 		{"reseller allow-ip", "USERNAME CIDR", "allow a reseller to call from an address or network", runResellerAllowIP},
 		{"reseller rotate-token", "USERNAME [--json]", "give a reseller a new token; the old one stops working", runResellerRotateToken},
+		{"reseller deny-ip", "USERNAME CIDR", "take an address or network off a reseller's allowlist", runResellerDenyIP},
+		{"reseller rotate-api-key", "USERNAME [--json]", "give a reseller a new api key (signs and callbacks); the old one stops working", runResellerRotateAPIKey},
+		{"reseller set-membership", "USERNAME TIER", "move a reseller to a membership tier (its prices)", runResellerSetMembership},
 		{"reseller set-password", "USERNAME [--json]", "give a reseller a new member-area password (shown once)", runResellerSetPassword},
 		{"reseller suspend", "USERNAME", "refuse a reseller's API calls", runResellerSuspend},
 		{"reseller resume", "USERNAME", "accept a suspended reseller's API calls again", runResellerResume},
 		{"reseller list", "", "list resellers with their balances", runResellerList},
-		{"deposit credit", "--reseller USERNAME --amount N [--note TEXT]", "add money a reseller paid in", runDepositCredit},
-		{"deposit debit", "--reseller USERNAME --amount N [--note TEXT]", "take money back from a reseller (a correction)", runDepositDebit},
+		{"deposit credit", "--reseller USERNAME --amount N [--note TEXT] [--ref REF]", "add money a reseller paid in", runDepositCredit},
+		{"deposit debit", "--reseller USERNAME --amount N [--note TEXT] [--ref REF]", "take money back from a reseller (a correction)", runDepositDebit},
 		{"deposit tickets", "[--status open|approved|rejected|expired] [--reseller USERNAME] [--limit N]",
 			"list deposit tickets (opened through the Digiswitch-style API), newest first", runDepositTickets},
 		{"deposit approve", "TICKET", "approve a deposit ticket and credit its amount, once", runDepositApprove},
@@ -65,13 +68,13 @@ func commands() []command {
 		{"supplier enable", "NAME", "put a supplier back into rotation", runSupplierEnable},
 		{"supplier deposit", "NAME --amount N [--note TEXT]", "book money paid into Kios's deposit at a supplier", runSupplierDeposit},
 		{"supplier map", "NAME SKU VARIANT [--priority N]", "make a supplier's product fulfil a variant", runSupplierMap},
-		{"catalog sync", "[--supplier N]", "pull suppliers' catalogs, add missing variants, reprice from markup rules", runCatalogSync},
+		{"catalog sync", "[--supplier N] [--kind prepaid|postpaid]", "pull suppliers' catalogs, add missing variants, reprice from markup rules", runCatalogSync},
 		{"markup set", "[--scope default|product|variant] [--target CODE] [--tier T] [--fixed N] [--percent P] [--floor N]",
 			"set how sell prices follow cost", runMarkupSet},
 		{"markup list", "", "list markup rules", runMarkupList},
 		{"report margin", "[--from DAY] [--to DAY]", "price, cost and margin per Jakarta day, supplier and variant", runReportMargin},
 		{"reseller set-callback", "USERNAME URL", "POST final orders to URL, signed with the reseller's api key (- removes it)", runResellerSetCallback},
-		{"bench", "[--target URL --token T] [--dialect basstore|digiswitch] [--concurrency N] [--duration D | --orders N] [--json] [--baseline] [--db URL]",
+		{"bench", "[--target URL --token T] [--dialect basstore|digiswitch] [--concurrency N] [--duration D | --orders N] [--skus N] [--json] [--baseline] [--cpuprofile FILE] [--memprofile FILE] [--db URL]",
 			"measure orders, balances and price lists per second (embedded server by default)", runBench},
 		{"migrate", "[up|status]", "apply database migrations, or show which are applied", runMigrate},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs (SQLite: checked copy; PostgreSQL: pg_dump)", runBackup},
@@ -87,10 +90,11 @@ type Env struct {
 	// Getenv reads the environment (os.Getenv).
 	Getenv func(string) string
 
-	dbURL string
-	help  bool // the command line asks for help, which then goes to stdout
-	db    *store.DB
-	svc   *core.Service
+	dbURL    string
+	help     bool // the command line asks for help, which then goes to stdout
+	readOnly bool // the command only reads: it must not create or migrate a database
+	db       *store.DB
+	svc      *core.Service
 }
 
 // usageError is a command line that makes no sense; Main exits 2 for it. shown means the flag
@@ -152,6 +156,7 @@ func (e *Env) main(ctx context.Context, args []string) int {
 			e.help = true
 		}
 	}
+	e.readOnly = readsOnly(cmd.name)
 	err := cmd.run(ctx, e, rest)
 	var ue *usageError
 	switch {
@@ -290,12 +295,34 @@ func parseAny(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
-// Service opens the database (migrating it if needed) and the core service, once.
+// readsOnly reports whether a command only reads, so that pointing it at the wrong place
+// (a typo in --db, a database not yet made) says so instead of creating an empty database.
+func readsOnly(name string) bool {
+	words := strings.Fields(name)
+	switch words[len(words)-1] {
+	case "list", "show", "check", "export", "tickets":
+		return true
+	}
+	return words[0] == "report"
+}
+
+// Service opens the database (migrating it if needed) and the core service, once. A command that
+// only reads never creates or migrates one.
 func (e *Env) Service(ctx context.Context) (*core.Service, error) {
 	if e.svc != nil {
 		return e.svc, nil
 	}
 	url := e.DBURL()
+	if err := backend.CheckURL(url); err != nil {
+		return nil, usagef("--db: %v", err)
+	}
+	if e.readOnly {
+		if err := backend.Exists(ctx, url); errors.Is(err, backend.ErrNoDatabase) {
+			return nil, fmt.Errorf("%v; start `kios serve` or run `kios migrate up`", err)
+		} else if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+	}
 	db, err := backend.Open(ctx, url, backend.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -49,10 +49,11 @@ func runDepositTickets(ctx context.Context, e *Env, args []string) error {
 	return tw.Flush()
 }
 
-// wib formats a time in Jakarta time, as operators read bank statements.
+// wib formats a time in Jakarta time with its zone, as operators read bank statements and as
+// every CLI time is shown.
 func wib(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.In(catalog.Jakarta).Format("2006-01-02 15:04")
+	return t.In(catalog.Jakarta).Format("2006-01-02 15:04:05 WIB")
 }

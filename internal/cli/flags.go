@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -49,4 +50,11 @@ func resellerID(ctx context.Context, svc *core.Service, username string) (int64,
 		return 0, named(err, username)
 	}
 	return r.ID, nil
+}
+
+// set reports whether the command line gave flag name (as opposed to its default).
+func set(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

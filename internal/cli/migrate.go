@@ -26,6 +26,9 @@ func runMigrate(ctx context.Context, e *Env, args []string) error {
 	if action != "up" && action != "status" {
 		return usagef("unknown action %q: want up or status", action)
 	}
+	if err := backend.CheckURL(e.DBURL()); err != nil {
+		return usagef("--db: %v", err)
+	}
 	p, closeDB, err := backend.Migrations(ctx, e.DBURL())
 	if err != nil {
 		return err
@@ -53,7 +56,7 @@ func runMigrate(ctx context.Context, e *Env, args []string) error {
 		at := ""
 		if s.State == goose.StateApplied {
 			current = s.Source.Version
-			at = s.AppliedAt.Local().Format("2006-01-02 15:04:05")
+			at = wib(s.AppliedAt)
 		} else {
 			pending++
 		}

@@ -50,7 +50,7 @@ func runOrderList(ctx context.Context, e *Env, args []string) error {
 	tw := e.table()
 	fmt.Fprintln(tw, "INVOICE\tCREATED\tRESELLER\tREFERENCE\tVARIANT\tDESTINATION\tPRICE\tSTATUS\tSN")
 	for _, o := range orders {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", o.Invoice, o.CreatedAt.Local().Format("2006-01-02 15:04:05"),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", o.Invoice, wib(o.CreatedAt),
 			names[o.ResellerID], o.Reference, o.VariantCode, o.Destination, o.Price, o.Status, o.SN)
 	}
 	return tw.Flush()

@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/kios-h2h/kios/internal/app"
+	"github.com/kios-h2h/kios/internal/store/backend"
 )
 
 func runServe(ctx context.Context, e *Env, args []string) error {
@@ -53,6 +54,9 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		return usagef("--sim-delay must be 0 or more")
 	}
 	cfg.DB = e.DBURL()
+	if err := backend.CheckURL(cfg.DB); err != nil {
+		return usagef("--db: %v", err)
+	}
 	cfg.TrustedProxies = proxies
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.Stderr, nil))
 	cfg.Stdout = e.Stdout

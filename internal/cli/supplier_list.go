@@ -3,9 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
 )
 
@@ -48,7 +46,7 @@ func runSupplierList(ctx context.Context, e *Env, args []string) error {
 		}
 		at := "never"
 		if !s.BalanceAt.IsZero() {
-			at = s.BalanceAt.In(catalog.Jakarta).Format(time.DateTime)
+			at = wib(s.BalanceAt)
 		}
 		books, err := svc.SupplierLedgerBalance(ctx, &s)
 		if err != nil {

@@ -63,13 +63,14 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 	if strings.Contains(s, "/") {
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
-			return netip.Prefix{}, fmt.Errorf("CIDR %q: %w", s, err)
+			// netip's own words (`netip.ParsePrefix("…")`) are for programmers.
+			return netip.Prefix{}, fmt.Errorf("%q is not a CIDR such as 203.0.113.0/24", s)
 		}
 		return p.Masked(), nil
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("IP %q: %w", s, err)
+		return netip.Prefix{}, fmt.Errorf("%q is not an IP address such as 203.0.113.7 or a CIDR such as 203.0.113.0/24", s)
 	}
 	a = a.Unmap()
 	return netip.PrefixFrom(a, a.BitLen()), nil
