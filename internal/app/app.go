@@ -28,6 +28,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/sqlite"
 	"github.com/kios-h2h/kios/internal/supplier/connect"
+	"github.com/kios-h2h/kios/internal/supplier/health"
 	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
 	"github.com/kios-h2h/kios/internal/supplier/route"
@@ -97,8 +98,10 @@ func (a *App) open(ctx context.Context) error {
 			return fmt.Errorf("release job leases: %w", err)
 		}
 	}
+	m := metrics.New(db, a.log)
 	sim := simulator.New(cfg.SimDelay)
-	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim, Logger: a.log}), Logger: a.log})
+	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim, Logger: a.log}), Logger: a.log,
+		Observe: func(c health.Call) { m.ObserveSupplier(c.Supplier, c.Op, c.Took, c.State, c.Err) }})
 	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate})
 	if err != nil {
 		return err
@@ -106,7 +109,6 @@ func (a *App) open(ctx context.Context) error {
 
 	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst,
 		RefusalRate: float64(cfg.RefusalLimit) / 60, RefusalBurst: cfg.RefusalLimit})
-	m := metrics.New(db, a.log)
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", m.Middleware("basstore", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
 	mux.Handle("/v1/user/api/", m.Middleware("digiswitch", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, PriceListEvery: cfg.PriceListEvery})))
@@ -145,7 +147,7 @@ func (a *App) open(ctx context.Context) error {
 		}
 		a.adminSrv = &http.Server{
 			Handler: web.New(a.svc, web.Options{Metrics: m, Guard: guard, SecureCookies: cfg.SecureCookies,
-				PublicMetrics: cfg.PublicMetrics, Logger: a.log}),
+				PublicMetrics: cfg.PublicMetrics, Logger: a.log, Health: a.router, Pull: pull.Puller{Svc: a.svc, Router: a.router}}),
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       30 * time.Second,
 			WriteTimeout:      60 * time.Second,

@@ -371,3 +371,42 @@ func (q Q) BalancesOwed(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+type auditKey struct{}
+
+// pendingAudit is an audit row waiting for the change it records.
+type pendingAudit struct {
+	e       AuditEntry
+	written bool // set once a batch holding the row has committed
+}
+
+// WithAudit returns a context under which the next Batch that commits also writes e, in the same
+// transaction as its change: whoever makes a change through a method that takes no actor (the
+// CLI, an admin API call into the core), the change and the record of who made it commit
+// together or not at all. Only the first committed batch writes the row; a method that commits
+// in several batches (a catalog sync in chunks) is recorded once, with its first.
+func WithAudit(ctx context.Context, e AuditEntry) context.Context {
+	return context.WithValue(ctx, auditKey{}, &pendingAudit{e: e})
+}
+
+// AuditWritten tells whether the audit row WithAudit put on ctx has been committed.
+func AuditWritten(ctx context.Context) bool {
+	p, _ := ctx.Value(auditKey{}).(*pendingAudit)
+	return p != nil && p.written
+}
+
+// withPendingAudit wraps fn to write ctx's pending audit row after it, if there is one still to
+// write. A batch run again (a replay) runs the wrapper again, and its rolled-back row with it.
+func withPendingAudit(ctx context.Context, fn func(*Tx) error) (func(*Tx) error, *pendingAudit) {
+	p, _ := ctx.Value(auditKey{}).(*pendingAudit)
+	if p == nil || p.written {
+		return fn, nil
+	}
+	return func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		e := p.e
+		return tx.AuditInsert(ctx, &e)
+	}, p
+}

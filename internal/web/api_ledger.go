@@ -10,18 +10,6 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 )
 
-func (h *handler) suppliers(r *http.Request) []SupplierStatus {
-	if h.opts.Suppliers != nil {
-		return h.opts.Suppliers(r.Context())
-	}
-	// Until the supplier registry lands, the simulator is the only supplier there is.
-	return []SupplierStatus{{Name: "simulator", Healthy: true, Detail: "built-in simulator: no network, no money"}}
-}
-
-func (h *handler) apiSuppliers(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
-	writeJSON(w, http.StatusOK, map[string]any{"suppliers": h.suppliers(r)})
-}
-
 type accountView struct {
 	Code       string `json:"code"`
 	Kind       string `json:"kind"`

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ func parsePages() map[string]*template.Template {
 		"usec":   func(us int64) time.Time { return time.UnixMicro(us) },
 		"pretty": prettyJSON,
 		"add":    func(a, b int64) int64 { return a + b },
+		"pct":    percent,
 		// formref is a reference drawn once per rendered form: submitting that form twice (a
 		// double click, a reload that posts again) then moves the money once.
 		"formref": func() string { return "form-" + reseller.NewSecret(12) },
@@ -38,6 +40,14 @@ func parsePages() map[string]*template.Template {
 			"templates/layout.html", "templates/partials.html", "templates/"+name+".html"))
 	}
 	return out
+}
+
+// percent shows a rate as "97.5 %", or "n/a" when there is none.
+func percent(r *float64) string {
+	if r == nil {
+		return "n/a"
+	}
+	return strconv.FormatFloat(*r*100, 'f', 1, 64) + " %"
 }
 
 func prettyJSON(s string) string {

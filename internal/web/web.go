@@ -49,15 +49,20 @@ type Options struct {
 	PublicMetrics bool
 	// Guard tells the client's IP for the audit log and login limits; nil trusts no proxy.
 	Guard *access.Guard
-	// Suppliers reports upstream suppliers' health and balance; nil shows the built-in simulator.
+	// Suppliers reports upstream suppliers' health and balance; nil reads the supplier registry
+	// (with Health's breaker states and call statistics) and adds the built-in simulator.
 	Suppliers func(ctx context.Context) []SupplierStatus
+	// Health tells each registered supplier's breaker state and recent calls (route.Router).
+	Health SupplierHealth
+	// Pull reaches suppliers over the network for catalog syncs and balances; nil refuses them.
+	Pull SupplierPull
 	// Tickets are reseller deposit tickets to approve; nil means the core's (CoreTickets).
 	Tickets DepositTickets
 	// Logger; nil means svc's.
 	Logger *slog.Logger
 }
 
-// SupplierStatus is one upstream supplier on the suppliers page.
+// SupplierStatus is one upstream supplier on the suppliers page. It never holds a secret.
 type SupplierStatus struct {
 	Name    string `json:"name"`
 	Healthy bool   `json:"healthy"`
@@ -65,6 +70,27 @@ type SupplierStatus struct {
 	// Balance is Kios's deposit at the supplier; HasBalance is false when it is not known.
 	Balance    int64 `json:"balance"`
 	HasBalance bool  `json:"has_balance"`
+
+	Kind    string `json:"kind,omitempty"`
+	BaseURL string `json:"base_url"`
+	Enabled bool   `json:"enabled"`
+	// Builtin marks the built-in simulator, which serves testing orders (and every order while
+	// no supplier is registered).
+	Builtin bool `json:"builtin,omitempty"`
+	// Priority is the best (lowest) priority among the supplier's mapped SKUs.
+	Priority   int    `json:"priority"`
+	MappedSKUs int    `json:"mapped_skus"`
+	Breaker    string `json:"breaker"` // closed, open, half-open; "" when not known here
+	// Calls in the last hour on this node: success rate over definite answers (null without
+	// any), p95 latency, and the newest error.
+	Calls       int        `json:"calls_last_hour"`
+	SuccessRate *float64   `json:"success_rate"`
+	P95Millis   int64      `json:"p95_ms"`
+	LastError   string     `json:"last_error"`
+	LastErrorAt *time.Time `json:"last_error_at,omitempty"`
+	BalanceAt   *time.Time `json:"balance_at,omitempty"`
+	// LedgerBalance is what Kios's books say is at the supplier: top-ups less costs.
+	LedgerBalance int64 `json:"ledger_balance"`
 }
 
 // DepositTicket is a reseller's request to top up, waiting for an admin to see the money arrive.

@@ -120,3 +120,19 @@ func Every(ctx context.Context, svc *core.Service, rt *route.Router, interval ti
 		}
 	}
 }
+
+// Puller is Catalog and Balance over one service and router, for the admin API.
+type Puller struct {
+	Svc    *core.Service
+	Router *route.Router
+}
+
+// Sync pulls one supplier's catalog (see Catalog).
+func (p Puller) Sync(ctx context.Context, name string, progress core.SyncProgress) (core.SyncReport, error) {
+	return Catalog(ctx, p.Svc, p.Router, name, progress)
+}
+
+// Balance fetches and records Kios's balance at a supplier (see Balance).
+func (p Puller) Balance(ctx context.Context, name string) (int64, error) {
+	return Balance(ctx, p.Svc, p.Router, name)
+}

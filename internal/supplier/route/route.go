@@ -17,6 +17,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/breaker"
+	"github.com/kios-h2h/kios/internal/supplier/health"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
 )
 
@@ -36,12 +37,21 @@ type Options struct {
 	// 0 means 5 s.
 	Refresh time.Duration
 	Logger  *slog.Logger
+	// Window records every Purchase and Status answered (success rate, latency, last error per
+	// supplier and SKU); nil means a window of the last hour.
+	Window *health.Window
+	// Observe, if set, is told of every such call too (Prometheus metrics).
+	Observe func(health.Call)
 }
 
 // Router implements core.Router.
 type Router struct {
 	db   *store.DB
 	opts Options
+
+	// builtin is the simulator as the supplier of a fresh install: observed like a registered
+	// one, but never out of rotation.
+	builtin *Conn
 
 	mu       sync.Mutex
 	conns    map[string]*Conn // by registry name
@@ -64,8 +74,19 @@ func New(db *store.DB, opts Options) *Router {
 	if opts.Connect == nil {
 		opts.Connect = ConnectSimulator(opts.Simulator)
 	}
-	return &Router{db: db, opts: opts, conns: map[string]*Conn{}}
+	if opts.Window == nil {
+		opts.Window = health.New(health.DefaultSpan, 0, nil)
+	}
+	r := &Router{db: db, opts: opts, conns: map[string]*Conn{}}
+	r.builtin = &Conn{row: store.Supplier{Name: opts.Simulator.Name(), Kind: store.KindSimulator, Enabled: true}, sup: opts.Simulator, r: r}
+	return r
 }
+
+// Window is the record of calls to suppliers this router made.
+func (r *Router) Window() *health.Window { return r.opts.Window }
+
+// Builtin is the built-in simulator as a supplier (what a fresh install buys from).
+func (r *Router) Builtin() *Conn { return r.builtin }
 
 // ConnectSimulator connects the simulator kind to sim, and refuses the others.
 func ConnectSimulator(sim *simulator.Simulator) Connect {
@@ -89,7 +110,7 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 	}
 	if len(conns) == 0 {
 		// Nothing registered: a fresh install resells the simulator, so a demo works end to end.
-		return []core.Candidate{{Supplier: r.opts.Simulator, SKU: o.VariantCode}}, nil
+		return []core.Candidate{{Supplier: r.builtin, SKU: o.VariantCode}}, nil
 	}
 	out := make([]core.Candidate, 0, len(routes))
 	for _, rt := range routes {
@@ -146,7 +167,7 @@ func (r *Router) Supplier(name string) (supplier.Supplier, bool) {
 		}
 	}
 	if name == r.opts.Simulator.Name() {
-		return r.opts.Simulator, true
+		return r.builtin, true
 	}
 	return nil, false
 }
@@ -211,7 +232,7 @@ func (r *Router) load(ctx context.Context, force bool) (map[string]*Conn, error)
 			next[row.Name] = old
 			continue
 		}
-		c := &Conn{row: row}
+		c := &Conn{row: row, r: r}
 		if old != nil {
 			c.br = old.br
 		} else {
@@ -229,7 +250,8 @@ type Conn struct {
 	row store.Supplier
 	sup supplier.Supplier
 	err error
-	br  *breaker.Breaker
+	br  *breaker.Breaker // nil for the built-in simulator, never out of rotation
+	r   *Router
 }
 
 // Name implements supplier.Supplier: the registry name, which attempts record.
@@ -248,25 +270,35 @@ func (c *Conn) Breaker() *breaker.Breaker { return c.br }
 // probe is out, or the circuit opened since the order was routed), nothing is sent and the
 // answer is a definite, unreachable failure, so the order moves on to the next supplier.
 func (c *Conn) Purchase(ctx context.Context, req supplier.Request) (supplier.Result, error) {
-	if !c.br.Allow() {
+	if c.br != nil && !c.br.Allow() {
 		return supplier.Result{State: supplier.Failed, Unreachable: true, Message: "supplier " + c.row.Name + " is out of rotation (circuit open)"}, nil
 	}
+	start := time.Now()
 	res, err := c.sup.Purchase(ctx, req)
-	c.br.Record(healthy(res, err))
+	c.record("purchase", req, start, res, err)
 	return res, err
 }
 
 // Status implements supplier.Supplier. It is never refused: an attempt sent must be asked after.
 func (c *Conn) Status(ctx context.Context, req supplier.Request) (supplier.Result, error) {
+	start := time.Now()
 	res, err := c.sup.Status(ctx, req)
-	c.br.Record(healthy(res, err))
+	c.record("status", req, start, res, err)
 	return res, err
 }
 
-// healthy tells whether an answer shows the supplier working.
-func healthy(res supplier.Result, err error) bool {
-	if err != nil || res.State == supplier.Unknown || res.State == "" {
-		return false
+// record feeds one answered call to the breaker, the window and the observer (metrics).
+func (c *Conn) record(op string, req supplier.Request, start time.Time, res supplier.Result, err error) {
+	call := health.Call{Supplier: c.row.Name, SKU: req.SKU, Op: op, At: time.Now(), Took: time.Since(start), State: res.State,
+		Unreachable: res.Unreachable, Err: err, Message: res.Message}
+	if err != nil {
+		call.State = supplier.Unknown
 	}
-	return !(res.State == supplier.Failed && res.Unreachable)
+	if c.br != nil {
+		c.br.Record(call.Healthy())
+	}
+	c.r.opts.Window.Record(call)
+	if c.r.opts.Observe != nil {
+		c.r.opts.Observe(call)
+	}
 }
