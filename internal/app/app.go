@@ -79,7 +79,7 @@ func (a *App) open(ctx context.Context) error {
 		if path == "" {
 			return fmt.Errorf("database URL %q: no file path", cfg.DB)
 		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return fmt.Errorf("database directory: %w", err)
 		}
 		lock, err := sqlite.LockServer(path)

@@ -21,9 +21,22 @@ func runBackup(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	dst := pos[0]
-	if _, err := os.Stat(dst); err == nil {
+	// The copy holds every secret the database does: created here, empty, readable by its owner
+	// only (0600); VACUUM INTO and pg_dump write into it and keep that.
+	f, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("backup: %s exists; choose a new file", dst)
 	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	f.Close()
+	done := false
+	defer func() {
+		if !done {
+			os.Remove(dst) // no half copy, and no empty file blocking the next try
+		}
+	}()
 	dbURL := e.DBURL()
 	if backend.Kind(dbURL) == "postgres" {
 		// pg_dump's snapshot is consistent while nodes keep writing, and its custom format
@@ -42,6 +55,7 @@ func runBackup(ctx context.Context, e *Env, args []string) error {
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("backup: pg_dump: %w", err)
 		}
+		done = true
 		fmt.Fprintf(e.Stdout, "backup written to %s (pg_dump custom format; restore with pg_restore)\n", dst)
 		return nil
 	}
@@ -70,6 +84,7 @@ func runBackup(ctx context.Context, e *Env, args []string) error {
 	if !rep.OK() {
 		return fmt.Errorf("backup: the copy's ledger check found %d discrepancies (is the live database clean? run kios ledger check)", len(rep.Discrepancies))
 	}
+	done = true
 	fmt.Fprintf(e.Stdout, "backup written to %s and checked: ledger OK (%d accounts, %d postings)\n", dst, rep.Accounts, rep.Postings)
 	return nil
 }

@@ -50,3 +50,24 @@ func TestBackup(t *testing.T) {
 		restored.ok("ledger", "check")
 	})
 }
+
+// TestFilesOwnerOnly: the database (and its directory) and a backup hold secrets: created 0600
+// (directories 0700).
+func TestFilesOwnerOnly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "data", "kios.db")
+	k := &kios{t: t, db: "sqlite:" + db}
+	k.ok("reseller", "create", "--name", "Toko")
+	dst := filepath.Join(dir, "copy.db")
+	k.ok("backup", dst)
+	for path, want := range map[string]os.FileMode{filepath.Dir(db): 0o700, db: 0o600, dst: 0o600} {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.Mode().Perm(); got&^want != 0 {
+			t.Errorf("%s: mode %v, want at most %v", path, got, want)
+		}
+	}
+}

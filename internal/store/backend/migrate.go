@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 
 	"github.com/pressly/goose/v3"
 
@@ -38,7 +36,7 @@ func Migrations(ctx context.Context, dbURL string) (*goose.Provider, func() erro
 		if path == "" {
 			return nil, nil, fmt.Errorf("database URL %q: no file path", dbURL)
 		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		if err := sqlite.CreateFile(path); err != nil {
 			return nil, nil, fmt.Errorf("sqlite %s: %w", path, err)
 		}
 		q := url.Values{}

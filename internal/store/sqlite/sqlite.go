@@ -97,10 +97,8 @@ func dsn(path string, readOnly bool) string {
 
 // Open opens (creating if needed) the database at path and migrates it to the latest schema.
 func Open(ctx context.Context, path string, opts Options) (*store.DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("sqlite %s: %w", path, err)
-		}
+	if err := CreateFile(path); err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
@@ -195,4 +193,23 @@ func (l *ServerLock) Release() error {
 	}
 	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
 	return l.f.Close()
+}
+
+// CreateFile makes sure the database file exists, readable by its owner only (0600, in a
+// directory created 0700): it holds resellers' api keys and suppliers' secrets. SQLite gives
+// its -wal and -shm files the database file's permissions. An existing file is left as it is.
+func CreateFile(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
