@@ -22,7 +22,7 @@ func runAdminCreate(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pw, err := admin.CreateAdmin(ctx, svc, *username)
+	pw, err := admin.NewService(svc, admin.Options{}).CreateAdmin(ctx, admin.Actor{Name: cliActor()}, *username)
 	if err != nil {
 		return err
 	}

@@ -157,7 +157,7 @@ func (e *Env) main(ctx context.Context, args []string) int {
 		}
 	}
 	e.readOnly = readsOnly(cmd.name)
-	err := cmd.run(ctx, e, rest)
+	err := cmd.run(auditContext(ctx, cmd.name, rest), e, rest)
 	var ue *usageError
 	switch {
 	case err == nil:
