@@ -1,0 +1,188 @@
+package textcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// Sender delivers one text to a chat on its transport; replyTo is the message it answers (""
+// for none), which a transport that can (Telegram) quotes.
+type Sender interface {
+	Send(ctx context.Context, chat, replyTo, body string) error
+}
+
+// WorkerConfig configures Run.
+type WorkerConfig struct {
+	// Node names this process in job leases.
+	Node string
+	// Workers is how many sends run at once; 0 means 4.
+	Workers int
+	// Lease is how long a claimed job stays this node's; 0 means 1 minute.
+	Lease time.Duration
+	// Poll is how often the queue is read when nothing woke the worker; 0 means 1 s.
+	Poll time.Duration
+	// RetryBase is the first retry's delay, doubled up to RetryMax (0: 2 s and 10 minutes).
+	RetryBase, RetryMax time.Duration
+	// MaxAge is how long a reply is tried before it is given up; 0 means 24 h.
+	MaxAge time.Duration
+}
+
+func (c *WorkerConfig) defaults() {
+	if c.Node == "" {
+		c.Node = "text"
+	}
+	if c.Workers <= 0 {
+		c.Workers = 4
+	}
+	if c.Lease <= 0 {
+		c.Lease = time.Minute
+	}
+	if c.Poll <= 0 {
+		c.Poll = time.Second
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = 2 * time.Second
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = 10 * time.Minute
+	}
+	if c.MaxAge <= 0 {
+		c.MaxAge = 24 * time.Hour
+	}
+}
+
+// Run works the text queue until ctx ends: it turns settled orders' textfinal jobs into replies
+// in the outbox, and sends the outbox through senders (by channel kind). A reply for a channel
+// with no sender here waits (another node may run it) until MaxAge.
+func (e *Engine) Run(ctx context.Context, senders map[string]Sender, cfg WorkerConfig) error {
+	cfg.defaults()
+	wake := e.svc.Subscribe() // settlements queue textfinal jobs
+	sem := make(chan struct{}, cfg.Workers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ticker := time.NewTicker(cfg.Poll)
+	defer ticker.Stop()
+	kinds := []string{store.JobTextFinal, store.JobTextSend}
+	for {
+		if free := cfg.Workers - len(sem); free > 0 {
+			var jobs []store.Job
+			err := e.db.Batch(ctx, func(tx *store.Tx) error {
+				var err error
+				jobs, err = tx.JobClaim(ctx, cfg.Node, kinds, free, cfg.Lease)
+				return err
+			})
+			if err != nil && ctx.Err() == nil {
+				e.log.Error("claim text jobs", "err", err)
+			}
+			for _, j := range jobs {
+				sem <- struct{}{}
+				wg.Add(1)
+				go func(j store.Job) {
+					defer func() { <-sem; wg.Done() }()
+					e.work(context.WithoutCancel(ctx), j, senders, cfg)
+				}(j)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-ticker.C:
+		case <-wake:
+		case <-e.wakes:
+		}
+	}
+}
+
+func (e *Engine) work(ctx context.Context, j store.Job, senders map[string]Sender, cfg WorkerConfig) {
+	var err error
+	if j.Kind == store.JobTextFinal {
+		err = e.final(ctx, j)
+	} else {
+		err = e.send(ctx, j, senders, cfg)
+	}
+	if err == nil {
+		return
+	}
+	d := cfg.RetryBase
+	for i := 1; i < j.Attempts && d < cfg.RetryMax; i++ {
+		d *= 2
+	}
+	retryAt := e.svc.Now().Add(min(d, cfg.RetryMax))
+	if rerr := e.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, retryAt, err.Error()) }); rerr != nil {
+		e.log.Error("text job retry", "job", j.ID, "err", rerr)
+	}
+}
+
+// final writes a settled order's final answer into the outbox, for the chat it came from.
+func (e *Engine) final(ctx context.Context, j store.Job) error {
+	o, err := e.db.OrderByID(ctx, j.OrderID)
+	if errors.Is(err, order.ErrNotFound) {
+		return e.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+	}
+	if err != nil {
+		return err
+	}
+	to, err := e.db.TextOrderByOrderID(ctx, o.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		// Not taken through a chat (a text-dialect order from elsewhere): nowhere to answer.
+		return e.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+	}
+	if err != nil {
+		return err
+	}
+	bal, err := e.svc.Balance(ctx, o.ResellerID)
+	if err != nil {
+		return err
+	}
+	body := FinalAnswer(o, bal)
+	err = e.db.Batch(ctx, func(tx *store.Tx) error {
+		if err := tx.TextOutboxInsert(ctx, &store.TextOutbox{Channel: to.Channel, Chat: to.Chat, ReplyTo: to.MessageID, Body: body}); err != nil {
+			return err
+		}
+		return tx.JobDelete(ctx, j.ID)
+	})
+	if err == nil {
+		e.wake()
+	}
+	return err
+}
+
+// send delivers one outbox reply.
+func (e *Engine) send(ctx context.Context, j store.Job, senders map[string]Sender, cfg WorkerConfig) error {
+	m, err := e.db.TextOutboxByID(ctx, j.OrderID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !m.SentAt.IsZero()) {
+		return e.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+	}
+	if err != nil {
+		return err
+	}
+	s := senders[m.Channel]
+	if s == nil {
+		err = fmt.Errorf("channel %s not running here", m.Channel)
+	} else {
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err = s.Send(sctx, m.Chat, m.ReplyTo, m.Body)
+		cancel()
+	}
+	if err != nil && e.svc.Now().Sub(m.CreatedAt) < cfg.MaxAge {
+		e.log.Warn("text reply not sent; will retry", "via", m.Channel, "chat", m.Chat, "reply", m.ID, "err", err)
+		return err
+	}
+	errText := ""
+	if err != nil {
+		errText = err.Error()
+		e.log.Error("text reply abandoned", "via", m.Channel, "chat", m.Chat, "reply", m.ID, "err", err)
+	}
+	return e.db.Batch(ctx, func(tx *store.Tx) error {
+		if err := tx.TextOutboxDone(ctx, m.ID, errText); err != nil {
+			return err
+		}
+		return tx.JobDelete(ctx, j.ID)
+	})
+}
