@@ -88,7 +88,7 @@ func (a *App) open(ctx context.Context) error {
 		}
 		a.lock = lock
 	}
-	db, err := backend.Open(ctx, cfg.DB, backend.Options{})
+	db, err := backend.Open(ctx, cfg.DB, backend.Options{SecretKey: cfg.SecretKey, SecretKeyFile: cfg.SecretKeyFile})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

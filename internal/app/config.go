@@ -28,6 +28,10 @@ type Config struct {
 	PublicMetrics bool
 	// DB is the database URL; default sqlite:./kios-data/kios.db (env KIOS_DB).
 	DB string
+	// SecretKeyFile is the key file that seals secrets at rest (env KIOS_SECRET_KEY_FILE), and
+	// SecretKey the keys themselves (env KIOS_SECRET_KEY); with neither, a SQLite database's key
+	// file beside it. See backend.Options.
+	SecretKeyFile, SecretKey string
 	// TrustedProxies are the peers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
 	// SimDelay is how long a simulated purchase takes (the CLI's default is DefaultSimDelay).
@@ -96,6 +100,9 @@ func (c Config) withDefaults(getenv func(string) string) Config {
 	}
 	if c.DB == "" {
 		c.DB = backend.DefaultURL
+	}
+	if c.SecretKey == "" && c.SecretKeyFile == "" {
+		c.SecretKey, c.SecretKeyFile = backend.SecretsFromEnv("", getenv)
 	}
 	if c.SimDelay < 0 {
 		c.SimDelay = 0

@@ -92,6 +92,16 @@ type server struct {
 	err    error // from Wait, once done is closed
 }
 
+// secretEnv is the secret key a process working on db is given: on PostgreSQL the key
+// storetest's databases are sealed with; on SQLite none (the key file beside the database).
+func secretEnv(db string) []string {
+	key := ""
+	if strings.HasPrefix(db, "postgres") {
+		key = storetest.SecretKey
+	}
+	return []string{"KIOS_SECRET_KEY=" + key, "KIOS_SECRET_KEY_FILE="}
+}
+
 // start runs `kios serve` on db with extra flags and waits until /healthz answers 200.
 func start(t testing.TB, db string, extra ...string) *server {
 	t.Helper()
@@ -103,7 +113,7 @@ func start(t testing.TB, db string, extra ...string) *server {
 func startEnv(t testing.TB, db string, env []string, args ...string) *server {
 	t.Helper()
 	cmd := exec.Command(kiosBin, append([]string{"serve"}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), secretEnv(db)...), env...)
 	s := &server{t: t, cmd: cmd, db: db, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout = s.stdout
 	errPipe, err := cmd.StderrPipe()
@@ -294,7 +304,7 @@ type orderStatus struct {
 func kios(t testing.TB, db string, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(kiosBin, append(args, "--db", db)...)
-	cmd.Env = append(os.Environ(), "KIOS_DB=")
+	cmd.Env = append(append(os.Environ(), secretEnv(db)...), "KIOS_DB=")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil && cmd.ProcessState == nil {

@@ -22,6 +22,7 @@ var audited = map[string]string{
 	"reseller allow-ip": "reseller.allow-ip", "reseller deny-ip": "reseller.deny-ip",
 	"reseller set-callback": "reseller.callback", "reseller set-membership": "reseller.membership",
 	"catalog import": "catalog.import", "catalog sync": "catalog.sync", "markup set": "markup.set",
+	"secrets rotate": "secrets.rotate",
 	// admin create writes its own row, in its transaction, with cliActor.
 }
 
@@ -62,7 +63,7 @@ func auditContext(ctx context.Context, name string, args []string) context.Conte
 			}
 			continue
 		}
-		if flagName == "db" {
+		if flagName == "db" || flagName == "secret-key-file" {
 			if !hasVal {
 				i++
 			}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/kios-h2h/kios/internal/store"
-	"github.com/kios-h2h/kios/internal/store/backend"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
 // State-changing commands write an audit row with the actor cli:<user>@<host>, secrets left out;
@@ -22,11 +22,7 @@ func TestCLIChangesAreAudited(t *testing.T) {
 		k.ok("reseller", "list")
 		k.ok("supplier", "list")
 
-		db, err := backend.Open(context.Background(), k.db, backend.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := storetest.OpenURL(t, k.db)
 		list, err := db.AuditList(context.Background(), store.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)

@@ -68,7 +68,11 @@ func runBackup(ctx context.Context, e *Env, args []string) error {
 	if _, err := svc.DB().Writer().ExecContext(ctx, "VACUUM INTO ?", dst); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	copyDB, err := backend.Open(ctx, "sqlite:"+dst, backend.Options{})
+	// The copy's secrets are sealed with the live database's key; no key file is made beside it
+	// (the backup and its key belong apart).
+	var copyOpts backend.Options
+	copyOpts.Secrets = svc.DB().Secrets()
+	copyDB, err := backend.Open(ctx, "sqlite:"+dst, copyOpts)
 	if err != nil {
 		return fmt.Errorf("backup: open the copy: %w", err)
 	}

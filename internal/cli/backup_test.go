@@ -42,7 +42,12 @@ func TestBackup(t *testing.T) {
 		if !strings.Contains(out, "ledger OK") {
 			t.Fatalf("the copy was not checked: %q", out)
 		}
-		restored := &kios{t: t, db: "sqlite:" + file}
+		// The backup's secrets are sealed with the live database's key: no key file is made
+		// beside the copy, and restoring it takes the key file too.
+		if _, err := os.Stat(file + ".key"); !os.IsNotExist(err) {
+			t.Errorf("a key file beside the backup: %v", err)
+		}
+		restored := &kios{t: t, db: "sqlite:" + file, keyFile: strings.TrimPrefix(k.db, "sqlite:") + ".key"}
 		list := restored.ok("reseller", "list")
 		if !strings.Contains(list, "tokosatu") || !strings.Contains(list, "125000") {
 			t.Fatalf("the backup lacks the reseller or its balance:\n%s", list)

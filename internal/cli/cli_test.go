@@ -20,6 +20,9 @@ import (
 type kios struct {
 	t  *testing.T
 	db string
+	// keyFile is the secret key file given with --secret-key-file: PostgreSQL's (the key
+	// storetest's databases use); SQLite's is beside the database unless a test sets one.
+	keyFile string
 }
 
 // setup gives a test an empty SQLite database.
@@ -45,6 +48,12 @@ func (k *kios) run(args ...string) result {
 	k.t.Helper()
 	var out, errb bytes.Buffer
 	args = append(args, "--db", k.db)
+	if k.keyFile == "" && strings.HasPrefix(k.db, "postgres") {
+		k.keyFile = storetest.SecretKeyFile(k.t)
+	}
+	if k.keyFile != "" {
+		args = append(args, "--secret-key-file", k.keyFile)
+	}
 	code := cli.Main(context.Background(), args, &out, &errb)
 	return result{code, out.String(), errb.String()}
 }
@@ -132,7 +141,11 @@ func TestResellerAdmin(t *testing.T) {
 		// Positional arguments before and after flags.
 		k.ok("reseller", "allow-ip", "toko", "10.1.0.0/16")
 		var out, errb bytes.Buffer
-		if code := cli.Main(context.Background(), []string{"--db", k.db, "reseller", "allow-ip", "toko", "192.0.2.1"}, &out, &errb); code != 0 {
+		before := []string{"--db", k.db}
+		if k.keyFile != "" {
+			before = append(before, "--secret-key-file", k.keyFile)
+		}
+		if code := cli.Main(context.Background(), append(before, "reseller", "allow-ip", "toko", "192.0.2.1"), &out, &errb); code != 0 {
 			t.Fatalf("--db before the command: exit %d: %s", code, errb.String())
 		}
 		k.ok("reseller", "suspend", "toko")

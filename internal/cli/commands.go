@@ -79,6 +79,9 @@ func commands() []command {
 		{"migrate", "[up|status]", "apply database migrations, or show which are applied", runMigrate},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs (SQLite: checked copy; PostgreSQL: pg_dump)", runBackup},
 		{"admin create", "--username U [--json]", "create an admin for the dashboard and print its generated password (shown once)", runAdminCreate},
+		{"secrets check", "[--json]", "open every sealed secret and show which keys seal them; exit 1 if one does not open or is in clear", runSecretsCheck},
+		{"secrets rotate", "[--json]", "seal every secret with a new key (added first to the key file; with KIOS_SECRET_KEY, its first key)", runSecretsRotate},
+		{"secrets keygen", "[--json]", "print a new secret key for KIOS_SECRET_KEY or a key file", runSecretsKeygen},
 		{"version", "", "print the version", runVersion},
 	}
 }
@@ -91,8 +94,9 @@ type Env struct {
 	Getenv func(string) string
 
 	dbURL    string
-	help     bool // the command line asks for help, which then goes to stdout
-	readOnly bool // the command only reads: it must not create or migrate a database
+	keyFile  string // --secret-key-file
+	help     bool   // the command line asks for help, which then goes to stdout
+	readOnly bool   // the command only reads: it must not create or migrate a database
 	db       *store.DB
 	svc      *core.Service
 }
@@ -120,12 +124,16 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func (e *Env) main(ctx context.Context, args []string) int {
-	// --db may also come before the command: kios --db URL reseller list.
+	// --db and --secret-key-file may also come before the command: kios --db URL reseller list.
 	for len(args) > 0 {
 		if v, ok := strings.CutPrefix(args[0], "--db="); ok {
 			e.dbURL, args = v, args[1:]
 		} else if (args[0] == "--db" || args[0] == "-db") && len(args) > 1 {
 			e.dbURL, args = args[1], args[2:]
+		} else if v, ok := strings.CutPrefix(args[0], "--secret-key-file="); ok {
+			e.keyFile, args = v, args[1:]
+		} else if (args[0] == "--secret-key-file" || args[0] == "-secret-key-file") && len(args) > 1 {
+			e.keyFile, args = args[1], args[2:]
 		} else {
 			break
 		}
@@ -214,6 +222,9 @@ usage: kios COMMAND [flags] [arguments]
 
 Every command takes --db URL (env KIOS_DB; default `+backend.DefaultURL+`):
 sqlite:PATH or postgres://... Admin commands work while the server runs.
+Secrets kept readable (api keys, supplier secrets) are sealed with the key in
+--secret-key-file PATH (env KIOS_SECRET_KEY_FILE; default: beside a SQLite
+database, kios.db.key) or in KIOS_SECRET_KEY; PostgreSQL needs one of them.
 
 `)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -233,6 +244,7 @@ func (e *Env) flags(name string) *flag.FlagSet {
 	}
 	// The default is what a --db before the command name set, so that it survives.
 	fs.StringVar(&e.dbURL, "db", e.dbURL, "database URL: sqlite:PATH or postgres://... (env KIOS_DB; default "+backend.DefaultURL+")")
+	fs.StringVar(&e.keyFile, "secret-key-file", e.keyFile, "key file sealing secrets at rest (env KIOS_SECRET_KEY_FILE, or the keys in KIOS_SECRET_KEY; default: beside a SQLite database)")
 	for _, c := range commands() {
 		if c.name == name {
 			fs.Usage = func() {
@@ -323,7 +335,7 @@ func (e *Env) Service(ctx context.Context) (*core.Service, error) {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
 	}
-	db, err := backend.Open(ctx, url, backend.Options{})
+	db, err := backend.Open(ctx, url, e.backendOptions())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -336,6 +348,13 @@ func (e *Env) Service(ctx context.Context) (*core.Service, error) {
 	}
 	e.db, e.svc = db, svc
 	return svc, nil
+}
+
+// backendOptions carries the secret key settings to backend.Open.
+func (e *Env) backendOptions() backend.Options {
+	var o backend.Options
+	o.SecretKey, o.SecretKeyFile = backend.SecretsFromEnv(e.keyFile, e.Getenv)
+	return o
 }
 
 // DBURL is the database URL from --db, KIOS_DB or the default.

@@ -57,6 +57,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err := backend.CheckURL(cfg.DB); err != nil {
 		return usagef("--db: %v", err)
 	}
+	cfg.SecretKey, cfg.SecretKeyFile = backend.SecretsFromEnv(e.keyFile, e.Getenv)
 	cfg.TrustedProxies = proxies
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.Stderr, nil))
 	cfg.Stdout = e.Stdout

@@ -389,6 +389,12 @@ func WithAudit(ctx context.Context, e AuditEntry) context.Context {
 	return context.WithValue(ctx, auditKey{}, &pendingAudit{e: e})
 }
 
+// WithoutAudit is ctx without the audit row WithAudit put on it: for writes that are not the
+// change being audited (sealing secrets found in clear as the database opens).
+func WithoutAudit(ctx context.Context) context.Context {
+	return context.WithValue(ctx, auditKey{}, (*pendingAudit)(nil))
+}
+
 // AuditWritten tells whether the audit row WithAudit put on ctx has been committed.
 func AuditWritten(ctx context.Context) bool {
 	p, _ := ctx.Value(auditKey{}).(*pendingAudit)

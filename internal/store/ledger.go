@@ -340,7 +340,7 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 		return rep, fmt.Errorf("ledger check: %w", err)
 	}
 	defer func() { _ = rtx.Rollback() }()
-	q := Q{q: rtx, d: db.dialect, now: db.opts.Now}
+	q := Q{q: rtx, d: db.dialect, now: db.opts.Now, keys: db.keys}
 
 	rows, err := q.query(ctx, `SELECT a.code, a.balance, a.allow_negative,
 		COALESCE((SELECT SUM(amount) FROM postings WHERE destination = a.id), 0) -

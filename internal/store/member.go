@@ -129,6 +129,8 @@ type TOTP struct {
 	LastStep int64
 }
 
+const colTOTPSecret = "totp_secrets.secret"
+
 // TOTPGet finds a subject's secret (ErrNotFound).
 func (q Q) TOTPGet(ctx context.Context, subject string) (*TOTP, error) {
 	t := TOTP{Subject: subject}
@@ -136,12 +138,19 @@ func (q Q) TOTPGet(ctx context.Context, subject string) (*TOTP, error) {
 	if err != nil {
 		return nil, notFound(err, "totp of "+subject)
 	}
+	if t.Secret, err = q.open(t.Secret, colTOTPSecret); err != nil {
+		return nil, fmt.Errorf("totp of %s: %w", subject, err)
+	}
 	return &t, nil
 }
 
 // TOTPPut stores a new, not yet enabled secret for subject, replacing any pending one. An enabled
 // secret is left alone (ErrTOTPEnabled): it must be turned off first.
 func (tx *Tx) TOTPPut(ctx context.Context, subject, secret string) error {
+	secret, err := tx.seal(secret, colTOTPSecret)
+	if err != nil {
+		return err
+	}
 	res, err := tx.exec(ctx, `INSERT INTO totp_secrets (subject, secret, enabled, last_step, created_at) VALUES (?, ?, FALSE, 0, ?)
 		ON CONFLICT (subject) DO UPDATE SET secret = excluded.secret, last_step = 0 WHERE NOT totp_secrets.enabled`,
 		subject, secret, micros(tx.now()))

@@ -12,7 +12,9 @@ import (
 
 const resellerCols = `id, username, name, email, phone, membership, status, token_hash, api_key, callback_url, created_at`
 
-func scanReseller(row interface{ Scan(...any) error }) (*reseller.Reseller, error) {
+const colResellerKey = "resellers.api_key"
+
+func (q Q) scanReseller(row interface{ Scan(...any) error }) (*reseller.Reseller, error) {
 	var r reseller.Reseller
 	var status string
 	var created int64
@@ -22,6 +24,10 @@ func scanReseller(row interface{ Scan(...any) error }) (*reseller.Reseller, erro
 	}
 	r.Status = reseller.Status(status)
 	r.CreatedAt = fromMicros(created)
+	var err error
+	if r.APIKey, err = q.open(r.APIKey, colResellerKey); err != nil {
+		return nil, fmt.Errorf("reseller %s: %w", r.Username, err)
+	}
 	return &r, nil
 }
 
@@ -29,9 +35,13 @@ func scanReseller(row interface{ Scan(...any) error }) (*reseller.Reseller, erro
 func (tx *Tx) ResellerInsert(ctx context.Context, r *reseller.Reseller) error {
 	tx.resellersChanged = true
 	now := tx.now()
-	err := tx.queryRow(ctx, `INSERT INTO resellers (username, name, email, phone, membership, status, token_hash, api_key, callback_url, created_at)
+	key, err := tx.seal(r.APIKey, colResellerKey)
+	if err != nil {
+		return err
+	}
+	err = tx.queryRow(ctx, `INSERT INTO resellers (username, name, email, phone, membership, status, token_hash, api_key, callback_url, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.Username, r.Name, r.Email, r.Phone, r.Membership, string(r.Status), r.TokenHash, r.APIKey, r.CallbackURL, micros(now)).Scan(&r.ID)
+		r.Username, r.Name, r.Email, r.Phone, r.Membership, string(r.Status), r.TokenHash, key, r.CallbackURL, micros(now)).Scan(&r.ID)
 	if err != nil {
 		if tx.d.IsUniqueViolation(err) {
 			return fmt.Errorf("insert reseller %s: %w", r.Username, reseller.ErrUsernameTaken)
@@ -91,7 +101,11 @@ func (tx *Tx) ResellerSetTokenHash(ctx context.Context, id int64, hash string) e
 
 // ResellerSetAPIKey replaces a reseller's api key.
 func (tx *Tx) ResellerSetAPIKey(ctx context.Context, id int64, key string) error {
-	return tx.resellerSet(ctx, id, "api_key", key)
+	sealed, err := tx.seal(key, colResellerKey)
+	if err != nil {
+		return err
+	}
+	return tx.resellerSet(ctx, id, "api_key", sealed)
 }
 
 // ResellerSetMembership changes a reseller's price tier.
@@ -133,7 +147,7 @@ func (q Q) ResellerByID(ctx context.Context, id int64) (*reseller.Reseller, erro
 }
 
 func (q Q) resellerWhere(ctx context.Context, where string, arg any) (*reseller.Reseller, error) {
-	r, err := scanReseller(q.queryRow(ctx, `SELECT `+resellerCols+` FROM resellers WHERE `+where, arg))
+	r, err := q.scanReseller(q.queryRow(ctx, `SELECT `+resellerCols+` FROM resellers WHERE `+where, arg))
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return nil, reseller.ErrNotFound
@@ -199,6 +213,9 @@ func (q Q) ResellerList(ctx context.Context) ([]ResellerWithBalance, error) {
 		}
 		rb.Status = reseller.Status(status)
 		rb.CreatedAt = fromMicros(created)
+		if rb.APIKey, err = q.open(rb.APIKey, colResellerKey); err != nil {
+			return nil, fmt.Errorf("reseller %s: %w", rb.Username, err)
+		}
 		out = append(out, rb)
 	}
 	if err := rows.Err(); err != nil {

@@ -21,6 +21,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/kios-h2h/kios/internal/keyring"
 )
 
 // ErrNotFound is returned when a row asked for does not exist.
@@ -107,6 +109,9 @@ type Options struct {
 	MaxBatch int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Secrets seals the secrets kept readable (api keys, supplier secrets, TOTP secrets); nil
+	// until UseSecrets is called, and reading or writing a secret then fails.
+	Secrets *keyring.Ring
 }
 
 // DB is a Kios database: a writer pool used only through Batch, and a reader pool.
@@ -126,6 +131,8 @@ type DB struct {
 	// the write loops still run (and so answered) or refused with ErrClosed, never stranded.
 	closeMu sync.RWMutex
 	closed  bool
+
+	keys *keyHolder
 
 	wcache *stmtCache // nil unless the dialect caches statements
 	rcache *stmtCache
@@ -180,12 +187,16 @@ func New(writer, reader *sql.DB, d *Dialect, opts Options, closers ...func() err
 		reqs:       make(chan *batchReq, 4096),
 		stop:       make(chan struct{}),
 		closeFuncs: closers,
+		keys:       &keyHolder{},
+	}
+	if opts.Secrets != nil {
+		db.keys.ring.Store(opts.Secrets)
 	}
 	if d.CacheStatements {
 		db.wcache = &stmtCache{db: writer, d: d}
 		db.rcache = &stmtCache{db: reader, d: d}
 	}
-	db.Q = Q{q: reader, d: d, now: opts.Now, cache: db.rcache}
+	db.Q = Q{q: reader, d: d, now: opts.Now, cache: db.rcache, keys: db.keys}
 	for i := 0; i < opts.Writers; i++ {
 		db.keyed = append(db.keyed, make(chan *batchReq, 4096))
 	}
@@ -396,7 +407,7 @@ func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) erro
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Q: Q{q: sqlTx, d: db.dialect, now: db.opts.Now, cache: db.wcache, tx: sqlTx}, tx: sqlTx, db: db,
+	tx := &Tx{Q: Q{q: sqlTx, d: db.dialect, now: db.opts.Now, cache: db.wcache, tx: sqlTx, keys: db.keys}, tx: sqlTx, db: db,
 		late: map[int64]int64{}, mine: map[int64]int64{}}
 	single := len(batch) == 1
 	spSet, spUsed := false, false
@@ -555,6 +566,7 @@ type Q struct {
 	now   func() time.Time
 	cache *stmtCache // nil: no statement cache
 	tx    *sql.Tx    // set when q runs inside a transaction
+	keys  *keyHolder
 }
 
 // stmt returns the cached prepared statement for query, bound to q's transaction if any; nil

@@ -44,7 +44,7 @@ type Supplier struct {
 
 const supplierCols = `id, name, kind, base_url, token, username, api_key, callback_secret, enabled, balance, balance_at, created_at, updated_at`
 
-func scanSupplier(row interface{ Scan(...any) error }) (*Supplier, error) {
+func (q Q) scanSupplier(row interface{ Scan(...any) error }) (*Supplier, error) {
 	var s Supplier
 	var bat, c, u int64
 	if err := row.Scan(&s.ID, &s.Name, &s.Kind, &s.BaseURL, &s.Token, &s.Username, &s.APIKey, &s.CallbackSecret,
@@ -52,6 +52,9 @@ func scanSupplier(row interface{ Scan(...any) error }) (*Supplier, error) {
 		return nil, err
 	}
 	s.BalanceAt, s.CreatedAt, s.UpdatedAt = fromMicros(bat), fromMicros(c), fromMicros(u)
+	if err := q.openAll("suppliers.token", &s.Token, "suppliers.api_key", &s.APIKey, "suppliers.callback_secret", &s.CallbackSecret); err != nil {
+		return nil, fmt.Errorf("supplier %s: %w", s.Name, err)
+	}
 	return &s, nil
 }
 
@@ -60,9 +63,16 @@ func scanSupplier(row interface{ Scan(...any) error }) (*Supplier, error) {
 func (tx *Tx) SupplierInsert(ctx context.Context, s *Supplier) error {
 	now := tx.now()
 	s.CreatedAt, s.UpdatedAt = now, now
+	sealed := []string{s.Token, s.APIKey, s.CallbackSecret}
+	for i, col := range []string{"suppliers.token", "suppliers.api_key", "suppliers.callback_secret"} {
+		var err error
+		if sealed[i], err = tx.seal(sealed[i], col); err != nil {
+			return err
+		}
+	}
 	err := tx.queryRow(ctx, `INSERT INTO suppliers (name, kind, base_url, token, username, api_key, callback_secret, enabled, balance, balance_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id`,
-		s.Name, s.Kind, s.BaseURL, s.Token, s.Username, s.APIKey, s.CallbackSecret, s.Enabled, micros(now), micros(now)).Scan(&s.ID)
+		s.Name, s.Kind, s.BaseURL, sealed[0], s.Username, sealed[1], sealed[2], s.Enabled, micros(now), micros(now)).Scan(&s.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("supplier %s: %w", s.Name, ErrSupplierExists)
 	}
@@ -102,7 +112,7 @@ func (q Q) Suppliers(ctx context.Context) ([]Supplier, error) {
 	defer rows.Close()
 	var out []Supplier
 	for rows.Next() {
-		s, err := scanSupplier(rows)
+		s, err := q.scanSupplier(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +123,7 @@ func (q Q) Suppliers(ctx context.Context) ([]Supplier, error) {
 
 // SupplierByName finds a supplier (ErrSupplierNotFound).
 func (q Q) SupplierByName(ctx context.Context, name string) (*Supplier, error) {
-	s, err := scanSupplier(q.queryRow(ctx, `SELECT `+supplierCols+` FROM suppliers WHERE name = ?`, name))
+	s, err := q.scanSupplier(q.queryRow(ctx, `SELECT `+supplierCols+` FROM suppliers WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("supplier %s: %w", name, ErrSupplierNotFound)
 	}

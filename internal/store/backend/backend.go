@@ -21,6 +21,11 @@ type Options struct {
 	// MaxConns bounds PostgreSQL's connection pool (0: a default from Writers and GOMAXPROCS);
 	// unused on SQLite.
 	MaxConns int
+	// SecretKey holds the keys that seal secrets at rest, as KIOS_SECRET_KEY does; SecretKeyFile
+	// names a key file instead. With neither, a SQLite database uses the key file beside it
+	// (KeyFile), made on first use; PostgreSQL needs one of them (see OpenSecrets).
+	SecretKey     string
+	SecretKeyFile string
 }
 
 // Kind returns "sqlite" or "postgres" for a database URL.
@@ -46,14 +51,26 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 	if url == "" {
 		url = DefaultURL
 	}
+	var db *store.DB
+	var err error
 	switch Kind(url) {
 	case "postgres":
-		return postgres.Open(ctx, url, postgres.Options{Options: opts.Options, MaxConns: opts.MaxConns})
+		db, err = postgres.Open(ctx, url, postgres.Options{Options: opts.Options, MaxConns: opts.MaxConns})
 	default:
 		path := SQLitePath(url)
 		if path == "" {
 			return nil, fmt.Errorf("database URL %q: no file path", url)
 		}
-		return sqlite.Open(ctx, path, sqlite.Options{Options: opts.Options})
+		db, err = sqlite.Open(ctx, path, sqlite.Options{Options: opts.Options})
 	}
+	if err != nil {
+		return nil, err
+	}
+	if opts.Secrets == nil {
+		if err := OpenSecrets(ctx, db, url, opts); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
 }

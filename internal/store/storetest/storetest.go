@@ -5,12 +5,29 @@ package storetest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
 )
+
+// SecretKey is the key that seals secrets in tests' PostgreSQL databases (SQLite ones use the key
+// file made beside them). Tests that open a PostgreSQL database some other way (the CLI, the
+// server) pass it as KIOS_SECRET_KEY does.
+const SecretKey = "a2lvcy10ZXN0LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="
+
+// SecretKeyFile writes SecretKey to a key file (0600) in a temporary directory and returns its
+// path, for tests that run the CLI on a PostgreSQL database (--secret-key-file).
+func SecretKeyFile(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "kios.key")
+	if err := os.WriteFile(path, []byte(SecretKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
 
 // Backend names a backend and opens fresh databases on it.
 type Backend struct {
@@ -67,6 +84,9 @@ func OpenURLOptions(t testing.TB, url string, opts backend.Options) *store.DB {
 		// Tests run in parallel, several packages at once, against one PostgreSQL server whose
 		// max_connections (100 by default) they share.
 		opts.MaxConns = 8
+	}
+	if opts.SecretKey == "" && opts.SecretKeyFile == "" && backend.Kind(url) == "postgres" {
+		opts.SecretKey = SecretKey
 	}
 	db, err := backend.Open(context.Background(), url, opts)
 	if err != nil {
