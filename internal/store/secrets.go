@@ -31,6 +31,7 @@ var secretColumns = []secretColumn{
 	{"suppliers", "id", "api_key"},
 	{"suppliers", "id", "callback_secret"},
 	{"totp_secrets", "subject", "secret"},
+	{"text_channels", "kind", "config"},
 }
 
 // UseSecrets gives the DB its keyring (backend.Open does, once it has found the key).

@@ -342,9 +342,16 @@ type TextChannel struct {
 	CreatedAt time.Time
 }
 
+// colTextChannelConfig is sealed: a transport's config holds its bot token or password.
+const colTextChannelConfig = "text_channels.config"
+
 // TextChannelPut adds or replaces the transport of a kind.
 func (tx *Tx) TextChannelPut(ctx context.Context, kind, config string) error {
-	_, err := tx.exec(ctx, `INSERT INTO text_channels (kind, config, enabled, created_at) VALUES (?, ?, TRUE, ?)
+	config, err := tx.seal(config, colTextChannelConfig)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO text_channels (kind, config, enabled, created_at) VALUES (?, ?, TRUE, ?)
 		ON CONFLICT (kind) DO UPDATE SET config = excluded.config, enabled = TRUE`, kind, config, micros(tx.now()))
 	if err != nil {
 		return fmt.Errorf("save channel %s: %w", kind, err)
@@ -377,6 +384,9 @@ func (q Q) TextChannels(ctx context.Context) ([]TextChannel, error) {
 			return nil, err
 		}
 		c.CreatedAt = fromMicros(created)
+		if c.Config, err = q.open(c.Config, colTextChannelConfig); err != nil {
+			return nil, fmt.Errorf("channel %s: %w", c.Kind, err)
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -16,8 +16,9 @@ import (
 )
 
 // Secrets written in clear: a reseller's api key, a supplier's token, api key and callback
-// secret, and a TOTP secret; distinctive so that a byte search cannot miss them.
-var clearSecrets = []string{"resellerKEY-7f3a9c1d2e", "supplierTOKEN-88e1b0c4", "supplierKEY-2b7d4e9f10", "callbackSECRET-5c6d7e8f", "JBSWY3DPEHPK3PXPTOTPSECRETX"}
+// secret, a TOTP secret, and a text channel's config (its bot token); distinctive so that a byte search cannot miss them.
+var clearSecrets = []string{"resellerKEY-7f3a9c1d2e", "supplierTOKEN-88e1b0c4", "supplierKEY-2b7d4e9f10", "callbackSECRET-5c6d7e8f", "JBSWY3DPEHPK3PXPTOTPSECRETX",
+	`{"token":"TELEGRAMbot-9a8b7c6d5e"}`}
 
 func putSecrets(t *testing.T, db *store.DB) {
 	t.Helper()
@@ -33,7 +34,10 @@ func putSecrets(t *testing.T, db *store.DB) {
 		if err := tx.SupplierInsert(ctx, s); err != nil {
 			return err
 		}
-		return tx.TOTPPut(ctx, "admin:1", clearSecrets[4])
+		if err := tx.TOTPPut(ctx, "admin:1", clearSecrets[4]); err != nil {
+			return err
+		}
+		return tx.TextChannelPut(ctx, "telegram", clearSecrets[5])
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -56,14 +60,18 @@ func readSecrets(t *testing.T, db *store.DB) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []string{r.APIKey, s.Token, s.APIKey, s.CallbackSecret, totp.Secret}
+	ch, err := db.TextChannels(ctx)
+	if err != nil || len(ch) != 1 {
+		t.Fatalf("text channels %v: %v", ch, err)
+	}
+	return []string{r.APIKey, s.Token, s.APIKey, s.CallbackSecret, totp.Secret, ch[0].Config}
 }
 
 // rawSecrets reads the secret columns as stored.
 func rawSecrets(t *testing.T, db *store.DB) []string {
 	t.Helper()
 	var out []string
-	for _, q := range []string{`SELECT api_key FROM resellers`, `SELECT token || ' ' || api_key || ' ' || callback_secret FROM suppliers`, `SELECT secret FROM totp_secrets`} {
+	for _, q := range []string{`SELECT api_key FROM resellers`, `SELECT token || ' ' || api_key || ' ' || callback_secret FROM suppliers`, `SELECT secret FROM totp_secrets`, `SELECT config FROM text_channels`} {
 		rows, err := db.Reader().Query(q)
 		if err != nil {
 			t.Fatal(err)
@@ -157,6 +165,7 @@ func TestSecretsInClearAreSealedAtOpen(t *testing.T) {
 			`UPDATE resellers SET api_key = '` + clearSecrets[0] + `'`,
 			`UPDATE suppliers SET token = '` + clearSecrets[1] + `', api_key = '` + clearSecrets[2] + `', callback_secret = '` + clearSecrets[3] + `'`,
 			`UPDATE totp_secrets SET secret = '` + clearSecrets[4] + `'`,
+			`UPDATE text_channels SET config = '` + clearSecrets[5] + `'`,
 		} {
 			if _, err := w.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
