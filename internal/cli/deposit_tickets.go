@@ -15,6 +15,7 @@ func runDepositTickets(ctx context.Context, e *Env, args []string) error {
 	status := fs.String("status", "", "only tickets in this status: open, approved, rejected or expired")
 	username := fs.String("reseller", "", "only this reseller's tickets")
 	limit := fs.Int("limit", 50, "at most this many tickets")
+	asJSON := jsonFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -39,6 +40,27 @@ func runDepositTickets(ctx context.Context, e *Env, args []string) error {
 	tickets, err := svc.Tickets(ctx, f)
 	if err != nil {
 		return err
+	}
+	if *asJSON {
+		type row struct {
+			Ticket    string `json:"ticket"`
+			Reseller  string `json:"reseller"`
+			Amount    int64  `json:"amount"`
+			Requested int64  `json:"requested"`
+			Status    string `json:"status"`
+			Bank      string `json:"bank"`
+			OwnerName string `json:"owner_name"`
+			SettledBy string `json:"settled_by"`
+			CreatedAt string `json:"created_at"`
+			ExpiresAt string `json:"expires_at"`
+			SettledAt string `json:"settled_at"`
+		}
+		out := []row{}
+		for _, t := range tickets {
+			out = append(out, row{t.Code, t.Username, t.Amount, t.Requested, string(t.Status), t.Bank, t.OwnerName, t.SettledBy,
+				jsonTime(t.CreatedAt), jsonTime(t.ExpiresAt), jsonTime(t.SettledAt)})
+		}
+		return e.writeJSON(out)
 	}
 	tw := e.table()
 	fmt.Fprintln(tw, "TICKET\tCREATED\tRESELLER\tAMOUNT\tREQUESTED\tSTATUS\tEXPIRES\tBANK\tOWNER\tSETTLED BY")

@@ -11,6 +11,7 @@ import (
 
 func runMigrate(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("migrate")
+	asJSON := jsonFlag(fs)
 	pos, err := parseAny(fs, args)
 	if err != nil {
 		return err
@@ -34,18 +35,25 @@ func runMigrate(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer closeDB()
+	applied := []int64{}
 	if action == "up" {
 		results, err := p.Up(ctx)
 		if err != nil {
 			return fmt.Errorf("migrate up: %w", err)
 		}
 		for _, r := range results {
-			fmt.Fprintf(e.Stdout, "applied %05d %s (%s)\n", r.Source.Version, r.Source.Path, r.Duration.Round(1e6))
+			applied = append(applied, r.Source.Version)
+			if !*asJSON {
+				fmt.Fprintf(e.Stdout, "applied %05d %s (%s)\n", r.Source.Version, r.Source.Path, r.Duration.Round(1e6))
+			}
 		}
 	}
 	statuses, err := p.Status(ctx)
 	if err != nil {
 		return fmt.Errorf("migration status: %w", err)
+	}
+	if *asJSON {
+		return e.writeJSON(migrationsJSON(statuses, applied))
 	}
 	var current, pending int64
 	tw := e.table()
@@ -69,4 +77,32 @@ func runMigrate(ctx context.Context, e *Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "schema at version %d, %d pending\n", current, pending)
 	return nil
+}
+
+// migrationsJSON is `migrate --json`'s document: the schema version, what is pending, what this
+// run applied, and every migration's state.
+func migrationsJSON(statuses []*goose.MigrationStatus, applied []int64) any {
+	type migration struct {
+		Version   int64  `json:"version"`
+		Name      string `json:"name"`
+		State     string `json:"state"` // applied or pending
+		AppliedAt string `json:"applied_at"`
+	}
+	out := struct {
+		Version    int64       `json:"version"`
+		Pending    int         `json:"pending"`
+		Applied    []int64     `json:"applied"`
+		Migrations []migration `json:"migrations"`
+	}{Applied: applied, Migrations: []migration{}}
+	for _, s := range statuses {
+		m := migration{Version: s.Source.Version, Name: s.Source.Path, State: string(s.State)}
+		if s.State == goose.StateApplied {
+			out.Version = s.Source.Version
+			m.AppliedAt = jsonTime(s.AppliedAt)
+		} else {
+			out.Pending++
+		}
+		out.Migrations = append(out.Migrations, m)
+	}
+	return out
 }

@@ -13,6 +13,7 @@ func runOrderList(ctx context.Context, e *Env, args []string) error {
 	status := fs.String("status", "", "only orders in this status: Pending, Success or Failed")
 	username := fs.String("reseller", "", "only this reseller's orders")
 	limit := fs.Int("limit", 50, "at most this many orders")
+	asJSON := jsonFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -46,6 +47,25 @@ func runOrderList(ctx context.Context, e *Env, args []string) error {
 	orders, err := svc.Orders(ctx, f)
 	if err != nil {
 		return err
+	}
+	if *asJSON {
+		type row struct {
+			Invoice     string `json:"invoice"`
+			Reseller    string `json:"reseller"`
+			Reference   string `json:"reference"`
+			Variant     string `json:"variant"`
+			Destination string `json:"destination"`
+			Price       int64  `json:"price"`
+			Status      string `json:"status"`
+			SN          string `json:"sn"`
+			CreatedAt   string `json:"created_at"`
+		}
+		out := []row{}
+		for _, o := range orders {
+			out = append(out, row{o.Invoice, names[o.ResellerID], o.Reference, o.VariantCode, o.Destination, o.Price, string(o.Status), o.SN,
+				jsonTime(o.CreatedAt)})
+		}
+		return e.writeJSON(out)
 	}
 	tw := e.table()
 	fmt.Fprintln(tw, "INVOICE\tCREATED\tRESELLER\tREFERENCE\tVARIANT\tDESTINATION\tPRICE\tSTATUS\tSN")

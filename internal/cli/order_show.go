@@ -10,6 +10,7 @@ import (
 
 func runOrderShow(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("order show")
+	asJSON := jsonFlag(fs)
 	pos, svc, err := e.start(ctx, fs, args, "INVOICE")
 	if err != nil {
 		return err
@@ -24,6 +25,79 @@ func runOrderShow(ctx context.Context, e *Env, args []string) error {
 		who = r.Username
 	}
 	ts := func(t time.Time) string { return t.In(catalog.Jakarta).Format("2006-01-02 15:04:05.000 WIB") }
+	attempts, err := db.Attempts(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	log, err := db.AttemptLog(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	postings, err := db.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":")
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		type attempt struct {
+			Supplier    string `json:"supplier"`
+			SKU         string `json:"sku"`
+			Reference   string `json:"reference"`
+			UpstreamRef string `json:"upstream_ref"`
+			State       string `json:"state"`
+			Polls       int    `json:"polls"`
+			Cost        int64  `json:"cost"`
+			SN          string `json:"sn"`
+			Message     string `json:"message"`
+			CreatedAt   string `json:"created_at"`
+			UpdatedAt   string `json:"updated_at"`
+		}
+		type answer struct {
+			Reference string `json:"reference"`
+			State     string `json:"state"`
+			Message   string `json:"message"`
+			At        string `json:"at"`
+		}
+		type posting struct {
+			Txn    string `json:"txn"`
+			From   string `json:"from"`
+			To     string `json:"to"`
+			Amount int64  `json:"amount"`
+			Memo   string `json:"memo"`
+			At     string `json:"at"`
+		}
+		out := struct {
+			Invoice     string    `json:"invoice"`
+			Status      string    `json:"status"`
+			Reseller    string    `json:"reseller"`
+			Reference   string    `json:"reference"`
+			Variant     string    `json:"variant"`
+			Product     string    `json:"product"`
+			Destination string    `json:"destination"`
+			Price       int64     `json:"price"`
+			Cost        int64     `json:"cost"`
+			SN          string    `json:"sn"`
+			Message     string    `json:"message"`
+			Dialect     string    `json:"dialect"`
+			Testing     bool      `json:"testing"`
+			CreatedAt   string    `json:"created_at"`
+			UpdatedAt   string    `json:"updated_at"`
+			Attempts    []attempt `json:"attempts"`
+			Answers     []answer  `json:"answers"`
+			Postings    []posting `json:"postings"`
+		}{o.Invoice, string(o.Status), who, o.Reference, o.VariantCode, o.ProductName, o.Destination, o.Price, o.Cost, o.SN, o.Message,
+			o.Dialect, o.Testing, jsonTime(o.CreatedAt), jsonTime(o.UpdatedAt), []attempt{}, []answer{}, []posting{}}
+		for _, a := range attempts {
+			out.Attempts = append(out.Attempts, attempt{a.Supplier, a.SKU, a.Reference, a.UpstreamRef, a.State, a.Polls, a.Cost, a.SN, a.Message,
+				jsonTime(a.CreatedAt), jsonTime(a.UpdatedAt)})
+		}
+		for _, l := range log {
+			out.Answers = append(out.Answers, answer{l.Reference, l.State, l.Message, jsonTime(l.At)})
+		}
+		for _, p := range postings {
+			out.Postings = append(out.Postings, posting{p.Txn, p.SourceCode, p.DestCode, p.Amount, p.Memo, jsonTime(time.UnixMicro(p.CreatedAt))})
+		}
+		return e.writeJSON(out)
+	}
 	tw := e.table()
 	for _, kv := range [][2]string{
 		{"Invoice", o.Invoice},
@@ -47,10 +121,6 @@ func runOrderShow(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 
-	attempts, err := db.Attempts(ctx, o.ID)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(e.Stdout, "\nAttempts (%d):\n", len(attempts))
 	if len(attempts) > 0 {
 		tw = e.table()
@@ -61,10 +131,6 @@ func runOrderShow(ctx context.Context, e *Env, args []string) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-	}
-	log, err := db.AttemptLog(ctx, o.ID)
-	if err != nil {
-		return err
 	}
 	if len(log) > 0 {
 		fmt.Fprintf(e.Stdout, "\nUpstream answers (%d):\n", len(log))
@@ -78,10 +144,6 @@ func runOrderShow(ctx context.Context, e *Env, args []string) error {
 		}
 	}
 
-	postings, err := db.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":")
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(e.Stdout, "\nPostings (%d):\n", len(postings))
 	if len(postings) > 0 {
 		tw = e.table()

@@ -14,6 +14,7 @@ func runReportMargin(ctx context.Context, e *Env, args []string) error {
 	today := catalog.Day(time.Now())
 	from := fs.String("from", today, "first Jakarta day, 2006-01-02")
 	to := fs.String("to", today, "last Jakarta day, 2006-01-02")
+	asJSON := jsonFlag(fs)
 	_, svc, err := e.start(ctx, fs, args)
 	if err != nil {
 		return err
@@ -24,6 +25,36 @@ func runReportMargin(ctx context.Context, e *Env, args []string) error {
 			return usagef("--%s %s", fe.Field, fe.Reason)
 		}
 		return err
+	}
+	if *asJSON {
+		type row struct {
+			Day      string `json:"day"`
+			Supplier string `json:"supplier"` // "" for orders settled without a supplier attempt
+			Variant  string `json:"variant"`
+			Product  string `json:"product"`
+			Orders   int64  `json:"orders"`
+			Price    int64  `json:"price"`
+			Cost     int64  `json:"cost"`
+			Margin   int64  `json:"margin"`
+		}
+		type total struct {
+			Orders int64 `json:"orders"`
+			Price  int64 `json:"price"`
+			Cost   int64 `json:"cost"`
+			Margin int64 `json:"margin"`
+		}
+		out := struct {
+			From  string `json:"from"`
+			To    string `json:"to"`
+			Rows  []row  `json:"rows"`
+			Total total  `json:"total"`
+		}{From: *from, To: *to, Rows: []row{}}
+		for _, r := range rows {
+			out.Rows = append(out.Rows, row{r.Day, r.Supplier, r.VariantCode, r.ProductName, r.Orders, r.Price, r.Cost, r.Margin()})
+			out.Total.Orders, out.Total.Price, out.Total.Cost = out.Total.Orders+r.Orders, out.Total.Price+r.Price, out.Total.Cost+r.Cost
+		}
+		out.Total.Margin = out.Total.Price - out.Total.Cost
+		return e.writeJSON(out)
 	}
 	tw := e.table()
 	fmt.Fprintln(tw, "DAY\tSUPPLIER\tVARIANT\tPRODUCT\tORDERS\tPRICE\tCOST\tMARGIN")

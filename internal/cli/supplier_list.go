@@ -10,6 +10,7 @@ import (
 func runSupplierList(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("supplier list")
 	refresh := fs.Bool("refresh", false, "fetch each enabled supplier's balance first")
+	asJSON := jsonFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -33,6 +34,28 @@ func runSupplierList(ctx context.Context, e *Env, args []string) error {
 		if sups, err = svc.Suppliers(ctx); err != nil {
 			return err
 		}
+	}
+	if *asJSON {
+		// Credentials are never printed: only whether they are set.
+		type row struct {
+			Name        string `json:"name"`
+			Kind        string `json:"kind"`
+			BaseURL     string `json:"base_url"`
+			Enabled     bool   `json:"enabled"`
+			Credentials bool   `json:"credentials"`
+			Balance     int64  `json:"balance"`
+			BalanceAt   string `json:"balance_at"`
+			Ledger      int64  `json:"ledger"`
+		}
+		out := []row{}
+		for _, s := range sups {
+			books, err := svc.SupplierLedgerBalance(ctx, &s)
+			if err != nil {
+				return err
+			}
+			out = append(out, row{s.Name, s.Kind, s.BaseURL, s.Enabled, s.Token != "" || s.APIKey != "", s.Balance, jsonTime(s.BalanceAt), books})
+		}
+		return e.writeJSON(out)
 	}
 	tw := e.table()
 	// Credentials are never printed: only whether they are set.
