@@ -46,6 +46,10 @@ func BeginTwoFactor(ctx context.Context, db *store.DB, subject, issuer, account 
 	return secret, totp.URI(issuer, account, secret), nil
 }
 
+// TwoFactorURI is the otpauth:// URI of a secret, for the authenticator app (as a QR code, or
+// the secret typed).
+func TwoFactorURI(issuer, account, secret string) string { return totp.URI(issuer, account, secret) }
+
 // PendingSecret is the secret waiting for its first code ("" when none is).
 func PendingSecret(ctx context.Context, db *store.DB, subject string) (string, error) {
 	t, err := db.TOTPGet(ctx, subject)

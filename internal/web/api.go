@@ -17,6 +17,7 @@ import (
 func (h *handler) routeAPI(mux *http.ServeMux) {
 	a := func(pattern string, fn identified) { mux.Handle(pattern, h.api(fn)) }
 	a("GET /admin/api/me", h.apiMe)
+	h.routeTwoFactor(mux)
 	a("GET /admin/api/stats", h.apiStats)
 
 	a("GET /admin/api/resellers", h.apiResellers)

@@ -70,7 +70,12 @@ func (h *handler) adminsPage(w http.ResponseWriter, r *http.Request, id *admin.I
 		h.failed(w, r, "/admin/", err)
 		return
 	}
-	h.render(w, r, id, "admins", "Admins and tokens", map[string]any{"Admins": us, "Tokens": ts})
+	tf, err := h.twoFactorData(r, id)
+	if err != nil {
+		h.failed(w, r, "/admin/", err)
+		return
+	}
+	h.render(w, r, id, "admins", "Admins and tokens", map[string]any{"Admins": us, "Tokens": ts, "TwoFactor": tf})
 }
 
 func (h *handler) adminCreatePost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
