@@ -101,7 +101,7 @@ var words = map[string][2]string{
 	"prof.2fa.on":    {"Aktif. Sisa kode pemulihan:", "On. Recovery codes left:"},
 	"prof.2fa.off":   {"Tidak aktif.", "Off."},
 	"prof.2fa.start": {"Aktifkan", "Turn on"},
-	"prof.2fa.scan":  {"Masukkan secret ini di aplikasi authenticator, lalu ketik kodenya:", "Add this secret to your authenticator app, then type its code:"},
+	"prof.2fa.scan":  {"Pindai kode QR ini (atau masukkan secret di bawahnya) di aplikasi authenticator, lalu ketik kodenya:", "Scan this QR code (or type the secret below it) in your authenticator app, then type its code:"},
 	"prof.2fa.conf":  {"Konfirmasi", "Confirm"},
 	"prof.2fa.stop":  {"Nonaktifkan", "Turn off"},
 	"prof.recovery":  {"Simpan kode pemulihan ini sekarang; masing-masing hanya bisa dipakai sekali:", "Keep these recovery codes now; each works once:"},

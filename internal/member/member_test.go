@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -657,6 +658,11 @@ func TestTwoFactorLogin(t *testing.T) {
 		secret, err := session.PendingSecret(ctx, e.db, member.Subject(e.shop.Reseller.ID))
 		if err != nil || secret == "" || !strings.Contains(page, secret) {
 			t.Fatalf("pending secret %q not on the page (%v)", secret, err)
+		}
+		// The QR code is the secret's otpauth URI.
+		qr, err := session.TwoFactorQR(session.TwoFactorURI("Kios", "shop", secret))
+		if err != nil || !strings.Contains(html.UnescapeString(page), `<img id="totp-qr" src="`+string(qr)+`"`) {
+			t.Fatalf("no QR code of the secret on the page (%v)", err)
 		}
 		code := func() string {
 			c, err := totp.Code(secret, totp.StepAt(e.clock.Now()))

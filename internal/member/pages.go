@@ -523,8 +523,15 @@ func (h *handler) profilePage(w http.ResponseWriter, r *http.Request, cl *caller
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, cl, "profile", tr(cl.lang, "nav.profile"), map[string]any{"On": on, "Pending": pending, "Left": left,
-		"Name": cl.r.Name, "Membership": cl.r.Membership})
+	data := map[string]any{"On": on, "Pending": pending, "Left": left, "Name": cl.r.Name, "Membership": cl.r.Membership}
+	if pending != "" {
+		// The issuer BeginTwoFactor gave the app, so the QR code names the same account.
+		if data["QR"], err = session.TwoFactorQR(session.TwoFactorURI("Kios", cl.r.Username, pending)); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.render(w, r, cl, "profile", tr(cl.lang, "nav.profile"), data)
 }
 
 func (h *handler) profilePost(w http.ResponseWriter, r *http.Request, cl *caller) {

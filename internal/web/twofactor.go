@@ -100,7 +100,13 @@ func (h *handler) twoFactorData(r *http.Request, id *admin.Identity) (map[string
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"On": st.Enabled, "Left": st.RecoveryCodesLeft, "Secret": secret, "URI": uri}, nil
+	data := map[string]any{"On": st.Enabled, "Left": st.RecoveryCodesLeft, "Secret": secret, "URI": uri}
+	if uri != "" {
+		if data["QR"], err = session.TwoFactorQR(uri); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
 }
 
 func (h *handler) twoFactorPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/session"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/totp"
@@ -225,6 +227,15 @@ func TestAdminTwoFactor(t *testing.T) {
 		call("GET", "/admin/api/2fa", nil, &pending)
 		if pending["pending"] != true || !strings.Contains(string(page), `id="totp-secret"`) || !strings.Contains(string(page), "/admin/2fa/confirm") {
 			t.Fatalf("admins page with a pending secret: %v\n%s", pending, page)
+		}
+		// The QR code is the pending secret's otpauth URI (the app scans it).
+		secret, err := session.PendingSecret(ctx, db, admin.Subject(1))
+		if err != nil || secret == "" {
+			t.Fatalf("pending secret: %q %v", secret, err)
+		}
+		qr, err := session.TwoFactorQR(session.TwoFactorURI("Kios admin", "boss", secret))
+		if err != nil || !strings.HasPrefix(string(qr), "data:image/png;base64,") || !strings.Contains(html.UnescapeString(string(page)), `<img id="totp-qr" src="`+string(qr)+`"`) {
+			t.Fatalf("no QR code of the secret on the admins page (%v)", err)
 		}
 		if st, body := form("/admin/2fa/confirm", url.Values{"code": {"12345x"}}); st != http.StatusSeeOther || strings.Contains(body, "Recovery code 1") {
 			t.Fatalf("form confirm with a bad code: %d", st)
