@@ -119,3 +119,22 @@ func (s *Service) DisableTwoFactor(ctx context.Context, id *Identity, password, 
 	ctx = store.WithAudit(ctx, store.AuditEntry{Actor: a.Name, IP: ip, Action: "admin.2fa-disable", Target: "admin:" + id.Username})
 	return session.DisableTwoFactor(ctx, s.db, subject)
 }
+
+// ResetTwoFactor turns another admin's two-factor login off, for one who lost the authenticator
+// and the recovery codes (`kios admin reset-2fa`). Audited as admin.2fa-reset in the same
+// transaction.
+func (s *Service) ResetTwoFactor(ctx context.Context, by Actor, username string) error {
+	u, err := s.db.AdminUserByUsername(ctx, username)
+	if err != nil {
+		return fmt.Errorf("admin %s: %w", username, err)
+	}
+	on, err := session.TwoFactorOn(ctx, s.db, Subject(u.ID))
+	if err != nil {
+		return err
+	}
+	if !on {
+		return fmt.Errorf("admin %s has no two-factor login on: %w", username, ErrNotFound)
+	}
+	ctx = store.WithAudit(ctx, store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "admin.2fa-reset", Target: "admin:" + username})
+	return session.DisableTwoFactor(ctx, s.db, Subject(u.ID))
+}

@@ -93,6 +93,10 @@ func (a *App) open(ctx context.Context) error {
 		return fmt.Errorf("open database: %w", err)
 	}
 	a.db = db
+	if r := db.Secrets(); r != nil && r.Created() {
+		a.log.Warn("made a new secret key file: it seals api keys and supplier secrets in the database; keep a copy apart from the backups (docs/SECURITY.md)",
+			"file", r.File())
+	}
 	if sqliteFile {
 		if err := db.Batch(ctx, func(tx *store.Tx) error { return tx.JobReleaseAll(ctx) }); err != nil {
 			return fmt.Errorf("release job leases: %w", err)

@@ -23,7 +23,7 @@ var audited = map[string]string{
 	"reseller set-callback": "reseller.callback", "reseller set-membership": "reseller.membership",
 	"catalog import": "catalog.import", "catalog sync": "catalog.sync", "markup set": "markup.set",
 	"secrets rotate": "secrets.rotate",
-	// admin create writes its own row, in its transaction, with cliActor.
+	// admin create and admin reset-2fa write their own rows, in their transactions, with cliActor.
 }
 
 // secretFlags are never written to the audit log, only that they were given.

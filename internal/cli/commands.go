@@ -79,6 +79,7 @@ func commands() []command {
 		{"migrate", "[up|status] [--json]", "apply database migrations, or show which are applied", runMigrate},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs (SQLite: checked copy; PostgreSQL: pg_dump)", runBackup},
 		{"admin create", "--username U [--json]", "create an admin for the dashboard and print its generated password (shown once)", runAdminCreate},
+		{"admin reset-2fa", "USERNAME", "turn off an admin's two-factor login (a lost authenticator and recovery codes)", runAdminReset2FA},
 		{"secrets check", "[--json]", "open every sealed secret and show which keys seal them; exit 1 if one does not open or is in clear", runSecretsCheck},
 		{"secrets rotate", "[--json]", "seal every secret with a new key (added first to the key file; with KIOS_SECRET_KEY, its first key)", runSecretsRotate},
 		{"secrets keygen", "[--json]", "print a new secret key for KIOS_SECRET_KEY or a key file", runSecretsKeygen},

@@ -65,6 +65,8 @@ type Ring struct {
 	keys   []key
 	source string // for errors: "key file PATH" or "KIOS_SECRET_KEY"
 	file   string // the key file, re-read when a value names a key the ring lacks
+	// created: CreateFile made the key file just now (the server says so, once).
+	created bool
 }
 
 // NewKey returns a fresh random key.
@@ -211,7 +213,11 @@ func CreateFile(path string) (*Ring, error) {
 		os.Remove(path)
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	return newRing([][]byte{k}, "key file "+path, path)
+	r, err := newRing([][]byte{k}, "key file "+path, path)
+	if r != nil {
+		r.created = true
+	}
+	return r, err
 }
 
 func fileText(keys [][]byte) string {
@@ -257,6 +263,9 @@ func AddKeyFirst(path string, k []byte) (*Ring, error) {
 	}
 	return newRing(keys, "key file "+path, path)
 }
+
+// Created reports whether the ring's key file was made by this process (CreateFile).
+func (r *Ring) Created() bool { return r.created }
 
 // Source says where the ring's keys came from.
 func (r *Ring) Source() string { return r.source }

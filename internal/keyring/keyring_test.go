@@ -91,7 +91,7 @@ func TestKeyFile(t *testing.T) {
 		t.Errorf("key dir mode %v", di.Mode().Perm())
 	}
 	again, err := CreateFile(path) // never overwrites
-	if err != nil || again.Primary() != r.Primary() {
+	if !r.Created() || err != nil || again.Primary() != r.Primary() || again.Created() {
 		t.Fatalf("create again: %v %v", again, err)
 	}
 	sealed, _ := r.Seal("s3cret", "c")
