@@ -21,13 +21,15 @@ var audited = map[string]string{
 	"reseller rotate-token": "reseller.rotate-token", "reseller rotate-api-key": "reseller.rotate-api-key",
 	"reseller allow-ip": "reseller.allow-ip", "reseller deny-ip": "reseller.deny-ip",
 	"reseller set-callback": "reseller.callback", "reseller set-membership": "reseller.membership",
+	"reseller set-pin": "reseller.set-pin", "reseller bind": "reseller.bind", "reseller unbind": "reseller.unbind",
+	"text limits": "text.limits", "channel add": "channel.add", "channel remove": "channel.remove",
 	"catalog import": "catalog.import", "catalog sync": "catalog.sync", "markup set": "markup.set",
 	"secrets rotate": "secrets.rotate",
 	// admin create and admin reset-2fa write their own rows, in their transactions, with cliActor.
 }
 
 // secretFlags are never written to the audit log, only that they were given.
-var secretFlags = map[string]bool{"token": true, "api-key": true, "callback-secret": true, "password": true}
+var secretFlags = map[string]bool{"token": true, "api-key": true, "callback-secret": true, "password": true, "pin": true}
 
 // cliActor is who runs the command: "cli:<os user>@<host>".
 func cliActor() string {

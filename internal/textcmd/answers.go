@@ -1,10 +1,10 @@
 package textcmd
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 )
 
@@ -16,22 +16,11 @@ const HelpLine = "Format: KODE.TUJUAN.PIN beli | KODE.2.TUJUAN.PIN beli ke-2 har
 
 // num writes an amount the market's way: 1.000.000 (no currency sign; downline software reads it).
 func num(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
+	s := ledger.FormatRupiah(n)
+	if neg, ok := strings.CutPrefix(s, "-Rp "); ok {
+		return "-" + neg
 	}
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return strings.TrimPrefix(s, "Rp ")
 }
 
 var wib = time.FixedZone("WIB", 7*3600)

@@ -53,6 +53,9 @@ type Message struct {
 	ID      string    // the transport's message id, for de-duplication; "" for none
 	Text    string    // as received
 	Time    time.Time // the transport's timestamp; zero means now
+	// Via names who passed the message on when it did not come from the transport itself
+	// (`kios text`: "cli:user@host"); recorded with the order's audit row.
+	Via string
 }
 
 func (m Message) chat() string {
@@ -355,7 +358,11 @@ func (s *session) buyOne(ctx context.Context, it Item, ref string, lim store.Tex
 	if it.Count > 1 {
 		p.MultiSlot = it.Dest + "#" + strconv.Itoa(it.Count)
 	}
-	audit, _ := json.Marshal(map[string]string{"message": Mask(s.m.Text), "reference": ref})
+	rec := map[string]string{"message": Mask(s.m.Text), "reference": ref}
+	if s.m.Via != "" {
+		rec["via"] = s.m.Via
+	}
+	audit, _ := json.Marshal(rec)
 	p.InTx = func(ctx context.Context, tx *store.Tx, o *order.Order) error {
 		u, err := tx.TextUsageOn(ctx, s.id.ID, s.r.ID, o.Day)
 		if err != nil {
