@@ -365,6 +365,7 @@ func (e *Env) Service(ctx context.Context) (*core.Service, error) {
 func (e *Env) backendOptions() backend.Options {
 	var o backend.Options
 	o.SecretKey, o.SecretKeyFile = backend.SecretsFromEnv(e.keyFile, e.Getenv)
+	o.ReadOnly = e.readOnly
 	return o
 }
 

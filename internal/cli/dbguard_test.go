@@ -40,3 +40,25 @@ func TestReadOnlyCommandsCreateNoDatabase(t *testing.T) {
 		t.Fatalf("list after create: %s", out)
 	}
 }
+
+// TestReadOnlyCommandsMakeNoKey: on a database with no sealed secret (migrated, or written by an
+// older Kios), a reading command makes no key file and seals nothing; the first writing command
+// makes the key file.
+func TestReadOnlyCommandsMakeNoKey(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "kios.db")
+	k := &kios{t: t, db: "sqlite:" + path}
+	k.ok("migrate", "up")
+	k.ok("reseller", "list")
+	if out := k.ok("secrets", "check", "--json"); !strings.Contains(out, `"ok":true`) || !strings.Contains(out, `"keys":[]`) {
+		t.Errorf("secrets check before any key: %s", out)
+	}
+	if _, err := os.Stat(path + ".key"); !os.IsNotExist(err) {
+		t.Fatalf("a reading command made a key file: %v", err)
+	}
+	k.ok("reseller", "create", "--name", "Toko")
+	if _, err := os.Stat(path + ".key"); err != nil {
+		t.Fatalf("the first writing command made no key file: %v", err)
+	}
+	k.ok("reseller", "list")
+}

@@ -41,8 +41,11 @@ func (e *Env) secretsReport(ctx context.Context) (*secretsReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &secretsReport{Source: ring.Source(), KeyFile: ring.File(), InClear: inUse[""], Unknown: []string{}}
-	ids := ring.IDs()
+	rep := &secretsReport{Source: "no key yet (the first command that writes makes one)", InClear: inUse[""], Unknown: []string{}, Keys: []secretKeyInfo{}}
+	var ids []string
+	if ring != nil {
+		rep.Source, rep.KeyFile, ids = ring.Source(), ring.File(), ring.IDs()
+	}
 	for i, id := range ids {
 		rep.Keys = append(rep.Keys, secretKeyInfo{ID: id, Sealing: i == 0, Values: inUse[id]})
 	}
@@ -67,7 +70,7 @@ func (e *Env) printSecrets(rep *secretsReport, asJSON bool) error {
 		}
 		fmt.Fprintf(e.Stdout, "  key %s  %s  %d secrets\n", k.ID, role, k.Values)
 	}
-	if rep.Sealed+rep.Resealed > 0 {
+	if rep.Sealed+rep.Resealed > 0 && len(rep.Keys) > 0 {
 		fmt.Fprintf(e.Stdout, "sealed %d secrets found in clear, re-sealed %d with key %s\n", rep.Sealed, rep.Resealed, rep.Keys[0].ID)
 	}
 	if rep.InClear > 0 {

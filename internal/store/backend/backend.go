@@ -26,6 +26,9 @@ type Options struct {
 	// (KeyFile), made on first use; PostgreSQL needs one of them (see OpenSecrets).
 	SecretKey     string
 	SecretKeyFile string
+	// ReadOnly is for commands that only read: no key file is made and nothing is sealed. A
+	// database without sealed secrets (one an older Kios wrote) then opens without a key.
+	ReadOnly bool
 }
 
 // Kind returns "sqlite" or "postgres" for a database URL.

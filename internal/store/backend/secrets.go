@@ -66,6 +66,8 @@ func LoadKeys(url string, opts Options, create bool) (*keyring.Ring, error) {
 // in clear. A missing key file is made, unless the database already holds sealed secrets (its
 // key file was lost or is elsewhere: making a new one would only hide that). Every key a sealed
 // value names must be in the ring, so a wrong key is found here, not at a reseller's first call.
+// With opts.ReadOnly nothing is made or sealed, and a database holding no sealed secret opens
+// without a key (db.Secrets is then nil).
 func OpenSecrets(ctx context.Context, db *store.DB, url string, opts Options) error {
 	inUse, err := db.SecretKeysInUse(ctx)
 	if err != nil {
@@ -78,7 +80,10 @@ func OpenSecrets(ctx context.Context, db *store.DB, url string, opts Options) er
 		}
 	}
 	sort.Strings(sealedWith)
-	ring, err := LoadKeys(url, opts, len(sealedWith) == 0)
+	ring, err := LoadKeys(url, opts, len(sealedWith) == 0 && !opts.ReadOnly)
+	if opts.ReadOnly && len(sealedWith) == 0 && (errors.Is(err, keyring.ErrNoKeyFile) || errors.Is(err, ErrNeedKey)) {
+		return nil // nothing sealed to open; secrets in clear read as they are
+	}
 	if errors.Is(err, keyring.ErrNoKeyFile) {
 		return fmt.Errorf("the database's secrets are sealed with key %s, and there is no key file at %s: restore it, or set %s or --secret-key-file",
 			strings.Join(sealedWith, ", "), KeyFile(url, opts), keyring.EnvKey)
@@ -94,7 +99,7 @@ func OpenSecrets(ctx context.Context, db *store.DB, url string, opts Options) er
 		}
 	}
 	db.UseSecrets(ring)
-	if inUse[""] == 0 {
+	if inUse[""] == 0 || opts.ReadOnly {
 		return nil
 	}
 	if _, err := db.Reseal(store.WithoutAudit(ctx), true); err != nil {
