@@ -51,6 +51,8 @@ type App struct {
 	adminLn  net.Listener
 	adminSrv *http.Server
 	ready    atomic.Bool
+	// text runs the text channels' engine and transports; nil when off.
+	text *textChannels
 
 	closeOnce sync.Once
 	closeErr  error
@@ -127,6 +129,10 @@ func (a *App) open(ctx context.Context) error {
 		AllowPrivateCallbacks: cfg.CallbackAllowPrivate, Logger: a.log}))
 	mux.Handle("/member/", memberH)
 	mux.Handle("/member", memberH)
+	// Text channels (Telegram, Jabber, WhatsApp): their webhooks, on the public listener.
+	if err := a.openText(ctx, mux); err != nil {
+		return err
+	}
 
 	a.ln, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -227,7 +233,12 @@ func (a *App) Run(ctx context.Context) error {
 	// the signal queues a job that should still start.
 	workCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
-	workersDone := make(chan error, 2)
+	workersDone := make(chan error, 3)
+	workers := 2
+	if a.text != nil {
+		workers++
+		go a.text.run(workCtx, a.cfg.Node, workersDone)
+	}
 	go func() {
 		workersDone <- a.svc.RunWorkers(workCtx, core.WorkerConfig{Node: a.cfg.Node, Workers: a.cfg.Workers, Lease: a.cfg.Lease})
 	}()
@@ -263,7 +274,7 @@ func (a *App) Run(ctx context.Context) error {
 		}
 	}
 	stopWorkers()
-	for range 2 {
+	for range workers {
 		if err := <-workersDone; err != nil {
 			runErr = errors.Join(runErr, fmt.Errorf("workers: %w", err))
 		}

@@ -59,6 +59,9 @@ type Config struct {
 	// PriceListEvery is how often one Digiswitch reseller may fetch a full price list; 0 means
 	// the dialect's default (5 minutes), negative no limit (kios bench).
 	PriceListEvery time.Duration
+	// NoTextChannels leaves the text channels (kios channel add) to other nodes: this one neither
+	// receives nor sends text, nor claims text jobs.
+	NoTextChannels bool
 	// Node names this process in job leases; default host name and process id.
 	Node string
 	// Lease is how long a claimed job stays this node's; default 30s.

@@ -38,6 +38,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", app.DefaultRateLimit, "requests per second allowed per reseller (0: no limit)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", 0, "requests per reseller allowed at once (default 2×rate-limit)")
 	fs.IntVar(&cfg.RefusalLimit, "refusal-limit", app.DefaultRefusalLimit, "refused logins (unknown user or token, wrong sign or IP) one address may make per minute before it is answered 429 or rc 85 (0: no limit)")
+	textChannels := fs.Bool("text-channels", true, "run the text channels configured with kios channel add (Telegram, Jabber, WhatsApp) on this node; false leaves them to another")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,6 +60,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	cfg.SecretKey, cfg.SecretKeyFile = backend.SecretsFromEnv(e.keyFile, e.Getenv)
 	cfg.TrustedProxies = proxies
+	cfg.NoTextChannels = !*textChannels
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.Stderr, nil))
 	cfg.Stdout = e.Stdout
 

@@ -203,6 +203,18 @@ func (tx *Tx) TextOutboxDone(ctx context.Context, id int64, errText string) erro
 	return nil
 }
 
+// TextOutboxEarlierUnsent reports whether a reply to the same chat queued before id is still
+// unsent: replies to one chat go out in order (an order's final answer never before its
+// acceptance).
+func (q Q) TextOutboxEarlierUnsent(ctx context.Context, m *TextOutbox) (bool, error) {
+	var n int
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM text_outbox WHERE channel = ? AND chat = ? AND id < ? AND sent_at = 0`, m.Channel, m.Chat, m.ID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("earlier replies: %w", err)
+	}
+	return n > 0, nil
+}
+
 // TextOutboxList lists the newest replies to a chat (support and tests).
 func (q Q) TextOutboxList(ctx context.Context, channel, chat string, limit int) ([]TextOutbox, error) {
 	rows, err := q.query(ctx, `SELECT id, channel, chat, reply_to, body, created_at, sent_at, last_error FROM text_outbox

@@ -153,13 +153,22 @@ func (e *Engine) final(ctx context.Context, j store.Job) error {
 	return err
 }
 
-// send delivers one outbox reply.
+// errWaitEarlier delays a reply until the earlier ones to its chat are sent.
+var errWaitEarlier = errors.New("an earlier reply to this chat is not sent yet")
+
+// send delivers one outbox reply, after every earlier reply to the same chat.
 func (e *Engine) send(ctx context.Context, j store.Job, senders map[string]Sender, cfg WorkerConfig) error {
 	m, err := e.db.TextOutboxByID(ctx, j.OrderID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !m.SentAt.IsZero()) {
 		return e.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
 	}
 	if err != nil {
+		return err
+	}
+	if earlier, err := e.db.TextOutboxEarlierUnsent(ctx, m); err != nil || earlier {
+		if err == nil {
+			err = errWaitEarlier
+		}
 		return err
 	}
 	s := senders[m.Channel]
