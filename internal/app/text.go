@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/kios-h2h/kios/internal/channel"
+	"github.com/kios-h2h/kios/internal/channel/jabber"
 	"github.com/kios-h2h/kios/internal/channel/telegram"
 	"github.com/kios-h2h/kios/internal/textcmd"
 )
@@ -42,6 +43,10 @@ func (a *App) openText(ctx context.Context, mux *http.ServeMux) error {
 			if tr.Webhook() {
 				mux.Handle("POST "+channel.WebhookPath(c.Kind), tr.Handler())
 			}
+		case channel.Jabber:
+			tr := jabber.New(c, t.eng, jabber.Options{Logger: a.log})
+			t.senders[c.Kind] = tr
+			t.runs = append(t.runs, tr.Run)
 		default:
 			a.log.Warn("text channel kind not supported by this server", "kind", c.Kind)
 		}

@@ -122,3 +122,9 @@ func (e *Engine) unbind(ctx context.Context, r *reseller.Reseller, channel, id s
 func (e *Engine) Identities(ctx context.Context, resellerID int64) ([]store.TextIdentity, error) {
 	return e.db.TextIdentities(ctx, resellerID)
 }
+
+// Bound reports whether an identity is bound to a reseller (a transport lets such a contact in).
+func (e *Engine) Bound(ctx context.Context, channel, id string) bool {
+	_, err := e.db.TextIdentityByExt(ctx, channel, id)
+	return err == nil
+}
