@@ -8,6 +8,7 @@ import (
 	"github.com/kios-h2h/kios/internal/channel"
 	"github.com/kios-h2h/kios/internal/channel/jabber"
 	"github.com/kios-h2h/kios/internal/channel/telegram"
+	"github.com/kios-h2h/kios/internal/channel/whatsapp"
 	"github.com/kios-h2h/kios/internal/textcmd"
 )
 
@@ -47,6 +48,10 @@ func (a *App) openText(ctx context.Context, mux *http.ServeMux) error {
 			tr := jabber.New(c, t.eng, jabber.Options{Logger: a.log})
 			t.senders[c.Kind] = tr
 			t.runs = append(t.runs, tr.Run)
+		case channel.WhatsApp:
+			tr := whatsapp.New(c, t.eng, whatsapp.Options{Logger: a.log})
+			t.senders[c.Kind] = tr
+			mux.Handle("POST "+channel.WebhookPath(c.Kind), tr.Handler())
 		default:
 			a.log.Warn("text channel kind not supported by this server", "kind", c.Kind)
 		}
