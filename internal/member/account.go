@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -430,8 +429,8 @@ type ticketView struct {
 	Pay           []PaymentMethod `json:"pay,omitempty"`
 }
 
-func (h *handler) viewTicket(ctx context.Context, t *deposit.Ticket) ticketView {
-	acct, _ := h.bank(t.Bank)
+func (h *handler) viewTicket(ctx context.Context, t *deposit.Ticket, banks []BankAccount) ticketView {
+	acct, _ := bankNamed(banks, t.Bank)
 	v := ticketView{Code: t.Code, Requested: t.Requested, Amount: t.Amount, Bank: t.Bank, AccountNo: acct.AccountNo, Holder: acct.Holder,
 		PaymentMethod: acct.PaymentMethod, Notes: t.Notes, Status: string(t.Status), CreatedAt: t.CreatedAt.In(catalog.Jakarta),
 		ExpiresAt: t.ExpiresAt.In(catalog.Jakarta)}
@@ -441,13 +440,28 @@ func (h *handler) viewTicket(ctx context.Context, t *deposit.Ticket) ticketView 
 	return v
 }
 
-// bank finds the distributor's account at a bank, as the Digiflazz dialect's deposit does.
-func (h *handler) bank(name string) (BankAccount, bool) {
+// banks are the distributor's accounts now, never nil.
+func (h *handler) banks(ctx context.Context) ([]BankAccount, error) {
+	if h.opts.Banks == nil {
+		return []BankAccount{}, nil
+	}
+	bs, err := h.opts.Banks.BankAccounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bank accounts: %w", err)
+	}
+	if bs == nil {
+		bs = []BankAccount{}
+	}
+	return bs, nil
+}
+
+// bankNamed finds the distributor's account at a bank, as the Digiflazz dialect's deposit does.
+func bankNamed(banks []BankAccount, name string) (BankAccount, bool) {
 	name = strings.TrimSpace(name)
-	if len(h.opts.Banks) == 0 {
+	if len(banks) == 0 {
 		return BankAccount{Bank: strings.ToUpper(name), PaymentMethod: "Transfer Bank"}, name != ""
 	}
-	for _, a := range h.opts.Banks {
+	for _, a := range banks {
 		if strings.EqualFold(a.Bank, name) {
 			if a.PaymentMethod == "" {
 				a.PaymentMethod = "Transfer Bank"
@@ -458,12 +472,38 @@ func (h *handler) bank(name string) (BankAccount, bool) {
 	return BankAccount{}, false
 }
 
-func (h *handler) openDeposit(ctx context.Context, cl *caller, amount int64, bank string) (*deposit.Ticket, error) {
-	acct, ok := h.bank(bank)
-	if !ok {
-		return nil, ErrBankUnknown
+// openDeposit opens a ticket at one of the distributor's banks, and returns it as shown.
+func (h *handler) openDeposit(ctx context.Context, cl *caller, amount int64, bank string) (ticketView, error) {
+	banks, err := h.banks(ctx)
+	if err != nil {
+		return ticketView{}, err
 	}
-	return h.svc.OpenTicket(ctx, core.DepositParams{Reseller: cl.r, Amount: amount, Bank: acct.Bank, OwnerName: cl.r.Name})
+	acct, ok := bankNamed(banks, bank)
+	if !ok {
+		return ticketView{}, ErrBankUnknown
+	}
+	t, err := h.svc.OpenTicket(ctx, core.DepositParams{Reseller: cl.r, Amount: amount, Bank: acct.Bank, OwnerName: cl.r.Name})
+	if err != nil {
+		return ticketView{}, err
+	}
+	return h.viewTicket(ctx, t, banks), nil
+}
+
+// tickets are the reseller's latest deposit tickets as shown, and the banks it may pay to.
+func (h *handler) tickets(ctx context.Context, cl *caller, limit int) ([]ticketView, []BankAccount, error) {
+	banks, err := h.banks(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ts, err := h.svc.Tickets(ctx, store.TicketFilter{ResellerID: cl.r.ID, Limit: limit})
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]ticketView, len(ts))
+	for i := range ts {
+		out[i] = h.viewTicket(ctx, &ts[i], banks)
+	}
+	return out, banks, nil
 }
 
 // price is one line of the caller's price list.
@@ -499,30 +539,6 @@ func (h *handler) priceList(ctx context.Context, cl *caller, q string) ([]price,
 			Active: v.Active && v.ProductActive, InStock: v.UnlimitedStock || v.Stock > 0})
 	}
 	return out, nil
-}
-
-// errorStatus maps an error to an HTTP status and the text to show.
-func errorStatus(err error) (int, string) {
-	var fe *core.FieldError
-	switch {
-	case errors.As(err, &fe):
-		return http.StatusBadRequest, fe.Error()
-	case errors.Is(err, session.ErrThrottled):
-		return http.StatusTooManyRequests, session.ErrThrottled.Error()
-	case errors.Is(err, ErrPasswordAgain):
-		return http.StatusForbidden, ErrPasswordAgain.Error()
-	case errors.Is(err, order.ErrNotFound), errors.Is(err, deposit.ErrNotFound):
-		return http.StatusNotFound, "not found"
-	case errors.Is(err, store.ErrTOTPEnabled):
-		return http.StatusConflict, err.Error()
-	}
-	for _, e := range []error{ErrAllowFull, ErrAllowRange, ErrAllowWide, ErrCallbackURL, ErrNoCallback, ErrBankUnknown, ErrPasswordReused,
-		session.ErrWeakPassword, session.ErrBadCode, session.ErrCodeNeeded, deposit.ErrAmount, deposit.ErrTooManyOpen, deposit.ErrNoFreeAmount} {
-		if errors.Is(err, e) {
-			return http.StatusBadRequest, e.Error()
-		}
-	}
-	return http.StatusInternalServerError, "internal error"
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

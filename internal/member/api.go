@@ -3,7 +3,6 @@ package member
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -22,13 +21,8 @@ func (h *handler) api(fn apiFunc) http.Handler {
 		limitBody(w, r)
 		cl, err := h.identify(r)
 		switch {
-		case errors.Is(err, errCSRF):
-			writeError(w, http.StatusForbidden, err.Error())
-		case errors.Is(err, errNoAuth):
-			writeError(w, http.StatusUnauthorized, "sign in at /member/login first")
 		case err != nil:
-			h.log.Error("member auth", "err", err)
-			writeError(w, http.StatusInternalServerError, "internal error")
+			h.fail(w, r, err)
 		default:
 			fn(w, r, cl)
 		}
@@ -53,9 +47,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("GET /member/api/price-list", h.apiPriceList)
 	a("POST /member/api/sign-check", h.apiSignCheck)
 	a("POST /member/api/password", h.apiPassword)
-	a("/member/api/", func(w http.ResponseWriter, _ *http.Request, _ *caller) {
-		writeError(w, http.StatusNotFound, "no such endpoint")
-	})
+	a("/member/api/", func(w http.ResponseWriter, r *http.Request, _ *caller) { h.fail(w, r, errNoEndpoint) })
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -65,24 +57,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
-}
-
+// fail answers an error as JSON: {"error": its text in the caller's language (Indonesian unless
+// English was chosen), "code": a stable name for programs}.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := errorStatus(err)
-	if status == http.StatusInternalServerError {
+	p := describe(err)
+	if p.status == http.StatusInternalServerError {
 		h.log.Error("member api", "path", r.URL.Path, "err", err)
 	}
-	writeError(w, status, msg)
+	writeJSON(w, p.status, map[string]string{"error": p.text(langOf(r)), "code": p.code})
 }
 
 // decode reads a JSON body into v; a bad body is answered 400 and false returned.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+func (h *handler) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		writeError(w, http.StatusBadRequest, "body must be a JSON object of the documented fields")
+		h.fail(w, r, errBadBody)
 		return false
 	}
 	return true
@@ -152,7 +142,7 @@ func (h *handler) apiRotateToken(w http.ResponseWriter, r *http.Request, cl *cal
 // rotate makes a new api key or token after the password is given again, and answers it once.
 func (h *handler) rotate(w http.ResponseWriter, r *http.Request, cl *caller, what string) {
 	var b passwordBody
-	if !decode(w, r, &b) {
+	if !h.decode(w, r, &b) {
 		return
 	}
 	if err := h.confirm(r.Context(), cl, b.Password, h.clientIP(r)); err != nil {
@@ -201,7 +191,7 @@ func (h *handler) apiDenyIP(w http.ResponseWriter, r *http.Request, cl *caller) 
 
 func (h *handler) allowOrDeny(w http.ResponseWriter, r *http.Request, cl *caller, change func(context.Context, *caller, string) ([]netip.Prefix, error)) {
 	var b cidrBody
-	if !decode(w, r, &b) {
+	if !h.decode(w, r, &b) {
 		return
 	}
 	if err := h.confirm(r.Context(), cl, b.Password, h.clientIP(r)); err != nil {
@@ -220,7 +210,7 @@ func (h *handler) apiCallback(w http.ResponseWriter, r *http.Request, cl *caller
 	var b struct {
 		URL string `json:"url"`
 	}
-	if !decode(w, r, &b) {
+	if !h.decode(w, r, &b) {
 		return
 	}
 	if err := h.setCallback(r.Context(), cl, b.URL); err != nil {
@@ -311,7 +301,7 @@ func (h *handler) apiDeposit(w http.ResponseWriter, r *http.Request, cl *caller)
 		Amount int64  `json:"amount"`
 		Bank   string `json:"bank"`
 	}
-	if !decode(w, r, &b) {
+	if !h.decode(w, r, &b) {
 		return
 	}
 	t, err := h.openDeposit(r.Context(), cl, b.Amount, b.Bank)
@@ -319,28 +309,16 @@ func (h *handler) apiDeposit(w http.ResponseWriter, r *http.Request, cl *caller)
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, h.viewTicket(r.Context(), t))
+	writeJSON(w, http.StatusOK, t)
 }
 
 func (h *handler) apiDeposits(w http.ResponseWriter, r *http.Request, cl *caller) {
-	ts, err := h.svc.Tickets(r.Context(), store.TicketFilter{ResellerID: cl.r.ID, Limit: 100})
+	ts, banks, err := h.tickets(r.Context(), cl, 100)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	out := make([]ticketView, len(ts))
-	for i := range ts {
-		out[i] = h.viewTicket(r.Context(), &ts[i])
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"deposits": out, "banks": h.banks()})
-}
-
-// banks are the accounts a deposit may name, for the form and the API.
-func (h *handler) banks() []BankAccount {
-	if h.opts.Banks == nil {
-		return []BankAccount{}
-	}
-	return h.opts.Banks
+	writeJSON(w, http.StatusOK, map[string]any{"deposits": ts, "banks": banks})
 }
 
 func (h *handler) apiPriceList(w http.ResponseWriter, r *http.Request, cl *caller) {
@@ -363,7 +341,7 @@ func (h *handler) apiSignCheck(w http.ResponseWriter, r *http.Request, cl *calle
 		Suffix string `json:"suffix"`
 		Sign   string `json:"sign"`
 	}
-	if !decode(w, r, &b) {
+	if !h.decode(w, r, &b) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"match": h.signCheck(cl, b.Suffix, b.Sign),
@@ -375,7 +353,7 @@ func (h *handler) apiPassword(w http.ResponseWriter, r *http.Request, cl *caller
 		Password    string `json:"password"`
 		NewPassword string `json:"new_password"`
 	}
-	if !decode(w, r, &b) {
+	if !h.decode(w, r, &b) {
 		return
 	}
 	if err := h.changePassword(r.Context(), cl, b.Password, b.NewPassword, h.clientIP(r)); err != nil {

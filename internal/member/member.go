@@ -42,9 +42,10 @@ type Options struct {
 	SecureCookies bool
 	// Guard tells the client's IP (trusted proxies); nil trusts no proxy.
 	Guard *access.Guard
-	// Banks are the distributor's accounts a deposit ticket names; none means any bank is taken
-	// as named, without an account number (as the dialects' deposit endpoints do).
-	Banks []BankAccount
+	// Banks lists the distributor's accounts a deposit ticket names, read on every use so a change
+	// shows at once; nil or an empty list means any bank is taken as named, without an account
+	// number (as the dialects' deposit endpoints do). The app fills it.
+	Banks BankSource
 	// AllowPrivateCallbacks lets the callback URL and its test point at private addresses.
 	AllowPrivateCallbacks bool
 	// CallbackClient sends test callbacks; nil means callback.NewClient.
@@ -62,6 +63,18 @@ type BankAccount struct {
 	Holder        string `json:"holder,omitempty"`
 	PaymentMethod string `json:"payment_method"`
 }
+
+// BankSource lists the distributor's bank accounts for the Deposit page and its API.
+type BankSource interface {
+	BankAccounts(ctx context.Context) ([]BankAccount, error)
+}
+
+// Banks is a fixed list of accounts: a BankSource for tests and for accounts given in the
+// configuration.
+type Banks []BankAccount
+
+// BankAccounts returns the list.
+func (b Banks) BankAccounts(context.Context) ([]BankAccount, error) { return b, nil }
 
 // Payments is the hook a payment gateway plugs into the Deposit page: for an open ticket it
 // lists the ways to pay online, and starts a payment, answering where to send the browser. The

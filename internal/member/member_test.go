@@ -399,7 +399,7 @@ func TestAllowlistRules(t *testing.T) {
 		t.Fatalf("allowlist %v", list.AllowIPs)
 	}
 	raw := b.json(t, "POST", "/member/api/allow-ip", map[string]string{"cidr": "198.51.100.0/24", "password": e.pw}, 400, nil)
-	if !strings.Contains(string(raw), "at most 10") {
+	if !strings.Contains(string(raw), `"code":"allow_full"`) || !strings.Contains(string(raw), "maksimal 10") {
 		t.Fatalf("11th entry: %s", raw)
 	}
 	b.json(t, "POST", "/member/api/deny-ip", map[string]string{"cidr": "203.0.113.1", "password": "wrong"}, 403, nil)
@@ -455,7 +455,7 @@ func TestOrdersStatementDepositsPrices(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, bk storetest.Backend) {
 		ctx := context.Background()
-		e := setup(t, bk, member.Options{Banks: []member.BankAccount{{Bank: "BCA", AccountNo: "1234567890", Holder: "PT Kios"}}})
+		e := setup(t, bk, member.Options{Banks: member.Banks{{Bank: "BCA", AccountNo: "1234567890", Holder: "PT Kios"}}})
 		e.credit(t, "shop", 10000)
 		o1 := e.place(t, "shop", "ref-1", "081234567890")
 		o2 := e.place(t, "shop", "ref-2", "081299990000")
@@ -742,5 +742,45 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	}
 	if st, _ := b.page(t, "/member/static/htmx.min.js"); st != 200 {
 		t.Errorf("htmx: %d", st)
+	}
+}
+
+// TestErrorsInTheChosenLanguage: refusals read in Indonesian unless English was chosen, on the
+// pages (login, flash messages) and in the JSON API, which also gives a stable code.
+func TestErrorsInTheChosenLanguage(t *testing.T) {
+	t.Parallel()
+	e := setup(t, storetest.Backends()[0], member.Options{})
+	c := newClient()
+	resp, err := c.PostForm(e.srv.URL+"/member/login", url.Values{"username": {"shop"}, "password": {"wrong"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 401 || !strings.Contains(string(raw), "Username atau password salah.") {
+		t.Fatalf("wrong password: %d %s", resp.StatusCode, raw)
+	}
+	b := e.mustLogin(t)
+	raw = b.json(t, "POST", "/member/api/allow-ip", map[string]string{"cidr": "10.0.0.1", "password": e.pw}, 400, nil)
+	if !strings.Contains(string(raw), "Alamat privat") || !strings.Contains(string(raw), `"code":"allow_range"`) {
+		t.Errorf("Indonesian API error: %s", raw)
+	}
+	if st, to := b.form(t, "/member/deposit", url.Values{"amount": {"5"}, "bank": {"BCA"}}); st != 303 || to != "/member/deposit" {
+		t.Fatalf("bad deposit: %d %s", st, to)
+	}
+	if _, body := b.page(t, "/member/deposit"); !strings.Contains(body, "Jumlah harus bilangan bulat rupiah antara Rp 10.000") {
+		t.Errorf("Indonesian flash: %.600s", body)
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/member/lang?to=en&next=/member/deposit", nil)
+	if resp, err := b.c.Do(req); err != nil || resp.StatusCode != 303 || resp.Header.Get("Location") != "/member/deposit" {
+		t.Fatalf("the switch does not come back to the page: %v %v", err, resp.Header)
+	}
+	raw = b.json(t, "POST", "/member/api/allow-ip", map[string]string{"cidr": "10.0.0.1", "password": e.pw}, 400, nil)
+	if !strings.Contains(string(raw), "Private, loopback") || !strings.Contains(string(raw), `"code":"allow_range"`) {
+		t.Errorf("English API error: %s", raw)
+	}
+	b.form(t, "/member/deposit", url.Values{"amount": {"5"}, "bank": {"BCA"}})
+	if _, body := b.page(t, "/member/deposit"); !strings.Contains(body, "The amount must be a whole number") {
+		t.Errorf("English flash: %.600s", body)
 	}
 }

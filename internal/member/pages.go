@@ -50,6 +50,7 @@ type pageData struct {
 	Title string
 	Nav   string
 	Lang  string
+	Path  string // where the language switch comes back to
 	User  string
 	CSRF  string
 	Flash session.Flash
@@ -60,6 +61,18 @@ type pageData struct {
 // T translates a key into the page's language.
 func (p pageData) T(key string) string { return tr(p.Lang, key) }
 
+// Mutation describes a statement line in the page's language by its kind; the ledger's own memo
+// (kept in the CSV and the API) is shown for an operator's manual change, whose note it carries.
+func (p pageData) Mutation(kind, memo string) string {
+	if kind == "deposit" {
+		return tr(p.Lang, "mk.deposit") + " " + memo
+	}
+	if _, ok := words["mk."+kind]; ok {
+		return tr(p.Lang, "mk."+kind)
+	}
+	return memo
+}
+
 type pageFunc func(w http.ResponseWriter, r *http.Request, cl *caller)
 
 // page wraps a page handler: the login page without a session, 403 for a missing CSRF token.
@@ -69,7 +82,7 @@ func (h *handler) page(fn pageFunc) http.Handler {
 		cl, err := h.identify(r)
 		switch {
 		case errors.Is(err, errCSRF):
-			http.Error(w, "Forbidden: the form was stale or forged (missing CSRF token). Reload the page and try again.", http.StatusForbidden)
+			http.Error(w, errorText(langOf(r), err), http.StatusForbidden)
 		case errors.Is(err, errNoAuth):
 			if r.Header.Get("HX-Request") != "" {
 				w.Header().Set("HX-Redirect", "/member/login")
@@ -79,7 +92,7 @@ func (h *handler) page(fn pageFunc) http.Handler {
 			http.Redirect(w, r, "/member/login", http.StatusSeeOther)
 		case err != nil:
 			h.log.Error("member auth", "err", err)
-			http.Error(w, "internal error", http.StatusInternalServerError)
+			http.Error(w, errorText(langOf(r), err), http.StatusInternalServerError)
 		default:
 			fn(w, r, cl)
 		}
@@ -115,7 +128,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, cl *caller, nam
 }
 
 func (h *handler) renderStatus(w http.ResponseWriter, r *http.Request, cl *caller, status int, name, title string, data any) {
-	pd := pageData{Title: title, Nav: name, Lang: langOf(r), Htmx: webasset.HtmxVersion, Data: data}
+	pd := pageData{Title: title, Nav: name, Lang: langOf(r), Path: backPath(r), Htmx: webasset.HtmxVersion, Data: data}
 	if cl != nil {
 		pd.User, pd.CSRF = cl.r.Username, cl.csrf
 		f, err := session.TakeFlash(r.Context(), h.db, store.RealmMember, cl.sid)
@@ -131,13 +144,21 @@ func (h *handler) execute(w http.ResponseWriter, page, tmpl string, status int, 
 	var buf bytes.Buffer
 	if err := h.pages[page].ExecuteTemplate(&buf, tmpl, data); err != nil {
 		h.log.Error("render member page", "page", page, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		http.Error(w, tr("id", "err.internal")+" / "+tr("en", "err.internal"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// backPath is the page a language switch returns to: this one, unless it answered a form.
+func backPath(r *http.Request) string {
+	if r.Method != http.MethodGet {
+		return "/member/"
+	}
+	return r.URL.Path
 }
 
 // back redirects after a form post (post/redirect/get), leaving a message in the session.
@@ -150,11 +171,11 @@ func (h *handler) back(w http.ResponseWriter, r *http.Request, cl *caller, to, k
 
 // failed redirects back with the error's text, or answers 500 for an unexpected one.
 func (h *handler) failed(w http.ResponseWriter, r *http.Request, cl *caller, to string, err error) {
-	status, msg := errorStatus(err)
-	if status == http.StatusInternalServerError {
+	p := describe(err)
+	if p.status == http.StatusInternalServerError {
 		h.log.Error("member page", "path", r.URL.Path, "err", err)
 	}
-	h.back(w, r, cl, to, session.FlashErr, msg)
+	h.back(w, r, cl, to, session.FlashErr, p.text(cl.lang))
 }
 
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -162,29 +183,25 @@ func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/member/", http.StatusSeeOther)
 		return
 	}
-	h.execute(w, "login", "layout", http.StatusOK, pageData{Title: tr(langOf(r), "login.title"), Nav: "login", Lang: langOf(r), Data: map[string]string{}})
+	h.execute(w, "login", "layout", http.StatusOK, pageData{Title: tr(langOf(r), "login.title"), Nav: "login", Lang: langOf(r), Path: "/member/login",
+		Data: map[string]string{}})
 }
 
 func (h *handler) loginPost(w http.ResponseWriter, r *http.Request) {
 	limitBody(w, r)
 	if session.CrossSite(r) {
-		http.Error(w, "Forbidden: cross-site login", http.StatusForbidden)
+		http.Error(w, tr(langOf(r), "err.cross_site"), http.StatusForbidden)
 		return
 	}
 	sid, err := h.signIn(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"), r.PostFormValue("code"), h.clientIP(r))
 	if err != nil {
-		status, msg := http.StatusUnauthorized, session.ErrBadLogin.Error()
-		switch {
-		case errors.Is(err, session.ErrThrottled):
-			status, msg = http.StatusTooManyRequests, err.Error()
-		case errors.Is(err, session.ErrCodeNeeded), errors.Is(err, session.ErrBadCode):
-			msg = err.Error()
-		case !errors.Is(err, session.ErrBadLogin):
+		p := describe(err)
+		if p.status == http.StatusInternalServerError {
 			h.log.Error("member login", "err", err)
-			status, msg = http.StatusInternalServerError, "internal error"
 		}
-		h.execute(w, "login", "layout", status, pageData{Title: tr(langOf(r), "login.title"), Nav: "login", Lang: langOf(r),
-			Flash: session.Flash{Kind: session.FlashErr, Text: msg}, Data: map[string]string{"Username": r.PostFormValue("username")}})
+		lang := langOf(r)
+		h.execute(w, "login", "layout", p.status, pageData{Title: tr(lang, "login.title"), Nav: "login", Lang: lang, Path: "/member/login",
+			Flash: session.Flash{Kind: session.FlashErr, Text: p.text(lang)}, Data: map[string]string{"Username": r.PostFormValue("username")}})
 		return
 	}
 	session.SetCookie(w, CookieName, sid, h.opts.SessionTTL, h.secure(r))
@@ -242,7 +259,7 @@ func (h *handler) ordersPage(w http.ResponseWriter, r *http.Request, cl *caller)
 	q := r.URL.Query()
 	f, err := orderQuery(q, cl.r.ID)
 	if err != nil {
-		h.renderStatus(w, r, cl, http.StatusBadRequest, "notfound", err.Error(), nil)
+		h.renderStatus(w, r, cl, http.StatusBadRequest, "notfound", errorText(cl.lang, err), nil)
 		return
 	}
 	if f.Limit == 0 {
@@ -273,8 +290,7 @@ func (h *handler) ordersPage(w http.ResponseWriter, r *http.Request, cl *caller)
 func (h *handler) orderPage(w http.ResponseWriter, r *http.Request, cl *caller) {
 	o, err := h.svc.Order(r.Context(), cl.r.ID, r.PathValue("invoice"))
 	if err != nil {
-		status, _ := errorStatus(err)
-		if status == http.StatusNotFound {
+		if describe(err).status == http.StatusNotFound {
 			h.renderStatus(w, r, cl, http.StatusNotFound, "notfound", tr(cl.lang, "notfound"), nil)
 			return
 		}
@@ -297,7 +313,7 @@ func (h *handler) mutationsPage(w http.ResponseWriter, r *http.Request, cl *call
 	}
 	to, err2 := day(q.Get("to"), "to", 1)
 	if err = errors.Join(err, err2); err != nil {
-		h.renderStatus(w, r, cl, http.StatusBadRequest, "notfound", err.Error(), nil)
+		h.renderStatus(w, r, cl, http.StatusBadRequest, "notfound", errorText(cl.lang, err), nil)
 		return
 	}
 	ms, err := h.mutations(r.Context(), cl, from, to)
@@ -338,20 +354,18 @@ func writeCSV(w http.ResponseWriter, name string, rows [][]string) {
 }
 
 func (h *handler) depositPage(w http.ResponseWriter, r *http.Request, cl *caller) {
-	ts, err := h.svc.Tickets(r.Context(), store.TicketFilter{ResellerID: cl.r.ID, Limit: 50})
+	ts, banks, err := h.tickets(r.Context(), cl, 50)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	out := make([]ticketView, len(ts))
 	var open []ticketView
-	for i := range ts {
-		out[i] = h.viewTicket(r.Context(), &ts[i])
-		if ts[i].Status == deposit.Open {
-			open = append(open, out[i])
+	for _, t := range ts {
+		if t.Status == string(deposit.Open) {
+			open = append(open, t)
 		}
 	}
-	h.render(w, r, cl, "deposit", tr(cl.lang, "nav.deposit"), map[string]any{"Tickets": out, "Open": open, "Banks": h.opts.Banks})
+	h.render(w, r, cl, "deposit", tr(cl.lang, "nav.deposit"), map[string]any{"Tickets": ts, "Open": open, "Banks": banks})
 }
 
 func (h *handler) depositPost(w http.ResponseWriter, r *http.Request, cl *caller) {

@@ -3,30 +3,19 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/kios-h2h/kios/internal/browsertest"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/web"
 )
-
-func chromiumPath() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // seedHistory places and settles orders over the past days, so the chart has something to show.
 func seedHistory(t *testing.T, e *env) {
@@ -75,17 +64,7 @@ func seedHistory(t *testing.T, e *env) {
 //
 //	KIOS_SCREENSHOTS=$PWD/docs/screenshots go test -run TestBrowser ./internal/web
 func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	chrome := chromiumPath()
-	if chrome == "" {
-		// .ci/run installs chromium, so in CI a missing browser is a failure, not a skip.
-		if os.Getenv("CI") != "" {
-			t.Fatal("no chromium on PATH in CI (.ci/run should have installed it)")
-		}
-		t.Skip("no chromium on PATH (Debian: apt-get install chromium)")
-	}
+	br := browsertest.Start(t, browsertest.Desktop)
 	e := setup(t, web.Options{})
 	ctx := context.Background()
 	gamer, err := e.svc.CreateReseller(ctx, core.NewReseller{Name: "Gamer Store Jaya", Membership: "gold"})
@@ -118,61 +97,8 @@ func TestBrowser(t *testing.T) {
 	}
 	balBefore, _ := e.svc.Balance(ctx, e.cr.Reseller.ID)
 
-	shots := os.Getenv("KIOS_SCREENSHOTS")
-	if shots != "" {
-		if err := os.MkdirAll(shots, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1366, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	bctx, cancelTimeout := context.WithTimeout(bctx, 90*time.Second)
-	defer cancelTimeout()
-
 	base := e.srv.URL
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			if shots == "" {
-				return chromedp.Void{}, nil
-			}
-			buf, err := chromedp.CaptureScreenshot()(ctx, tg)
-			if err != nil {
-				return chromedp.Void{}, err
-			}
-			return chromedp.Void{}, os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644)
-		}
-	}
-	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	shot, run, textOf := br.Shot, br.Run, br.Text
 	var text string
 
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
@@ -260,7 +186,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("postings of the failed order %+v", ps)
 	}
 
-	if shots != "" {
+	if br.Shooting() {
 		for _, p := range []struct{ path, wait, name string }{
 			{"/admin/resellers", "table.list", "resellers"},
 			{"/admin/catalog", "table.catalog", "catalog"},

@@ -1,0 +1,86 @@
+package member
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/deposit"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/session"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// problem is an error as the member area answers it: an HTTP status, a stable code for programs
+// (the JSON API's "code"), and the words key of the text people read, in their language.
+type problem struct {
+	status int
+	code   string
+	// field and reason are a FieldError's, shown when its field has no text of its own.
+	field, reason string
+}
+
+// known are the errors with a text of their own: each "err.<code>" in words.
+var known = []struct {
+	err    error
+	status int
+	code   string
+}{
+	{session.ErrThrottled, http.StatusTooManyRequests, "throttled"},
+	{session.ErrBadLogin, http.StatusUnauthorized, "bad_login"},
+	{session.ErrCodeNeeded, http.StatusUnauthorized, "code_needed"},
+	{session.ErrBadCode, http.StatusUnauthorized, "bad_code"},
+	{errNoAuth, http.StatusUnauthorized, "no_session"},
+	{errCSRF, http.StatusForbidden, "csrf"},
+	{ErrPasswordAgain, http.StatusForbidden, "password_again"},
+	{order.ErrNotFound, http.StatusNotFound, "not_found"},
+	{deposit.ErrNotFound, http.StatusNotFound, "not_found"},
+	{store.ErrTOTPEnabled, http.StatusConflict, "totp_on"},
+	{ErrAllowFull, http.StatusBadRequest, "allow_full"},
+	{ErrAllowRange, http.StatusBadRequest, "allow_range"},
+	{ErrAllowWide, http.StatusBadRequest, "allow_wide"},
+	{ErrCallbackURL, http.StatusBadRequest, "callback_url"},
+	{ErrNoCallback, http.StatusBadRequest, "no_callback"},
+	{ErrBankUnknown, http.StatusBadRequest, "bank_unknown"},
+	{ErrPasswordReused, http.StatusBadRequest, "password_reused"},
+	{session.ErrWeakPassword, http.StatusBadRequest, "weak_password"},
+	{deposit.ErrAmount, http.StatusBadRequest, "amount"},
+	{deposit.ErrTooManyOpen, http.StatusBadRequest, "too_many_open"},
+	{deposit.ErrNoFreeAmount, http.StatusBadRequest, "no_free_amount"},
+	{errBadBody, http.StatusBadRequest, "bad_body"},
+	{errNoEndpoint, http.StatusNotFound, "no_endpoint"},
+}
+
+var (
+	errBadBody    = errors.New("body must be a JSON object of the documented fields")
+	errNoEndpoint = errors.New("no such endpoint")
+)
+
+// describe maps an error to its problem; an unexpected one is a 500 "internal".
+func describe(err error) problem {
+	var fe *core.FieldError
+	if errors.As(err, &fe) {
+		return problem{status: http.StatusBadRequest, code: "field", field: fe.Field, reason: fe.Reason}
+	}
+	for _, k := range known {
+		if errors.Is(err, k.err) {
+			return problem{status: k.status, code: k.code}
+		}
+	}
+	return problem{status: http.StatusInternalServerError, code: "internal"}
+}
+
+// text is the problem in a language. A field error reads as its field's own text where the
+// member area has one, else as the field and the core's reason.
+func (p problem) text(lang string) string {
+	if p.code != "field" {
+		return tr(lang, "err."+p.code)
+	}
+	if _, ok := words["err.field."+p.field]; ok {
+		return tr(lang, "err.field."+p.field)
+	}
+	return tr(lang, "err.field") + " " + p.field + ": " + p.reason
+}
+
+// errorText is err in a language, for pages and the API alike.
+func errorText(lang string, err error) string { return describe(err).text(lang) }
