@@ -47,6 +47,9 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("GET /member/api/price-list", h.apiPriceList)
 	a("POST /member/api/sign-check", h.apiSignCheck)
 	a("POST /member/api/password", h.apiPassword)
+	a("GET /member/api/text/identities", h.apiIdentities)
+	a("POST /member/api/text/unbind", h.apiUnbind)
+	a("POST /member/api/text/pin", h.apiPIN)
 	a("/member/api/", func(w http.ResponseWriter, r *http.Request, _ *caller) { h.fail(w, r, errNoEndpoint) })
 }
 

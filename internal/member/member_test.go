@@ -260,6 +260,7 @@ var endpoints = []struct{ method, path string }{
 	{"GET", "/member/api/callbacks"}, {"GET", "/member/api/orders"}, {"GET", "/member/api/orders/KIOS-X"},
 	{"GET", "/member/api/mutations"}, {"POST", "/member/api/deposit"}, {"GET", "/member/api/deposits"},
 	{"GET", "/member/api/price-list"}, {"POST", "/member/api/sign-check"}, {"POST", "/member/api/password"},
+	{"GET", "/member/api/text/identities"}, {"POST", "/member/api/text/unbind"}, {"POST", "/member/api/text/pin"},
 }
 
 func TestAuthorizationAndCSRF(t *testing.T) {
