@@ -23,6 +23,7 @@ import (
 	"github.com/kios-h2h/kios/internal/reseller"
 
 	wire "github.com/kios-h2h/kios/client/basstore"
+	"github.com/kios-h2h/kios/internal/checkid"
 )
 
 // Options configure the handler.
@@ -33,6 +34,8 @@ type Options struct {
 	// service's logger.
 	Logger  *slog.Logger
 	MaxBody int64 // request body limit in bytes; 0 means 64 KiB
+	// CheckID answers POST /api/v1/check-id; nil means the simulator's checks alone.
+	CheckID *checkid.Checker
 }
 
 // DefaultMaxBody is the request body limit when Options.MaxBody is 0. The largest legitimate
@@ -49,11 +52,15 @@ type handler struct {
 	maxBody int64
 	bufs    sync.Pool // of *bytes.Buffer, for encoding answers
 	prices  pricecache.Cache
+	check   *checkid.Checker
 }
 
 // New returns the handler for POST /api/v1/...; mount it at the server's root.
 func New(svc *core.Service, opts Options) http.Handler {
-	h := &handler{svc: svc, guard: opts.Guard, log: opts.Logger, maxBody: opts.MaxBody}
+	h := &handler{svc: svc, guard: opts.Guard, log: opts.Logger, maxBody: opts.MaxBody, check: opts.CheckID}
+	if h.check == nil {
+		h.check = checkid.New(checkid.Options{Now: svc.Now}, checkid.Simulator{})
+	}
 	if h.guard == nil {
 		h.guard = access.New(access.Policy{})
 	}
@@ -74,6 +81,7 @@ func New(svc *core.Service, opts Options) http.Handler {
 	route(wire.PathVariant, h.variants)
 	route(wire.PathOrder, h.order)
 	route(wire.PathStatusOrder+"{invoice}", h.status)
+	route(PathCheckID, h.checkID)
 	mux.HandleFunc("/api/v1/", h.notFound)
 	return mux
 }

@@ -105,6 +105,10 @@ func refusal(err error) (int, string) {
 		return http.StatusUnprocessableEntity, "Same variant to the same destination already ordered today"
 	case errors.Is(err, order.ErrPriceAboveMax):
 		return http.StatusUnprocessableEntity, "Price above the maximum allowed"
+	case errors.Is(err, errIDNotFound):
+		return http.StatusUnprocessableEntity, "ID tidak ditemukan"
+	case errors.Is(err, errNoCheck):
+		return http.StatusServiceUnavailable, "ID check unavailable now, try again later"
 	case errors.Is(err, store.ErrUnavailable):
 		// Disk full or database read-only: the request was not taken, and may be sent again
 		// unchanged (an order under the same referenceNumber) once the operator has acted.
