@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -30,6 +31,8 @@ type Config struct {
 	// unless --callback-allow-private. Addresses that are never a reseller's server
 	// (documentation, reserved, multicast…) are refused either way (package callbackurl).
 	CallbackPublicOnly bool
+	// PaymentClient makes payment gateways' calls; nil means a client with a 20 s timeout.
+	PaymentClient *http.Client
 }
 
 // Service is the core.
@@ -40,6 +43,7 @@ type Service struct {
 	router Router
 
 	callbackPublicOnly bool
+	payClient          *http.Client
 
 	sys      systemAccounts
 	accounts sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
@@ -60,7 +64,7 @@ type resellerAccounts struct {
 
 // New returns a Service on db, creating the system accounts if missing.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
-	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, callbackPublicOnly: cfg.CallbackPublicOnly, auth: newAuthCache(), variants: newVariantCache()}
+	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient, auth: newAuthCache(), variants: newVariantCache()}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -32,6 +32,8 @@ const (
 	SupplierDeposit Kind = "supplier"
 	// Cost collects what upstream suppliers charged for delivered orders.
 	Cost Kind = "cost"
+	// Fees collects what payment gateways kept of deposits paid through them.
+	Fees Kind = "fees"
 )
 
 // Account is one ledger account. Balance equals the sum of postings into it minus the sum of
@@ -63,6 +65,7 @@ const (
 	RevenueCode  = "revenue"
 	DepositsCode = "deposits"
 	CostCode     = "cost"
+	FeesCode     = "payment_fees"
 )
 
 // AvailableCode is a reseller's spendable account.

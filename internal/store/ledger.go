@@ -325,7 +325,9 @@ func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Po
 //   - an order has at most one cost posting, only when it succeeded, of its recorded cost, into
 //     the cost account;
 //   - each approved deposit ticket has exactly one credit of its amount from deposits to its
-//     reseller's available balance, and no other ticket has any.
+//     reseller's available balance, and no other ticket has any;
+//   - a gateway payment credited outside its ticket (payment:ID) has exactly one credit of what
+//     was paid, any other payment none, and only a credited payment has a fee posting, at most one.
 //
 // Postings cannot be unbalanced by construction (each moves one amount from one account to
 // another), so the sum of all balances being zero is checked too, as a guard against edits made
@@ -405,7 +407,10 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	if err := ledgerCheckOrders(ctx, q, &rep); err != nil {
 		return rep, err
 	}
-	return rep, ledgerCheckTickets(ctx, q, &rep)
+	if err := ledgerCheckTickets(ctx, q, &rep); err != nil {
+		return rep, err
+	}
+	return rep, ledgerCheckPayments(ctx, q, &rep)
 }
 
 // ledgerCheckOrders checks each order's postings against its status. Postings are found by their
