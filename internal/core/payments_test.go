@@ -12,6 +12,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/deposit"
+	"github.com/kios-h2h/kios/internal/keyring"
 	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/payment/paytest"
 	"github.com/kios-h2h/kios/internal/reseller"
@@ -478,6 +479,28 @@ func TestDepositPayRefused(t *testing.T) {
 		ts, _ = b.svc.Tickets(ctx, store.TicketFilter{})
 		if len(ts) != 2 {
 			t.Fatalf("%d tickets, want 2", len(ts))
+		}
+	})
+}
+
+// TestGatewaySecretsSealed: a gateway's keys are stored sealed, like every other secret, and
+// read back in clear only through the store.
+func TestGatewaySecretsSealed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b, f := paySetup(t, be)
+		addGateway(t, b, f, payment.Tripay)
+		var api, priv string
+		if err := b.db.Reader().QueryRow(`SELECT api_key, private_key FROM gateways`).Scan(&api, &priv); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []string{api, priv} {
+			if !keyring.Sealed(v) || strings.Contains(v, paytest.PrivateKey) || strings.Contains(v, paytest.APIKey) {
+				t.Fatalf("stored %q, want a sealed value", v)
+			}
+		}
+		gs, err := b.svc.Gateways(context.Background())
+		if err != nil || len(gs) != 1 || gs[0].PrivateKey != paytest.PrivateKey || gs[0].APIKey != paytest.APIKey {
+			t.Fatalf("gateways read back %+v %v", gs, err)
 		}
 	})
 }

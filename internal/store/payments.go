@@ -46,7 +46,7 @@ type Gateway struct {
 const gatewayCols = `id, name, kind, base_url, merchant_code, api_key, private_key, server_key, callback_token, secret, methods, fee_policy,
 	enabled, created_at, updated_at`
 
-func scanGateway(row interface{ Scan(...any) error }) (*Gateway, error) {
+func (q Q) scanGateway(row interface{ Scan(...any) error }) (*Gateway, error) {
 	var g Gateway
 	var methods string
 	var c, u int64
@@ -58,6 +58,10 @@ func scanGateway(row interface{ Scan(...any) error }) (*Gateway, error) {
 		g.Methods = strings.Split(methods, ",")
 	}
 	g.CreatedAt, g.UpdatedAt = fromMicros(c), fromMicros(u)
+	if err := q.openAll("gateways.api_key", &g.APIKey, "gateways.private_key", &g.PrivateKey, "gateways.server_key", &g.ServerKey,
+		"gateways.callback_token", &g.CallbackToken, "gateways.secret", &g.Secret); err != nil {
+		return nil, fmt.Errorf("gateway %s: %w", g.Name, err)
+	}
 	return &g, nil
 }
 
@@ -68,10 +72,17 @@ func (tx *Tx) GatewayInsert(ctx context.Context, g *Gateway) error {
 	if g.FeePolicy == "" {
 		g.FeePolicy = FeeDistributor
 	}
+	sealed := []string{g.APIKey, g.PrivateKey, g.ServerKey, g.CallbackToken, g.Secret}
+	for i, col := range []string{"gateways.api_key", "gateways.private_key", "gateways.server_key", "gateways.callback_token", "gateways.secret"} {
+		var err error
+		if sealed[i], err = tx.seal(sealed[i], col); err != nil {
+			return err
+		}
+	}
 	err := tx.queryRow(ctx, `INSERT INTO gateways (name, kind, base_url, merchant_code, api_key, private_key, server_key, callback_token, secret,
 			methods, fee_policy, enabled, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id`,
-		g.Name, g.Kind, g.BaseURL, g.MerchantCode, g.APIKey, g.PrivateKey, g.ServerKey, g.CallbackToken, g.Secret,
+		g.Name, g.Kind, g.BaseURL, g.MerchantCode, sealed[0], sealed[1], sealed[2], sealed[3], sealed[4],
 		strings.Join(g.Methods, ","), g.FeePolicy, g.Enabled, micros(now), micros(now)).Scan(&g.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("gateway %s: %w", g.Name, ErrGatewayExists)
@@ -100,12 +111,12 @@ func (q Q) Gateways(ctx context.Context) ([]Gateway, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list gateways: %w", err)
 	}
-	return collect(rows, scanGateway)
+	return collect(rows, q.scanGateway)
 }
 
 // GatewayByName finds a gateway (ErrGatewayNotFound).
 func (q Q) GatewayByName(ctx context.Context, name string) (*Gateway, error) {
-	g, err := scanGateway(q.queryRow(ctx, `SELECT `+gatewayCols+` FROM gateways WHERE name = ?`, name))
+	g, err := q.scanGateway(q.queryRow(ctx, `SELECT `+gatewayCols+` FROM gateways WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("gateway %s: %w", name, ErrGatewayNotFound)
 	}
@@ -117,7 +128,7 @@ func (q Q) GatewayByName(ctx context.Context, name string) (*Gateway, error) {
 
 // GatewayByID finds a gateway (ErrGatewayNotFound).
 func (q Q) GatewayByID(ctx context.Context, id int64) (*Gateway, error) {
-	g, err := scanGateway(q.queryRow(ctx, `SELECT `+gatewayCols+` FROM gateways WHERE id = ?`, id))
+	g, err := q.scanGateway(q.queryRow(ctx, `SELECT `+gatewayCols+` FROM gateways WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("gateway %d: %w", id, ErrGatewayNotFound)
 	}

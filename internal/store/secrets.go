@@ -32,6 +32,11 @@ var secretColumns = []secretColumn{
 	{"suppliers", "id", "callback_secret"},
 	{"totp_secrets", "subject", "secret"},
 	{"text_channels", "kind", "config"},
+	{"gateways", "id", "api_key"},
+	{"gateways", "id", "private_key"},
+	{"gateways", "id", "server_key"},
+	{"gateways", "id", "callback_token"},
+	{"gateways", "id", "secret"},
 }
 
 // UseSecrets gives the DB its keyring (backend.Open does, once it has found the key).
