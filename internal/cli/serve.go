@@ -25,7 +25,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		adminAddr = app.DefaultAdminAddr
 	}
 	fs.StringVar(&cfg.AdminAddr, "admin-addr", adminAddr, "admin dashboard, admin API and /metrics address (env KIOS_ADMIN_ADDR); off to serve none")
-	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark admin session cookies Secure (when a TLS proxy is in front)")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark session cookies (admin dashboard and member area) Secure (when a TLS proxy is in front)")
 	fs.BoolVar(&cfg.PublicMetrics, "public-metrics", false, "serve /metrics without an admin token")
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed the demo catalog and reseller, and print the reseller's token")
 	fs.DurationVar(&cfg.SimDelay, "sim-delay", app.DefaultSimDelay, "how long the built-in simulator supplier takes per purchase")
