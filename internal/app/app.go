@@ -24,6 +24,7 @@ import (
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
 	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/metrics"
+	payinbound "github.com/kios-h2h/kios/internal/payment/inbound"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/sqlite"
@@ -123,6 +124,8 @@ func (a *App) open(ctx context.Context) error {
 	mux.Handle("/v1/", m.Middleware("digiflazz", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
 	// Suppliers' callbacks, signed; they short-cut polling.
 	mux.Handle("POST /callback/", m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log)))
+	// Payment gateways' callbacks (issue 18), verified on the raw body by each provider's rule.
+	mux.Handle("POST /callback/payment/{gateway}", m.Middleware("payment_callback", payinbound.Handler(a.svc, a.log)))
 	mux.HandleFunc("GET /healthz", a.healthz)
 	// The resellers' own member area: pages and a JSON API, on the listener they already call.
 	memberH := m.Middleware("member", member.New(a.svc, member.Options{Guard: guard, SecureCookies: cfg.SecureCookies,
