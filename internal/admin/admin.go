@@ -132,6 +132,38 @@ func (s *Service) ResetPassword(ctx context.Context, by Actor, username string) 
 	return pw, nil
 }
 
+// ErrSelf refuses an admin's disabling itself: it would lock out the one who asked, and with it
+// perhaps the last admin who can sign in.
+var ErrSelf = errors.New("an admin cannot disable itself; ask another admin or use kios admin disable")
+
+// SetDisabled disables an admin (its sessions end at once, its API tokens stop working) or
+// enables it again, with the audit row in the same transaction. self is the acting admin's
+// username, refused as a target of disable ("" from the CLI).
+func (s *Service) SetDisabled(ctx context.Context, by Actor, self, username string, disabled bool) error {
+	if disabled && self != "" && self == username {
+		return ErrSelf
+	}
+	u, err := s.db.AdminUserByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	action := "admin.enable"
+	if disabled {
+		action = "admin.disable"
+	}
+	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+		if err := tx.AdminUserSetDisabled(ctx, u.ID, disabled); err != nil {
+			return err
+		}
+		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: by.Name, IP: by.IP, Action: action, Target: "admin:" + username,
+			Before: jsonOf(map[string]bool{"disabled": u.Disabled}), After: jsonOf(map[string]bool{"disabled": disabled})})
+	})
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", action, username, err)
+	}
+	return nil
+}
+
 // Admins lists the admin users.
 func (s *Service) Admins(ctx context.Context) ([]store.AdminUser, error) { return s.db.AdminUsers(ctx) }
 

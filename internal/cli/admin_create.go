@@ -26,12 +26,18 @@ func runAdminCreate(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	return e.showAdminPassword(*asJSON, *username, pw, "Admin %s created. Password (shown once): %s\n")
+}
+
+// showAdminPassword prints a generated admin password, once: as {"username","password"} with
+// --json, else by format (username, password).
+func (e *Env) showAdminPassword(asJSON bool, username, pw, format string) error {
+	if asJSON {
 		return json.NewEncoder(e.Stdout).Encode(struct {
 			Username string `json:"username"`
 			Password string `json:"password"`
-		}{*username, pw})
+		}{username, pw})
 	}
-	fmt.Fprintf(e.Stdout, "Admin %s created. Password (shown once): %s\n", *username, pw)
+	fmt.Fprintf(e.Stdout, format, username, pw)
 	return nil
 }

@@ -93,6 +93,9 @@ func commands() []command {
 		{"secrets check", "[--json]", "open every sealed secret and show which keys seal them; exit 1 if one does not open or is in clear", runSecretsCheck},
 		{"secrets rotate", "[--json]", "seal every secret with a new key (added first to the key file; with KIOS_SECRET_KEY, its first key)", runSecretsRotate},
 		{"secrets keygen", "[--json]", "print a new secret key for KIOS_SECRET_KEY or a key file", runSecretsKeygen},
+		{"admin reset-password", "USERNAME [--json]", "give an admin a new generated password (shown once); its sessions end", runAdminResetPassword},
+		{"admin disable", "USERNAME", "stop an admin signing in; its sessions end and its API tokens stop working", runAdminDisable},
+		{"admin enable", "USERNAME", "let a disabled admin sign in again", runAdminEnable},
 		{"version", "", "print the version", runVersion},
 	}
 }
@@ -259,7 +262,11 @@ func (e *Env) flags(name string) *flag.FlagSet {
 	for _, c := range commands() {
 		if c.name == name {
 			fs.Usage = func() {
-				fmt.Fprintf(fs.Output(), "usage: kios %s %s\n\n%s.\n\nflags:\n", c.name, c.args, c.summary)
+				fmt.Fprintf(fs.Output(), "usage: kios %s %s\n\n%s.\n", c.name, c.args, c.summary)
+				if ep := adminAPI[c.name]; ep != "" {
+					fmt.Fprintf(fs.Output(), "Admin API: %s (docs/ADMIN.md).\n", ep)
+				}
+				fmt.Fprint(fs.Output(), "\nflags:\n")
 				fs.PrintDefaults()
 			}
 		}

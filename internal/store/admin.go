@@ -78,6 +78,24 @@ func (tx *Tx) AdminUserSetPassword(ctx context.Context, id int64, hash string) e
 	return nil
 }
 
+// AdminUserSetDisabled disables an admin (its sessions end; its API tokens stop working while it
+// stays disabled) or enables it again.
+func (tx *Tx) AdminUserSetDisabled(ctx context.Context, id int64, disabled bool) error {
+	res, err := tx.exec(ctx, `UPDATE admin_users SET disabled = ? WHERE id = ?`, disabled, id)
+	if err != nil {
+		return fmt.Errorf("set admin %d disabled: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrAdminNotFound
+	}
+	if disabled {
+		if _, err := tx.exec(ctx, `DELETE FROM admin_sessions WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("end admin %d sessions: %w", id, err)
+		}
+	}
+	return nil
+}
+
 const adminUserCols = `id, username, password_hash, disabled, created_at`
 
 func scanAdminUser(row interface{ Scan(...any) error }) (*AdminUser, error) {

@@ -40,6 +40,16 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("POST /admin/api/orders/{invoice}/resolve", h.apiOrderResolve)
 
 	a("GET /admin/api/suppliers", h.apiSuppliers)
+	a("POST /admin/api/suppliers", h.apiSupplierAdd)
+	a("GET /admin/api/suppliers/{name}", h.apiSupplier)
+	a("POST /admin/api/suppliers/{name}/{action}", h.apiSupplierAction)
+	a("POST /admin/api/catalog/sync", h.apiSyncStart)
+	a("GET /admin/api/catalog/sync", h.apiSyncStatus)
+	a("GET /admin/api/catalog/export", h.apiCatalogExport)
+	a("GET /admin/api/markup", h.apiMarkup)
+	a("POST /admin/api/markup", h.apiMarkupSet)
+	a("GET /admin/api/reports/margin", h.apiMarginReport)
+	a("POST /admin/api/deposit-tickets/match", h.apiStatementMatch)
 
 	a("GET /admin/api/ledger/accounts", h.apiAccounts)
 	a("GET /admin/api/ledger/postings", h.apiPostings)
@@ -49,9 +59,12 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 
 	a("GET /admin/api/admins", h.apiAdmins)
 	a("POST /admin/api/admins", h.apiAdminCreate)
+	a("POST /admin/api/admins/{username}/{action}", h.apiAdminAction)
 	a("GET /admin/api/tokens", h.apiTokens)
 	a("POST /admin/api/tokens", h.apiTokenCreate)
 	a("DELETE /admin/api/tokens/{id}", h.apiTokenRevoke)
+
+	h.routeTextAPI(mux)
 
 	mux.Handle("/admin/api/", h.api(func(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
 		writeError(w, http.StatusNotFound, "no such endpoint", "")
@@ -80,14 +93,17 @@ func errorStatus(err error) (int, string, string) {
 	if fe, ok := core.IsFieldError(err); ok {
 		return http.StatusBadRequest, fe.Error(), fe.Field
 	}
+	if errors.Is(err, core.ErrAmount) {
+		return http.StatusBadRequest, "amount must be a positive number of rupiah", "amount"
+	}
 	for _, nf := range []error{reseller.ErrNotFound, order.ErrNotFound, store.ErrVariantNotFound, store.ErrProductNotFound,
-		store.ErrAdminNotFound, store.ErrNotFound, admin.ErrNotFound, deposit.ErrNotFound} {
+		store.ErrAdminNotFound, store.ErrSupplierNotFound, store.ErrNotFound, admin.ErrNotFound, deposit.ErrNotFound} {
 		if errors.Is(err, nf) {
 			return http.StatusNotFound, nf.Error(), ""
 		}
 	}
 	for _, c := range []error{reseller.ErrUsernameTaken, store.ErrAdminTaken, core.ErrOrderFinal, order.ErrInsufficientBalance, deposit.ErrSettled,
-		core.ErrDepositReference} {
+		core.ErrDepositReference, store.ErrSupplierExists, admin.ErrSelf} {
 		if errors.Is(err, c) {
 			return http.StatusConflict, c.Error(), ""
 		}

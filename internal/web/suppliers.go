@@ -22,7 +22,8 @@ type SupplierHealth interface {
 
 // SupplierPull fetches what suppliers publish (package pull over the router).
 type SupplierPull interface {
-	Sync(ctx context.Context, name string, progress core.SyncProgress) (core.SyncReport, error)
+	// Sync pulls one supplier's catalog; kind "prepaid" or "postpaid" pulls that list alone.
+	Sync(ctx context.Context, name, kind string, progress core.SyncProgress) (core.SyncReport, error)
 	Balance(ctx context.Context, name string) (int64, error)
 }
 

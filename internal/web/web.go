@@ -122,12 +122,13 @@ type handler struct {
 	guard *access.Guard
 	log   *slog.Logger
 	pages map[string]*template.Template
+	syncs *syncs
 }
 
 // New returns the admin listener's handler: /admin/… (dashboard and API), /metrics, and a
 // redirect from / to the dashboard.
 func New(svc *core.Service, opts Options) http.Handler {
-	h := &handler{as: admin.NewService(svc, opts.Admin), svc: svc, m: opts.Metrics, opts: opts, guard: opts.Guard, log: opts.Logger}
+	h := &handler{as: admin.NewService(svc, opts.Admin), svc: svc, syncs: &syncs{}, m: opts.Metrics, opts: opts, guard: opts.Guard, log: opts.Logger}
 	if h.m == nil {
 		h.m = metrics.New(svc.DB(), svc.Logger())
 	}

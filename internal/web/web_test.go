@@ -48,8 +48,14 @@ var fastAdmin = admin.Options{BcryptCost: bcrypt.MinCost}
 
 func setup(t *testing.T, opts web.Options) *env {
 	t.Helper()
+	return setupOn(t, storetest.Backends()[0], opts)
+}
+
+// setupOn is setup on a given backend, for tests that run on each (storetest.Each).
+func setupOn(t *testing.T, b storetest.Backend, opts web.Options) *env {
+	t.Helper()
 	ctx := context.Background()
-	db := storetest.Backends()[0].Open(t)
+	db := b.Open(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc, err := core.New(ctx, db, core.Config{Logger: log})
 	if err != nil {
@@ -93,17 +99,22 @@ func setup(t *testing.T, opts web.Options) *env {
 // call makes a request with an optional bearer token and JSON body, returning status and body.
 func (e *env) call(method, path, bearer string, body any) (int, []byte) {
 	e.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
+	if body == nil {
+		return e.send(method, path, bearer, "", nil)
 	}
-	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	b, _ := json.Marshal(body)
+	return e.send(method, path, bearer, "application/json", bytes.NewReader(b))
+}
+
+// send makes a request with an optional bearer token and a body of the given content type.
+func (e *env) send(method, path, bearer, contentType string, body io.Reader) (int, []byte) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, body)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
@@ -264,6 +275,32 @@ var endpoints = []struct {
 	{"POST", "/admin/api/catalog/import", nil},
 	{"GET", "/admin/api/orders?q=x", nil},
 	{"GET", "/admin/api/suppliers", nil},
+	{"POST", "/admin/api/suppliers", map[string]any{"name": "up", "kind": "simulator"}},
+	{"GET", "/admin/api/suppliers/simulator", nil},
+	{"POST", "/admin/api/suppliers/up/disable", nil},
+	{"POST", "/admin/api/suppliers/up/enable", nil},
+	{"POST", "/admin/api/suppliers/up/map", map[string]any{"sku": "X", "variant": "MLBB_ID_5"}},
+	{"POST", "/admin/api/suppliers/up/deposit", map[string]any{"amount": 1000}},
+	{"POST", "/admin/api/suppliers/up/balance", nil},
+	{"POST", "/admin/api/catalog/sync", nil},
+	{"GET", "/admin/api/catalog/sync", nil},
+	{"GET", "/admin/api/catalog/export", nil},
+	{"GET", "/admin/api/markup", nil},
+	{"POST", "/admin/api/markup", map[string]any{"percent": 3}},
+	{"GET", "/admin/api/reports/margin", nil},
+	{"POST", "/admin/api/deposit-tickets/match", nil},
+	{"POST", "/admin/api/admins/second/reset-password", nil},
+	{"POST", "/admin/api/admins/second/disable", nil},
+	{"POST", "/admin/api/admins/second/enable", nil},
+	{"POST", "/admin/api/admins/second/reset-2fa", nil},
+	{"POST", "/admin/api/resellers/testshop/pin", map[string]any{"pin": "123456"}},
+	{"POST", "/admin/api/resellers/testshop/bind", map[string]any{"channel": "telegram", "id": "424242"}},
+	{"POST", "/admin/api/resellers/testshop/unbind", map[string]any{"channel": "telegram", "id": "424242"}},
+	{"GET", "/admin/api/text-limits", nil},
+	{"POST", "/admin/api/text-limits", map[string]any{"identity_count": 50}},
+	{"GET", "/admin/api/channels", nil},
+	{"POST", "/admin/api/channels", map[string]any{"kind": "telegram", "token": "123:abc"}},
+	{"DELETE", "/admin/api/channels/jabber", nil},
 	{"GET", "/admin/api/ledger/accounts", nil},
 	{"GET", "/admin/api/ledger/postings?account=revenue", nil},
 	{"GET", "/admin/api/ledger/check", nil},
@@ -277,7 +314,9 @@ var endpoints = []struct {
 
 func TestAuthorization(t *testing.T) {
 	t.Parallel()
-	e := setup(t, web.Options{})
+	pull := &fakePull{}
+	e := setup(t, web.Options{Pull: pull})
+	pull.svc = e.svc
 	e.credit(t, 10000)
 	o := e.place(t, "auth-1", "081200000001")
 	all := append(endpoints[:len(endpoints):len(endpoints)],

@@ -127,9 +127,9 @@ type Puller struct {
 	Router *route.Router
 }
 
-// Sync pulls one supplier's catalog (see Catalog).
-func (p Puller) Sync(ctx context.Context, name string, progress core.SyncProgress) (core.SyncReport, error) {
-	return Catalog(ctx, p.Svc, p.Router, name, progress)
+// Sync pulls one supplier's catalog, or one kind of its lists (see CatalogKind).
+func (p Puller) Sync(ctx context.Context, name, kind string, progress core.SyncProgress) (core.SyncReport, error) {
+	return CatalogKind(ctx, p.Svc, p.Router, name, kind, progress)
 }
 
 // Balance fetches and records Kios's balance at a supplier (see Balance).

@@ -1,0 +1,177 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// audited returns r's context carrying the audit row of what the request is about to change:
+// the change commits together with the row (store.WithAudit), so the log cannot miss a change
+// nor record one that did not happen.
+func (h *handler) audited(r *http.Request, id *admin.Identity, action, target string, after any) context.Context {
+	a := h.actor(r, id)
+	return store.WithAudit(r.Context(), store.AuditEntry{Actor: a.Name, IP: a.IP, Action: action, Target: target, After: jsonText(after)})
+}
+
+// auditUnchanged records an action that committed no change of its own (a statement that
+// matched nothing new, a sync that found nothing to save), so every admin action is on record.
+func (h *handler) auditUnchanged(ctx context.Context, r *http.Request, id *admin.Identity, action, target string, after any) {
+	if store.AuditWritten(ctx) {
+		return
+	}
+	h.as.Record(r.Context(), h.actor(r, id), action, target, nil, after)
+}
+
+// supplierReq registers a supplier: the fields of `kios supplier add`.
+type supplierReq struct {
+	Name           string `json:"name"`
+	Kind           string `json:"kind"`
+	BaseURL        string `json:"base_url"`
+	Token          string `json:"token"`
+	Username       string `json:"username"`
+	APIKey         string `json:"api_key"`
+	CallbackSecret string `json:"callback_secret"`
+}
+
+func (h *handler) apiSupplierAdd(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req supplierReq
+	if !decode(w, r, &req) {
+		return
+	}
+	// The audit row names what was set, never the secrets themselves.
+	after := map[string]any{"name": req.Name, "kind": req.Kind, "base_url": req.BaseURL,
+		"credentials": req.Token != "" || req.APIKey != "" || req.CallbackSecret != ""}
+	ctx := h.audited(r, id, "supplier.add", "supplier:"+req.Name, after)
+	_, err := h.svc.AddSupplier(ctx, core.NewSupplier{Name: req.Name, Kind: req.Kind, BaseURL: req.BaseURL, Token: req.Token,
+		Username: req.Username, APIKey: req.APIKey, CallbackSecret: req.CallbackSecret})
+	if fe, ok := core.IsFieldError(err); ok {
+		// The core names fields as the CLI's flags; the API's are the JSON keys.
+		writeError(w, http.StatusBadRequest, strings.ReplaceAll(fe.Field, "-", "_")+" "+fe.Reason, strings.ReplaceAll(fe.Field, "-", "_"))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.supplierChanged()
+	h.writeSupplier(w, r, http.StatusCreated, req.Name)
+}
+
+// supplierChanged makes the router read the registry again, so a change applies to the next order.
+func (h *handler) supplierChanged() {
+	if h.opts.Health != nil {
+		h.opts.Health.Invalidate()
+	}
+}
+
+// writeSupplier answers one supplier as GET /admin/api/suppliers lists it.
+func (h *handler) writeSupplier(w http.ResponseWriter, r *http.Request, status int, name string) {
+	list := h.suppliers(r)
+	for _, s := range list {
+		if s.Name == name {
+			writeJSON(w, status, map[string]any{"supplier": s})
+			return
+		}
+	}
+	h.fail(w, r, store.ErrSupplierNotFound)
+}
+
+func (h *handler) apiSupplier(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	h.writeSupplier(w, r, http.StatusOK, r.PathValue("name"))
+}
+
+func (h *handler) apiSupplierAction(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	name := r.PathValue("name")
+	target := "supplier:" + name
+	switch action := r.PathValue("action"); action {
+	case "enable", "disable":
+		ctx := h.audited(r, id, "supplier."+action, target, map[string]bool{"enabled": action == "enable"})
+		if err := h.svc.SetSupplierEnabled(ctx, name, action == "enable"); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.supplierChanged()
+		h.writeSupplier(w, r, http.StatusOK, name)
+	case "map":
+		var req struct {
+			SKU      string `json:"sku"`
+			Variant  string `json:"variant"`
+			Priority int    `json:"priority"`
+		}
+		if !decode(w, r, &req) {
+			return
+		}
+		if req.SKU == "" || req.Variant == "" {
+			writeError(w, http.StatusBadRequest, "sku and variant are required", "sku")
+			return
+		}
+		ctx := h.audited(r, id, "supplier.map", target, req)
+		if err := h.svc.MapSupplierProduct(ctx, name, req.SKU, req.Variant, req.Priority); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.supplierChanged()
+		h.writeSupplier(w, r, http.StatusOK, name)
+	case "deposit":
+		var req struct {
+			Amount int64  `json:"amount"`
+			Note   string `json:"note"`
+		}
+		if !decode(w, r, &req) {
+			return
+		}
+		ctx := h.audited(r, id, "supplier.deposit", target, req)
+		books, err := h.svc.CreditSupplier(ctx, name, req.Amount, req.Note+" (by "+h.actor(r, id).Name+")")
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"supplier": name, "amount": req.Amount, "ledger_balance": books})
+	case "balance":
+		if h.opts.Pull == nil {
+			writeError(w, http.StatusServiceUnavailable, "this server cannot reach suppliers", "")
+			return
+		}
+		if _, err := h.svc.SupplierByName(r.Context(), name); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		ctx := h.audited(r, id, "supplier.balance", target, nil)
+		if _, err := h.opts.Pull.Balance(ctx, name); err != nil {
+			h.upstreamFailed(w, r, err)
+			return
+		}
+		h.writeSupplier(w, r, http.StatusOK, name)
+	default:
+		writeError(w, http.StatusNotFound, "no such supplier action", "")
+	}
+}
+
+// upstreamFailed answers 502 for a supplier that could not be asked: the reason is the admin's
+// to see (it names the supplier's address, never a secret).
+func (h *handler) upstreamFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if status, _, _ := errorStatus(err); status != http.StatusInternalServerError {
+		h.fail(w, r, err)
+		return
+	}
+	h.log.Warn("admin api: supplier call failed", "path", r.URL.Path, "err", err)
+	writeError(w, http.StatusBadGateway, "supplier: "+err.Error(), "")
+}
+
+// jsonText is v as JSON for an audit row; nil is no JSON at all.
+func jsonText(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
