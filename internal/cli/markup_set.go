@@ -31,14 +31,41 @@ func runMarkupSet(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := markupTargetExists(ctx, svc, r.Scope, r.Target); err != nil {
+		return err
+	}
 	if err := svc.SetMarkup(ctx, r); err != nil {
-		if fe, ok := core.IsFieldError(err); ok && fe.Field == "target" {
-			return usagef("--target %s (kios catalog list)", fe.Reason)
-		} else if ok {
+		if fe, ok := core.IsFieldError(err); ok {
 			return usagef("%s", fe.Reason)
 		}
 		return err
 	}
 	fmt.Fprintln(e.Stdout, "markup rule saved; prices follow at the next catalog sync")
 	return nil
+}
+
+// markupTargetExists refuses a rule for a product or variant that is not in the catalog: a typo
+// in --target would otherwise save a rule that never applies.
+func markupTargetExists(ctx context.Context, svc *core.Service, scope markup.Scope, target string) error {
+	if target == "" || (scope != markup.ScopeProduct && scope != markup.ScopeVariant) {
+		return nil
+	}
+	products, variants, err := loadCatalog(ctx, svc)
+	if err != nil {
+		return err
+	}
+	if scope == markup.ScopeProduct {
+		for _, p := range products {
+			if p.Code == target {
+				return nil
+			}
+		}
+		return usagef("--target %q: no product with that code (kios catalog list)", target)
+	}
+	for _, v := range variants {
+		if v.Code == target {
+			return nil
+		}
+	}
+	return usagef("--target %q: no variant with that code (kios catalog list)", target)
 }

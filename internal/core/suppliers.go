@@ -136,21 +136,6 @@ func (s *Service) SetMarkup(ctx context.Context, r markup.Rule) error {
 	if err := r.Validate(); err != nil {
 		return &FieldError{Field: "markup", Reason: err.Error()}
 	}
-	// A typo in the target would save a rule that never applies.
-	switch r.Scope {
-	case markup.ScopeProduct:
-		if _, err := s.db.ProductByCode(ctx, r.Target); errors.Is(err, store.ErrProductNotFound) {
-			return &FieldError{Field: "target", Reason: fmt.Sprintf("%q: no product with that code", r.Target)}
-		} else if err != nil {
-			return err
-		}
-	case markup.ScopeVariant:
-		if _, err := s.db.VariantByCode(ctx, r.Target); errors.Is(err, store.ErrVariantNotFound) {
-			return &FieldError{Field: "target", Reason: fmt.Sprintf("%q: no variant with that code", r.Target)}
-		} else if err != nil {
-			return err
-		}
-	}
 	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.MarkupRuleSet(ctx, r) })
 }
 

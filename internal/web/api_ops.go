@@ -51,6 +51,18 @@ func (h *handler) apiMarkupSet(w http.ResponseWriter, r *http.Request, id *admin
 	}
 	rule := markup.Rule{Scope: markup.Scope(req.Scope), Target: req.Target, Tier: req.Tier, Fixed: req.Fixed,
 		PercentBP: int64(math.Round(req.Percent * 100)), Floor: req.Floor}
+	// A typo in the target would save a rule that never applies (as `kios markup set` refuses).
+	if rule.Scope == markup.ScopeProduct {
+		if _, err := h.svc.Product(r.Context(), req.Target); err != nil {
+			writeError(w, http.StatusBadRequest, "target: no product with that code", "target")
+			return
+		}
+	} else if rule.Scope == markup.ScopeVariant {
+		if _, err := h.svc.Variant(r.Context(), req.Target); err != nil {
+			writeError(w, http.StatusBadRequest, "target: no variant with that code", "target")
+			return
+		}
+	}
 	target := "markup:" + req.Scope
 	if req.Target != "" {
 		target += ":" + req.Target
