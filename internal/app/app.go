@@ -109,7 +109,8 @@ func (a *App) open(ctx context.Context) error {
 	sim := simulator.New(cfg.SimDelay)
 	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim, Logger: a.log}), Logger: a.log,
 		Observe: func(c health.Call) { m.ObserveSupplier(c.Supplier, c.Op, c.Took, c.State, c.Err) }})
-	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate})
+	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate,
+		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert})
 	if err != nil {
 		return err
 	}

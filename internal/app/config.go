@@ -41,8 +41,13 @@ type Config struct {
 	// CallbackAllowPrivate lets callbacks to resellers go to loopback and private addresses
 	// (tests, a reseller on the same network); off, only public addresses are called.
 	CallbackAllowPrivate bool
-	// SyncEvery, when positive, pulls every enabled supplier's catalog and balance this often.
+	// SyncEvery, when positive, pulls every enabled supplier's catalog and balance this often
+	// (the CLI's default is DefaultSyncEvery), never a supplier's list more often than
+	// pull.MinListEvery.
 	SyncEvery time.Duration
+	// MaxLoss is what Kios may lose on one sale, in rupiah, for variants without a limit of their
+	// own; 0 never sells below cost.
+	MaxLoss int64
 	// Workers is how many orders are fulfilled at once; default 32.
 	Workers int
 	// RateLimit is the sustained requests per second allowed per reseller, 0 for no limit (the
@@ -84,6 +89,7 @@ const (
 	DefaultAddr      = "127.0.0.1:8080"
 	DefaultAdminAddr = "127.0.0.1:8081"
 	DefaultSimDelay  = 200 * time.Millisecond
+	DefaultSyncEvery = 15 * time.Minute
 	DefaultRateLimit = 100
 	// DefaultRefusalLimit is generous to a reseller fixing its setup and slow for guessing.
 	DefaultRefusalLimit = 60

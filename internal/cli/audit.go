@@ -25,7 +25,14 @@ var audited = map[string]string{
 	"text limits": "text.limits", "channel add": "channel.add", "channel remove": "channel.remove",
 	"catalog import": "catalog.import", "catalog sync": "catalog.sync", "markup set": "markup.set",
 	"secrets rotate": "secrets.rotate",
+	"catalog limits": "catalog.limits",
 	// admin create and admin reset-2fa write their own rows, in their transactions, with cliActor.
+}
+
+// auditedWhen tells, for a command that both reads and changes, whether its flags ask for a
+// change (only then is it audited).
+var auditedWhen = map[string]func(flags map[string]string) bool{
+	"catalog limits": func(f map[string]string) bool { _, set := f["max-loss"]; return set },
 }
 
 // secretFlags are never written to the audit log, only that they were given.
@@ -96,6 +103,9 @@ func auditContext(ctx context.Context, name string, args []string) context.Conte
 			target = named[f]
 		}
 	}
+	if changes, ok := auditedWhen[name]; ok && !changes(named) {
+		return ctx // this use of the command only reads
+	}
 	switch group, _, _ := strings.Cut(action, "."); {
 	case action == "deposit.ticket-approve" || action == "deposit.ticket-reject":
 		target = "ticket:" + target
@@ -103,6 +113,8 @@ func auditContext(ctx context.Context, name string, args []string) context.Conte
 		target = "reseller:" + target
 	case group == "supplier":
 		target = "supplier:" + target
+	case action == "catalog.limits":
+		target = "variant:" + target
 	}
 	after, _ := json.Marshal(map[string]string{"command": "kios " + name + " " + strings.Join(line, " ")})
 	return store.WithAudit(ctx, store.AuditEntry{Actor: cliActor(), Action: action, Target: target, After: string(after)})

@@ -34,7 +34,8 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&cfg.Node, "node", "", "this node's name in job leases, unique among nodes sharing a database (default host-pid)")
 	fs.DurationVar(&cfg.Lease, "lease", 0, "how long an order being fulfilled stays this node's before another node may take it over (default 30s)")
 	fs.BoolVar(&cfg.CallbackAllowPrivate, "callback-allow-private", false, "let callbacks to resellers go to loopback and private addresses")
-	fs.DurationVar(&cfg.SyncEvery, "sync-every", 0, "pull suppliers' catalogs and balances this often, e.g. 1h (0: only by kios catalog sync)")
+	fs.DurationVar(&cfg.SyncEvery, "sync-every", app.DefaultSyncEvery, "pull suppliers' catalogs and balances this often, at least 5m apart per supplier (0: only by kios catalog sync)")
+	fs.Int64Var(&cfg.MaxLoss, "max-loss", 0, "rupiah Kios may lose on one sale (0: never sell below cost); a variant's own limit (kios catalog limits) overrides it")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", app.DefaultRateLimit, "requests per second allowed per reseller (0: no limit)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", 0, "requests per reseller allowed at once (default 2×rate-limit)")
 	fs.IntVar(&cfg.RefusalLimit, "refusal-limit", app.DefaultRefusalLimit, "refused logins (unknown user or token, wrong sign or IP) one address may make per minute before it is answered 429 or rc 85 (0: no limit)")
@@ -50,6 +51,9 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	if cfg.SyncEvery < 0 {
 		return usagef("--sync-every must be 0 or more")
+	}
+	if cfg.MaxLoss < 0 {
+		return usagef("--max-loss must be 0 or more")
 	}
 	if cfg.SimDelay < 0 {
 		return usagef("--sim-delay must be 0 or more")

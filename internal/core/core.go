@@ -33,6 +33,13 @@ type Config struct {
 	CallbackPublicOnly bool
 	// PaymentClient makes payment gateways' calls; nil means a client with a 20 s timeout.
 	PaymentClient *http.Client
+	// MaxLoss is what Kios may lose on one sale, in rupiah, unless the variant has a limit of its
+	// own (`kios catalog limits`): a purchase upstream may cost at most the order's price plus
+	// this. 0 (the default) never sells below cost.
+	MaxLoss int64
+	// Alert, if set, is told the kind of every upstream money alert (Alert* constants), after it
+	// was logged at error level: the metrics count them.
+	Alert func(kind string)
 }
 
 // Service is the core.
@@ -44,6 +51,8 @@ type Service struct {
 
 	callbackPublicOnly bool
 	payClient          *http.Client
+	defaultMaxLoss     int64
+	onAlert            func(kind string)
 
 	sys      systemAccounts
 	accounts sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
@@ -64,7 +73,8 @@ type resellerAccounts struct {
 
 // New returns a Service on db, creating the system accounts if missing.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
-	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient, auth: newAuthCache(), variants: newVariantCache()}
+	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient,
+		defaultMaxLoss: max(cfg.MaxLoss, 0), onAlert: cfg.Alert, auth: newAuthCache(), variants: newVariantCache()}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
@@ -173,6 +174,12 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		cands = slices.DeleteFunc(cands, func(c Candidate) bool { return c.Supplier.Name() != o.BillSupplier })
 	}
 
+	// The most Kios pays for this order; a supplier known to charge more is not tried.
+	limit, err := s.maxPrice(ctx, o)
+	if err != nil {
+		return err
+	}
+
 	// An attempt whose outcome is not known yet is asked after, never bought again.
 	var open *store.Attempt
 	for i := range attempts {
@@ -181,6 +188,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 			open = &attempts[i]
 		}
 	}
+	cands = s.withinLimit(o, limit, cands, open == nil)
 	// The next candidate is the first not yet tried: the list may shrink or grow between
 	// passes (a breaker opening, a supplier disabled), so it is matched by name, not position.
 	next := nextCandidate(cands, attempts)
@@ -195,7 +203,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 			return fmt.Errorf("order %s: attempt %s: supplier %q is gone; resolve it by hand", o.Invoice, att.Reference, att.Supplier)
 		}
 		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
-		res, callErr = sup.Status(callCtx, requestOf(o, att))
+		res, callErr = sup.Status(callCtx, requestOf(o, att, limit))
 		cancel()
 		if callErr == nil && res.State == supplier.Failed && res.Unreachable {
 			// The status call itself did not get through (connection refused, a refusal
@@ -204,7 +212,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		}
 	} else {
 		if next < 0 {
-			return s.finish(ctx, j, o, nil, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
+			return s.finish(ctx, j, o, nil, limit, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
 		}
 		c := cands[next]
 		att = &store.Attempt{OrderID: o.ID, Supplier: c.Supplier.Name(), SKU: c.SKU, Cost: c.Cost,
@@ -227,7 +235,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 			return nil
 		}
 		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
-		res, callErr = c.Supplier.Purchase(callCtx, requestOf(o, att))
+		res, callErr = c.Supplier.Purchase(callCtx, requestOf(o, att, limit))
 		cancel()
 	}
 	if callErr != nil {
@@ -237,10 +245,13 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		att.UpstreamRef = res.UpstreamRef
 	}
 	log.Info("upstream answer", "supplier", att.Supplier, "attempt", att.Reference, "state", res.State, "sn", res.SN)
+	// A price other than the known one reprices the variant (before the answer is recorded: a
+	// crash in between only repeats the repricing at the next poll).
+	s.checkAnswer(ctx, o, att, att.Cost, res)
 
 	switch res.State {
 	case supplier.Success:
-		return s.finish(ctx, j, o, att, res)
+		return s.finish(ctx, j, o, att, limit, res)
 	case supplier.Failed:
 		if nextCandidate(cands, append(attempts, *att)) >= 0 {
 			// Definite refusal: record it and let the next candidate try, at once.
@@ -252,9 +263,12 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 				return tx.JobRetry(ctx, j, s.now(), "failover: "+res.Message)
 			})
 		}
-		return s.finish(ctx, j, o, att, res)
+		return s.finish(ctx, j, o, att, limit, res)
 	default: // pending or unknown: ask again later
 		att.State, att.Message, att.Raw = string(res.State), res.Message, res.Raw
+		if res.Cost > 0 && res.Cost <= ledger.MaxAmount {
+			att.Cost = res.Cost // the price it was accepted at: a later answer at it is no change
+		}
 		att.Polls++
 		retryAt := s.now().Add(backoff(att.Polls))
 		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
@@ -293,15 +307,20 @@ func lastMessage(attempts []store.Attempt, def string) string {
 	return def
 }
 
-func requestOf(o *order.Order, a *store.Attempt) supplier.Request {
+// requestOf is the request of attempt a. A status check in the Digiflazz family sends the
+// purchase again, so it carries the same max price.
+func requestOf(o *order.Order, a *store.Attempt, maxPrice int64) supplier.Request {
 	return supplier.Request{Reference: a.Reference, SKU: a.SKU, Destination: o.Destination, SentAt: a.CreatedAt, UpstreamRef: a.UpstreamRef,
-		BillRef: o.BillRef}
+		BillRef: o.BillRef, MaxPrice: maxPrice}
 }
 
 // finish settles an order: Success captures the hold to revenue; Failed releases it back to the
 // reseller and gives back stock and the multi slot. All of it, the attempt's record and the job's
 // removal are one transaction, and OrderFinish's status guard makes a second settlement a no-op.
-func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, res supplier.Result) error {
+//
+// A success above limit, the order's max price, stays a success (the money is spent upstream:
+// refunding the reseller would lose it twice) and is flagged over_limit and alerted.
+func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, limit int64, res supplier.Result) error {
 	status := order.Failed
 	if res.State == supplier.Success {
 		status = order.Success
@@ -326,8 +345,9 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 	if status == order.Failed {
 		cost = 0
 	}
-	var settled bool
+	var settled, over bool
 	err := s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+		over = false
 		if att != nil {
 			if err := tx.AttemptUpdate(ctx, att); err != nil {
 				return err
@@ -341,11 +361,19 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 			if err := s.afterSettle(ctx, tx, o, att, status, cost); err != nil {
 				return err
 			}
+			if status == order.Success {
+				if over, err = s.overLimit(ctx, tx, o, limit, cost); err != nil {
+					return err
+				}
+			}
 		}
 		return tx.JobDelete(ctx, j.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("finish %s: %w", o.Invoice, err)
+	}
+	if over {
+		s.alertOverLimit(o, att, limit, cost)
 	}
 	if settled {
 		s.log.Info("order final", "invoice", o.Invoice, "status", status, "sn", res.SN)

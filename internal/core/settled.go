@@ -180,6 +180,11 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 			return tx.JobRunNow(ctx, store.JobFulfil, o.ID)
 		})
 	}
+	limit, err := s.maxPrice(ctx, o)
+	if err != nil {
+		return err
+	}
+	known := att.Cost
 	cost := res.Cost
 	if cost == 0 {
 		cost = att.Cost
@@ -190,9 +195,9 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	if msg == "" {
 		msg = "Transaksi sukses"
 	}
-	var settled bool
+	var settled, over bool
 	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		settled = false
+		settled, over = false, false
 		if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
 			return err
 		}
@@ -206,11 +211,18 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		if err := s.afterSettle(ctx, tx, o, att, order.Success, cost); err != nil {
 			return err
 		}
+		if over, err = s.overLimit(ctx, tx, o, limit, cost); err != nil {
+			return err
+		}
 		return tx.JobDeleteForOrder(ctx, o.ID, store.JobFulfil)
 	})
 	if err != nil {
 		return fmt.Errorf("resolve %s: %w", ref, err)
 	}
+	if over {
+		s.alertOverLimit(o, att, limit, cost)
+	}
+	s.checkAnswer(ctx, o, att, known, res)
 	if settled {
 		s.log.Info("order final by supplier callback", "invoice", o.Invoice, "supplier", supplierName, "sn", res.SN)
 	} else {

@@ -29,6 +29,7 @@ type Metrics struct {
 	supLatency  *prometheus.HistogramVec
 	supResults  *prometheus.CounterVec
 	supErrors   *prometheus.CounterVec
+	alerts      *prometheus.CounterVec
 }
 
 // New registers Kios's metrics; db, when not nil, is read at scrape time.
@@ -55,13 +56,20 @@ func New(db *store.DB, log *slog.Logger) *Metrics {
 		Name: "kios_supplier_errors_total",
 		Help: "Calls to upstream suppliers that returned an error (transport failure, timeout, unreadable answer).",
 	}, []string{"supplier", "op"})
-	m.reg.MustRegister(m.httpLatency, m.supLatency, m.supResults, m.supErrors,
+	m.alerts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "kios_upstream_alerts_total",
+		Help: "Upstream money alerts by kind (over_limit, price_changed, cost_above_limit, …): each is also logged at error level with its order.",
+	}, []string{"kind"})
+	m.reg.MustRegister(m.httpLatency, m.supLatency, m.supResults, m.supErrors, m.alerts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		m.reg.MustRegister(&dbCollector{db: db, log: log, ttl: 5 * time.Second})
 	}
 	return m
 }
+
+// UpstreamAlert counts one upstream money alert of kind (core.Config.Alert).
+func (m *Metrics) UpstreamAlert(kind string) { m.alerts.WithLabelValues(kind).Inc() }
 
 // Registry is the registry, for tests and for other packages to add collectors to.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }

@@ -32,6 +32,8 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("GET /admin/api/catalog/products", h.apiProducts)
 	a("GET /admin/api/catalog/variants", h.apiVariants)
 	a("PATCH /admin/api/catalog/variants/{code}", h.apiVariantEdit)
+	a("GET /admin/api/catalog/variants/{code}/limits", h.apiVariantLimits)
+	a("PUT /admin/api/catalog/variants/{code}/limits", h.apiVariantLimitsSet)
 	a("POST /admin/api/catalog/bulk", h.apiCatalogBulk)
 	a("POST /admin/api/catalog/import", h.apiCatalogImport)
 

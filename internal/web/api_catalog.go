@@ -1,10 +1,12 @@
 package web
 
 import (
+	"encoding/json"
 	"mime"
 	"net/http"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/store"
 )
 
 func (h *handler) apiProducts(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
@@ -86,4 +88,42 @@ func (h *handler) apiCatalogBulk(w http.ResponseWriter, r *http.Request, id *adm
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"variants": out})
+}
+
+// apiVariantLimits answers what purchases of a variant may cost upstream (core.VariantLimits).
+func (h *handler) apiVariantLimits(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	l, err := h.svc.Limits(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, l)
+}
+
+// apiVariantLimitsSet replaces a variant's limits: {"max_loss": N} sets its own max loss,
+// {"max_loss": null} (or {}) gives it back to the server's --max-loss. Audited with the change.
+func (h *handler) apiVariantLimitsSet(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req struct {
+		MaxLoss *int64 `json:"max_loss"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	code := r.PathValue("code")
+	before, err := h.svc.Limits(r.Context(), code)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	by := h.actor(r, id)
+	b, _ := json.Marshal(before)
+	a, _ := json.Marshal(req)
+	ctx := store.WithAudit(r.Context(), store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "catalog.limits", Target: "variant:" + code,
+		Before: string(b), After: string(a)})
+	l, err := h.svc.SetLimits(ctx, code, req.MaxLoss)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, l)
 }

@@ -271,6 +271,8 @@ var endpoints = []struct {
 	{"GET", "/admin/api/catalog/products", nil},
 	{"GET", "/admin/api/catalog/variants", nil},
 	{"PATCH", "/admin/api/catalog/variants/MLBB_ID_5", map[string]any{"prices": map[string]int64{"default": 1400}}},
+	{"GET", "/admin/api/catalog/variants/MLBB_ID_5/limits", nil},
+	{"PUT", "/admin/api/catalog/variants/MLBB_ID_5/limits", map[string]any{"max_loss": 100}},
 	{"POST", "/admin/api/catalog/bulk", map[string]any{"edits": []map[string]any{{"code": "MLBB_LTD", "stock": 5}}}},
 	{"POST", "/admin/api/catalog/import", nil},
 	{"GET", "/admin/api/orders?q=x", nil},
@@ -555,6 +557,40 @@ func TestDepositEndpoint(t *testing.T) {
 	// Deposit tickets are not wired in this test: listed empty, actions 404.
 	e.api("GET", "/admin/api/deposit-tickets", nil, 200, nil)
 	e.api("POST", "/admin/api/deposit-tickets/1/approve", nil, 404, nil)
+}
+
+// TestVariantLimitsEndpoints: a variant's max loss is read, set (audited with the change) and
+// given back to the server's default; bad values are 400, unknown variants 404.
+func TestVariantLimitsEndpoints(t *testing.T) {
+	t.Parallel()
+	e := setup(t, web.Options{})
+	var l core.VariantLimits
+	e.api("GET", "/admin/api/catalog/variants/MLBB_ID_5/limits", nil, 200, &l)
+	if l.Own || l.MaxLoss != 0 || l.LowestPrice != 1389 || l.MaxPrice != 1389 {
+		t.Fatalf("limits %+v", l)
+	}
+	e.api("PUT", "/admin/api/catalog/variants/MLBB_ID_5/limits", map[string]any{"max_loss": 500}, 200, &l)
+	if !l.Own || l.MaxLoss != 500 || l.MaxPrice != 1889 {
+		t.Fatalf("set %+v", l)
+	}
+	e.api("GET", "/admin/api/catalog/variants/MLBB_ID_5/limits", nil, 200, &l)
+	if !l.Own || l.MaxLoss != 500 {
+		t.Fatalf("read back %+v", l)
+	}
+	e.api("PUT", "/admin/api/catalog/variants/MLBB_ID_5/limits", map[string]any{"max_loss": -1}, 400, nil)
+	e.api("PUT", "/admin/api/catalog/variants/MLBB_ID_5/limits", map[string]any{"max_los": 1}, 400, nil)
+	e.api("PUT", "/admin/api/catalog/variants/NOPE/limits", map[string]any{"max_loss": 1}, 404, nil)
+	e.api("PUT", "/admin/api/catalog/variants/MLBB_ID_5/limits", map[string]any{"max_loss": nil}, 200, &l)
+	if l.Own || l.MaxLoss != 0 {
+		t.Fatalf("back to default %+v", l)
+	}
+	var audit struct {
+		Entries []web.AuditView `json:"entries"`
+	}
+	e.api("GET", "/admin/api/audit?action=catalog.limits", nil, 200, &audit)
+	if len(audit.Entries) != 2 || audit.Entries[0].Target != "variant:MLBB_ID_5" {
+		t.Fatalf("audit %+v", audit)
+	}
 }
 
 func TestCatalogEndpoints(t *testing.T) {

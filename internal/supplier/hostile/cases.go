@@ -21,6 +21,7 @@ type E2E struct {
 	Status order.Status // "" leaves the outcome to core's rules (SN, cost bounds)
 	Up     int          // purchases recorded at the hostile fake
 	Backup int          // purchases recorded at the honest one; -1 is not checked
+	Flag   string       // the order's one flag for the operator (store.Flag*), "" for none
 }
 
 // Case is one behaviour of the permanent suite.
@@ -45,6 +46,9 @@ var (
 	elsewhere   = &E2E{Status: order.Success, Backup: 1}
 	boughtBoth  = &E2E{Status: order.Success, Up: 1, Backup: 1}
 	coreDecides = &E2E{Up: 1, Backup: -1}
+	// overLimit: bought above the purchase's limit, the money spent upstream: kept as a
+	// success (never refunded, never bought again elsewhere), flagged for the operator.
+	overLimit = &E2E{Status: order.Success, Up: 1, Flag: "over_limit"}
 )
 
 // Cases lists the behaviours the suite runs against a fake of dialect d (at least 25 each).
@@ -111,12 +115,12 @@ func flazzCases() []Case {
 			Purchase: unknown, Status: success, E2E: bought},
 		{Name: "success-without-sn", Expect: "rc 00 without sn: success as answered (core decides whether the product needs one)",
 			B: Behaviour{NoSN: true}, Purchase: success, Status: success, E2E: coreDecides},
-		{Name: "huge-cost", Expect: "rc 00 at a price of 999,999: success with that cost, reported faithfully (core bounds it)",
-			B: Behaviour{Price: 999999}, Purchase: Want{State: supplier.Success, Cost: 999999}, Status: unchecked, E2E: coreDecides},
-		{Name: "price-raised-above-max", Expect: "price raised above the purchase's max_price: refused upstream with rc 69, failed",
-			B: Behaviour{Price: 60000}, MaxPrice: 1000, Purchase: failed, Status: unchecked},
-		{Name: "price-raised-max-ignored", Expect: "an upstream that ignores max_price and sells at 60,000: success with cost 60,000 (core refuses the loss)",
-			B: Behaviour{Price: 60000, IgnoreMax: true}, MaxPrice: 1000, Purchase: Want{State: supplier.Success, Cost: 60000}, Status: unchecked},
+		{Name: "huge-cost", Expect: "rc 00 at a price of 999,999: success with that cost, reported faithfully; through core the purchase's max_price makes the upstream refuse it (rc 69), and the next supplier buys",
+			B: Behaviour{Price: 999999}, Purchase: Want{State: supplier.Success, Cost: 999999}, Status: unchecked, E2E: elsewhere},
+		{Name: "price-raised-above-max", Expect: "price raised above the purchase's max_price: refused upstream with rc 69, failed; the next supplier buys",
+			B: Behaviour{Price: 60000}, MaxPrice: 1000, Purchase: failed, Status: unchecked, E2E: elsewhere},
+		{Name: "price-raised-max-ignored", Expect: "an upstream that ignores max_price and sells at 60,000: success with cost 60,000; core keeps the success (the money is spent), flags it over_limit, alerts and reprices",
+			B: Behaviour{Price: 60000, IgnoreMax: true}, MaxPrice: 1000, Purchase: Want{State: supplier.Success, Cost: 60000}, Status: unchecked, E2E: overLimit},
 		onStatus("rc44-on-status", "status re-send answered rc 44: unknown (it refuses the re-send, not the purchase)", Refuse, "44"),
 		onStatus("rc85-on-status", "status re-send rate limited (HTTP 429, rc 85): unknown", Limited, ""),
 		onStatus("rc63-on-status", "status re-send refused by the multi rule (rc 63): unknown", Refuse, "63"),
@@ -171,8 +175,8 @@ func basstoreCases() []Case {
 		resend("resend-401", "the order re-sent as a status check refused 401: unknown", Refuse, 401),
 		{Name: "success-without-sn", Expect: "Success without sn: success as answered (core decides)", B: Behaviour{NoSN: true},
 			Purchase: pending, Status: success, E2E: coreDecides},
-		{Name: "huge-cost", Expect: "Success at a price of 999,999: success with that cost, reported faithfully (core bounds it)",
-			B: Behaviour{Price: 999999}, Purchase: pending, Status: Want{State: supplier.Success, Cost: 999999}, E2E: coreDecides},
+		{Name: "huge-cost", Expect: "Success at a price of 999,999 (BASSTORE has no max price): success with that cost; core keeps it (the money is spent), flags it over_limit and alerts",
+			B: Behaviour{Price: 999999}, Purchase: pending, Status: Want{State: supplier.Success, Cost: 999999}, E2E: overLimit},
 		{Name: "early-callback", Expect: "a success callback before the order's answer: settles the order once",
 			B: Behaviour{EarlyCallback: true, Pending: 1000}, Purchase: pending, Status: pending, E2E: bought},
 		{Name: "contradictory-callbacks", Expect: "a success callback, then a failure callback: the first final outcome stands",

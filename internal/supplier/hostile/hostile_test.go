@@ -191,6 +191,7 @@ func TestThroughCore(t *testing.T) {
 						t.Fatalf("%d purchases at the second supplier, want %d", n, w.Backup)
 					}
 					k.expectMoney(t, o)
+					k.expectFlag(t, o, w.Flag)
 				})
 			}
 		}
@@ -223,6 +224,22 @@ func (k *kios) expectMoney(t *testing.T, o *order.Order) {
 	}
 	if !rep.OK() {
 		t.Fatalf("ledger check: %v", rep.Discrepancies)
+	}
+}
+
+// expectFlag checks the order carries exactly the flag want ("" for none).
+func (k *kios) expectFlag(t *testing.T, o *order.Order, want string) {
+	t.Helper()
+	flags, err := k.db.OrderFlags(context.Background(), o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range flags {
+		got = append(got, f.Flag)
+	}
+	if (want == "" && len(got) != 0) || (want != "" && (len(got) != 1 || got[0] != want)) {
+		t.Fatalf("order flags %v, want %q", got, want)
 	}
 }
 

@@ -77,6 +77,12 @@ func Balance(ctx context.Context, svc *core.Service, rt *route.Router, name stri
 // empty). A supplier that fails does not stop the others; the errors are returned joined.
 // progress, if not nil, gives the progress callback for each supplier's sync.
 func All(ctx context.Context, svc *core.Service, rt *route.Router, only string, progress func(name string) core.SyncProgress) error {
+	return all(ctx, svc, rt, only, progress, nil)
+}
+
+// all is All; listed, when not nil, decides whether a supplier's catalog is pulled this time
+// (its balance always is).
+func all(ctx context.Context, svc *core.Service, rt *route.Router, only string, progress func(name string) core.SyncProgress, listed func(name string) bool) error {
 	sups, err := svc.Suppliers(ctx)
 	if err != nil {
 		return err
@@ -92,8 +98,10 @@ func All(ctx context.Context, svc *core.Service, rt *route.Router, only string, 
 		if progress != nil {
 			p = progress(s.Name)
 		}
-		if _, err := Catalog(ctx, svc, rt, s.Name, p); err != nil && !errors.Is(err, ErrUnsupported) {
-			errs = append(errs, err)
+		if listed == nil || listed(s.Name) {
+			if _, err := Catalog(ctx, svc, rt, s.Name, p); err != nil && !errors.Is(err, ErrUnsupported) {
+				errs = append(errs, err)
+			}
 		}
 		if _, err := Balance(ctx, svc, rt, s.Name); err != nil && !errors.Is(err, ErrUnsupported) {
 			errs = append(errs, err)
@@ -105,12 +113,25 @@ func All(ctx context.Context, svc *core.Service, rt *route.Router, only string, 
 	return errors.Join(errs...)
 }
 
-// Every runs All every interval until ctx ends, logging what fails.
+// MinListEvery is how often at most a scheduled sync asks one supplier for its price lists:
+// Digiflazz allows one full list per 5 minutes (rc 83), and Kios's own dialects the same.
+const MinListEvery = 5 * time.Minute
+
+// Every runs All every interval until ctx ends, logging what fails. A supplier's price lists are
+// asked at most once per MinListEvery, whatever the interval (balances at every run).
 func Every(ctx context.Context, svc *core.Service, rt *route.Router, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	last := map[string]time.Time{}
+	listed := func(name string) bool {
+		if at, ok := last[name]; ok && time.Since(at) < MinListEvery {
+			return false
+		}
+		last[name] = time.Now()
+		return true
+	}
 	for {
-		if err := All(ctx, svc, rt, "", nil); err != nil && ctx.Err() == nil {
+		if err := all(ctx, svc, rt, "", nil, listed); err != nil && ctx.Err() == nil {
 			svc.Logger().Error("scheduled supplier sync", "err", err)
 		}
 		select {

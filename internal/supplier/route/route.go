@@ -98,7 +98,8 @@ func ConnectSimulator(sim *simulator.Simulator) Connect {
 	}
 }
 
-// Candidates implements core.Router.
+// Candidates implements core.Router. A candidate's cost is its last synced one; the core skips
+// those above the order's limit (price plus the loss allowed).
 func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candidate, error) {
 	routes, err := r.db.Routes(ctx, o.VariantID)
 	if err != nil {
@@ -129,12 +130,6 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 			continue
 		}
 		if !c.br.Available() {
-			continue
-		}
-		if rt.Product.Cost > o.Price && !o.Testing {
-			// Failing over to a dearer supplier must not sell below cost.
-			r.opts.Logger.Warn("supplier skipped: cost above price", "supplier", rt.Supplier, "sku", rt.Product.Code,
-				"cost", rt.Product.Cost, "price", o.Price, "invoice", o.Invoice)
 			continue
 		}
 		out = append(out, core.Candidate{Supplier: c, SKU: rt.Product.Code, Cost: rt.Product.Cost})

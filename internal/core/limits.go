@@ -1,0 +1,239 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/markup"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
+)
+
+// Alert kinds: what an operator must act on about upstream money, each logged at error level
+// with "alert" set to the kind and counted (Config.Alert; kios_upstream_alerts_total).
+const (
+	// AlertOverLimit: a supplier reported a success at a cost above the purchase's limit. The
+	// money is spent upstream: the order stays a success, flagged over_limit.
+	AlertOverLimit = "over_limit"
+	// AlertPriceChanged: a purchase answered a cost other than the one the last sync gave; the
+	// variant was repriced from it.
+	AlertPriceChanged = "price_changed"
+	// AlertCostAboveLimit: a supplier was skipped for an order because its known cost is above
+	// the order's limit.
+	AlertCostAboveLimit = "cost_above_limit"
+)
+
+// alert logs an upstream money problem at error level and counts it.
+func (s *Service) alert(kind, msg string, args ...any) {
+	s.log.Error(msg, append([]any{"alert", kind}, args...)...)
+	if s.onAlert != nil {
+		s.onAlert(kind)
+	}
+}
+
+// maxLoss is what Kios may lose on one sale of the variant: its own limit, else the server's.
+func (s *Service) maxLoss(ctx context.Context, variantID int64) (int64, error) {
+	loss, own, err := s.db.VariantMaxLoss(ctx, variantID)
+	if err != nil || own {
+		return loss, err
+	}
+	return s.defaultMaxLoss, nil
+}
+
+// maxPrice is the most Kios pays a supplier for o: what the order was sold at plus the loss the
+// operator allows on it. The order's own price, fixed when it was accepted, is the one that
+// counts: a repricing since (a sync after a supplier raised its price) must not loosen the limit
+// of orders already sold at the old price, and an order sold at a dearer tier does lose nothing
+// at a cost a cheaper tier would lose on (the sync's alerts are about those). A testing order
+// buys nothing real: no limit (0).
+func (s *Service) maxPrice(ctx context.Context, o *order.Order) (int64, error) {
+	if o.Testing {
+		return 0, nil
+	}
+	loss, err := s.maxLoss(ctx, o.VariantID)
+	if err != nil {
+		return 0, err
+	}
+	return min(o.Price+loss, ledger.MaxAmount), nil
+}
+
+// withinLimit drops the candidates whose known cost is above the order's limit: buying there
+// would sell below cost (more than the operator allows). Each skip is alerted, since a supplier
+// dearer than what Kios sells at means the catalog's prices are stale.
+// Skips are alerted only when loud is set (when a supplier is about to be chosen), not at every
+// status poll.
+func (s *Service) withinLimit(o *order.Order, limit int64, cands []Candidate, loud bool) []Candidate {
+	if o.Testing {
+		return cands
+	}
+	out := cands[:0:0]
+	for _, c := range cands {
+		if c.Cost > limit {
+			if !loud {
+				continue
+			}
+			s.alert(AlertCostAboveLimit, "supplier skipped: its cost is above the order's limit", "invoice", o.Invoice,
+				"supplier", c.Supplier.Name(), "sku", c.SKU, "cost", c.Cost, "price", o.Price, "limit", limit)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// checkAnswer looks at what a supplier answered a purchase or a status check against what Kios
+// expected: a cost other than the known one reprices the variant (the supplier changed its price
+// since the last sync), and a success above the order's limit is flagged and alerted (the money
+// is spent upstream: it stays a success, never refunded). It runs after the answer was recorded.
+func (s *Service) checkAnswer(ctx context.Context, o *order.Order, att *store.Attempt, known int64, res supplier.Result) {
+	if o.Testing || res.Cost <= 0 || res.Cost > ledger.MaxAmount {
+		return
+	}
+	if known > 0 && res.Cost != known {
+		s.priceChanged(ctx, o, att, known, res.Cost)
+	}
+}
+
+// priceChanged records the cost a supplier answered as its product's cost and reprices the
+// variant from it, as a sync of that one product would, without fetching a whole price list
+// (which the upstream may allow once per few minutes only).
+func (s *Service) priceChanged(ctx context.Context, o *order.Order, att *store.Attempt, known, cost int64) {
+	s.alert(AlertPriceChanged, "supplier answered another price than the last sync's; repricing the variant", "invoice", o.Invoice,
+		"supplier", att.Supplier, "sku", att.SKU, "known_cost", known, "cost", cost)
+	if err := s.resyncProduct(ctx, att.Supplier, att.SKU, cost); err != nil && ctx.Err() == nil {
+		s.log.Error("reprice after a price change", "invoice", o.Invoice, "supplier", att.Supplier, "sku", att.SKU, "err", err)
+	}
+}
+
+// resyncProduct sets a supplier product's cost and reprices its variant from the markup rules.
+func (s *Service) resyncProduct(ctx context.Context, supplierName, code string, cost int64) error {
+	sup, err := s.db.SupplierByName(ctx, supplierName)
+	if errors.Is(err, store.ErrSupplierNotFound) {
+		return nil // the built-in simulator: no catalog of its own
+	}
+	if err != nil {
+		return err
+	}
+	rules, err := s.db.MarkupRules(ctx)
+	if err != nil {
+		return err
+	}
+	set := markup.NewSet(rules)
+	return s.db.Batch(ctx, func(tx *store.Tx) error {
+		vid, _, err := tx.SupplierProductSetCost(ctx, sup.ID, code, cost)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && vid == 0) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		_, err = s.reprice(ctx, tx, set, vid)
+		return err
+	})
+}
+
+// overLimit flags, inside the settling transaction, a success whose cost is above the order's
+// limit; it reports whether it did (the alert follows the commit).
+func (s *Service) overLimit(ctx context.Context, tx *store.Tx, o *order.Order, limit, cost int64) (bool, error) {
+	if o.Testing || cost <= limit {
+		return false, nil
+	}
+	return tx.OrderFlagSet(ctx, o.ID, store.FlagOverLimit, fmt.Sprintf("cost %d above the limit %d (price %d)", cost, limit, o.Price))
+}
+
+// alertOverLimit reports a success flagged over_limit.
+func (s *Service) alertOverLimit(o *order.Order, att *store.Attempt, limit, cost int64) {
+	s.alert(AlertOverLimit, "supplier charged above the order's limit; kept as a success (the money is spent upstream)", "invoice", o.Invoice,
+		"supplier", att.Supplier, "sku", att.SKU, "cost", cost, "limit", limit, "price", o.Price)
+}
+
+// VariantLimits is what a purchase of a variant may cost: the loss allowed on one sale (its own,
+// or the server's default), and the resulting bound at its cheapest tier.
+type VariantLimits struct {
+	Code string `json:"code"`
+	// MaxLoss is the loss allowed on one sale, in rupiah; Own tells whether it is the variant's
+	// own (else the server's --max-loss, DefaultMaxLoss).
+	MaxLoss        int64 `json:"max_loss"`
+	Own            bool  `json:"own"`
+	DefaultMaxLoss int64 `json:"default_max_loss"`
+	// LowestPrice is the cheapest tier price the variant is sold at, and MaxPrice that plus
+	// MaxLoss: the most any purchase of it may cost whatever the tier (an order's own limit is
+	// its price plus MaxLoss). Both 0 for a variant without prices (postpaid: each bill's own).
+	LowestPrice int64 `json:"lowest_price"`
+	MaxPrice    int64 `json:"max_price"`
+}
+
+// Limits reads a variant's limits.
+func (s *Service) Limits(ctx context.Context, code string) (*VariantLimits, error) {
+	v, err := s.db.VariantByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	loss, own, err := s.db.VariantMaxLoss(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.limitsOf(v, loss, own), nil
+}
+
+func (s *Service) limitsOf(v *store.VariantRow, loss int64, own bool) *VariantLimits {
+	l := &VariantLimits{Code: v.Code, MaxLoss: loss, Own: own, DefaultMaxLoss: s.defaultMaxLoss}
+	if !own {
+		l.MaxLoss = s.defaultMaxLoss
+	}
+	first := true
+	for _, p := range v.Prices {
+		if first || p < l.LowestPrice {
+			l.LowestPrice, first = p, false
+		}
+	}
+	if !first {
+		l.MaxPrice = min(l.LowestPrice+l.MaxLoss, ledger.MaxAmount)
+	}
+	return l
+}
+
+// AllLimits lists the limits of every variant, by product then variant.
+func (s *Service) AllLimits(ctx context.Context) ([]VariantLimits, error) {
+	vs, err := s.db.Variants(ctx, store.VariantFilter{})
+	if err != nil {
+		return nil, err
+	}
+	own, err := s.db.VariantLimits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]int64, len(own))
+	for _, l := range own {
+		byID[l.VariantID] = l.MaxLoss
+	}
+	out := make([]VariantLimits, 0, len(vs))
+	for i := range vs {
+		loss, ok := byID[vs[i].ID]
+		out = append(out, *s.limitsOf(&vs[i], loss, ok))
+	}
+	return out, nil
+}
+
+// SetLimits sets a variant's own max loss (rupiah, 0 or more), or with maxLoss nil removes it so
+// the server's default applies. It takes effect at the variant's next purchase.
+func (s *Service) SetLimits(ctx context.Context, code string, maxLoss *int64) (*VariantLimits, error) {
+	if maxLoss != nil && (*maxLoss < 0 || *maxLoss > ledger.MaxAmount) {
+		return nil, &FieldError{Field: "max_loss", Reason: "must be 0 or more rupiah"}
+	}
+	v, err := s.db.VariantByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.VariantLimitSet(ctx, v.ID, maxLoss) }); err != nil {
+		return nil, fmt.Errorf("limits of %s: %w", code, err)
+	}
+	var loss int64
+	if maxLoss != nil {
+		loss = *maxLoss
+	}
+	return s.limitsOf(v, loss, maxLoss != nil), nil
+}
