@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/kios-h2h/kios/internal/ledger"
-	"github.com/kios-h2h/kios/internal/markup"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
@@ -117,11 +116,10 @@ func (s *Service) resyncProduct(ctx context.Context, supplierName, code string, 
 	if err != nil {
 		return err
 	}
-	rules, err := s.db.MarkupRules(ctx)
+	set, err := s.markupSet(ctx)
 	if err != nil {
 		return err
 	}
-	set := markup.NewSet(rules)
 	return s.db.Batch(ctx, func(tx *store.Tx) error {
 		vid, _, err := tx.SupplierProductSetCost(ctx, sup.ID, code, cost)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && vid == 0) {

@@ -117,11 +117,10 @@ func (s *Service) MapSupplierProduct(ctx context.Context, supplierName, code, va
 	if err != nil {
 		return err
 	}
-	rules, err := s.db.MarkupRules(ctx)
+	set, err := s.markupSet(ctx)
 	if err != nil {
 		return err
 	}
-	set := markup.NewSet(rules)
 	return s.db.Batch(ctx, func(tx *store.Tx) error {
 		if err := tx.SupplierProductMap(ctx, sup.ID, code, v.ID, priority); err != nil {
 			return err
@@ -129,6 +128,15 @@ func (s *Service) MapSupplierProduct(ctx context.Context, supplierName, code, va
 		_, err := s.reprice(ctx, tx, set, v.ID)
 		return err
 	})
+}
+
+// markupSet is the markup rules as they stand, ready to price with.
+func (s *Service) markupSet(ctx context.Context) (*markup.Set, error) {
+	rules, err := s.db.MarkupRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return markup.NewSet(rules), nil
 }
 
 // SetMarkup creates or replaces a markup rule. Prices change at the next sync or Reprice.
