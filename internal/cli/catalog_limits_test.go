@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/kios-h2h/kios/internal/store"
-	"github.com/kios-h2h/kios/internal/store/backend"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
 // TestCatalogLimits: a variant's own max loss is set, shown, listed, audited and given back to
@@ -38,12 +38,7 @@ func TestCatalogLimits(t *testing.T) {
 		if out := k.ok("catalog", "limits"); !strings.Contains(out, "MLBB_ID_5") || !strings.Contains(out, "500") || !strings.Contains(out, "default") {
 			t.Fatalf("list:\n%s", out)
 		}
-		db, err := backend.Open(context.Background(), k.db, backend.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		list, err := db.AuditList(context.Background(), store.AuditFilter{Action: "catalog.limits"})
-		db.Close()
+		list, err := storetest.OpenURL(t, k.db).AuditList(context.Background(), store.AuditFilter{Action: "catalog.limits"})
 		if err != nil || len(list) != 1 || !strings.Contains(list[0].Target, "MLBB_ID_5") {
 			t.Fatalf("audit rows %+v %v", list, err)
 		}
