@@ -25,6 +25,7 @@ var adminAPI = map[string]string{
 	"catalog export":          "GET /admin/api/catalog/export",
 	"catalog list":            "GET /admin/api/catalog/variants",
 	"catalog sync":            "POST /admin/api/catalog/sync",
+	"catalog limits":          "PUT /admin/api/catalog/variants/{code}/limits",
 	"order list":              "GET /admin/api/orders",
 	"order show":              "GET /admin/api/orders/{invoice}",
 	"ledger check":            "GET /admin/api/ledger/check",

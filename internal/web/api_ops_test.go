@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
@@ -158,7 +159,9 @@ func TestOperatorEndpoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		statement := "date,description,amount\n" + time.Now().Format("2006-01-02") + ",TRF TEST," + jsonInt(tk.Amount) + "\n"
+		// Dated by the Jakarta day, as a bank's statement and the ticket are (UTC's day is a day
+		// behind from 17:00 UTC).
+		statement := "date,description,amount\n" + catalog.Day(time.Now()) + ",TRF TEST," + jsonInt(tk.Amount) + "\n"
 		for i, want := range []int{1, 0} {
 			var m struct {
 				Approved []map[string]any `json:"approved"`

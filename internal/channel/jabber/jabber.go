@@ -28,6 +28,9 @@ type Options struct {
 	TLSConfig *tls.Config
 	// Retry is the first wait before reconnecting, doubled up to a minute; 0 means 1 s.
 	Retry time.Duration
+	// CloseWait bounds how long a cancelled Run waits for the server to end the stream; 0 means
+	// 5 s.
+	CloseWait time.Duration
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -48,6 +51,9 @@ type Transport struct {
 func New(cfg channel.Config, eng *textcmd.Engine, opts Options) *Transport {
 	if opts.Retry <= 0 {
 		opts.Retry = time.Second
+	}
+	if opts.CloseWait <= 0 {
+		opts.CloseWait = 5 * time.Second
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -122,9 +128,28 @@ func (t *Transport) Run(ctx context.Context) error {
 			close(t.up)
 			first = false
 		}
-		stop := context.AfterFunc(ctx, func() { _ = c.Close() })
-		err = t.receive(ctx, c)
-		stop()
+		// go-xmpp's Close reads the stream's end itself, which races with a Recv in flight, so a
+		// cancelled Run only asks the server to end the stream (a write) and lets the reader see
+		// it; Close then runs after the reader has stopped.
+		done := make(chan error, 1)
+		go func() { done <- t.receive(ctx, c) }()
+		select {
+		case err = <-done:
+		case <-ctx.Done():
+			t.mu.Lock()
+			_, _ = c.SendOrg("</stream:stream>")
+			t.mu.Unlock()
+			select {
+			case err = <-done:
+			case <-time.After(t.opts.CloseWait):
+				// The server did not end the stream: leave the reader to the connection's own
+				// timeouts rather than race it.
+				t.mu.Lock()
+				t.c = nil
+				t.mu.Unlock()
+				return nil
+			}
+		}
 		t.mu.Lock()
 		t.c = nil
 		t.mu.Unlock()

@@ -58,18 +58,32 @@ func login(t *testing.T, addr string, tc *tls.Config, user string) *person {
 		t.Fatalf("login %s: %v", user, err)
 	}
 	p := &person{c: c, got: make(chan string, 32)}
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		for {
 			st, err := c.Recv()
 			if err != nil {
 				return
 			}
 			if m, ok := st.(xmpp.Chat); ok && m.Text != "" && strings.HasPrefix(m.Remote, "kios@localhost") {
-				p.got <- m.Text
+				select {
+				case p.got <- m.Text:
+				default: // nobody listens any more
+				}
 			}
 		}
 	}()
-	t.Cleanup(func() { _ = c.Close() })
+	// go-xmpp's Close reads the stream itself and so races a Recv in flight: end the stream,
+	// wait for the reader to see it, then close (as jabber.Transport.Run does).
+	t.Cleanup(func() {
+		_, _ = c.SendOrg("</stream:stream>")
+		select {
+		case <-done:
+			_ = c.Close()
+		case <-time.After(5 * time.Second):
+		}
+	})
 	return p
 }
 
