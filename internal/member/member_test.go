@@ -644,7 +644,11 @@ func TestTwoFactorLogin(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, bk storetest.Backend) {
 		ctx := context.Background()
 		e := setup(t, bk, member.Options{})
-		e.clock.t = time.Date(2026, 12, 5, 9, 0, 5, 0, time.UTC)
+		// 5 s into a TOTP step, so Advance(Step) lands in the next one; near the real time, as the
+		// store checks sessions' expiry on its own clock.
+		e.clock.mu.Lock()
+		e.clock.t = time.Now().Truncate(totp.Step).Add(5 * time.Second)
+		e.clock.mu.Unlock()
 		b := e.mustLogin(t)
 		if st, _ := b.form(t, "/member/profil/2fa", url.Values{"password": {"wrong"}}); st != 303 {
 			t.Fatalf("2fa with a wrong password: %d", st)
