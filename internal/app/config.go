@@ -48,7 +48,8 @@ type Config struct {
 	// MaxLoss is what Kios may lose on one sale, in rupiah, for variants without a limit of their
 	// own; 0 never sells below cost.
 	MaxLoss int64
-	// Workers is how many orders are fulfilled at once; default 32.
+	// Workers is how many claimed orders may be preparing their upstream request at once;
+	// default 64. Requests in flight are bounded per supplier (max_inflight), not by it.
 	Workers int
 	// RateLimit is the sustained requests per second allowed per reseller, 0 for no limit (the
 	// CLI's default is DefaultRateLimit), and RateBurst how many may arrive at once (default
@@ -117,7 +118,7 @@ func (c Config) withDefaults(getenv func(string) string) Config {
 		c.SimDelay = 0
 	}
 	if c.Workers <= 0 {
-		c.Workers = 32
+		c.Workers = 64
 	}
 	if c.RateLimit < 0 {
 		c.RateLimit = 0

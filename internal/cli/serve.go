@@ -30,7 +30,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed the demo catalog and reseller, and print the reseller's token")
 	fs.DurationVar(&cfg.SimDelay, "sim-delay", app.DefaultSimDelay, "how long the built-in simulator supplier takes per purchase")
 	fs.Var(&proxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
-	fs.IntVar(&cfg.Workers, "workers", 32, "orders fulfilled at once")
+	fs.IntVar(&cfg.Workers, "workers", 64, "orders preparing their upstream request at once (requests in flight are bounded per supplier: kios supplier set --max-inflight)")
 	fs.StringVar(&cfg.Node, "node", "", "this node's name in job leases, unique among nodes sharing a database (default host-pid)")
 	fs.DurationVar(&cfg.Lease, "lease", 0, "how long an order being fulfilled stays this node's before another node may take it over (default 30s)")
 	fs.BoolVar(&cfg.CallbackAllowPrivate, "callback-allow-private", false, "let callbacks to resellers go to loopback and private addresses")

@@ -61,6 +61,8 @@ type Service struct {
 
 	wakeMu sync.Mutex
 	wakes  []chan struct{}
+
+	up upstream // requests in flight to suppliers (dispatch.go)
 }
 
 type systemAccounts struct {

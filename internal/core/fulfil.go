@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/ledger"
@@ -20,8 +19,17 @@ import (
 type WorkerConfig struct {
 	// Node names this process in job leases; it must differ between nodes sharing a database.
 	Node string
-	// Workers is how many jobs run at once.
+	// Workers is how many claimed jobs may be preparing at once: reading the order, routing,
+	// waiting for room at their supplier, committing the attempt. A job whose request is out
+	// upstream no longer counts: requests in flight are bounded per supplier (MaxInflight, the
+	// registry's max_inflight), so throughput does not fall with a supplier's latency.
 	Workers int
+	// MaxInflight bounds the requests in flight to a supplier that has no bound of its own (the
+	// built-in simulator); 0 means store.DefaultMaxInflight.
+	MaxInflight int
+	// SlotWait is how long a claimed job waits for room at its supplier before it goes back to
+	// the queue (orders beyond a supplier's bound wait there, not in memory); 0 means 1 s.
+	SlotWait time.Duration
 	// Lease is how long a claimed job stays this node's before another node may take it over.
 	Lease time.Duration
 	// Poll is how often the queue is read when nothing woke the workers (work queued by other
@@ -38,7 +46,13 @@ func (c *WorkerConfig) defaults() {
 		c.Node = "node-" + reseller.NewSecret(4)
 	}
 	if c.Workers <= 0 {
-		c.Workers = 32
+		c.Workers = 64
+	}
+	if c.MaxInflight <= 0 {
+		c.MaxInflight = store.DefaultMaxInflight
+	}
+	if c.SlotWait <= 0 {
+		c.SlotWait = time.Second
 	}
 	if c.Lease <= 0 {
 		c.Lease = 30 * time.Second
@@ -54,80 +68,17 @@ func (c *WorkerConfig) defaults() {
 	}
 }
 
-// RunWorkers works the fulfilment queue until ctx ends, then lets in-flight jobs finish for up to
-// ShutdownGrace. A job cut off mid-way is safe: its lease runs out and the order resumes from what
-// was recorded, asking the supplier for the status of an attempt already sent.
-func (s *Service) RunWorkers(ctx context.Context, cfg WorkerConfig) error {
-	cfg.defaults()
-	wake := s.Subscribe()
-	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelJobs()
-
-	sem := make(chan struct{}, cfg.Workers)
-	var wg sync.WaitGroup
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	kinds := []string{store.JobFulfil}
-	for {
-		select {
-		case <-ctx.Done():
-			done := make(chan struct{})
-			go func() { wg.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(cfg.ShutdownGrace):
-				cancelJobs()
-				<-done
-			}
-			return nil
-		case <-wake:
-		case <-timer.C:
-		}
-		// Claim as many jobs as there are free workers, and go on claiming while jobs keep coming.
-		for ctx.Err() == nil {
-			free := cfg.Workers - len(sem)
-			if free == 0 {
-				// Wait for a worker to free up, or for shutdown.
-				select {
-				case sem <- struct{}{}:
-					<-sem
-				case <-ctx.Done():
-				}
-				continue
-			}
-			var jobs []store.Job
-			err := s.db.Batch(ctx, func(tx *store.Tx) error {
-				var err error
-				jobs, err = tx.JobClaim(ctx, cfg.Node, kinds, free, cfg.Lease)
-				return err
-			})
-			if err != nil {
-				if ctx.Err() == nil {
-					s.log.Error("claim jobs", "err", err)
-				}
-				break
-			}
-			for _, j := range jobs {
-				sem <- struct{}{}
-				wg.Add(1)
-				go func(j store.Job) {
-					defer func() { <-sem; wg.Done() }()
-					s.work(jobCtx, cfg, j)
-				}(j)
-			}
-			if len(jobs) < free {
-				break
-			}
-		}
-		timer.Reset(cfg.Poll)
-	}
-}
-
 // work runs one fulfilment job to its next resting point.
-func (s *Service) work(ctx context.Context, cfg WorkerConfig, j store.Job) {
-	if err := s.fulfil(ctx, cfg, j); err != nil {
+func (s *Service) work(ctx context.Context, d *dispatcher, c *claim) {
+	j := c.job
+	if err := s.fulfil(ctx, d, c); err != nil {
 		if ctx.Err() != nil {
 			return // shutting down; the lease will run out and the job resume
+		}
+		if errors.Is(err, errBusy) {
+			// Back to the queue, due again soon, without counting as a failure.
+			_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, s.now().Add(d.cfg.Poll), err.Error()) })
+			return
 		}
 		s.log.Error("fulfil", "order_id", j.OrderID, "err", err)
 		retryAt := s.now().Add(backoff(j.Attempts))
@@ -147,7 +98,8 @@ func backoff(n int) time.Duration {
 	return d
 }
 
-func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) error {
+func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
+	cfg, j := d.cfg, c.job
 	o, err := s.db.OrderByID(ctx, j.OrderID)
 	if err != nil {
 		if errors.Is(err, order.ErrNotFound) {
@@ -202,6 +154,13 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		if !ok {
 			return fmt.Errorf("order %s: attempt %s: supplier %q is gone; resolve it by hand", o.Invoice, att.Reference, att.Supplier)
 		}
+		release, err := d.slot(ctx, c, sup)
+		if err != nil {
+			return err
+		}
+		// The slot is held until the answer is recorded: max_inflight counts requests whose
+		// outcome is not written down yet.
+		defer release()
 		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
 		res, callErr = sup.Status(callCtx, requestOf(o, att, limit))
 		cancel()
@@ -214,13 +173,20 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 		if next < 0 {
 			return s.finish(ctx, j, o, nil, limit, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
 		}
-		c := cands[next]
-		att = &store.Attempt{OrderID: o.ID, Supplier: c.Supplier.Name(), SKU: c.SKU, Cost: c.Cost,
+		cand := cands[next]
+		// Room at the supplier first: a job that gets none has committed nothing and waits in
+		// the queue.
+		release, err := d.slot(ctx, c, cand.Supplier)
+		if err != nil {
+			return err
+		}
+		defer release()
+		att = &store.Attempt{OrderID: o.ID, Supplier: cand.Supplier.Name(), SKU: cand.SKU, Cost: cand.Cost,
 			Reference: o.Invoice + "-" + strconv.Itoa(len(attempts)+1)}
 		// The attempt is committed before the request leaves, together with a renewed lease: if
 		// another node (or another worker of this node) has taken the job over, nothing is sent.
 		var leased bool
-		err := s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+		err = s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
 			var err error
 			if leased, err = tx.JobExtend(ctx, j, cfg.Lease); err != nil || !leased {
 				return err
@@ -235,7 +201,7 @@ func (s *Service) fulfil(ctx context.Context, cfg WorkerConfig, j store.Job) err
 			return nil
 		}
 		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
-		res, callErr = c.Supplier.Purchase(callCtx, requestOf(o, att, limit))
+		res, callErr = cand.Supplier.Purchase(callCtx, requestOf(o, att, limit))
 		cancel()
 	}
 	if callErr != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"strings"
@@ -26,6 +27,25 @@ type NewSupplier struct {
 	Username       string // Digiswitch, Digiflazz
 	APIKey         string // Digiswitch, Digiflazz
 	CallbackSecret string // checks the supplier's callbacks; empty means the api key or token
+	// MaxInflight bounds requests in flight to it; 0 means store.DefaultMaxInflight.
+	MaxInflight int
+	// Rate bounds its requests per second; 0 means none.
+	Rate float64
+}
+
+// MaxSupplierInflight is the most requests in flight a supplier may be given: each costs a
+// goroutine and, over HTTP, a connection.
+const MaxSupplierInflight = 100_000
+
+// checkBounds checks a supplier's bounds as an operator gives them.
+func checkBounds(maxInflight int, rate float64) error {
+	if maxInflight < 0 || maxInflight > MaxSupplierInflight {
+		return &FieldError{Field: "max-inflight", Reason: fmt.Sprintf("must be between 1 and %d", MaxSupplierInflight)}
+	}
+	if rate < 0 || rate > 1e6 || math.IsNaN(rate) {
+		return &FieldError{Field: "rate", Reason: "must be a number of requests per second, 0 (no limit) to 1000000"}
+	}
+	return nil
 }
 
 var supplierName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
@@ -62,8 +82,11 @@ func (s *Service) AddSupplier(ctx context.Context, n NewSupplier) (*store.Suppli
 			n.CallbackSecret = n.Token
 		}
 	}
+	if err := checkBounds(n.MaxInflight, n.Rate); err != nil {
+		return nil, err
+	}
 	sup := &store.Supplier{Name: n.Name, Kind: n.Kind, BaseURL: n.BaseURL, Token: n.Token, Username: n.Username,
-		APIKey: n.APIKey, CallbackSecret: n.CallbackSecret, Enabled: true}
+		APIKey: n.APIKey, CallbackSecret: n.CallbackSecret, Enabled: true, MaxInflight: n.MaxInflight, Rate: n.Rate}
 	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.SupplierInsert(ctx, sup) }); err != nil {
 		return nil, err
 	}
@@ -86,6 +109,23 @@ func (s *Service) SupplierByName(ctx context.Context, name string) (*store.Suppl
 // still asked after.
 func (s *Service) SetSupplierEnabled(ctx context.Context, name string, enabled bool) error {
 	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.SupplierSetEnabled(ctx, name, enabled) })
+}
+
+// SetSupplierBounds sets a supplier's bound on requests in flight (maxInflight ≥ 1) and its
+// rate in requests per second (0: none). Every node applies them within its router's refresh;
+// requests already in flight are not recalled.
+func (s *Service) SetSupplierBounds(ctx context.Context, name string, maxInflight int, rate float64) error {
+	if maxInflight == 0 {
+		return &FieldError{Field: "max-inflight", Reason: fmt.Sprintf("must be between 1 and %d", MaxSupplierInflight)}
+	}
+	if err := checkBounds(maxInflight, rate); err != nil {
+		return err
+	}
+	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.SupplierSetBounds(ctx, name, maxInflight, rate) }); err != nil {
+		return err
+	}
+	s.log.Info("supplier bounds set", "supplier", name, "max_inflight", maxInflight, "rate", rate)
+	return nil
 }
 
 // SetSupplierBalance records Kios's balance at a supplier, as fetched from it.

@@ -123,6 +123,38 @@ func (tx *Tx) JobExtend(ctx context.Context, j Job, lease time.Duration) (bool, 
 	return n == 1, err
 }
 
+// JobRenewMax is how many jobs one JobRenew statement names: within every backend's limit on
+// bound parameters, and small enough that one statement holds its row locks briefly.
+const JobRenewMax = 500
+
+// JobRenew renews, in one statement, the leases node holds on the jobs ids (at most
+// JobRenewMax) to now+lease, and returns how many it renewed. A lease that already ran out is
+// not renewed, whoever holds the job now: another node may have claimed it, and a claim of
+// this node's own is renewed by its holder's id in the same list. So thousands of jobs waiting
+// on upstream answers cost one statement per JobRenewMax of them, not one each; the per-claim
+// checks (JobExtend before a purchase, JobRetry) still guard each claim.
+func (tx *Tx) JobRenew(ctx context.Context, node string, ids []int64, lease time.Duration) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	if len(ids) > JobRenewMax {
+		return 0, fmt.Errorf("renew %d job leases: at most %d at once", len(ids), JobRenewMax)
+	}
+	now := tx.now()
+	args := make([]any, 0, len(ids)+3)
+	args = append(args, micros(now.Add(lease)), node, micros(now))
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	res, err := tx.exec(ctx, `UPDATE jobs SET locked_until = ? WHERE locked_by = ? AND locked_until >= ? AND id IN (`+ph+`)`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("renew %d job leases: %w", len(ids), err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 // JobReleaseAll releases every lease, so its jobs run again at once. Used at start
 // on SQLite, where one server owns the database file and leases left over belong to its own
 // previous, dead, process.

@@ -93,3 +93,58 @@ func TestJobRetryIsPerClaim(t *testing.T) {
 		}
 	})
 }
+
+// TestJobRenewBatch: one statement renews the leases a node holds, and only those still running:
+// a lease that ran out, or one another node holds, stays as it is.
+func TestJobRenewBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		db := b.Open(t)
+		if err := db.Batch(ctx, func(tx *store.Tx) error {
+			for i := int64(1); i <= 4; i++ {
+				if err := tx.JobInsert(ctx, store.JobFulfil, i, time.Unix(0, 0)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		claim := func(node string, n int, lease time.Duration) []store.Job {
+			var jobs []store.Job
+			if err := db.Batch(ctx, func(tx *store.Tx) error {
+				var err error
+				jobs, err = tx.JobClaim(ctx, node, []string{store.JobFulfil}, n, lease)
+				return err
+			}); err != nil || len(jobs) != n {
+				t.Fatalf("claim: %v %+v", err, jobs)
+			}
+			return jobs
+		}
+		mine := claim("a", 2, time.Minute)
+		expired := claim("a", 1, -time.Second)
+		theirs := claim("b", 1, time.Minute)
+		ids := []int64{mine[0].ID, mine[1].ID, expired[0].ID, theirs[0].ID}
+		var n int
+		if err := db.Batch(ctx, func(tx *store.Tx) error {
+			var err error
+			n, err = tx.JobRenew(ctx, "a", ids, time.Hour)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n != 2 {
+			t.Fatalf("renewed %d leases, want 2", n)
+		}
+		jobs, err := db.JobList(ctx, store.JobFulfil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range jobs {
+			long := time.Until(j.LockedUntil) > 30*time.Minute
+			if want := j.ID == mine[0].ID || j.ID == mine[1].ID; long != want {
+				t.Errorf("job %d (%s) locked until %s", j.ID, j.LockedBy, j.LockedUntil)
+			}
+		}
+	})
+}

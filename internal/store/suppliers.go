@@ -36,19 +36,27 @@ type Supplier struct {
 	APIKey         string // Digiswitch / Digiflazz api key
 	CallbackSecret string // what signs the supplier's callbacks to us
 	Enabled        bool
-	Balance        int64 // at the supplier, as last fetched
-	BalanceAt      time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// MaxInflight bounds this supplier's requests in flight at once (DefaultMaxInflight when
+	// registered without one); orders beyond it wait in the queue.
+	MaxInflight int
+	// Rate bounds its requests per second (a token bucket); 0 means no bound.
+	Rate      float64
+	Balance   int64 // at the supplier, as last fetched
+	BalanceAt time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
-const supplierCols = `id, name, kind, base_url, token, username, api_key, callback_secret, enabled, balance, balance_at, created_at, updated_at`
+// DefaultMaxInflight is a supplier's bound on requests in flight unless set otherwise.
+const DefaultMaxInflight = 1000
+
+const supplierCols = `id, name, kind, base_url, token, username, api_key, callback_secret, enabled, max_inflight, rate, balance, balance_at, created_at, updated_at`
 
 func (q Q) scanSupplier(row interface{ Scan(...any) error }) (*Supplier, error) {
 	var s Supplier
 	var bat, c, u int64
 	if err := row.Scan(&s.ID, &s.Name, &s.Kind, &s.BaseURL, &s.Token, &s.Username, &s.APIKey, &s.CallbackSecret,
-		&s.Enabled, &s.Balance, &bat, &c, &u); err != nil {
+		&s.Enabled, &s.MaxInflight, &s.Rate, &s.Balance, &bat, &c, &u); err != nil {
 		return nil, err
 	}
 	s.BalanceAt, s.CreatedAt, s.UpdatedAt = fromMicros(bat), fromMicros(c), fromMicros(u)
@@ -63,6 +71,9 @@ func (q Q) scanSupplier(row interface{ Scan(...any) error }) (*Supplier, error) 
 func (tx *Tx) SupplierInsert(ctx context.Context, s *Supplier) error {
 	now := tx.now()
 	s.CreatedAt, s.UpdatedAt = now, now
+	if s.MaxInflight <= 0 {
+		s.MaxInflight = DefaultMaxInflight
+	}
 	sealed := []string{s.Token, s.APIKey, s.CallbackSecret}
 	for i, col := range []string{"suppliers.token", "suppliers.api_key", "suppliers.callback_secret"} {
 		var err error
@@ -70,9 +81,9 @@ func (tx *Tx) SupplierInsert(ctx context.Context, s *Supplier) error {
 			return err
 		}
 	}
-	err := tx.queryRow(ctx, `INSERT INTO suppliers (name, kind, base_url, token, username, api_key, callback_secret, enabled, balance, balance_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id`,
-		s.Name, s.Kind, s.BaseURL, sealed[0], s.Username, sealed[1], sealed[2], s.Enabled, micros(now), micros(now)).Scan(&s.ID)
+	err := tx.queryRow(ctx, `INSERT INTO suppliers (name, kind, base_url, token, username, api_key, callback_secret, enabled, max_inflight, rate, balance, balance_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id`,
+		s.Name, s.Kind, s.BaseURL, sealed[0], s.Username, sealed[1], sealed[2], s.Enabled, s.MaxInflight, s.Rate, micros(now), micros(now)).Scan(&s.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("supplier %s: %w", s.Name, ErrSupplierExists)
 	}
@@ -88,6 +99,20 @@ func (tx *Tx) SupplierSetEnabled(ctx context.Context, name string, enabled bool)
 	res, err := tx.exec(ctx, `UPDATE suppliers SET enabled = ?, updated_at = ? WHERE name = ?`, enabled, micros(tx.now()), name)
 	if err != nil {
 		return fmt.Errorf("set supplier %s enabled: %w", name, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("supplier %s: %w", name, ErrSupplierNotFound)
+	}
+	return nil
+}
+
+// SupplierSetBounds sets a supplier's bound on requests in flight and its rate (requests per
+// second, 0 for none). Changing updated_at makes every node's router rebuild its connector,
+// and with it the connection pool sized by the bound.
+func (tx *Tx) SupplierSetBounds(ctx context.Context, name string, maxInflight int, rate float64) error {
+	res, err := tx.exec(ctx, `UPDATE suppliers SET max_inflight = ?, rate = ?, updated_at = ? WHERE name = ?`, maxInflight, rate, micros(tx.now()), name)
+	if err != nil {
+		return fmt.Errorf("set supplier %s bounds: %w", name, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("supplier %s: %w", name, ErrSupplierNotFound)

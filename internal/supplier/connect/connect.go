@@ -5,6 +5,7 @@ package connect
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	bsclient "github.com/kios-h2h/kios/client/basstore"
@@ -43,12 +44,16 @@ func Connectors(opts Options) route.Connect {
 		case store.KindSimulator:
 			return opts.Simulator, nil
 		case store.KindBasstore:
-			return basstore.New(s.Name, s.BaseURL, s.Token, s.CallbackSecret, bsclient.Options{Timeout: opts.Timeout}).WithLogger(opts.Logger), nil
+			hc := &http.Client{Transport: Transport(s),
+				// A redirected POST becomes a GET: never follow one (the client's own default).
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			return basstore.New(s.Name, s.BaseURL, s.Token, s.CallbackSecret, bsclient.Options{HTTPClient: hc, Timeout: opts.Timeout}).WithLogger(opts.Logger), nil
 		case store.KindDigiflazz:
 			return digiflazz.New(digiflazz.Config{Name: s.Name, BaseURL: s.BaseURL, Username: s.Username, APIKey: s.APIKey,
-				CallbackSecret: s.CallbackSecret, Timeout: opts.Timeout, Logger: opts.Logger})
+				CallbackSecret: s.CallbackSecret, Timeout: opts.Timeout, Logger: opts.Logger, HTTPClient: &http.Client{Transport: Transport(s)}})
 		case store.KindDigiswitch:
-			return digiswitch.New(s.Name, s.BaseURL, s.Username, s.APIKey, s.CallbackSecret, dsclient.WithTimeout(opts.Timeout)).WithLogger(opts.Logger), nil
+			return digiswitch.New(s.Name, s.BaseURL, s.Username, s.APIKey, s.CallbackSecret,
+				dsclient.WithHTTPClient(&http.Client{Transport: Transport(s)}), dsclient.WithTimeout(opts.Timeout)).WithLogger(opts.Logger), nil
 		}
 		return nil, fmt.Errorf("supplier %s: no connector for kind %q yet", s.Name, s.Kind)
 	}

@@ -58,7 +58,10 @@ type Router struct {
 	loadedAt time.Time
 }
 
-var _ core.Router = (*Router)(nil)
+var (
+	_ core.Router  = (*Router)(nil)
+	_ core.Bounded = (*Conn)(nil)
+)
 
 // New returns a Router on db's supplier registry.
 func New(db *store.DB, opts Options) *Router {
@@ -254,6 +257,10 @@ func (c *Conn) Name() string { return c.row.Name }
 
 // Row is the supplier's registry record.
 func (c *Conn) Row() store.Supplier { return c.row }
+
+// Bounds implements core.Bounded: the registry's max_inflight and rate. The built-in
+// simulator has none (the workers' default applies).
+func (c *Conn) Bounds() (int, float64) { return c.row.MaxInflight, c.row.Rate }
 
 // Upstream is the connector itself.
 func (c *Conn) Upstream() supplier.Supplier { return c.sup }
