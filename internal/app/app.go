@@ -122,14 +122,17 @@ func (a *App) open(ctx context.Context) error {
 	mux.Handle("/v1/user/api/", m.Middleware("digiswitch", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, PriceListEvery: cfg.PriceListEvery})))
 	// Digiflazz's buyer API lives at /v1/<endpoint>; the more specific /v1/user/api/ above stays
 	// the Digiswitch dialect's.
-	mux.Handle("/v1/", m.Middleware("digiflazz", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
+	mux.Handle("/v1/", m.Middleware("digiflazz", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody,
+		Seller: a.svc, Banks: a.svc})))
 	// Suppliers' callbacks, signed; they short-cut polling.
 	mux.Handle("POST /callback/", m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log)))
 	// Payment gateways' callbacks (issue 18), verified on the raw body by each provider's rule.
 	mux.Handle("POST /callback/payment/{gateway}", m.Middleware("payment_callback", payinbound.Handler(a.svc, a.log)))
 	mux.HandleFunc("GET /healthz", a.healthz)
-	// The resellers' own member area: pages and a JSON API, on the listener they already call.
-	memberH := m.Middleware("member", member.New(a.svc, member.Options{Guard: guard, SecureCookies: cfg.SecureCookies,
+	// The resellers' own member area: pages and a JSON API, on the listener they already call. The
+	// seller name and the bank accounts are the operator's settings (kios settings, kios bank),
+	// read at each use.
+	memberH := m.Middleware("member", member.New(a.svc, member.Options{Guard: guard, SecureCookies: cfg.SecureCookies, Banks: a.svc,
 		AllowPrivateCallbacks: cfg.CallbackAllowPrivate, Logger: a.log}))
 	mux.Handle("/member/", memberH)
 	mux.Handle("/member", memberH)

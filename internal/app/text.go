@@ -30,7 +30,7 @@ func (a *App) openText(ctx context.Context, mux *http.ServeMux) error {
 	if err != nil {
 		return fmt.Errorf("text channels: %w", err)
 	}
-	t := &textChannels{eng: textcmd.New(a.svc, textcmd.Options{Logger: a.log}), senders: map[string]textcmd.Sender{}}
+	t := &textChannels{eng: textcmd.New(a.svc, textcmd.Options{Logger: a.log, Banks: a.svc}), senders: map[string]textcmd.Sender{}}
 	for _, c := range cfgs {
 		switch c.Kind {
 		case channel.Telegram:

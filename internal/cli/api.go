@@ -50,6 +50,11 @@ var adminAPI = map[string]string{
 	"channel add":             "POST /admin/api/channels",
 	"channel list":            "GET /admin/api/channels",
 	"channel remove":          "DELETE /admin/api/channels/{kind}",
+	"settings set":            "POST /admin/api/settings",
+	"settings list":           "GET /admin/api/settings",
+	"bank add":                "POST /admin/api/banks",
+	"bank list":               "GET /admin/api/banks",
+	"bank remove":             "DELETE /admin/api/banks/{bank}",
 }
 
 // localOnly are the commands that work on this machine or process rather than on the data the

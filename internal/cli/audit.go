@@ -26,6 +26,7 @@ var audited = map[string]string{
 	"catalog import": "catalog.import", "catalog sync": "catalog.sync", "markup set": "markup.set",
 	"secrets rotate": "secrets.rotate",
 	"catalog limits": "catalog.limits",
+	"settings set":   "settings.set", "bank add": "bank.add", "bank remove": "bank.remove",
 	// admin create and admin reset-2fa write their own rows, in their transactions, with cliActor.
 }
 
@@ -94,7 +95,7 @@ func auditContext(ctx context.Context, name string, args []string) context.Conte
 			line = append(line, "--"+flagName)
 		}
 	}
-	order := []string{"username", "reseller", "supplier", "name", "target"}
+	order := []string{"username", "reseller", "supplier", "name", "target", "bank"}
 	if strings.HasPrefix(action, "supplier.") {
 		order = []string{"name"} // a supplier's --username is its login upstream
 	}
@@ -115,6 +116,10 @@ func auditContext(ctx context.Context, name string, args []string) context.Conte
 		target = "supplier:" + target
 	case action == "catalog.limits":
 		target = "variant:" + target
+	case group == "settings":
+		target = "setting:" + target
+	case group == "bank":
+		target = "bank:" + strings.ToUpper(target)
 	}
 	after, _ := json.Marshal(map[string]string{"command": "kios " + name + " " + strings.Join(line, " ")})
 	return store.WithAudit(ctx, store.AuditEntry{Actor: cliActor(), Action: action, Target: target, After: string(after)})

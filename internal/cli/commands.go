@@ -88,6 +88,12 @@ func commands() []command {
 			"configure a text channel (secrets are never printed back); serve starts it", runChannelAdd},
 		{"channel list", "[--json]", "list the configured text channels, never their secrets", runChannelList},
 		{"channel remove", "KIND", "remove a text channel", runChannelRemove},
+		{"settings set", "NAME VALUE", "set one of the operator's settings, e.g. seller_name (\"\" gives it its default again)", runSettingsSet},
+		{"settings list", "[--json]", "list the operator's settings with their values and defaults", runSettingsList},
+		{"bank add", "--bank BANK --account-no N --holder NAME [--payment-method TEXT]",
+			"add the account resellers transfer deposits to at a bank (replaces the bank's account)", runBankAdd},
+		{"bank list", "[--json]", "list the accounts resellers transfer deposits to", runBankList},
+		{"bank remove", "BANK", "remove the account at a bank", runBankRemove},
 		{"migrate", "[up|status] [--json]", "apply database migrations, or show which are applied", runMigrate},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs (SQLite: checked copy; PostgreSQL: pg_dump)", runBackup},
 		{"admin create", "--username U [--json]", "create an admin for the dashboard and print its generated password (shown once)", runAdminCreate},
@@ -361,7 +367,10 @@ func (e *Env) Service(ctx context.Context) (*core.Service, error) {
 	}
 	// The CLI speaks through its output; the core's info logs would only repeat it.
 	log := slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc, err := core.New(ctx, db, core.Config{Logger: log})
+	// core.New ensures the system accounts in a batch of its own: not the change the command's
+	// audit row (on ctx) records, which must commit with that change, or not at all when the
+	// command refuses.
+	svc, err := core.New(store.WithoutAudit(ctx), db, core.Config{Logger: log})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -14,7 +14,9 @@ import (
 )
 
 // textEngine is the text channels' engine over the command's service.
-func textEngine(svc *core.Service) *textcmd.Engine { return textcmd.New(svc, textcmd.Options{}) }
+func textEngine(svc *core.Service) *textcmd.Engine {
+	return textcmd.New(svc, textcmd.Options{Banks: svc})
+}
 
 func runResellerSetPin(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("reseller set-pin")

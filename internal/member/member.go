@@ -57,24 +57,14 @@ type Options struct {
 }
 
 // BankAccount is an account of the distributor's that resellers transfer deposits to.
-type BankAccount struct {
-	Bank          string `json:"bank"`
-	AccountNo     string `json:"account_no"`
-	Holder        string `json:"holder,omitempty"`
-	PaymentMethod string `json:"payment_method"`
-}
+type BankAccount = core.BankAccount
 
-// BankSource lists the distributor's bank accounts for the Deposit page and its API.
-type BankSource interface {
-	BankAccounts(ctx context.Context) ([]BankAccount, error)
-}
+// BankSource lists the distributor's bank accounts for the Deposit page and its API
+// (*core.Service is one: the accounts the operator keeps with `kios bank`).
+type BankSource = core.BankSource
 
-// Banks is a fixed list of accounts: a BankSource for tests and for accounts given in the
-// configuration.
-type Banks []BankAccount
-
-// BankAccounts returns the list.
-func (b Banks) BankAccounts(context.Context) ([]BankAccount, error) { return b, nil }
+// Banks is a fixed list of accounts: a BankSource for tests.
+type Banks = core.Banks
 
 // Payments is the hook a payment gateway plugs into the Deposit page: for an open ticket it
 // lists the ways to pay online, and starts a payment, answering where to send the browser. The

@@ -66,16 +66,14 @@ func (m Message) chat() string {
 }
 
 // BankAccount is an account of the distributor's that a deposit ticket names.
-type BankAccount struct {
-	Bank      string
-	AccountNo string
-	Holder    string
-}
+type BankAccount = core.BankAccount
 
 // Options configure an Engine.
 type Options struct {
-	// Banks are the distributor's accounts; a ticket names the first. None: "Transfer Bank".
-	Banks []BankAccount
+	// Banks lists the distributor's accounts, read at every ticket so a change shows at once (the
+	// app gives *core.Service: the accounts of `kios bank`); a ticket names the first. Nil or
+	// none: "Transfer Bank".
+	Banks core.BankSource
 	// PinCost is the bcrypt cost of PIN hashes; 0 means bcrypt.DefaultCost. Tests lower it.
 	PinCost int
 	// Throttle bounds messages per sender; zero means DefaultThrottle.
@@ -503,9 +501,15 @@ func (s *session) price(ctx context.Context) (string, error) {
 
 // ticket opens a deposit ticket and says the exact amount to transfer and where.
 func (s *session) ticket(ctx context.Context) (string, error) {
-	acct := BankAccount{Bank: "Transfer Bank"}
-	if len(s.e.opts.Banks) > 0 {
-		acct = s.e.opts.Banks[0]
+	acct := BankAccount{Bank: core.DefaultPaymentMethod}
+	if s.e.opts.Banks != nil {
+		banks, err := s.e.opts.Banks.BankAccounts(ctx)
+		if err != nil {
+			return "", fmt.Errorf("bank accounts: %w", err)
+		}
+		if len(banks) > 0 {
+			acct = banks[0]
+		}
 	}
 	t, err := s.e.svc.OpenTicket(ctx, core.DepositParams{Reseller: s.r, Amount: s.c.Amount, Bank: acct.Bank, OwnerName: s.r.Name})
 	switch {

@@ -79,7 +79,7 @@ func setup(t *testing.T, be storetest.Backend) *bundle {
 	if _, err := svc.Credit(ctx, "budi", 100000, "test"); err != nil {
 		t.Fatal(err)
 	}
-	eng := textcmd.New(svc, textcmd.Options{PinCost: bcrypt.MinCost, Throttle: textcmd.Throttle{Rate: 1000, Burst: 1000}, Banks: []textcmd.BankAccount{{Bank: "BCA", AccountNo: "1234567890", Holder: "PT Kios"}}})
+	eng := textcmd.New(svc, textcmd.Options{PinCost: bcrypt.MinCost, Throttle: textcmd.Throttle{Rate: 1000, Burst: 1000}, Banks: core.Banks{{Bank: "BCA", AccountNo: "1234567890", Holder: "PT Kios"}}})
 	if err := eng.SetPIN(ctx, "budi", pin); err != nil {
 		t.Fatal(err)
 	}

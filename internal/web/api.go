@@ -67,6 +67,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("DELETE /admin/api/tokens/{id}", h.apiTokenRevoke)
 
 	h.routeTextAPI(mux)
+	h.routeSettingsAPI(mux)
 
 	mux.Handle("/admin/api/", h.api(func(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
 		writeError(w, http.StatusNotFound, "no such endpoint", "")
@@ -95,11 +96,14 @@ func errorStatus(err error) (int, string, string) {
 	if fe, ok := core.IsFieldError(err); ok {
 		return http.StatusBadRequest, fe.Error(), fe.Field
 	}
+	if errors.Is(err, core.ErrUnknownSetting) {
+		return http.StatusBadRequest, err.Error(), "name"
+	}
 	if errors.Is(err, core.ErrAmount) {
 		return http.StatusBadRequest, "amount must be a positive number of rupiah", "amount"
 	}
 	for _, nf := range []error{reseller.ErrNotFound, order.ErrNotFound, store.ErrVariantNotFound, store.ErrProductNotFound,
-		store.ErrAdminNotFound, store.ErrSupplierNotFound, store.ErrNotFound, admin.ErrNotFound, deposit.ErrNotFound} {
+		store.ErrAdminNotFound, store.ErrSupplierNotFound, store.ErrNotFound, admin.ErrNotFound, deposit.ErrNotFound, core.ErrNoBankAccount} {
 		if errors.Is(err, nf) {
 			return http.StatusNotFound, nf.Error(), ""
 		}

@@ -29,7 +29,9 @@ func (h *handler) routeTextAPI(mux *http.ServeMux) {
 	a("DELETE /admin/api/channels/{kind}", h.apiChannelRemove)
 }
 
-func (h *handler) textEngine() *textcmd.Engine { return textcmd.New(h.svc, textcmd.Options{}) }
+func (h *handler) textEngine() *textcmd.Engine {
+	return textcmd.New(h.svc, textcmd.Options{Banks: h.svc})
+}
 
 func (h *handler) apiResellerPIN(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	var req struct {

@@ -1,6 +1,7 @@
 package digiflazz
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -8,12 +9,12 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 )
 
-// BankAccount is an account of the distributor's that resellers transfer deposits to.
-type BankAccount struct {
-	Bank          string // e.g. "BCA"; matched to the request's bank ignoring case
-	AccountNo     string
-	PaymentMethod string // e.g. "Transfer Bank"; "" means "Transfer Bank"
-}
+// BankAccount is an account of the distributor's that resellers transfer deposits to; its bank is
+// matched to the request's ignoring case, and "" as payment method means "Transfer Bank".
+type BankAccount = core.BankAccount
+
+// Banks is a fixed list of accounts.
+type Banks = core.Banks
 
 // deposit serves deposit: a ticket with the exact amount to transfer (the requested amount plus a
 // unique tail) and the note to put on the transfer. The balance is credited once, when an
@@ -41,9 +42,14 @@ func (h *handler) deposit(w http.ResponseWriter, r *http.Request) {
 		h.refuseSimple(w, r, refuse(wire.RCPayload, "Payload error: owner_name wajib diisi"))
 		return
 	}
-	acct, ok := h.bankAccount(req.Bank)
+	banks, err := h.banks(r.Context())
+	if err != nil {
+		h.refuseSimple(w, r, faultOf(err))
+		return
+	}
+	acct, ok := bankAccount(banks, req.Bank)
 	if !ok {
-		h.refuseSimple(w, r, refuse(wire.RCPayload, "Payload error: bank tidak tersedia; pilih "+h.bankNames()))
+		h.refuseSimple(w, r, refuse(wire.RCPayload, "Payload error: bank tidak tersedia; pilih "+bankNames(banks)))
 		return
 	}
 	t, err := h.svc.OpenTicket(r.Context(), core.DepositParams{Reseller: res, Amount: req.Amount, Bank: acct.Bank, OwnerName: req.OwnerName})
@@ -55,17 +61,25 @@ func (h *handler) deposit(w http.ResponseWriter, r *http.Request) {
 		AccountNo: acct.AccountNo, Amount: t.Amount, Notes: t.Notes})
 }
 
-// bankAccount finds the configured account at bank. With none configured any bank is taken as
-// named, without an account number (the operator gives it to resellers some other way).
-func (h *handler) bankAccount(bank string) (BankAccount, bool) {
-	bank = strings.TrimSpace(bank)
-	if len(h.opts.Banks) == 0 {
-		return BankAccount{Bank: strings.ToUpper(bank), PaymentMethod: "Transfer Bank"}, true
+// banks are the distributor's accounts now.
+func (h *handler) banks(ctx context.Context) ([]BankAccount, error) {
+	if h.opts.Banks == nil {
+		return nil, nil
 	}
-	for _, a := range h.opts.Banks {
+	return h.opts.Banks.BankAccounts(ctx)
+}
+
+// bankAccount finds the account at bank. With none configured any bank is taken as named,
+// without an account number (the operator gives it to resellers some other way).
+func bankAccount(banks []BankAccount, bank string) (BankAccount, bool) {
+	bank = strings.TrimSpace(bank)
+	if len(banks) == 0 {
+		return BankAccount{Bank: strings.ToUpper(bank), PaymentMethod: core.DefaultPaymentMethod}, true
+	}
+	for _, a := range banks {
 		if strings.EqualFold(a.Bank, bank) {
 			if a.PaymentMethod == "" {
-				a.PaymentMethod = "Transfer Bank"
+				a.PaymentMethod = core.DefaultPaymentMethod
 			}
 			return a, true
 		}
@@ -73,9 +87,9 @@ func (h *handler) bankAccount(bank string) (BankAccount, bool) {
 	return BankAccount{}, false
 }
 
-func (h *handler) bankNames() string {
-	names := make([]string, len(h.opts.Banks))
-	for i, a := range h.opts.Banks {
+func bankNames(banks []BankAccount) string {
+	names := make([]string, len(banks))
+	for i, a := range banks {
 		names[i] = a.Bank
 	}
 	return strings.Join(names, ", ")

@@ -144,7 +144,7 @@ func TestGoldenRefusals(t *testing.T) {
 
 func TestGoldenDeposit(t *testing.T) {
 	t.Parallel()
-	f := setup(t, digiflazz.Options{Banks: []digiflazz.BankAccount{{Bank: "BCA", AccountNo: "6042888890"}, {Bank: "MANDIRI", AccountNo: "1400012345678", PaymentMethod: "Transfer Bank Mandiri"}}})
+	f := setup(t, digiflazz.Options{Banks: digiflazz.Banks{{Bank: "BCA", AccountNo: "6042888890"}, {Bank: "MANDIRI", AccountNo: "1400012345678", PaymentMethod: "Transfer Bank Mandiri"}}})
 	st, got := f.post(t, "/v1/deposit", map[string]any{"username": "buyer1", "amount": 200000, "bank": "bca", "owner_name": "Budi Santoso", "sign": f.sign("deposit")})
 	ts, err := f.svc.Tickets(context.Background(), store.TicketFilter{})
 	if err != nil || len(ts) != 1 {

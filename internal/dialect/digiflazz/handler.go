@@ -26,14 +26,20 @@ type Options struct {
 	Guard   *access.Guard
 	Logger  *slog.Logger
 	MaxBody int64 // request body limit in bytes; 0 means 64 KiB
-	// SellerName is the price list's seller_name; "" means "KIOS".
+	// SellerName is the price list's seller_name when Seller is nil; "" means "KIOS".
 	SellerName string
+	// Seller, when set, tells the seller_name on every price list (the operator's setting, read
+	// on each use so a change shows at once); it takes the place of SellerName.
+	Seller interface {
+		SellerName(ctx context.Context) (string, error)
+	}
 	// FullPriceListEvery is how often a reseller may fetch the unfiltered price list (rc 83 when
 	// sooner). 0 means Digiflazz's 5 minutes; a negative value lifts the limit.
 	FullPriceListEvery time.Duration
-	// Banks are the accounts a deposit answer names (bank, account_no, payment_method). Empty
-	// means any bank is accepted and no account number is given.
-	Banks []BankAccount
+	// Banks lists the accounts a deposit answer names (bank, account_no, payment_method), read on
+	// every deposit so a change shows at once. Nil or none means any bank is accepted and no
+	// account number is given.
+	Banks core.BankSource
 }
 
 // Paths are the exact paths the handler serves, for a mux that registers each one (the

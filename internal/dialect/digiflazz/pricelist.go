@@ -67,6 +67,12 @@ func (h *handler) items(r *http.Request, res *reseller.Reseller, kind catalog.Ki
 	if err != nil {
 		return nil, err
 	}
+	seller := h.opts.SellerName
+	if h.opts.Seller != nil {
+		if seller, err = h.opts.Seller.SellerName(ctx); err != nil {
+			return nil, err
+		}
+	}
 	prepaid := make([]wire.PrepaidItem, 0, len(variants))
 	pasca := make([]wire.PascaItem, 0)
 	for i := range variants {
@@ -80,7 +86,7 @@ func (h *handler) items(r *http.Request, res *reseller.Reseller, kind catalog.Ki
 		name := strings.TrimSpace(v.ProductName + " " + v.Name)
 		if kind == catalog.Postpaid {
 			pasca = append(pasca, wire.PascaItem{
-				ProductName: name, Category: p.Category, Brand: p.Brand, SellerName: h.opts.SellerName,
+				ProductName: name, Category: p.Category, Brand: p.Brand, SellerName: seller,
 				Admin: v.Admin, Commission: v.Commission, BuyerSKUCode: v.Code,
 				BuyerProductStatus: buyerOK, SellerProductStatus: sellerOK, Desc: v.Description,
 			})
@@ -91,7 +97,7 @@ func (h *handler) items(r *http.Request, res *reseller.Reseller, kind catalog.Ki
 			continue
 		}
 		prepaid = append(prepaid, wire.PrepaidItem{
-			ProductName: name, Category: p.Category, Brand: p.Brand, Type: v.Type, SellerName: h.opts.SellerName,
+			ProductName: name, Category: p.Category, Brand: p.Brand, Type: v.Type, SellerName: seller,
 			Price: price, BuyerSKUCode: v.Code, BuyerProductStatus: buyerOK, SellerProductStatus: sellerOK,
 			UnlimitedStock: v.UnlimitedStock, Stock: v.Stock, Multi: v.Multi,
 			StartCutOff: v.CutoffStart.String(), EndCutOff: v.CutoffEnd.String(), Desc: v.Description,
