@@ -35,6 +35,7 @@ var adminAPI = map[string]string{
 	"supplier enable":         "POST /admin/api/suppliers/{name}/enable",
 	"supplier deposit":        "POST /admin/api/suppliers/{name}/deposit",
 	"supplier map":            "POST /admin/api/suppliers/{name}/map",
+	"supplier set":            "PATCH /admin/api/suppliers/{name}",
 	"markup set":              "POST /admin/api/markup",
 	"markup list":             "GET /admin/api/markup",
 	"report margin":           "GET /admin/api/reports/margin",

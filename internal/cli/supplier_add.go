@@ -18,6 +18,8 @@ func runSupplierAdd(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&n.Username, "username", "", "username (digiswitch, digiflazz)")
 	fs.StringVar(&n.APIKey, "api-key", "", "api key (digiswitch, digiflazz; basstore: the key its callbacks are signed with, which a Kios upstream issues with the token)")
 	fs.StringVar(&n.CallbackSecret, "callback-secret", "", "key the supplier signs its callbacks with (default: the api key, else the token)")
+	fs.IntVar(&n.MaxInflight, "max-inflight", 0, "most requests in flight to it at once; beyond, orders wait in the queue (default 1000)")
+	fs.Var((*rateFlag)(&n.Rate), "rate", "most requests per second to it, e.g. 50/s (default: no limit)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}

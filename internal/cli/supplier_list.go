@@ -46,6 +46,9 @@ func runSupplierList(ctx context.Context, e *Env, args []string) error {
 			Balance     int64  `json:"balance"`
 			BalanceAt   string `json:"balance_at"`
 			Ledger      int64  `json:"ledger"`
+			// Bounds of the requests sent to it: in flight at once, per second (0: none).
+			MaxInflight int     `json:"max_inflight"`
+			Rate        float64 `json:"rate"`
 		}
 		out := []row{}
 		for _, s := range sups {
@@ -53,7 +56,7 @@ func runSupplierList(ctx context.Context, e *Env, args []string) error {
 			if err != nil {
 				return err
 			}
-			out = append(out, row{s.Name, s.Kind, s.BaseURL, s.Enabled, s.Token != "" || s.APIKey != "", s.Balance, jsonTime(s.BalanceAt), books})
+			out = append(out, row{s.Name, s.Kind, s.BaseURL, s.Enabled, s.Token != "" || s.APIKey != "", s.Balance, jsonTime(s.BalanceAt), books, s.MaxInflight, s.Rate})
 		}
 		return e.writeJSON(out)
 	}

@@ -135,3 +135,46 @@ func TestSupplierAddBasstoreKeys(t *testing.T) {
 		t.Fatalf("token and api key:\n%s", out)
 	}
 }
+
+// TestSupplierSetBounds: `supplier add --max-inflight --rate` and `supplier set` bound the
+// requests sent to a supplier; a flag left out keeps its value; nonsense is a usage error.
+func TestSupplierSetBounds(t *testing.T) {
+	t.Parallel()
+	k := setup(t)
+	up := fakeBasstore(t)
+	k.ok("supplier", "add", "--name", "upa", "--kind", "basstore", "--base-url", up.URL, "--token", "sekret-token", "--rate", "20/s")
+	k.ok("supplier", "add", "--name", "upb", "--kind", "basstore", "--base-url", up.URL, "--token", "sekret-token", "--max-inflight", "50")
+	bounds := func() map[string][2]float64 {
+		var rows []struct {
+			Name        string  `json:"name"`
+			MaxInflight int     `json:"max_inflight"`
+			Rate        float64 `json:"rate"`
+		}
+		if err := json.Unmarshal([]byte(k.ok("supplier", "list", "--json")), &rows); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][2]float64{}
+		for _, r := range rows {
+			out[r.Name] = [2]float64{float64(r.MaxInflight), r.Rate}
+		}
+		return out
+	}
+	if b := bounds(); b["upa"] != [2]float64{1000, 20} || b["upb"] != [2]float64{50, 0} {
+		t.Fatalf("after add: %v", b)
+	}
+	if out := k.ok("supplier", "set", "upa", "--max-inflight", "300"); !strings.Contains(out, "at most 300 requests in flight, 20/s") {
+		t.Fatalf("set said: %s", out)
+	}
+	k.ok("supplier", "set", "upb", "--rate", "2.5/s")
+	if b := bounds(); b["upa"] != [2]float64{300, 20} || b["upb"] != [2]float64{50, 2.5} {
+		t.Fatalf("after set: %v", b)
+	}
+	for _, args := range [][]string{{"upa"}, {"upa", "--max-inflight", "0"}, {"upa", "--max-inflight", "-3"}, {"upa", "--rate", "fast"}} {
+		if r := k.run(append([]string{"supplier", "set"}, args...)...); r.code != 2 {
+			t.Errorf("supplier set %v: %+v", args, r)
+		}
+	}
+	if r := k.run("supplier", "set", "nobody", "--max-inflight", "5"); r.code == 0 {
+		t.Errorf("set on an unknown supplier: %+v", r)
+	}
+}

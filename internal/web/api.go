@@ -44,6 +44,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("GET /admin/api/suppliers", h.apiSuppliers)
 	a("POST /admin/api/suppliers", h.apiSupplierAdd)
 	a("GET /admin/api/suppliers/{name}", h.apiSupplier)
+	a("PATCH /admin/api/suppliers/{name}", h.apiSupplierSet)
 	a("POST /admin/api/suppliers/{name}/{action}", h.apiSupplierAction)
 	a("POST /admin/api/catalog/sync", h.apiSyncStart)
 	a("GET /admin/api/catalog/sync", h.apiSyncStatus)

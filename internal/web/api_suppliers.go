@@ -37,6 +37,10 @@ type supplierReq struct {
 	Username       string `json:"username"`
 	APIKey         string `json:"api_key"`
 	CallbackSecret string `json:"callback_secret"`
+	// MaxInflight (0: the default, 1000) and Rate (requests per second, 0: none) bound the
+	// requests sent to it.
+	MaxInflight int     `json:"max_inflight"`
+	Rate        float64 `json:"rate"`
 }
 
 func (h *handler) apiSupplierAdd(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -46,10 +50,16 @@ func (h *handler) apiSupplierAdd(w http.ResponseWriter, r *http.Request, id *adm
 	}
 	// The audit row names what was set, never the secrets themselves.
 	after := map[string]any{"name": req.Name, "kind": req.Kind, "base_url": req.BaseURL,
-		"credentials": req.Token != "" || req.APIKey != "" || req.CallbackSecret != ""}
+		"credentials": req.Token != "" || req.APIKey != "" || req.CallbackSecret != "", "max_inflight": req.MaxInflight, "rate": req.Rate}
 	ctx := h.audited(r, id, "supplier.add", "supplier:"+req.Name, after)
 	_, err := h.svc.AddSupplier(ctx, core.NewSupplier{Name: req.Name, Kind: req.Kind, BaseURL: req.BaseURL, Token: req.Token,
-		Username: req.Username, APIKey: req.APIKey, CallbackSecret: req.CallbackSecret})
+		Username: req.Username, APIKey: req.APIKey, CallbackSecret: req.CallbackSecret, MaxInflight: req.MaxInflight, Rate: req.Rate})
+	h.supplierSaved(w, r, err, http.StatusCreated, req.Name)
+}
+
+// supplierSaved answers a change to supplier name: err as 400 naming the JSON key when it is a
+// core.FieldError, else as it is; otherwise the supplier as listed, with status.
+func (h *handler) supplierSaved(w http.ResponseWriter, r *http.Request, err error, status int, name string) {
 	if fe, ok := core.IsFieldError(err); ok {
 		// The core names fields as the CLI's flags; the API's are the JSON keys.
 		writeError(w, http.StatusBadRequest, strings.ReplaceAll(fe.Field, "-", "_")+" "+fe.Reason, strings.ReplaceAll(fe.Field, "-", "_"))
@@ -60,7 +70,38 @@ func (h *handler) apiSupplierAdd(w http.ResponseWriter, r *http.Request, id *adm
 		return
 	}
 	h.supplierChanged()
-	h.writeSupplier(w, r, http.StatusCreated, req.Name)
+	h.writeSupplier(w, r, status, name)
+}
+
+// apiSupplierSet is `kios supplier set`: PATCH /admin/api/suppliers/{name} with max_inflight
+// and/or rate (requests per second, 0: none); a key left out keeps its value.
+func (h *handler) apiSupplierSet(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	name := r.PathValue("name")
+	var req struct {
+		MaxInflight *int     `json:"max_inflight"`
+		Rate        *float64 `json:"rate"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.MaxInflight == nil && req.Rate == nil {
+		writeError(w, http.StatusBadRequest, "nothing to set: give max_inflight or rate", "max_inflight")
+		return
+	}
+	cur, err := h.svc.SupplierByName(r.Context(), name)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	maxInflight, rate := cur.MaxInflight, cur.Rate
+	if req.MaxInflight != nil {
+		maxInflight = *req.MaxInflight
+	}
+	if req.Rate != nil {
+		rate = *req.Rate
+	}
+	ctx := h.audited(r, id, "supplier.set", "supplier:"+name, map[string]any{"max_inflight": maxInflight, "rate": rate})
+	h.supplierSaved(w, r, h.svc.SetSupplierBounds(ctx, name, maxInflight, rate), http.StatusOK, name)
 }
 
 // supplierChanged makes the router read the registry again, so a change applies to the next order.

@@ -71,7 +71,7 @@ func (h *handler) supplierStatuses(ctx context.Context) ([]SupplierStatus, error
 		}
 		st := SupplierStatus{Name: s.Name, Kind: s.Kind, BaseURL: s.BaseURL, Enabled: s.Enabled, Balance: s.Balance,
 			HasBalance: !s.BalanceAt.IsZero(), Priority: maps[s.ID].Priority, MappedSKUs: maps[s.ID].SKUs,
-			Breaker: string(states[s.Name]), LedgerBalance: books}
+			Breaker: string(states[s.Name]), LedgerBalance: books, MaxInflight: s.MaxInflight, Rate: s.Rate}
 		if st.HasBalance {
 			at := s.BalanceAt
 			st.BalanceAt = &at

@@ -81,6 +81,10 @@ type SupplierStatus struct {
 	Priority   int    `json:"priority"`
 	MappedSKUs int    `json:"mapped_skus"`
 	Breaker    string `json:"breaker"` // closed, open, half-open; "" when not known here
+	// MaxInflight and Rate bound the requests sent to it (rate per second, 0: none); 0 and 0
+	// for the built-in simulator, bounded by the workers' default.
+	MaxInflight int     `json:"max_inflight"`
+	Rate        float64 `json:"rate"`
 	// Calls in the last hour on this node: success rate over definite answers (null without
 	// any), p95 latency, and the newest error.
 	Calls       int        `json:"calls_last_hour"`
