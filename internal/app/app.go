@@ -180,16 +180,20 @@ func (a *App) open(ctx context.Context) error {
 			return err
 		}
 		if a.adminLn != nil {
+			// An existing admin keeps its password: the operator may have set it, and a restart
+			// must not hand the dashboard to whoever reads this output.
 			pw, err := admin.CreateAdmin(ctx, a.svc, "admin")
-			if errors.Is(err, store.ErrAdminTaken) {
-				pw, err = admin.ResetPassword(ctx, a.svc, "admin")
-			}
-			if err != nil {
+			switch {
+			case errors.Is(err, store.ErrAdminTaken):
+				fmt.Fprintf(cfg.Stdout, "\n Admin dashboard: %s/admin/  user: admin (exists; its password is kept: kios admin reset-password admin)\n\n", a.AdminURL())
+			case err != nil:
 				return fmt.Errorf("demo admin: %w", err)
+			default:
+				fmt.Fprintf(cfg.Stdout, "\n Admin dashboard: %s/admin/  user: admin  password: %s\n\n", a.AdminURL(), pw)
 			}
-			fmt.Fprintf(cfg.Stdout, "\n Admin dashboard: %s/admin/  user: admin  password: %s\n\n", a.AdminURL(), pw)
 		}
-		a.log.Info("demo data seeded", "reseller", seeded.Reseller.Username, "created", seeded.Created)
+		a.log.Info("demo data seeded", "reseller", seeded.Reseller.Username, "created", seeded.Created,
+			"products_added", seeded.Products, "variants_added", seeded.Variants)
 		portal, err := member.SetPassword(ctx, a.svc, seeded.Reseller.Username, 0)
 		if err != nil {
 			return fmt.Errorf("demo reseller password: %w", err)

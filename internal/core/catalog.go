@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"context"
 
 	"github.com/kios-h2h/kios/internal/catalog"
@@ -58,6 +59,58 @@ func (s *Service) SaveCatalog(ctx context.Context, products []catalog.Product, v
 		}
 		return nil
 	})
+}
+
+// AddMissingCatalog adds the products and variants whose codes are not in the catalog yet and
+// leaves every existing one as it is (an operator may have repriced, restocked or switched it
+// off): what `serve --demo` seeds on a database that already has data. It answers how many of
+// each it added.
+func (s *Service) AddMissingCatalog(ctx context.Context, products []catalog.Product, variants []catalog.Variant) (addedProducts, addedVariants int, err error) {
+	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+		addedProducts, addedVariants = 0, 0 // a replayed batch counts again
+		ids := map[string]int64{}
+		for i := range products {
+			p := products[i]
+			got, err := tx.ProductByCode(ctx, p.Code)
+			switch {
+			case err == nil:
+				ids[p.Code] = got.ID
+				continue
+			case !errors.Is(err, store.ErrProductNotFound):
+				return err
+			}
+			if err := tx.ProductUpsert(ctx, &p); err != nil {
+				return err
+			}
+			ids[p.Code] = p.ID
+			addedProducts++
+		}
+		for i := range variants {
+			v := variants[i]
+			_, err := tx.VariantByCode(ctx, v.Code)
+			switch {
+			case err == nil:
+				continue
+			case !errors.Is(err, store.ErrVariantNotFound):
+				return err
+			}
+			id, ok := ids[v.ProductCode]
+			if !ok {
+				p, err := tx.ProductByCode(ctx, v.ProductCode)
+				if err != nil {
+					return err
+				}
+				id = p.ID
+			}
+			v.ProductID = id
+			if err := tx.VariantUpsert(ctx, &v); err != nil {
+				return err
+			}
+			addedVariants++
+		}
+		return nil
+	})
+	return addedProducts, addedVariants, err
 }
 
 // Orders lists orders.

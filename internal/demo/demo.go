@@ -89,14 +89,18 @@ func Catalog() ([]catalog.Product, []catalog.Variant) {
 type Seeded struct {
 	core.Credentials
 	Created bool // false when the reseller existed and only its token was rotated
+	// Products and Variants count what was added to the catalog (all of it on an empty database,
+	// only what is missing on one with data).
+	Products, Variants int
 }
 
-// Seed loads the demo catalog (overwriting the demo variants' settings and stock) and makes sure
-// the demo reseller exists. Tokens are stored hashed, so an existing demo reseller cannot be told
+// Seed adds the demo products and variants that are missing (an existing one, which an operator
+// may have repriced or switched off, is left as it is) and makes sure the demo reseller exists. Tokens are stored hashed, so an existing demo reseller cannot be told
 // its old token again: it gets a new one. It is safe to run on every start.
 func Seed(ctx context.Context, svc *core.Service) (Seeded, error) {
 	products, variants := Catalog()
-	if err := svc.SaveCatalog(ctx, products, variants); err != nil {
+	np, nv, err := svc.AddMissingCatalog(ctx, products, variants)
+	if err != nil {
 		return Seeded{}, fmt.Errorf("demo catalog: %w", err)
 	}
 	r, err := svc.Reseller(ctx, Username)
@@ -111,7 +115,7 @@ func Seed(ctx context.Context, svc *core.Service) (Seeded, error) {
 		if _, err := svc.Credit(ctx, Username, StartingBalance, "demo starting balance"); err != nil {
 			return Seeded{}, fmt.Errorf("demo reseller: %w", err)
 		}
-		return Seeded{Credentials: cr, Created: true}, nil
+		return Seeded{Credentials: cr, Created: true, Products: np, Variants: nv}, nil
 	case err != nil:
 		return Seeded{}, fmt.Errorf("demo reseller: %w", err)
 	}
@@ -120,5 +124,5 @@ func Seed(ctx context.Context, svc *core.Service) (Seeded, error) {
 		return Seeded{}, fmt.Errorf("demo reseller: %w", err)
 	}
 	cr.APIKey = r.APIKey
-	return Seeded{Credentials: cr}, nil
+	return Seeded{Credentials: cr, Products: np, Variants: nv}, nil
 }

@@ -39,6 +39,9 @@ func testSeedIsRepeatable(t *testing.T, b storetest.Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if first.Variants == 0 || first.Products == 0 || second.Variants != 0 || second.Products != 0 {
+		t.Errorf("catalog added: first %d products, %d variants; second %d, %d", first.Products, first.Variants, second.Products, second.Variants)
+	}
 	if second.Created || second.Reseller.ID != first.Reseller.ID || second.Token == first.Token || second.APIKey != first.APIKey {
 		t.Fatalf("second seed: %+v", second)
 	}
