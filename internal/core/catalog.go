@@ -1,8 +1,8 @@
 package core
 
 import (
-	"errors"
 	"context"
+	"errors"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/ledger"
