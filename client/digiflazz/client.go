@@ -127,6 +127,16 @@ func (c *Client) Deposit(ctx context.Context, amount int64, bank, ownerName stri
 	return d, err
 }
 
+// DepositPay opens a deposit paid through one of the server's payment gateways (a Kios
+// extension), by method (e.g. "QRIS"): the answer's Payment tells how to pay; the balance is
+// credited when the gateway reports the payment.
+func (c *Client) DepositPay(ctx context.Context, amount int64, method string) (DepositData, error) {
+	req := DepositRequest{Username: c.username, Amount: amount, Method: method, Sign: Sign(c.username, c.apiKey, SuffixDeposit)}
+	var d DepositData
+	err := c.call(ctx, EndpointDeposit, req, &d)
+	return d, err
+}
+
 // Transaction sends a prepaid purchase, or its status check (the same request again). Username
 // and Sign are filled in. A pending or successful answer returns a nil error; a failed one returns
 // the data and an *RCError.

@@ -116,6 +116,8 @@ type DepositData struct {
 	AccountNo     string `json:"account_no"`
 	Amount        int64  `json:"amount"`
 	Notes         string `json:"notes"`
+	// With the request's method (a Kios extension): how to pay through the gateway.
+	flazz.Payment
 }
 
 // TransactionRequest is a prepaid purchase (Commands empty) or a postpaid command. Sending the

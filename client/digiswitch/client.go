@@ -101,6 +101,18 @@ func (c *Client) Deposit(ctx context.Context, amount int64, bank, ownerName stri
 	return &out, nil
 }
 
+// DepositPay opens a deposit paid through one of the server's payment gateways (a Kios
+// extension), by method (e.g. "QRIS"): the answer's Payment tells how to pay; the balance is
+// credited when the gateway reports the payment.
+func (c *Client) DepositPay(ctx context.Context, amount int64, method string) (*DepositResponse, error) {
+	var out DepositResponse
+	if err := c.call(ctx, PathDeposit, DepositRequest{Username: c.username, Amount: amount, Method: method,
+		Sign: Sign(c.username, c.apiKey, SuffixDeposit)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Transaction buys a prepaid product; req's Username and Sign are filled in. The answer may be
 // pending (IsPending(resp.RC)): send the same request again later to learn the outcome, or wait
 // for the callback. A failed transaction returns the answer and an *APIError with rc 02.

@@ -102,6 +102,8 @@ type DepositResponse struct {
 	RC     string `json:"rc"`
 	Amount int64  `json:"amount"`
 	Notes  string `json:"notes"`
+	// With the request's method (a Kios extension): how to pay through the gateway.
+	flazz.Payment
 }
 
 // TransactionRequest buys a prepaid product or, with Command set, inquires, pays or checks a

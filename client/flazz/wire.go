@@ -30,6 +30,24 @@ type DepositRequest struct {
 	Bank      string `json:"bank"`
 	OwnerName string `json:"owner_name"`
 	Sign      string `json:"sign"`
+	// Method (a Kios extension) pays the deposit through a payment gateway instead of a bank
+	// transfer, e.g. "QRIS": the answer then carries the gateway's instructions (Payment). Bank
+	// and owner_name are not needed with it.
+	Method string `json:"method,omitempty"`
+}
+
+// Payment is how to pay a deposit opened with a method (a Kios extension; absent without one):
+// the ticket, the gateway's reference, when it expires, and whichever of a pay code (virtual
+// account), a QR string or a checkout link the gateway gave. The deposit is credited when the
+// gateway reports it paid.
+type Payment struct {
+	Ticket      string `json:"ticket,omitempty"`
+	Reference   string `json:"reference,omitempty"`
+	Method      string `json:"method,omitempty"`
+	ExpiresAt   string `json:"expires_at,omitempty"`
+	PayCode     string `json:"pay_code,omitempty"`
+	QRString    string `json:"qr_string,omitempty"`
+	CheckoutURL string `json:"checkout_url,omitempty"`
 }
 
 // CustomerRequest checks a PLN prepaid customer before a token is sold (Digiflazz's inquiry-pln,

@@ -24,6 +24,7 @@ import (
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
 	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/metrics"
+	"github.com/kios-h2h/kios/internal/payment"
 	payinbound "github.com/kios-h2h/kios/internal/payment/inbound"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
@@ -109,8 +110,17 @@ func (a *App) open(ctx context.Context) error {
 	sim := simulator.New(cfg.SimDelay)
 	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim, Logger: a.log}), Logger: a.log,
 		Observe: func(c health.Call) { m.ObserveSupplier(c.Supplier, c.Op, c.Took, c.State, c.Err) }})
+	// Listening before the handlers are built lets the demo's public URL be its own address.
+	a.ln, err = net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	publicURL := cfg.PublicURL
+	if publicURL == "" && cfg.Demo {
+		publicURL = a.BaseURL()
+	}
 	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate,
-		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert})
+		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL})
 	if err != nil {
 		return err
 	}
@@ -128,6 +138,10 @@ func (a *App) open(ctx context.Context) error {
 	mux.Handle("POST /callback/", m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log)))
 	// Payment gateways' callbacks (issue 18), verified on the raw body by each provider's rule.
 	mux.Handle("POST /callback/payment/{gateway}", m.Middleware("payment_callback", payinbound.Handler(a.svc, a.log)))
+	// The sandbox gateway's pay link: pays by sending a Tripay-signed callback through the same path.
+	sandboxPay := m.Middleware("sandbox_pay", payinbound.SandboxHandler(a.svc, a.log))
+	mux.Handle("GET "+payment.SandboxPayPath+"{reference}", sandboxPay)
+	mux.Handle("POST "+payment.SandboxPayPath+"{reference}", sandboxPay)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	// The resellers' own member area: pages and a JSON API, on the listener they already call. The
 	// seller name and the bank accounts are the operator's settings (kios settings, kios bank),
@@ -141,10 +155,6 @@ func (a *App) open(ctx context.Context) error {
 		return err
 	}
 
-	a.ln, err = net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	a.srv = &http.Server{
 		Handler: mux,
 		// Bounds on every phase of a request, so a slow or idle client cannot hold a
@@ -194,6 +204,9 @@ func (a *App) open(ctx context.Context) error {
 		}
 		a.log.Info("demo data seeded", "reseller", seeded.Reseller.Username, "created", seeded.Created,
 			"products_added", seeded.Products, "variants_added", seeded.Variants)
+		if err := demo.SandboxGateway(ctx, a.svc); err != nil {
+			return err
+		}
 		portal, err := member.SetPassword(ctx, a.svc, seeded.Reseller.Username, 0)
 		if err != nil {
 			return fmt.Errorf("demo reseller password: %w", err)
@@ -352,6 +365,9 @@ func writeBanner(w io.Writer, baseURL string, s demo.Seeded, portal string) {
 
  Member area (the reseller's own pages): %s/member/
    username: %s  password: %s
+
+ Top up without an operator: Deposit in the member area, pay by "QRIS" through the
+ sandbox gateway (nothing is charged; its pay link credits the deposit at once).
 
  The token and password are shown only now; every start with --demo issues new ones.
  Try:

@@ -38,6 +38,11 @@ type Config struct {
 	SimDelay time.Duration
 	// Demo seeds the demo catalog and reseller at start and prints the reseller's credentials.
 	Demo bool
+	// PublicURL is where payment providers and payers reach this server's public listener, e.g.
+	// https://kios.example.com (env KIOS_PUBLIC_URL): gateways' callbacks go to
+	// {PublicURL}/callback/payment/{gateway} and the sandbox's pay links are under it. With Demo
+	// and none given, the listener's own address.
+	PublicURL string
 	// CallbackAllowPrivate lets callbacks to resellers go to loopback and private addresses
 	// (tests, a reseller on the same network); off, only public addresses are called.
 	CallbackAllowPrivate bool
@@ -110,6 +115,9 @@ func (c Config) withDefaults(getenv func(string) string) Config {
 	}
 	if c.DB == "" {
 		c.DB = backend.DefaultURL
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = getenv("KIOS_PUBLIC_URL")
 	}
 	if c.SecretKey == "" && c.SecretKeyFile == "" {
 		c.SecretKey, c.SecretKeyFile = backend.SecretsFromEnv("", getenv)

@@ -56,6 +56,11 @@ var adminAPI = map[string]string{
 	"bank add":                "POST /admin/api/banks",
 	"bank list":               "GET /admin/api/banks",
 	"bank remove":             "DELETE /admin/api/banks/{bank}",
+	"deposit pay":             "POST /admin/api/deposit-payments",
+	"gateway add":             "POST /admin/api/gateways",
+	"gateway list":            "GET /admin/api/gateways",
+	"gateway enable":          "POST /admin/api/gateways/{name}/enable",
+	"gateway disable":         "POST /admin/api/gateways/{name}/disable",
 }
 
 // localOnly are the commands that work on this machine or process rather than on the data the

@@ -27,6 +27,8 @@ var audited = map[string]string{
 	"secrets rotate": "secrets.rotate",
 	"catalog limits": "catalog.limits",
 	"settings set":   "settings.set", "bank add": "bank.add", "bank remove": "bank.remove",
+	"gateway add": "gateway.add", "gateway enable": "gateway.enable", "gateway disable": "gateway.disable",
+	"deposit pay": "deposit.pay",
 	// admin create and admin reset-2fa write their own rows, in their transactions, with cliActor.
 }
 
@@ -37,7 +39,8 @@ var auditedWhen = map[string]func(flags map[string]string) bool{
 }
 
 // secretFlags are never written to the audit log, only that they were given.
-var secretFlags = map[string]bool{"token": true, "api-key": true, "callback-secret": true, "password": true, "pin": true}
+var secretFlags = map[string]bool{"token": true, "api-key": true, "callback-secret": true, "password": true, "pin": true,
+	"private-key": true, "server-key": true, "callback-token": true, "secret": true}
 
 // cliActor is who runs the command: "cli:<os user>@<host>".
 func cliActor() string {
@@ -114,6 +117,8 @@ func auditContext(ctx context.Context, name string, args []string) context.Conte
 		target = "reseller:" + target
 	case group == "supplier":
 		target = "supplier:" + target
+	case group == "gateway":
+		target = "gateway:" + target
 	case action == "catalog.limits":
 		target = "variant:" + target
 	case group == "settings":

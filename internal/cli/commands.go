@@ -35,7 +35,7 @@ type command struct {
 // commands themselves consult it (for their usage text).
 func commands() []command {
 	return []command{
-		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--sim-delay D] [--sync-every D] [--max-loss N] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
+		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--public-url URL] [--sim-delay D] [--sync-every D] [--max-loss N] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
 			"run the HTTP server and the fulfilment workers", runServe},
 		{"reseller create", "--name N [--username U] [--email E] [--phone P] [--membership TIER] [--allow-ip CIDR]... [--json]",
 			"create a reseller and print its token and api key (shown once)", runResellerCreate},
@@ -57,6 +57,13 @@ func commands() []command {
 			"list deposit tickets (opened through the Digiswitch-style API), newest first", runDepositTickets},
 		{"deposit approve", "TICKET", "approve a deposit ticket and credit its amount, once", runDepositApprove},
 		{"deposit reject", "TICKET", "reject a deposit ticket; nothing is credited", runDepositReject},
+		{"deposit pay", "--reseller USERNAME --amount N --gateway NAME [--method M] [--public-url URL] [--json]",
+			"open a deposit ticket paid through a payment gateway and print the payer's instructions; the gateway's callback credits it", runDepositPay},
+		{"gateway add", "--name NAME --kind tripay|midtrans|duitku|xendit|moota|sandbox --base-url URL [--merchant-code C] [--api-key K] [--private-key P] [--server-key S] [--callback-token T] [--secret S] [--methods QRIS,BRIVA,...] [--fee-policy distributor|reseller] [--json]",
+			"register a payment gateway or bank-mutation feed (secrets are never printed back)", runGatewayAdd},
+		{"gateway list", "[--json]", "list payment gateways, never their secrets", runGatewayList},
+		{"gateway enable", "NAME", "let deposits be paid through a gateway", runGatewayEnable},
+		{"gateway disable", "NAME", "open no new payments at a gateway (callbacks of open ones are still taken)", runGatewayDisable},
 		{"deposit match", "STATEMENT.csv", "approve the open tickets whose amounts appear on a bank statement (date, description, amount)", runDepositMatch},
 		{"catalog import", "FILE.csv", "load products, variants and prices from CSV (all or nothing)", runCatalogImport},
 		{"catalog export", "", "write the catalog as CSV to stdout", runCatalogExport},

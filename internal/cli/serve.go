@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -27,7 +28,8 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&cfg.AdminAddr, "admin-addr", adminAddr, "admin dashboard, admin API and /metrics address (env KIOS_ADMIN_ADDR); off to serve none")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark session cookies (admin dashboard and member area) Secure (when a TLS proxy is in front)")
 	fs.BoolVar(&cfg.PublicMetrics, "public-metrics", false, "serve /metrics without an admin token")
-	fs.BoolVar(&cfg.Demo, "demo", false, "seed the demo catalog and reseller, and print the reseller's token")
+	fs.BoolVar(&cfg.Demo, "demo", false, "seed the demo catalog and reseller, enable the sandbox payment gateway, and print the reseller's token")
+	fs.StringVar(&cfg.PublicURL, "public-url", e.Getenv("KIOS_PUBLIC_URL"), "where payment providers and payers reach this server, e.g. https://kios.example.com (env KIOS_PUBLIC_URL); gateways' callbacks and the sandbox's pay links are under it (default with --demo: the listen address)")
 	fs.DurationVar(&cfg.SimDelay, "sim-delay", app.DefaultSimDelay, "how long the built-in simulator supplier takes per purchase")
 	fs.Var(&proxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
 	fs.IntVar(&cfg.Workers, "workers", 64, "orders preparing their upstream request at once (requests in flight are bounded per supplier: kios supplier set --max-inflight)")
@@ -54,6 +56,11 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	if cfg.MaxLoss < 0 {
 		return usagef("--max-loss must be 0 or more")
+	}
+	if cfg.PublicURL != "" {
+		if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usagef("--public-url must be an http or https URL")
+		}
 	}
 	if cfg.SimDelay < 0 {
 		return usagef("--sim-delay must be 0 or more")

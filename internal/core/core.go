@@ -33,6 +33,9 @@ type Config struct {
 	CallbackPublicOnly bool
 	// PaymentClient makes payment gateways' calls; nil means a client with a 20 s timeout.
 	PaymentClient *http.Client
+	// PublicURL is where payment providers reach this server's public listener (serve
+	// --public-url): deposit payments opened without one of their own use it.
+	PublicURL string
 	// MaxLoss is what Kios may lose on one sale, in rupiah, unless the variant has a limit of its
 	// own (`kios catalog limits`): a purchase upstream may cost at most the order's price plus
 	// this. 0 (the default) never sells below cost.
@@ -51,6 +54,7 @@ type Service struct {
 
 	callbackPublicOnly bool
 	payClient          *http.Client
+	publicURL          string
 	defaultMaxLoss     int64
 	onAlert            func(kind string)
 
@@ -75,7 +79,7 @@ type resellerAccounts struct {
 
 // New returns a Service on db, creating the system accounts if missing.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
-	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient,
+	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient, publicURL: cfg.PublicURL,
 		defaultMaxLoss: max(cfg.MaxLoss, 0), onAlert: cfg.Alert, auth: newAuthCache(), variants: newVariantCache()}
 	if s.now == nil {
 		s.now = time.Now
@@ -86,7 +90,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	if s.router == nil {
 		s.router = SimulatorRouter(0)
 	}
-	err := db.Batch(ctx, func(tx *store.Tx) error {
+	// Not the change a command audits (store.WithAudit on ctx): a command that fails after
+	// opening the service must leave no audit row.
+	err := db.Batch(store.WithoutAudit(ctx), func(tx *store.Tx) error {
 		var err error
 		if s.sys.revenue, err = tx.SystemAccountEnsure(ctx, ledger.RevenueCode, ledger.Revenue); err != nil {
 			return err

@@ -35,7 +35,8 @@ type PayParams struct {
 	Gateway  string
 	Method   string
 	// PublicURL is where providers reach this server: callbacks go to
-	// {PublicURL}/callback/payment/{gateway}, the sandbox's pay page is under it.
+	// {PublicURL}/callback/payment/{gateway}, the sandbox's pay page is under it. "" means the
+	// service's (Config.PublicURL).
 	PublicURL string
 }
 
@@ -64,15 +65,24 @@ func (s *Service) gatewayAdapter(g *store.Gateway, publicURL string) (payment.Ga
 // code even if this process dies before the payment row is written. A gateway that refuses
 // rejects the ticket; one that answers unclearly leaves it open (a payment made anyway is
 // credited when its callback names the ticket).
+//
+// Without a gateway, the first enabled gateway (by name) that offers the method is used: the
+// member area and the dialects' deposit endpoints name only a method.
 func (s *Service) DepositPay(ctx context.Context, p PayParams) (*PayResult, error) {
-	g, err := s.db.GatewayByName(ctx, strings.TrimSpace(p.Gateway))
+	var g *store.Gateway
+	var err error
+	if strings.TrimSpace(p.Gateway) == "" {
+		g, err = s.gatewayForMethod(ctx, strings.TrimSpace(p.Method))
+	} else {
+		g, err = s.db.GatewayByName(ctx, strings.TrimSpace(p.Gateway))
+	}
 	if err != nil {
 		return nil, err
 	}
 	if !g.Enabled {
 		return nil, fmt.Errorf("gateway %s: %w", g.Name, ErrGatewayDisabled)
 	}
-	publicURL := strings.TrimRight(p.PublicURL, "/")
+	publicURL := strings.TrimRight(nonEmpty(p.PublicURL, s.publicURL), "/")
 	if publicURL == "" && (g.Kind == payment.Sandbox && g.BaseURL == "" || g.Kind == payment.Duitku) {
 		return nil, ErrNoPublicURL
 	}
@@ -139,6 +149,46 @@ func (s *Service) DepositPay(ctx context.Context, p PayParams) (*PayResult, erro
 	s.log.Info("deposit payment opened", "ticket", t.Code, "gateway", g.Name, "reference", ins.Reference, "amount", pay.Amount,
 		"reseller", t.Username)
 	return &PayResult{Ticket: t, Payment: pay}, nil
+}
+
+// gatewayForMethod is the first enabled gateway (by name) offering method, not a mutation feed's
+// (those are paid by plain transfer). A gateway that lists no methods takes any.
+func (s *Service) gatewayForMethod(ctx context.Context, method string) (*store.Gateway, error) {
+	if method == "" {
+		return nil, &FieldError{"method", "is required"}
+	}
+	gws, err := s.db.Gateways(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range gws {
+		g := &gws[i]
+		if g.Enabled && g.Kind != payment.Moota && (len(g.Methods) == 0 || containsFold(g.Methods, method)) {
+			return g, nil
+		}
+	}
+	return nil, &FieldError{"method", fmt.Sprintf("%q is not offered by any enabled payment gateway", clip(method, 32))}
+}
+
+// PaymentMethods lists the methods the enabled gateways offer (mutation feeds aside), each once,
+// in the gateways' order: what the member area and the dialects may name in a deposit's method.
+func (s *Service) PaymentMethods(ctx context.Context) ([]string, error) {
+	gws, err := s.db.Gateways(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, g := range gws {
+		if !g.Enabled || g.Kind == payment.Moota {
+			continue
+		}
+		for _, m := range g.Methods {
+			if !containsFold(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
 }
 
 func containsFold(list []string, s string) bool {
@@ -632,6 +682,9 @@ func (s *Service) SandboxPay(ctx context.Context, reference string) (*store.Paym
 	}
 	return nil, nil, store.ErrPaymentNotFound
 }
+
+// PublicURL is where payment providers reach this server ("" when not configured).
+func (s *Service) PublicURL() string { return s.publicURL }
 
 // Payments lists payments, newest first.
 func (s *Service) Payments(ctx context.Context, f store.PaymentFilter) ([]store.Payment, error) {

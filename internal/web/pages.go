@@ -18,7 +18,7 @@ import (
 )
 
 var pageNames = []string{"login", "overview", "orders", "order", "resellers", "reseller", "deposits", "catalog",
-	"suppliers", "ledger", "audit", "admins", "secret", "settings"}
+	"suppliers", "ledger", "audit", "admins", "secret", "settings", "payments"}
 
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{

@@ -7,6 +7,7 @@ import (
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 )
 
 // BankAccount is an account of the distributor's that resellers transfer deposits to; its bank is
@@ -32,6 +33,17 @@ func (h *handler) deposit(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Amount <= 0 {
 		h.refuseSimple(w, r, refuse(wire.RCPayload, "Payload error: amount wajib diisi"))
+		return
+	}
+	if req.Method != "" {
+		// Kios extension: paid through a payment gateway, credited when it reports the payment.
+		v, notes, pay, err := flazzserver.DepositPay(r.Context(), h.svc, res, req.Amount, req.Method)
+		if err != nil {
+			h.refuseSimple(w, r, refusalOf(err))
+			return
+		}
+		h.write(w, http.StatusOK, wire.DepositData{RC: wire.RCSuccess, Bank: v.Gateway, PaymentMethod: v.Method, AccountNo: v.PayCode,
+			Amount: v.Amount, Notes: notes, Payment: pay})
 		return
 	}
 	if strings.TrimSpace(req.Bank) == "" {
