@@ -683,6 +683,19 @@ func (s *Service) SandboxPay(ctx context.Context, reference string) (*store.Paym
 	return nil, nil, store.ErrPaymentNotFound
 }
 
+// TicketPayment is the newest payment opened at a gateway for a ticket (store.ErrPaymentNotFound
+// when the ticket is a bank transfer's): what the member area shows its payer again.
+func (s *Service) TicketPayment(ctx context.Context, t *deposit.Ticket) (*store.Payment, error) {
+	g, err := s.db.GatewayByName(ctx, t.Bank)
+	if errors.Is(err, store.ErrGatewayNotFound) {
+		return nil, store.ErrPaymentNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.db.PaymentByTicket(ctx, g.ID, t.ID)
+}
+
 // PublicURL is where payment providers reach this server ("" when not configured).
 func (s *Service) PublicURL() string { return s.publicURL }
 

@@ -427,6 +427,8 @@ type ticketView struct {
 	CreatedAt     time.Time       `json:"created_at"`
 	ExpiresAt     time.Time       `json:"expires_at"`
 	Pay           []PaymentMethod `json:"pay,omitempty"`
+	// Payment is how to pay a ticket opened with a method, through a payment gateway.
+	Payment *core.PayView `json:"payment,omitempty"`
 }
 
 func (h *handler) viewTicket(ctx context.Context, t *deposit.Ticket, banks []BankAccount) ticketView {
@@ -436,6 +438,15 @@ func (h *handler) viewTicket(ctx context.Context, t *deposit.Ticket, banks []Ban
 		ExpiresAt: t.ExpiresAt.In(catalog.Jakarta)}
 	if h.opts.Payments != nil && t.Status == deposit.Open {
 		v.Pay = h.opts.Payments.Methods(ctx, t)
+	}
+	if t.Status == deposit.Open {
+		if p, err := h.svc.TicketPayment(ctx, t); err == nil {
+			pv := core.ViewPay(&core.PayResult{Ticket: t, Payment: p})
+			v.Payment = &pv
+			v.PaymentMethod, v.AccountNo = p.Method, p.PayCode
+		} else if !errors.Is(err, store.ErrPaymentNotFound) {
+			h.log.Error("member deposit payment", "ticket", t.Code, "err", err)
+		}
 	}
 	return v
 }
@@ -472,11 +483,19 @@ func bankNamed(banks []BankAccount, name string) (BankAccount, bool) {
 	return BankAccount{}, false
 }
 
-// openDeposit opens a ticket at one of the distributor's banks, and returns it as shown.
-func (h *handler) openDeposit(ctx context.Context, cl *caller, amount int64, bank string) (ticketView, error) {
+// openDeposit opens a ticket at one of the distributor's banks, or, with a method (e.g. QRIS),
+// paid through the first enabled payment gateway offering it, and returns it as shown.
+func (h *handler) openDeposit(ctx context.Context, cl *caller, amount int64, bank, method string) (ticketView, error) {
 	banks, err := h.banks(ctx)
 	if err != nil {
 		return ticketView{}, err
+	}
+	if method = strings.TrimSpace(method); method != "" {
+		res, err := h.svc.DepositPay(ctx, core.PayParams{Reseller: cl.r, Amount: amount, Method: method})
+		if err != nil {
+			return ticketView{}, err
+		}
+		return h.viewTicket(ctx, res.Ticket, banks), nil
 	}
 	acct, ok := bankNamed(banks, bank)
 	if !ok {

@@ -303,11 +303,12 @@ func (h *handler) apiDeposit(w http.ResponseWriter, r *http.Request, cl *caller)
 	var b struct {
 		Amount int64  `json:"amount"`
 		Bank   string `json:"bank"`
+		Method string `json:"method"` // optional: pay through a payment gateway (e.g. "QRIS")
 	}
 	if !h.decode(w, r, &b) {
 		return
 	}
-	t, err := h.openDeposit(r.Context(), cl, b.Amount, b.Bank)
+	t, err := h.openDeposit(r.Context(), cl, b.Amount, b.Bank, b.Method)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -321,7 +322,15 @@ func (h *handler) apiDeposits(w http.ResponseWriter, r *http.Request, cl *caller
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"deposits": ts, "banks": banks})
+	methods, err := h.svc.PaymentMethods(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if methods == nil {
+		methods = []string{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deposits": ts, "banks": banks, "methods": methods})
 }
 
 func (h *handler) apiPriceList(w http.ResponseWriter, r *http.Request, cl *caller) {

@@ -365,7 +365,12 @@ func (h *handler) depositPage(w http.ResponseWriter, r *http.Request, cl *caller
 			open = append(open, t)
 		}
 	}
-	h.render(w, r, cl, "deposit", tr(cl.lang, "nav.deposit"), map[string]any{"Tickets": ts, "Open": open, "Banks": banks})
+	methods, err := h.svc.PaymentMethods(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, cl, "deposit", tr(cl.lang, "nav.deposit"), map[string]any{"Tickets": ts, "Open": open, "Banks": banks, "Methods": methods})
 }
 
 func (h *handler) depositPost(w http.ResponseWriter, r *http.Request, cl *caller) {
@@ -374,7 +379,7 @@ func (h *handler) depositPost(w http.ResponseWriter, r *http.Request, cl *caller
 		h.failed(w, r, cl, "/member/deposit", deposit.ErrAmount)
 		return
 	}
-	t, err := h.openDeposit(r.Context(), cl, amount, r.PostFormValue("bank"))
+	t, err := h.openDeposit(r.Context(), cl, amount, r.PostFormValue("bank"), r.PostFormValue("method"))
 	if err != nil {
 		h.failed(w, r, cl, "/member/deposit", err)
 		return

@@ -7,6 +7,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/session"
 	"github.com/kios-h2h/kios/internal/store"
 )
@@ -47,6 +48,9 @@ var known = []struct {
 	{deposit.ErrAmount, http.StatusBadRequest, "amount"},
 	{deposit.ErrTooManyOpen, http.StatusBadRequest, "too_many_open"},
 	{deposit.ErrNoFreeAmount, http.StatusBadRequest, "no_free_amount"},
+	{payment.ErrUpstream, http.StatusBadGateway, "pay_upstream"},
+	{core.ErrGatewayDisabled, http.StatusConflict, "pay_unavailable"},
+	{core.ErrNoPublicURL, http.StatusServiceUnavailable, "pay_unavailable"},
 	{errBadBody, http.StatusBadRequest, "bad_body"},
 	{errNoEndpoint, http.StatusNotFound, "no_endpoint"},
 }
