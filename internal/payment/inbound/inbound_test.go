@@ -17,10 +17,15 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
-// TestPaymentCallbackMalformed: through POST /callback/payment/{gateway}, every malformed or
-// forged Tripay callback (≥ 30, the body over the limit included) is answered 4xx and changes
-// nothing; then the genuine one is answered 200 {"success":true} and credits once, and its
-// replay 200 again with nothing moved; an unknown gateway is 404. Both backends.
+// paidWord is each fake provider's word for a paid transaction.
+var paidWord = map[string]string{payment.Tripay: "PAID", payment.Midtrans: "settlement", payment.Duitku: "00", payment.Xendit: "PAID"}
+
+// TestPaymentCallbackMalformed: through POST /callback/payment/{gateway}, for every provider
+// (Tripay, Midtrans, Duitku, Xendit and the Moota-style mutation feed), every malformed or
+// forged callback (≥ 30 each, the body over the limit included) is answered 4xx and changes
+// nothing; then the genuine one is answered 200 with the provider's acknowledgement and credits
+// once, and its replay 200 again with nothing moved; an unknown gateway is 404. The ledger
+// check is clean after. Both backends.
 func TestPaymentCallbackMalformed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		ctx := context.Background()
@@ -30,19 +35,6 @@ func TestPaymentCallbackMalformed(t *testing.T) {
 			t.Fatal(err)
 		}
 		f := paytest.New(t)
-		c := f.Config("tripay", payment.Tripay)
-		if _, err := svc.AddGateway(ctx, store.Gateway{Name: c.Name, Kind: c.Kind, BaseURL: c.BaseURL, MerchantCode: c.MerchantCode,
-			APIKey: c.APIKey, PrivateKey: c.PrivateKey, Methods: c.Methods}); err != nil {
-			t.Fatal(err)
-		}
-		cr, err := svc.CreateReseller(ctx, core.NewReseller{Username: "budi", Name: "Budi"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := svc.DepositPay(ctx, core.PayParams{Reseller: cr.Reseller, Amount: 100_000, Gateway: "tripay", PublicURL: "https://kios.example"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		mux := http.NewServeMux()
 		mux.Handle("POST /callback/payment/{gateway}", inbound.Handler(svc, slog.Default()))
 		srv := httptest.NewServer(mux)
@@ -58,33 +50,59 @@ func TestPaymentCallbackMalformed(t *testing.T) {
 			b, _ := io.ReadAll(resp.Body)
 			return resp.StatusCode, string(b)
 		}
-		f.SetStatus(res.Ticket.Code, "PAID", "")
-		tx := *f.Tx(res.Ticket.Code)
-		cases := paytest.Malformed(payment.Tripay, tx)
-		if len(cases) < 30 {
-			t.Fatalf("%d cases", len(cases))
-		}
-		for _, c := range cases {
-			code, _ := post("tripay", c.Header, c.Body)
-			if code < 400 || code >= 500 {
-				t.Errorf("%s: HTTP %d, want 4xx", c.Name, code)
+		for _, kind := range []string{payment.Tripay, payment.Midtrans, payment.Duitku, payment.Xendit, payment.Moota} {
+			c := f.Config(kind, kind)
+			if _, err := svc.AddGateway(ctx, store.Gateway{Name: c.Name, Kind: c.Kind, BaseURL: c.BaseURL, MerchantCode: c.MerchantCode,
+				APIKey: c.APIKey, PrivateKey: c.PrivateKey, ServerKey: c.ServerKey, CallbackToken: c.CallbackToken, Secret: c.Secret,
+				Methods: c.Methods}); err != nil {
+				t.Fatal(err)
 			}
-			if bal, _ := svc.Balance(ctx, cr.Reseller.ID); bal != 0 {
-				t.Fatalf("%s moved money: balance %d", c.Name, bal)
+			cr, err := svc.CreateReseller(ctx, core.NewReseller{Username: "budi-" + kind, Name: "Budi " + kind})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		h, body := f.Callback(payment.Tripay, res.Ticket.Code)
-		if code, _ := post("nope", h, body); code != http.StatusNotFound {
-			t.Fatalf("unknown gateway: HTTP %d", code)
-		}
-		for i := 0; i < 2; i++ {
-			code, ans := post("tripay", h, body)
-			if code != http.StatusOK || ans != `{"success":true}` {
-				t.Fatalf("genuine callback: HTTP %d %s", code, ans)
+			res, err := svc.DepositPay(ctx, core.PayParams{Reseller: cr.Reseller, Amount: 100_000, Gateway: kind, PublicURL: "https://kios.example"})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if bal, _ := svc.Balance(ctx, cr.Reseller.ID); bal != res.Ticket.Amount {
-			t.Fatalf("balance %d, want %d", bal, res.Ticket.Amount)
+			var tx paytest.Tx
+			var h http.Header
+			var body []byte
+			if kind == payment.Moota {
+				tx = paytest.Tx{Kind: kind, Reference: "mut-1", OrderID: res.Ticket.Code, Amount: res.Ticket.Amount}
+				h, body = paytest.SignedCallback(kind, tx)
+			} else {
+				f.SetStatus(res.Ticket.Code, paidWord[kind], "accept")
+				tx = *f.Tx(res.Ticket.Code)
+				h, body = f.Callback(kind, res.Ticket.Code)
+			}
+			cases := paytest.Malformed(kind, tx)
+			if len(cases) < 30 {
+				t.Fatalf("%s: %d cases", kind, len(cases))
+			}
+			for _, c := range cases {
+				code, _ := post(kind, c.Header, c.Body)
+				if code < 400 || code >= 500 {
+					t.Errorf("%s %s: HTTP %d, want 4xx", kind, c.Name, code)
+				}
+				if bal, _ := svc.Balance(ctx, cr.Reseller.ID); bal != 0 {
+					t.Fatalf("%s %s moved money: balance %d", kind, c.Name, bal)
+				}
+			}
+			if kind == payment.Tripay {
+				if code, _ := post("nope", h, body); code != http.StatusNotFound {
+					t.Fatalf("unknown gateway: HTTP %d", code)
+				}
+			}
+			for i := 0; i < 2; i++ {
+				code, ans := post(kind, h, body)
+				if code != http.StatusOK || (kind == payment.Tripay && ans != `{"success":true}`) {
+					t.Fatalf("%s genuine callback: HTTP %d %s", kind, code, ans)
+				}
+			}
+			if bal, _ := svc.Balance(ctx, cr.Reseller.ID); bal != res.Ticket.Amount {
+				t.Fatalf("%s: balance %d, want %d", kind, bal, res.Ticket.Amount)
+			}
 		}
 		rep, err := db.LedgerCheck(ctx)
 		if err != nil || !rep.OK() {
