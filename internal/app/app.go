@@ -242,6 +242,10 @@ func (a *App) AdminURL() string {
 // Service is the server's core service.
 func (a *App) Service() *core.Service { return a.svc }
 
+// SupplierChanged makes the router read the supplier registry again, for a supplier added
+// through Service (the bench's upstream).
+func (a *App) SupplierChanged() { a.router.Invalidate() }
+
 // Run serves until ctx ends, then shuts down in order: stop accepting and let in-flight requests
 // finish (up to ShutdownTimeout), then stop the workers (which let their in-flight jobs finish),
 // then close the database. It returns nil after a clean shutdown.

@@ -50,6 +50,17 @@ type Config struct {
 	Progress func(p Progress)
 	// Log receives notes on what the run is doing ("" lines are not sent); nil discards them.
 	Log io.Writer
+	// SupplierLatency is how long the simulator's purchase takes (embedded only; default 0).
+	// With it, orders are measured in one slice: each slice's fulfilment ends with one latency's
+	// tail, which would otherwise weigh five times.
+	SupplierLatency time.Duration
+	// SupplierHTTP, when set (basstore, digiswitch or digiflazz), serves the simulator from a
+	// second embedded Kios over that dialect on 127.0.0.1, registered as the supplier of every
+	// bench SKU.
+	SupplierHTTP string
+
+	// instant marks the comparison run of a latency run with Baseline: orders only.
+	instant bool
 }
 
 // Progress is the state of the running phase.
@@ -93,6 +104,19 @@ type Result struct {
 	// is price lists/s over static answers/s. Both only with Baseline.
 	OrdersVsInsert    *float64 `json:"orders_vs_insert,omitempty"`
 	PricelistVsStatic *float64 `json:"pricelist_vs_static,omitempty"`
+
+	// SupplierLatencyMs and SupplierHTTP are the upstream the run bought from: the simulator
+	// taking that long, in-process or over that dialect.
+	SupplierLatencyMs float64 `json:"supplier_latency_ms"`
+	SupplierHTTP      string  `json:"supplier_http,omitempty"`
+	// UpstreamInflightMax is the most requests in flight upstream at once (embedded only).
+	UpstreamInflightMax *int64 `json:"upstream_inflight_max,omitempty"`
+	// With Baseline and a latency: fulfilled/s of the same workload with an instant supplier, and
+	// FulfilledPerS over it.
+	InstantFulfilledPerS *float64 `json:"instant_fulfilled_per_s,omitempty"`
+	FulfilledVsInstant   *float64 `json:"fulfilled_vs_instant,omitempty"`
+	// RSSMB is the process's resident memory at the end of the order phase, in MB (Linux).
+	RSSMB float64 `json:"rss_mb,omitempty"`
 }
 
 // Stats are one endpoint's figures.
@@ -129,6 +153,17 @@ func (c *Config) defaults() error {
 	if c.Log == nil {
 		c.Log = io.Discard
 	}
+	switch c.SupplierHTTP {
+	case "", "basstore", "digiswitch", "digiflazz":
+	default:
+		return fmt.Errorf("supplier-http %q: want basstore, digiswitch or digiflazz", c.SupplierHTTP)
+	}
+	if c.SupplierLatency < 0 {
+		return errors.New("the supplier latency cannot be negative")
+	}
+	if c.Target != "" && (c.SupplierLatency > 0 || c.SupplierHTTP != "") {
+		return errors.New("a supplier latency or an HTTP supplier is for the embedded server; a target has its own suppliers")
+	}
 	return nil
 }
 
@@ -137,7 +172,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	res := &Result{Dialect: cfg.Dialect, Concurrency: cfg.Concurrency, Endpoints: map[string]*Stats{}, Errors: map[string]int64{}}
+	res := &Result{Dialect: cfg.Dialect, Concurrency: cfg.Concurrency, Endpoints: map[string]*Stats{}, Errors: map[string]int64{},
+		SupplierLatencyMs: ms(cfg.SupplierLatency), SupplierHTTP: cfg.SupplierHTTP}
 	httpc := newHTTPClient(cfg.Concurrency)
 	defer httpc.CloseIdleConnections()
 
@@ -247,6 +283,30 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.FulfilledPerS = round2(float64(res.Fulfilled) / fulfilTime.Seconds())
 	}
 	maps.Copy(res.Errors, orders.errs)
+	res.RSSMB = rssMB()
+	if tgt.svc != nil {
+		m := tgt.svc.Upstream().InflightMax
+		res.UpstreamInflightMax = &m
+	}
+	if cfg.instant {
+		res.LedgerOK, res.LedgerNote = tgt.ledgerCheck(ctx)
+		return res, nil
+	}
+	if cfg.Baseline && cfg.SupplierLatency > 0 {
+		// The same workload, from a fresh server, with a supplier that answers at once.
+		ic := cfg
+		ic.SupplierLatency, ic.Baseline, ic.instant = 0, false, true
+		fmt.Fprintf(cfg.Log, "the same orders with an instant supplier\n")
+		inst, err := Run(ctx, ic)
+		if err != nil {
+			return nil, fmt.Errorf("instant supplier: %w", err)
+		}
+		res.InstantFulfilledPerS = &inst.FulfilledPerS
+		if inst.FulfilledPerS > 0 {
+			r := round2(res.FulfilledPerS / inst.FulfilledPerS)
+			res.FulfilledVsInstant = &r
+		}
+	}
 
 	var static *staticServer
 	lists, statics := newRaw(), newRaw()
@@ -305,6 +365,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 // sliceCount is how many slices each measurement is cut into.
 func sliceCount(cfg Config) int {
+	if cfg.SupplierLatency > 0 || cfg.instant {
+		return 1
+	}
 	if cfg.Orders > 0 {
 		return max(1, min(5, cfg.Orders))
 	}

@@ -3,7 +3,9 @@ package bench
 import (
 	"fmt"
 	"io"
+	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -58,6 +60,26 @@ func (r *Result) WriteTable(w io.Writer) error {
 	if r.PricelistVsStatic != nil {
 		fmt.Fprintf(w, "pricelist_vs_static: %.2f (target ≥ 0.8)\n", *r.PricelistVsStatic)
 	}
+	if r.SupplierLatencyMs > 0 || r.SupplierHTTP != "" {
+		via := "in-process"
+		if r.SupplierHTTP != "" {
+			via = "over " + r.SupplierHTTP + " HTTP"
+		}
+		fmt.Fprintf(w, "supplier: simulator %s, purchase latency %.0f ms\n", via, r.SupplierLatencyMs)
+	}
+	if r.UpstreamInflightMax != nil {
+		fmt.Fprintf(w, "upstream_inflight_max: %d\n", *r.UpstreamInflightMax)
+	}
+	if r.FulfilledVsInstant != nil {
+		target := "≥ 0.8"
+		if r.SupplierHTTP != "" {
+			target = "≥ 0.5"
+		}
+		fmt.Fprintf(w, "fulfilled_vs_instant: %.2f (%.0f/s with an instant supplier; target %s)\n", *r.FulfilledVsInstant, *r.InstantFulfilledPerS, target)
+	}
+	if r.RSSMB > 0 {
+		fmt.Fprintf(w, "rss after orders: %.0f MB\n", r.RSSMB)
+	}
 	return nil
 }
 
@@ -77,4 +99,22 @@ func ProgressBar(p Progress) string {
 	frac = min(max(frac, 0), 1)
 	fill := int(frac * width)
 	return fmt.Sprintf("%-9s [%s%s] %3.0f%% %s", p.Phase, strings.Repeat("#", fill), strings.Repeat(".", width-fill), frac*100, tail)
+}
+
+// rssMB is this process's resident set size in MB, from /proc (0 where there is none).
+func rssMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, err := strconv.ParseFloat(f[1], 64)
+			if err != nil {
+				return 0
+			}
+			return round2(kb / 1024)
+		}
+	}
+	return 0
 }

@@ -40,9 +40,10 @@ type target struct {
 
 type embedded struct {
 	*target
-	dbKind string
-	cancel context.CancelFunc
-	done   chan error
+	dbKind   string
+	cancel   context.CancelFunc
+	done     chan error
+	upstream func() // stops the upstream Kios of --supplier-http
 }
 
 // startEmbedded starts a Kios on 127.0.0.1 with the simulator at zero delay and no rate limit,
@@ -55,9 +56,8 @@ func startEmbedded(ctx context.Context, cfg Config, dir string) (*embedded, erro
 	a, err := app.New(ctx, app.Config{
 		Addr:      "127.0.0.1:0",
 		DB:        dbURL,
-		SimDelay:  0,
+		SimDelay:  cfg.SupplierLatency,
 		RateLimit: 0,
-		Workers:   32,
 		// The bench fetches the full Digiswitch price list on purpose, many times a second.
 		PriceListEvery: -1,
 		Node:           "bench",
@@ -77,12 +77,20 @@ func startEmbedded(ctx context.Context, cfg Config, dir string) (*embedded, erro
 		a.Close()
 		return nil, err
 	}
+	var stopUp func()
+	if cfg.SupplierHTTP != "" {
+		if stopUp, err = startUpstream(ctx, cfg, dir, a); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	e := &embedded{
-		target: &target{base: a.BaseURL(), creds: creds, skus: cfg.SKUs, svc: svc},
-		dbKind: backend.Kind(dbURL),
-		cancel: cancel,
-		done:   make(chan error, 1),
+		upstream: stopUp,
+		target:   &target{base: a.BaseURL(), creds: creds, skus: cfg.SKUs, svc: svc},
+		dbKind:   backend.Kind(dbURL),
+		cancel:   cancel,
+		done:     make(chan error, 1),
 	}
 	go func() { e.done <- a.Run(runCtx) }()
 	return e, nil
@@ -91,6 +99,9 @@ func startEmbedded(ctx context.Context, cfg Config, dir string) (*embedded, erro
 func (e *embedded) stop() {
 	e.cancel()
 	<-e.done
+	if e.upstream != nil {
+		e.upstream()
+	}
 }
 
 func seed(ctx context.Context, svc *core.Service, skus int) error {

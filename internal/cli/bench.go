@@ -28,6 +28,8 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	fs.IntVar(&cfg.Orders, "orders", 0, "requests per phase, instead of --duration")
 	fs.IntVar(&cfg.SKUs, "skus", 5000, "SKUs in the embedded price list")
 	fs.BoolVar(&cfg.Baseline, "baseline", false, "also measure a static net/http handler and a minimal-INSERT database")
+	fs.DurationVar(&cfg.SupplierLatency, "supplier-latency", 0, "how long the simulator's purchase takes (with --baseline, also measured against an instant supplier)")
+	fs.StringVar(&cfg.SupplierHTTP, "supplier-http", "", "serve the simulator from a second embedded Kios over this dialect: basstore, digiswitch or digiflazz")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object instead of a table")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run (embedded server included) to FILE")
 	fs.StringVar(&memProfile, "memprofile", "", "write an allocation profile at the end of the run to FILE")
@@ -45,6 +47,17 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	}
 	if cfg.Concurrency <= 0 {
 		return usagef("--concurrency must be at least 1")
+	}
+	if cfg.SupplierLatency < 0 {
+		return usagef("--supplier-latency cannot be negative")
+	}
+	switch cfg.SupplierHTTP {
+	case "", "basstore", "digiswitch", "digiflazz":
+	default:
+		return usagef("--supplier-http must be basstore, digiswitch or digiflazz")
+	}
+	if cfg.Target != "" && (cfg.SupplierLatency > 0 || cfg.SupplierHTTP != "") {
+		return usagef("--supplier-latency and --supplier-http are for the embedded server")
 	}
 	if (cfg.Target == "") != (cfg.Token == "") {
 		return usagef("--target and --token go together")

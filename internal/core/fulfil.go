@@ -24,8 +24,9 @@ type WorkerConfig struct {
 	// upstream no longer counts: requests in flight are bounded per supplier (MaxInflight, the
 	// registry's max_inflight), so throughput does not fall with a supplier's latency.
 	Workers int
-	// MaxInflight bounds the requests in flight to a supplier that has no bound of its own (the
-	// built-in simulator); 0 means store.DefaultMaxInflight.
+	// MaxInflight bounds the requests in flight to a supplier that has no bound of its own: the
+	// built-in simulator, in-process, whose request costs a goroutine and nothing upstream.
+	// 0 means SimulatorMaxInflight.
 	MaxInflight int
 	// SlotWait is how long a claimed job waits for room at its supplier before it goes back to
 	// the queue (orders beyond a supplier's bound wait there, not in memory); 0 means 1 s.
@@ -41,6 +42,11 @@ type WorkerConfig struct {
 	ShutdownGrace time.Duration
 }
 
+// SimulatorMaxInflight is the default bound of requests in flight to a supplier without one of
+// its own (the built-in simulator): 50,000 pending orders fit in 200 MB (docs/PERFORMANCE.md).
+// Registered suppliers have max_inflight (store.DefaultMaxInflight unless set).
+const SimulatorMaxInflight = 50_000
+
 func (c *WorkerConfig) defaults() {
 	if c.Node == "" {
 		c.Node = "node-" + reseller.NewSecret(4)
@@ -49,7 +55,7 @@ func (c *WorkerConfig) defaults() {
 		c.Workers = 64
 	}
 	if c.MaxInflight <= 0 {
-		c.MaxInflight = store.DefaultMaxInflight
+		c.MaxInflight = SimulatorMaxInflight
 	}
 	if c.SlotWait <= 0 {
 		c.SlotWait = time.Second

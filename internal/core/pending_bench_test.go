@@ -1,0 +1,87 @@
+package core_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/store/storetest"
+)
+
+// BenchmarkPendingUpstream holds 50,000 orders in flight upstream at once (a simulator that
+// takes an hour) and prints the process's resident memory then: the dispatcher's cost per
+// pending order (a goroutine and its claim) must keep 50,000 within 200 MB. b.N is ignored.
+//
+//	go test -run '^$' -bench PendingUpstream -benchtime 1x ./internal/core/
+func BenchmarkPendingUpstream(b *testing.B) {
+	const pending = 50_000
+	bb := setup(b, storetest.Backends()[0], time.Hour)
+	ctx := context.Background()
+	if _, err := bb.svc.Credit(ctx, bb.cr.Reseller.Username, pending*1389, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for c := 0; c < 64; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1); i <= pending; i = next.Add(1) {
+				if _, err := bb.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: bb.cr.Reseller, VariantCode: "MLBB_ID_5",
+					Reference: fmt.Sprintf("p%d", i), Destination: fmt.Sprintf("08%09d", i)}); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	before := rss(b)
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		_ = bb.svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond, ShutdownGrace: time.Millisecond})
+		close(done)
+	}()
+	defer func() { cancel(); <-done }()
+	for bb.svc.Upstream().Inflight < pending {
+		time.Sleep(50 * time.Millisecond)
+	}
+	took := time.Since(start)
+	runtime.GC()
+	after := rss(b)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(pending), "pending")
+	b.ReportMetric(after, "rss_MB")
+	b.ReportMetric(before, "rss_before_MB")
+	b.ReportMetric(float64(ms.StackInuse+ms.HeapInuse)/(1<<20), "go_inuse_MB")
+	b.ReportMetric(took.Seconds(), "s_to_send_all")
+	b.Logf("%d orders pending upstream: RSS %.0f MB (%.0f MB before the dispatcher took them), goroutines %d, renewals %d",
+		pending, after, before, runtime.NumGoroutine(), bb.svc.Upstream().Renewals)
+}
+
+// rss is this process's resident set size in MB.
+func rss(b *testing.B) float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Skip("no /proc/self/status")
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	b.Skip("no VmRSS")
+	return 0
+}
