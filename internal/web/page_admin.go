@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/ledger"
 )
 
 func (h *handler) suppliersPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -19,7 +22,12 @@ func (h *handler) ledgerPage(w http.ResponseWriter, r *http.Request, id *admin.I
 		h.failed(w, r, "/admin/", err)
 		return
 	}
-	data := map[string]any{"Accounts": accs}
+	names, err := h.accountNames(r.Context())
+	if err != nil {
+		h.failed(w, r, "/admin/", err)
+		return
+	}
+	data := map[string]any{"Accounts": accs, "Names": names}
 	if code := r.URL.Query().Get("account"); code != "" {
 		ps, err := db.Postings(r.Context(), code, 200)
 		if err != nil {
@@ -108,4 +116,44 @@ func (h *handler) tokenRevokePost(w http.ResponseWriter, r *http.Request, id *ad
 		return
 	}
 	h.done(w, r, "/admin/admins", "Token revoked")
+}
+
+// accountHolder says whose a ledger account is, for the ledger page: an account id alone
+// ("reseller:7:held") does not tell the operator which reseller or supplier it belongs to.
+type accountHolder struct {
+	Name string // "budi (Toko Budi)", "digiflazz-1", "Kios revenue"
+	Link string // the holder's page, or ""
+	Role string // "available", "held", "deposit at supplier", …
+}
+
+// accountNames names every account by its code.
+func (h *handler) accountNames(ctx context.Context) (map[string]accountHolder, error) {
+	db := h.svc.DB()
+	out := map[string]accountHolder{
+		ledger.RevenueCode:  {Name: "Kios", Role: "revenue"},
+		ledger.DepositsCode: {Name: "Kios", Role: "money resellers paid in"},
+		ledger.CostCode:     {Name: "Kios", Role: "cost of goods bought upstream"},
+		ledger.FeesCode:     {Name: "Kios", Role: "payment gateway fees"},
+	}
+	rs, err := db.ResellerList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		name := r.Username
+		if r.Name != "" && r.Name != r.Username {
+			name += " (" + r.Name + ")"
+		}
+		link := "/admin/resellers/" + url.PathEscape(r.Username)
+		out[ledger.AvailableCode(r.ID)] = accountHolder{Name: name, Link: link, Role: "available balance"}
+		out[ledger.HeldCode(r.ID)] = accountHolder{Name: name, Link: link, Role: "held for pending orders"}
+	}
+	sups, err := db.Suppliers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sups {
+		out[ledger.SupplierCode(s.ID)] = accountHolder{Name: s.Name, Link: "/admin/suppliers", Role: "deposit at the supplier"}
+	}
+	return out, nil
 }

@@ -24,8 +24,9 @@ type DayStats struct {
 // Overview is what the dashboard's first page shows.
 type Overview struct {
 	Today        DayStats         `json:"today"`
-	Days         []DayStats       `json:"days"` // the last ChartDays days, oldest first, gaps filled
-	StatusCounts map[string]int64 `json:"orders_by_status"`
+	Days         []DayStats       `json:"days"`             // the last ChartDays days, oldest first, gaps filled
+	StatusCounts map[string]int64 `json:"orders_by_status"` // testing orders left out, as in Today and Days
+	Testing      int64            `json:"testing_orders"`   // testing orders, counted apart
 	Queue        map[string]int64 `json:"queue"`
 	Owed         int64            `json:"balances_owed"`
 }
@@ -55,12 +56,15 @@ func (h *handler) overview(ctx context.Context) (*Overview, error) {
 			Sales: d.Sales, Cost: d.Cost, Margin: d.Margin()})
 	}
 	ov.Today = ov.Days[len(ov.Days)-1]
-	counts, err := db.OrderCounts(ctx)
+	counts, testing, err := db.OrderCountsBySale(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for st, n := range counts {
 		ov.StatusCounts[string(st)] = n
+	}
+	for _, n := range testing {
+		ov.Testing += n
 	}
 	if ov.Queue, err = db.JobCounts(ctx); err != nil {
 		return nil, err

@@ -152,6 +152,8 @@ func New(svc *core.Service, opts Options) http.Handler {
 	mux.Handle("GET /admin/static/", http.StripPrefix("/admin/static/", webasset.CacheStatic(http.FileServerFS(static))))
 	mux.Handle("GET /admin/static/htmx.min.js", webasset.Htmx())
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusSeeOther))
+	// Browsers ask for /favicon.ico whatever the page says.
+	mux.Handle("GET /favicon.ico", http.RedirectHandler("/admin/static/favicon.svg", http.StatusMovedPermanently))
 	if metricsH := h.m.Handler(); opts.PublicMetrics {
 		mux.Handle("GET /metrics", metricsH)
 	} else {
