@@ -33,7 +33,8 @@ func (r *Result) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\norders: %d accepted in %.2fs = %.0f/s; %d final = %.0f fulfilled/s\n", r.Accepted, r.OrderSecs, r.AcceptedPerS, r.Fulfilled, r.FulfilledPerS)
+	fmt.Fprintf(w, "\norders: %d accepted in %.2fs = %.0f/s; %d final = %.0f fulfilled/s (last final %.2fs after the first order)\n",
+		r.Accepted, r.OrderSecs, r.AcceptedPerS, r.Fulfilled, r.FulfilledPerS, r.FinalAfterS)
 	fmt.Fprintf(w, "order acceptance latency: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms\n", r.P50Ms, r.P95Ms, r.P99Ms)
 	if len(r.Errors) == 0 {
 		fmt.Fprintln(w, "errors: none")

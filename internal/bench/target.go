@@ -144,7 +144,10 @@ func resellers(ctx context.Context, svc *core.Service, n int) ([]cred, error) {
 type fulfilResult struct {
 	final int64
 	last  time.Duration // since the order phase began, when the last order was final
-	err   error
+	// window is from the first order made final to the last (embedded only): the span over
+	// which the server completed orders, without the one latency it takes to fill the pipeline.
+	window time.Duration
+	err    error
 }
 
 // finalTimeout bounds the wait for orders to be final; the simulator answers at once, so only a
@@ -166,7 +169,9 @@ func (t *target) waitFinal(ctx context.Context, drv driver, invoices [][]string,
 				return fulfilResult{err: err}
 			}
 			if len(pending) == 0 {
-				return fulfilResult{final: total, last: time.Since(start)}
+				fr := fulfilResult{final: total, last: time.Since(start)}
+				fr.window, fr.err = t.finalWindow(ctx, start, total)
+				return fr
 			}
 			select {
 			case <-ctx.Done():
@@ -207,6 +212,25 @@ func (t *target) waitFinal(ctx context.Context, drv driver, invoices [][]string,
 		return fulfilResult{err: errors.Join(errs...)}
 	}
 	return fulfilResult{final: total, last: time.Since(start)}
+}
+
+// finalWindow is the time from the first to the last of the orders placed since start to be
+// made final (their updated_at).
+func (t *target) finalWindow(ctx context.Context, start time.Time, n int64) (time.Duration, error) {
+	list, err := t.svc.Orders(ctx, store.OrderFilter{Since: start, Limit: int(n) + 1})
+	if err != nil {
+		return 0, err
+	}
+	var first, last time.Time
+	for _, o := range list {
+		if first.IsZero() || o.UpdatedAt.Before(first) {
+			first = o.UpdatedAt
+		}
+		if o.UpdatedAt.After(last) {
+			last = o.UpdatedAt
+		}
+	}
+	return max(last.Sub(first), time.Millisecond), nil
 }
 
 // ledgerCheck runs the ledger check on an embedded target.
