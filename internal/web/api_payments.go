@@ -28,6 +28,7 @@ func (h *handler) routePayments(mux *http.ServeMux) {
 
 	p := func(pattern string, fn identified) { mux.Handle(pattern, h.page(fn)) }
 	p("GET /admin/payments", h.paymentsPage)
+	p("POST /admin/payments/gateways", h.gatewayAddPost)
 	p("POST /admin/payments/gateways/{name}/{action}", h.gatewayPost)
 }
 
@@ -260,7 +261,31 @@ func (h *handler) paymentsPage(w http.ResponseWriter, r *http.Request, id *admin
 		return
 	}
 	h.render(w, r, id, "payments", "Payments", map[string]any{"Gateways": gws, "Payments": pays, "Callbacks": cbs,
-		"PublicURL": h.svc.PublicURL()})
+		"PublicURL": h.svc.PublicURL(), "Kinds": payment.Kinds})
+}
+
+// gatewayAddPost registers a gateway from the Payments page's form (the fields of `kios gateway
+// add`); its secrets are never shown again, nor audited.
+func (h *handler) gatewayAddPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	back := "/admin/payments"
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	g := core.NewGateway{Name: f("name"), Kind: f("kind"), BaseURL: f("base_url"), MerchantCode: f("merchant_code"), APIKey: f("api_key"),
+		PrivateKey: f("private_key"), ServerKey: f("server_key"), CallbackToken: f("callback_token"), Secret: f("secret"),
+		FeePolicy: f("fee_policy")}
+	if m := f("methods"); m != "" {
+		g.Methods = strings.Split(m, ",")
+	}
+	ctx := h.audited(r, id, "gateway.add", "gateway:"+g.Name, core.ViewGateway(&g))
+	added, err := h.svc.AddGateway(ctx, g)
+	if err != nil {
+		if status, msg, _, ok := paymentError(err); ok && status < 500 {
+			h.flashFailed(w, r, back, msg)
+			return
+		}
+		h.failed(w, r, back, err)
+		return
+	}
+	h.done(w, r, back, "Gateway "+added.Name+" ("+added.Kind+") added and enabled")
 }
 
 func (h *handler) gatewayPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {

@@ -103,7 +103,35 @@ func TestPaymentEndpoints(t *testing.T) {
 			!strings.Contains(string(loc), "err=") {
 			t.Errorf("enable unknown: %d %s", st, loc)
 		}
-		e.api("GET", "/admin/api/gateways", nil, 200, &struct{}{})
+		form := url.Values{"name": {"tp"}, "kind": {"tripay"}, "base_url": {"http://127.0.0.1:9"}, "merchant_code": {"T1"},
+			"api_key": {"sekret-api"}, "private_key": {"sekret-pk"}, "methods": {"QRIS,BRIVA"}, "fee_policy": {"reseller"}}
+		if st, _ := b.do(t, "POST", "/admin/payments/gateways", "", form); st != http.StatusForbidden {
+			t.Errorf("add without CSRF: %d", st)
+		}
+		form.Set("csrf", b.csrf)
+		if st, loc := b.do(t, "POST", "/admin/payments/gateways", "", form); st != http.StatusSeeOther || !strings.Contains(string(loc), "ok=") {
+			t.Fatalf("add by the form: %d %s", st, loc)
+		}
+		if st, loc := b.do(t, "POST", "/admin/payments/gateways", "", form); st != http.StatusSeeOther || !strings.Contains(string(loc), "err=") {
+			t.Errorf("the same name again: %d %s", st, loc)
+		}
+		var after struct {
+			Gateways []core.GatewayView `json:"gateways"`
+		}
+		_, raw := e.call("GET", "/admin/api/gateways", e.token, nil)
+		if strings.Contains(string(raw), "sekret") {
+			t.Fatalf("secrets listed: %s", raw)
+		}
+		e.api("GET", "/admin/api/gateways", nil, 200, &after)
+		if len(after.Gateways) != 2 || after.Gateways[1].Name != "tp" || after.Gateways[1].FeePolicy != "reseller" ||
+			strings.Join(after.Gateways[1].Secrets, ",") != "api_key,private_key" {
+			t.Errorf("gateways after the form: %+v", after.Gateways)
+		}
+		for _, a := range e.audit(t, "gateway:tp") {
+			if strings.Contains(string(a.After), "sekret") {
+				t.Fatalf("secret in the audit log: %+v", a)
+			}
+		}
 		e.checkLedger(t)
 	})
 }
