@@ -7,6 +7,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/deposit"
+	"github.com/kios-h2h/kios/internal/ledger"
 )
 
 func runDepositPay(ctx context.Context, e *Env, args []string) error {
@@ -48,7 +49,7 @@ func runDepositPay(ctx context.Context, e *Env, args []string) error {
 	if *asJSON {
 		return e.writeJSON(v)
 	}
-	fmt.Fprintf(e.Stdout, "ticket %s: pay Rp %d through %s", v.Ticket, v.Amount, v.Gateway)
+	fmt.Fprintf(e.Stdout, "ticket %s: pay %s through %s", v.Ticket, ledger.FormatRupiah(v.Amount), v.Gateway)
 	if v.Method != "" {
 		fmt.Fprintf(e.Stdout, " (%s)", v.Method)
 	}

@@ -82,6 +82,10 @@ func TestGatewayCommands(t *testing.T) {
 		if !strings.Contains(sbx, `"checkout_url":"https://kios.example/sandbox/pay/SBX-`) {
 			t.Errorf("sandbox pay link: %s", sbx)
 		}
+		if out := k.ok("deposit", "pay", "--reseller", "tokobayar", "--amount", "50000", "--gateway", "demo", "--public-url", "https://kios.example"); !strings.Contains(out, "pay Rp 50.") ||
+			!strings.Contains(out, "checkout: https://kios.example/sandbox/pay/SBX-") {
+			t.Errorf("deposit pay without --json: %s", out)
+		}
 		if r := k.run("deposit", "pay", "--reseller", "tokobayar", "--amount", "50000", "--gateway", "demo", "--method", "GOPAY",
 			"--public-url", "https://kios.example"); r.code != 2 {
 			t.Errorf("method not offered: %+v", r)
