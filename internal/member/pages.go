@@ -542,7 +542,12 @@ func (h *handler) profilePage(w http.ResponseWriter, r *http.Request, cl *caller
 		h.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"On": on, "Pending": pending, "Left": left, "Name": cl.r.Name, "Membership": cl.r.Membership}
+	ids, err := h.identities(r, cl)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"On": on, "Pending": pending, "Left": left, "Name": cl.r.Name, "Membership": cl.r.Membership, "Identities": ids}
 	if pending != "" {
 		// The issuer BeginTwoFactor gave the app, so the QR code names the same account.
 		if data["QR"], err = session.TwoFactorQR(session.TwoFactorURI("Kios", cl.r.Username, pending)); err != nil {
@@ -584,6 +589,29 @@ func (h *handler) profilePost(w http.ResponseWriter, r *http.Request, cl *caller
 			secrets[i] = [2]string{strconv.Itoa(i + 1), c}
 		}
 		h.render(w, r, cl, "secret", tr(cl.lang, "prof.2fa"), map[string]any{"Secrets": secrets, "Next": to, "Recovery": true})
+	case "text-unbind":
+		// The text channels' identities (issue 20): a lost phone or a hijacked chat account is
+		// revoked here, with the password asked again.
+		if err := h.confirm(ctx, cl, r.PostFormValue("password"), ip); err != nil {
+			h.failed(w, r, cl, to, err)
+			return
+		}
+		if _, err := h.textEngine().Unbind(ctx, cl.r.Username, r.PostFormValue("channel"), r.PostFormValue("id")); err != nil {
+			h.failed(w, r, cl, to, err)
+			return
+		}
+		h.log.Info("text identity revoked in the member area", "reseller", cl.r.Username, "channel", r.PostFormValue("channel"), "id", r.PostFormValue("id"))
+		h.back(w, r, cl, to, session.FlashOK, tr(cl.lang, "ok.text.unbind"))
+	case "text-pin":
+		if err := h.confirm(ctx, cl, r.PostFormValue("password"), ip); err != nil {
+			h.failed(w, r, cl, to, err)
+			return
+		}
+		if err := h.textEngine().SetPIN(ctx, cl.r.Username, r.PostFormValue("pin")); err != nil {
+			h.failed(w, r, cl, to, err)
+			return
+		}
+		h.back(w, r, cl, to, session.FlashOK, tr(cl.lang, "ok.text.pin"))
 	case "2fa-off":
 		if err := h.confirm(ctx, cl, r.PostFormValue("password"), ip); err != nil {
 			h.failed(w, r, cl, to, err)

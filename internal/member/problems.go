@@ -10,6 +10,7 @@ import (
 	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/session"
 	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/textcmd"
 )
 
 // problem is an error as the member area answers it: an HTTP status, a stable code for programs
@@ -51,6 +52,10 @@ var known = []struct {
 	{payment.ErrUpstream, http.StatusBadGateway, "pay_upstream"},
 	{core.ErrGatewayDisabled, http.StatusConflict, "pay_unavailable"},
 	{core.ErrNoPublicURL, http.StatusServiceUnavailable, "pay_unavailable"},
+	{textcmd.ErrNoBind, http.StatusNotFound, "text_not_bound"},
+	{textcmd.ErrPIN, http.StatusBadRequest, "text_pin"},
+	{textcmd.ErrChannel, http.StatusBadRequest, "text_identity"},
+	{textcmd.ErrID, http.StatusBadRequest, "text_identity"},
 	{errBadBody, http.StatusBadRequest, "bad_body"},
 	{errNoEndpoint, http.StatusNotFound, "no_endpoint"},
 }

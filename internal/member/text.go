@@ -1,7 +1,6 @@
 package member
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -19,6 +18,8 @@ type identityView struct {
 	ID          string `json:"id"`
 	BoundAt     string `json:"bound_at"`               // RFC 3339, WIB
 	LockedUntil string `json:"locked_until,omitempty"` // while five wrong PINs lock it
+
+	bound, locked time.Time // for the Profil page
 }
 
 func (h *handler) textEngine() *textcmd.Engine {
@@ -33,9 +34,10 @@ func (h *handler) identities(r *http.Request, cl *caller) ([]identityView, error
 	wib := time.FixedZone("WIB", 7*3600)
 	out := make([]identityView, 0, len(ids))
 	for _, id := range ids {
-		v := identityView{Channel: id.Channel, ID: id.ExtID, BoundAt: id.CreatedAt.In(wib).Format(time.RFC3339)}
+		v := identityView{Channel: id.Channel, ID: id.ExtID, BoundAt: id.CreatedAt.In(wib).Format(time.RFC3339), bound: id.CreatedAt}
 		if id.LockedUntil.After(h.svc.Now()) {
 			v.LockedUntil = id.LockedUntil.In(wib).Format(time.RFC3339)
+			v.locked = id.LockedUntil
 		}
 		out = append(out, v)
 	}
@@ -68,7 +70,7 @@ func (h *handler) apiUnbind(w http.ResponseWriter, r *http.Request, cl *caller) 
 		return
 	}
 	if _, err := h.textEngine().Unbind(r.Context(), cl.r.Username, b.Channel, b.ID); err != nil {
-		h.textFail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	h.log.Info("text identity revoked in the member area", "reseller", cl.r.Username, "channel", b.Channel, "id", b.ID)
@@ -89,36 +91,12 @@ func (h *handler) apiPIN(w http.ResponseWriter, r *http.Request, cl *caller) {
 		return
 	}
 	if err := h.textEngine().SetPIN(r.Context(), cl.r.Username, b.PIN); err != nil {
-		h.textFail(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"changed": true})
 }
 
-// textFail answers the text channels' own errors, in the caller's language with a stable code;
-// anything else as every member API error.
-func (h *handler) textFail(w http.ResponseWriter, r *http.Request, err error) {
-	type msg struct {
-		status       int
-		code, id, en string
-	}
-	var m *msg
-	switch {
-	case errors.Is(err, textcmd.ErrNoBind):
-		m = &msg{http.StatusNotFound, "text_not_bound", "Identitas itu tidak terikat ke akun Anda.", "That identity is not bound to your account."}
-	case errors.Is(err, textcmd.ErrPIN):
-		m = &msg{http.StatusBadRequest, "text_pin", "PIN harus 4-8 angka.", "A PIN is 4 to 8 digits."}
-	case errors.Is(err, textcmd.ErrChannel), errors.Is(err, textcmd.ErrID):
-		m = &msg{http.StatusBadRequest, "text_identity", "Channel harus telegram, jabber atau whatsapp, dengan id yang sah.",
-			"The channel must be telegram, jabber or whatsapp, with a valid id."}
-	}
-	if m == nil {
-		h.fail(w, r, err)
-		return
-	}
-	text := m.id
-	if langOf(r) == "en" {
-		text = m.en
-	}
-	writeJSON(w, m.status, map[string]string{"error": text, "code": m.code})
-}
+// Bound and Locked are the times the Profil page shows (its "wib" formatter takes a time).
+func (v identityView) Bound() time.Time  { return v.bound }
+func (v identityView) Locked() time.Time { return v.locked }
