@@ -53,7 +53,7 @@ func BenchmarkPendingUpstream(b *testing.B) {
 	done := make(chan struct{})
 	start := time.Now()
 	go func() {
-		_ = bb.svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond, ShutdownGrace: time.Millisecond})
+		_ = bb.svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond, ShutdownGrace: time.Millisecond, UpstreamTimeout: 2 * time.Hour})
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
