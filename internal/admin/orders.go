@@ -41,7 +41,13 @@ func (s *Service) Orders(ctx context.Context, f store.OrderFilter) ([]order.Orde
 	return s.svc.Orders(ctx, f)
 }
 
-// ResolveOrder settles a pending order by hand; see core.(*Service).ResolveOrder.
-func (s *Service) ResolveOrder(ctx context.Context, by Actor, invoice string, status order.Status, sn, message string) (*order.Order, error) {
-	return s.svc.ResolveOrder(ctx, core.Resolution{Invoice: invoice, Status: status, SN: sn, Message: message, Actor: by.Name, IP: by.IP})
+// ResolveOrder settles a pending order by hand; see core.(*Service).ResolveOrder. force settles it
+// although an upstream attempt is still open (else *core.OpenAttemptError).
+func (s *Service) ResolveOrder(ctx context.Context, by Actor, invoice string, status order.Status, sn, message string, force bool) (*order.Order, error) {
+	return s.svc.ResolveOrder(ctx, core.Resolution{Invoice: invoice, Status: status, SN: sn, Message: message, Actor: by.Name, IP: by.IP, Force: force})
+}
+
+// LateDeliveries lists the orders a supplier delivered after Kios refunded them.
+func (s *Service) LateDeliveries(ctx context.Context) ([]core.LateDelivery, error) {
+	return s.svc.LateDeliveries(ctx)
 }

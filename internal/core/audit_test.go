@@ -356,7 +356,11 @@ func TestLateDeliveryAfterRefundIsFlagged(t *testing.T) {
 	go func() { _ = svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
 	defer func() { stop(); <-done }()
 	<-g.entered
-	if _, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: p.Order.Invoice, Status: order.Failed, Actor: "ops"}); err != nil {
+	// The purchase is out: resolving by hand must say so first.
+	if _, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: p.Order.Invoice, Status: order.Failed, Actor: "ops"}); !errors.Is(err, core.ErrAttemptOpen) {
+		t.Fatalf("resolve with the purchase open: %v, want ErrAttemptOpen", err)
+	}
+	if _, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: p.Order.Invoice, Status: order.Failed, Actor: "ops", Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	close(g.open)
@@ -364,6 +368,10 @@ func TestLateDeliveryAfterRefundIsFlagged(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("late delivery of a refunded order not flagged")
 		}
+	}
+	flags, err := db.OrderFlags(ctx, p.Order.ID)
+	if err != nil || len(flags) != 1 || flags[0].Flag != store.FlagLateDelivery {
+		t.Fatalf("flags %+v %v, want late_delivery", flags, err)
 	}
 }
 
@@ -497,10 +505,10 @@ func TestSettlementRaces(t *testing.T) {
 					_ = b.svc.ResolveAttempt(ctx, "s1", refs[i], supplier.Result{State: supplier.Failed, Message: "no"})
 				},
 				func() {
-					_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Failed, Actor: "ops"})
+					_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Failed, Actor: "ops", Force: true})
 				},
 				func() {
-					_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Success, SN: "HAND", Actor: "ops"})
+					_, _ = b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Success, SN: "HAND", Actor: "ops", Force: true})
 				},
 			}
 			for j, c := range contenders {

@@ -43,7 +43,14 @@ type Config struct {
 	// Alert, if set, is told the kind of every upstream money alert (Alert* constants), after it
 	// was logged at error level: the metrics count them.
 	Alert func(kind string)
+	// SNWait is how long a supplier's success without the serial number the product needs is
+	// asked after again before it is settled anyway and flagged no_sn: 0 means 10 minutes, a
+	// negative value settles at once (still flagged).
+	SNWait time.Duration
 }
+
+// DefaultSNWait is how long a success without the SN its product needs is asked after.
+const DefaultSNWait = 10 * time.Minute
 
 // Service is the core.
 type Service struct {
@@ -57,6 +64,7 @@ type Service struct {
 	publicURL          string
 	defaultMaxLoss     int64
 	onAlert            func(kind string)
+	snWait             time.Duration
 
 	sys      systemAccounts
 	accounts sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
@@ -83,6 +91,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 		defaultMaxLoss: max(cfg.MaxLoss, 0), onAlert: cfg.Alert, auth: newAuthCache(), variants: newVariantCache()}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	switch {
+	case cfg.SNWait == 0:
+		s.snWait = DefaultSNWait
+	case cfg.SNWait > 0:
+		s.snWait = cfg.SNWait
 	}
 	if s.log == nil {
 		s.log = slog.Default()

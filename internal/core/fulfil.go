@@ -114,12 +114,17 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 		return err
 	}
 	log := s.log.With("invoice", o.Invoice)
-	if o.Status.Final() {
-		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
-	}
 	attempts, err := s.db.Attempts(ctx, o.ID)
 	if err != nil {
 		return err
+	}
+	if o.Status.Final() {
+		// Resolved by hand (forced) while a purchase was open: that purchase is still asked after,
+		// so that a late delivery is recorded and its cost posted; nothing is bought any more.
+		if open := lastOpen(attempts); open != nil {
+			return s.askFinal(ctx, d, c, o, open)
+		}
+		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
 	}
 
 	var cands []Candidate
@@ -167,17 +172,10 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 		// The slot is held until the answer is recorded: max_inflight counts requests whose
 		// outcome is not written down yet.
 		defer release()
-		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
-		res, callErr = sup.Status(callCtx, requestOf(o, att, limit))
-		cancel()
-		if callErr == nil && res.State == supplier.Failed && res.Unreachable {
-			// The status call itself did not get through (connection refused, a refusal
-			// "whatever the order"): that proves nothing about the purchase already sent.
-			res = supplier.Result{State: supplier.Unknown, Message: res.Message, Raw: res.Raw}
-		}
+		res, callErr = s.askStatus(ctx, cfg, sup, o, att, limit)
 	} else {
 		if next < 0 {
-			return s.finish(ctx, j, o, nil, limit, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
+			return s.finish(ctx, j, o, nil, "", limit, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
 		}
 		cand := cands[next]
 		// Room at the supplier first: a job that gets none has committed nothing and waits in
@@ -210,6 +208,9 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 		res, callErr = cand.Supplier.Purchase(callCtx, requestOf(o, att, limit))
 		cancel()
 	}
+	// The state this pass read: every record of the answer is a compare-and-set on it, so that a
+	// callback's decision recorded while the call was out is never overwritten.
+	from := att.State
 	if callErr != nil {
 		res = supplier.Result{State: supplier.Unknown, Message: callErr.Error()}
 	}
@@ -223,32 +224,113 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 
 	switch res.State {
 	case supplier.Success:
-		return s.finish(ctx, j, o, att, limit, res)
+		wait, err := s.waitForSN(ctx, o, att, res)
+		if err != nil {
+			return err
+		}
+		if wait {
+			// A success without the SN the product needs: not settled yet, asked again (the
+			// supplier may still be issuing it) until SNWait has passed since the purchase.
+			return s.askAgain(ctx, j, o, att, from, snPending(res))
+		}
+		return s.finish(ctx, j, o, att, from, limit, res)
 	case supplier.Failed:
 		if nextCandidate(cands, append(attempts, *att)) >= 0 {
 			// Definite refusal: record it and let the next candidate try, at once.
 			att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
-			return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
-				if err := tx.AttemptUpdate(ctx, att); err != nil {
-					return err
-				}
-				return tx.JobRetry(ctx, j, s.now(), "failover: "+res.Message)
-			})
+			return s.recordAnswer(ctx, j, o, att, from, s.now(), "failover: "+res.Message)
 		}
-		return s.finish(ctx, j, o, att, limit, res)
+		return s.finish(ctx, j, o, att, from, limit, res)
 	default: // pending or unknown: ask again later
-		att.State, att.Message, att.Raw = string(res.State), res.Message, res.Raw
-		if res.Cost > 0 && res.Cost <= ledger.MaxAmount {
-			att.Cost = res.Cost // the price it was accepted at: a later answer at it is no change
+		return s.askAgain(ctx, j, o, att, from, res)
+	}
+}
+
+// snPending is a success without an SN recorded as pending: what it said is kept, the SN is
+// awaited.
+func snPending(res supplier.Result) supplier.Result {
+	return supplier.Result{State: supplier.Pending, Message: "sukses tanpa SN; menunggu SN dari supplier", Raw: res.Raw,
+		Cost: res.Cost, UpstreamRef: res.UpstreamRef}
+}
+
+// askStatus asks att's supplier what became of it.
+func (s *Service) askStatus(ctx context.Context, cfg WorkerConfig, sup supplier.Supplier, o *order.Order, att *store.Attempt, limit int64) (supplier.Result, error) {
+	callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
+	defer cancel()
+	res, err := sup.Status(callCtx, requestOf(o, att, limit))
+	if err == nil && res.State == supplier.Failed && res.Unreachable {
+		// The status call itself did not get through (connection refused, a refusal "whatever
+		// the order"): that proves nothing about the purchase already sent.
+		res = supplier.Result{State: supplier.Unknown, Message: res.Message, Raw: res.Raw}
+	}
+	return res, err
+}
+
+// askAgain records a pending or unknown answer for att (read in state from) and puts the job back
+// for a later poll. If the attempt was decided meanwhile (a callback), the answer is dropped and
+// the job runs again at once, to act on that decision.
+func (s *Service) askAgain(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, from string, res supplier.Result) error {
+	att.State, att.Message, att.Raw = string(res.State), res.Message, res.Raw
+	if res.Cost > 0 && res.Cost <= ledger.MaxAmount {
+		att.Cost = res.Cost // the price it was accepted at: a later answer at it is no change
+	}
+	att.Polls++
+	return s.recordAnswer(ctx, j, o, att, from, s.now().Add(backoff(att.Polls)), "upstream "+string(res.State)+": "+res.Message)
+}
+
+// recordAnswer records att's answer (a compare-and-set on from, the state it was read in) and
+// releases the job to run at runAt, noting why. If the attempt was decided meanwhile (a callback),
+// the answer is dropped and the job runs again at once, to act on that decision.
+func (s *Service) recordAnswer(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, from string, runAt time.Time, why string) error {
+	return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+		ok, err := tx.AttemptUpdateFrom(ctx, att, from)
+		if err != nil {
+			return err
 		}
-		att.Polls++
-		retryAt := s.now().Add(backoff(att.Polls))
+		if !ok {
+			return tx.JobRetry(ctx, j, s.now(), "attempt decided meanwhile")
+		}
+		return tx.JobRetry(ctx, j, runAt, why)
+	})
+}
+
+// askFinal asks after the open attempt of an order already final (resolved by hand while the
+// purchase was open): a success is a late delivery (recordLate), a failure closes the attempt,
+// anything else is asked again later.
+func (s *Service) askFinal(ctx context.Context, d *dispatcher, c *claim, o *order.Order, att *store.Attempt) error {
+	j := c.job
+	sup, ok := s.router.Supplier(att.Supplier)
+	if !ok {
+		s.log.Warn("order resolved by hand: its open attempt's supplier is gone; no longer asked", "invoice", o.Invoice,
+			"attempt", att.Reference, "supplier", att.Supplier)
+		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+	}
+	limit, err := s.maxPrice(ctx, o)
+	if err != nil {
+		return err
+	}
+	release, err := d.slot(ctx, c, sup)
+	if err != nil {
+		return err
+	}
+	defer release()
+	from := att.State
+	res, err := s.askStatus(ctx, d.cfg, sup, o, att, limit)
+	if err != nil {
+		res = supplier.Result{State: supplier.Unknown, Message: err.Error()}
+	}
+	s.log.Info("upstream answer for an order resolved by hand", "invoice", o.Invoice, "supplier", att.Supplier, "attempt", att.Reference, "state", res.State)
+	switch res.State {
+	case supplier.Success, supplier.Failed:
+		recorded, err := s.recordLate(ctx, &j, o, att, from, res)
+		if err != nil || recorded {
+			return err
+		}
 		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
-			if err := tx.AttemptUpdate(ctx, att); err != nil {
-				return err
-			}
-			return tx.JobRetry(ctx, j, retryAt, "upstream "+string(res.State)+": "+res.Message)
+			return tx.JobRetry(ctx, j, s.now(), "attempt decided meanwhile")
 		})
+	default:
+		return s.askAgain(ctx, j, o, att, from, res)
 	}
 }
 
@@ -292,7 +374,7 @@ func requestOf(o *order.Order, a *store.Attempt, maxPrice int64) supplier.Reques
 //
 // A success above limit, the order's max price, stays a success (the money is spent upstream:
 // refunding the reseller would lose it twice) and is flagged over_limit and alerted.
-func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, limit int64, res supplier.Result) error {
+func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, from string, limit int64, res supplier.Result) error {
 	status := order.Failed
 	if res.State == supplier.Success {
 		status = order.Success
@@ -317,12 +399,26 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 	if status == order.Failed {
 		cost = 0
 	}
-	var settled, over bool
+	var settled, over, decided, noSN bool
+	var late lateOutcome
+	var decidedAs string
 	err := s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
-		over = false
+		over, decided, late, decidedAs, noSN = false, false, lateOutcome{}, "", false
 		if att != nil {
-			if err := tx.AttemptUpdate(ctx, att); err != nil {
+			ok, err := tx.AttemptUpdateFrom(ctx, att, from)
+			if err != nil {
 				return err
+			}
+			if !ok {
+				// A callback decided the attempt while this answer was on its way: the first
+				// final outcome stands; the next pass acts on it.
+				decided = true
+				cur, err := tx.AttemptByReference(ctx, att.Reference)
+				if err != nil {
+					return err
+				}
+				decidedAs = cur.State
+				return tx.JobRetry(ctx, j, s.now(), "attempt decided meanwhile")
 			}
 		}
 		var err error
@@ -337,6 +433,14 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 				if over, err = s.overLimit(ctx, tx, o, limit, cost); err != nil {
 					return err
 				}
+				if noSN, err = s.noSN(ctx, tx, o, att, res.SN); err != nil {
+					return err
+				}
+			}
+		} else if status == order.Success && att != nil {
+			// Resolved by hand while the purchase was out: a late delivery.
+			if late, err = s.lateInTx(ctx, tx, o, att); err != nil {
+				return err
 			}
 		}
 		return tx.JobDelete(ctx, j.ID)
@@ -344,27 +448,27 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 	if err != nil {
 		return fmt.Errorf("finish %s: %w", o.Invoice, err)
 	}
+	if decided {
+		if status == order.Success && decidedAs == "failed" {
+			// Contradicting answers (a callback's failure, then this success): the first stands,
+			// but the success is kept in the log for the operator.
+			s.log.Error("supplier answered success after its failure was recorded; the failure stands", "invoice", o.Invoice,
+				"supplier", att.Supplier, "attempt", att.Reference, "sn", res.SN, "cost", cost)
+		}
+		return nil
+	}
 	if over {
 		s.alertOverLimit(o, att, limit, cost)
+	}
+	if noSN {
+		s.alertNoSN(o, att)
 	}
 	if settled {
 		s.log.Info("order final", "invoice", o.Invoice, "status", status, "sn", res.SN)
 	} else if status == order.Success && att != nil {
-		s.flagLateDelivery(ctx, o, att.Supplier, res.SN, cost)
+		s.reportLate(o, att, late)
 	}
 	return nil
-}
-
-// flagLateDelivery reports a supplier's success for an order that may already have been refunded
-// (by hand, while the purchase was in flight). The ledger rightly moves nothing, but the product
-// was given away and the supplier charged for it: an operator must recover it.
-func (s *Service) flagLateDelivery(ctx context.Context, o *order.Order, supplierName, sn string, cost int64) {
-	cur, err := s.db.OrderByID(ctx, o.ID)
-	if err != nil || cur.Status != order.Failed {
-		return
-	}
-	s.log.Error("supplier delivered an order already refunded; recover it by hand", "invoice", o.Invoice,
-		"supplier", supplierName, "sn", sn, "cost", cost)
 }
 
 // settle moves a Pending order to status with its money movements, inside tx. It returns false,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
@@ -162,6 +163,11 @@ type VariantLimits struct {
 	// its price plus MaxLoss). Both 0 for a variant without prices (postpaid: each bill's own).
 	LowestPrice int64 `json:"lowest_price"`
 	MaxPrice    int64 `json:"max_price"`
+	// SNRequired tells whether a supplier's success for the variant must carry a serial number
+	// (without one it is asked after for a while, then settled and flagged no_sn); SNOwn whether
+	// that is the variant's own rule, else the default by kind (prepaid yes, postpaid no).
+	SNRequired bool `json:"sn_required"`
+	SNOwn      bool `json:"sn_own"`
 }
 
 // Limits reads a variant's limits.
@@ -174,11 +180,27 @@ func (s *Service) Limits(ctx context.Context, code string) (*VariantLimits, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.limitsOf(v, loss, own), nil
+	sn, snOwn, err := s.db.VariantSNRequired(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.limitsOf(v, loss, own, snRule(sn, snOwn)), nil
 }
 
-func (s *Service) limitsOf(v *store.VariantRow, loss int64, own bool) *VariantLimits {
-	l := &VariantLimits{Code: v.Code, MaxLoss: loss, Own: own, DefaultMaxLoss: s.defaultMaxLoss}
+// snRule is a variant's own rule on serial numbers, nil for none.
+func snRule(required, own bool) *bool {
+	if !own {
+		return nil
+	}
+	return &required
+}
+
+func (s *Service) limitsOf(v *store.VariantRow, loss int64, own bool, sn *bool) *VariantLimits {
+	l := &VariantLimits{Code: v.Code, MaxLoss: loss, Own: own, DefaultMaxLoss: s.defaultMaxLoss,
+		SNRequired: v.Kind != catalog.Postpaid, SNOwn: sn != nil}
+	if sn != nil {
+		l.SNRequired = *sn
+	}
 	if !own {
 		l.MaxLoss = s.defaultMaxLoss
 	}
@@ -208,12 +230,82 @@ func (s *Service) AllLimits(ctx context.Context) ([]VariantLimits, error) {
 	for _, l := range own {
 		byID[l.VariantID] = l.MaxLoss
 	}
+	sns, err := s.db.VariantSNRules(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]VariantLimits, 0, len(vs))
 	for i := range vs {
 		loss, ok := byID[vs[i].ID]
-		out = append(out, *s.limitsOf(&vs[i], loss, ok))
+		sn, snOwn := sns[vs[i].ID]
+		out = append(out, *s.limitsOf(&vs[i], loss, ok, snRule(sn, snOwn)))
 	}
 	return out, nil
+}
+
+// SetSNRequired sets whether successes for a variant must carry a serial number, or with required
+// nil removes the variant's own rule (the default by kind applies: prepaid yes, postpaid no). It
+// takes effect at the variant's next answer.
+func (s *Service) SetSNRequired(ctx context.Context, code string, required *bool) (*VariantLimits, error) {
+	v, err := s.db.VariantByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.VariantSNSet(ctx, v.ID, required) }); err != nil {
+		return nil, fmt.Errorf("sn rule of %s: %w", code, err)
+	}
+	return s.Limits(ctx, code)
+}
+
+// needsSN tells whether a success for o must carry a serial number: the variant's own rule, else
+// its kind's default. A prepaid product's SN is what the buyer gets (a voucher, a token, the
+// operator's reference of a top-up); a postpaid bill is paid where it was inquired and its
+// receipt is the inquiry's. A testing order buys nothing real: never.
+func (s *Service) needsSN(ctx context.Context, o *order.Order) (bool, error) {
+	if o.Testing {
+		return false, nil
+	}
+	required, own, err := s.db.VariantSNRequired(ctx, o.VariantID)
+	if err != nil || own {
+		return required, err
+	}
+	return o.BillSupplier == "" && o.BillRef == "", nil
+}
+
+// AlertNoSN: a supplier's success without the serial number the product needs, still without one
+// after Config.SNWait of asking: settled (the money is spent upstream), flagged no_sn.
+const AlertNoSN = "no_sn"
+
+// waitForSN tells whether a success without an SN for att should be asked after again instead of
+// settled: the product needs one and the attempt was sent less than SNWait ago.
+func (s *Service) waitForSN(ctx context.Context, o *order.Order, att *store.Attempt, res supplier.Result) (bool, error) {
+	if res.State != supplier.Success || res.SN != "" {
+		return false, nil
+	}
+	need, err := s.needsSN(ctx, o)
+	if err != nil || !need {
+		return false, err
+	}
+	return s.now().Sub(att.CreatedAt) < s.snWait, nil
+}
+
+// noSN flags, inside the settling transaction, a success settled without the SN its product
+// needs; it reports whether it did (the alert follows the commit).
+func (s *Service) noSN(ctx context.Context, tx *store.Tx, o *order.Order, att *store.Attempt, sn string) (bool, error) {
+	if sn != "" || att == nil {
+		return false, nil
+	}
+	need, err := s.needsSN(ctx, o)
+	if err != nil || !need {
+		return false, err
+	}
+	return tx.OrderFlagSet(ctx, o.ID, store.FlagNoSN, fmt.Sprintf("%s answered success without an SN for %s", att.Supplier, s.snWait))
+}
+
+// alertNoSN reports a success flagged no_sn.
+func (s *Service) alertNoSN(o *order.Order, att *store.Attempt) {
+	s.alert(AlertNoSN, "supplier answered success without the SN the product needs; settled, get the SN from the supplier", "invoice", o.Invoice,
+		"supplier", att.Supplier, "attempt", att.Reference, "waited", s.snWait)
 }
 
 // SetLimits sets a variant's own max loss (rupiah, 0 or more), or with maxLoss nil removes it so
@@ -229,9 +321,5 @@ func (s *Service) SetLimits(ctx context.Context, code string, maxLoss *int64) (*
 	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.VariantLimitSet(ctx, v.ID, maxLoss) }); err != nil {
 		return nil, fmt.Errorf("limits of %s: %w", code, err)
 	}
-	var loss int64
-	if maxLoss != nil {
-		loss = *maxLoss
-	}
-	return s.limitsOf(v, loss, maxLoss != nil), nil
+	return s.Limits(ctx, code)
 }

@@ -23,6 +23,11 @@ type Resolution struct {
 	Message string       // optional; a default is used when empty
 	Actor   string       // who, for the audit log
 	IP      string       // where from, for the audit log
+	// Force settles the order although an upstream attempt is still open (sent, pending or
+	// unknown); without it ResolveOrder refuses with an *OpenAttemptError. The open attempt keeps
+	// being asked after: a late success is recorded, its cost posted and, on a Failed order,
+	// flagged late_delivery.
+	Force bool
 }
 
 // OrderSnapshot is the part of an order the audit log keeps before and after a change.
@@ -33,10 +38,17 @@ type OrderSnapshot struct {
 	Message string `json:"message"`
 	Price   int64  `json:"price"`
 	Cost    int64  `json:"cost"`
+	// OpenAttempt, after a forced resolution, is the reference of the attempt still asked after.
+	OpenAttempt string `json:"open_attempt,omitempty"`
 }
 
 func snapshotOf(o *order.Order) string {
-	b, _ := json.Marshal(OrderSnapshot{Invoice: o.Invoice, Status: string(o.Status), SN: o.SN, Message: o.Message, Price: o.Price, Cost: o.Cost})
+	return snapshotWith(o, "")
+}
+
+func snapshotWith(o *order.Order, open string) string {
+	b, _ := json.Marshal(OrderSnapshot{Invoice: o.Invoice, Status: string(o.Status), SN: o.SN, Message: o.Message, Price: o.Price, Cost: o.Cost,
+		OpenAttempt: open})
 	return string(b)
 }
 
@@ -44,6 +56,11 @@ func snapshotOf(o *order.Order) string {
 // settlement would (Success captures the hold, Failed releases it and gives back stock and the
 // multi slot), and in the same transaction the order's fulfilment job is removed and an audit row
 // written. A worker still busy with the order finds it final and settles nothing.
+//
+// While an upstream attempt is still open the supplier may yet deliver: without r.Force the
+// order is left alone and an *OpenAttemptError (ErrAttemptOpen) names the attempt. Forced, the
+// order is settled and its job kept, so the attempt goes on being asked after (and callbacks
+// still land): a late success is recorded, never lost.
 func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order, error) {
 	r.SN = strings.TrimSpace(r.SN)
 	switch r.Status {
@@ -67,11 +84,13 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 		}
 	}
 	// An unknown invoice is answered from the read pool without taking the writer.
-	if _, err := s.db.OrderByInvoice(ctx, 0, r.Invoice); err != nil {
+	pre, err := s.db.OrderByInvoice(ctx, 0, r.Invoice)
+	if err != nil {
 		return nil, fmt.Errorf("resolve %s: %w", r.Invoice, err)
 	}
 	var after *order.Order
-	err := s.db.Batch(ctx, func(tx *store.Tx) error {
+	// The reseller's lock domain, as for every settlement of its orders.
+	err = s.db.BatchKey(ctx, pre.ResellerID, func(tx *store.Tx) error {
 		after = nil
 		o, err := tx.OrderByInvoice(ctx, 0, r.Invoice)
 		if err != nil {
@@ -79,6 +98,14 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 		}
 		if o.Status.Final() {
 			return ErrOrderFinal
+		}
+		atts, err := tx.Attempts(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		open := lastOpen(atts)
+		if open != nil && !r.Force {
+			return &OpenAttemptError{Invoice: o.Invoice, Attempt: *open}
 		}
 		var cost int64
 		var att *store.Attempt
@@ -102,14 +129,21 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 		if err := s.afterSettle(ctx, tx, o, att, r.Status, cost); err != nil {
 			return err
 		}
-		if err := tx.JobDeleteForOrder(ctx, o.ID, store.JobFulfil); err != nil {
-			return err
+		var openRef string
+		if open == nil {
+			if err := tx.JobDeleteForOrder(ctx, o.ID, store.JobFulfil); err != nil {
+				return err
+			}
+		} else {
+			// The job stays, to go on asking after the open attempt (the worker buys nothing for a
+			// final order).
+			openRef = open.Reference
 		}
 		if after, err = tx.OrderByID(ctx, o.ID); err != nil {
 			return err
 		}
 		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: r.Actor, Action: "order.resolve", Target: o.Invoice,
-			Before: snapshotOf(o), After: snapshotOf(after), IP: r.IP})
+			Before: snapshotOf(o), After: snapshotWith(after, openRef), IP: r.IP})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("resolve %s: %w", r.Invoice, err)

@@ -176,7 +176,10 @@ func TestResolveWhileWorkerBuys(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("worker never started the purchase")
 		}
-		if _, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: p.Order.Invoice, Status: order.Failed, Actor: "ops"}); err != nil {
+		if _, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: p.Order.Invoice, Status: order.Failed, Actor: "ops"}); !errors.Is(err, core.ErrAttemptOpen) {
+			t.Fatalf("resolve while the purchase is out: %v, want ErrAttemptOpen", err)
+		}
+		if _, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: p.Order.Invoice, Status: order.Failed, Actor: "ops", Force: true}); err != nil {
 			t.Fatal(err)
 		}
 		close(g.open)
@@ -204,6 +207,9 @@ func TestResolveWhileWorkerBuys(t *testing.T) {
 		}
 		if rev, _ := db.Balance(ctx, ledger.RevenueCode); rev != 0 {
 			t.Fatalf("revenue %d after a refunded order", rev)
+		}
+		if flags, err := db.OrderFlags(ctx, p.Order.ID); err != nil || len(flags) != 1 || flags[0].Flag != store.FlagLateDelivery {
+			t.Fatalf("flags %+v %v, want late_delivery", flags, err)
 		}
 		rep, err := svc.LedgerCheck(ctx)
 		if err != nil || !rep.OK() {

@@ -80,18 +80,6 @@ func (s *Service) queueCallback(ctx context.Context, tx *store.Tx, o *order.Orde
 	return tx.JobInsert(ctx, store.JobCallback, o.ID, s.now())
 }
 
-// attemptDecided reports, inside the transaction that would record a callback's news, whether the
-// attempt has been decided meanwhile (a worker's poll found it failed and may have moved on to the
-// next supplier, or settled it): the news must not overwrite that, or a failed attempt would be
-// asked after again beside its successor.
-func attemptDecided(ctx context.Context, tx *store.Tx, ref string) (bool, error) {
-	cur, err := tx.AttemptByReference(ctx, ref)
-	if err != nil {
-		return false, err
-	}
-	return cur.State == "failed" || cur.State == "success", nil
-}
-
 // billAttempt finds the latest attempt at supplierName to pay the bill inquired there under ref
 // (store.ErrNotFound when there is none).
 func (s *Service) billAttempt(ctx context.Context, supplierName, ref string) (*store.Attempt, error) {
@@ -121,7 +109,12 @@ var ErrUnknownReference = errors.New("no attempt with that reference")
 // our reference ref, exactly as if a Status poll had answered it: a final answer settles the
 // order at once instead of at the next poll. A callback that comes before the order call has
 // even answered, or twice, or after a poll already settled the order, changes nothing more:
-// settlement happens once. supplierName must be the attempt's supplier.
+// settlement happens once. Every record is a compare-and-set on the attempt's state as read
+// here, so a poll's answer recorded meanwhile is never overwritten (nor this one by the poll's).
+//
+// A success for an order already final is recorded all the same: on an order refunded (by hand,
+// or because every attempt was reported failed) it is a late delivery (lateInTx). supplierName
+// must be the attempt's supplier.
 func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, res supplier.Result) error {
 	att, err := s.db.AttemptByReference(ctx, ref)
 	if errors.Is(err, store.ErrNotFound) {
@@ -142,8 +135,11 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	if err != nil {
 		return err
 	}
-	if att.State == "failed" || att.State == "success" {
-		return nil // already decided; a late or repeated callback changes nothing
+	from := att.State
+	if from == "success" || (from == "failed" && (res.State != supplier.Success || o.Status != order.Failed)) {
+		// Already decided: a repeated or contradicting callback changes nothing (the first final
+		// outcome stands), except a success for an order Kios refunded, below.
+		return nil
 	}
 	if res.UpstreamRef != "" {
 		att.UpstreamRef = res.UpstreamRef
@@ -153,31 +149,37 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	default:
 		// Pending news: note it; the poll goes on.
 		att.Message, att.Raw = res.Message, res.Raw
-		return s.db.Batch(ctx, func(tx *store.Tx) error {
-			if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
-				return err
-			}
-			return tx.AttemptUpdate(ctx, att)
+		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+			_, err := tx.AttemptUpdateFrom(ctx, att, from)
+			return err
 		})
 	}
 	if o.Status.Final() {
-		if res.State == supplier.Success {
-			s.flagLateDelivery(ctx, o, supplierName, res.SN, res.Cost)
-		}
-		return nil
+		_, err := s.recordLate(ctx, nil, o, att, from, res)
+		return err
 	}
 	if res.State == supplier.Failed {
 		// A definite refusal may still move the order to another supplier: let the worker decide
 		// on its next pass, now.
 		att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
-		return s.db.Batch(ctx, func(tx *store.Tx) error {
-			if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
-				return err
-			}
-			if err := tx.AttemptUpdate(ctx, att); err != nil {
+		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+			if ok, err := tx.AttemptUpdateFrom(ctx, att, from); err != nil || !ok {
 				return err
 			}
 			return tx.JobRunNow(ctx, store.JobFulfil, o.ID)
+		})
+	}
+	if wait, err := s.waitForSN(ctx, o, att, res); err != nil || wait {
+		if err != nil {
+			return err
+		}
+		// A success without the SN the product needs: noted as pending; the worker's polls go on
+		// until the SN comes or SNWait has passed.
+		p := snPending(res)
+		att.State, att.Message, att.Raw = string(p.State), p.Message, p.Raw
+		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+			_, err := tx.AttemptUpdateFrom(ctx, att, from)
+			return err
 		})
 	}
 	limit, err := s.maxPrice(ctx, o)
@@ -195,18 +197,23 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	if msg == "" {
 		msg = "Transaksi sukses"
 	}
-	var settled, over bool
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		settled, over = false, false
-		if decided, err := attemptDecided(ctx, tx, ref); err != nil || decided {
-			return err
-		}
-		if err := tx.AttemptUpdate(ctx, att); err != nil {
-			return err
-		}
+	var recorded, settled, over, noSN bool
+	var late lateOutcome
+	err = s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+		recorded, settled, over, noSN, late = false, false, false, false, lateOutcome{}
 		var err error
-		if settled, err = s.settle(ctx, tx, o, order.Success, res.SN, msg, cost); err != nil || !settled {
+		if recorded, err = tx.AttemptUpdateFrom(ctx, att, from); err != nil || !recorded {
 			return err
+		}
+		if settled, err = s.settle(ctx, tx, o, order.Success, res.SN, msg, cost); err != nil {
+			return err
+		}
+		if !settled {
+			// Resolved by hand since it was read: a late delivery.
+			if late, err = s.lateInTx(ctx, tx, o, att); err != nil {
+				return err
+			}
+			return closeIfDone(ctx, tx, o.ID)
 		}
 		if err := s.afterSettle(ctx, tx, o, att, order.Success, cost); err != nil {
 			return err
@@ -214,19 +221,28 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		if over, err = s.overLimit(ctx, tx, o, limit, cost); err != nil {
 			return err
 		}
+		if noSN, err = s.noSN(ctx, tx, o, att, res.SN); err != nil {
+			return err
+		}
 		return tx.JobDeleteForOrder(ctx, o.ID, store.JobFulfil)
 	})
 	if err != nil {
 		return fmt.Errorf("resolve %s: %w", ref, err)
 	}
+	if !recorded {
+		return nil
+	}
 	if over {
 		s.alertOverLimit(o, att, limit, cost)
+	}
+	if noSN {
+		s.alertNoSN(o, att)
 	}
 	s.checkAnswer(ctx, o, att, known, res)
 	if settled {
 		s.log.Info("order final by supplier callback", "invoice", o.Invoice, "supplier", supplierName, "sn", res.SN)
 	} else {
-		s.flagLateDelivery(ctx, o, supplierName, res.SN, cost)
+		s.reportLate(o, att, late)
 	}
 	s.wake()
 	return nil

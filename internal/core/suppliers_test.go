@@ -228,7 +228,7 @@ func TestResolveByHandBooksCostAndCallsBack(t *testing.T) {
 		}
 		cancel()
 		<-done
-		after, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Success, SN: "BYHAND", Actor: "ops"})
+		after, err := svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Success, SN: "BYHAND", Actor: "ops", Force: true})
 		if err != nil {
 			t.Fatal(err)
 		}

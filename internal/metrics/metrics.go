@@ -193,6 +193,8 @@ var (
 	descJobs   = prometheus.NewDesc("kios_queue_jobs", "Jobs waiting in the durable queue, by kind.", []string{"kind"}, nil)
 	descOwed   = prometheus.NewDesc("kios_balances_owed_rupiah", "What Kios owes its resellers: the sum of their available and held balances.", nil, nil)
 	descUp     = prometheus.NewDesc("kios_database_up", "1 when the last scrape could read the database.", nil, nil)
+	descLate   = prometheus.NewDesc("kios_late_deliveries_total",
+		"Orders a supplier delivered after Kios had refunded them (flagged late_delivery): the cost is posted, the operator must recover the sale.", nil, nil)
 )
 
 func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -200,6 +202,7 @@ func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descJobs
 	ch <- descOwed
 	ch <- descUp
+	ch <- descLate
 }
 
 func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
@@ -238,6 +241,12 @@ func (c *dbCollector) read() []prometheus.Metric {
 	errs = append(errs, err)
 	if err == nil {
 		out = append(out, prometheus.MustNewConstMetric(descOwed, prometheus.GaugeValue, float64(owed)))
+	}
+	// Counted from the flags, not in memory: right across restarts and nodes.
+	late, err := c.db.OrderFlagCount(ctx, store.FlagLateDelivery)
+	errs = append(errs, err)
+	if err == nil {
+		out = append(out, prometheus.MustNewConstMetric(descLate, prometheus.CounterValue, float64(late)))
 	}
 	up := 1.0
 	if err := errors.Join(errs...); err != nil {

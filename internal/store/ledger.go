@@ -322,8 +322,9 @@ func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Po
 //     its reseller's available to held; a Success one exactly one capture (held to revenue) and
 //     no release; a Failed one exactly one release (held to available) and no capture; a Pending
 //     one neither; an order charged nothing has none of these;
-//   - an order has at most one cost posting, only when it succeeded, of its recorded cost, into
-//     the cost account;
+//   - an order has at most one cost posting, only when it succeeded or, Failed, is flagged
+//     late_delivery (its supplier delivered after the refund), of its recorded cost, into the
+//     cost account;
 //   - each approved deposit ticket has exactly one credit of its amount from deposits to its
 //     reseller's available balance, and no other ticket has any;
 //   - a gateway payment credited outside its ticket (payment:ID) has exactly one credit of what
@@ -425,7 +426,8 @@ func ledgerCheckOrders(ctx context.Context, q Q, rep *ledger.Report) error {
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':release' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':release' AND p.source = hd.id AND p.destination = av.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':cost' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':cost' AND p.destination = cs.id AND p.amount = o.cost THEN 1 ELSE 0 END), 0)
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':cost' AND p.destination = cs.id AND p.amount = o.cost THEN 1 ELSE 0 END), 0),
+		EXISTS (SELECT 1 FROM order_flags f WHERE f.order_id = o.id AND f.flag = 'late_delivery')
 		FROM orders o
 		LEFT JOIN accounts av ON av.code = 'reseller:' || o.reseller_id || ':available'
 		LEFT JOIN accounts hd ON hd.code = 'reseller:' || o.reseller_id || ':held'
@@ -442,10 +444,10 @@ func ledgerCheckOrders(ctx context.Context, q Q, rep *ledger.Report) error {
 	for rows.Next() {
 		var invoice, status string
 		var price, cost int64
-		var testing bool
+		var testing, late bool
 		var hold, holdOK, capture, captureOK, release, releaseOK, costN, costOK int64
 		if err := rows.Scan(&invoice, &status, &price, &cost, &testing, &hold, &holdOK, &capture, &captureOK,
-			&release, &releaseOK, &costN, &costOK); err != nil {
+			&release, &releaseOK, &costN, &costOK, &late); err != nil {
 			return err
 		}
 		rep.Orders++
@@ -469,7 +471,8 @@ func ledgerCheckOrders(ctx context.Context, q Q, rep *ledger.Report) error {
 		want("release", charged && status == "Failed", release, releaseOK)
 		switch {
 		case costN == 0:
-		case status != "Success" || testing:
+		case testing || !(status == "Success" || (status == "Failed" && late)):
+			// A Failed order has a cost only when its supplier delivered after the refund.
 			bad("%d cost postings, want none", costN)
 		case costN != 1 || costOK != 1:
 			bad("%d cost postings (%d of its cost %d into the cost account), want at most one", costN, costOK, cost)

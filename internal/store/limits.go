@@ -68,11 +68,60 @@ func (tx *Tx) VariantLimitSet(ctx context.Context, variantID int64, maxLoss *int
 	return nil
 }
 
+// VariantSNRequired is the variant's own rule on serial numbers (whether a success must carry
+// one), and whether it has one.
+func (q Q) VariantSNRequired(ctx context.Context, variantID int64) (required, own bool, err error) {
+	err = q.queryRow(ctx, `SELECT required FROM variant_sn WHERE variant_id = ?`, variantID).Scan(&required)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, fmt.Errorf("sn rule of variant %d: %w", variantID, err)
+	}
+	return required, true, nil
+}
+
+// VariantSNRules lists the variants that have a rule on serial numbers of their own.
+func (q Q) VariantSNRules(ctx context.Context) (map[int64]bool, error) {
+	rows, err := q.query(ctx, `SELECT variant_id, required FROM variant_sn`)
+	if err != nil {
+		return nil, fmt.Errorf("list sn rules: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		var req bool
+		if err := rows.Scan(&id, &req); err != nil {
+			return nil, err
+		}
+		out[id] = req
+	}
+	return out, rows.Err()
+}
+
+// VariantSNSet sets whether a variant's successes must carry a serial number, or with required
+// nil removes its own rule (the default by kind applies again).
+func (tx *Tx) VariantSNSet(ctx context.Context, variantID int64, required *bool) error {
+	if required == nil {
+		if _, err := tx.exec(ctx, `DELETE FROM variant_sn WHERE variant_id = ?`, variantID); err != nil {
+			return fmt.Errorf("clear sn rule of variant %d: %w", variantID, err)
+		}
+		return nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO variant_sn (variant_id, required, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (variant_id) DO UPDATE SET required = excluded.required, updated_at = excluded.updated_at`,
+		variantID, *required, micros(tx.now())); err != nil {
+		return fmt.Errorf("set sn rule of variant %d: %w", variantID, err)
+	}
+	return nil
+}
+
 // Order flags: what an operator must look at about an order.
 const (
 	FlagOverLimit    = "over_limit"    // a supplier reported success at a cost above the purchase's limit
 	FlagNoSN         = "no_sn"         // a success without the serial number the product needs
-	FlagLateDelivery = "late_delivery" // a supplier's success after the order was failed by hand
+	FlagLateDelivery = "late_delivery" // a supplier's success after the order was refunded (by hand or not)
 )
 
 // OrderFlag is one flag on an order.
@@ -94,6 +143,15 @@ func (tx *Tx) OrderFlagSet(ctx context.Context, orderID int64, flag, detail stri
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+// OrderFlagCount counts the orders flagged flag (for the metrics).
+func (q Q) OrderFlagCount(ctx context.Context, flag string) (int64, error) {
+	var n int64
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM order_flags WHERE flag = ?`, flag).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count %s flags: %w", flag, err)
+	}
+	return n, nil
 }
 
 // OrderFlags lists an order's flags, oldest first.

@@ -85,6 +85,16 @@ func (tx *Tx) OrderFinish(ctx context.Context, id int64, status order.Status, sn
 	return n == 1, err
 }
 
+// OrderLateCost records on a Failed order what its supplier charged for a delivery that came after
+// the refund (flag late_delivery): the order stays Failed, its cost is what was spent upstream.
+func (tx *Tx) OrderLateCost(ctx context.Context, id, cost int64) error {
+	if _, err := tx.exec(ctx, `UPDATE orders SET cost = ?, updated_at = ? WHERE id = ? AND status = 'Failed'`,
+		cost, micros(tx.now()), id); err != nil {
+		return fmt.Errorf("late cost of order %d: %w", id, err)
+	}
+	return nil
+}
+
 // OrderSetMessage updates a pending order's message (e.g. what the supplier said while pending).
 func (tx *Tx) OrderSetMessage(ctx context.Context, id int64, message string) error {
 	if _, err := tx.exec(ctx, `UPDATE orders SET message = ?, updated_at = ? WHERE id = ?`, message, micros(tx.now()), id); err != nil {
@@ -295,6 +305,32 @@ func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
 		return fmt.Errorf("update attempt %s: %w", a.Reference, err)
 	}
 	return tx.attemptLog(ctx, a)
+}
+
+// AttemptUpdateFrom is AttemptUpdate as a compare-and-set on the state the caller read: it records
+// a only while the attempt is still in state from, and reports whether it did. A status check in
+// flight must not write "pending" over the "failed" or "success" a callback recorded meanwhile
+// (nor a callback over what a status check decided): the loser's news is dropped and it reads the
+// attempt again.
+func (tx *Tx) AttemptUpdateFrom(ctx context.Context, a *Attempt, from string) (bool, error) {
+	at := tx.now()
+	res, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = ?
+		WHERE id = ? AND state = ?`,
+		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, a.UpstreamRef, micros(at), a.ID, from)
+	if err != nil {
+		return false, fmt.Errorf("update attempt %s: %w", a.Reference, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	a.UpdatedAt = at
+	return true, tx.attemptLog(ctx, a)
+}
+
+// AttemptOpen reports whether an attempt in state may still be bought upstream: sent, or answered
+// pending or unknown. Such an attempt is asked after until it is decided.
+func AttemptOpen(state string) bool {
+	return state == "sent" || state == "pending" || state == "unknown"
 }
 
 // maxLoggedRaw bounds the upstream answer kept per logged call.

@@ -38,6 +38,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("POST /admin/api/catalog/import", h.apiCatalogImport)
 
 	a("GET /admin/api/orders", h.apiOrders)
+	a("GET /admin/api/orders/late-deliveries", h.apiLateDeliveries)
 	a("GET /admin/api/orders/{invoice}", h.apiOrder)
 	a("POST /admin/api/orders/{invoice}/resolve", h.apiOrderResolve)
 
@@ -110,7 +111,7 @@ func errorStatus(err error) (int, string, string) {
 			return http.StatusNotFound, nf.Error(), ""
 		}
 	}
-	for _, c := range []error{reseller.ErrUsernameTaken, store.ErrAdminTaken, core.ErrOrderFinal, order.ErrInsufficientBalance, deposit.ErrSettled,
+	for _, c := range []error{reseller.ErrUsernameTaken, store.ErrAdminTaken, core.ErrOrderFinal, core.ErrAttemptOpen, order.ErrInsufficientBalance, deposit.ErrSettled,
 		core.ErrDepositReference, store.ErrSupplierExists, admin.ErrSelf} {
 		if errors.Is(err, c) {
 			return http.StatusConflict, c.Error(), ""

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -123,15 +124,27 @@ func (h *handler) apiOrder(w http.ResponseWriter, r *http.Request, _ *admin.Iden
 	ov.Reseller = d.Reseller
 	atts := make([]attemptView, 0, len(d.Attempts))
 	for _, a := range d.Attempts {
-		atts = append(atts, attemptView{a.Supplier, a.SKU, a.Reference, a.State, a.SN, a.Message, a.Cost, a.Polls, a.CreatedAt})
+		atts = append(atts, attemptViewOf(&a))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"order": ov, "attempts": atts, "postings": postingViews(d.Postings)})
+}
+
+func attemptViewOf(a *store.Attempt) attemptView {
+	return attemptView{a.Supplier, a.SKU, a.Reference, a.State, a.SN, a.Message, a.Cost, a.Polls, a.CreatedAt}
 }
 
 type resolveReq struct {
 	Status  string `json:"status"`
 	SN      string `json:"sn"`
 	Message string `json:"message"`
+	// Force settles the order although an upstream attempt is still open.
+	Force bool `json:"force"`
+}
+
+// openAttemptAnswer is the 409 of a resolution refused because an upstream attempt is still open.
+type openAttemptAnswer struct {
+	Error   string      `json:"error"`
+	Attempt attemptView `json:"attempt"`
 }
 
 func (h *handler) apiOrderResolve(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -139,10 +152,42 @@ func (h *handler) apiOrderResolve(w http.ResponseWriter, r *http.Request, id *ad
 	if !decode(w, r, &req) {
 		return
 	}
-	o, err := h.as.ResolveOrder(r.Context(), h.actor(r, id), r.PathValue("invoice"), order.Status(req.Status), req.SN, req.Message)
+	o, err := h.as.ResolveOrder(r.Context(), h.actor(r, id), r.PathValue("invoice"), order.Status(req.Status), req.SN, req.Message, req.Force)
+	var open *core.OpenAttemptError
+	if errors.As(err, &open) {
+		writeJSON(w, http.StatusConflict, openAttemptAnswer{Error: open.Error(), Attempt: attemptViewOf(&open.Attempt)})
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, orderView(o))
+}
+
+// lateDeliveryView is an order its supplier delivered after Kios refunded it.
+type lateDeliveryView struct {
+	Order     OrderView    `json:"order"`
+	Attempt   *attemptView `json:"attempt"`
+	Detail    string       `json:"detail"`
+	FlaggedAt time.Time    `json:"flagged_at"`
+}
+
+func (h *handler) apiLateDeliveries(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	list, err := h.as.LateDeliveries(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := make([]lateDeliveryView, 0, len(list))
+	for _, ld := range list {
+		v := lateDeliveryView{Order: orderView(ld.Order), Detail: ld.Detail, FlaggedAt: ld.FlaggedAt.UTC()}
+		v.Order.Reseller = ld.Reseller
+		if ld.Attempt != nil {
+			av := attemptViewOf(ld.Attempt)
+			v.Attempt = &av
+		}
+		out = append(out, v)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"late_deliveries": out})
 }

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/session"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -69,14 +72,38 @@ func (h *handler) orderPage(w http.ResponseWriter, r *http.Request, id *admin.Id
 		h.failed(w, r, "/admin/orders", err)
 		return
 	}
-	h.render(w, r, id, "order", "Order "+d.Order.Invoice, map[string]any{"D": d, "Audit": audit})
+	// The latest attempt that may still be bought upstream: settling by hand then asks for
+	// confirmation, and the attempt is still asked after.
+	var open *store.Attempt
+	for i := range d.Attempts {
+		if store.AttemptOpen(d.Attempts[i].State) {
+			open = &d.Attempts[i]
+		}
+	}
+	h.render(w, r, id, "order", "Order "+d.Order.Invoice, map[string]any{"D": d, "Audit": audit, "Open": open})
+}
+
+func (h *handler) lateDeliveriesPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	list, err := h.as.LateDeliveries(r.Context())
+	if err != nil {
+		h.failed(w, r, "/admin/", err)
+		return
+	}
+	h.render(w, r, id, "late", "Late deliveries", map[string]any{"List": list})
 }
 
 func (h *handler) orderResolvePost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	inv := r.PathValue("invoice")
 	back := "/admin/orders/" + url.PathEscape(inv)
 	o, err := h.as.ResolveOrder(r.Context(), h.actor(r, id), inv, order.Status(r.PostFormValue("status")),
-		r.PostFormValue("sn"), r.PostFormValue("message"))
+		r.PostFormValue("sn"), r.PostFormValue("message"), r.PostFormValue("force") != "")
+	var open *core.OpenAttemptError
+	if errors.As(err, &open) {
+		// The page shows the open attempt and the confirmation box; say why it is needed.
+		h.flash(r, session.FlashErr, open.Error())
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
 	if err != nil {
 		h.failed(w, r, back, err)
 		return

@@ -17,7 +17,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 )
 
-var pageNames = []string{"login", "overview", "orders", "order", "resellers", "reseller", "deposits", "catalog",
+var pageNames = []string{"login", "overview", "orders", "order", "late", "resellers", "reseller", "deposits", "catalog",
 	"suppliers", "ledger", "audit", "admins", "secret", "settings", "payments"}
 
 func parsePages() map[string]*template.Template {
@@ -152,6 +152,7 @@ func (h *handler) routePages(mux *http.ServeMux) {
 	p("GET /admin/{$}", h.overviewPage)
 	p("GET /admin/orders", h.ordersPage)
 	p("GET /admin/orders/rows", h.orderRows)
+	p("GET /admin/orders/late-deliveries", h.lateDeliveriesPage)
 	p("GET /admin/orders/{invoice}", h.orderPage)
 	p("POST /admin/orders/{invoice}/resolve", h.orderResolvePost)
 	p("GET /admin/resellers", h.resellersPage)

@@ -45,7 +45,10 @@ var (
 	bought      = &E2E{Status: order.Success, Up: 1}
 	elsewhere   = &E2E{Status: order.Success, Backup: 1}
 	boughtBoth  = &E2E{Status: order.Success, Up: 1, Backup: 1}
-	coreDecides = &E2E{Up: 1, Backup: -1}
+	// noSN: a success without the SN the product needs (core decides: V1 is prepaid, so it
+	// does): asked after for core's SNWait, then settled, flagged and alerted; never bought
+	// elsewhere.
+	noSN = &E2E{Status: order.Success, Up: 1, Flag: "no_sn"}
 	// overLimit: bought above the purchase's limit, the money spent upstream: kept as a
 	// success (never refunded, never bought again elsewhere), flagged for the operator.
 	overLimit = &E2E{Status: order.Success, Up: 1, Flag: "over_limit"}
@@ -113,8 +116,8 @@ func flazzCases() []Case {
 			Purchase: pending, Status: unknown, E2E: bought},
 		{Name: "contradictory-answer", Expect: "rc 00 with status Gagal: unknown", B: Behaviour{Calls: []Fault{Contradict}},
 			Purchase: unknown, Status: success, E2E: bought},
-		{Name: "success-without-sn", Expect: "rc 00 without sn: success as answered (core decides whether the product needs one)",
-			B: Behaviour{NoSN: true}, Purchase: success, Status: success, E2E: coreDecides},
+		{Name: "success-without-sn", Expect: "rc 00 without sn: success as answered (core decides whether the product needs one: a prepaid one does, so it is asked after for SNWait, then settled and flagged no_sn)",
+			B: Behaviour{NoSN: true}, Purchase: success, Status: success, E2E: noSN},
 		{Name: "huge-cost", Expect: "rc 00 at a price of 999,999: success with that cost, reported faithfully; through core the purchase's max_price makes the upstream refuse it (rc 69), and the next supplier buys",
 			B: Behaviour{Price: 999999}, Purchase: Want{State: supplier.Success, Cost: 999999}, Status: unchecked, E2E: elsewhere},
 		{Name: "price-raised-above-max", Expect: "price raised above the purchase's max_price: refused upstream with rc 69, failed; the next supplier buys",
@@ -173,8 +176,8 @@ func basstoreCases() []Case {
 		resend("resend-402", "the order re-sent as a status check refused 402: unknown (it refuses the re-send)", Refuse, 402),
 		resend("resend-429", "the order re-sent as a status check rate limited: unknown", Limited, 0),
 		resend("resend-401", "the order re-sent as a status check refused 401: unknown", Refuse, 401),
-		{Name: "success-without-sn", Expect: "Success without sn: success as answered (core decides)", B: Behaviour{NoSN: true},
-			Purchase: pending, Status: success, E2E: coreDecides},
+		{Name: "success-without-sn", Expect: "Success without sn: success as answered (core decides: asked after for SNWait, then settled and flagged no_sn)", B: Behaviour{NoSN: true},
+			Purchase: pending, Status: success, E2E: noSN},
 		{Name: "huge-cost", Expect: "Success at a price of 999,999 (BASSTORE has no max price): success with that cost; core keeps it (the money is spent), flags it over_limit and alerts",
 			B: Behaviour{Price: 999999}, Purchase: pending, Status: Want{State: supplier.Success, Cost: 999999}, E2E: overLimit},
 		{Name: "early-callback", Expect: "a success callback before the order's answer: settles the order once",

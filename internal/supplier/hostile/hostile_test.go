@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,18 +91,31 @@ type kios struct {
 	db  *store.DB
 	svc *core.Service
 	cr  core.Credentials
+
+	mu     sync.Mutex
+	alerts map[string]int // upstream money alerts raised, by kind
 }
+
+func (k *kios) alert(kind string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.alerts[kind]++
+}
+
+// snWait is how long a success without the SN the product needs is asked after here (10 minutes
+// by default): long enough for a status check or two.
+const snWait = 400 * time.Millisecond
 
 func start(t *testing.T, be storetest.Backend, up, backup *hostile.Server) *kios {
 	t.Helper()
 	ctx := context.Background()
-	k := &kios{db: be.Open(t)}
+	k := &kios{db: be.Open(t), alerts: map[string]int{}}
 	conns := map[string]supplier.Supplier{"up": up.Connector("up", 5*time.Second), "backup": backup.Connector("backup", 5*time.Second)}
 	rt := route.New(k.db, route.Options{Logger: quiet(), Connect: func(s store.Supplier) (supplier.Supplier, error) {
 		return conns[s.Name], nil
 	}})
 	var err error
-	if k.svc, err = core.New(ctx, k.db, core.Config{Logger: quiet(), Router: rt}); err != nil {
+	if k.svc, err = core.New(ctx, k.db, core.Config{Logger: quiet(), Router: rt, Alert: k.alert, SNWait: snWait}); err != nil {
 		t.Fatal(err)
 	}
 	v := catalog.Variant{ProductCode: "game", Code: "V1", Name: "V1", Active: true, UnlimitedStock: true, Multi: true,
@@ -227,12 +241,26 @@ func (k *kios) expectMoney(t *testing.T, o *order.Order) {
 	}
 }
 
-// expectFlag checks the order carries exactly the flag want ("" for none).
+// expectFlag checks the order carries exactly the flag want ("" for none), and that a flag was
+// alerted under its own kind (the alert follows the settlement's commit).
 func (k *kios) expectFlag(t *testing.T, o *order.Order, want string) {
 	t.Helper()
 	flags, err := k.db.OrderFlags(context.Background(), o.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want != "" {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			k.mu.Lock()
+			n := k.alerts[want]
+			k.mu.Unlock()
+			if n > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("order flagged %s without a %s alert", want, want)
+			}
+		}
 	}
 	var got []string
 	for _, f := range flags {
