@@ -120,7 +120,7 @@ func (a *App) open(ctx context.Context) error {
 		publicURL = a.BaseURL()
 	}
 	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate,
-		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL})
+		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL, SNWait: cfg.SNWait})
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,9 @@ type Config struct {
 	// MaxLoss is what Kios may lose on one sale, in rupiah, for variants without a limit of their
 	// own; 0 never sells below cost.
 	MaxLoss int64
+	// SNWait is how long a success without the SN the product needs is asked after before it is
+	// settled and flagged no_sn (core.Config.SNWait: 0 is core's default, negative at once).
+	SNWait time.Duration
 	// Workers is how many claimed orders may be preparing their upstream request at once;
 	// default 64. Requests in flight are bounded per supplier (max_inflight), not by it.
 	Workers int

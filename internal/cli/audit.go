@@ -35,7 +35,11 @@ var audited = map[string]string{
 // auditedWhen tells, for a command that both reads and changes, whether its flags ask for a
 // change (only then is it audited).
 var auditedWhen = map[string]func(flags map[string]string) bool{
-	"catalog limits": func(f map[string]string) bool { _, set := f["max-loss"]; return set },
+	"catalog limits": func(f map[string]string) bool {
+		_, loss := f["max-loss"]
+		_, sn := f["sn-required"]
+		return loss || sn
+	},
 }
 
 // secretFlags are never written to the audit log, only that they were given.

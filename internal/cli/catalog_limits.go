@@ -13,6 +13,7 @@ import (
 func runCatalogLimits(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("catalog limits")
 	maxLoss := fs.String("max-loss", "", "rupiah Kios may lose on one sale of VARIANT (0: never below cost); \"default\" removes the variant's own limit")
+	snRequired := fs.String("sn-required", "", "whether a success for VARIANT must carry an SN (true, false); \"default\" gives it back to its kind's default (prepaid yes, postpaid no)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parseAny(fs, args)
 	if err != nil {
@@ -23,6 +24,18 @@ func runCatalogLimits(ctx context.Context, e *Env, args []string) error {
 	}
 	if *maxLoss != "" && len(pos) == 0 {
 		return usagef("--max-loss needs a VARIANT")
+	}
+	if *snRequired != "" && len(pos) == 0 {
+		return usagef("--sn-required needs a VARIANT")
+	}
+	var sn *bool
+	switch *snRequired {
+	case "", "default":
+	case "true", "false":
+		v := *snRequired == "true"
+		sn = &v
+	default:
+		return usagef("--sn-required must be true, false or default")
 	}
 	var set *int64
 	if *maxLoss != "" && *maxLoss != "default" {
@@ -40,9 +53,15 @@ func runCatalogLimits(ctx context.Context, e *Env, args []string) error {
 	switch {
 	case len(pos) == 0:
 		out, err = svc.AllLimits(ctx)
-	case *maxLoss != "":
+	case *maxLoss != "" || *snRequired != "":
 		var l *core.VariantLimits
-		if l, err = svc.SetLimits(ctx, pos[0], set); err == nil {
+		if *maxLoss != "" {
+			l, err = svc.SetLimits(ctx, pos[0], set)
+		}
+		if err == nil && *snRequired != "" {
+			l, err = svc.SetSNRequired(ctx, pos[0], sn)
+		}
+		if err == nil {
 			out = []core.VariantLimits{*l}
 		}
 	default:
@@ -64,7 +83,7 @@ func runCatalogLimits(ctx context.Context, e *Env, args []string) error {
 		return json.NewEncoder(e.Stdout).Encode(out)
 	}
 	tw := e.table()
-	fmt.Fprintln(tw, "VARIANT\tMAX-LOSS\tLOWEST-PRICE\tMAX-PRICE")
+	fmt.Fprintln(tw, "VARIANT\tMAX-LOSS\tLOWEST-PRICE\tMAX-PRICE\tSN-REQUIRED")
 	for _, l := range out {
 		// The server's --max-loss is not known here: a variant without a limit of its own shows
 		// "default", and its max price at no loss.
@@ -72,7 +91,11 @@ func runCatalogLimits(ctx context.Context, e *Env, args []string) error {
 		if l.Own {
 			loss = strconv.FormatInt(l.MaxLoss, 10)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", l.Code, loss, l.LowestPrice, l.MaxPrice)
+		sn := strconv.FormatBool(l.SNRequired)
+		if !l.SNOwn {
+			sn += " (default)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", l.Code, loss, l.LowestPrice, l.MaxPrice, sn)
 	}
 	return tw.Flush()
 }

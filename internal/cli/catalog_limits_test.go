@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
@@ -54,6 +55,27 @@ func TestCatalogLimits(t *testing.T) {
 		}
 		if r := k.run("catalog", "limits", "NOPE"); r.code != 1 {
 			t.Errorf("unknown variant: exit %d", r.code)
+		}
+
+		// Whether successes need an SN: prepaid by default; a variant's own rule; back to default.
+		if out := k.ok("catalog", "limits", "MLBB_ID_5"); !strings.Contains(out, "true (default)") {
+			t.Fatalf("default sn rule:\n%s", out)
+		}
+		var sn core.VariantLimits
+		if err := json.Unmarshal([]byte(k.ok("catalog", "limits", "MLBB_ID_5", "--sn-required", "false", "--json")), &sn); err != nil {
+			t.Fatal(err)
+		}
+		if sn.SNRequired || !sn.SNOwn {
+			t.Fatalf("sn rule set: %+v", sn)
+		}
+		k.ok("catalog", "limits", "MLBB_ID_5", "--sn-required", "default")
+		if out := k.ok("catalog", "limits", "MLBB_ID_5"); !strings.Contains(out, "true (default)") {
+			t.Fatalf("sn rule back to default:\n%s", out)
+		}
+		for _, bad := range [][]string{{"catalog", "limits", "MLBB_ID_5", "--sn-required", "maybe"}, {"catalog", "limits", "--sn-required", "true"}} {
+			if r := k.run(bad...); r.code != 2 {
+				t.Errorf("%v: exit %d", bad, r.code)
+			}
 		}
 	})
 }

@@ -35,7 +35,7 @@ type command struct {
 // commands themselves consult it (for their usage text).
 func commands() []command {
 	return []command{
-		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--public-url URL] [--sim-delay D] [--sync-every D] [--max-loss N] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
+		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--public-url URL] [--sim-delay D] [--sync-every D] [--max-loss N] [--sn-wait D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
 			"run the HTTP server and the fulfilment workers", runServe},
 		{"reseller create", "--name N [--username U] [--email E] [--phone P] [--membership TIER] [--allow-ip CIDR]... [--json]",
 			"create a reseller and print its token and api key (shown once)", runResellerCreate},
@@ -68,8 +68,8 @@ func commands() []command {
 		{"catalog import", "FILE.csv", "load products, variants and prices from CSV (all or nothing)", runCatalogImport},
 		{"catalog export", "", "write the catalog as CSV to stdout", runCatalogExport},
 		{"catalog list", "[--json]", "list the catalog", runCatalogList},
-		{"catalog limits", "[VARIANT [--max-loss N|default]] [--json]",
-			"show what purchases of variants may cost upstream, or set a variant's max loss (default: serve --max-loss)", runCatalogLimits},
+		{"catalog limits", "[VARIANT [--max-loss N|default] [--sn-required true|false|default]] [--json]",
+			"show what purchases of variants may cost upstream and whether their successes need an SN, or set a variant's max loss (default: serve --max-loss) or SN rule (default: prepaid yes, postpaid no)", runCatalogLimits},
 		{"order list", "[--status S] [--reseller U] [--limit N] [--json]", "list orders, newest first", runOrderList},
 		{"order show", "INVOICE [--json]", "show an order with its supplier attempts and postings", runOrderShow},
 		{"ledger check", "[--json]", "verify every ledger invariant; exit 1 on any discrepancy", runLedgerCheck},

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/kios-h2h/kios/internal/app"
+	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store/backend"
 )
 
@@ -38,6 +39,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.BoolVar(&cfg.CallbackAllowPrivate, "callback-allow-private", false, "let callbacks to resellers go to loopback and private addresses")
 	fs.DurationVar(&cfg.SyncEvery, "sync-every", app.DefaultSyncEvery, "pull suppliers' catalogs and balances this often, at least 5m apart per supplier (0: only by kios catalog sync)")
 	fs.Int64Var(&cfg.MaxLoss, "max-loss", 0, "rupiah Kios may lose on one sale (0: never sell below cost); a variant's own limit (kios catalog limits) overrides it")
+	fs.DurationVar(&cfg.SNWait, "sn-wait", core.DefaultSNWait, "how long a supplier's success without the SN the product needs is asked after before it is settled anyway and flagged no_sn")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", app.DefaultRateLimit, "requests per second allowed per reseller (0: no limit)")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", 0, "requests per reseller allowed at once (default 2×rate-limit)")
 	fs.IntVar(&cfg.RefusalLimit, "refusal-limit", app.DefaultRefusalLimit, "refused logins (unknown user or token, wrong sign or IP) one address may make per minute before it is answered 429 or rc 85 (0: no limit)")
@@ -61,6 +63,12 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return usagef("--public-url must be an http or https URL")
 		}
+	}
+	if cfg.SNWait < 0 {
+		return usagef("--sn-wait must be 0 or more")
+	}
+	if cfg.SNWait == 0 {
+		cfg.SNWait = -1 // settle at once (still flagged): core reads 0 as its default
 	}
 	if cfg.SimDelay < 0 {
 		return usagef("--sim-delay must be 0 or more")

@@ -332,3 +332,96 @@ func TestStatusCheckNeverOverwritesCallback(t *testing.T) {
 		})
 	}
 }
+
+// TestSuccessWithoutSN (issue 13 item 7): a success without the SN the product needs is not
+// settled at once: it is asked after until SNWait has passed since the purchase, then settled,
+// flagged no_sn and alerted; an SN arriving meanwhile (a status check, or after a callback's
+// success without one) settles it with the SN; a variant whose own rule needs no SN settles at
+// once.
+func TestSuccessWithoutSN(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		statuses := map[string]int{}
+		callbackSent := false
+		s1 := &scripted{name: "s1",
+			purchase: func(_ context.Context, req supplier.Request) (supplier.Result, error) {
+				if req.Destination == "0844" {
+					return supplier.Result{State: supplier.Pending}, nil
+				}
+				return supplier.Result{State: supplier.Success}, nil // no SN
+			},
+			status: func(req supplier.Request) (supplier.Result, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				statuses[req.Destination]++
+				switch {
+				case req.Destination == "0822", req.Destination == "0844" && callbackSent:
+					return supplier.Result{State: supplier.Success, SN: "SN-" + req.Destination}, nil
+				case req.Destination == "0844":
+					return supplier.Result{State: supplier.Pending}, nil
+				}
+				return supplier.Result{State: supplier.Success}, nil
+			}}
+		b := setup(t, be, 0)
+		al := &alerts{}
+		svc, err := core.New(ctx, b.db, core.Config{Logger: b.svc.Logger(), Router: fixedRouter{[]*scripted{s1}}, SNWait: 2 * time.Second, Alert: al.add})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.svc = svc
+		if _, err := svc.Credit(ctx, b.cr.Reseller.Username, 10000, "test"); err != nil {
+			t.Fatal(err)
+		}
+		// MLBB_ONCE's own rule: its successes need no SN.
+		no := false
+		if l, err := svc.SetSNRequired(ctx, "MLBB_ONCE", &no); err != nil || l.SNRequired || !l.SNOwn {
+			t.Fatalf("sn rule: %+v %v", l, err)
+		}
+		if l, err := svc.Limits(ctx, "MLBB_ID_5"); err != nil || !l.SNRequired || l.SNOwn {
+			t.Fatalf("default sn rule of a prepaid variant: %+v %v", l, err)
+		}
+		never, arrives, viaCallback := b.place(t, "sn-1", "0811"), b.place(t, "sn-2", "0822"), b.place(t, "sn-4", "0844")
+		p, err := svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "MLBB_ONCE", Reference: "sn-3", Destination: "0833"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		free := p.Order
+		b.run(t)
+
+		b.waitAttempt(t, viaCallback.ID, "pending")
+		if err := svc.ResolveAttempt(ctx, "s1", viaCallback.Invoice+"-1", supplier.Result{State: supplier.Success}); err != nil {
+			t.Fatal(err)
+		}
+		if o, _ := b.db.OrderByID(ctx, viaCallback.ID); o.Status != order.Pending {
+			t.Fatalf("a callback's success without SN settled the order: %+v", o)
+		}
+		mu.Lock()
+		callbackSent = true
+		mu.Unlock()
+
+		for _, c := range []struct {
+			o    *order.Order
+			sn   string
+			flag bool
+		}{{never, "", true}, {arrives, "SN-0822", false}, {free, "", false}, {viaCallback, "SN-0844", false}} {
+			f := b.waitFinal(t, c.o.Invoice)
+			flags, _ := b.db.OrderFlags(ctx, c.o.ID)
+			if f.Status != order.Success || f.SN != c.sn || (len(flags) == 1 && flags[0].Flag == store.FlagNoSN) != c.flag || len(flags) > 1 {
+				t.Fatalf("order to %s: %+v flags %+v, want Success with SN %q (flagged no_sn: %v)", c.o.Destination, f, flags, c.sn, c.flag)
+			}
+		}
+		mu.Lock()
+		asked, askedFree := statuses["0811"], statuses["0833"]
+		mu.Unlock()
+		if asked == 0 || askedFree != 0 {
+			t.Fatalf("status checks: %d for the order without SN (want some), %d for the one needing none (want 0)", asked, askedFree)
+		}
+		al.wait(t, core.AlertNoSN, 1)
+		if n := al.count(core.AlertNoSN); n != 1 {
+			t.Fatalf("%d no_sn alerts, want 1", n)
+		}
+		b.checkLedger(t)
+	})
+}

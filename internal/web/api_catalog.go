@@ -103,12 +103,26 @@ func (h *handler) apiVariantLimits(w http.ResponseWriter, r *http.Request, _ *ad
 // apiVariantLimitsSet replaces a variant's limits: {"max_loss": N} sets its own max loss,
 // {"max_loss": null} (or {}) gives it back to the server's --max-loss. Audited with the change.
 func (h *handler) apiVariantLimitsSet(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	// Each key is applied when given; null gives the setting back to its default. A body without
+	// sn_required sets max_loss (left out: null), as before sn_required existed.
 	var req struct {
-		MaxLoss *int64 `json:"max_loss"`
+		MaxLoss    json.RawMessage `json:"max_loss"`
+		SNRequired json.RawMessage `json:"sn_required"`
 	}
 	if !decode(w, r, &req) {
 		return
 	}
+	var maxLoss *int64
+	var sn *bool
+	if err := jsonOrNull(req.MaxLoss, &maxLoss); err != nil {
+		writeError(w, http.StatusBadRequest, "max_loss must be rupiah or null", "max_loss")
+		return
+	}
+	if err := jsonOrNull(req.SNRequired, &sn); err != nil {
+		writeError(w, http.StatusBadRequest, "sn_required must be true, false or null", "sn_required")
+		return
+	}
+	setLoss, setSN := req.MaxLoss != nil || req.SNRequired == nil, req.SNRequired != nil
 	code := r.PathValue("code")
 	before, err := h.svc.Limits(r.Context(), code)
 	if err != nil {
@@ -120,10 +134,29 @@ func (h *handler) apiVariantLimitsSet(w http.ResponseWriter, r *http.Request, id
 	a, _ := json.Marshal(req)
 	ctx := store.WithAudit(r.Context(), store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "catalog.limits", Target: "variant:" + code,
 		Before: string(b), After: string(a)})
-	l, err := h.svc.SetLimits(ctx, code, req.MaxLoss)
+	l := before
+	if setLoss {
+		l, err = h.svc.SetLimits(ctx, code, maxLoss)
+	}
+	if err == nil && setSN {
+		l, err = h.svc.SetSNRequired(ctx, code, sn)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, l)
+}
+
+// jsonOrNull decodes raw into *dst, leaving it nil for a missing value or null.
+func jsonOrNull[T any](raw json.RawMessage, dst **T) error {
+	if raw == nil || string(raw) == "null" {
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return err
+	}
+	*dst = &v
+	return nil
 }

@@ -596,11 +596,26 @@ func TestVariantLimitsEndpoints(t *testing.T) {
 	if l.Own || l.MaxLoss != 0 {
 		t.Fatalf("back to default %+v", l)
 	}
+	// Whether successes need an SN: a prepaid variant's default is yes; sn_required alone leaves
+	// max_loss as it is; null gives it back to the default.
+	if !l.SNRequired || l.SNOwn {
+		t.Fatalf("default sn rule %+v", l)
+	}
+	e.api("PUT", "/admin/api/catalog/variants/MLBB_ID_5/limits", map[string]any{"max_loss": 300}, 200, &l)
+	e.api("PUT", "/admin/api/catalog/variants/MLBB_ID_5/limits", map[string]any{"sn_required": false}, 200, &l)
+	if l.SNRequired || !l.SNOwn || !l.Own || l.MaxLoss != 300 {
+		t.Fatalf("sn rule set %+v", l)
+	}
+	e.api("PUT", "/admin/api/catalog/variants/MLBB_ID_5/limits", map[string]any{"sn_required": "no"}, 400, nil)
+	e.api("PUT", "/admin/api/catalog/variants/MLBB_ID_5/limits", map[string]any{"sn_required": nil, "max_loss": nil}, 200, &l)
+	if !l.SNRequired || l.SNOwn || l.Own {
+		t.Fatalf("sn rule and max loss back to default %+v", l)
+	}
 	var audit struct {
 		Entries []web.AuditView `json:"entries"`
 	}
 	e.api("GET", "/admin/api/audit?action=catalog.limits", nil, 200, &audit)
-	if len(audit.Entries) != 2 || audit.Entries[0].Target != "variant:MLBB_ID_5" {
+	if len(audit.Entries) != 5 || audit.Entries[0].Target != "variant:MLBB_ID_5" {
 		t.Fatalf("audit %+v", audit)
 	}
 }

@@ -36,15 +36,15 @@ type Case struct {
 }
 
 var (
-	success     = Want{State: supplier.Success, Cost: Cost}
-	pending     = Want{State: supplier.Pending}
-	failed      = Want{State: supplier.Failed}
-	unusable    = Want{State: supplier.Failed, Unreachable: true}
-	unknown     = Want{State: supplier.Unknown}
-	unchecked   = Want{}
-	bought      = &E2E{Status: order.Success, Up: 1}
-	elsewhere   = &E2E{Status: order.Success, Backup: 1}
-	boughtBoth  = &E2E{Status: order.Success, Up: 1, Backup: 1}
+	success    = Want{State: supplier.Success, Cost: Cost}
+	pending    = Want{State: supplier.Pending}
+	failed     = Want{State: supplier.Failed}
+	unusable   = Want{State: supplier.Failed, Unreachable: true}
+	unknown    = Want{State: supplier.Unknown}
+	unchecked  = Want{}
+	bought     = &E2E{Status: order.Success, Up: 1}
+	elsewhere  = &E2E{Status: order.Success, Backup: 1}
+	boughtBoth = &E2E{Status: order.Success, Up: 1, Backup: 1}
 	// noSN: a success without the SN the product needs (core decides: V1 is prepaid, so it
 	// does): asked after for core's SNWait, then settled, flagged and alerted; never bought
 	// elsewhere.
