@@ -308,15 +308,18 @@ func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
 }
 
 // AttemptUpdateFrom is AttemptUpdate as a compare-and-set on the state the caller read: it records
-// a only while the attempt is still in state from, and reports whether it did. A status check in
-// flight must not write "pending" over the "failed" or "success" a callback recorded meanwhile
-// (nor a callback over what a status check decided): the loser's news is dropped and it reads the
-// attempt again.
+// a only while the attempt is still as undecided as it was read, and reports whether it did. Read
+// open (sent, pending, unknown), it may be recorded over any open state (news that decides
+// nothing, such as a pending callback, must not make a final answer be dropped), never over a
+// decided one: a status check in flight must not write "pending" over the "failed" or "success"
+// a callback recorded meanwhile, nor a callback over what a status check decided. Read decided
+// (a late success for a failed attempt), it is recorded only over that same state. The loser
+// reads the attempt again.
 func (tx *Tx) AttemptUpdateFrom(ctx context.Context, a *Attempt, from string) (bool, error) {
 	at := tx.now()
 	res, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = ?
-		WHERE id = ? AND state = ?`,
-		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, a.UpstreamRef, micros(at), a.ID, from)
+		WHERE id = ? AND (state = ? OR (? AND state IN ('sent', 'pending', 'unknown')))`,
+		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, a.UpstreamRef, micros(at), a.ID, from, AttemptOpen(from))
 	if err != nil {
 		return false, fmt.Errorf("update attempt %s: %w", a.Reference, err)
 	}
