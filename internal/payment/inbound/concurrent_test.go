@@ -3,17 +3,12 @@ package inbound_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/payment"
-	"github.com/kios-h2h/kios/internal/payment/inbound"
-	"github.com/kios-h2h/kios/internal/payment/paytest"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
@@ -25,16 +20,7 @@ import (
 func TestConcurrentCallbacks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		ctx := context.Background()
-		db := be.Open(t)
-		svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := paytest.New(t)
-		mux := http.NewServeMux()
-		mux.Handle("POST /callback/payment/{gateway}", inbound.Handler(svc, slog.Default()))
-		srv := httptest.NewServer(mux)
-		defer srv.Close()
+		svc, f, srv := callbackServer(t, be)
 		for _, kind := range []string{payment.Tripay, payment.Midtrans} {
 			c := f.Config(kind, kind)
 			if _, err := svc.AddGateway(ctx, store.Gateway{Name: c.Name, Kind: c.Kind, BaseURL: c.BaseURL, MerchantCode: c.MerchantCode,
@@ -88,7 +74,7 @@ func TestConcurrentCallbacks(t *testing.T) {
 				}
 			}
 		}
-		rep, err := db.LedgerCheck(ctx)
+		rep, err := svc.LedgerCheck(ctx)
 		if err != nil || !rep.OK() {
 			t.Fatalf("ledger %v %v", rep.Discrepancies, err)
 		}

@@ -29,16 +29,7 @@ var paidWord = map[string]string{payment.Tripay: "PAID", payment.Midtrans: "sett
 func TestPaymentCallbackMalformed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		ctx := context.Background()
-		db := be.Open(t)
-		svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := paytest.New(t)
-		mux := http.NewServeMux()
-		mux.Handle("POST /callback/payment/{gateway}", inbound.Handler(svc, slog.Default()))
-		srv := httptest.NewServer(mux)
-		defer srv.Close()
+		svc, f, srv := callbackServer(t, be)
 		post := func(gw string, h http.Header, body []byte) (int, string) {
 			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/callback/payment/"+gw, bytes.NewReader(body))
 			req.Header = h.Clone()
@@ -104,9 +95,24 @@ func TestPaymentCallbackMalformed(t *testing.T) {
 				t.Fatalf("%s: balance %d, want %d", kind, bal, res.Ticket.Amount)
 			}
 		}
-		rep, err := db.LedgerCheck(ctx)
+		rep, err := svc.LedgerCheck(ctx)
 		if err != nil || !rep.OK() {
 			t.Fatalf("ledger %v %v", rep.Discrepancies, err)
 		}
 	})
+}
+
+// callbackServer is the public listener's payment callback route over a fresh service, and the
+// providers' fakes.
+func callbackServer(t *testing.T, be storetest.Backend) (*core.Service, *paytest.Fake, *httptest.Server) {
+	t.Helper()
+	svc, err := core.New(context.Background(), be.Open(t), core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /callback/payment/{gateway}", inbound.Handler(svc, slog.Default()))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return svc, paytest.New(t), srv
 }
