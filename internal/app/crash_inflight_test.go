@@ -115,8 +115,10 @@ func crashInFlight(t *testing.T, db string) {
 	const orders = 1000
 	up := newHeldUpstream(t)
 	// The lease bounds how long PostgreSQL waits for the dead server's leases (SQLite releases
-	// them at start); the upstream timeout is half of it, longer than filling the supplier takes.
-	args := []string{"--rate-limit", "0", "--lease", "20s"}
+	// them at start); the upstream timeout is half of it (30 s), longer than filling the supplier
+	// takes even under -race on a loaded runner (10 s was not: the first purchases timed out, the
+	// breaker opened, and the rest never reached the supplier before the kill).
+	args := []string{"--rate-limit", "0", "--lease", "60s"}
 	first := start(t, db, append(args, "--demo")...)
 	mustKios(t, db, "supplier", "add", "--name", "up", "--kind", "basstore", "--base-url", up.srv.URL, "--token", "t")
 	mustKios(t, db, "catalog", "sync", "--supplier", "up")

@@ -51,6 +51,11 @@ func TestLeaseRenewedDuringLongPurchase(t *testing.T) {
 		if final.Status != order.Success || buys != 1 || statuses != 0 {
 			t.Fatalf("final %s, purchases %d, status checks %d (another node took the job over)", final.Status, buys, statuses)
 		}
+		// The slot is given back just after the answer is recorded, so the order may read final
+		// a moment before the count drops.
+		for deadline := time.Now().Add(10 * time.Second); b.svc.Upstream().Inflight != 0 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
 		if st := b.svc.Upstream(); st.InflightMax != 1 || st.Inflight != 0 {
 			t.Fatalf("upstream stats %+v", st)
 		}
