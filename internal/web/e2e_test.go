@@ -47,9 +47,10 @@ func seedHistory(t *testing.T, e *env) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := core.Resolution{Invoice: p.Order.Invoice, Status: order.Success, SN: fmt.Sprintf("%020d", d*100+i), Actor: "seed"}
+			// Forced: the seeded attempt stands open (no worker asks after it).
+			res := core.Resolution{Invoice: p.Order.Invoice, Status: order.Success, SN: fmt.Sprintf("%020d", d*100+i), Actor: "seed", Force: true}
 			if i%5 == 4 {
-				res = core.Resolution{Invoice: p.Order.Invoice, Status: order.Failed, Actor: "seed"}
+				res = core.Resolution{Invoice: p.Order.Invoice, Status: order.Failed, Actor: "seed", Force: true}
 			}
 			if _, err := past.ResolveOrder(ctx, res); err != nil {
 				t.Fatal(err)
