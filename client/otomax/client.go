@@ -94,7 +94,11 @@ func (c *Client) trx(ctx context.Context, t Trx, check bool) (Reply, error) {
 // Balance returns the member's balance at the center, read from the reply with the balance
 // patterns.
 func (c *Client) Balance(ctx context.Context) (int64, error) {
-	q := BalanceRequest{MemberID: c.memberID, Sign: SignBalance(c.memberID, c.pin, c.password)}.Query()
+	b := BalanceRequest{MemberID: c.memberID, Sign: SignBalance(c.memberID, c.pin, c.password)}
+	if c.plain {
+		b.PIN, b.Password = c.pin, c.password
+	}
+	q := b.Query()
 	text, err := c.get(ctx, PathBalance, q)
 	if err != nil {
 		return 0, err

@@ -71,7 +71,10 @@ func DefaultPatternTexts() PatternTexts {
 		Price: []string{`(?i)\b(?:HRG|HARGA|PRICE)\s*[:=]?\s*(?:Rp\.?\s*)?(\d(?:[\d.,]*\d)?)`,
 			`(?i)\bSALDO\s*[:=]?\s*(?:Rp\.?\s*)?[\d.,]+\s*-\s*(?:Rp\.?\s*)?(\d(?:[\d.,]*\d)?)\s*=`},
 		Balance: []string{`(?i)\bSALDO\s*[:=]?\s*(?:Rp\.?\s*)?[\d.,]+\s*-\s*(?:Rp\.?\s*)?[\d.,]+\s*=\s*(?:Rp\.?\s*)?(\d(?:[\d.,]*\d)?)`,
-			`(?i)\b(?:SISA SALDO|SALDO)(?:\s+ANDA)?\s*[:=]?\s*(?:Rp\.?\s*)?(\d(?:[\d.,]*\d)?)`},
+			`(?i)\b(?:SISA SALDO|SALDO)(?:\s+ANDA)?\s*[:=]?\s*(?:Rp\.?\s*)?(\d(?:[\d.,]*\d)?)`,
+			// A balance request's answer naming the member: "Saldo M01: 1.000.000" (Kios's, its
+			// text channel's SAL answer). Last, so an order's own "Saldo: …" wins.
+			`(?i)\bSALDO\s+[A-Za-z0-9_.-]+\s*:\s*(?:Rp\.?\s*)?(\d(?:[\d.,]*\d)?)`},
 		RefID: []string{`(?i)(?:^|\s)R#([A-Za-z0-9_.-]+?)(?:\s|$)`, `(?i)[&?]refid=([A-Za-z0-9_.-]+)`},
 	}
 }

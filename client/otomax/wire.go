@@ -97,16 +97,9 @@ func ParseRequest(q url.Values) (Request, error) {
 		{"refID", &r.RefID, true}, {"sign", &r.Sign, false}, {"pin", &r.PIN, false}, {"password", &r.Password, false},
 	}
 	for _, f := range fields {
-		v, err := get(q, f.name)
+		v, err := field(q, f.name, f.required)
 		if err != nil {
 			return Request{}, err
-		}
-		if strings.ContainsFunc(v, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
-			return Request{}, fmt.Errorf("%w: %s holds a control character", ErrInvalid, f.name)
-		}
-		v = strings.TrimSpace(v)
-		if v == "" && f.required {
-			return Request{}, fmt.Errorf("%w: %s", ErrMissing, f.name)
 		}
 		*f.dst = v
 	}
@@ -142,11 +135,60 @@ func ParseRequest(q url.Values) (Request, error) {
 type BalanceRequest struct {
 	MemberID string
 	Sign     string
+	// PIN and Password, as in Request: sent only to centers that allow plain credentials.
+	PIN      string
+	Password string
 }
 
 // Query is the balance request's query string.
 func (b BalanceRequest) Query() url.Values {
-	return url.Values{"memberID": {b.MemberID}, "sign": {b.Sign}}
+	q := url.Values{"memberID": {b.MemberID}}
+	if b.PIN != "" {
+		q.Set("pin", b.PIN)
+	}
+	if b.Password != "" {
+		q.Set("password", b.Password)
+	}
+	if b.Sign != "" {
+		q.Set("sign", b.Sign)
+	}
+	return q
+}
+
+// ParseBalanceRequest reads a balance query, checking its shape as ParseRequest does.
+func ParseBalanceRequest(q url.Values) (BalanceRequest, error) {
+	var b BalanceRequest
+	for _, f := range []struct {
+		name     string
+		dst      *string
+		required bool
+	}{{"memberID", &b.MemberID, true}, {"sign", &b.Sign, false}, {"pin", &b.PIN, false}, {"password", &b.Password, false}} {
+		v, err := field(q, f.name, f.required)
+		if err != nil {
+			return BalanceRequest{}, err
+		}
+		*f.dst = v
+	}
+	if b.Sign == "" && b.PIN == "" {
+		return BalanceRequest{}, fmt.Errorf("%w: sign (or pin where plain credentials are allowed)", ErrMissing)
+	}
+	return b, nil
+}
+
+// field reads one parameter: once at most, no control characters, trimmed, present if required.
+func field(q url.Values, name string, required bool) (string, error) {
+	v, err := get(q, name)
+	if err != nil {
+		return "", err
+	}
+	if strings.ContainsFunc(v, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
+		return "", fmt.Errorf("%w: %s holds a control character", ErrInvalid, name)
+	}
+	v = strings.TrimSpace(v)
+	if v == "" && required {
+		return "", fmt.Errorf("%w: %s", ErrMissing, name)
+	}
+	return v, nil
 }
 
 // Report-back status codes.

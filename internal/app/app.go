@@ -22,6 +22,7 @@ import (
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
+	omdialect "github.com/kios-h2h/kios/internal/dialect/otomax"
 	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/metrics"
 	"github.com/kios-h2h/kios/internal/payment"
@@ -134,6 +135,8 @@ func (a *App) open(ctx context.Context) error {
 	// the Digiswitch dialect's.
 	mux.Handle("/v1/", m.Middleware("digiflazz", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody,
 		Seller: a.svc, Banks: a.svc})))
+	// The Otomax/IRS "via IP" dialect: GET /otomax/trx and /otomax/balance, one line of text.
+	mux.Handle(omdialect.Prefix+"/", m.Middleware("otomax", omdialect.New(a.svc, omdialect.Options{Guard: guard, Logger: a.log})))
 	// Suppliers' callbacks, signed; they short-cut polling.
 	mux.Handle("POST /callback/", m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log)))
 	// Payment gateways' callbacks (issue 18), verified on the raw body by each provider's rule.

@@ -12,6 +12,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	dfdialect "github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	dsdialect "github.com/kios-h2h/kios/internal/dialect/digiswitch"
+	omdialect "github.com/kios-h2h/kios/internal/dialect/otomax"
 	"github.com/kios-h2h/kios/internal/order"
 )
 
@@ -53,6 +54,35 @@ func Build(ctx context.Context, svc *core.Service, o *order.Order, apiKey, deliv
 	}
 	h.Set(wire.HeaderSignature, wire.CallbackSignature(body, apiKey))
 	return body, h, nil
+}
+
+// Delivery is one callback as it is sent.
+type Delivery struct {
+	Method string
+	URL    string
+	Body   []byte
+	Header http.Header
+}
+
+// Prepare renders an order's callback to url in the dialect it was placed in: the POST Build
+// renders, or for an order of the Otomax dialect its report-back, a GET with the outcome in the
+// query (Otomax downlines read nothing else; the URL is the reseller's, which proves it).
+// A non-final Otomax order has nothing to report: ok is false.
+func Prepare(ctx context.Context, svc *core.Service, o *order.Order, apiKey, delivery, url string) (d Delivery, ok bool, err error) {
+	if o.Dialect == omdialect.Dialect {
+		u, ok, err := omdialect.ReportURL(ctx, svc, o, url)
+		if err != nil || !ok {
+			return Delivery{}, false, err
+		}
+		h := http.Header{}
+		h.Set("User-Agent", "Kios-Callback/1")
+		return Delivery{Method: http.MethodGet, URL: u, Header: h}, true, nil
+	}
+	body, h, err := Build(ctx, svc, o, apiKey, delivery)
+	if err != nil {
+		return Delivery{}, false, err
+	}
+	return Delivery{Method: http.MethodPost, URL: url, Body: body, Header: h}, true, nil
 }
 
 // jakarta shows a time as the BASSTORE dialect does: Asia/Jakarta, to the second.

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -214,13 +215,16 @@ func (w *worker) try(ctx context.Context, j store.Job, rec **store.CallbackDeliv
 	if url == "" {
 		return true, nil // the reseller removed its URL since
 	}
-	body, h, err := Build(ctx, w.svc, o, r.APIKey, o.Invoice+"-"+strconv.FormatInt(j.ID, 10))
+	d, ok, err := Prepare(ctx, w.svc, o, r.APIKey, o.Invoice+"-"+strconv.FormatInt(j.ID, 10), url)
 	if err != nil {
 		return false, err
 	}
+	if !ok {
+		return true, nil // nothing to report in the order's dialect
+	}
 	// The URL may carry the reseller's credentials (userinfo, token=…): never log them.
 	shown := callbackurl.Redact(url)
-	status, err := w.post(ctx, url, body, h)
+	status, err := w.send(ctx, d)
 	*rec = &store.CallbackDelivery{ResellerID: r.ID, Invoice: o.Invoice, URL: url, Status: status, Result: "OK"}
 	if err != nil {
 		(*rec).Result = err.Error()
@@ -277,24 +281,33 @@ func dialFilter(allowPrivate bool) func(_, address string, _ syscall.RawConn) er
 // in any special-purpose block of the IANA registries (see callbackurl.CheckAddr).
 func PublicAddr(ip netip.Addr) bool { return callbackurl.CheckAddr(ip, false) == nil }
 
-func (w *worker) post(ctx context.Context, url string, body []byte, h http.Header) (int, error) {
+func (w *worker) send(ctx context.Context, d Delivery) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
 	defer cancel()
-	status, _, err := Post(ctx, w.cfg.Client, url, body, h)
+	status, _, err := Send(ctx, w.cfg.Client, d)
 	return status, err
 }
 
-// Post sends one callback and returns the answer's status and the start of its body (up to
-// 200 bytes); a status outside 2xx is an error too.
+// Post sends one callback by POST and returns the answer's status and the start of its body (up
+// to 200 bytes); a status outside 2xx is an error too.
 func Post(ctx context.Context, c *http.Client, url string, body []byte, h http.Header) (int, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	return Send(ctx, c, Delivery{Method: http.MethodPost, URL: url, Body: body, Header: h})
+}
+
+// Send sends one callback as Prepare rendered it; the answer as Post's.
+func Send(ctx context.Context, c *http.Client, d Delivery) (int, string, error) {
+	var body io.Reader
+	if d.Body != nil {
+		body = bytes.NewReader(d.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, d.Method, d.URL, body)
 	if err != nil {
 		return 0, "", fmt.Errorf("callback request: %w", err)
 	}
-	req.Header = h
+	req.Header = d.Header
 	resp, err := c.Do(req)
 	if err != nil {
-		return 0, "", fmt.Errorf("callback post: %w", err)
+		return 0, "", fmt.Errorf("callback %s: %w", strings.ToLower(d.Method), err)
 	}
 	defer resp.Body.Close()
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 200))

@@ -21,7 +21,7 @@ var audited = map[string]string{
 	"reseller rotate-token": "reseller.rotate-token", "reseller rotate-api-key": "reseller.rotate-api-key",
 	"reseller allow-ip": "reseller.allow-ip", "reseller deny-ip": "reseller.deny-ip",
 	"reseller set-callback": "reseller.callback", "reseller set-membership": "reseller.membership",
-	"reseller set-pin": "reseller.set-pin", "reseller bind": "reseller.bind", "reseller unbind": "reseller.unbind",
+	"reseller set-pin": "reseller.set-pin", "reseller otomax": "reseller.otomax", "reseller bind": "reseller.bind", "reseller unbind": "reseller.unbind",
 	"text limits": "text.limits", "channel add": "channel.add", "channel remove": "channel.remove",
 	"catalog import": "catalog.import", "catalog sync": "catalog.sync", "markup set": "markup.set",
 	"secrets rotate": "secrets.rotate",
@@ -135,5 +135,5 @@ func auditContext(ctx context.Context, name string, args []string) context.Conte
 }
 
 func isBoolFlag(name string) bool {
-	return name == "json" || name == "refresh" || name == "debit" || name == "h" || name == "help"
+	return name == "json" || name == "refresh" || name == "debit" || name == "h" || name == "help" || name == "plain" || name == "off"
 }

@@ -46,6 +46,8 @@ func commands() []command {
 		{"reseller set-membership", "USERNAME TIER", "move a reseller to a membership tier (its prices)", runResellerSetMembership},
 		{"reseller set-password", "USERNAME [--json]", "give a reseller a new member-area password (shown once)", runResellerSetPassword},
 		{"reseller set-pin", "USERNAME [--pin NNNN] [--json]", "set a reseller's text-channel PIN (4-8 digits; a random one is printed once when --pin is not given)", runResellerSetPin},
+		{"reseller otomax", "USERNAME [--pin NNNN] [--plain] [--off] [--json]",
+			"give a reseller Otomax/IRS \"via IP\" access (GET /otomax/trx): memberID = username, password = api key, and this PIN (a random one is printed once when --pin is not given); --plain also takes pin and password in the query; --off takes the access away", runResellerOtomax},
 		{"reseller bind", "USERNAME --channel telegram|jabber|whatsapp --id ID", "bind a Telegram, Jabber or WhatsApp identity to a reseller for text orders", runResellerBind},
 		{"reseller unbind", "USERNAME --channel telegram|jabber|whatsapp --id ID", "remove a reseller's bound identity", runResellerUnbind},
 		{"reseller suspend", "USERNAME", "refuse a reseller's API calls", runResellerSuspend},

@@ -27,6 +27,7 @@ func (c secretColumn) name() string { return c.table + "." + c.col }
 
 var secretColumns = []secretColumn{
 	{"resellers", "id", "api_key"},
+	{"reseller_otomax", "reseller_id", "pin"},
 	{"suppliers", "id", "token"},
 	{"suppliers", "id", "api_key"},
 	{"suppliers", "id", "callback_secret"},

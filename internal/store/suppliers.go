@@ -16,6 +16,9 @@ const (
 	KindDigiswitch = "digiswitch"
 	KindSimulator  = "simulator"
 	KindDigiflazz  = "digiflazz"
+	// KindOtomax buys from an Otomax/IRS center "via IP" (client/otomax): Username is the
+	// memberID, Token the PIN, APIKey the password; replies are read with ReplyPatterns.
+	KindOtomax = "otomax"
 )
 
 // Errors of the supplier registry.
@@ -31,32 +34,35 @@ type Supplier struct {
 	Name           string
 	Kind           string
 	BaseURL        string
-	Token          string // BASSTORE bearer token
-	Username       string // Digiswitch / Digiflazz username
-	APIKey         string // Digiswitch / Digiflazz api key
+	Token          string // BASSTORE bearer token; Otomax PIN
+	Username       string // Digiswitch / Digiflazz username; Otomax memberID
+	APIKey         string // Digiswitch / Digiflazz api key; Otomax password
 	CallbackSecret string // what signs the supplier's callbacks to us
 	Enabled        bool
 	// MaxInflight bounds this supplier's requests in flight at once (DefaultMaxInflight when
 	// registered without one); orders beyond it wait in the queue.
 	MaxInflight int
 	// Rate bounds its requests per second (a token bucket); 0 means no bound.
-	Rate      float64
-	Balance   int64 // at the supplier, as last fetched
-	BalanceAt time.Time
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Rate float64
+	// ReplyPatterns are an Otomax supplier's patterns for its free-text replies, as the JSON
+	// of otomax.PatternTexts; "" takes the defaults.
+	ReplyPatterns string
+	Balance       int64 // at the supplier, as last fetched
+	BalanceAt     time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // DefaultMaxInflight is a supplier's bound on requests in flight unless set otherwise.
 const DefaultMaxInflight = 1000
 
-const supplierCols = `id, name, kind, base_url, token, username, api_key, callback_secret, enabled, max_inflight, rate, balance, balance_at, created_at, updated_at`
+const supplierCols = `id, name, kind, base_url, token, username, api_key, callback_secret, enabled, max_inflight, rate, reply_patterns, balance, balance_at, created_at, updated_at`
 
 func (q Q) scanSupplier(row interface{ Scan(...any) error }) (*Supplier, error) {
 	var s Supplier
 	var bat, c, u int64
 	if err := row.Scan(&s.ID, &s.Name, &s.Kind, &s.BaseURL, &s.Token, &s.Username, &s.APIKey, &s.CallbackSecret,
-		&s.Enabled, &s.MaxInflight, &s.Rate, &s.Balance, &bat, &c, &u); err != nil {
+		&s.Enabled, &s.MaxInflight, &s.Rate, &s.ReplyPatterns, &s.Balance, &bat, &c, &u); err != nil {
 		return nil, err
 	}
 	s.BalanceAt, s.CreatedAt, s.UpdatedAt = fromMicros(bat), fromMicros(c), fromMicros(u)
@@ -81,9 +87,9 @@ func (tx *Tx) SupplierInsert(ctx context.Context, s *Supplier) error {
 			return err
 		}
 	}
-	err := tx.queryRow(ctx, `INSERT INTO suppliers (name, kind, base_url, token, username, api_key, callback_secret, enabled, max_inflight, rate, balance, balance_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id`,
-		s.Name, s.Kind, s.BaseURL, sealed[0], s.Username, sealed[1], sealed[2], s.Enabled, s.MaxInflight, s.Rate, micros(now), micros(now)).Scan(&s.ID)
+	err := tx.queryRow(ctx, `INSERT INTO suppliers (name, kind, base_url, token, username, api_key, callback_secret, enabled, max_inflight, rate, reply_patterns, balance, balance_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id`,
+		s.Name, s.Kind, s.BaseURL, sealed[0], s.Username, sealed[1], sealed[2], s.Enabled, s.MaxInflight, s.Rate, s.ReplyPatterns, micros(now), micros(now)).Scan(&s.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("supplier %s: %w", s.Name, ErrSupplierExists)
 	}
@@ -113,6 +119,19 @@ func (tx *Tx) SupplierSetBounds(ctx context.Context, name string, maxInflight in
 	res, err := tx.exec(ctx, `UPDATE suppliers SET max_inflight = ?, rate = ?, updated_at = ? WHERE name = ?`, maxInflight, rate, micros(tx.now()), name)
 	if err != nil {
 		return fmt.Errorf("set supplier %s bounds: %w", name, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("supplier %s: %w", name, ErrSupplierNotFound)
+	}
+	return nil
+}
+
+// SupplierSetReplyPatterns sets an Otomax supplier's reply patterns (JSON; "" for the defaults).
+// Changing updated_at makes every node's router rebuild its connector with them.
+func (tx *Tx) SupplierSetReplyPatterns(ctx context.Context, name, patterns string) error {
+	res, err := tx.exec(ctx, `UPDATE suppliers SET reply_patterns = ?, updated_at = ? WHERE name = ?`, patterns, micros(tx.now()), name)
+	if err != nil {
+		return fmt.Errorf("set supplier %s reply patterns: %w", name, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("supplier %s: %w", name, ErrSupplierNotFound)

@@ -23,6 +23,9 @@ func num(n int64) string {
 	return strings.TrimPrefix(s, "Rp ")
 }
 
+// Amount writes an amount as every answer does: 1.000.000.
+func Amount(n int64) string { return num(n) }
+
 var wib = time.FixedZone("WIB", 7*3600)
 
 // clock writes a time in WIB: "14:05 WIB".
@@ -58,6 +61,23 @@ func FinalAnswer(o *order.Order, balance int64) string {
 		return s
 	}
 	return acceptAnswer(o, balance)
+}
+
+// RefusalAnswer answers a purchase that was not taken (nothing was charged): why says it, as
+// RefusalReason words a core error. The Otomax "via IP" dialect answers with the same line.
+func RefusalAnswer(ref, code, dest, why string, balance int64) string {
+	return head(ref, code, dest) + " GAGAL. " + why + ". Saldo: " + num(balance)
+}
+
+// RefusalReason says in Indonesian why the core refused an order of code to dest; "" for an
+// error that is not a refusal (the store failed).
+func RefusalReason(err error, code, dest string) string {
+	return refusalReason(err, Item{Code: code, Dest: dest})
+}
+
+// BalanceAnswer answers SAL: the reseller's balance.
+func BalanceAnswer(username string, balance int64) string {
+	return "Saldo " + username + ": " + num(balance)
 }
 
 // statusWord is an order's status in a list.

@@ -205,7 +205,7 @@ func (e *Engine) Answer(ctx context.Context, m Message) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return "Saldo " + r.Username + ": " + num(bal), nil
+		return BalanceAnswer(r.Username, bal), nil
 	case Price:
 		return s.price(ctx)
 	case Ticket:
@@ -409,7 +409,7 @@ func (s *session) refusal(ctx context.Context, ref, code, dest, why string) (str
 	if err != nil {
 		return "", err
 	}
-	return head(ref, code, dest) + " GAGAL. " + why + ". Saldo: " + num(bal), nil
+	return RefusalAnswer(ref, code, dest, why, bal), nil
 }
 
 // refusalReason says in Indonesian why the core refused an order; "" for an error that is not a

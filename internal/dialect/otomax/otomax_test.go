@@ -1,0 +1,217 @@
+package otomax_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	wire "github.com/kios-h2h/kios/client/otomax"
+	"github.com/kios-h2h/kios/internal/access"
+	"github.com/kios-h2h/kios/internal/callback"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/demo"
+	"github.com/kios-h2h/kios/internal/dialect/otomax"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/storetest"
+)
+
+const (
+	member = "downline"
+	pin    = "1234"
+	funds  = 1_000_000
+)
+
+type bundle struct {
+	t      *testing.T
+	db     *store.DB
+	svc    *core.Service
+	srv    *httptest.Server
+	apiKey string
+	id     int64
+}
+
+func setup(t *testing.T, b storetest.Backend) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db := b.Open(t)
+	svc, err := core.New(ctx, db, core.Config{Logger: log, Router: core.SimulatorRouter(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	products, variants := demo.Catalog()
+	if err := svc.SaveCatalog(ctx, products, variants); err != nil {
+		t.Fatal(err)
+	}
+	cr, err := svc.CreateReseller(ctx, core.NewReseller{Username: member, Name: "Downline"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Credit(ctx, member, funds, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := otomax.SetMember(ctx, svc, member, pin, false); err != nil {
+		t.Fatal(err)
+	}
+	// Refusals are not rate limited here: each bad input is answered for what it is.
+	guard := access.New(access.Policy{RefusalRate: 1000, RefusalBurst: 100000})
+	srv := httptest.NewServer(otomax.New(svc, otomax.Options{Logger: log, Guard: guard}))
+	t.Cleanup(srv.Close)
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return &bundle{t: t, db: db, svc: svc, srv: srv, apiKey: cr.APIKey, id: cr.Reseller.ID}
+}
+
+// get sends a raw query to path and returns the status and the answer.
+func (b *bundle) get(path, rawQuery string) (int, string) {
+	b.t.Helper()
+	resp, err := http.Get(b.srv.URL + path + "?" + rawQuery)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// settled waits for the order under ref to be final.
+func (b *bundle) settled(ref string) *order.Order {
+	b.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		o, err := b.svc.OrderByReference(context.Background(), b.id, ref)
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		if o.Status.Final() {
+			return o
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("order %s still %s", ref, o.Status)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (b *bundle) client() *wire.Client {
+	return wire.New(b.srv.URL+otomax.Prefix, member, pin, b.apiKey)
+}
+
+func TestTrxCheckBalance(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be)
+		ctx := context.Background()
+		c := b.client()
+		v, err := b.svc.Variant(ctx, "MLBB_ID_5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		price := v.Prices["default"]
+		r, err := c.Buy(ctx, wire.Trx{Product: "mlbb_id_5", Dest: "081234567890", RefID: "ref-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The text channel's answer to an order taken.
+		if r.Status != wire.StatusPending || r.RefID != "ref-1" || r.Price != price || r.Balance != funds-price ||
+			!strings.HasPrefix(r.Text, "R#ref-1 MLBB_ID_5.081234567890 sedang diproses. Harga: ") {
+			t.Fatalf("buy: %+v", r)
+		}
+		b.settled("ref-1")
+		r, err = c.Check(ctx, wire.Trx{Product: "mlbb_id_5", Dest: "081234567890", RefID: "ref-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != wire.StatusSuccess || r.SN == "" || r.Price != price || r.RefID != "ref-1" {
+			t.Fatalf("check: %+v", r)
+		}
+		// The same refID sent again is the same order: nothing charged twice.
+		again, err := c.Buy(ctx, wire.Trx{Product: "mlbb_id_5", Dest: "081234567890", RefID: "ref-1"})
+		if err != nil || again.Status != wire.StatusSuccess || again.SN != r.SN {
+			t.Fatalf("resend: %+v %v", again, err)
+		}
+		if bal, err := c.Balance(ctx); err != nil || bal != funds-price {
+			t.Fatalf("balance %d %v", bal, err)
+		}
+		// A check of a refID never sent names no outcome.
+		r, err = c.Check(ctx, wire.Trx{Product: "mlbb_id_5", Dest: "081234567890", RefID: "never"})
+		if err != nil || r.Status != wire.StatusUnknown || !strings.Contains(r.Text, "tidak ditemukan") {
+			t.Fatalf("check of an unknown refID: %+v %v", r, err)
+		}
+		// A failure upstream is refunded and answered GAGAL.
+		if _, err := c.Buy(ctx, wire.Trx{Product: "MLBB_ID_5", Dest: "081200000000", RefID: "ref-2"}); err != nil {
+			t.Fatal(err)
+		}
+		b.settled("ref-2")
+		r, err = c.Check(ctx, wire.Trx{Product: "MLBB_ID_5", Dest: "081200000000", RefID: "ref-2"})
+		if err != nil || r.Status != wire.StatusFailed || r.Balance != funds-price {
+			t.Fatalf("failed order: %+v %v", r, err)
+		}
+		// Plain credentials are refused until the operator allows them for the member.
+		q := url.Values{"memberID": {member}, "product": {"MLBB_ID_5"}, "dest": {"081234567891"}, "refID": {"plain-1"},
+			"pin": {pin}, "password": {b.apiKey}}
+		if _, text := b.get("/otomax/trx", q.Encode()); !strings.Contains(text, "salah") {
+			t.Fatalf("plain credentials not allowed: %q", text)
+		}
+		if err := otomax.SetMember(ctx, b.svc, member, pin, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, text := b.get("/otomax/trx", q.Encode()); !strings.HasPrefix(text, "R#plain-1 MLBB_ID_5.081234567891 sedang diproses") {
+			t.Fatalf("plain credentials allowed: %q", text)
+		}
+	})
+}
+
+// TestReportBack: the reseller's callback URL receives the Otomax report-back GET at the final
+// state.
+func TestReportBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t, storetest.Backends()[0])
+	ctx := context.Background()
+	got := make(chan url.Values, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			t.Errorf("report-back by %s", r.Method)
+		}
+		got <- r.URL.Query()
+	}))
+	t.Cleanup(hook.Close)
+	if _, err := b.client().Buy(ctx, wire.Trx{Product: "MLBB_ID_5", Dest: "081234567890", RefID: "rb-1"}); err != nil {
+		t.Fatal(err)
+	}
+	pending := &order.Order{Dialect: otomax.Dialect, Status: order.Pending}
+	if _, ok, err := callback.Prepare(ctx, b.svc, pending, b.apiKey, "d", hook.URL+"/report?key=abc"); ok || err != nil {
+		t.Fatalf("a pending order reported (%v, %v)", ok, err)
+	}
+	o := b.settled("rb-1")
+	if o.Status != order.Success || o.Dialect != otomax.Dialect {
+		t.Fatalf("order %+v", o)
+	}
+	d, ok, err := callback.Prepare(ctx, b.svc, o, b.apiKey, "d", hook.URL+"/report?key=abc")
+	if err != nil || !ok || d.Method != http.MethodGet {
+		t.Fatalf("prepare: %+v %v %v", d, ok, err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if status, _, err := callback.Send(sctx, http.DefaultClient, d); err != nil || status != http.StatusOK {
+		t.Fatalf("send: %d %v", status, err)
+	}
+	q := <-got
+	rep, err := wire.ParseReport(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Get("key") != "abc" || rep.ServerID != o.Invoice || rep.ClientID != "rb-1" || rep.StatusCode != wire.ReportSuccess ||
+		rep.KP != "MLBB_ID_5" || rep.MSISDN != "081234567890" || rep.SN != o.SN || !strings.Contains(rep.Msg, "BERHASIL. SN: "+o.SN) {
+		t.Fatalf("report %+v (query %v)", rep, q)
+	}
+}
