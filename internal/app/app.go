@@ -30,6 +30,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/sqlite"
+	"github.com/kios-h2h/kios/internal/storefront"
 	"github.com/kios-h2h/kios/internal/supplier/connect"
 	"github.com/kios-h2h/kios/internal/supplier/health"
 	"github.com/kios-h2h/kios/internal/supplier/inbound"
@@ -153,6 +154,13 @@ func (a *App) open(ctx context.Context) error {
 		AllowPrivateCallbacks: cfg.CallbackAllowPrivate, Logger: a.log}))
 	mux.Handle("/member/", memberH)
 	mux.Handle("/member", memberH)
+	// The store for end buyers (issue 19): "/" answered 404 before it, so it shadows nothing.
+	if cfg.Storefront || cfg.Demo {
+		shop := m.Middleware("storefront", storefront.New(a.svc, storefront.Options{Guard: guard, Logger: a.log}))
+		for _, pattern := range storefront.Routes {
+			mux.Handle(pattern, shop)
+		}
+	}
 	// Text channels (Telegram, Jabber, WhatsApp): their webhooks, on the public listener.
 	if err := a.openText(ctx, mux); err != nil {
 		return err
@@ -278,6 +286,10 @@ func (a *App) Run(ctx context.Context) error {
 	}()
 	if a.cfg.SyncEvery > 0 {
 		go pull.Every(workCtx, a.svc, a.router, a.cfg.SyncEvery)
+	}
+	if a.cfg.Storefront || a.cfg.Demo {
+		// Expires unpaid invoices and closes those whose order settled (refunds owed included).
+		go a.svc.ShopEvery(workCtx, 2*time.Second)
 	}
 	a.ready.Store(true)
 	a.log.Info("listening", "addr", a.ln.Addr().String(), "db", backend.Kind(a.cfg.DB), "workers", a.cfg.Workers,

@@ -37,7 +37,11 @@ type Config struct {
 	// SimDelay is how long a simulated purchase takes (the CLI's default is DefaultSimDelay).
 	SimDelay time.Duration
 	// Demo seeds the demo catalog and reseller at start and prints the reseller's credentials.
+	// It turns the storefront on too.
 	Demo bool
+	// Storefront serves the store for end buyers on the public listener: /, /p/{product},
+	// /invoice/{invoice}, /cek and the JSON API under /shop/api/ (docs/STOREFRONT.md).
+	Storefront bool
 	// PublicURL is where payment providers and payers reach this server's public listener, e.g.
 	// https://kios.example.com (env KIOS_PUBLIC_URL): gateways' callbacks go to
 	// {PublicURL}/callback/payment/{gateway} and the sandbox's pay links are under it. With Demo

@@ -59,6 +59,8 @@ var adminAPI = map[string]string{
 	"deposit pay":             "POST /admin/api/deposit-payments",
 	"gateway add":             "POST /admin/api/gateways",
 	"gateway list":            "GET /admin/api/gateways",
+	"shop invoices":           "GET /admin/api/shop/invoices",
+	"shop refund":             "POST /admin/api/shop/invoices/{invoice}/refund",
 	"gateway enable":          "POST /admin/api/gateways/{name}/enable",
 	"gateway disable":         "POST /admin/api/gateways/{name}/disable",
 }

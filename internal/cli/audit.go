@@ -29,6 +29,7 @@ var audited = map[string]string{
 	"settings set":   "settings.set", "bank add": "bank.add", "bank remove": "bank.remove",
 	"gateway add": "gateway.add", "gateway enable": "gateway.enable", "gateway disable": "gateway.disable",
 	"deposit pay": "deposit.pay",
+	"shop refund": "shop.refund",
 	// admin create and admin reset-2fa write their own rows, in their transactions, with cliActor.
 }
 

@@ -35,7 +35,7 @@ type command struct {
 // commands themselves consult it (for their usage text).
 func commands() []command {
 	return []command{
-		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--public-url URL] [--sim-delay D] [--sync-every D] [--max-loss N] [--sn-wait D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
+		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--storefront] [--public-url URL] [--sim-delay D] [--sync-every D] [--max-loss N] [--sn-wait D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
 			"run the HTTP server and the fulfilment workers", runServe},
 		{"reseller create", "--name N [--username U] [--email E] [--phone P] [--membership TIER] [--allow-ip CIDR]... [--json]",
 			"create a reseller and print its token and api key (shown once)", runResellerCreate},
@@ -66,6 +66,9 @@ func commands() []command {
 		{"gateway list", "[--json]", "list payment gateways, never their secrets", runGatewayList},
 		{"gateway enable", "NAME", "let deposits be paid through a gateway", runGatewayEnable},
 		{"gateway disable", "NAME", "open no new payments at a gateway (callbacks of open ones are still taken)", runGatewayDisable},
+		{"shop invoices", "[--status unpaid|expired|pending|success|failed|refunded] [--limit N] [--json]",
+			"list the storefront's invoices, newest first; --status failed lists the refunds owed, with the buyers' contacts", runShopInvoices},
+		{"shop refund", "INVOICE --note TEXT", "record that a failed invoice's payment went back to its buyer (takes it off the refunds owed)", runShopRefund},
 		{"deposit match", "STATEMENT.csv", "approve the open tickets whose amounts appear on a bank statement (date, description, amount)", runDepositMatch},
 		{"catalog import", "FILE.csv", "load products, variants and prices from CSV (all or nothing)", runCatalogImport},
 		{"catalog export", "", "write the catalog as CSV to stdout", runCatalogExport},

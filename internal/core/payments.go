@@ -348,6 +348,10 @@ var errReplay = errors.New("payment already settled")
 
 // applyNotice applies what a gateway's callback says about one payment.
 func (s *Service) applyNotice(ctx context.Context, g *store.Gateway, n payment.Notice) (string, error) {
+	// A storefront invoice's payment (shop_money.go); a deposit's goes on below, unchanged.
+	if res, ok, err := s.shopNotice(ctx, g, n); ok || err != nil {
+		return res, err
+	}
 	pay, err := s.db.PaymentByReference(ctx, g.ID, n.Reference)
 	insert := false
 	switch {

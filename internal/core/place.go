@@ -33,6 +33,11 @@ type PlaceParams struct {
 	// limits) then stands or falls with it. An error refuses the order. It may run more than
 	// once (a retried batch), like every function given to Batch.
 	InTx func(ctx context.Context, tx *store.Tx, o *order.Order) error
+	// Fund, when set, runs inside the accepting transaction before the hold, once the order is
+	// inserted: it credits the reseller what the hold then takes (the storefront's paid
+	// invoice), so that the credit and the order stand or fall together. It is not run for a
+	// repeated reference. An error refuses the order.
+	Fund func(ctx context.Context, tx *store.Tx, o *order.Order) error
 }
 
 // Placed is the outcome of PlaceOrder.
@@ -159,6 +164,11 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 			}
 			if !ok {
 				return catalog.ErrOutOfStock
+			}
+		}
+		if p.Fund != nil {
+			if err := p.Fund(ctx, tx, o); err != nil {
+				return err
 			}
 		}
 		bal, held, err := s.hold(ctx, tx, o)

@@ -34,6 +34,9 @@ const (
 	Cost Kind = "cost"
 	// Fees collects what payment gateways kept of deposits paid through them.
 	Fees Kind = "fees"
+	// RefundsOwed is money storefront buyers paid for orders that failed: owed back to them
+	// until the operator refunds it.
+	RefundsOwed Kind = "refunds_owed"
 )
 
 // Account is one ledger account. Balance equals the sum of postings into it minus the sum of
@@ -66,6 +69,10 @@ const (
 	DepositsCode = "deposits"
 	CostCode     = "cost"
 	FeesCode     = "payment_fees"
+	// ShopReceiptsCode is the counterpart of storefront buyers' payments (money received from
+	// outside, of kind Deposits: it runs negative); RefundsOwedCode holds what failed ones are owed.
+	ShopReceiptsCode = "shop_receipts"
+	RefundsOwedCode  = "shop_refunds_owed"
 )
 
 // AvailableCode is a reseller's spendable account.

@@ -30,7 +30,7 @@ func TestEveryTextInBothLanguages(t *testing.T) {
 		t.Fatalf("found only %d keys in the templates", len(keys))
 	}
 	for _, k := range known {
-		keys["err."+k.code] = true
+		keys["err."+k.Code] = true
 	}
 	for _, s := range []string{"st.Pending", "st.Success", "st.Failed", "st.open", "st.approved", "st.rejected", "st.expired", "err.internal", "err.field",
 		"mk.hold", "mk.capture", "mk.release", "mk.ticket", "mk.deposit", "tl.accepted", "tl.hold", "tl.capture", "tl.release", "tl.success", "tl.failed"} {

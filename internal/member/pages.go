@@ -25,8 +25,9 @@ import (
 
 var pageNames = []string{"login", "home", "orders", "order", "mutations", "deposit", "prices", "api", "profile", "secret", "notfound"}
 
-func parsePages() map[string]*template.Template {
-	funcs := template.FuncMap{
+// templateFuncs are the pages' helpers: money as Indonesians read it, times in WIB.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
 		"rupiah": ledger.FormatRupiah,
 		"wib": func(t time.Time) string {
 			if t.IsZero() {
@@ -38,6 +39,10 @@ func parsePages() map[string]*template.Template {
 		"neg":   func(n int64) bool { return n < 0 },
 		"list":  func(s ...string) []string { return s },
 	}
+}
+
+func parsePages() map[string]*template.Template {
+	funcs := templateFuncs()
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
 		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name+".html"))

@@ -23,11 +23,7 @@ type problem struct {
 }
 
 // known are the errors with a text of their own: each "err.<code>" in words.
-var known = []struct {
-	err    error
-	status int
-	code   string
-}{
+var known = []Known{
 	{session.ErrThrottled, http.StatusTooManyRequests, "throttled"},
 	{session.ErrBadLogin, http.StatusUnauthorized, "bad_login"},
 	{session.ErrCodeNeeded, http.StatusUnauthorized, "code_needed"},
@@ -67,16 +63,8 @@ var (
 
 // describe maps an error to its problem; an unexpected one is a 500 "internal".
 func describe(err error) problem {
-	var fe *core.FieldError
-	if errors.As(err, &fe) {
-		return problem{status: http.StatusBadRequest, code: "field", field: fe.Field, reason: fe.Reason}
-	}
-	for _, k := range known {
-		if errors.Is(err, k.err) {
-			return problem{status: k.status, code: k.code}
-		}
-	}
-	return problem{status: http.StatusInternalServerError, code: "internal"}
+	status, code, field, reason := Describe(err, known)
+	return problem{status: status, code: code, field: field, reason: reason}
 }
 
 // text is the problem in a language. A field error reads as its field's own text where the

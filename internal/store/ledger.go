@@ -411,7 +411,10 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	if err := ledgerCheckTickets(ctx, q, &rep); err != nil {
 		return rep, err
 	}
-	return rep, ledgerCheckPayments(ctx, q, &rep)
+	if err := ledgerCheckPayments(ctx, q, &rep); err != nil {
+		return rep, err
+	}
+	return rep, ledgerCheckShop(ctx, q, &rep)
 }
 
 // ledgerCheckOrders checks each order's postings against its status. Postings are found by their

@@ -71,6 +71,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	h.routeTextAPI(mux)
 	h.routeSettingsAPI(mux)
 	h.routePayments(mux)
+	h.routeShop(mux)
 
 	mux.Handle("/admin/api/", h.api(func(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
 		writeError(w, http.StatusNotFound, "no such endpoint", "")

@@ -22,9 +22,12 @@ var sandboxPage = template.Must(template.New("sandbox").Parse(`<!doctype html>
 </head><body>
 <h1>Pembayaran sandbox</h1>
 <p><strong>{{.Status}}</strong></p>
-<p>Referensi <code>{{.Reference}}</code>, tiket <code>{{.Ticket}}</code>, {{.Amount}}.</p>
+{{if .Invoice}}<p>Referensi <code>{{.Reference}}</code>, invoice <code>{{.Invoice}}</code>, {{.Amount}}.</p>
 <p>{{.Result}}</p>
-<p><a href="/member/deposit">Kembali ke Deposit</a></p>
+<p><a href="/invoice/{{.Invoice}}" id="back">Kembali ke invoice</a></p>
+{{else}}<p>Referensi <code>{{.Reference}}</code>, tiket <code>{{.Ticket}}</code>, {{.Amount}}.</p>
+<p>{{.Result}}</p>
+<p><a href="/member/deposit">Kembali ke Deposit</a></p>{{end}}
 <p lang="en"><small>Sandbox payment: nothing was charged. Kios received a callback signed as Tripay signs
 them and took it through the same verification as a real one.</small></p>
 </body></html>`))
@@ -66,9 +69,16 @@ func SandboxHandler(svc *core.Service, log *slog.Logger) http.Handler {
 		if p.Status != store.PaymentPaid {
 			status = "Pembayaran dicatat: " + p.Status + " (" + p.Flag + ")."
 		}
+		// A storefront invoice's payment (no ticket) leads back to its invoice page.
+		var invoice string
+		if p.TicketID == 0 {
+			if inv, err := svc.ShopInvoiceOfPayment(r.Context(), p.ID); err == nil {
+				invoice = inv.Code
+			}
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		if err := sandboxPage.Execute(w, map[string]any{"Reference": p.Reference, "Ticket": p.Ticket, "Amount": ledger.FormatRupiah(p.Amount),
-			"Status": status, "Result": result}); err != nil {
+		if err := sandboxPage.Execute(w, map[string]any{"Reference": p.Reference, "Ticket": p.Ticket, "Invoice": invoice,
+			"Amount": ledger.FormatRupiah(p.Amount), "Status": status, "Result": result}); err != nil {
 			log.Warn("sandbox page", "err", err)
 		}
 	})

@@ -1,0 +1,282 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/payment"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/storetest"
+)
+
+type shopBundle struct {
+	db     *store.DB
+	svc    *core.Service
+	gw     *store.Gateway
+	offset atomic.Int64 // added to the real clock, in microseconds
+}
+
+// shopSetup is a core with workers on a fresh database, a sandbox gateway and a catalog whose
+// MLBB_ID_5 has a retail price (MLBB_ID_10 has only a default one); its clock is the real one
+// moved by offset (the sandbox compares expiry times with it).
+func shopSetup(t *testing.T, be storetest.Backend) *shopBundle {
+	t.Helper()
+	ctx := context.Background()
+	b := &shopBundle{db: be.Open(t)}
+	svc, err := core.New(ctx, b.db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: core.SimulatorRouter(0),
+		Now: func() time.Time { return time.Now().Add(time.Duration(b.offset.Load()) * time.Microsecond) }, PublicURL: publicURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.svc = svc
+	err = svc.SaveCatalog(ctx, []catalog.Product{{Code: "mobile-legends", Name: "Mobile Legends", Active: true}},
+		[]catalog.Variant{
+			{ProductCode: "mobile-legends", Code: "MLBB_ID_5", Name: "5 Diamonds", Active: true, UnlimitedStock: true, Multi: true,
+				Prices: map[string]int64{"default": 1389, core.RetailTier: 1900}},
+			{ProductCode: "mobile-legends", Code: "MLBB_ID_10", Name: "10 Diamonds", Active: true, UnlimitedStock: true, Multi: true,
+				Prices: map[string]int64{"default": 2700}},
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.gw, err = svc.AddGateway(ctx, core.NewGateway{Name: "sandbox", Kind: payment.Sandbox, Methods: []string{"QRIS", "BRIVA"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = svc.RunWorkers(runCtx, core.WorkerConfig{Poll: 20 * time.Millisecond}); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return b
+}
+
+func (b *shopBundle) checkout(t *testing.T, variant, dest, phone string) *core.ShopCheckoutResult {
+	t.Helper()
+	res, err := b.svc.ShopCheckout(context.Background(), core.ShopCheckoutParams{VariantCode: variant, Destination: dest, Method: "QRIS",
+		Phone: phone, IP: "203.0.113.5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// waitInvoice waits until the invoice leaves pending, syncing it as the sweeper would.
+func (b *shopBundle) waitInvoice(t *testing.T, code string) *store.ShopInvoice {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		inv, err := b.svc.ShopInvoice(context.Background(), code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.Status != store.ShopPending {
+			return inv
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("invoice %s still pending", code)
+	return nil
+}
+
+func (b *shopBundle) balanceOf(t *testing.T, code string) int64 {
+	t.Helper()
+	bal, err := b.db.Balance(context.Background(), code)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		t.Fatal(err)
+	}
+	return bal
+}
+
+func TestShopPurchaseSucceeds(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := shopSetup(t, be)
+		ctx := context.Background()
+		res := b.checkout(t, "MLBB_ID_5", "12345678(1234)", "+62 812-3456-7890")
+		inv := res.Invoice
+		if inv.Amount != 1900 || inv.Phone != "081234567890" || inv.Status != store.ShopUnpaid || !core.IsShopInvoice(inv.Code) {
+			t.Fatalf("invoice %+v", inv)
+		}
+		if res.Payment.QRString == "" || res.Payment.Amount != 1900 {
+			t.Fatalf("payment %+v", res.Payment)
+		}
+		// A checkout holds nothing and moves nothing.
+		shop, err := b.svc.ShopReseller(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bal, _ := b.svc.Balance(ctx, shop.ID); bal != 0 || b.balanceOf(t, ledger.ShopReceiptsCode) != 0 {
+			t.Fatalf("checkout moved money: clearing %d", bal)
+		}
+		ledgerClean(t, b.db)
+		if _, _, err := b.svc.SandboxPay(ctx, res.Payment.Reference); err != nil {
+			t.Fatal(err)
+		}
+		// Paying again moves nothing.
+		if _, out, err := b.svc.SandboxPay(ctx, res.Payment.Reference); err != nil || len(out.Results) != 1 {
+			t.Fatalf("replay: %v %+v", err, out)
+		}
+		got := b.waitInvoice(t, inv.Code)
+		if got.Status != store.ShopSuccess || got.SN == "" || got.OrderInvoice == "" || got.PaidAmount != 1900 {
+			t.Fatalf("invoice after payment: %+v", got)
+		}
+		o, err := b.svc.Order(ctx, shop.ID, got.OrderInvoice)
+		if err != nil || o.Price != 1900 || o.Reference != inv.Code || o.Dialect != core.ShopDialect {
+			t.Fatalf("order %+v %v", o, err)
+		}
+		if bal, _ := b.svc.Balance(ctx, shop.ID); bal != 0 {
+			t.Fatalf("clearing account holds %d after delivery", bal)
+		}
+		if b.balanceOf(t, ledger.ShopReceiptsCode) != -1900 || b.balanceOf(t, ledger.RefundsOwedCode) != 0 {
+			t.Fatalf("receipts %d owed %d", b.balanceOf(t, ledger.ShopReceiptsCode), b.balanceOf(t, ledger.RefundsOwedCode))
+		}
+		ledgerClean(t, b.db)
+	})
+}
+
+func TestShopFailedDeliveryIsARefundOwed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := shopSetup(t, be)
+		ctx := context.Background()
+		res := b.checkout(t, "MLBB_ID_10", "12340000", "081299990000")
+		if res.Invoice.Amount != 2700 {
+			t.Fatalf("a variant without a retail price sells at its default: %d", res.Invoice.Amount)
+		}
+		if _, _, err := b.svc.SandboxPay(ctx, res.Payment.Reference); err != nil {
+			t.Fatal(err)
+		}
+		got := b.waitInvoice(t, res.Invoice.Code)
+		if got.Status != store.ShopFailed || got.Reason == "" {
+			t.Fatalf("invoice %+v", got)
+		}
+		if owed := b.balanceOf(t, ledger.RefundsOwedCode); owed != 2700 {
+			t.Fatalf("refunds owed %d", owed)
+		}
+		ledgerClean(t, b.db)
+		list, err := b.svc.ShopInvoices(ctx, store.ShopInvoiceFilter{Status: store.ShopFailed})
+		if err != nil || len(list) != 1 || list[0].Phone != "081299990000" {
+			t.Fatalf("refunds owed list %+v %v", list, err)
+		}
+		if _, err := b.svc.ShopRefund(ctx, got.Code, "BCA transfer 123"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.svc.ShopRefund(ctx, got.Code, "again"); !errors.Is(err, core.ErrShopNotRefundable) {
+			t.Fatalf("second refund: %v", err)
+		}
+		if owed := b.balanceOf(t, ledger.RefundsOwedCode); owed != 0 || b.balanceOf(t, ledger.ShopReceiptsCode) != 0 {
+			t.Fatalf("after refund: owed %d receipts %d", owed, b.balanceOf(t, ledger.ShopReceiptsCode))
+		}
+		ledgerClean(t, b.db)
+	})
+}
+
+func TestShopExpiryAndLatePayment(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := shopSetup(t, be)
+		ctx := context.Background()
+		res := b.checkout(t, "MLBB_ID_5", "55556666", "081211112222")
+		b.offset.Store((core.ShopLifetime + time.Minute).Microseconds())
+		if err := b.svc.ShopSweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		inv, err := b.svc.ShopInvoice(ctx, res.Invoice.Code)
+		if err != nil || inv.Status != store.ShopExpired {
+			t.Fatalf("expired? %+v %v", inv, err)
+		}
+		ledgerClean(t, b.db)
+		// The workers' jobs are due by the real clock: back to it (the invoice stays expired).
+		b.offset.Store(0)
+		// Paid anyway, after expiry: credited and fulfilled, flagged late.
+		if _, _, err := b.svc.SandboxPay(ctx, res.Payment.Reference); err != nil {
+			t.Fatal(err)
+		}
+		got := b.waitInvoice(t, inv.Code)
+		if got.Status != store.ShopSuccess || got.Flag != "late" {
+			t.Fatalf("late payment: %+v", got)
+		}
+		ledgerClean(t, b.db)
+	})
+}
+
+func TestShopPaymentThatCannotBeOrderedIsOwed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := shopSetup(t, be)
+		ctx := context.Background()
+		// Paid another amount than asked: credited and owed back.
+		res := b.checkout(t, "MLBB_ID_5", "77778888", "081233334444")
+		body := payment.TripayCallbackBody(res.Payment.Reference, res.Invoice.Code, "QRIS", 1000, 0, "PAID", time.Now())
+		h := http.Header{"Content-Type": {"application/json"}, "X-Callback-Event": {payment.TripayEvent},
+			"X-Callback-Signature": {payment.HMACSHA256(b.gw.PrivateKey, body)}}
+		if _, err := b.svc.PaymentCallback(ctx, core.CallbackIn{Gateway: "sandbox", Header: h, Body: body}); err != nil {
+			t.Fatal(err)
+		}
+		inv, err := b.svc.ShopInvoice(ctx, res.Invoice.Code)
+		if err != nil || inv.Status != store.ShopFailed || inv.PaidAmount != 1000 {
+			t.Fatalf("mismatched payment: %+v %v", inv, err)
+		}
+		ledgerClean(t, b.db)
+		// The variant was switched off between checkout and payment: owed back.
+		res = b.checkout(t, "MLBB_ID_10", "77778888", "081233334444")
+		err = b.svc.SaveCatalog(ctx, []catalog.Product{{Code: "mobile-legends", Name: "Mobile Legends", Active: true}},
+			[]catalog.Variant{{ProductCode: "mobile-legends", Code: "MLBB_ID_10", Name: "10 Diamonds", Active: false, UnlimitedStock: true,
+				Multi: true, Prices: map[string]int64{"default": 2700}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := b.svc.SandboxPay(ctx, res.Payment.Reference); err != nil {
+			t.Fatal(err)
+		}
+		inv, err = b.svc.ShopInvoice(ctx, res.Invoice.Code)
+		if err != nil || inv.Status != store.ShopFailed || inv.PaidAmount != 2700 {
+			t.Fatalf("inactive variant: %+v %v", inv, err)
+		}
+		if owed := b.balanceOf(t, ledger.RefundsOwedCode); owed != 3700 {
+			t.Fatalf("refunds owed %d", owed)
+		}
+		ledgerClean(t, b.db)
+	})
+}
+
+func TestShopCheckoutRefusals(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := shopSetup(t, be)
+		ctx := context.Background()
+		p := core.ShopCheckoutParams{VariantCode: "MLBB_ID_5", Destination: "12345678", Method: "QRIS", Phone: "12"}
+		if _, err := b.svc.ShopCheckout(ctx, p); err == nil {
+			t.Fatal("a bad phone was taken")
+		}
+		p.Phone = "081255556666"
+		p.Method = "OVO"
+		if _, err := b.svc.ShopCheckout(ctx, p); err == nil {
+			t.Fatal("a method no gateway offers was taken")
+		}
+		p.Method = "QRIS"
+		p.VariantCode = "NOPE"
+		if _, err := b.svc.ShopCheckout(ctx, p); !errors.Is(err, store.ErrVariantNotFound) {
+			t.Fatalf("unknown variant: %v", err)
+		}
+		p.VariantCode = "MLBB_ID_5"
+		for i := 0; i < core.ShopMaxUnpaid; i++ {
+			if _, err := b.svc.ShopCheckout(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := b.svc.ShopCheckout(ctx, p); !errors.Is(err, core.ErrShopTooManyUnpaid) {
+			t.Fatalf("unpaid cap: %v", err)
+		}
+		ledgerClean(t, b.db)
+	})
+}
