@@ -1,6 +1,7 @@
 package otomax
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -97,6 +98,41 @@ type PatternTexts struct {
 	Price   []string `json:"price,omitempty"`
 	Balance []string `json:"balance,omitempty"`
 	RefID   []string `json:"ref_id,omitempty"`
+}
+
+// ParsePatternTexts reads patterns as JSON (the form Kios stores them in). Unknown keys are
+// refused: a misspelt "succes" would otherwise silently keep the default.
+func ParsePatternTexts(raw string) (PatternTexts, error) {
+	var t PatternTexts
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		return PatternTexts{}, fmt.Errorf("otomax patterns: %w", err)
+	}
+	return t, nil
+}
+
+// JSON is the patterns as ParsePatternTexts reads them.
+func (t PatternTexts) JSON() string {
+	b, _ := json.Marshal(t) // string slices always marshal
+	return string(b)
+}
+
+// WithDefaults is t with each empty list given its default: the patterns in effect.
+func (t PatternTexts) WithDefaults() PatternTexts {
+	d := DefaultPatternTexts()
+	for _, f := range []struct{ dst, def *[]string }{{&t.Success, &d.Success}, {&t.Failed, &d.Failed}, {&t.Pending, &d.Pending},
+		{&t.SN, &d.SN}, {&t.Price, &d.Price}, {&t.Balance, &d.Balance}, {&t.RefID, &d.RefID}} {
+		if len(*f.dst) == 0 {
+			*f.dst = *f.def
+		}
+	}
+	return t
+}
+
+// Empty reports whether no pattern is given (every list takes the default).
+func (t PatternTexts) Empty() bool {
+	return len(t.Success)+len(t.Failed)+len(t.Pending)+len(t.SN)+len(t.Price)+len(t.Balance)+len(t.RefID) == 0
 }
 
 // CompilePatterns compiles an operator's patterns, taking the default for each empty list. A

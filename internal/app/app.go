@@ -139,7 +139,10 @@ func (a *App) open(ctx context.Context) error {
 	// The Otomax/IRS "via IP" dialect: GET /otomax/trx and /otomax/balance, one line of text.
 	mux.Handle(omdialect.Prefix+"/", m.Middleware("otomax", omdialect.New(a.svc, omdialect.Options{Guard: guard, Logger: a.log})))
 	// Suppliers' callbacks, signed; they short-cut polling.
-	mux.Handle("POST /callback/", m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log)))
+	supplierCallbacks := m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log))
+	mux.Handle("POST /callback/", supplierCallbacks)
+	// Otomax/IRS centers report back by GET, the outcome in the query.
+	mux.Handle("GET /callback/", supplierCallbacks)
 	// Payment gateways' callbacks (issue 18), verified on the raw body by each provider's rule.
 	mux.Handle("POST /callback/payment/{gateway}", m.Middleware("payment_callback", payinbound.Handler(a.svc, a.log)))
 	// The sandbox gateway's pay link: pays by sending a Tripay-signed callback through the same path.

@@ -16,7 +16,7 @@ var audited = map[string]string{
 	"deposit credit": "deposit.credit", "deposit debit": "deposit.debit", "deposit approve": "deposit.ticket-approve",
 	"deposit reject": "deposit.ticket-reject", "deposit match": "deposit.match",
 	"supplier add": "supplier.add", "supplier enable": "supplier.enable", "supplier disable": "supplier.disable",
-	"supplier map": "supplier.map", "supplier deposit": "supplier.deposit",
+	"supplier map": "supplier.map", "supplier deposit": "supplier.deposit", "supplier set": "supplier.set",
 	"reseller create": "reseller.create", "reseller suspend": "reseller.suspend", "reseller resume": "reseller.resume",
 	"reseller rotate-token": "reseller.rotate-token", "reseller rotate-api-key": "reseller.rotate-api-key",
 	"reseller allow-ip": "reseller.allow-ip", "reseller deny-ip": "reseller.deny-ip",
@@ -136,5 +136,5 @@ func auditContext(ctx context.Context, name string, args []string) context.Conte
 }
 
 func isBoolFlag(name string) bool {
-	return name == "json" || name == "refresh" || name == "debit" || name == "h" || name == "help" || name == "plain" || name == "off"
+	return name == "json" || name == "refresh" || name == "debit" || name == "h" || name == "help" || name == "plain" || name == "off" || name == "default-patterns"
 }

@@ -3,6 +3,8 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -54,6 +56,63 @@ func TestResellerOtomax(t *testing.T) {
 		}
 		if !strings.Contains(k.ok("reseller", "otomax", "tokoox", "--off"), "off") {
 			t.Fatal("--off")
+		}
+	})
+}
+
+// kios supplier add --kind otomax takes the center's memberID, PIN and password and reply
+// patterns, prints the report-back URL's key once; supplier set changes the patterns; supplier
+// map --cost records a product of a supplier without a price list.
+func TestSupplierOtomax(t *testing.T) {
+	each(t, func(t *testing.T, k *kios) {
+		out := k.ok("supplier", "add", "--name", "pusat", "--kind", "otomax", "--base-url", "http://127.0.0.1:9/api",
+			"--member-id", "M01", "--pin", "1234", "--password", "sekret-pw", "--success-pattern", `(?i)\bSUKSES\b`, "--sn-pattern", `SN=(\S+)`)
+		if !strings.Contains(out, "/callback/pusat?key=") || strings.Contains(out, "sekret") {
+			t.Fatalf("add: %s", out)
+		}
+		for _, args := range [][]string{
+			{"--name", "p2", "--kind", "otomax", "--base-url", "http://127.0.0.1:9", "--member-id", "M01", "--pin", "1234"},
+			{"--name", "p3", "--kind", "otomax", "--base-url", "http://127.0.0.1:9", "--member-id", "M", "--pin", "1", "--password", "p", "--sn-pattern", `SN=\S+`},
+			{"--name", "p4", "--kind", "otomax", "--base-url", "http://127.0.0.1:9", "--member-id", "M", "--pin", "1", "--password", "p", "--failed-pattern", `(`},
+			{"--name", "p5", "--kind", "digiswitch", "--base-url", "http://127.0.0.1:9", "--username", "u", "--api-key", "k", "--success-pattern", "OK"},
+		} {
+			if r := k.run(append([]string{"supplier", "add"}, args...)...); r.code != 2 {
+				t.Errorf("supplier add %v: %+v", args, r)
+			}
+		}
+		db := storetest.OpenURL(t, k.db)
+		ctx := context.Background()
+		sup, err := db.SupplierByName(ctx, "pusat")
+		if err != nil || sup.Kind != "otomax" || sup.Username != "M01" || sup.Token != "1234" || sup.APIKey != "sekret-pw" ||
+			!strings.Contains(sup.ReplyPatterns, "SUKSES") || sup.CallbackSecret == "" || sup.CallbackSecret == sup.APIKey {
+			t.Fatalf("stored %+v %v", sup, err)
+		}
+		k.ok("supplier", "set", "pusat", "--failed-pattern", "NOK")
+		if sup, _ := db.SupplierByName(ctx, "pusat"); sup.ReplyPatterns != `{"failed":["NOK"]}` {
+			t.Fatalf("after set: %q", sup.ReplyPatterns)
+		}
+		k.ok("supplier", "set", "pusat", "--default-patterns")
+		if sup, _ := db.SupplierByName(ctx, "pusat"); sup.ReplyPatterns != "" {
+			t.Fatalf("after --default-patterns: %q", sup.ReplyPatterns)
+		}
+		file := filepath.Join(t.TempDir(), "catalog.csv")
+		if err := os.WriteFile(file, []byte(catalogCSV), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		k.ok("catalog", "import", file)
+		k.ok("supplier", "map", "pusat", "ML5", "MLBB_ID_5", "--cost", "1200")
+		ps, err := db.SupplierProducts(ctx, sup.ID)
+		if err != nil || len(ps) != 1 || ps[0].Code != "ML5" || ps[0].Cost != 1200 || ps[0].VariantID == 0 {
+			t.Fatalf("products %+v %v", ps, err)
+		}
+		if r := k.run("supplier", "map", "pusat", "ML6", "MLBB_ID_5", "--cost", "-5"); r.code != 2 {
+			t.Fatalf("negative cost: %+v", r)
+		}
+		list, _ := db.AuditList(ctx, store.AuditFilter{})
+		for _, e := range list {
+			if strings.Contains(e.After, "sekret") || strings.Contains(e.After, "1234") {
+				t.Errorf("secret in the audit log: %+v", e)
+			}
 		}
 	})
 }

@@ -35,14 +35,32 @@ func runSupplierSet(ctx context.Context, e *Env, args []string) error {
 	maxInflight := fs.Int("max-inflight", 0, "most requests in flight to it at once; beyond, orders wait in the queue")
 	var rate rateFlag
 	fs.Var(&rate, "rate", "most requests per second to it, e.g. 50/s (0/s: no limit)")
+	var pf patternFlags
+	pf.register(fs)
+	defaults := fs.Bool("default-patterns", false, "read an otomax supplier's replies with the default patterns again")
 	pos, svc, err := e.start(ctx, fs, args, "NAME")
 	if err != nil {
 		return err
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if pf.json() != "" || *defaults {
+		if pf.json() != "" && *defaults {
+			return usagef("give --*-pattern flags or --default-patterns, not both")
+		}
+		if err := svc.SetSupplierReplyPatterns(ctx, pos[0], pf.json()); err != nil {
+			if fe, ok := core.IsFieldError(err); ok {
+				return usagef("--%s %s", fe.Field, fe.Reason)
+			}
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "supplier %s: reply patterns set (every node applies them within 5 s)\n", pos[0])
+		if !given["max-inflight"] && !given["rate"] {
+			return nil
+		}
+	}
 	if !given["max-inflight"] && !given["rate"] {
-		return usagef("give --max-inflight N and/or --rate R/s")
+		return usagef("give --max-inflight N and/or --rate R/s, or reply patterns (--success-pattern RE …, --default-patterns)")
 	}
 	cur, err := svc.SupplierByName(ctx, pos[0])
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kios-h2h/kios/client/otomax"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/markup"
@@ -31,6 +32,9 @@ type NewSupplier struct {
 	MaxInflight int
 	// Rate bounds its requests per second; 0 means none.
 	Rate float64
+	// ReplyPatterns, for kind otomax, are the regular expressions that read its free-text
+	// replies, as the JSON of otomax.PatternTexts; "" takes the defaults.
+	ReplyPatterns string
 }
 
 // MaxSupplierInflight is the most requests in flight a supplier may be given: each costs a
@@ -65,8 +69,24 @@ func (s *Service) AddSupplier(ctx context.Context, n NewSupplier) (*store.Suppli
 		if n.Username == "" || n.APIKey == "" {
 			return nil, &FieldError{Field: "username", Reason: "and api key are required for a " + n.Kind + " supplier"}
 		}
+	case store.KindOtomax:
+		if n.Username == "" || n.Token == "" || n.APIKey == "" {
+			return nil, &FieldError{Field: "member-id", Reason: ", pin and password are required for an otomax supplier"}
+		}
+		var err error
+		if n.ReplyPatterns, err = otomaxPatterns(n.ReplyPatterns); err != nil {
+			return nil, err
+		}
+		if n.CallbackSecret == "" {
+			// Its report-back carries no signature: the secret rides in the report URL's query
+			// (?key=…), where the password must never go.
+			n.CallbackSecret = reseller.NewSecret(16)
+		}
 	default:
-		return nil, &FieldError{Field: "kind", Reason: "must be basstore, digiswitch, digiflazz or simulator"}
+		return nil, &FieldError{Field: "kind", Reason: "must be basstore, digiswitch, digiflazz, otomax or simulator"}
+	}
+	if n.ReplyPatterns != "" && n.Kind != store.KindOtomax {
+		return nil, &FieldError{Field: "reply-patterns", Reason: "are for otomax suppliers only"}
 	}
 	// A digiflazz supplier without a base URL is Digiflazz itself.
 	if n.Kind != store.KindSimulator && !(n.Kind == store.KindDigiflazz && n.BaseURL == "") {
@@ -86,7 +106,7 @@ func (s *Service) AddSupplier(ctx context.Context, n NewSupplier) (*store.Suppli
 		return nil, err
 	}
 	sup := &store.Supplier{Name: n.Name, Kind: n.Kind, BaseURL: n.BaseURL, Token: n.Token, Username: n.Username,
-		APIKey: n.APIKey, CallbackSecret: n.CallbackSecret, Enabled: true, MaxInflight: n.MaxInflight, Rate: n.Rate}
+		APIKey: n.APIKey, CallbackSecret: n.CallbackSecret, Enabled: true, MaxInflight: n.MaxInflight, Rate: n.Rate, ReplyPatterns: n.ReplyPatterns}
 	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.SupplierInsert(ctx, sup) }); err != nil {
 		return nil, err
 	}
@@ -128,6 +148,45 @@ func (s *Service) SetSupplierBounds(ctx context.Context, name string, maxInfligh
 	return nil
 }
 
+// SetSupplierReplyPatterns sets an otomax supplier's reply patterns (the JSON of
+// otomax.PatternTexts; "" for the defaults). Every node's router rebuilds its connector with them.
+func (s *Service) SetSupplierReplyPatterns(ctx context.Context, name, patterns string) error {
+	sup, err := s.db.SupplierByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if sup.Kind != store.KindOtomax {
+		return &FieldError{Field: "reply-patterns", Reason: "are for otomax suppliers only"}
+	}
+	if patterns, err = otomaxPatterns(patterns); err != nil {
+		return err
+	}
+	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.SupplierSetReplyPatterns(ctx, name, patterns) }); err != nil {
+		return err
+	}
+	s.log.Info("supplier reply patterns set", "supplier", name, "default", patterns == "")
+	return nil
+}
+
+// otomaxPatterns checks an operator's reply patterns (every one compiles, every value pattern
+// has its group) and returns them in their stored form: "" when none is given.
+func otomaxPatterns(raw string) (string, error) {
+	if strings.TrimSpace(raw) == "" {
+		return "", nil
+	}
+	t, err := otomax.ParsePatternTexts(raw)
+	if err == nil {
+		_, err = otomax.CompilePatterns(t)
+	}
+	if err != nil {
+		return "", &FieldError{Field: "reply-patterns", Reason: err.Error()}
+	}
+	if t.Empty() {
+		return "", nil
+	}
+	return t.JSON(), nil
+}
+
 // SetSupplierBalance records Kios's balance at a supplier, as fetched from it.
 func (s *Service) SetSupplierBalance(ctx context.Context, name string, balance int64) error {
 	sup, err := s.db.SupplierByName(ctx, name)
@@ -144,6 +203,26 @@ func (s *Service) SupplierProducts(ctx context.Context, name string) ([]store.Su
 		return nil, err
 	}
 	return s.db.SupplierProducts(ctx, sup.ID)
+}
+
+// SetSupplierProduct records a product of a supplier that publishes no price list (an
+// Otomax/IRS center, whose "via IP" dialect has none): its code and cost as the operator knows
+// them, active. An existing product keeps its mapping; its cost change is recorded as a sync's.
+func (s *Service) SetSupplierProduct(ctx context.Context, supplierName, code string, cost int64) error {
+	if strings.TrimSpace(code) == "" || len(code) > 64 {
+		return &FieldError{Field: "sku", Reason: "must be 1 to 64 characters"}
+	}
+	if cost <= 0 || cost > ledger.MaxAmount {
+		return &FieldError{Field: "cost", Reason: "must be a positive amount of rupiah"}
+	}
+	sup, err := s.db.SupplierByName(ctx, supplierName)
+	if err != nil {
+		return err
+	}
+	return s.db.Batch(ctx, func(tx *store.Tx) error {
+		_, err := tx.SupplierProductUpsert(ctx, &store.SupplierProduct{SupplierID: sup.ID, Code: code, Name: code, Kind: "prepaid", Cost: cost, Active: true})
+		return err
+	})
 }
 
 // MapSupplierProduct makes a supplier's product fulfil one of our variants, at a priority among

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -116,6 +117,14 @@ type CallbackReader interface {
 	// ReadCallback checks the callback's signature and reads which of Kios's references it is
 	// about and the outcome. A bad signature is ErrBadSignature.
 	ReadCallback(h http.Header, body []byte) (ref string, res Result, err error)
+}
+
+// QueryCallbackReader is a supplier that reports outcomes by GET at /callback/{name}, in the
+// query (an Otomax/IRS center's report-back).
+type QueryCallbackReader interface {
+	// ReadCallbackQuery checks the report's key and reads which of Kios's references it is about
+	// and the outcome. A missing or wrong key is ErrBadSignature.
+	ReadCallbackQuery(q url.Values) (ref string, res Result, err error)
 }
 
 // ErrBadSignature is returned for a callback whose signature does not verify.

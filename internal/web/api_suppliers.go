@@ -41,6 +41,12 @@ type supplierReq struct {
 	// requests sent to it.
 	MaxInflight int     `json:"max_inflight"`
 	Rate        float64 `json:"rate"`
+	// Kind otomax: its credentials at the center (stored as username, token, api_key) and the
+	// patterns that read its replies (client/otomax.PatternTexts; absent: the defaults).
+	MemberID      string          `json:"member_id"`
+	PIN           string          `json:"pin"`
+	Password      string          `json:"password"`
+	ReplyPatterns json.RawMessage `json:"reply_patterns"`
 }
 
 func (h *handler) apiSupplierAdd(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -49,11 +55,30 @@ func (h *handler) apiSupplierAdd(w http.ResponseWriter, r *http.Request, id *adm
 		return
 	}
 	// The audit row names what was set, never the secrets themselves.
+	n := core.NewSupplier{Name: req.Name, Kind: req.Kind, BaseURL: req.BaseURL, Token: req.Token,
+		Username: req.Username, APIKey: req.APIKey, CallbackSecret: req.CallbackSecret, MaxInflight: req.MaxInflight, Rate: req.Rate,
+		ReplyPatterns: patternsJSON(req.ReplyPatterns)}
+	if req.Kind == store.KindOtomax {
+		n.Username, n.Token, n.APIKey = firstOf(req.MemberID, req.Username), firstOf(req.PIN, req.Token), firstOf(req.Password, req.APIKey)
+	}
 	after := map[string]any{"name": req.Name, "kind": req.Kind, "base_url": req.BaseURL,
-		"credentials": req.Token != "" || req.APIKey != "" || req.CallbackSecret != "", "max_inflight": req.MaxInflight, "rate": req.Rate}
+		"credentials": n.Token != "" || n.APIKey != "" || req.CallbackSecret != "", "max_inflight": req.MaxInflight, "rate": req.Rate}
+	if n.ReplyPatterns != "" {
+		after["reply_patterns"] = json.RawMessage(n.ReplyPatterns)
+	}
 	ctx := h.audited(r, id, "supplier.add", "supplier:"+req.Name, after)
-	_, err := h.svc.AddSupplier(ctx, core.NewSupplier{Name: req.Name, Kind: req.Kind, BaseURL: req.BaseURL, Token: req.Token,
-		Username: req.Username, APIKey: req.APIKey, CallbackSecret: req.CallbackSecret, MaxInflight: req.MaxInflight, Rate: req.Rate})
+	sup, err := h.svc.AddSupplier(ctx, n)
+	if err == nil && sup.Kind == store.KindOtomax {
+		// The report-back key is shown once, here, as `kios supplier add` shows it.
+		h.supplierChanged()
+		list := h.suppliers(r)
+		for _, s := range list {
+			if s.Name == sup.Name {
+				writeJSON(w, http.StatusCreated, map[string]any{"supplier": s, "report_url_path": "/callback/" + sup.Name + "?key=" + sup.CallbackSecret})
+				return
+			}
+		}
+	}
 	h.supplierSaved(w, r, err, http.StatusCreated, req.Name)
 }
 
@@ -80,12 +105,22 @@ func (h *handler) apiSupplierSet(w http.ResponseWriter, r *http.Request, id *adm
 	var req struct {
 		MaxInflight *int     `json:"max_inflight"`
 		Rate        *float64 `json:"rate"`
+		// ReplyPatterns (otomax): an object of pattern lists; {} or null gives the defaults back.
+		ReplyPatterns json.RawMessage `json:"reply_patterns"`
 	}
 	if !decode(w, r, &req) {
 		return
 	}
+	if req.ReplyPatterns != nil {
+		p := patternsJSON(req.ReplyPatterns)
+		ctx := h.audited(r, id, "supplier.set", "supplier:"+name, map[string]any{"reply_patterns": json.RawMessage(firstOf(p, "{}"))})
+		if err := h.svc.SetSupplierReplyPatterns(ctx, name, p); err != nil || req.MaxInflight == nil && req.Rate == nil {
+			h.supplierSaved(w, r, err, http.StatusOK, name)
+			return
+		}
+	}
 	if req.MaxInflight == nil && req.Rate == nil {
-		writeError(w, http.StatusBadRequest, "nothing to set: give max_inflight or rate", "max_inflight")
+		writeError(w, http.StatusBadRequest, "nothing to set: give max_inflight, rate or reply_patterns", "max_inflight")
 		return
 	}
 	cur, err := h.svc.SupplierByName(r.Context(), name)
@@ -189,6 +224,8 @@ func (h *handler) apiSupplierAction(w http.ResponseWriter, r *http.Request, id *
 			return
 		}
 		h.writeSupplier(w, r, http.StatusOK, name)
+	case "reply-test":
+		h.apiReplyTest(w, r, id)
 	default:
 		writeError(w, http.StatusNotFound, "no such supplier action", "")
 	}
@@ -203,6 +240,23 @@ func (h *handler) upstreamFailed(w http.ResponseWriter, r *http.Request, err err
 	}
 	h.log.Warn("admin api: supplier call failed", "path", r.URL.Path, "err", err)
 	writeError(w, http.StatusBadGateway, "supplier: "+err.Error(), "")
+}
+
+// patternsJSON is reply_patterns as the core takes it: "" for absent or null.
+func patternsJSON(raw json.RawMessage) string {
+	if t := strings.TrimSpace(string(raw)); t != "" && t != "null" {
+		return t
+	}
+	return ""
+}
+
+func firstOf(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // jsonText is v as JSON for an audit row; nil is no JSON at all.

@@ -12,7 +12,7 @@ import (
 )
 
 func (h *handler) suppliersPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
-	h.render(w, r, id, "suppliers", "Suppliers", h.suppliers(r))
+	h.render(w, r, id, "suppliers", "Suppliers", map[string]any{"Suppliers": h.suppliers(r)})
 }
 
 func (h *handler) ledgerPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {

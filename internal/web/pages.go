@@ -167,6 +167,7 @@ func (h *handler) routePages(mux *http.ServeMux) {
 	p("POST /admin/catalog/import", h.catalogImportPost)
 	p("POST /admin/catalog/variants/{code}", h.variantPost)
 	p("GET /admin/suppliers", h.suppliersPage)
+	p("POST /admin/suppliers/{name}/reply-test", h.replyTestPost)
 	p("GET /admin/ledger", h.ledgerPage)
 	p("GET /admin/audit", h.auditPage)
 	p("GET /admin/admins", h.adminsPage)

@@ -76,6 +76,12 @@ func (h *handler) supplierStatuses(ctx context.Context) ([]SupplierStatus, error
 			at := s.BalanceAt
 			st.BalanceAt = &at
 		}
+		if s.Kind == store.KindOtomax {
+			t, _ := replyPatterns(s) // stored only once checked by the core
+			st.CustomPatterns = !t.Empty()
+			eff := t.WithDefaults()
+			st.ReplyPatterns = &eff
+		}
 		h.addHealth(&st, win)
 		out = append(out, st)
 		haveBuiltin = haveBuiltin || s.Name == builtinName

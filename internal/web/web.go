@@ -9,6 +9,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"github.com/kios-h2h/kios/client/otomax"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -95,6 +96,10 @@ type SupplierStatus struct {
 	BalanceAt   *time.Time `json:"balance_at,omitempty"`
 	// LedgerBalance is what Kios's books say is at the supplier: top-ups less costs.
 	LedgerBalance int64 `json:"ledger_balance"`
+	// ReplyPatterns are an otomax supplier's patterns in effect (its own, the defaults for the
+	// kinds it sets none of); CustomPatterns tells whether it sets any.
+	ReplyPatterns  *otomax.PatternTexts `json:"reply_patterns,omitempty"`
+	CustomPatterns bool                 `json:"custom_patterns,omitempty"`
 }
 
 // DepositTicket is a reseller's request to top up, waiting for an admin to see the money arrive.

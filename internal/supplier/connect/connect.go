@@ -10,11 +10,13 @@ import (
 
 	bsclient "github.com/kios-h2h/kios/client/basstore"
 	dsclient "github.com/kios-h2h/kios/client/digiswitch"
+	omclient "github.com/kios-h2h/kios/client/otomax"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/basstore"
 	"github.com/kios-h2h/kios/internal/supplier/digiflazz"
 	"github.com/kios-h2h/kios/internal/supplier/digiswitch"
+	"github.com/kios-h2h/kios/internal/supplier/otomax"
 	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
 )
@@ -54,6 +56,10 @@ func Connectors(opts Options) route.Connect {
 		case store.KindDigiswitch:
 			return digiswitch.New(s.Name, s.BaseURL, s.Username, s.APIKey, s.CallbackSecret,
 				dsclient.WithHTTPClient(&http.Client{Transport: Transport(s)}), dsclient.WithTimeout(opts.Timeout)).WithLogger(opts.Logger), nil
+		case store.KindOtomax:
+			return otomax.New(otomax.Config{Name: s.Name, BaseURL: s.BaseURL, MemberID: s.Username, PIN: s.Token, Password: s.APIKey,
+				Patterns: s.ReplyPatterns, CallbackSecret: s.CallbackSecret, Logger: opts.Logger,
+				Options: []omclient.Option{omclient.WithHTTPClient(&http.Client{Transport: Transport(s), Timeout: opts.Timeout})}})
 		}
 		return nil, fmt.Errorf("supplier %s: no connector for kind %q yet", s.Name, s.Kind)
 	}

@@ -1,6 +1,7 @@
-// Package inbound receives suppliers' callbacks at POST /callback/{supplier}: the supplier's
-// connector checks the signature and reads the outcome, and core applies it to the attempt as a
-// status poll would, so a final answer settles the order without waiting for the next poll.
+// Package inbound receives suppliers' callbacks at POST /callback/{supplier} (and the report-back
+// GETs of Otomax/IRS centers at GET /callback/{supplier}): the supplier's connector checks the
+// signature (or key) and reads the outcome, and core applies it to the attempt as a status poll
+// would, so a final answer settles the order without waiting for the next poll.
 package inbound
 
 import (
@@ -36,6 +37,7 @@ func Handler(svc *core.Service, sups Suppliers, log *slog.Logger) http.Handler {
 	h := &handler{svc: svc, sups: sups, log: log}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /callback/{supplier}", h.serve)
+	mux.HandleFunc("GET /callback/{supplier}", h.serveQuery)
 	return mux
 }
 
@@ -76,8 +78,43 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable callback", http.StatusBadRequest)
 		return
 	}
+	h.resolve(w, r, name, ref, res)
+}
+
+// serveQuery reads a report-back GET.
+func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("supplier")
+	sup, ok := h.sups.Supplier(name)
+	if !ok {
+		http.Error(w, "unknown supplier", http.StatusNotFound)
+		return
+	}
+	if u, ok := sup.(Upstreamer); ok {
+		sup = u.Upstream()
+	}
+	reader, ok := sup.(supplier.QueryCallbackReader)
+	if !ok {
+		http.Error(w, "supplier sends no report-back", http.StatusNotFound)
+		return
+	}
+	ref, res, err := reader.ReadCallbackQuery(r.URL.Query())
+	if errors.Is(err, supplier.ErrBadSignature) {
+		h.log.Warn("supplier report-back with a bad key", "supplier", name, "peer", r.RemoteAddr)
+		http.Error(w, "bad key", http.StatusUnauthorized)
+		return
+	}
+	if err != nil {
+		h.log.Warn("supplier report-back unreadable", "supplier", name, "err", err)
+		http.Error(w, "unreadable report", http.StatusBadRequest)
+		return
+	}
+	h.resolve(w, r, name, ref, res)
+}
+
+// resolve applies a callback's outcome to the attempt under ref.
+func (h *handler) resolve(w http.ResponseWriter, r *http.Request, name, ref string, res supplier.Result) {
 	// The work is the database's: finish it even if the supplier hangs up.
-	err = h.svc.ResolveAttempt(context.WithoutCancel(r.Context()), name, ref, res)
+	err := h.svc.ResolveAttempt(context.WithoutCancel(r.Context()), name, ref, res)
 	switch {
 	case errors.Is(err, core.ErrUnknownReference), errors.Is(err, store.ErrNotFound):
 		http.Error(w, "unknown reference", http.StatusNotFound)
