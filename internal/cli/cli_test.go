@@ -13,6 +13,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/kios-h2h/kios/internal/cli"
+	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
@@ -54,7 +55,8 @@ func (k *kios) run(args ...string) result {
 	if k.keyFile != "" {
 		args = append(args, "--secret-key-file", k.keyFile)
 	}
-	code := cli.Main(context.Background(), args, &out, &errb)
+	// The store the command opens refuses a transfer outside its reseller's lock domain.
+	code := cli.Main(store.WithLockDomainAssertions(context.Background()), args, &out, &errb)
 	return result{code, out.String(), errb.String()}
 }
 

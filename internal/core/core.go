@@ -138,6 +138,21 @@ func (s *Service) Logger() *slog.Logger { return s.log }
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now() }
 
+// inReseller runs fn in a write transaction in reseller resellerID's lock domain
+// (store.DB.BatchKey): every write that moves a reseller's money (accepting, settling and
+// resolving its orders, paying its bills, crediting or debiting its deposits and tickets) goes
+// through here, so that batches on every node take resellers' account rows in one global order
+// (docs/ARCHITECTURE.md, Lock domains). In tests the store refuses a transfer touching a
+// reseller's account outside its key (store.Options.AssertLockDomains).
+func (s *Service) inReseller(ctx context.Context, resellerID int64, fn func(*store.Tx) error) error {
+	if resellerID <= 0 {
+		// Key 0 is Batch's: no domain at all. A reseller id is never 0; a caller passing one
+		// has lost the order's or ticket's reseller.
+		return fmt.Errorf("lock domain of reseller %d: no such reseller", resellerID)
+	}
+	return s.db.BatchKey(ctx, resellerID, fn)
+}
+
 // resellerAccounts returns the ids of a reseller's two accounts, from the cache or q.
 func (s *Service) resellerAccounts(ctx context.Context, q interface {
 	AccountID(context.Context, string) (int64, error)

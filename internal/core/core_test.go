@@ -13,6 +13,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
@@ -344,5 +345,40 @@ func TestDepositReference(t *testing.T) {
 			t.Fatalf("another reseller's reference: %+v %v", res, err)
 		}
 		b.checkLedger(t)
+	})
+}
+
+// Every core test runs on a store that asserts lock domains (storetest turns
+// store.Options.AssertLockDomains on), so any settlement, payment or deposit path that moved a
+// reseller's money outside that reseller's key would fail its own test with store.ErrLockDomain.
+// This checks that the core suite's stores do assert: a write of the reseller's money made the
+// way ticket approval and bill payment once were (an unkeyed Batch) is refused.
+func TestCoreStoreAssertsLockDomains(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be, 0)
+		ctx := context.Background()
+		rid := b.cr.Reseller.ID
+		avail, err := b.db.AccountID(ctx, ledger.AvailableCode(rid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		deposits, err := b.db.AccountID(ctx, ledger.DepositsCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		credit := func(tx *store.Tx) error {
+			return tx.Transfer(ctx, "deposit:lock-domain-test", deposits, avail, 1000, "unkeyed")
+		}
+		if err := b.db.Batch(ctx, credit); !errors.Is(err, store.ErrLockDomain) {
+			t.Fatalf("unkeyed credit of a reseller: %v, want store.ErrLockDomain", err)
+		}
+		if bal, err := b.svc.Balance(ctx, rid); err != nil || bal != 0 {
+			t.Fatalf("balance %d %v after a refused credit", bal, err)
+		}
+		// The same credit in the reseller's domain, as the core makes it.
+		if err := b.db.BatchKey(ctx, rid, credit); err != nil {
+			t.Fatal(err)
+		}
 	})
 }

@@ -124,7 +124,7 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 		if open := lastOpen(attempts); open != nil {
 			return s.askFinal(ctx, d, c, o, open)
 		}
-		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
 	}
 
 	var cands []Candidate
@@ -190,7 +190,7 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 		// The attempt is committed before the request leaves, together with a renewed lease: if
 		// another node (or another worker of this node) has taken the job over, nothing is sent.
 		var leased bool
-		err = s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+		err = s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
 			var err error
 			if leased, err = tx.JobExtend(ctx, j, cfg.Lease); err != nil || !leased {
 				return err
@@ -282,7 +282,7 @@ func (s *Service) askAgain(ctx context.Context, j store.Job, o *order.Order, att
 // releases the job to run at runAt, noting why. If the attempt was decided meanwhile (a callback),
 // the answer is dropped and the job runs again at once, to act on that decision.
 func (s *Service) recordAnswer(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, from string, runAt time.Time, why string) error {
-	return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+	return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
 		ok, err := tx.AttemptUpdateFrom(ctx, att, from)
 		if err != nil {
 			return err
@@ -303,7 +303,7 @@ func (s *Service) askFinal(ctx context.Context, d *dispatcher, c *claim, o *orde
 	if !ok {
 		s.log.Warn("order resolved by hand: its open attempt's supplier is gone; no longer asked", "invoice", o.Invoice,
 			"attempt", att.Reference, "supplier", att.Supplier)
-		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
 	}
 	limit, err := s.maxPrice(ctx, o)
 	if err != nil {
@@ -326,7 +326,7 @@ func (s *Service) askFinal(ctx context.Context, d *dispatcher, c *claim, o *orde
 		if err != nil || recorded {
 			return err
 		}
-		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
 			return tx.JobRetry(ctx, j, s.now(), "attempt decided meanwhile")
 		})
 	default:
@@ -402,7 +402,7 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 	var settled, over, decided, noSN bool
 	var late lateOutcome
 	var decidedAs string
-	err := s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+	err := s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
 		over, decided, late, decidedAs, noSN = false, false, lateOutcome{}, "", false
 		if att != nil {
 			ok, err := tx.AttemptUpdateFrom(ctx, att, from)

@@ -135,7 +135,7 @@ func (s *Service) recordLate(ctx context.Context, j *store.Job, o *order.Order, 
 	}
 	var recorded bool
 	var out lateOutcome
-	err := s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+	err := s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
 		recorded, out = false, lateOutcome{}
 		ok, err := tx.AttemptUpdateFrom(ctx, att, from)
 		if err != nil || !ok {

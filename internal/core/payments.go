@@ -470,7 +470,7 @@ func (s *Service) unmatched(ctx context.Context, g *store.Gateway, n payment.Not
 func (s *Service) creditPayment(ctx context.Context, g *store.Gateway, pay *store.Payment, t *deposit.Ticket, n payment.Notice, insert bool) (string, error) {
 	var result string
 	var credited int64
-	err := s.db.BatchKey(context.WithoutCancel(ctx), t.ResellerID, func(tx *store.Tx) error {
+	err := s.inReseller(context.WithoutCancel(ctx), t.ResellerID, func(tx *store.Tx) error {
 		result, credited = "", 0
 		if insert {
 			pay.ID = 0
@@ -605,7 +605,7 @@ func (s *Service) applyMutation(ctx context.Context, g *store.Gateway, n payment
 		return "", err
 	}
 	var result string
-	err = s.db.BatchKey(context.WithoutCancel(ctx), t.ResellerID, func(tx *store.Tx) error {
+	err = s.inReseller(context.WithoutCancel(ctx), t.ResellerID, func(tx *store.Tx) error {
 		result = ""
 		cur, err := tx.TicketByID(ctx, t.ID)
 		if err != nil {

@@ -111,7 +111,7 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 
 	var out Placed
 	// Keyed by reseller: batches then lock resellers' accounts in one order and never deadlock.
-	err = s.db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
+	err = s.inReseller(ctx, r.ID, func(tx *store.Tx) error {
 		out = Placed{}
 		o := &order.Order{
 			Invoice:     order.NewInvoice(now),

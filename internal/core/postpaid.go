@@ -136,7 +136,8 @@ func (s *Service) Inquire(ctx context.Context, p BillParams) (*bill.Inquiry, err
 		Desc: b.Desc, PaidDesc: b.PaidDesc, Testing: p.Testing, Supplier: name, UpstreamRef: upRef,
 	}
 	var out *bill.Inquiry
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+	// No money moves, but the inquiry is the reseller's, and its payment runs in its domain.
+	err = s.inReseller(ctx, r.ID, func(tx *store.Tx) error {
 		out = nil
 		cp := *in
 		if err := tx.InquiryUpsert(ctx, &cp); errors.Is(err, store.ErrInquiryPaid) {
@@ -252,7 +253,7 @@ func (s *Service) PayBill(ctx context.Context, p BillParams) (PaidBill, error) {
 	}
 
 	var out PaidBill
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+	err = s.inReseller(ctx, r.ID, func(tx *store.Tx) error {
 		out = PaidBill{}
 		o := &order.Order{
 			Invoice:     order.NewInvoice(now),

@@ -224,7 +224,7 @@ func (s *Service) MoveDeposit(ctx context.Context, m DepositMove) (DepositResult
 		return DepositResult{}, err
 	}
 	var out DepositResult
-	err = s.db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
+	err = s.inReseller(ctx, r.ID, func(tx *store.Tx) error {
 		out = DepositResult{}
 		ra, err := s.resellerAccounts(ctx, tx, r.ID)
 		if err != nil {

@@ -149,7 +149,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	default:
 		// Pending news: note it; the poll goes on.
 		att.Message, att.Raw = res.Message, res.Raw
-		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
 			_, err := tx.AttemptUpdateFrom(ctx, att, from)
 			return err
 		})
@@ -162,7 +162,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		// A definite refusal may still move the order to another supplier: let the worker decide
 		// on its next pass, now.
 		att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
-		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
 			if ok, err := tx.AttemptUpdateFrom(ctx, att, from); err != nil || !ok {
 				return err
 			}
@@ -177,7 +177,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		// until the SN comes or SNWait has passed.
 		p := snPending(res)
 		att.State, att.Message, att.Raw = string(p.State), p.Message, p.Raw
-		return s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
 			_, err := tx.AttemptUpdateFrom(ctx, att, from)
 			return err
 		})
@@ -199,7 +199,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	}
 	var recorded, settled, over, noSN bool
 	var late lateOutcome
-	err = s.db.BatchKey(ctx, o.ResellerID, func(tx *store.Tx) error {
+	err = s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
 		recorded, settled, over, noSN, late = false, false, false, false, lateOutcome{}
 		var err error
 		if recorded, err = tx.AttemptUpdateFrom(ctx, att, from); err != nil || !recorded {

@@ -140,7 +140,7 @@ func (s *Service) ApproveTicket(ctx context.Context, ref, by string) (t *deposit
 	if by == "" {
 		by = "operator"
 	}
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+	err = s.inReseller(ctx, t.ResellerID, func(tx *store.Tx) error {
 		credited = false
 		var err error
 		credited, err = s.approve(ctx, tx, t, by)
@@ -189,7 +189,8 @@ func (s *Service) RejectTicket(ctx context.Context, ref, by string) (*deposit.Ti
 		by = "operator"
 	}
 	var ok bool
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+	// The ticket's reseller's domain, as its approval: the two then queue on one write loop.
+	err = s.inReseller(ctx, t.ResellerID, func(tx *store.Tx) error {
 		var err error
 		ok, err = tx.TicketSettle(ctx, t.ID, []deposit.Status{deposit.Open, deposit.Expired}, deposit.Rejected, by)
 		return err
@@ -282,7 +283,7 @@ func (s *Service) matchLine(ctx context.Context, m *Match) error {
 	if len(by) > 200 {
 		by = by[:200]
 	}
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+	err = s.inReseller(ctx, t.ResellerID, func(tx *store.Tx) error {
 		fresh, err := tx.StatementLineInsert(ctx, l.Hash, t.ID, l.Date+" "+l.Description+" "+strconv.FormatInt(l.Amount, 10))
 		if err != nil {
 			return err

@@ -20,6 +20,12 @@ var ErrAmountRange = errors.New("amount out of range")
 // ErrBalanceRange is returned by Transfer when a balance would leave the int64 range.
 var ErrBalanceRange = errors.New("balance out of range")
 
+// ErrLockDomain is returned by Transfer, when Options.AssertLockDomains is on, for a transfer that
+// touches a reseller's account from a caller not running under that reseller's key: a write
+// outside its lock domain (docs/ARCHITECTURE.md, Group commit), which on PostgreSQL with several
+// writers can deadlock with the reseller's own batches.
+var ErrLockDomain = errors.New("reseller account touched outside its lock domain")
+
 func availableCode(id int64) string { return ledger.AvailableCode(id) }
 func heldCode(id int64) string      { return ledger.HeldCode(id) }
 
@@ -96,6 +102,11 @@ func (tx *Tx) transfer(ctx context.Context, txn string, src, dst int64, amount i
 	}
 	if src == dst {
 		return nil, fmt.Errorf("transfer %s: source and destination are the same account", txn)
+	}
+	if tx.db.opts.AssertLockDomains {
+		if err := tx.checkLockDomain(ctx, txn, src, dst); err != nil {
+			return nil, err
+		}
 	}
 	srcLate, err := tx.deferred(ctx, src, true)
 	if err != nil {
@@ -204,7 +215,26 @@ func (tx *Tx) transferOnce(ctx context.Context, txn string, src, dst, amount int
 	return &bal.Int64, nil
 }
 
-type accountTraits struct{ system, allowNegative bool }
+// accountTraits is what never changes about an account once it exists: its reseller (0 for a
+// shared system account) and whether it may go negative.
+type accountTraits struct {
+	reseller      int64
+	allowNegative bool
+}
+
+// traits returns account id's traits, cached for the DB's life.
+func (tx *Tx) traits(ctx context.Context, id int64) (accountTraits, error) {
+	if v, ok := tx.db.system.Load(id); ok {
+		return v.(accountTraits), nil
+	}
+	var t accountTraits
+	err := tx.queryRow(ctx, `SELECT COALESCE(reseller_id, 0), allow_negative FROM accounts WHERE id = ?`, id).Scan(&t.reseller, &t.allowNegative)
+	if err != nil {
+		return t, notFound(err, fmt.Sprintf("account %d", id))
+	}
+	tx.db.system.Store(id, t)
+	return t, nil
+}
 
 // deferred reports whether Transfer defers its change to account id to the end of the batch: only
 // for system accounts, and for a debit only when the account may go negative.
@@ -212,17 +242,28 @@ func (tx *Tx) deferred(ctx context.Context, id int64, debit bool) (bool, error) 
 	if !tx.d.LateSystemBalances {
 		return false, nil
 	}
-	var t accountTraits
-	if v, ok := tx.db.system.Load(id); ok {
-		t = v.(accountTraits)
-	} else {
-		err := tx.queryRow(ctx, `SELECT reseller_id IS NULL, allow_negative FROM accounts WHERE id = ?`, id).Scan(&t.system, &t.allowNegative)
-		if err != nil {
-			return false, notFound(err, fmt.Sprintf("account %d", id))
-		}
-		tx.db.system.Store(id, t)
+	t, err := tx.traits(ctx, id)
+	if err != nil {
+		return false, err
 	}
-	return t.system && (!debit || t.allowNegative), nil
+	return t.reseller == 0 && (!debit || t.allowNegative), nil
+}
+
+// checkLockDomain is Options.AssertLockDomains: each of the transfer's accounts that belongs to a
+// reseller must belong to the reseller whose key the caller runs under. No write moves money
+// between two resellers, so one key per caller is enough; one that must would take both
+// resellers' keys, which BatchKey cannot give, and is refused here until it can.
+func (tx *Tx) checkLockDomain(ctx context.Context, txn string, accounts ...int64) error {
+	for _, id := range accounts {
+		t, err := tx.traits(ctx, id)
+		if err != nil {
+			return fmt.Errorf("transfer %s: %w", txn, err)
+		}
+		if t.reseller != 0 && t.reseller != tx.key {
+			return fmt.Errorf("transfer %s: account %d of reseller %d, in a caller under key %d: %w", txn, id, t.reseller, tx.key, ErrLockDomain)
+		}
+	}
+	return nil
 }
 
 // Balance returns an account's cached balance.

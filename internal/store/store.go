@@ -112,6 +112,12 @@ type Options struct {
 	// Secrets seals the secrets kept readable (api keys, supplier secrets, TOTP secrets); nil
 	// until UseSecrets is called, and reading or writing a secret then fails.
 	Secrets *keyring.Ring
+	// AssertLockDomains makes Transfer refuse (ErrLockDomain) to touch a reseller's account from
+	// a caller that is not running under that reseller's key (BatchKey). It is the test-enforced
+	// form of the rule that every write moving a reseller's money runs in its lock domain; tests
+	// turn it on (storetest does, and WithLockDomainAssertions for stores opened from a URL),
+	// production leaves it off (it costs a lookup per account, cached).
+	AssertLockDomains bool
 }
 
 // DB is a Kios database: a writer pool used only through Batch, and a reader pool.
@@ -144,8 +150,8 @@ type DB struct {
 	epoch       epochRead
 
 	stats struct{ batches, calls, retries, replays atomic.Int64 }
-	// system caches, by account id, whether an account is a shared system account (no reseller)
-	// and may go negative; neither ever changes once the account exists.
+	// system caches, by account id, an account's accountTraits (its reseller, none for a shared
+	// system account, and whether it may go negative); neither ever changes once it exists.
 	system sync.Map
 }
 
@@ -249,6 +255,22 @@ func (db *DB) Ping(ctx context.Context) error {
 		return fmt.Errorf("ping writer: %w", err)
 	}
 	return db.r.PingContext(ctx)
+}
+
+// lockAssertKey is the context key of WithLockDomainAssertions.
+type lockAssertKey struct{}
+
+// WithLockDomainAssertions asks whoever opens a store with ctx (backend.Open) to turn
+// Options.AssertLockDomains on: the hook by which tests reach stores that code under test opens
+// itself from a URL (the CLI's, the server's).
+func WithLockDomainAssertions(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lockAssertKey{}, true)
+}
+
+// LockDomainAssertions reports whether ctx carries WithLockDomainAssertions.
+func LockDomainAssertions(ctx context.Context) bool {
+	on, _ := ctx.Value(lockAssertKey{}).(bool)
+	return on
 }
 
 type batchReq struct {
@@ -417,7 +439,7 @@ func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) erro
 			results[i] = err
 			continue
 		}
-		tx.ctx = r.ctx
+		tx.ctx, tx.key = r.ctx, r.key
 		clear(tx.mine)
 		if single {
 			if ferr := r.fn(tx); ferr != nil {
@@ -510,6 +532,8 @@ type Tx struct {
 	tx  *sql.Tx
 	ctx context.Context
 	db  *DB
+	// key is the running caller's lock key (BatchKey's; 0 for Batch).
+	key int64
 	// late holds balance changes of shared system accounts made by the batch's callers that
 	// succeeded; mine those of the running caller. See Transfer.
 	late, mine map[int64]int64
@@ -547,6 +571,10 @@ func (tx *Tx) applyLate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Key is the lock key the running caller's function was queued under: the reseller's id for
+// BatchKey(resellerID), 0 for Batch.
+func (tx *Tx) Key() int64 { return tx.key }
 
 // Context is the context of the caller whose function is running, for calls made outside the
 // database from inside fn (there should be none that block).

@@ -49,10 +49,14 @@ func SQLitePath(url string) string {
 	return p
 }
 
-// Open opens and migrates the database at url.
+// Open opens and migrates the database at url. A ctx carrying store.WithLockDomainAssertions (a
+// test's) turns Options.AssertLockDomains on.
 func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 	if url == "" {
 		url = DefaultURL
+	}
+	if store.LockDomainAssertions(ctx) {
+		opts.AssertLockDomains = true
 	}
 	var db *store.DB
 	var err error

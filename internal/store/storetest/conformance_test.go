@@ -43,7 +43,13 @@ func (c *clock) Advance(d time.Duration) {
 
 func write(t *testing.T, db *store.DB, fn func(tx *store.Tx) error) {
 	t.Helper()
-	if err := db.Batch(context.Background(), fn); err != nil {
+	writeKey(t, db, 0, fn)
+}
+
+// writeKey is write under a lock key (a reseller's id, for a change to its money).
+func writeKey(t *testing.T, db *store.DB, key int64, fn func(tx *store.Tx) error) {
+	t.Helper()
+	if err := db.BatchKey(context.Background(), key, fn); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -103,7 +109,7 @@ func funded(t *testing.T, db *store.DB, username string, amount int64) (r *resel
 	ctx := context.Background()
 	r = newReseller(t, db, username)
 	avail = accountID(t, db, ledger.AvailableCode(r.ID))
-	write(t, db, func(tx *store.Tx) error {
+	writeKey(t, db, r.ID, func(tx *store.Tx) error {
 		dep, err := tx.SystemAccountEnsure(ctx, ledger.DepositsCode, ledger.Deposits)
 		if err != nil {
 			return err
@@ -183,7 +189,8 @@ func TestResellers(t *testing.T) {
 func TestTransfer(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
-		db := b.Open(t)
+		// The primitive itself, between two resellers' accounts, which no lock key covers.
+		db := b.OpenAnyDomain(t)
 		ctx := context.Background()
 		r, avail, _ := funded(t, db, "alice", 1000)
 		// Another reseller's spendable account as destination: a held account would have to
@@ -253,7 +260,8 @@ func TestTransfer(t *testing.T) {
 func TestTransferFrom(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
-		db := b.Open(t)
+		// The primitive itself, between two resellers' accounts, which no lock key covers.
+		db := b.OpenAnyDomain(t)
 		ctx := context.Background()
 		alice, avail, _ := funded(t, db, "alice", 1000)
 		bob := newReseller(t, db, "bob")
@@ -313,7 +321,7 @@ func TestTransferConcurrentNeverNegative(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				err := db.Batch(ctx, func(tx *store.Tx) error {
+				err := db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
 					return tx.Transfer(ctx, fmt.Sprintf("order:%d:capture", i), avail, revenue, 100, "")
 				})
 				switch {
@@ -901,9 +909,9 @@ func TestSystemBalanceInBatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
 		db := b.Open(t)
 		ctx := context.Background()
-		_, avail, revenue := funded(t, db, "alice", 1000)
+		r, avail, revenue := funded(t, db, "alice", 1000)
 		var inBatch, deposits int64
-		write(t, db, func(tx *store.Tx) error {
+		writeKey(t, db, r.ID, func(tx *store.Tx) error {
 			if err := tx.Transfer(ctx, "order:X:capture", avail, revenue, 300, ""); err != nil {
 				return err
 			}
@@ -1036,6 +1044,71 @@ func TestCatalogEpoch(t *testing.T) {
 		})
 		if epoch() != before {
 			t.Error("taking and returning stock moved the catalog epoch")
+		}
+	})
+}
+
+// With Options.AssertLockDomains on (every test database), a transfer touching a reseller's
+// account runs only under that reseller's key: an unkeyed caller, or one under another
+// reseller's key, is refused with ErrLockDomain and changes nothing. Shared system accounts
+// belong to no domain. Off (production), the same transfers pass.
+func TestLockDomainAssertion(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		db := b.Open(t)
+		alice, avail, revenue := funded(t, db, "alice", 1000)
+		bob := newReseller(t, db, "bob")
+		deposits := accountID(t, db, ledger.DepositsCode)
+		capture := func(tx *store.Tx) error { return tx.Transfer(ctx, "order:L:capture", avail, revenue, 100, "") }
+		if err := db.Batch(ctx, capture); !errors.Is(err, store.ErrLockDomain) {
+			t.Fatalf("unkeyed transfer out of a reseller's account: %v, want ErrLockDomain", err)
+		}
+		credit := func(tx *store.Tx) error { return tx.Transfer(ctx, "deposit:L", deposits, avail, 100, "") }
+		if err := db.BatchKey(ctx, bob.ID, credit); !errors.Is(err, store.ErrLockDomain) {
+			t.Fatalf("transfer into alice's account under bob's key: %v, want ErrLockDomain", err)
+		}
+		if got := balance(t, db, ledger.AvailableCode(alice.ID)); got != 1000 {
+			t.Fatalf("a refused transfer moved money: balance %d", got)
+		}
+		var key int64
+		if err := db.BatchKey(ctx, alice.ID, func(tx *store.Tx) error { key = tx.Key(); return capture(tx) }); err != nil || key != alice.ID {
+			t.Fatalf("keyed transfer: %v, tx.Key() %d, want %d", err, key, alice.ID)
+		}
+		// Between shared system accounts only: no reseller's domain, any caller.
+		if err := db.Batch(ctx, func(tx *store.Tx) error { return tx.Transfer(ctx, "sys:L", deposits, revenue, 5, "") }); err != nil {
+			t.Fatalf("system transfer: %v", err)
+		}
+		if got := balance(t, db, ledger.AvailableCode(alice.ID)); got != 900 {
+			t.Fatalf("balance %d, want 900", got)
+		}
+
+		// A store a test reaches only through a URL (the CLI's) asserts when opened with the hook.
+		url := b.URL(t)
+		for _, tc := range []struct {
+			ctx  context.Context
+			want bool
+		}{{ctx, false}, {store.WithLockDomainAssertions(ctx), true}} {
+			db, err := backend.Open(tc.ctx, url, backend.Options{SecretKey: storetest.SecretKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := newReseller(t, db, fmt.Sprintf("carol%v", tc.want))
+			var dep int64
+			err = db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
+				var err error
+				dep, err = tx.SystemAccountEnsure(ctx, ledger.DepositsCode, ledger.Deposits)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ra := accountID(t, db, ledger.AvailableCode(r.ID))
+			err = db.Batch(ctx, func(tx *store.Tx) error { return tx.Transfer(ctx, "deposit:C", dep, ra, 1, "") })
+			if got := errors.Is(err, store.ErrLockDomain); got != tc.want {
+				t.Errorf("hook %v: unkeyed transfer %v", tc.want, err)
+			}
+			db.Close()
 		}
 	})
 }

@@ -71,14 +71,30 @@ func (b Backend) OpenOptions(t testing.TB, opts backend.Options) *store.DB {
 	return OpenURLOptions(t, b.URL(t), opts)
 }
 
+// OpenAnyDomain is Open without the lock-domain assertion (store.Options.AssertLockDomains), for
+// the store's own tests of the transfer primitive that move money between two resellers: a
+// write no lock key covers, which Kios itself never makes.
+func (b Backend) OpenAnyDomain(t testing.TB) *store.DB {
+	t.Helper()
+	return openURL(t, b.URL(t), backend.Options{})
+}
+
 // OpenURL opens url, closed when the test ends.
 func OpenURL(t testing.TB, url string) *store.DB {
 	t.Helper()
 	return OpenURLOptions(t, url, backend.Options{})
 }
 
-// OpenURLOptions opens url with opts, closed when the test ends.
+// OpenURLOptions opens url with opts, closed when the test ends. Every test database asserts
+// lock domains (store.Options.AssertLockDomains): a transfer touching a reseller's account from
+// a caller not under that reseller's key fails the caller with store.ErrLockDomain.
 func OpenURLOptions(t testing.TB, url string, opts backend.Options) *store.DB {
+	t.Helper()
+	opts.AssertLockDomains = true
+	return openURL(t, url, opts)
+}
+
+func openURL(t testing.TB, url string, opts backend.Options) *store.DB {
 	t.Helper()
 	if opts.MaxConns == 0 {
 		// Tests run in parallel, several packages at once, against one PostgreSQL server whose
