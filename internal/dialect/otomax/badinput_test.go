@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	wire "github.com/kios-h2h/kios/client/otomax"
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
@@ -35,6 +37,20 @@ func TestBadInputs(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.settled("taken")
+		// A variant sold once a day per number, already bought for this one today.
+		products, variants := demo.Catalog()
+		for _, v := range variants {
+			if v.Code == "MLBB_ID_5" {
+				v.Code, v.Multi = "ONCE_5", false
+				if err := b.svc.SaveCatalog(ctx, products, []catalog.Variant{v}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if _, err := b.client().Buy(ctx, wire.Trx{Product: "ONCE_5", Dest: "081234567800", RefID: "once-1"}); err != nil {
+			t.Fatal(err)
+		}
+		b.settled("once-1")
 		before := b.snapshot(other.Reseller.ID)
 
 		signed := func(member, product, dest, ref, p, pw string) url.Values {
@@ -117,6 +133,7 @@ func TestBadInputs(t *testing.T) {
 			{"check with a wrong sign", "", "/otomax/trx", with(func(q url.Values) { q.Set("check", "1"); q.Set("refID", "taken") }), 200, "sign salah"},
 			{"duplicate refID, other dest", "", "/otomax/trx", signed(member, "MLBB_ID_5", "081234567899", "taken", pin, b.apiKey).Encode(), 200, "R#taken MLBB_ID_5.081234567899 GAGAL. R#REF sudah dipakai"},
 			{"duplicate refID, other product", "", "/otomax/trx", signed(member, "MLBB_ID_12", "081234567890", "taken", pin, b.apiKey).Encode(), 200, "GAGAL. R#REF sudah dipakai"},
+			{"multi: once a day per number", "", "/otomax/trx", signed(member, "ONCE_5", "081234567800", "once-2", pin, b.apiKey).Encode(), 200, "R#once-2 ONCE_5.081234567800 GAGAL. Sudah ada transaksi ONCE_5 ke 081234567800 hari ini"},
 			{"POST", http.MethodPost, "/otomax/trx", ok().Encode(), 405, "GET"},
 			{"PUT", http.MethodPut, "/otomax/balance", ok().Encode(), 405, "GET"},
 			{"unknown path", "", "/otomax/topup", ok().Encode(), 404, "tidak dikenal"},

@@ -215,3 +215,40 @@ func TestReportBack(t *testing.T) {
 		t.Fatalf("report %+v (query %v)", rep, q)
 	}
 }
+
+// TestConcurrentSameRefID: the same transaction sent many times at once (a downline's retries)
+// is one order, charged once.
+func TestConcurrentSameRefID(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be)
+		ctx := context.Background()
+		c := b.client()
+		const n = 16
+		replies := make(chan wire.Reply, n)
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				r, err := c.Buy(ctx, wire.Trx{Product: "MLBB_ID_5", Dest: "081234567890", RefID: "same"})
+				replies <- r
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			if r := <-replies; r.RefID != "same" || r.Status == wire.StatusFailed || r.Status == wire.StatusUnknown {
+				t.Fatalf("reply %+v", r)
+			}
+		}
+		o := b.settled("same")
+		orders, err := b.db.OrderList(ctx, store.OrderFilter{ResellerID: b.id, Limit: 100})
+		if err != nil || len(orders) != 1 {
+			t.Fatalf("%d orders (%v), want 1", len(orders), err)
+		}
+		if bal, err := b.svc.Balance(ctx, b.id); err != nil || bal != funds-o.Price {
+			t.Fatalf("balance %d, want %d (%v)", bal, funds-o.Price, err)
+		}
+	})
+}

@@ -71,6 +71,11 @@ func (h *handler) trx(w http.ResponseWriter, r *http.Request) {
 	}
 	placed, err := h.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: res, VariantCode: v.Code, Reference: req.RefID,
 		Destination: req.Dest, Dialect: Dialect, RefField: "refID", CodeField: "product", DestField: "dest"})
+	if errors.Is(err, order.ErrMultiRefused) {
+		// The text channel's advice (KODE.2.TUJUAN.PIN) has no form in this dialect.
+		refuse("Sudah ada transaksi " + v.Code + " ke " + req.Dest + " hari ini; produk ini hanya sekali sehari per nomor")
+		return
+	}
 	if err != nil {
 		if why := textcmd.RefusalReason(err, req.Product, req.Dest); why != "" {
 			refuse(why)
