@@ -1,7 +1,6 @@
 package member
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -146,16 +145,9 @@ func (h *handler) renderStatus(w http.ResponseWriter, r *http.Request, cl *calle
 }
 
 func (h *handler) execute(w http.ResponseWriter, page, tmpl string, status int, data any) {
-	var buf bytes.Buffer
-	if err := h.pages[page].ExecuteTemplate(&buf, tmpl, data); err != nil {
+	if err := ExecutePage(w, h.pages[page], tmpl, status, data); err != nil {
 		h.log.Error("render member page", "page", page, "err", err)
-		http.Error(w, tr("id", "err.internal")+" / "+tr("en", "err.internal"), http.StatusInternalServerError)
-		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
 }
 
 // backPath is the page a language switch returns to: this one, unless it answered a form.

@@ -1,6 +1,7 @@
 package member
 
 import (
+	"bytes"
 	"errors"
 	"html/template"
 	"net/http"
@@ -50,3 +51,18 @@ func Describe(err error, known []Known) (status int, code, field, reason string)
 
 // WriteJSON answers v as JSON, never cached: the member area's and the storefront's APIs alike.
 func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
+
+// ExecutePage renders a page whole before answering it, never cached, so that a template error
+// is a clean 500 (in both languages) rather than half a page; the error is returned for the log.
+func ExecutePage(w http.ResponseWriter, t *template.Template, name string, status int, data any) error {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		http.Error(w, tr("id", "err.internal")+" / "+tr("en", "err.internal"), http.StatusInternalServerError)
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}

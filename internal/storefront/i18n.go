@@ -6,6 +6,7 @@ import "strings"
 // itself, which a test catches.
 var words = map[string][2]string{
 	"switch":                {"English", "Bahasa Indonesia"},
+	"tagline":               {"Top up game & pulsa", "Game top-ups & airtime"},
 	"home":                  {"Beranda", "Home"},
 	"search":                {"Cari game atau produk…", "Search games or products…"},
 	"search.button":         {"Cari", "Search"},

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/payment"
 	payinbound "github.com/kios-h2h/kios/internal/payment/inbound"
 	"github.com/kios-h2h/kios/internal/store"
@@ -69,6 +71,9 @@ func setup(t *testing.T, be storetest.Backend, opts storefront.Options) *env {
 	}
 	mux.Handle("POST /callback/payment/{gateway}", payinbound.Handler(svc, log))
 	mux.Handle(payment.SandboxPayPath+"{reference}", payinbound.SandboxHandler(svc, log))
+	// The member area serves the stylesheet the store's pages share.
+	memberH := member.New(svc, member.Options{Logger: log})
+	mux.Handle("/member/", memberH)
 	srv.Config.Handler = mux
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -330,5 +335,70 @@ func TestWordsHaveBothLanguages(t *testing.T) {
 		if b.Len() > 0 {
 			t.Errorf("%s: no text for %s", lang, b.String())
 		}
+	}
+}
+
+// TestPagesWithoutScript: the pages answer and the product form checks out without JavaScript
+// (the destination joined from the fields by the product's format); unknown pages are 404s.
+func TestPagesWithoutScript(t *testing.T) {
+	t.Parallel()
+	e := setup(t, storetest.Backends()[0], storefront.Options{})
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := noFollow.Get(e.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if st, body := get("/"); st != 200 || !strings.Contains(body, `href="/p/mobile-legends"`) || strings.Contains(body, "/p/hidden") {
+		t.Fatalf("home: %d", st)
+	}
+	if st, body := get("/?q=telkom"); st != 200 || strings.Contains(body, "/p/mobile-legends") {
+		t.Fatalf("search: %d", st)
+	}
+	if st, body := get("/p/mobile-legends"); st != 200 || !strings.Contains(body, `name="f_zone_id"`) || !strings.Contains(body, "Rp 1.900") {
+		t.Fatalf("product page: %d", st)
+	}
+	for _, p := range []string{"/p/nope", "/p/hidden", "/invoice/TOKO-000000-NOPE", "/nothing-here", "/cek?invoice=TOKO-1"} {
+		if st, _ := get(p); st != 404 {
+			t.Errorf("%s: %d, want 404", p, st)
+		}
+	}
+	form := url.Values{"f_user_id": {"12345678"}, "f_zone_id": {"77"}, "variant": {"ML5"}, "method": {"BRIVA"}, "phone": {"081277778888"}}
+	resp, err := noFollow.PostForm(e.URL+"/p/mobile-legends", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/invoice/TOKO-") {
+		t.Fatalf("form checkout: %d %s", resp.StatusCode, loc)
+	}
+	if st, body := get(loc); st != 200 || !strings.Contains(body, "12345678(77)") || !strings.Contains(body, `id="paycode"`) {
+		t.Fatalf("invoice page: %d", st)
+	}
+	if st, _ := get(loc + "/qr.png"); st != 404 {
+		t.Errorf("a VA invoice has no QR: %d", st)
+	}
+	if st, _ := get("/cek?invoice=" + strings.ToLower(strings.TrimPrefix(loc, "/invoice/"))); st != http.StatusSeeOther {
+		t.Errorf("cek finds the invoice typed in lower case: %d", st)
+	}
+	// A refused form comes back with what was typed and the reason.
+	form.Set("phone", "12")
+	resp, err = noFollow.PostForm(e.URL+"/p/mobile-legends", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "Nomor WhatsApp tidak valid") || !strings.Contains(string(b), `value="77"`) {
+		t.Fatalf("refused form: %d", resp.StatusCode)
+	}
+	if st, _ := get("/shop/lang?to=en&next=//evil.example"); st != http.StatusSeeOther {
+		t.Errorf("lang switch: %d", st)
 	}
 }
