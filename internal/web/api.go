@@ -24,6 +24,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("POST /admin/api/resellers", h.apiResellerCreate)
 	a("GET /admin/api/resellers/{username}", h.apiReseller)
 	a("POST /admin/api/resellers/{username}/{action}", h.apiResellerAction)
+	a("POST /admin/api/resellers/{username}/otomax", h.apiResellerOtomax)
 
 	a("POST /admin/api/deposits", h.apiDeposit)
 	a("GET /admin/api/deposit-tickets", h.apiTickets)

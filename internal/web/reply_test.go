@@ -80,3 +80,28 @@ func TestReplyTestBox(t *testing.T) {
 		}
 	}
 }
+
+// POST /admin/api/resellers/{username}/otomax is `kios reseller otomax`.
+func TestResellerOtomaxEndpoint(t *testing.T) {
+	e := setup(t, web.Options{})
+	var got struct {
+		PIN string `json:"pin"`
+	}
+	var made map[string]any
+	e.api("POST", "/admin/api/resellers/testshop/otomax", map[string]any{}, 200, &made)
+	if pin, _ := made["pin"].(string); len(pin) != 6 || made["member_id"] != "testshop" {
+		t.Fatalf("made: %v", made)
+	}
+	e.api("POST", "/admin/api/resellers/testshop/otomax", map[string]any{"pin": "13579", "plain": true}, 200, &got)
+	if got.PIN != "" {
+		t.Fatalf("a given PIN answered back: %+v", got)
+	}
+	e.api("POST", "/admin/api/resellers/testshop/otomax", map[string]any{"pin": "12x"}, 400, nil)
+	e.api("POST", "/admin/api/resellers/nobody/otomax", map[string]any{"pin": "1234"}, 404, nil)
+	e.api("POST", "/admin/api/resellers/testshop/otomax", map[string]any{"off": true}, 200, nil)
+	for _, a := range e.audit(t, "reseller:testshop") {
+		if strings.Contains(string(a.After), "13579") {
+			t.Fatalf("PIN in the audit log: %+v", a)
+		}
+	}
+}
