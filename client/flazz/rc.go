@@ -22,6 +22,8 @@ const (
 	RCIP               = "45" // IP not allowed
 	RCRefConflict      = "49" // ref_id already used for another transaction
 	RCNotFound         = "50" // transaction not found
+	RCWrongOperator    = "52" // the number's prefix belongs to another operator
+	RCDisrupted        = "55" // product disrupted (gangguan): no supplier can take it now
 	RCDestination      = "54" // wrong destination number
 	RCCutoff           = "58" // cut-off in progress
 	RCBillUnavailable  = "60" // bill not available or already paid

@@ -122,7 +122,7 @@ func (a *App) open(ctx context.Context) error {
 		publicURL = a.BaseURL()
 	}
 	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate,
-		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL, SNWait: cfg.SNWait})
+		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL, SNWait: cfg.SNWait, LowBalance: cfg.LowBalance})
 	if err != nil {
 		return err
 	}
@@ -294,6 +294,7 @@ func (a *App) Run(ctx context.Context) error {
 		// Expires unpaid invoices and closes those whose order settled (refunds owed included).
 		go a.svc.ShopEvery(workCtx, 2*time.Second)
 	}
+	go a.saveRoutingStats(workCtx)
 	a.ready.Store(true)
 	a.log.Info("listening", "addr", a.ln.Addr().String(), "db", backend.Kind(a.cfg.DB), "workers", a.cfg.Workers,
 		"sim_delay", a.cfg.SimDelay.String(), "demo", a.cfg.Demo)
@@ -398,4 +399,24 @@ func writeBanner(w io.Writer, baseURL string, s demo.Seeded, portal string) {
 
 ==============================================================================
 `, s.Reseller.Username, s.Reseller.Membership, verb, s.Token, s.APIKey, baseURL, s.Reseller.Username, portal, baseURL, s.Token)
+}
+
+// routingStatsEvery is how often the router's view of suppliers is saved for the CLI, the admin
+// API and the other nodes.
+const routingStatsEvery = 10 * time.Second
+
+// saveRoutingStats saves the router's view of every supplier SKU until ctx ends.
+func (a *App) saveRoutingStats(ctx context.Context) {
+	t := time.NewTicker(routingStatsEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := a.svc.SaveRoutingStats(ctx, a.cfg.Node, a.router.Stats("")); err != nil && ctx.Err() == nil {
+			a.log.Warn("save routing stats", "err", err)
+		}
+	}
 }

@@ -54,6 +54,8 @@ type Config struct {
 	// (the CLI's default is DefaultSyncEvery), never a supplier's list more often than
 	// pull.MinListEvery.
 	SyncEvery time.Duration
+	// LowBalance, when positive, alerts whenever a supplier's fetched balance is below it.
+	LowBalance int64
 	// MaxLoss is what Kios may lose on one sale, in rupiah, for variants without a limit of their
 	// own; 0 never sells below cost.
 	MaxLoss int64

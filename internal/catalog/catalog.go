@@ -124,6 +124,11 @@ var (
 	ErrOutOfStock = errors.New("variant out of stock")
 	ErrCutoff     = errors.New("variant inside its cut-off window")
 	ErrNoPrice    = errors.New("variant has no price for this tier")
+	// ErrDisrupted: every supplier of the variant is down (circuit open, demoted or out of
+	// balance) — gangguan — so an order would only be accepted to fail.
+	ErrDisrupted = errors.New("variant disrupted: no supplier can take it now")
+	// ErrWrongOperator: the destination's prefix belongs to another operator than the variant's.
+	ErrWrongOperator = errors.New("destination number does not belong to the variant's operator")
 )
 
 // Sellable checks the rules that need no database: active flag and cut-off window. Stock and the

@@ -35,7 +35,7 @@ type command struct {
 // commands themselves consult it (for their usage text).
 func commands() []command {
 	return []command{
-		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--storefront] [--public-url URL] [--sim-delay D] [--sync-every D] [--max-loss N] [--sn-wait D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
+		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--storefront] [--public-url URL] [--sim-delay D] [--sync-every D] [--low-balance N] [--max-loss N] [--sn-wait D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
 			"run the HTTP server and the fulfilment workers", runServe},
 		{"reseller create", "--name N [--username U] [--email E] [--phone P] [--membership TIER] [--allow-ip CIDR]... [--json]",
 			"create a reseller and print its token and api key (shown once)", runResellerCreate},
@@ -83,6 +83,12 @@ func commands() []command {
 		{"supplier list", "[--refresh] [--json]", "list suppliers with their balances, never their secrets", runSupplierList},
 		{"supplier set", "NAME [--max-inflight N] [--rate R/s] [--success-pattern RE]... [--failed-pattern RE]... [--pending-pattern RE]... [--sn-pattern RE]... [--price-pattern RE]... [--balance-pattern RE]... [--ref-pattern RE]... [--default-patterns]",
 			"bound the requests in flight to a supplier and per second (0/s: no rate limit); set an otomax supplier's reply patterns", runSupplierSet},
+		{"supplier stats", "[--supplier NAME] [--json]", "what routing learned of each supplier SKU: success rate, time to final, standing (demoted, probe), last failure", runSupplierStats},
+		{"routing set", "POLICY [--product CODE]", "order suppliers of the same priority by cheapest, fastest, most_reliable or balanced (globally, or for one product)", runRoutingSet},
+		{"routing show", "[--json]", "show the global routing policy and the products with their own", runRoutingShow},
+		{"prefix list", "[--json]", "list the operator prefix table pulsa and data numbers are checked against", runPrefixList},
+		{"prefix set", "PREFIX OPERATOR", "make numbers starting with PREFIX belong to OPERATOR (e.g. 0812 TELKOMSEL)", runPrefixSet},
+		{"prefix remove", "PREFIX", "take a prefix out of the operator prefix table", runPrefixRemove},
 		{"supplier disable", "NAME", "take a supplier out of rotation", runSupplierDisable},
 		{"supplier enable", "NAME", "put a supplier back into rotation", runSupplierEnable},
 		{"supplier deposit", "NAME --amount N [--note TEXT]", "book money paid into Kios's deposit at a supplier", runSupplierDeposit},

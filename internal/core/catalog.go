@@ -20,14 +20,44 @@ func (s *Service) Product(ctx context.Context, code string) (*catalog.Product, e
 	return s.db.ProductByCode(ctx, code)
 }
 
-// Variants lists variants matching f.
+// Variants lists variants matching f, each marked Down when no supplier can take it now
+// (gangguan).
 func (s *Service) Variants(ctx context.Context, f store.VariantFilter) ([]store.VariantRow, error) {
-	return s.db.Variants(ctx, f)
+	vs, err := s.db.Variants(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	down := s.unavailable(ctx)
+	for i := range vs {
+		vs[i].Down = down[vs[i].ID]
+	}
+	return vs, nil
 }
 
-// Variant finds a variant by code (store.ErrVariantNotFound).
+// Variant finds a variant by code (store.ErrVariantNotFound), marked Down as Variants does.
 func (s *Service) Variant(ctx context.Context, code string) (*store.VariantRow, error) {
-	return s.db.VariantByCode(ctx, code)
+	v, err := s.db.VariantByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	v.Down = s.unavailable(ctx)[v.ID]
+	return v, nil
+}
+
+// unavailable is the router's gangguan set, if it keeps one. A router that cannot tell (an
+// error reading the registry) says nothing is down: orders then fail over as before, which
+// costs a failed order, never money.
+func (s *Service) unavailable(ctx context.Context) map[int64]bool {
+	a, ok := s.router.(Availability)
+	if !ok {
+		return nil
+	}
+	down, err := a.Unavailable(ctx)
+	if err != nil {
+		s.log.Warn("supplier availability unknown", "err", err)
+		return nil
+	}
+	return down
 }
 
 // SaveCatalog upserts products and their variants in one transaction: a catalog import either

@@ -47,6 +47,9 @@ type Config struct {
 	// asked after again before it is settled anyway and flagged no_sn: 0 means 10 minutes, a
 	// negative value settles at once (still flagged).
 	SNWait time.Duration
+	// LowBalance, when positive, alerts (AlertLowBalance) whenever a supplier's fetched balance
+	// is below it (serve --low-balance): the deposit needs topping up before orders skip it.
+	LowBalance int64
 }
 
 // DefaultSNWait is how long a success without the SN its product needs is asked after.
@@ -58,6 +61,8 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	router Router
+	// lowBalance is Config.LowBalance.
+	lowBalance int64
 
 	callbackPublicOnly bool
 	payClient          *http.Client
@@ -70,6 +75,7 @@ type Service struct {
 	accounts sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
 	auth     epochCache[*reseller.Reseller] // see newAuthCache
 	variants epochCache[*store.VariantRow]  // see newVariantCache
+	prefixes prefixTable                    // the operator prefix table, see prefix.go
 
 	wakeMu sync.Mutex
 	wakes  []chan struct{}
@@ -87,7 +93,7 @@ type resellerAccounts struct {
 
 // New returns a Service on db, creating the system accounts if missing.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
-	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient, publicURL: cfg.PublicURL,
+	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, lowBalance: cfg.LowBalance, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient, publicURL: cfg.PublicURL,
 		defaultMaxLoss: max(cfg.MaxLoss, 0), onAlert: cfg.Alert, auth: newAuthCache(), variants: newVariantCache()}
 	if s.now == nil {
 		s.now = time.Now

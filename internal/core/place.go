@@ -66,8 +66,9 @@ func (s *Service) BalanceAfter(ctx context.Context, p Placed) (int64, error) {
 // order and charges nothing; a different order under a used reference is ErrReferenceConflict.
 //
 // Errors: *FieldError, order.ErrReferenceConflict, store.ErrVariantNotFound, catalog.ErrInactive,
-// catalog.ErrCutoff, catalog.ErrOutOfStock, catalog.ErrNoPrice, order.ErrMultiRefused,
-// order.ErrPriceAboveMax, order.ErrInsufficientBalance.
+// catalog.ErrCutoff, catalog.ErrOutOfStock, catalog.ErrNoPrice, catalog.ErrDisrupted,
+// catalog.ErrWrongOperator, order.ErrMultiRefused, order.ErrPriceAboveMax,
+// order.ErrInsufficientBalance.
 func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error) {
 	if p.RefField == "" {
 		p.RefField, p.CodeField, p.DestField = "referenceNumber", "code", "data"
@@ -99,6 +100,9 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 	}
 	now := s.now()
 	if err := v.Sellable(v.ProductActive, now); err != nil {
+		return Placed{}, err
+	}
+	if err := s.routable(ctx, v, p.Destination, p.Testing); err != nil {
 		return Placed{}, err
 	}
 	price, ok := v.PriceFor(r.Membership)

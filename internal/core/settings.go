@@ -21,11 +21,16 @@ type Setting struct {
 	Default string `json:"default"` // the value when the operator has set none
 	Set     bool   `json:"set"`     // the operator has set it
 	Help    string `json:"help"`
+	// check, if set, validates a value the operator sets.
+	check func(string) error
 }
 
 // settingDefs are the settings there are, with their defaults.
 var settingDefs = map[string]Setting{
 	SettingSellerName: {Default: "KIOS", Help: "seller_name in the Digiflazz dialect's price list"},
+	SettingRoutingPolicy: {Default: string(PolicyCheapest),
+		Help:  "how suppliers of the same priority are ordered: cheapest, fastest, most_reliable or balanced (a product's own policy overrides it)",
+		check: func(v string) error { _, err := ParseRoutingPolicy(v); return err }},
 }
 
 // ErrUnknownSetting is a setting name Kios does not have.
@@ -52,10 +57,16 @@ func (s *Service) Settings(ctx context.Context) ([]Setting, error) {
 // SetSetting sets a setting; an empty value gives it its default again. The change commits with
 // the audit row on ctx (store.WithAudit).
 func (s *Service) SetSetting(ctx context.Context, name, value string) error {
-	if _, ok := settingDefs[name]; !ok {
+	def, ok := settingDefs[name]
+	if !ok {
 		return fmt.Errorf("%w %q (known: %s)", ErrUnknownSetting, name, strings.Join(settingNames(), ", "))
 	}
 	value = strings.TrimSpace(value)
+	if def.check != nil && value != "" {
+		if err := def.check(value); err != nil {
+			return err
+		}
+	}
 	if err := plainText(name, value); err != nil {
 		return err
 	}

@@ -193,7 +193,14 @@ func (s *Service) SetSupplierBalance(ctx context.Context, name string, balance i
 	if err != nil {
 		return err
 	}
-	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.SupplierSetBalance(ctx, sup.ID, balance) })
+	if err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.SupplierSetBalance(ctx, sup.ID, balance) }); err != nil {
+		return err
+	}
+	if s.lowBalance > 0 && balance < s.lowBalance {
+		s.alert(AlertLowBalance, "supplier balance below the alert threshold: top the deposit up before orders skip it",
+			"supplier", name, "balance", balance, "threshold", s.lowBalance)
+	}
+	return nil
 }
 
 // SupplierProducts lists a supplier's catalog as last synced.

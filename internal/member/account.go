@@ -555,7 +555,7 @@ func (h *handler) priceList(ctx context.Context, cl *caller, q string) ([]price,
 			continue
 		}
 		out = append(out, price{Product: v.ProductName, Code: v.Code, Name: v.Name, Kind: string(v.Kind), Price: p, Admin: v.Admin,
-			Active: v.Active && v.ProductActive, InStock: v.UnlimitedStock || v.Stock > 0})
+			Active: v.Active && v.ProductActive && !v.Down, InStock: v.UnlimitedStock || v.Stock > 0})
 	}
 	return out, nil
 }

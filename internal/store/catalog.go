@@ -147,12 +147,16 @@ func (q Q) ProductByCode(ctx context.Context, code string) (*catalog.Product, er
 }
 
 const variantCols = `v.id, v.product_id, p.code, p.name, p.active, v.code, v.name, v.kind, v.type, v.description, v.active,
-	v.unlimited_stock, v.stock, v.multi, v.cutoff_start, v.cutoff_end, v.process_duration, v.admin, v.commission`
+	v.unlimited_stock, v.stock, v.multi, v.cutoff_start, v.cutoff_end, v.process_duration, v.admin, v.commission, p.brand`
 
 // VariantRow is a variant with its product's active flag.
 type VariantRow struct {
 	catalog.Variant
 	ProductActive bool
+	ProductBrand  string // the operator of pulsa and data products (prefix rules)
+	// Down is set by core, never by the store: no supplier can take an order for the variant
+	// now (gangguan), so every dialect shows it unavailable.
+	Down bool
 }
 
 // scanVariant scans variantCols, then extra columns into extra.
@@ -161,7 +165,7 @@ func scanVariant(row interface{ Scan(...any) error }, extra ...any) (*VariantRow
 	var kind string
 	var cs, ce int
 	dest := append([]any{&v.ID, &v.ProductID, &v.ProductCode, &v.ProductName, &v.ProductActive, &v.Code, &v.Name, &kind, &v.Type,
-		&v.Description, &v.Active, &v.UnlimitedStock, &v.Stock, &v.Multi, &cs, &ce, &v.ProcessDuration, &v.Admin, &v.Commission}, extra...)
+		&v.Description, &v.Active, &v.UnlimitedStock, &v.Stock, &v.Multi, &cs, &ce, &v.ProcessDuration, &v.Admin, &v.Commission, &v.ProductBrand}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -297,4 +301,34 @@ func (q Q) VariantByID(ctx context.Context, id int64) (*VariantRow, error) {
 		return nil, fmt.Errorf("get variant %d: %w", id, err)
 	}
 	return q.VariantByCode(ctx, code)
+}
+
+// ProductSetRouting sets a product's own routing policy ("": the global one).
+func (tx *Tx) ProductSetRouting(ctx context.Context, code, policy string) error {
+	res, err := tx.exec(ctx, `UPDATE products SET routing = ?, updated_at = ? WHERE code = ?`, policy, micros(tx.now()), code)
+	if err != nil {
+		return fmt.Errorf("set routing of product %s: %w", code, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("product %s: %w", code, ErrProductNotFound)
+	}
+	return nil
+}
+
+// ProductRouting lists the products with a routing policy of their own: code → policy.
+func (q Q) ProductRouting(ctx context.Context) (map[string]string, error) {
+	rows, err := q.query(ctx, `SELECT code, routing FROM products WHERE routing <> '' ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("product routing: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var code, policy string
+		if err := rows.Scan(&code, &policy); err != nil {
+			return nil, err
+		}
+		out[code] = policy
+	}
+	return out, rows.Err()
 }

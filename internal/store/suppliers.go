@@ -295,11 +295,15 @@ func (q Q) SupplierProducts(ctx context.Context, supplierID int64) ([]SupplierPr
 type Route struct {
 	Product  SupplierProduct
 	Supplier string // the supplier's name
+	// Policy is the variant's product's own routing policy ("": the global one).
+	Policy string
 }
 
 // Routes lists the ways to fulfil a variant, best first: by priority, then cost.
 func (q Q) Routes(ctx context.Context, variantID int64) ([]Route, error) {
-	rows, err := q.query(ctx, `SELECT `+supplierProductCols+`, s.name FROM supplier_products sp JOIN suppliers s ON s.id = sp.supplier_id
+	rows, err := q.query(ctx, `SELECT `+supplierProductCols+`, s.name, COALESCE(p.routing, '') FROM supplier_products sp
+		JOIN suppliers s ON s.id = sp.supplier_id
+		LEFT JOIN variants v ON v.id = sp.variant_id LEFT JOIN products p ON p.id = v.product_id
 		WHERE sp.variant_id = ? AND sp.active AND s.enabled ORDER BY sp.priority, sp.cost, sp.id`, variantID)
 	if err != nil {
 		return nil, fmt.Errorf("routes of variant %d: %w", variantID, err)
@@ -308,7 +312,7 @@ func (q Q) Routes(ctx context.Context, variantID int64) ([]Route, error) {
 	var out []Route
 	for rows.Next() {
 		var r Route
-		p, err := scanSupplierProduct(rows, &r.Supplier)
+		p, err := scanSupplierProduct(rows, &r.Supplier, &r.Policy)
 		if err != nil {
 			return nil, err
 		}
@@ -407,4 +411,27 @@ func (q Q) ResellerCallbackURL(ctx context.Context, resellerID int64) (string, e
 		return "", notFound(err, "reseller callback URL")
 	}
 	return url, nil
+}
+
+// RoutedVariants lists, for every variant some enabled supplier's active product fulfils, the
+// suppliers and SKUs that do: what a router needs to tell which variants no supplier can take
+// (gangguan) without a query per variant.
+func (q Q) RoutedVariants(ctx context.Context) (map[int64][]Route, error) {
+	rows, err := q.query(ctx, `SELECT `+supplierProductCols+`, s.name FROM supplier_products sp JOIN suppliers s ON s.id = sp.supplier_id
+		WHERE sp.variant_id IS NOT NULL AND sp.active AND s.enabled`)
+	if err != nil {
+		return nil, fmt.Errorf("routed variants: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]Route{}
+	for rows.Next() {
+		var r Route
+		p, err := scanSupplierProduct(rows, &r.Supplier)
+		if err != nil {
+			return nil, err
+		}
+		r.Product = *p
+		out[p.VariantID] = append(out[p.VariantID], r)
+	}
+	return out, rows.Err()
 }

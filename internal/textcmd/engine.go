@@ -424,8 +424,10 @@ func refusalReason(err error, it Item) string {
 			" kirim " + strings.ToUpper(it.Code) + "." + strconv.Itoa(n) + "." + it.Dest + ".PIN"
 	case errors.Is(err, order.ErrReferenceConflict):
 		return "R#REF sudah dipakai untuk transaksi lain"
-	case errors.Is(err, catalog.ErrInactive), errors.Is(err, catalog.ErrCutoff):
+	case errors.Is(err, catalog.ErrInactive), errors.Is(err, catalog.ErrCutoff), errors.Is(err, catalog.ErrDisrupted):
 		return "Produk sedang gangguan"
+	case errors.Is(err, catalog.ErrWrongOperator):
+		return "Nomor tidak sesuai operator"
 	case errors.Is(err, catalog.ErrOutOfStock):
 		return "Stok habis"
 	case errors.Is(err, catalog.ErrNoPrice):
@@ -477,7 +479,7 @@ func (s *session) price(ctx context.Context) (string, error) {
 			continue
 		}
 		state := ""
-		if v.Sellable(v.ProductActive, s.now) != nil {
+		if v.Sellable(v.ProductActive, s.now) != nil || v.Down {
 			state = " (gangguan)"
 		}
 		out = append(out, line{v.Code, v.Code + " " + v.ProductName + " " + v.Name + ": " + num(p) + state})

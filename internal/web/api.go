@@ -71,6 +71,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 
 	h.routeTextAPI(mux)
 	h.routeSettingsAPI(mux)
+	h.routeRoutingAPI(mux)
 	h.routePayments(mux)
 	h.routeShop(mux)
 

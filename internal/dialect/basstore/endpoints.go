@@ -80,7 +80,7 @@ func (h *handler) variantList(ctx context.Context, code string, rs *reseller.Res
 			continue
 		}
 		active := wire.VariantInactive
-		if v.Sellable(p.Active, now) == nil && (v.UnlimitedStock || v.Stock > 0) {
+		if v.Sellable(p.Active, now) == nil && !v.Down && (v.UnlimitedStock || v.Stock > 0) {
 			active = wire.VariantActive
 		}
 		d := v.ProcessDuration

@@ -97,6 +97,10 @@ func refusal(err error) (int, string) {
 		return http.StatusUnprocessableEntity, "Variant is inactive"
 	case errors.Is(err, catalog.ErrOutOfStock):
 		return http.StatusUnprocessableEntity, "Variant is out of stock"
+	case errors.Is(err, catalog.ErrDisrupted):
+		return http.StatusUnprocessableEntity, "Variant is temporarily unavailable (gangguan), try again later"
+	case errors.Is(err, catalog.ErrWrongOperator):
+		return http.StatusUnprocessableEntity, "Nomor tidak sesuai operator"
 	case errors.Is(err, catalog.ErrCutoff):
 		return http.StatusUnprocessableEntity, "Variant is in its daily cut-off window, try again later"
 	case errors.Is(err, catalog.ErrNoPrice):

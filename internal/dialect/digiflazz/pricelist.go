@@ -81,7 +81,7 @@ func (h *handler) items(r *http.Request, res *reseller.Reseller, kind catalog.Ki
 		if p == nil || !matches(req.Category, p.Category) || !matches(req.Brand, p.Brand) || !matches(req.Type, v.Type) {
 			continue
 		}
-		buyerOK := v.Active && v.ProductActive
+		buyerOK := v.Active && v.ProductActive && !v.Down
 		sellerOK := buyerOK && !v.InCutoff(now) && (v.UnlimitedStock || v.Stock > 0)
 		name := strings.TrimSpace(v.ProductName + " " + v.Name)
 		if kind == catalog.Postpaid {

@@ -91,7 +91,7 @@ func (h *handler) listItems(ctx context.Context, kind catalog.Kind, code, tier s
 		for _, v := range variants {
 			p := byCode[v.ProductCode]
 			items = append(items, ds.PascaItem{Name: v.Name, Category: p.Category, Brand: p.Brand, Admin: v.Admin,
-				Commission: v.Commission, Code: v.Code, Status: v.Active && v.ProductActive, Desc: v.Description})
+				Commission: v.Commission, Code: v.Code, Status: v.Active && v.ProductActive && !v.Down, Desc: v.Description})
 		}
 		return items, nil
 	}
@@ -103,7 +103,7 @@ func (h *handler) listItems(ctx context.Context, kind catalog.Kind, code, tier s
 		}
 		p := byCode[v.ProductCode]
 		items = append(items, ds.PrepaidItem{Name: itemName(v.ProductName, v.Name), Category: p.Category, Brand: p.Brand,
-			Type: v.Type, Price: price, Code: v.Code, Status: v.Active && v.ProductActive, UnlimitedStock: v.UnlimitedStock,
+			Type: v.Type, Price: price, Code: v.Code, Status: v.Active && v.ProductActive && !v.Down, UnlimitedStock: v.UnlimitedStock,
 			Stock: v.Stock, Multi: v.Multi, StartCutOff: v.CutoffStart.String(), EndCutOff: v.CutoffEnd.String(), Desc: v.Description})
 	}
 	return items, nil

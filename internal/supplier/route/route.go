@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
@@ -42,6 +43,10 @@ type Options struct {
 	Window *health.Window
 	// Observe, if set, is told of every such call too (Prometheus metrics).
 	Observe func(health.Call)
+	// Learning tunes routing that learns (demotion, the success-rate floor); zero: defaults.
+	Learning Learning
+	// Now is the clock for learning; nil means time.Now.
+	Now func() time.Time
 }
 
 // Router implements core.Router.
@@ -53,9 +58,17 @@ type Router struct {
 	// one, but never out of rotation.
 	builtin *Conn
 
+	// learn holds each supplier SKU's recent outcomes and standing (docs/FULFILMENT.md,
+	// "Routing that learns").
+	learn *learner
+
 	mu       sync.Mutex
 	conns    map[string]*Conn // by registry name
+	policy   Policy           // the operator's global routing policy, read with the registry
 	loadedAt time.Time
+	// down caches the variants no supplier can take now (Unavailable), briefly.
+	down   map[int64]bool
+	downAt time.Time
 }
 
 var (
@@ -80,7 +93,7 @@ func New(db *store.DB, opts Options) *Router {
 	if opts.Window == nil {
 		opts.Window = health.New(health.DefaultSpan, 0, nil)
 	}
-	r := &Router{db: db, opts: opts, conns: map[string]*Conn{}}
+	r := &Router{db: db, opts: opts, conns: map[string]*Conn{}, learn: newLearner(opts.Learning, opts.Now), policy: Cheapest}
 	r.builtin = &Conn{row: store.Supplier{Name: opts.Simulator.Name(), Kind: store.KindSimulator, Enabled: true}, sup: opts.Simulator, r: r}
 	return r
 }
@@ -101,8 +114,13 @@ func ConnectSimulator(sim *simulator.Simulator) Connect {
 	}
 }
 
-// Candidates implements core.Router. A candidate's cost is its last synced one; the core skips
-// those above the order's limit (price plus the loss allowed).
+// Candidates implements core.Router: the suppliers that can take o now, in the order routing
+// chooses (docs/FULFILMENT.md, "Routing that learns"): operator priority first; within a
+// priority, suppliers whose recent success rate is below the floor last, the others by the
+// routing policy (the product's own, else the global one). A supplier is left out while its
+// circuit is open, while the SKU is demoted (or its one probe order is out), and while the
+// balance Kios last knew it to hold there is below the SKU's cost. A candidate's cost is its
+// last synced one; the core skips those above the order's limit (price plus the loss allowed).
 func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candidate, error) {
 	routes, err := r.db.Routes(ctx, o.VariantID)
 	if err != nil {
@@ -116,38 +134,165 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 		// Nothing registered: a fresh install resells the simulator, so a demo works end to end.
 		return []core.Candidate{{Supplier: r.builtin, SKU: o.VariantCode}}, nil
 	}
-	out := make([]core.Candidate, 0, len(routes))
-	for _, rt := range routes {
-		c := conns[rt.Supplier]
-		if c == nil {
-			// Registered after our last read: read again once.
-			if conns, err = r.load(ctx, true); err != nil {
-				return nil, err
+	var out []core.Candidate
+	if len(routes) > 0 {
+		list := make([]ranked, 0, len(routes))
+		picked := make([]*Conn, len(routes))
+		policy := r.globalPolicy()
+		for i, rt := range routes {
+			if rt.Policy != "" {
+				if p, err := core.ParseRoutingPolicy(rt.Policy); err == nil && p != "" {
+					policy = p
+				}
 			}
-			if c = conns[rt.Supplier]; c == nil {
+			c := conns[rt.Supplier]
+			if c == nil {
+				// Registered after our last read: read again once.
+				if conns, err = r.load(ctx, true); err != nil {
+					return nil, err
+				}
+				if c = conns[rt.Supplier]; c == nil {
+					continue
+				}
+			}
+			if !r.usable(c, rt.Product.Code, rt.Product.Cost, true) {
 				continue
 			}
+			picked[i] = c
+			list = append(list, ranked{idx: i, priority: rt.Product.Priority, cost: rt.Product.Cost, st: r.learn.stats(c.row.Name, rt.Product.Code)})
 		}
-		if c.err != nil {
-			r.opts.Logger.Warn("supplier skipped", "supplier", rt.Supplier, "err", c.err)
-			continue
+		r.learn.order(policy, list)
+		out = make([]core.Candidate, 0, len(list))
+		for _, c := range list {
+			rt := routes[c.idx]
+			out = append(out, core.Candidate{Supplier: picked[c.idx], SKU: rt.Product.Code, Cost: rt.Product.Cost})
 		}
-		if !c.br.Available() {
-			continue
-		}
-		out = append(out, core.Candidate{Supplier: c, SKU: rt.Product.Code, Cost: rt.Product.Cost})
+		return out, nil
 	}
-	if len(routes) == 0 {
-		// A variant no supplier product maps to goes to the registered simulators, if any: a
-		// simulator supplier is a catch-all for demos and staging.
-		for _, c := range conns {
-			if c.row.Kind == store.KindSimulator && c.row.Enabled && c.err == nil && c.br.Available() {
-				out = append(out, core.Candidate{Supplier: c, SKU: o.VariantCode})
+	// A variant no supplier product maps to goes to the registered simulators, if any: a
+	// simulator supplier is a catch-all for demos and staging.
+	for _, c := range conns {
+		if c.row.Kind == store.KindSimulator && c.row.Enabled && c.err == nil && c.br.Available() {
+			out = append(out, core.Candidate{Supplier: c, SKU: o.VariantCode})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Supplier.Name() < out[j].Supplier.Name() })
+	return out, nil
+}
+
+// usable tells whether an order can go to c's SKU now: its connector built, its circuit not
+// open, the SKU not demoted, and the balance known there (if any) enough for cost. loud logs a
+// balance skip (rate-limited per supplier).
+func (r *Router) usable(c *Conn, sku string, cost int64, loud bool) bool {
+	if c.err != nil {
+		if loud {
+			r.opts.Logger.Warn("supplier skipped", "supplier", c.row.Name, "err", c.err)
+		}
+		return false
+	}
+	if !c.br.Available() {
+		return false
+	}
+	switch r.learn.standing(c.row.Name, sku) {
+	case StandingDemoted, StandingProbing:
+		return false
+	}
+	if bal, known := c.Balance(); known && cost > 0 && bal < cost {
+		if loud && c.lowWarned.Load() < time.Now().Add(-time.Minute).UnixNano() {
+			c.lowWarned.Store(time.Now().UnixNano())
+			r.opts.Logger.Warn("supplier skipped: its balance is below the cost of the order", "alert", core.AlertLowBalance,
+				"supplier", c.row.Name, "sku", sku, "balance", bal, "cost", cost)
+		}
+		return false
+	}
+	return true
+}
+
+// globalPolicy is the operator's routing_policy setting as last read with the registry.
+func (r *Router) globalPolicy() Policy {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.policy
+}
+
+// Unavailable implements core.Availability: the variants that have suppliers, none of which can
+// take an order now (every one's circuit open, SKU demoted or balance short) — what the market
+// calls gangguan. Variants no supplier maps are not in it (they go to the simulators, or fail
+// as before). The answer is cached for a second: price lists ask it for every variant.
+func (r *Router) Unavailable(ctx context.Context) (map[int64]bool, error) {
+	conns, err := r.load(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(conns) == 0 {
+		return nil, nil
+	}
+	anyDown := r.learn.anyDemoted()
+	for _, c := range conns {
+		if c.err != nil || !c.br.Available() {
+			anyDown = true
+		}
+		if _, known := c.Balance(); known {
+			anyDown = true
+		}
+	}
+	if !anyDown {
+		return nil, nil
+	}
+	r.mu.Lock()
+	if !r.downAt.IsZero() && time.Since(r.downAt) < time.Second {
+		down := r.down
+		r.mu.Unlock()
+		return down, nil
+	}
+	r.mu.Unlock()
+	routed, err := r.db.RoutedVariants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	down := map[int64]bool{}
+	for vid, routes := range routed {
+		ok := false
+		for _, rt := range routes {
+			if c := conns[rt.Supplier]; c != nil && r.usable(c, rt.Product.Code, rt.Product.Cost, false) {
+				ok = true
+				break
 			}
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].Supplier.Name() < out[j].Supplier.Name() })
+		if !ok {
+			down[vid] = true
+		}
 	}
-	return out, nil
+	r.mu.Lock()
+	r.down, r.downAt = down, time.Now()
+	r.mu.Unlock()
+	return down, nil
+}
+
+// Observe tells routing of an order's final answer at a supplier's SKU that did not come
+// through this router's calls (a supplier's callback), so its window sees every outcome.
+func (r *Router) Observe(name, sku string, success bool) {
+	state := supplier.Failed
+	if success {
+		state = supplier.Success
+	}
+	r.learn.observe(name, sku, state, time.Time{}, "")
+}
+
+// Stats lists what routing knows of every supplier SKU it has seen answer (outcomes, success
+// rate, time to final, standing), by supplier then SKU; name, if not empty, keeps one supplier's.
+func (r *Router) Stats(name string) []SKUStats {
+	all := r.learn.all()
+	if name == "" {
+		return all
+	}
+	out := all[:0]
+	for _, st := range all {
+		if st.Supplier == name {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 // Supplier implements core.Router. It finds disabled suppliers and those whose breaker is open
@@ -223,10 +368,19 @@ func (r *Router) load(ctx context.Context, force bool) (map[string]*Conn, error)
 	if err != nil {
 		return nil, err
 	}
+	settings, err := r.db.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.policy = Cheapest
+	if p, err := core.ParseRoutingPolicy(settings[core.SettingRoutingPolicy]); err == nil && p != "" {
+		r.policy = p
+	}
 	next := make(map[string]*Conn, len(rows))
 	for _, row := range rows {
 		old := r.conns[row.Name]
 		if old != nil && old.row.UpdatedAt.Equal(row.UpdatedAt) && old.row.ID == row.ID {
+			old.noteBalance(row)
 			next[row.Name] = old
 			continue
 		}
@@ -237,6 +391,7 @@ func (r *Router) load(ctx context.Context, force bool) (map[string]*Conn, error)
 			c.br = breaker.New(r.opts.Breaker)
 		}
 		c.sup, c.err = r.opts.Connect(row)
+		c.noteBalance(row)
 		next[row.Name] = c
 	}
 	r.conns, r.loadedAt = next, time.Now()
@@ -250,6 +405,34 @@ type Conn struct {
 	err error
 	br  *breaker.Breaker // nil for the built-in simulator, never out of rotation
 	r   *Router
+
+	// The balance Kios holds at the supplier, as last fetched (balanceAt, unix µs; 0: never)
+	// less what purchases since took (the balance guard: an order costing more is not sent
+	// there). A new reading replaces the estimate.
+	balance   atomic.Int64
+	balanceAt atomic.Int64
+	lowWarned atomic.Int64 // unix ns of the last balance-skip warning
+}
+
+// noteBalance takes a newer balance reading from the registry row.
+func (c *Conn) noteBalance(row store.Supplier) {
+	if row.BalanceAt.IsZero() {
+		return
+	}
+	at := row.BalanceAt.UnixMicro()
+	if at > c.balanceAt.Load() {
+		c.balance.Store(row.Balance)
+		c.balanceAt.Store(at)
+	}
+}
+
+// Balance is what Kios holds at the supplier as far as it knows: the last fetched balance less
+// the cost of purchases made since; known is false before any fetch (no guard then).
+func (c *Conn) Balance() (balance int64, known bool) {
+	if c.balanceAt.Load() == 0 {
+		return 0, false
+	}
+	return c.balance.Load(), true
 }
 
 // Name implements supplier.Supplier: the registry name, which attempts record.
@@ -275,9 +458,18 @@ func (c *Conn) Purchase(ctx context.Context, req supplier.Request) (supplier.Res
 	if c.br != nil && !c.br.Allow() {
 		return supplier.Result{State: supplier.Failed, Unreachable: true, Message: "supplier " + c.row.Name + " is out of rotation (circuit open)"}, nil
 	}
+	if c.br != nil {
+		// The built-in simulator is never demoted: a fresh install has nothing else.
+		if ok, why := c.r.learn.admit(c.row.Name, req.SKU); !ok {
+			return supplier.Result{State: supplier.Failed, Unreachable: true, Message: "supplier " + c.row.Name + " " + req.SKU + " " + why}, nil
+		}
+	}
 	start := time.Now()
 	res, err := c.sup.Purchase(ctx, req)
 	c.record("purchase", req, start, res, err)
+	if err == nil && res.Cost > 0 && (res.State == supplier.Success || res.State == supplier.Pending) && c.balanceAt.Load() != 0 {
+		c.balance.Add(-res.Cost)
+	}
 	return res, err
 }
 
@@ -298,6 +490,12 @@ func (c *Conn) record(op string, req supplier.Request, start time.Time, res supp
 	}
 	if c.br != nil {
 		c.br.Record(call.Healthy())
+		if err == nil && !res.Unreachable {
+			c.r.learn.observe(c.row.Name, req.SKU, res.State, req.SentAt, res.Message)
+		} else if err == nil && res.Unreachable && res.State == supplier.Failed {
+			// Never reached the supplier: the order failed there all the same.
+			c.r.learn.observe(c.row.Name, req.SKU, res.State, time.Time{}, res.Message)
+		}
 	}
 	c.r.opts.Window.Record(call)
 	if c.r.opts.Observe != nil {

@@ -89,19 +89,26 @@ const (
 // and starts the fulfilment workers.
 func setup(t *testing.T, be storetest.Backend, br breaker.Config, fakes ...*fake) *bundle {
 	t.Helper()
+	return setupWith(t, be, route.Options{Breaker: br}, fakes...)
+}
+
+// setupWith is setup with the router's options (Connect and Logger are the test's own).
+func setupWith(t *testing.T, be storetest.Backend, opts route.Options, fakes ...*fake) *bundle {
+	t.Helper()
 	ctx := context.Background()
 	db := be.Open(t)
 	b := &bundle{db: db, fakes: map[string]*fake{}}
 	for _, f := range fakes {
 		b.fakes[f.name] = f
 	}
-	b.router = route.New(db, route.Options{Breaker: br, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Connect: func(s store.Supplier) (supplier.Supplier, error) {
-			if f := b.fakes[s.Name]; f != nil {
-				return f, nil
-			}
-			return nil, fmt.Errorf("no fake %s", s.Name)
-		}})
+	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	opts.Connect = func(s store.Supplier) (supplier.Supplier, error) {
+		if f := b.fakes[s.Name]; f != nil {
+			return f, nil
+		}
+		return nil, fmt.Errorf("no fake %s", s.Name)
+	}
+	b.router = route.New(db, opts)
 	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: b.router})
 	if err != nil {
 		t.Fatal(err)
