@@ -16,6 +16,8 @@ import (
 type SupplierHealth interface {
 	Breakers(ctx context.Context) (map[string]breaker.State, error)
 	Window() *health.Window
+	// Stats is what routing learned of a supplier's SKUs (every supplier's for "").
+	Stats(name string) []core.SKUStats
 	// Invalidate makes the router read the registry again after a change made here.
 	Invalidate()
 }
@@ -83,6 +85,14 @@ func (h *handler) supplierStatuses(ctx context.Context) ([]SupplierStatus, error
 			st.ReplyPatterns = &eff
 		}
 		h.addHealth(&st, win)
+		if h.opts.Health != nil {
+			st.SKUs = h.opts.Health.Stats(s.Name)
+			for _, sku := range st.SKUs {
+				if sku.Standing == core.StandingDemoted {
+					st.Detail += fmt.Sprintf("; %s demoted", sku.SKU)
+				}
+			}
+		}
 		out = append(out, st)
 		haveBuiltin = haveBuiltin || s.Name == builtinName
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store"
@@ -18,6 +19,7 @@ import (
 type fakeHealth struct {
 	states map[string]breaker.State
 	win    *health.Window
+	skus   []core.SKUStats
 }
 
 func (f *fakeHealth) Breakers(context.Context) (map[string]breaker.State, error) {
@@ -25,6 +27,15 @@ func (f *fakeHealth) Breakers(context.Context) (map[string]breaker.State, error)
 }
 func (f *fakeHealth) Window() *health.Window { return f.win }
 func (f *fakeHealth) Invalidate()            {}
+func (f *fakeHealth) Stats(name string) []core.SKUStats {
+	var out []core.SKUStats
+	for _, s := range f.skus {
+		if s.Supplier == name {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // A supplier registered as `kios supplier add` does appears on the API, the suppliers page and
 // the overview with its standing and calls; the built-in simulator too; secrets never.
@@ -55,6 +66,9 @@ func TestSuppliersFromRegistry(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	rate := 0.4
+	fh.skus = []core.SKUStats{{Supplier: "hulu", SKU: "ML5", Outcomes: 10, Success: 4, Failed: 6, SuccessRate: &rate, P50Millis: 1200,
+		Standing: core.StandingDemoted, DemotedUntil: time.Date(2026, 12, 6, 3, 5, 0, 0, time.UTC), LastFailure: "stok kosong"}}
 	fh.win.Record(health.Call{Supplier: "hulu", Op: "purchase", State: supplier.Success})
 	fh.win.Record(health.Call{Supplier: "hulu", Op: "purchase", Err: errors.New("read tcp: i/o timeout")})
 
@@ -86,7 +100,10 @@ func TestSuppliersFromRegistry(t *testing.T) {
 			t.Errorf("%s lacks a supplier", what)
 		}
 	}
-	for _, want := range []string{"read tcp: i/o timeout", "Rp 750.000", "100.0 %", "open"} {
+	if len(h.SKUs) != 1 || h.SKUs[0].Standing != core.StandingDemoted || !strings.Contains(h.Detail, "ML5 demoted") {
+		t.Errorf("hulu's SKUs on the API: %+v (%s)", h.SKUs, h.Detail)
+	}
+	for _, want := range []string{"read tcp: i/o timeout", "Rp 750.000", "100.0 %", "open", "ML5", "40.0 % of 10", "p50 1200 ms", "demoted", "2026-12-06 10:05:00", "stok kosong"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("suppliers page lacks %q", want)
 		}

@@ -100,6 +100,9 @@ type SupplierStatus struct {
 	// kinds it sets none of); CustomPatterns tells whether it sets any.
 	ReplyPatterns  *otomax.PatternTexts `json:"reply_patterns,omitempty"`
 	CustomPatterns bool                 `json:"custom_patterns,omitempty"`
+	// SKUs is what this node's routing learned of each of its SKUs that answered (outcomes,
+	// time to final, standing: ok, demoted, probe).
+	SKUs []core.SKUStats `json:"skus,omitempty"`
 }
 
 // DepositTicket is a reseller's request to top up, waiting for an admin to see the money arrive.
