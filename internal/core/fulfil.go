@@ -189,14 +189,19 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 			Reference: o.Invoice + "-" + strconv.Itoa(len(attempts)+1)}
 		// The attempt is committed before the request leaves, together with a renewed lease: if
 		// another node (or another worker of this node) has taken the job over, nothing is sent.
+		// The commit is awaited even when ctx ends meanwhile (a shutdown): a batch that committed
+		// while its caller had stopped waiting would leave an attempt on record as sent that was
+		// never sent, which the next node's status check reads as "not found" and fails.
 		var leased bool
-		err = s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
+		commitCtx, stopCommit := context.WithTimeout(context.WithoutCancel(ctx), attemptCommitTimeout)
+		err = s.inReseller(commitCtx, o.ResellerID, func(tx *store.Tx) error {
 			var err error
-			if leased, err = tx.JobExtend(ctx, j, cfg.Lease); err != nil || !leased {
+			if leased, err = tx.JobExtend(commitCtx, j, cfg.Lease); err != nil || !leased {
 				return err
 			}
-			return tx.AttemptInsert(ctx, att)
+			return tx.AttemptInsert(commitCtx, att)
 		})
+		stopCommit()
 		if err != nil {
 			return err
 		}
@@ -511,3 +516,7 @@ func (s *Service) settle(ctx context.Context, tx *store.Tx, o *order.Order, stat
 	}
 	return true, nil
 }
+
+// attemptCommitTimeout bounds the wait for an attempt's commit, which does not end with the
+// job's context (see fulfil).
+const attemptCommitTimeout = 30 * time.Second
