@@ -22,7 +22,9 @@ func TestSettingsEndpoints(t *testing.T) {
 			} `json:"settings"`
 		}
 		e.api("GET", "/admin/api/settings", nil, 200, &ss)
-		if len(ss.Settings) != 1 || ss.Settings[0].Name != "seller_name" || ss.Settings[0].Value != "KIOS" || ss.Settings[0].Set {
+		// Every setting there is, by name, at its default: seller_name and routing_policy.
+		if len(ss.Settings) != 2 || ss.Settings[0].Name != "routing_policy" || ss.Settings[0].Value != "cheapest" || ss.Settings[0].Set ||
+			ss.Settings[1].Name != "seller_name" || ss.Settings[1].Value != "KIOS" || ss.Settings[1].Set {
 			t.Fatalf("settings %+v", ss)
 		}
 		var one struct {
