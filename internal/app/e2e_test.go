@@ -529,9 +529,9 @@ func sigkillDuringFulfilment(t *testing.T, db string, extra ...string) {
 			dest := fmt.Sprintf("0812%06d", i)
 			switch {
 			case i%10 == 0:
-				dest = fmt.Sprintf("08%04d0000", i)
+				dest = fmt.Sprintf("0812%04d0000", i)
 			case i%10 == 5:
-				dest = fmt.Sprintf("08%04d1111", i)
+				dest = fmt.Sprintf("0812%04d1111", i)
 			}
 			code := codes[i%len(codes)]
 			out, err := c.Order(ctx, basstore.OrderRequest{Code: code, ReferenceNumber: fmt.Sprintf("kill-%d", i), Data: dest})

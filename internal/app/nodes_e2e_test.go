@@ -57,7 +57,7 @@ func TestTwoNodesOnPostgres(t *testing.T) {
 	for i := 0; i < n; i++ {
 		dest := fmt.Sprintf("0812%06d", i)
 		if i%10 == 0 {
-			dest = fmt.Sprintf("08%04d0000", i)
+			dest = fmt.Sprintf("0812%04d0000", i)
 		}
 		targets := []*server{nodes[i%2]}
 		if i%4 == 0 {
