@@ -57,6 +57,11 @@ type Result struct {
 	// counted against the supplier's health. From Status it proves nothing about the purchase
 	// asked after, so the core takes it as an unknown outcome and asks again later.
 	Unreachable bool
+	// Customer marks a Failed answer caused by the order itself — a wrong or blocked number, one
+	// of another operator, too many digits, the multi rule — not by the supplier: routing does not
+	// count it against the supplier's SKU (a reseller sending bad numbers must not demote a
+	// healthy supplier for everyone).
+	Customer bool
 }
 
 // Supplier is an upstream seller.

@@ -220,6 +220,7 @@ func (s *Supplier) outcome(op, ref string, status bool, err error, a answer) (su
 		res.State = supplier.Pending
 	case verdict.Failed, verdict.Unusable:
 		res.State, res.Unreachable = supplier.Failed, v == verdict.Unusable
+		res.Customer = v == verdict.Failed && verdict.FlazzCustomer[a.rc]
 	default:
 		return supplier.Result{}, fmt.Errorf("%s %s %s: rc %s %s: %w", s.name, op, ref, a.rc, a.message, supplier.ErrUnknownOutcome)
 	}

@@ -161,6 +161,7 @@ func result(r *client.TransactionResponse, v verdict.Verdict) (res supplier.Resu
 		res.State, res.Cost = supplier.Pending, r.Price
 	case verdict.Failed, verdict.Unusable:
 		res.State, res.Unreachable = supplier.Failed, v == verdict.Unusable
+		res.Customer = v == verdict.Failed && verdict.FlazzCustomer[r.RC]
 	default:
 		return supplier.Result{}, false
 	}

@@ -246,3 +246,29 @@ func mustVariant(t *testing.T, b *bundle, code string) int64 {
 	}
 	return v.ID
 }
+
+// Failures the order caused (a wrong number: Result.Customer) are no outcomes: a reseller
+// sending bad numbers cannot demote a healthy supplier for everyone.
+func TestCustomerFailuresDoNotDemote(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	up1 := &fake{name: "up1", purchase: func(context.Context, supplier.Request) (supplier.Result, error) {
+		return supplier.Result{State: supplier.Failed, Customer: true, Message: "Nomor tujuan salah"}, nil
+	}}
+	b := setupWith(t, sqlite, route.Options{}, up1)
+	c, err := b.router.Conn(ctx, "up1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		if _, err := c.Purchase(ctx, supplier.Request{Reference: fmt.Sprint("bad-", i), SKU: "SKU-up1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := b.router.Stats("up1"); len(st) != 0 {
+		t.Fatalf("customer failures counted: %+v", st)
+	}
+	if down, err := b.router.Unavailable(ctx); err != nil || len(down) != 0 {
+		t.Fatalf("unavailable %v %v", down, err)
+	}
+}

@@ -490,11 +490,13 @@ func (c *Conn) record(op string, req supplier.Request, start time.Time, res supp
 	}
 	if c.br != nil {
 		c.br.Record(call.Healthy())
-		if err == nil && !res.Unreachable {
-			c.r.learn.observe(c.row.Name, req.SKU, res.State, req.SentAt, res.Message)
-		} else if err == nil && res.Unreachable && res.State == supplier.Failed {
-			// Never reached the supplier: the order failed there all the same.
-			c.r.learn.observe(c.row.Name, req.SKU, res.State, time.Time{}, res.Message)
+		// A failure the order caused (a wrong number) says nothing of the supplier.
+		if err == nil && !(res.State == supplier.Failed && res.Customer) {
+			sent := req.SentAt
+			if res.Unreachable {
+				sent = time.Time{} // never reached the supplier: failed there all the same, untimed
+			}
+			c.r.learn.observe(c.row.Name, req.SKU, res.State, sent, res.Message)
 		}
 	}
 	c.r.opts.Window.Record(call)

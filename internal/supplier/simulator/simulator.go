@@ -65,7 +65,7 @@ func (s *Simulator) Status(ctx context.Context, req supplier.Request) (supplier.
 func (s *Simulator) outcome(req supplier.Request) supplier.Result {
 	switch {
 	case strings.HasSuffix(req.Destination, "0000"):
-		return supplier.Result{State: supplier.Failed, Message: "Nomor tujuan salah (simulator)"}
+		return supplier.Result{State: supplier.Failed, Customer: true, Message: "Nomor tujuan salah (simulator)"}
 	case strings.HasSuffix(req.Destination, "1111") && s.now().Sub(req.SentAt) < PendingFor:
 		return supplier.Result{State: supplier.Pending, Message: "Transaksi sedang diproses (simulator)"}
 	}

@@ -87,6 +87,12 @@ var Flazz = map[string]Rule{
 	"85": {Unknown, Unknown, "rate limited: the purchase may have been recorded first"},
 }
 
+// FlazzCustomer lists the failure rcs of the Digiflazz family caused by the order itself, not
+// the supplier: number blocked (51), prefix of another operator (52), wrong number (54), digits
+// too few or too many (57), outside the served region (59), same product to the same number
+// today (63).
+var FlazzCustomer = map[string]bool{"51": true, "52": true, "54": true, "57": true, "59": true, "63": true}
+
 // FlazzUnlisted is the rule of an rc not in Flazz: the family's rule, anything but success and
 // pending is a failure (Digiflazz itself has more failure reasons than Kios's table).
 var FlazzUnlisted = Rule{Failed, Failed, "any other rc"}
