@@ -29,7 +29,7 @@ const (
 )
 
 type bundle struct {
-	t      *testing.T
+	t      testing.TB
 	db     *store.DB
 	svc    *core.Service
 	srv    *httptest.Server
@@ -37,7 +37,7 @@ type bundle struct {
 	id     int64
 }
 
-func setup(t *testing.T, b storetest.Backend) *bundle {
+func setup(t testing.TB, b storetest.Backend) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
