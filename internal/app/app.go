@@ -392,13 +392,15 @@ func writeBanner(w io.Writer, baseURL string, s demo.Seeded, portal string) {
  Top up without an operator: Deposit in the member area, pay by "QRIS" through the
  sandbox gateway (nothing is charged; its pay link credits the deposit at once).
 
+ Store for end buyers: %s/  (retail prices; pay through the sandbox gateway)
+
  The token and password are shown only now; every start with --demo issues new ones.
  Try:
 
    curl -X POST %s/api/v1/balance -H "Authorization: Bearer %s" -H "Content-Type: application/json"
 
 ==============================================================================
-`, s.Reseller.Username, s.Reseller.Membership, verb, s.Token, s.APIKey, baseURL, s.Reseller.Username, portal, baseURL, s.Token)
+`, s.Reseller.Username, s.Reseller.Membership, verb, s.Token, s.APIKey, baseURL, s.Reseller.Username, portal, baseURL, baseURL, s.Token)
 }
 
 // routingStatsEvery is how often the router's view of suppliers is saved for the CLI, the admin

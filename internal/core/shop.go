@@ -210,7 +210,7 @@ func (s *Service) ShopCheckout(ctx context.Context, p ShopCheckoutParams) (*Shop
 		Destination: p.Destination, Nickname: clip(strings.TrimSpace(p.Nickname), 64), Amount: price, Method: method, GatewayID: g.ID,
 		Phone: phone, Email: p.Email, IP: clip(p.IP, 64), Status: store.ShopUnpaid, CreatedAt: now, ExpiresAt: now.Add(ShopLifetime)}
 	// Lock domain: the storefront reseller's key, as every movement of its money.
-	err = s.db.BatchKey(ctx, shop.ID, func(tx *store.Tx) error { inv.ID = 0; return tx.ShopInvoiceInsert(ctx, inv) })
+	err = s.inReseller(ctx, shop.ID, func(tx *store.Tx) error { inv.ID = 0; return tx.ShopInvoiceInsert(ctx, inv) })
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ func (s *Service) ShopCheckout(ctx context.Context, p ShopCheckoutParams) (*Shop
 	if pay.ExpiresAt.IsZero() {
 		pay.ExpiresAt = inv.ExpiresAt
 	}
-	err = s.db.BatchKey(context.WithoutCancel(ctx), shop.ID, func(tx *store.Tx) error {
+	err = s.inReseller(context.WithoutCancel(ctx), shop.ID, func(tx *store.Tx) error {
 		pay.ID = 0
 		fresh, err := tx.PaymentInsert(ctx, pay)
 		if err != nil {
@@ -264,7 +264,7 @@ func (s *Service) shopClose(ctx context.Context, shopID int64, inv *store.ShopIn
 	upd := *inv
 	upd.Status, upd.Reason, upd.DoneAt = status, clip(reason, 200), s.now()
 	var ok bool
-	err := s.db.BatchKey(ctx, shopID, func(tx *store.Tx) error {
+	err := s.inReseller(ctx, shopID, func(tx *store.Tx) error {
 		var err error
 		ok, err = tx.ShopInvoiceSettle(ctx, inv.ID, []string{store.ShopUnpaid}, upd)
 		return err

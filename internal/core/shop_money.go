@@ -65,7 +65,7 @@ func (s *Service) shopNotice(ctx context.Context, g *store.Gateway, n payment.No
 		if n.Status == payment.Failed {
 			status = store.PaymentFailed
 		}
-		err := s.db.BatchKey(context.WithoutCancel(ctx), shop.ID, func(tx *store.Tx) error {
+		err := s.inReseller(context.WithoutCancel(ctx), shop.ID, func(tx *store.Tx) error {
 			if err := s.shopPaymentRow(ctx, tx, g, pay, inv); err != nil {
 				return err
 			}
@@ -194,7 +194,7 @@ func (s *Service) shopPaid(ctx context.Context, g *store.Gateway, shop *reseller
 		why = "order refused: " + err.Error()
 	}
 	// Credited and owed back, in one transaction.
-	err := s.db.BatchKey(context.WithoutCancel(ctx), shop.ID, func(tx *store.Tx) error {
+	err := s.inReseller(context.WithoutCancel(ctx), shop.ID, func(tx *store.Tx) error {
 		if err := s.shopCredit(ctx, tx, g, shop.ID, pay, inv, n, late); err != nil {
 			return err
 		}
@@ -267,7 +267,7 @@ func (s *Service) ShopSync(ctx context.Context, inv *store.ShopInvoice) (*store.
 	}
 	upd := *inv
 	upd.DoneAt = s.now()
-	err = s.db.BatchKey(ctx, shop.ID, func(tx *store.Tx) error {
+	err = s.inReseller(ctx, shop.ID, func(tx *store.Tx) error {
 		if o.Status == order.Success {
 			upd.Status, upd.SN = store.ShopSuccess, o.SN
 		} else {
@@ -361,7 +361,7 @@ func (s *Service) ShopRefund(ctx context.Context, code, note string) (*store.Sho
 	}
 	upd := *inv
 	upd.Status, upd.Reason, upd.DoneAt = store.ShopRefunded, clip(inv.Reason+"; refunded: "+note, 200), s.now()
-	err = s.db.BatchKey(ctx, shop.ID, func(tx *store.Tx) error {
+	err = s.inReseller(ctx, shop.ID, func(tx *store.Tx) error {
 		ok, err := tx.ShopInvoiceSettle(ctx, inv.ID, []string{store.ShopFailed}, upd)
 		if err != nil {
 			return err

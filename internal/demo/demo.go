@@ -22,10 +22,12 @@ const (
 // StartingBalance is credited to the demo reseller when it is first created.
 const StartingBalance = 1_000_000
 
-// prices gives a variant its demo-tier price and a default-tier price a little above it, as a
-// distributor would price a walk-in reseller.
+// prices gives a variant its demo-tier price, a default-tier price a little above it, as a
+// distributor would price a walk-in reseller, and the storefront's retail price: about 10 % over
+// the demo tier, rounded up to Rp 100 as shops price for buyers.
 func prices(demo int64) map[string]int64 {
-	return map[string]int64{Tier: demo, catalog.DefaultTier: demo + demo*4/100 + 50}
+	retail := (demo + demo/10 + 99) / 100 * 100
+	return map[string]int64{Tier: demo, catalog.DefaultTier: demo + demo*4/100 + 50, core.RetailTier: retail}
 }
 
 // Catalog returns the demo products and variants.
