@@ -444,6 +444,10 @@ var signFormulas = []signFormula{
 	{"Digiflazz (/v1/)", "cek-saldo", "md5(username + api_key + \"" + digiflazz.SuffixBalance + "\")"},
 	{"Digiflazz (/v1/)", "price-list", "md5(username + api_key + \"" + digiflazz.SuffixPriceList + "\")"},
 	{"Digiflazz (/v1/)", "deposit", "md5(username + api_key + \"" + digiflazz.SuffixDeposit + "\")"},
+	// memberID is the username, password the api key, PIN the Otomax PIN the distributor gives
+	// (kios reseller otomax); docs/OTOMAX.md.
+	{"Otomax/IRS via IP (/otomax/)", "trx, trx&check=1", "base64url(sha1(\"OtomaX|\" + username + \"|\" + product + \"|\" + dest + \"|\" + refID + \"|\" + PIN Otomax + \"|\" + api_key))"},
+	{"Otomax/IRS via IP (/otomax/)", "balance", "base64url(sha1(\"OtomaX|CheckBalance|\" + username + \"|\" + PIN Otomax + \"|\" + api_key))"},
 }
 
 func (h *handler) apiPage(w http.ResponseWriter, r *http.Request, cl *caller) {
