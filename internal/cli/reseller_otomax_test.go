@@ -87,6 +87,9 @@ func TestSupplierOtomax(t *testing.T) {
 			!strings.Contains(sup.ReplyPatterns, "SUKSES") || sup.CallbackSecret == "" || sup.CallbackSecret == sup.APIKey {
 			t.Fatalf("stored %+v %v", sup, err)
 		}
+		if out := k.ok("supplier", "list", "--json"); !strings.Contains(out, `"reply_patterns":{"success":["(?i)\\bSUKSES\\b"],"sn":["SN=(\\S+)"]}`) {
+			t.Fatalf("list: %s", out)
+		}
 		k.ok("supplier", "set", "pusat", "--failed-pattern", "NOK")
 		if sup, _ := db.SupplierByName(ctx, "pusat"); sup.ReplyPatterns != `{"failed":["NOK"]}` {
 			t.Fatalf("after set: %q", sup.ReplyPatterns)

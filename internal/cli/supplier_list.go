@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/kios-h2h/kios/internal/supplier/pull"
@@ -49,6 +50,8 @@ func runSupplierList(ctx context.Context, e *Env, args []string) error {
 			// Bounds of the requests sent to it: in flight at once, per second (0: none).
 			MaxInflight int     `json:"max_inflight"`
 			Rate        float64 `json:"rate"`
+			// An otomax supplier's own reply patterns (absent: the defaults).
+			ReplyPatterns json.RawMessage `json:"reply_patterns,omitempty"`
 		}
 		out := []row{}
 		for _, s := range sups {
@@ -56,7 +59,11 @@ func runSupplierList(ctx context.Context, e *Env, args []string) error {
 			if err != nil {
 				return err
 			}
-			out = append(out, row{s.Name, s.Kind, s.BaseURL, s.Enabled, s.Token != "" || s.APIKey != "", s.Balance, jsonTime(s.BalanceAt), books, s.MaxInflight, s.Rate})
+			r := row{s.Name, s.Kind, s.BaseURL, s.Enabled, s.Token != "" || s.APIKey != "", s.Balance, jsonTime(s.BalanceAt), books, s.MaxInflight, s.Rate, nil}
+			if s.ReplyPatterns != "" {
+				r.ReplyPatterns = json.RawMessage(s.ReplyPatterns)
+			}
+			out = append(out, r)
 		}
 		return e.writeJSON(out)
 	}
