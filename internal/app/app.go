@@ -25,6 +25,7 @@ import (
 	omdialect "github.com/kios-h2h/kios/internal/dialect/otomax"
 	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/metrics"
+	"github.com/kios-h2h/kios/internal/notify"
 	"github.com/kios-h2h/kios/internal/payment"
 	payinbound "github.com/kios-h2h/kios/internal/payment/inbound"
 	"github.com/kios-h2h/kios/internal/store"
@@ -293,6 +294,11 @@ func (a *App) Run(ctx context.Context) error {
 	if a.cfg.Storefront || a.cfg.Demo {
 		// Expires unpaid invoices and closes those whose order settled (refunds owed included).
 		go a.svc.ShopEvery(workCtx, 2*time.Second)
+		var n notify.Notifier = notify.Log{Logger: a.log}
+		if a.cfg.NotifyWhatsAppURL != "" {
+			n = notify.Fonnte{URL: a.cfg.NotifyWhatsAppURL, Token: a.cfg.NotifyWhatsAppToken}
+		}
+		go storefront.Notices{Svc: a.svc, Notifier: n, PublicURL: a.svc.PublicURL(), Log: a.log}.Every(workCtx, 3*time.Second)
 	}
 	go a.saveRoutingStats(workCtx)
 	a.ready.Store(true)

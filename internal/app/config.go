@@ -42,6 +42,10 @@ type Config struct {
 	// Storefront serves the store for end buyers on the public listener: /, /p/{product},
 	// /invoice/{invoice}, /cek and the JSON API under /shop/api/ (docs/STOREFRONT.md).
 	Storefront bool
+	// NotifyWhatsAppURL and NotifyWhatsAppToken (env KIOS_NOTIFY_WHATSAPP_URL and
+	// KIOS_NOTIFY_WHATSAPP_TOKEN) send storefront buyers their invoice's news by WhatsApp through
+	// a Fonnte-style gateway (package notify); without a URL the notices are only logged.
+	NotifyWhatsAppURL, NotifyWhatsAppToken string
 	// PublicURL is where payment providers and payers reach this server's public listener, e.g.
 	// https://kios.example.com (env KIOS_PUBLIC_URL): gateways' callbacks go to
 	// {PublicURL}/callback/payment/{gateway} and the sandbox's pay links are under it. With Demo
@@ -127,6 +131,12 @@ func (c Config) withDefaults(getenv func(string) string) Config {
 	}
 	if c.PublicURL == "" {
 		c.PublicURL = getenv("KIOS_PUBLIC_URL")
+	}
+	if c.NotifyWhatsAppURL == "" {
+		c.NotifyWhatsAppURL = getenv("KIOS_NOTIFY_WHATSAPP_URL")
+	}
+	if c.NotifyWhatsAppToken == "" {
+		c.NotifyWhatsAppToken = getenv("KIOS_NOTIFY_WHATSAPP_TOKEN")
 	}
 	if c.SecretKey == "" && c.SecretKeyFile == "" {
 		c.SecretKey, c.SecretKeyFile = backend.SecretsFromEnv("", getenv)

@@ -31,6 +31,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.BoolVar(&cfg.PublicMetrics, "public-metrics", false, "serve /metrics without an admin token")
 	fs.BoolVar(&cfg.Demo, "demo", false, "seed the demo catalog and reseller, enable the sandbox payment gateway, and print the reseller's token")
 	fs.BoolVar(&cfg.Storefront, "storefront", false, "serve the store for end buyers on the public listener (/, /p/{product}, /invoice/{invoice}, /cek, /shop/api/); on with --demo")
+	fs.StringVar(&cfg.NotifyWhatsAppURL, "notify-whatsapp-url", e.Getenv("KIOS_NOTIFY_WHATSAPP_URL"), "send storefront buyers their invoice's news by WhatsApp through a Fonnte-style gateway at this URL, e.g. https://api.fonnte.com/send, with the token in env KIOS_NOTIFY_WHATSAPP_TOKEN (env KIOS_NOTIFY_WHATSAPP_URL; default: only logged)")
 	fs.StringVar(&cfg.PublicURL, "public-url", e.Getenv("KIOS_PUBLIC_URL"), "where payment providers and payers reach this server, e.g. https://kios.example.com (env KIOS_PUBLIC_URL); gateways' callbacks and the sandbox's pay links are under it (default with --demo: the listen address)")
 	fs.DurationVar(&cfg.SimDelay, "sim-delay", app.DefaultSimDelay, "how long the built-in simulator supplier takes per purchase")
 	fs.Var(&proxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")

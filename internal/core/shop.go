@@ -302,3 +302,13 @@ func (s *Service) ShopInvoiceOfPayment(ctx context.Context, paymentID int64) (*s
 func (s *Service) ShopInvoices(ctx context.Context, f store.ShopInvoiceFilter) ([]store.ShopInvoice, error) {
 	return s.db.ShopInvoices(ctx, f)
 }
+
+// ShopToNotify lists the invoices of the last two days whose buyer was not told their status.
+func (s *Service) ShopToNotify(ctx context.Context, limit int) ([]store.ShopInvoice, error) {
+	return s.db.ShopToNotify(ctx, s.now().Add(-48*time.Hour), limit)
+}
+
+// ShopNotified records that an invoice's buyer was told of status (no money moves).
+func (s *Service) ShopNotified(ctx context.Context, id int64, status string) error {
+	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.ShopNotified(ctx, id, status) })
+}

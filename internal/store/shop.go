@@ -233,3 +233,22 @@ func ledgerCheckShop(ctx context.Context, q Q, rep *ledger.Report) error {
 	}
 	return nil
 }
+
+// ShopToNotify lists invoices created since since whose buyer was not told their current status,
+// oldest first.
+func (q Q) ShopToNotify(ctx context.Context, since time.Time, limit int) ([]ShopInvoice, error) {
+	rows, err := q.query(ctx, `SELECT `+shopInvoiceCols+` FROM shop_invoices WHERE notified <> status AND created_at >= ? ORDER BY id LIMIT ?`,
+		micros(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("invoices to notify: %w", err)
+	}
+	return collect(rows, scanShopInvoice)
+}
+
+// ShopNotified records that an invoice's buyer was told of status.
+func (tx *Tx) ShopNotified(ctx context.Context, id int64, status string) error {
+	if _, err := tx.exec(ctx, `UPDATE shop_invoices SET notified = ? WHERE id = ?`, status, id); err != nil {
+		return fmt.Errorf("invoice %d notified: %w", id, err)
+	}
+	return nil
+}

@@ -4,18 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/member"
+	"github.com/kios-h2h/kios/internal/notify"
 	"github.com/kios-h2h/kios/internal/payment"
 	payinbound "github.com/kios-h2h/kios/internal/payment/inbound"
 	"github.com/kios-h2h/kios/internal/store"
@@ -400,5 +403,53 @@ func TestPagesWithoutScript(t *testing.T) {
 	}
 	if st, _ := get("/shop/lang?to=en&next=//evil.example"); st != http.StatusSeeOther {
 		t.Errorf("lang switch: %d", st)
+	}
+}
+
+type notices struct {
+	mu   sync.Mutex
+	msgs []notify.Message
+	fail bool
+}
+
+func (n *notices) Notify(_ context.Context, m notify.Message) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.fail {
+		return errors.New("gateway down")
+	}
+	n.msgs = append(n.msgs, m)
+	return nil
+}
+
+// TestNoticesTellEachStatusOnce: the buyer is told of the invoice, then of its outcome with the
+// SN, each once; a notifier that fails is tried again on the next round.
+func TestNoticesTellEachStatusOnce(t *testing.T) {
+	t.Parallel()
+	e := setup(t, storetest.Backends()[0], storefront.Options{})
+	ctx := context.Background()
+	got := &notices{fail: true}
+	n := storefront.Notices{Svc: e.svc, Notifier: got, PublicURL: "https://toko.example"}
+	var c checkout
+	if st := e.call(t, "POST", "/shop/api/checkout", `{"variant":"ML5","data":"12345678(1234)","method":"QRIS","phone":"081234560000"}`, &c); st != 201 {
+		t.Fatalf("checkout %d", st)
+	}
+	if _, err := n.Once(ctx); err == nil {
+		t.Fatal("a failing notifier reported no error")
+	}
+	got.fail = false
+	if sent, err := n.Once(ctx); err != nil || sent != 1 {
+		t.Fatalf("first round: %d %v", sent, err)
+	}
+	if sent, _ := n.Once(ctx); sent != 0 {
+		t.Fatalf("told twice: %d", sent)
+	}
+	inv := e.pay(t, c)
+	if sent, err := n.Once(ctx); err != nil || sent != 1 {
+		t.Fatalf("after delivery: %d %v", sent, err)
+	}
+	if len(got.msgs) != 2 || got.msgs[0].Phone != "081234560000" || !strings.Contains(got.msgs[0].Text, "Bayar sebelum") ||
+		!strings.Contains(got.msgs[0].Text, "https://toko.example/invoice/"+c.Invoice) || !strings.Contains(got.msgs[1].Text, "SN: "+inv.SN) {
+		t.Fatalf("messages %+v", got.msgs)
 	}
 }
