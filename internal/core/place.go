@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/order"
@@ -137,7 +138,15 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 			// stock setting is by then.
 			StockTaken: !v.UnlimitedStock && !p.Testing,
 		}
-		if err := tx.OrderInsert(ctx, o); errors.Is(err, store.ErrDuplicateReference) {
+		a := acceptance{fund: p.Fund, inTx: p.InTx}
+		if !v.Multi && !p.Testing {
+			a.slot, a.slotDay, a.slotTaken = p.Destination, o.Day, order.ErrMultiRefused
+			if p.MultiSlot != "" {
+				a.slot = p.MultiSlot
+			}
+		}
+		bal, held, err := s.accept(ctx, tx, o, now, a)
+		if errors.Is(err, store.ErrDuplicateReference) {
 			// A concurrent duplicate got there first, in this batch or another.
 			prev, err := tx.OrderByReference(ctx, r.ID, p.Reference)
 			if err != nil {
@@ -145,46 +154,8 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 			}
 			out, err = samePlaced(prev, p)
 			return err
-		} else if err != nil {
-			return err
 		}
-		if !v.Multi && !p.Testing {
-			slot := p.Destination
-			if p.MultiSlot != "" {
-				slot = p.MultiSlot
-			}
-			ok, err := tx.MultiGuardTake(ctx, v.ID, slot, o.Day, o.ID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return order.ErrMultiRefused
-			}
-		}
-		if o.StockTaken {
-			ok, err := tx.VariantStockTake(ctx, v.ID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return catalog.ErrOutOfStock
-			}
-		}
-		if p.Fund != nil {
-			if err := p.Fund(ctx, tx, o); err != nil {
-				return err
-			}
-		}
-		bal, held, err := s.hold(ctx, tx, o)
 		if err != nil {
-			return err
-		}
-		if p.InTx != nil {
-			if err := p.InTx(ctx, tx, o); err != nil {
-				return err
-			}
-		}
-		if err := tx.JobInsert(ctx, store.JobFulfil, o.ID, now); err != nil {
 			return err
 		}
 		out = Placed{Order: o, Created: true, balance: bal, balanceKnown: held}
@@ -200,10 +171,70 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 	return out, nil
 }
 
+// acceptance is what accepting one order takes besides the order row, its hold and its job.
+type acceptance struct {
+	// slot, when set, is the multi rule's key the order takes for slotDay (a prepaid order's
+	// destination and Jakarta day, a bill's customer and paid month); slotTaken is the refusal
+	// when another order holds it.
+	slot, slotDay string
+	slotTaken     error
+	// fund runs before the hold (PlaceParams.Fund); inTx after it (PlaceParams.InTx, a bill's
+	// link to its inquiry).
+	fund, inTx func(ctx context.Context, tx *store.Tx, o *order.Order) error
+}
+
+// accept is the accept step PlaceOrder and PayBill share, inside the reseller's transaction
+// (inReseller): it inserts o (store.ErrDuplicateReference when its reference is taken: the
+// caller answers the first order), takes the multi slot and, when o.StockTaken, one unit of
+// stock, runs a.fund, holds the price, runs a.inTx and queues the fulfilment job, due at now.
+// Any refusal rolls all of it back with the caller's transaction. It returns what hold does.
+func (s *Service) accept(ctx context.Context, tx *store.Tx, o *order.Order, now time.Time, a acceptance) (int64, bool, error) {
+	if err := tx.OrderInsert(ctx, o); err != nil {
+		return 0, false, err
+	}
+	if a.slot != "" {
+		ok, err := tx.MultiGuardTake(ctx, o.VariantID, a.slot, a.slotDay, o.ID)
+		if err != nil {
+			return 0, false, err
+		}
+		if !ok {
+			return 0, false, a.slotTaken
+		}
+	}
+	if o.StockTaken {
+		ok, err := tx.VariantStockTake(ctx, o.VariantID)
+		if err != nil {
+			return 0, false, err
+		}
+		if !ok {
+			return 0, false, catalog.ErrOutOfStock
+		}
+	}
+	if a.fund != nil {
+		if err := a.fund(ctx, tx, o); err != nil {
+			return 0, false, err
+		}
+	}
+	bal, held, err := s.hold(ctx, tx, o)
+	if err != nil {
+		return 0, false, err
+	}
+	if a.inTx != nil {
+		if err := a.inTx(ctx, tx, o); err != nil {
+			return 0, false, err
+		}
+	}
+	if err := tx.JobInsert(ctx, store.JobFulfil, o.ID, now); err != nil {
+		return 0, false, err
+	}
+	return bal, held, nil
+}
+
 // hold moves a charged order's price from its reseller's available balance to held, inside the
-// transaction that accepts the order (order.ErrInsufficientBalance when it does not cover it). The
-// posting's txn, "order:INVOICE:hold", is what settle's capture or release and LedgerCheck pair
-// it with. It returns the available balance the hold left, and whether there was a hold.
+// transaction that accepts the order (order.ErrInsufficientBalance when it does not cover it).
+// The posting's txn, "order:INVOICE:hold", is what the settlement's capture or release and
+// LedgerCheck pair it with. It returns the available balance the hold left, and whether there
+// was a hold.
 func (s *Service) hold(ctx context.Context, tx *store.Tx, o *order.Order) (int64, bool, error) {
 	if o.Testing || o.Price <= 0 {
 		return 0, false, nil

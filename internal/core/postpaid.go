@@ -275,7 +275,15 @@ func (s *Service) PayBill(ctx context.Context, p BillParams) (PaidBill, error) {
 			BillSupplier: in.Supplier,
 			BillRef:      in.UpstreamRef,
 		}
-		if err := tx.OrderInsert(ctx, o); errors.Is(err, store.ErrDuplicateReference) {
+		a := acceptance{inTx: func(ctx context.Context, tx *store.Tx, o *order.Order) error {
+			return tx.InquirySetOrder(ctx, in.ID, o.ID)
+		}}
+		if !in.Testing {
+			// One payment per bill: the month's slot for the customer.
+			a.slot, a.slotDay = in.CustomerNo, bill.PaidKey(in.Day)
+			a.slotTaken = fmt.Errorf("%w: paid this month already", bill.ErrUnavailable)
+		}
+		if _, _, err := s.accept(ctx, tx, o, now, a); errors.Is(err, store.ErrDuplicateReference) {
 			// A concurrent payment got there first, or a prepaid order holds the reference.
 			prev, err := tx.OrderByReference(ctx, r.ID, p.Reference)
 			if err != nil {
@@ -291,24 +299,6 @@ func (s *Service) PayBill(ctx context.Context, p BillParams) (PaidBill, error) {
 			out = PaidBill{Inquiry: cur, Order: prev}
 			return nil
 		} else if err != nil {
-			return err
-		}
-		if !in.Testing {
-			ok, err := tx.MultiGuardTake(ctx, v.ID, in.CustomerNo, bill.PaidKey(in.Day), o.ID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return fmt.Errorf("%w: paid this month already", bill.ErrUnavailable)
-			}
-		}
-		if _, _, err := s.hold(ctx, tx, o); err != nil {
-			return err
-		}
-		if err := tx.InquirySetOrder(ctx, in.ID, o.ID); err != nil {
-			return err
-		}
-		if err := tx.JobInsert(ctx, store.JobFulfil, o.ID, now); err != nil {
 			return err
 		}
 		paid := *in

@@ -75,14 +75,7 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 	if r.Actor == "" {
 		return nil, &FieldError{"actor", "is required"}
 	}
-	msg := strings.TrimSpace(r.Message)
-	if msg == "" {
-		if r.Status == order.Success {
-			msg = "Transaksi sukses"
-		} else {
-			msg = "Transaksi gagal"
-		}
-	}
+	msg := finalMessage(r.Status, strings.TrimSpace(r.Message))
 	// An unknown invoice is answered from the read pool without taking the writer.
 	pre, err := s.db.OrderByInvoice(ctx, 0, r.Invoice)
 	if err != nil {
@@ -107,27 +100,23 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 		if open != nil && !r.Force {
 			return &OpenAttemptError{Invoice: o.Invoice, Attempt: *open}
 		}
-		var cost int64
-		var att *store.Attempt
+		out := outcome{status: r.Status, sn: r.SN, msg: msg, byHand: true}
 		if r.Status == order.Success {
-			if att, err = openAttempt(ctx, tx, o.ID); err != nil {
+			if out.att, err = openAttempt(ctx, tx, o.ID); err != nil {
 				return err
 			}
-			if att != nil {
-				cost = s.bookableCost(o, att.Cost)
+			if out.att != nil {
+				out.cost = s.bookableCost(o, out.att.Cost)
 			}
-		}
-		settled, err := s.settle(ctx, tx, o, r.Status, r.SN, msg, cost)
-		if err != nil {
-			return err
-		}
-		if !settled {
-			return ErrOrderFinal
 		}
 		// Cost booked against the supplier that delivered, and the reseller called back, as for
 		// any settlement.
-		if err := s.afterSettle(ctx, tx, o, att, r.Status, cost); err != nil {
+		st, err := s.settleOrder(ctx, tx, o, out)
+		if err != nil {
 			return err
+		}
+		if !st.settled {
+			return ErrOrderFinal
 		}
 		var openRef string
 		if open == nil {
