@@ -41,7 +41,10 @@ type Reply struct {
 	SN      string
 	Price   int64 // 0: not stated
 	Balance int64 // -1: not stated
-	Text    string
+	// Customer marks a failure the order itself caused (a wrong or blocked number, the multi
+	// rule), as the customer patterns read it: not the center's fault.
+	Customer bool
+	Text     string
 }
 
 // Patterns read the free-text replies of one center. Each status pattern only has to match; SN,
@@ -55,6 +58,8 @@ type Patterns struct {
 	Price   []*regexp.Regexp
 	Balance []*regexp.Regexp
 	RefID   []*regexp.Regexp
+	// Customer patterns tell, of a failure, that the order caused it.
+	Customer []*regexp.Regexp
 }
 
 // DefaultPatternTexts are the patterns that read the common reply shapes of Otomax and IRS
@@ -77,6 +82,9 @@ func DefaultPatternTexts() PatternTexts {
 			// text channel's SAL answer). Last, so an order's own "Saldo: …" wins.
 			`(?i)\bSALDO\s+[A-Za-z0-9_.-]+\s*:\s*(?:Rp\.?\s*)?(\d(?:[\d.,]*\d)?)`},
 		RefID: []string{`(?i)(?:^|\s)R#([A-Za-z0-9_.-]+?)(?:\s|$)`, `(?i)[&?]refid=([A-Za-z0-9_.-]+)`},
+		// Failures the number or the order caused, in the words centers (and Kios) use.
+		Customer: []string{`(?i)\b(?:nomor|no\.?|tujuan|id pelanggan)(?:\s+tujuan)?\s+(?:salah|tidak (?:valid|aktif|terdaftar|dikenal|ditemukan)|diblokir|beda operator)\b`,
+			`(?i)\b(?:sudah ada transaksi|transaksi ganda|double transaksi|wrong number|invalid number)\b`},
 	}
 }
 
@@ -98,6 +106,8 @@ type PatternTexts struct {
 	Price   []string `json:"price,omitempty"`
 	Balance []string `json:"balance,omitempty"`
 	RefID   []string `json:"ref_id,omitempty"`
+	// Customer: of a failure, the order caused it (not counted against the center's health).
+	Customer []string `json:"customer,omitempty"`
 }
 
 // ParsePatternTexts reads patterns as JSON (the form Kios stores them in). Unknown keys are
@@ -122,7 +132,7 @@ func (t PatternTexts) JSON() string {
 func (t PatternTexts) WithDefaults() PatternTexts {
 	d := DefaultPatternTexts()
 	for _, f := range []struct{ dst, def *[]string }{{&t.Success, &d.Success}, {&t.Failed, &d.Failed}, {&t.Pending, &d.Pending},
-		{&t.SN, &d.SN}, {&t.Price, &d.Price}, {&t.Balance, &d.Balance}, {&t.RefID, &d.RefID}} {
+		{&t.SN, &d.SN}, {&t.Price, &d.Price}, {&t.Balance, &d.Balance}, {&t.RefID, &d.RefID}, {&t.Customer, &d.Customer}} {
 		if len(*f.dst) == 0 {
 			*f.dst = *f.def
 		}
@@ -132,7 +142,7 @@ func (t PatternTexts) WithDefaults() PatternTexts {
 
 // Empty reports whether no pattern is given (every list takes the default).
 func (t PatternTexts) Empty() bool {
-	return len(t.Success)+len(t.Failed)+len(t.Pending)+len(t.SN)+len(t.Price)+len(t.Balance)+len(t.RefID) == 0
+	return len(t.Success)+len(t.Failed)+len(t.Pending)+len(t.SN)+len(t.Price)+len(t.Balance)+len(t.RefID)+len(t.Customer) == 0
 }
 
 // CompilePatterns compiles an operator's patterns, taking the default for each empty list. A
@@ -154,6 +164,7 @@ func CompilePatterns(t PatternTexts) (Patterns, error) {
 		{"price", t.Price, d.Price, &p.Price, true},
 		{"balance", t.Balance, d.Balance, &p.Balance, true},
 		{"ref_id", t.RefID, d.RefID, &p.RefID, true},
+		{"customer", t.Customer, d.Customer, &p.Customer, false},
 	} {
 		texts := f.texts
 		if len(texts) == 0 {
@@ -192,6 +203,7 @@ func (p Patterns) Parse(text string) Reply {
 	if len(found) == 1 {
 		r.Status = found[0]
 	}
+	r.Customer = r.Status == StatusFailed && anyMatch(p.Customer, text)
 	r.SN = first(p.SN, text)
 	r.RefID = first(p.RefID, text)
 	if v, ok := amount(first(p.Price, text)); ok {

@@ -35,6 +35,7 @@ func (p *patternFlags) register(fs *flag.FlagSet) {
 		{"price-pattern", "regular expression whose first group is the price (otomax; repeatable)", &p.t.Price},
 		{"balance-pattern", "regular expression whose first group is the balance (otomax; repeatable)", &p.t.Balance},
 		{"ref-pattern", "regular expression whose first group is the reference the reply names (otomax; repeatable)", &p.t.RefID},
+		{"customer-pattern", "regular expression a failure the order caused matches: a wrong number… (otomax; repeatable; not counted against the supplier)", &p.t.Customer},
 	} {
 		fs.Var((*stringList)(f.dst), f.name, f.usage)
 	}

@@ -30,6 +30,8 @@ type ReplyTest struct {
 	Price    int64  `json:"price"`
 	Balance  int64  `json:"balance"` // -1: none stated
 	RefID    string `json:"ref_id"`
+	// Customer: a failure the order caused (customer patterns), not the supplier's.
+	Customer bool `json:"customer"`
 	// Meaning says what Kios does with such a reply.
 	Meaning string `json:"meaning"`
 }
@@ -52,7 +54,8 @@ func (h *handler) testReply(r *http.Request, name, reply string) (*ReplyTest, er
 		return nil, err
 	}
 	got := p.Parse(reply)
-	out := &ReplyTest{Supplier: name, Reply: reply, Status: got.Status.String(), SN: got.SN, Price: got.Price, Balance: got.Balance, RefID: got.RefID}
+	out := &ReplyTest{Supplier: name, Reply: reply, Status: got.Status.String(), SN: got.SN, Price: got.Price, Balance: got.Balance, RefID: got.RefID,
+		Customer: got.Customer}
 	switch got.Status {
 	case otomax.StatusSuccess:
 		out.Meaning = "a success: the order settles with this SN and cost"

@@ -130,6 +130,7 @@ func (s *Supplier) read(req supplier.Request, status bool, r client.Reply) (supp
 			return supplier.Result{}, false
 		}
 		res.State, res.Unreachable = supplier.Failed, !names
+		res.Customer = names && r.Customer
 	default:
 		return supplier.Result{}, false
 	}

@@ -227,3 +227,31 @@ func containsKey(raw string) bool {
 	v, _ := url.ParseQuery(raw)
 	return v.Has("key")
 }
+
+// TestCustomerFailures: a failure the order caused (a wrong number, the multi rule), in the
+// customer patterns' words and naming the purchase, is marked Customer: routing does not count
+// it against the center.
+func TestCustomerFailures(t *testing.T) {
+	t.Parallel()
+	base, text, _ := center(t)
+	s, err := otomax.New(otomax.Config{Name: "pusat", BaseURL: base, MemberID: "M1", PIN: "1234", Password: "pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		reply    string
+		customer bool
+	}{
+		{"TRX S1.087800001232 GAGAL, Nomor tujuan salah. SISA SALDO 1000000 CLIENTID=12345678.", true},
+		{"R#k1 ONCE_5.087800001232 GAGAL. Sudah ada transaksi ONCE_5 ke 087800001232 hari ini; produk ini hanya sekali sehari per nomor. Saldo: 1", true},
+		{"R#k1 S5.087800001232 GAGAL. Saldo dikembalikan: 5.100. Saldo: 9. Ket: Nomor tidak aktif", true},
+		{"R#k1 S5.087800001232 GAGAL. Stok habis. Saldo: 1.000", false},
+		{"GAGAL. Nomor tujuan salah", false}, // names no purchase: a refusal of the request
+	} {
+		text.Store(c.reply)
+		res, err := s.Purchase(context.Background(), supplier.Request{Reference: "k1", SKU: "S5", Destination: "087800001232"})
+		if err != nil || res.State != supplier.Failed || res.Customer != c.customer {
+			t.Errorf("%q: %+v %v, want customer %v", c.reply, res, err, c.customer)
+		}
+	}
+}
