@@ -14,6 +14,7 @@ import (
 	wire "github.com/kios-h2h/kios/client/otomax"
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/callback"
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/dialect/otomax"
@@ -251,4 +252,36 @@ func TestConcurrentSameRefID(t *testing.T) {
 			t.Fatalf("balance %d, want %d (%v)", bal, funds-o.Price, err)
 		}
 	})
+}
+
+// TestResendAfterProductOff: a transaction resent after its product was switched off is
+// answered with its order, never as a failure.
+func TestResendAfterProductOff(t *testing.T) {
+	t.Parallel()
+	b := setup(t, storetest.Backends()[0])
+	ctx := context.Background()
+	c := b.client()
+	trx := wire.Trx{Product: "MLBB_ID_5", Dest: "081234567890", RefID: "off-1"}
+	if _, err := c.Buy(ctx, trx); err != nil {
+		t.Fatal(err)
+	}
+	o := b.settled("off-1")
+	products, variants := demo.Catalog()
+	for _, v := range variants {
+		if v.Code == "MLBB_ID_5" {
+			v.Active = false
+			if err := b.svc.SaveCatalog(ctx, products, []catalog.Variant{v}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r, err := c.Buy(ctx, trx)
+	if err != nil || r.Status != wire.StatusSuccess || r.SN != o.SN {
+		t.Fatalf("resend: %+v %v", r, err)
+	}
+	// Under another destination the refID is refused, whatever the product's state.
+	r, err = c.Buy(ctx, wire.Trx{Product: "MLBB_ID_5", Dest: "081234567891", RefID: "off-1"})
+	if err != nil || r.Status != wire.StatusFailed || !strings.Contains(r.Text, "R#REF sudah dipakai") {
+		t.Fatalf("another destination: %+v %v", r, err)
+	}
 }

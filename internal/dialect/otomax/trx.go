@@ -55,6 +55,25 @@ func (h *handler) trx(w http.ResponseWriter, r *http.Request) {
 		}
 		h.write(w, textcmd.RefusalAnswer(req.RefID, code, req.Dest, why, bal))
 	}
+	// A resent transaction (Otomax resends on a timeout) is answered from its order before any
+	// rule of today is applied to it: a product switched off or renamed since must not make an
+	// order that exists read as failed.
+	if o, err := h.svc.OrderByReference(ctx, res.ID, req.RefID); err == nil {
+		if !strings.EqualFold(o.VariantCode, req.Product) || o.Destination != req.Dest {
+			refuse(textcmd.RefusalReason(order.ErrReferenceConflict, req.Product, req.Dest))
+			return
+		}
+		bal, err := h.svc.Balance(ctx, res.ID)
+		if err != nil {
+			h.fault(w, r, err)
+			return
+		}
+		h.write(w, textcmd.FinalAnswer(o, bal))
+		return
+	} else if !errors.Is(err, order.ErrNotFound) {
+		h.fault(w, r, err)
+		return
+	}
 	if req.Qty > 1 {
 		// Kios's products are fixed denominations: a count is one order per refID.
 		refuse("qty lebih dari 1 tidak didukung; kirim satu transaksi per refID")
