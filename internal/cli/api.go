@@ -9,6 +9,7 @@ var adminAPI = map[string]string{
 	"reseller rotate-token":   "POST /admin/api/resellers/{username}/token",
 	"reseller deny-ip":        "POST /admin/api/resellers/{username}/deny-ip",
 	"reseller rotate-api-key": "POST /admin/api/resellers/{username}/api-key",
+	"reseller otomax":         "POST /admin/api/resellers/{username}/otomax",
 	"reseller set-membership": "POST /admin/api/resellers/{username}/membership",
 	"reseller set-password":   "POST /admin/api/resellers/{username}/password",
 	"reseller suspend":        "POST /admin/api/resellers/{username}/suspend",
