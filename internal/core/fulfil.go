@@ -104,20 +104,76 @@ func backoff(n int) time.Duration {
 	return d
 }
 
-func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
-	cfg, j := d.cfg, c.job
+// jobRead is what a fulfilment pass reads before it buys: the order (nil: gone), its attempts,
+// the suppliers that may fulfil it and the most Kios pays for it.
+type jobRead struct {
+	o        *order.Order
+	attempts []store.Attempt
+	cands    []Candidate
+	limit    int64
+}
+
+// readJob reads what a pass over job j needs. A final order's candidates and limit are not read.
+func (s *Service) readJob(ctx context.Context, j store.Job) (jobRead, error) {
+	var rd jobRead
 	o, err := s.db.OrderByID(ctx, j.OrderID)
 	if err != nil {
 		if errors.Is(err, order.ErrNotFound) {
-			return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+			return rd, nil
 		}
-		return err
+		return rd, err
 	}
-	log := s.log.With("invoice", o.Invoice)
-	attempts, err := s.db.Attempts(ctx, o.ID)
+	rd.o = o
+	if rd.attempts, err = s.db.Attempts(ctx, o.ID); err != nil {
+		return rd, err
+	}
+	if o.Status.Final() {
+		return rd, nil
+	}
+	if o.Testing {
+		rd.cands = []Candidate{{Supplier: s.router.Testing(), SKU: o.VariantCode}}
+	} else if rd.cands, err = s.router.Candidates(ctx, o); err != nil {
+		return rd, fmt.Errorf("route %s: %w", o.Invoice, err)
+	} else if o.BillSupplier != "" {
+		// A bill exists at the supplier it was looked up at, and only there: no failover.
+		rd.cands = slices.DeleteFunc(rd.cands, func(c Candidate) bool { return c.Supplier.Name() != o.BillSupplier })
+	}
+	// The most Kios pays for this order; a supplier known to charge more is not tried.
+	rd.limit, err = s.maxPrice(ctx, o)
+	return rd, err
+}
+
+// onFreshStack runs fn on a goroutine of its own and waits for it: whatever stack fn grows goes
+// with that goroutine, not with the caller's.
+func onFreshStack[T any](fn func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		ch <- result{v, err}
+	}()
+	r := <-ch
+	return r.v, r.err
+}
+
+func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
+	cfg, j := d.cfg, c.job
+	// The reads run on a goroutine of their own: the database driver's calls run deep, and a
+	// stack grown by them would stay with this goroutine for as long as the supplier takes to
+	// answer — 16 KB per order in flight, 780 MB for 50,000 (docs/PERFORMANCE.md). This
+	// goroutine only waits, so it keeps a small stack while it holds the upstream call.
+	rd, err := onFreshStack(func() (jobRead, error) { return s.readJob(ctx, j) })
 	if err != nil {
 		return err
 	}
+	o, attempts, cands, limit := rd.o, rd.attempts, rd.cands, rd.limit
+	if o == nil {
+		return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+	}
+	log := s.log.With("invoice", o.Invoice)
 	if o.Status.Final() {
 		// Resolved by hand (forced) while a purchase was open: that purchase is still asked after,
 		// so that a late delivery is recorded and its cost posted; nothing is bought any more.
@@ -125,22 +181,6 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 			return s.askFinal(ctx, d, c, o, open)
 		}
 		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
-	}
-
-	var cands []Candidate
-	if o.Testing {
-		cands = []Candidate{{Supplier: s.router.Testing(), SKU: o.VariantCode}}
-	} else if cands, err = s.router.Candidates(ctx, o); err != nil {
-		return fmt.Errorf("route %s: %w", o.Invoice, err)
-	} else if o.BillSupplier != "" {
-		// A bill exists at the supplier it was looked up at, and only there: no failover.
-		cands = slices.DeleteFunc(cands, func(c Candidate) bool { return c.Supplier.Name() != o.BillSupplier })
-	}
-
-	// The most Kios pays for this order; a supplier known to charge more is not tried.
-	limit, err := s.maxPrice(ctx, o)
-	if err != nil {
-		return err
 	}
 
 	// An attempt whose outcome is not known yet is asked after, never bought again.

@@ -69,6 +69,8 @@ func BenchmarkPendingUpstream(b *testing.B) {
 	b.ReportMetric(after, "rss_MB")
 	b.ReportMetric(before, "rss_before_MB")
 	b.ReportMetric(float64(ms.StackInuse+ms.HeapInuse)/(1<<20), "go_inuse_MB")
+	b.ReportMetric(float64(ms.StackInuse)/(1<<20), "stack_MB")
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap_MB")
 	b.ReportMetric(took.Seconds(), "s_to_send_all")
 	b.Logf("%d orders pending upstream: RSS %.0f MB (%.0f MB before the dispatcher took them), goroutines %d, renewals %d",
 		pending, after, before, runtime.NumGoroutine(), bb.svc.Upstream().Renewals)
