@@ -59,6 +59,11 @@ type Config struct {
 	// bench SKU.
 	SupplierHTTP string
 
+	// Soak, when set, is given a line per SoakEvery accepted orders (embedded only): the orders
+	// are placed in one phase, with fulfilment running alongside, so growth curves show.
+	Soak      func(SoakLine)
+	SoakEvery int // default DefaultSoakEvery
+
 	// instant marks the comparison run of a latency run with Baseline: orders only.
 	instant bool
 }
@@ -121,6 +126,16 @@ type Result struct {
 	// FulfilledPerS over it.
 	InstantFulfilledPerS *float64 `json:"instant_fulfilled_per_s,omitempty"`
 	FulfilledVsInstant   *float64 `json:"fulfilled_vs_instant,omitempty"`
+	// BacklogMax is the most orders queued for fulfilment at once while orders were placed,
+	// sampled every 100 ms (embedded only).
+	BacklogMax *int64 `json:"backlog_max,omitempty"`
+	// FulfilledVsAccepted is FulfilledPerS over AcceptedPerS: below 1 the backlog grows.
+	FulfilledVsAccepted *float64 `json:"fulfilled_vs_accepted,omitempty"`
+	// DBBytesPerOrder is the database's growth over the run divided by the orders accepted
+	// (embedded only; SQLite: pages in use; PostgreSQL: pg_database_size), and by table (and
+	// SQLite index) where it grew.
+	DBBytesPerOrder        *float64           `json:"db_bytes_per_order,omitempty"`
+	DBBytesPerOrderByTable map[string]float64 `json:"db_bytes_per_order_by_table,omitempty"`
 	// RSSMB is the process's resident memory at the end of the order phase, in MB (Linux).
 	RSSMB float64 `json:"rss_mb,omitempty"`
 }
@@ -166,6 +181,9 @@ func (c *Config) defaults() error {
 	}
 	if c.SupplierLatency < 0 {
 		return errors.New("the supplier latency cannot be negative")
+	}
+	if c.Target != "" && c.Soak != nil {
+		return errors.New("a soak run watches the embedded server's queue and database; it takes no target")
 	}
 	if c.Target != "" && (c.SupplierLatency > 0 || c.SupplierHTTP != "") {
 		return errors.New("a supplier latency or an HTTP supplier is for the embedded server; a target has its own suppliers")
@@ -247,8 +265,20 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	// made final between slices: fulfilment is measured, and its work does not fall into the
 	// next slice of anything else.
 	slices := sliceCount(cfg)
-	var seq atomic.Int64
+	var seq, accepted atomic.Int64
 	orders, inserts := newRaw(), newRaw()
+	var (
+		mon     *monitor
+		size0   int64
+		tables0 map[string]int64
+	)
+	if tgt.svc != nil {
+		if size0, err = tgt.svc.DatabaseSize(ctx); err != nil {
+			return nil, err
+		}
+		tables0, _ = tgt.svc.TableSizes(ctx)
+		mon = startMonitor(ctx, tgt.svc, cfg, &accepted, size0)
+	}
 	var fulfilTime, fulfilWindow time.Duration
 	for s := 0; s < slices; s++ {
 		sc := sliceConfig(cfg, s, slices)
@@ -258,6 +288,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			inv, err := drv.order(ctx, worker, seq.Add(1))
 			if err == nil {
 				invoices[worker] = append(invoices[worker], inv)
+				accepted.Add(1)
 			}
 			return 0, err
 		})
@@ -294,6 +325,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.FulfilledPerS = round2(float64(res.Fulfilled) / fulfilTime.Seconds())
 	}
 	maps.Copy(res.Errors, orders.errs)
+	if res.AcceptedPerS > 0 && res.FulfilledPerS > 0 {
+		r := round2(res.FulfilledPerS / res.AcceptedPerS)
+		res.FulfilledVsAccepted = &r
+	}
+	if mon != nil {
+		b := mon.finish()
+		res.BacklogMax = &b
+		res.DBBytesPerOrder, res.DBBytesPerOrderByTable = growth(ctx, tgt.svc, size0, tables0, res.Accepted)
+	}
 	res.RSSMB = rssMB()
 	if tgt.svc != nil {
 		m := tgt.svc.Upstream().InflightMax
@@ -376,7 +416,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 // sliceCount is how many slices each measurement is cut into.
 func sliceCount(cfg Config) int {
-	if cfg.SupplierLatency > 0 || cfg.instant {
+	if cfg.SupplierLatency > 0 || cfg.instant || cfg.Soak != nil {
 		return 1
 	}
 	if cfg.Orders > 0 {

@@ -78,6 +78,28 @@ func (r *Result) WriteTable(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "fulfilled_vs_instant: %.2f (%.0f/s with an instant supplier; target %s)\n", *r.FulfilledVsInstant, *r.InstantFulfilledPerS, target)
 	}
+	if r.FulfilledVsAccepted != nil {
+		fmt.Fprintf(w, "fulfilled_vs_accepted: %.2f (target ≥ 0.9)\n", *r.FulfilledVsAccepted)
+	}
+	if r.BacklogMax != nil {
+		fmt.Fprintf(w, "backlog_max: %d orders queued for fulfilment at once\n", *r.BacklogMax)
+	}
+	if r.DBBytesPerOrder != nil {
+		fmt.Fprintf(w, "db_bytes_per_order: %.0f (target ≤ 400 on SQLite)", *r.DBBytesPerOrder)
+		names := make([]string, 0, len(r.DBBytesPerOrderByTable))
+		for n := range r.DBBytesPerOrderByTable {
+			names = append(names, n)
+		}
+		sort.Slice(names, func(i, j int) bool { return r.DBBytesPerOrderByTable[names[i]] > r.DBBytesPerOrderByTable[names[j]] })
+		parts := make([]string, 0, len(names))
+		for _, n := range names {
+			parts = append(parts, fmt.Sprintf("%s %.0f", n, r.DBBytesPerOrderByTable[n]))
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(w, ": %s", strings.Join(parts, ", "))
+		}
+		fmt.Fprintln(w)
+	}
 	if r.RSSMB > 0 {
 		fmt.Fprintf(w, "rss after orders: %.0f MB\n", r.RSSMB)
 	}

@@ -31,6 +31,8 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	fs.DurationVar(&cfg.SupplierLatency, "supplier-latency", 0, "how long the simulator's purchase takes (with --baseline, also measured against an instant supplier)")
 	fs.StringVar(&cfg.SupplierHTTP, "supplier-http", "", "serve the simulator from a second embedded Kios over this dialect: basstore, digiswitch or digiflazz")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object instead of a table")
+	soak := fs.Bool("soak", false, "with --orders: place them in one phase with fulfilment alongside and print a line per 100,000 (accepted/s, fulfilled/s, backlog, RSS, database bytes per order)")
+	fs.IntVar(&cfg.SoakEvery, "soak-every", bench.DefaultSoakEvery, "orders per --soak line")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run (embedded server included) to FILE")
 	fs.StringVar(&memProfile, "memprofile", "", "write an allocation profile at the end of the run to FILE")
 	if _, err := parse(fs, args); err != nil {
@@ -47,6 +49,15 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	}
 	if cfg.Concurrency <= 0 {
 		return usagef("--concurrency must be at least 1")
+	}
+	if *soak && cfg.Orders <= 0 {
+		return usagef("--soak needs --orders N")
+	}
+	if *soak && cfg.Target != "" {
+		return usagef("--soak watches the embedded server; it takes no --target")
+	}
+	if cfg.SoakEvery <= 0 {
+		return usagef("--soak-every must be at least 1")
 	}
 	if cfg.SupplierLatency < 0 {
 		return usagef("--supplier-latency cannot be negative")
@@ -69,6 +80,20 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	}
 	if f, ok := e.Stdout.(*os.File); ok && !asJSON && term.IsTerminal(int(f.Fd())) {
 		cfg.Progress = func(p bench.Progress) { fmt.Fprintf(f, "\r\033[K%s", bench.ProgressBar(p)) }
+	}
+
+	if *soak {
+		// Soak lines go to stderr with --json, so stdout stays one JSON document.
+		out := e.Stdout
+		if asJSON {
+			out = e.Stderr
+		}
+		cfg.Soak = func(l bench.SoakLine) {
+			if cfg.Progress != nil {
+				fmt.Fprint(out, "\r\033[K")
+			}
+			fmt.Fprintln(out, l.String())
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

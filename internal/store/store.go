@@ -75,6 +75,9 @@ type Dialect struct {
 	// each statement anew otherwise, which cost half of order acceptance's CPU; pgx caches
 	// prepared statements by itself.
 	CacheStatements bool
+	// SizeQuery answers one row: the bytes the database's data takes (SQLite: pages in use;
+	// PostgreSQL: pg_database_size). TableSizeQuery answers (name, bytes) per table and index.
+	SizeQuery, TableSizeQuery string
 }
 
 // DollarPlaceholders rewrites "?" to "$1", "$2"… outside quoted strings.

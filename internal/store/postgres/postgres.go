@@ -53,7 +53,10 @@ var Dialect = &store.Dialect{
 	// Identities are never reused, and with several write loops and nodes the revenue and
 	// deposits rows would otherwise deadlock batches.
 	LateSystemBalances: true,
-	WritableCTE:        true,
+	SizeQuery:          `SELECT pg_database_size(current_database())`,
+	TableSizeQuery: `SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND c.relkind = 'r'`,
+	WritableCTE: true,
 	// READ COMMITTED, PostgreSQL's default, takes a new snapshot per statement; a check that
 	// reads several tables must see them at one instant.
 	Snapshot: &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},

@@ -40,6 +40,9 @@ var Dialect = &store.Dialect{
 	IsUniqueViolation: isUnique,
 	Unavailable:       isUnavailable,
 	CacheStatements:   true,
+	SizeQuery: `SELECT (p.page_count - f.freelist_count) * s.page_size
+		FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s`,
+	TableSizeQuery: `SELECT name, SUM(pgsize) FROM dbstat GROUP BY name`,
 }
 
 func sqliteCode(err error) int {
