@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,7 +48,12 @@ func TestRun(t *testing.T) {
 			if err := json.Unmarshal(raw, &m); err != nil {
 				t.Fatal(err)
 			}
-			for _, k := range []string{"accepted_per_s", "fulfilled_per_s", "p50_ms", "p99_ms", "errors", "ledger_ok", "orders_vs_insert", "pricelist_vs_static"} {
+			if res.BacklogMax == nil || *res.BacklogMax < 0 || res.FulfilledVsAccepted == nil || *res.FulfilledVsAccepted <= 0 ||
+				res.DBBytesPerOrder == nil || *res.DBBytesPerOrder <= 0 || res.DBBytesPerOrderByTable["orders"] <= 0 {
+				t.Errorf("backlog %v, fulfilled_vs_accepted %v, db bytes per order %v %v", res.BacklogMax, res.FulfilledVsAccepted, res.DBBytesPerOrder, res.DBBytesPerOrderByTable)
+			}
+			for _, k := range []string{"accepted_per_s", "fulfilled_per_s", "p50_ms", "p99_ms", "errors", "ledger_ok", "orders_vs_insert", "pricelist_vs_static",
+				"backlog_max", "fulfilled_vs_accepted", "db_bytes_per_order"} {
 				if _, ok := m[k]; !ok {
 					t.Errorf("JSON lacks %q: %s", k, raw)
 				}
@@ -59,6 +65,38 @@ func TestRun(t *testing.T) {
 				t.Errorf("ledger_ok is not a bool: %s", raw)
 			}
 		})
+	}
+}
+
+// TestSoak: a soak run places its orders in one phase and reports a line per SoakEvery
+// accepted orders, with the backlog, the memory and the database's bytes per order.
+func TestSoak(t *testing.T) {
+	t.Parallel()
+	var lines []bench.SoakLine
+	res, err := bench.Run(context.Background(), bench.Config{Concurrency: 4, Orders: 1500, SKUs: 20, SoakEvery: 300,
+		Soak: func(l bench.SoakLine) { lines = append(lines, l) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Accepted != 1500 || res.Fulfilled != 1500 || !res.LedgerOK {
+		t.Fatalf("accepted %d fulfilled %d ledger %v %s", res.Accepted, res.Fulfilled, res.LedgerOK, res.LedgerNote)
+	}
+	// Sampled every 100 ms: a fast machine may place 600 orders between two samples, which then
+	// make one line; the last sample, at the end, makes the last.
+	if len(lines) < 2 || lines[len(lines)-1].Orders != 1500 {
+		t.Fatalf("%d soak lines for 1500 orders by 300: %+v", len(lines), lines)
+	}
+	for i, l := range lines {
+		if l.Orders < int64(300*(i+1)) || l.AcceptedPerS <= 0 || l.RSSMB <= 0 || l.DBBytesPerOrder <= 0 || l.Backlog < 0 {
+			t.Errorf("line %d: %+v", i, l)
+		}
+		if s := l.String(); !strings.Contains(s, "accepted/s") || !strings.Contains(s, "bytes/order") {
+			t.Errorf("line %d prints %q", i, s)
+		}
+	}
+	if _, err := bench.Run(context.Background(), bench.Config{Target: "http://127.0.0.1:1", Token: "x", Orders: 10,
+		Soak: func(bench.SoakLine) {}}); err == nil {
+		t.Error("a soak run against a target was accepted")
 	}
 }
 

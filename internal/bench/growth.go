@@ -60,12 +60,12 @@ func (m *monitor) run(ctx context.Context) {
 		every = DefaultSoakEvery
 	}
 	lastAt, lastAccepted, lastFinal, next := time.Now(), int64(0), int64(0), every
-	for {
+	for last := false; !last; {
 		select {
 		case <-ctx.Done():
 			return
 		case <-m.stop:
-			return
+			last = true // one more sample: the line the last orders completed
 		case <-t.C:
 		}
 		backlog, err := m.svc.QueueDepth(ctx)
