@@ -12,7 +12,7 @@ import (
 
 // SoakLine is one line of a soak run (--soak): the figures of the last SoakEvery orders.
 type SoakLine struct {
-	Orders       int64   `json:"orders"`        // accepted so far
+	Orders       int64   `json:"orders"`         // accepted so far
 	AcceptedPerS float64 `json:"accepted_per_s"` // over the last interval
 	// FulfilledPerS is orders made final per second over the last interval (accepted less the
 	// backlog, so it counts every order that left the queue).
