@@ -127,6 +127,10 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.LedgerCheck(func() metrics.LedgerCheckState {
+		r, ran := a.svc.LastLedgerCheck()
+		return metrics.LedgerCheckState{Ran: ran, OK: r.OK(), At: r.At, Took: r.Took}
+	})
 
 	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst,
 		RefusalRate: float64(cfg.RefusalLimit) / 60, RefusalBurst: cfg.RefusalLimit})
@@ -301,6 +305,9 @@ func (a *App) Run(ctx context.Context) error {
 		go storefront.Notices{Svc: a.svc, Notifier: n, PublicURL: a.svc.PublicURL(), Log: a.log}.Every(workCtx, 3*time.Second)
 	}
 	go a.saveRoutingStats(workCtx)
+	if a.cfg.LedgerCheckEvery > 0 {
+		go a.svc.LedgerCheckEvery(workCtx, a.cfg.LedgerCheckEvery)
+	}
 	a.ready.Store(true)
 	a.log.Info("listening", "addr", a.ln.Addr().String(), "db", backend.Kind(a.cfg.DB), "workers", a.cfg.Workers,
 		"sim_delay", a.cfg.SimDelay.String(), "demo", a.cfg.Demo)

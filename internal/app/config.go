@@ -58,6 +58,9 @@ type Config struct {
 	// (the CLI's default is DefaultSyncEvery), never a supplier's list more often than
 	// pull.MinListEvery.
 	SyncEvery time.Duration
+	// LedgerCheckEvery, when positive, runs the incremental ledger check this often and saves
+	// each clean result as a checkpoint (the CLI's default is DefaultLedgerCheckEvery).
+	LedgerCheckEvery time.Duration
 	// LowBalance, when positive, alerts whenever a supplier's fetched balance is below it.
 	LowBalance int64
 	// MaxLoss is what Kios may lose on one sale, in rupiah, for variants without a limit of their
@@ -109,6 +112,8 @@ const (
 	DefaultAdminAddr = "127.0.0.1:8081"
 	DefaultSimDelay  = 200 * time.Millisecond
 	DefaultSyncEvery = 15 * time.Minute
+	// DefaultLedgerCheckEvery is how often serve checks the ledger from its last checkpoint.
+	DefaultLedgerCheckEvery = 5 * time.Minute
 	DefaultRateLimit = 100
 	// DefaultRefusalLimit is generous to a reseller fixing its setup and slow for guessing.
 	DefaultRefusalLimit = 60

@@ -35,7 +35,7 @@ type command struct {
 // commands themselves consult it (for their usage text).
 func commands() []command {
 	return []command{
-		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--storefront] [--notify-whatsapp-url URL] [--public-url URL] [--sim-delay D] [--sync-every D] [--low-balance N] [--max-loss N] [--sn-wait D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
+		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--storefront] [--notify-whatsapp-url URL] [--public-url URL] [--sim-delay D] [--sync-every D] [--ledger-check-every D] [--low-balance N] [--max-loss N] [--sn-wait D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
 			"run the HTTP server and the fulfilment workers", runServe},
 		{"reseller create", "--name N [--username U] [--email E] [--phone P] [--membership TIER] [--allow-ip CIDR]... [--json]",
 			"create a reseller and print its token and api key (shown once)", runResellerCreate},
@@ -77,7 +77,7 @@ func commands() []command {
 			"show what purchases of variants may cost upstream and whether their successes need an SN, or set a variant's max loss (default: serve --max-loss) or SN rule (default: prepaid yes, postpaid no)", runCatalogLimits},
 		{"order list", "[--status S] [--reseller U] [--limit N] [--json]", "list orders, newest first", runOrderList},
 		{"order show", "INVOICE [--json]", "show an order with its supplier attempts and postings", runOrderShow},
-		{"ledger check", "[--json]", "verify every ledger invariant; exit 1 on any discrepancy", runLedgerCheck},
+		{"ledger check", "[--full] [--json]", "verify every ledger invariant since the last checkpoint the server saved (--full: the whole history); exit 1 on any discrepancy", runLedgerCheck},
 		{"supplier add", "--name N --kind basstore|digiswitch|digiflazz|otomax|simulator [--base-url URL] [--token T] [--username U --api-key K] [--member-id M --pin P --password W] [--success-pattern RE]... [--failed-pattern RE]... [--pending-pattern RE]... [--sn-pattern RE]... [--price-pattern RE]... [--balance-pattern RE]... [--ref-pattern RE]... [--customer-pattern RE]... [--callback-secret S] [--max-inflight N] [--rate R/s]",
 			"register an upstream supplier (secrets are never printed back)", runSupplierAdd},
 		{"supplier list", "[--refresh] [--json]", "list suppliers with their balances, never their secrets", runSupplierList},

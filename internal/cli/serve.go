@@ -39,6 +39,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&cfg.Node, "node", "", "this node's name in job leases, unique among nodes sharing a database (default host-pid)")
 	fs.DurationVar(&cfg.Lease, "lease", 0, "how long an order being fulfilled stays this node's before another node may take it over (default 30s)")
 	fs.BoolVar(&cfg.CallbackAllowPrivate, "callback-allow-private", false, "let callbacks to resellers go to loopback and private addresses")
+	fs.DurationVar(&cfg.LedgerCheckEvery, "ledger-check-every", app.DefaultLedgerCheckEvery, "check the ledger from its last checkpoint this often and save a clean result as the next (0: never)")
 	fs.Int64Var(&cfg.LowBalance, "low-balance", 0, "alert when a supplier's fetched balance is below this many rupiah (0: never)")
 	fs.DurationVar(&cfg.SyncEvery, "sync-every", app.DefaultSyncEvery, "pull suppliers' catalogs and balances this often, at least 5m apart per supplier (0: only by kios catalog sync)")
 	fs.Int64Var(&cfg.MaxLoss, "max-loss", 0, "rupiah Kios may lose on one sale (0: never sell below cost); a variant's own limit (kios catalog limits) overrides it")
@@ -58,6 +59,9 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	if cfg.SyncEvery < 0 {
 		return usagef("--sync-every must be 0 or more")
+	}
+	if cfg.LedgerCheckEvery < 0 {
+		return usagef("--ledger-check-every must be 0 or more")
 	}
 	if cfg.LowBalance < 0 {
 		return usagef("--low-balance must be 0 or more rupiah")

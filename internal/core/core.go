@@ -71,11 +71,12 @@ type Service struct {
 	onAlert            func(kind string)
 	snWait             time.Duration
 
-	sys      systemAccounts
-	accounts sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
-	auth     epochCache[*reseller.Reseller] // see newAuthCache
-	variants epochCache[*store.VariantRow]  // see newVariantCache
-	prefixes prefixTable                    // the operator prefix table, see prefix.go
+	sys       systemAccounts
+	accounts  sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
+	auth      epochCache[*reseller.Reseller] // see newAuthCache
+	variants  epochCache[*store.VariantRow]  // see newVariantCache
+	prefixes  prefixTable                    // the operator prefix table, see prefix.go
+	lastCheck lastCheck                      // the last ledger check's result, for the metrics
 
 	wakeMu sync.Mutex
 	wakes  []chan struct{}

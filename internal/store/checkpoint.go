@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+)
+
+// LedgerCheckpoint is what a clean ledger check verified, so that the next check verifies only
+// what came after it (docs/OPERATIONS.md, "Ledger checks that stay fast").
+//
+// The horizon. Posting ids come from a sequence, but on PostgreSQL a transaction that took id 99
+// may commit after one that took 100: a checkpoint drawn at the highest id it sees would miss 99
+// for ever. So a checkpoint covers the postings up to PostingHorizon, the highest id of a
+// posting written more than HorizonLag before the check: every posting below it has committed
+// (a write transaction lives seconds, never a minute). Balances are sums of postings up to the
+// horizon, not the live balances, which include postings above it.
+type LedgerCheckpoint struct {
+	ID             int64
+	PostingHorizon int64           // postings with id ≤ this are verified
+	OrderHorizon   int64           // orders with id ≤ this were verified, with their postings
+	Postings       int64           // postings with id ≤ PostingHorizon
+	Balances       map[int64]int64 // account id → sum of its postings with id ≤ PostingHorizon
+	Mode           string          // "full" or "incremental": how it was verified
+	Took           time.Duration
+	CreatedAt      time.Time
+}
+
+// HorizonLag is how old a posting or an order must be to fall below a checkpoint's horizon.
+const HorizonLag = time.Minute
+
+// LatestLedgerCheckpoint is the newest checkpoint (ErrNotFound: none yet).
+func (q Q) LatestLedgerCheckpoint(ctx context.Context) (*LedgerCheckpoint, error) {
+	var cp LedgerCheckpoint
+	var took, at int64
+	err := q.queryRow(ctx, `SELECT id, posting_horizon, order_horizon, postings, mode, took_ms, created_at
+		FROM ledger_checkpoints ORDER BY id DESC LIMIT 1`).Scan(&cp.ID, &cp.PostingHorizon, &cp.OrderHorizon, &cp.Postings, &cp.Mode, &took, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("ledger checkpoint: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger checkpoint: %w", err)
+	}
+	cp.Took, cp.CreatedAt = time.Duration(took)*time.Millisecond, fromMicros(at)
+	rows, err := q.query(ctx, `SELECT account_id, balance FROM ledger_checkpoint_balances WHERE checkpoint_id = ?`, cp.ID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger checkpoint balances: %w", err)
+	}
+	defer rows.Close()
+	cp.Balances = map[int64]int64{}
+	for rows.Next() {
+		var id, bal int64
+		if err := rows.Scan(&id, &bal); err != nil {
+			return nil, err
+		}
+		cp.Balances[id] = bal
+	}
+	return &cp, rows.Err()
+}
+
+// LedgerCheckpointSave records a checkpoint and keeps the newest keep of them.
+func (tx *Tx) LedgerCheckpointSave(ctx context.Context, cp *LedgerCheckpoint, keep int) error {
+	if err := tx.queryRow(ctx, `INSERT INTO ledger_checkpoints (posting_horizon, order_horizon, postings, mode, took_ms, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, cp.PostingHorizon, cp.OrderHorizon, cp.Postings, cp.Mode, cp.Took.Milliseconds(),
+		micros(tx.now())).Scan(&cp.ID); err != nil {
+		return fmt.Errorf("save ledger checkpoint: %w", err)
+	}
+	for acct, bal := range cp.Balances {
+		if _, err := tx.exec(ctx, `INSERT INTO ledger_checkpoint_balances (checkpoint_id, account_id, balance) VALUES (?, ?, ?)`,
+			cp.ID, acct, bal); err != nil {
+			return fmt.Errorf("save ledger checkpoint balance: %w", err)
+		}
+	}
+	// Older checkpoints go (their balances with them: ON DELETE CASCADE, and by hand for a
+	// SQLite opened without foreign keys).
+	if _, err := tx.exec(ctx, `DELETE FROM ledger_checkpoint_balances WHERE checkpoint_id <= ?`, cp.ID-int64(keep)); err != nil {
+		return fmt.Errorf("prune ledger checkpoints: %w", err)
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM ledger_checkpoints WHERE id <= ?`, cp.ID-int64(keep)); err != nil {
+		return fmt.Errorf("prune ledger checkpoints: %w", err)
+	}
+	return nil
+}
+
+// LedgerCheckFrom checks the ledger from a checkpoint: what changed after it (cp nil: the whole
+// history). It verifies the same invariants as LedgerCheck, each over what the checkpoint does
+// not cover:
+//   - every account's balance equals its checkpoint balance plus its postings above the
+//     horizon, balances sum to zero and none is negative where not allowed (all accounts: they
+//     are few);
+//   - holds equal pending orders (all pending orders: they are few, read by the status index);
+//   - the orders above the order horizon, and those any posting above the posting horizon names,
+//     have the postings their status calls for;
+//   - tickets, payments and the storefront as LedgerCheck does (whole tables: they grow with
+//     deposits and store sales, not with H2H orders).
+//
+// It returns the checkpoint a clean result makes: horizons moved to what is old enough now.
+func (db *DB) LedgerCheckFrom(ctx context.Context, cp *LedgerCheckpoint) (ledger.Report, *LedgerCheckpoint, error) {
+	var rep ledger.Report
+	start := time.Now()
+	rtx, err := db.r.BeginTx(ctx, db.dialect.Snapshot)
+	if err != nil {
+		return rep, nil, fmt.Errorf("ledger check: %w", err)
+	}
+	defer func() { _ = rtx.Rollback() }()
+	q := Q{q: rtx, d: db.dialect, now: db.opts.Now, keys: db.keys}
+
+	base := &LedgerCheckpoint{Balances: map[int64]int64{}}
+	next := &LedgerCheckpoint{Mode: "full", Balances: map[int64]int64{}}
+	if cp != nil {
+		base, next.Mode = cp, "incremental"
+	}
+	cut := micros(q.now().Add(-HorizonLag))
+	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(id), ?) FROM postings WHERE id > ? AND created_at < ?`,
+		base.PostingHorizon, base.PostingHorizon, cut).Scan(&next.PostingHorizon); err != nil {
+		return rep, nil, fmt.Errorf("ledger check horizon: %w", err)
+	}
+	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(id), ?) FROM orders WHERE id > ? AND created_at < ?`,
+		base.OrderHorizon, base.OrderHorizon, cut).Scan(&next.OrderHorizon); err != nil {
+		return rep, nil, fmt.Errorf("ledger check order horizon: %w", err)
+	}
+
+	// Sums of the postings above the base horizon, whole (for the live balances) and up to the
+	// next horizon (for the next checkpoint's balances).
+	type sums struct{ all, toNext int64 }
+	moved := map[int64]*sums{}
+	rows, err := q.query(ctx, `SELECT source, destination, amount, id FROM postings WHERE id > ?`, base.PostingHorizon)
+	if err != nil {
+		return rep, nil, fmt.Errorf("ledger check postings: %w", err)
+	}
+	var newPostings, toNextPostings int64
+	add := func(acct, amount, id int64) {
+		m := moved[acct]
+		if m == nil {
+			m = &sums{}
+			moved[acct] = m
+		}
+		m.all += amount
+		if id <= next.PostingHorizon {
+			m.toNext += amount
+		}
+	}
+	for rows.Next() {
+		var src, dst, amount, id int64
+		if err := rows.Scan(&src, &dst, &amount, &id); err != nil {
+			rows.Close()
+			return rep, nil, err
+		}
+		add(src, -amount, id)
+		add(dst, amount, id)
+		newPostings++
+		if id <= next.PostingHorizon {
+			toNextPostings++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, nil, err
+	}
+	rep.Postings = base.Postings + newPostings
+	next.Postings = base.Postings + toNextPostings
+
+	rows, err = q.query(ctx, `SELECT id, code, balance, allow_negative FROM accounts ORDER BY id`)
+	if err != nil {
+		return rep, nil, fmt.Errorf("ledger check balances: %w", err)
+	}
+	var total int64
+	for rows.Next() {
+		var id, bal int64
+		var code string
+		var allowNeg bool
+		if err := rows.Scan(&id, &code, &bal, &allowNeg); err != nil {
+			rows.Close()
+			return rep, nil, err
+		}
+		rep.Accounts++
+		total += bal
+		sum := base.Balances[id]
+		next.Balances[id] = sum
+		if m := moved[id]; m != nil {
+			next.Balances[id] = sum + m.toNext
+			sum += m.all
+		}
+		if bal != sum {
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
+				Problem: fmt.Sprintf("balance %d but postings sum to %d", bal, sum)})
+		}
+		if !allowNeg && bal < 0 {
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
+				Problem: fmt.Sprintf("negative balance %d", bal)})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, nil, err
+	}
+	if total != 0 {
+		rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: "*",
+			Problem: fmt.Sprintf("balances of all accounts sum to %d, not 0", total)})
+	}
+	if err := ledgerCheckHolds(ctx, q, &rep); err != nil {
+		return rep, nil, err
+	}
+	if cp == nil {
+		err = ledgerCheckOrders(ctx, q, &rep)
+	} else {
+		err = ledgerCheckOrdersSince(ctx, q, &rep, base)
+	}
+	if err != nil {
+		return rep, nil, err
+	}
+	if err := ledgerCheckTickets(ctx, q, &rep); err != nil {
+		return rep, nil, err
+	}
+	if err := ledgerCheckPayments(ctx, q, &rep); err != nil {
+		return rep, nil, err
+	}
+	if err := ledgerCheckShop(ctx, q, &rep); err != nil {
+		return rep, nil, err
+	}
+	next.Took = time.Since(start)
+	return rep, next, nil
+}
+
+// ledgerCheckOrdersSince checks the orders a checkpoint does not cover: those above its order
+// horizon, and those a posting above its posting horizon names (a late delivery's cost, an
+// order settled since), in chunks.
+func ledgerCheckOrdersSince(ctx context.Context, q Q, rep *ledger.Report, cp *LedgerCheckpoint) error {
+	if err := ledgerCheckOrdersWhere(ctx, q, rep, "o.id > ?", cp.OrderHorizon); err != nil {
+		return err
+	}
+	rows, err := q.query(ctx, `SELECT DISTINCT txn FROM postings WHERE id > ? AND txn LIKE 'order:%'`, cp.PostingHorizon)
+	if err != nil {
+		return fmt.Errorf("ledger check orders since: %w", err)
+	}
+	seen := map[string]bool{}
+	var invoices []string
+	for rows.Next() {
+		var txn string
+		if err := rows.Scan(&txn); err != nil {
+			rows.Close()
+			return err
+		}
+		parts := strings.Split(txn, ":")
+		if len(parts) == 3 && !seen[parts[1]] {
+			seen[parts[1]] = true
+			invoices = append(invoices, parts[1])
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	const chunk = 500
+	for len(invoices) > 0 {
+		n := min(chunk, len(invoices))
+		args := make([]any, 0, n+1)
+		args = append(args, cp.OrderHorizon)
+		for _, inv := range invoices[:n] {
+			args = append(args, inv)
+		}
+		// Orders above the horizon were checked above.
+		where := "o.id <= ? AND o.invoice IN (?" + strings.Repeat(", ?", n-1) + ")"
+		if err := ledgerCheckOrdersWhere(ctx, q, rep, where, args...); err != nil {
+			return err
+		}
+		invoices = invoices[n:]
+	}
+	return nil
+}
