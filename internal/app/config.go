@@ -114,7 +114,7 @@ const (
 	DefaultSyncEvery = 15 * time.Minute
 	// DefaultLedgerCheckEvery is how often serve checks the ledger from its last checkpoint.
 	DefaultLedgerCheckEvery = 5 * time.Minute
-	DefaultRateLimit = 100
+	DefaultRateLimit        = 100
 	// DefaultRefusalLimit is generous to a reseller fixing its setup and slow for guessing.
 	DefaultRefusalLimit = 60
 	DefaultMaxBody      = 64 << 10
