@@ -127,6 +127,10 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.Upstream(func() metrics.UpstreamState {
+		u := a.svc.Upstream()
+		return metrics.UpstreamState{Inflight: u.Inflight, InflightMax: u.InflightMax, Claimed: u.Claimed}
+	})
 	m.LedgerCheck(func() metrics.LedgerCheckState {
 		r, ran := a.svc.LastLedgerCheck()
 		return metrics.LedgerCheckState{Ran: ran, OK: r.OK(), At: r.At, Took: r.Took}
