@@ -17,6 +17,7 @@ import (
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/callback"
+	"github.com/kios-h2h/kios/internal/checkid"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
@@ -122,8 +123,11 @@ func (a *App) open(ctx context.Context) error {
 	if publicURL == "" && cfg.Demo {
 		publicURL = a.BaseURL()
 	}
+	// One ID checker (its cache and rate limits) for the reseller check-id endpoint, the store and
+	// require_valid_id's refusals in every dialect.
+	checker := checkid.New(checkid.Options{}, checkid.Simulator{})
 	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate,
-		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL, SNWait: cfg.SNWait, LowBalance: cfg.LowBalance})
+		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL, SNWait: cfg.SNWait, LowBalance: cfg.LowBalance, CheckID: checker})
 	if err != nil {
 		return err
 	}
@@ -139,7 +143,7 @@ func (a *App) open(ctx context.Context) error {
 	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst,
 		RefusalRate: float64(cfg.RefusalLimit) / 60, RefusalBurst: cfg.RefusalLimit})
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", m.Middleware("basstore", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody})))
+	mux.Handle("/api/v1/", m.Middleware("basstore", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, CheckID: checker})))
 	mux.Handle("/v1/user/api/", m.Middleware("digiswitch", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, PriceListEvery: cfg.PriceListEvery})))
 	// Digiflazz's buyer API lives at /v1/<endpoint>; the more specific /v1/user/api/ above stays
 	// the Digiswitch dialect's.
@@ -168,7 +172,7 @@ func (a *App) open(ctx context.Context) error {
 	mux.Handle("/member", memberH)
 	// The store for end buyers (issue 19): "/" answered 404 before it, so it shadows nothing.
 	if cfg.Storefront || cfg.Demo {
-		shop := m.Middleware("storefront", storefront.New(a.svc, storefront.Options{Guard: guard, Logger: a.log}))
+		shop := m.Middleware("storefront", storefront.New(a.svc, storefront.Options{Guard: guard, Logger: a.log, CheckID: checker}))
 		for _, pattern := range storefront.Routes {
 			mux.Handle(pattern, shop)
 		}

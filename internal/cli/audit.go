@@ -28,8 +28,9 @@ var audited = map[string]string{
 	"catalog limits": "catalog.limits",
 	"settings set":   "settings.set", "bank add": "bank.add", "bank remove": "bank.remove",
 	"gateway add": "gateway.add", "gateway enable": "gateway.enable", "gateway disable": "gateway.disable",
-	"deposit pay": "deposit.pay",
-	"shop refund": "shop.refund",
+	"deposit pay":              "deposit.pay",
+	"shop refund":              "shop.refund",
+	"catalog require-valid-id": "catalog.require-valid-id",
 	// admin create and admin reset-2fa write their own rows, in their transactions, with cliActor.
 }
 

@@ -50,6 +50,9 @@ type Config struct {
 	// LowBalance, when positive, alerts (AlertLowBalance) whenever a supplier's fetched balance
 	// is below it (serve --low-balance): the deposit needs topping up before orders skip it.
 	LowBalance int64
+	// CheckID answers the game-ID check for products with require_valid_id (validid.go); nil
+	// means such products take any ID.
+	CheckID IDChecker
 }
 
 // DefaultSNWait is how long a success without the SN its product needs is asked after.
@@ -70,6 +73,7 @@ type Service struct {
 	defaultMaxLoss     int64
 	onAlert            func(kind string)
 	snWait             time.Duration
+	checkID            IDChecker
 
 	sys       systemAccounts
 	accounts  sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
@@ -99,6 +103,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.checkID = cfg.CheckID
 	switch {
 	case cfg.SNWait == 0:
 		s.snWait = DefaultSNWait

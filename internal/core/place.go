@@ -68,7 +68,7 @@ func (s *Service) BalanceAfter(ctx context.Context, p Placed) (int64, error) {
 //
 // Errors: *FieldError, order.ErrReferenceConflict, store.ErrVariantNotFound, catalog.ErrInactive,
 // catalog.ErrCutoff, catalog.ErrOutOfStock, catalog.ErrNoPrice, catalog.ErrDisrupted,
-// catalog.ErrWrongOperator, order.ErrMultiRefused, order.ErrPriceAboveMax,
+// catalog.ErrWrongOperator, catalog.ErrIDNotFound, order.ErrMultiRefused, order.ErrPriceAboveMax,
 // order.ErrInsufficientBalance.
 func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error) {
 	if p.RefField == "" {
@@ -104,6 +104,9 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 		return Placed{}, err
 	}
 	if err := s.routable(ctx, v, p.Destination, p.Testing); err != nil {
+		return Placed{}, err
+	}
+	if err := s.validID(ctx, r, v, p.Destination, p.Testing); err != nil {
 		return Placed{}, err
 	}
 	price, ok := v.PriceFor(r.Membership)

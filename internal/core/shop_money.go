@@ -238,7 +238,8 @@ func refusesOrder(err error) bool {
 		return true
 	}
 	for _, e := range []error{store.ErrVariantNotFound, catalog.ErrInactive, catalog.ErrCutoff, catalog.ErrOutOfStock, catalog.ErrNoPrice,
-		order.ErrMultiRefused, order.ErrPriceAboveMax, order.ErrInsufficientBalance, order.ErrReferenceConflict} {
+		catalog.ErrDisrupted, catalog.ErrWrongOperator, catalog.ErrIDNotFound, order.ErrMultiRefused, order.ErrPriceAboveMax,
+		order.ErrInsufficientBalance, order.ErrReferenceConflict} {
 		if errors.Is(err, e) {
 			return true
 		}

@@ -147,13 +147,17 @@ func (q Q) ProductByCode(ctx context.Context, code string) (*catalog.Product, er
 }
 
 const variantCols = `v.id, v.product_id, p.code, p.name, p.active, v.code, v.name, v.kind, v.type, v.description, v.active,
-	v.unlimited_stock, v.stock, v.multi, v.cutoff_start, v.cutoff_end, v.process_duration, v.admin, v.commission, p.brand`
+	v.unlimited_stock, v.stock, v.multi, v.cutoff_start, v.cutoff_end, v.process_duration, v.admin, v.commission, p.brand,
+	p.require_valid_id`
 
 // VariantRow is a variant with its product's active flag.
 type VariantRow struct {
 	catalog.Variant
 	ProductActive bool
 	ProductBrand  string // the operator of pulsa and data products (prefix rules)
+	// RequireValidID is the product's: an order to a destination the ID check says does not
+	// exist is refused before any hold.
+	RequireValidID bool
 	// Down is set by core, never by the store: no supplier can take an order for the variant
 	// now (gangguan), so every dialect shows it unavailable.
 	Down bool
@@ -165,7 +169,8 @@ func scanVariant(row interface{ Scan(...any) error }, extra ...any) (*VariantRow
 	var kind string
 	var cs, ce int
 	dest := append([]any{&v.ID, &v.ProductID, &v.ProductCode, &v.ProductName, &v.ProductActive, &v.Code, &v.Name, &kind, &v.Type,
-		&v.Description, &v.Active, &v.UnlimitedStock, &v.Stock, &v.Multi, &cs, &ce, &v.ProcessDuration, &v.Admin, &v.Commission, &v.ProductBrand}, extra...)
+		&v.Description, &v.Active, &v.UnlimitedStock, &v.Stock, &v.Multi, &cs, &ce, &v.ProcessDuration, &v.Admin, &v.Commission, &v.ProductBrand,
+		&v.RequireValidID}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

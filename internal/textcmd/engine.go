@@ -428,6 +428,8 @@ func refusalReason(err error, it Item) string {
 		return "Produk sedang gangguan"
 	case errors.Is(err, catalog.ErrWrongOperator):
 		return "Nomor tidak sesuai operator"
+	case errors.Is(err, catalog.ErrIDNotFound):
+		return "ID tidak ditemukan"
 	case errors.Is(err, catalog.ErrOutOfStock):
 		return "Stok habis"
 	case errors.Is(err, catalog.ErrNoPrice):

@@ -18,6 +18,8 @@ func (h *handler) routeShop(mux *http.ServeMux) {
 	a := func(pattern string, fn identified) { mux.Handle(pattern, h.api(fn)) }
 	a("GET /admin/api/shop/invoices", h.apiShopInvoices)
 	a("POST /admin/api/shop/invoices/{invoice}/refund", h.apiShopRefund)
+	a("GET /admin/api/catalog/require-valid-id", h.apiRequireValidIDList)
+	a("PUT /admin/api/catalog/products/{code}/require-valid-id", h.apiRequireValidID)
 }
 
 // shopInvoiceView is an invoice as the admin API lists it: with the buyer's contact in full.
@@ -92,4 +94,39 @@ func (h *handler) apiShopRefund(w http.ResponseWriter, r *http.Request, id *admi
 	default:
 		writeJSON(w, http.StatusOK, viewShopInvoice(v))
 	}
+}
+
+// apiRequireValidID is PUT /admin/api/catalog/products/{code}/require-valid-id {"on": bool}:
+// when on, an order whose ID the check says does not exist is refused before any hold.
+func (h *handler) apiRequireValidID(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req struct {
+		On *bool `json:"on"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.On == nil {
+		writeError(w, http.StatusBadRequest, "on must be true or false", "on")
+		return
+	}
+	code := r.PathValue("code")
+	ctx := h.audited(r, id, "catalog.require-valid-id", "product:"+code, req)
+	if err := h.svc.SetRequireValidID(ctx, code, *req.On); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"product": code, "require_valid_id": *req.On})
+}
+
+// apiRequireValidIDList is GET /admin/api/catalog/require-valid-id: the products with it on.
+func (h *handler) apiRequireValidIDList(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	list, err := h.svc.ProductsRequiringValidID(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []string{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"products": list})
 }

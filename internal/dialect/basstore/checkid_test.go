@@ -63,3 +63,26 @@ func containsMsg(body []byte, msg string) bool {
 	}
 	return json.Unmarshal(body, &env) == nil && env.Message == msg
 }
+
+// TestRequireValidID: an order to an ID the check says does not exist, for a product with
+// require_valid_id on, is 422 "ID tidak ditemukan" with nothing held and no order recorded.
+func TestRequireValidID(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		e := basstoretest.New(t, basstoretest.Config{Backend: b})
+		e.Fund(t, e.A, 100000)
+		if err := e.Svc.SetRequireValidID(t.Context(), "mobile-legends", true); err != nil {
+			t.Fatal(err)
+		}
+		st, body := call(t, e, "POST", "/api/v1/order", e.A.Token, `{"code":"MLBB_ID_5","referenceNumber":"v1","data":"12340000(1234)"}`)
+		if st != 422 || !containsMsg(body, "ID tidak ditemukan") {
+			t.Fatalf("missing ID: %d %s", st, body)
+		}
+		if e.Balance(t, e.A) != 100000 || e.OrderCount(t) != 0 {
+			t.Fatalf("a refused order held %d or was recorded (%d)", 100000-e.Balance(t, e.A), e.OrderCount(t))
+		}
+		if st, body := call(t, e, "POST", "/api/v1/order", e.A.Token, `{"code":"MLBB_ID_5","referenceNumber":"v2","data":"12345678(1234)"}`); st != 200 {
+			t.Fatalf("existing ID: %d %s", st, body)
+		}
+		e.CheckLedger(t)
+	})
+}

@@ -101,6 +101,8 @@ func refusal(err error) (int, string) {
 		return http.StatusUnprocessableEntity, "Variant is temporarily unavailable (gangguan), try again later"
 	case errors.Is(err, catalog.ErrWrongOperator):
 		return http.StatusUnprocessableEntity, "Nomor tidak sesuai operator"
+	case errors.Is(err, catalog.ErrIDNotFound):
+		return http.StatusUnprocessableEntity, "ID tidak ditemukan"
 	case errors.Is(err, catalog.ErrCutoff):
 		return http.StatusUnprocessableEntity, "Variant is in its daily cut-off window, try again later"
 	case errors.Is(err, catalog.ErrNoPrice):

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/checkid"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
 	"github.com/kios-h2h/kios/internal/order"
@@ -133,7 +134,8 @@ func New(t testing.TB, cfg Config) *Env {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	svc, err := core.New(ctx, db, core.Config{Now: cfg.Now, Logger: log, Router: core.SimulatorRouter(cfg.SimDelay)})
+	svc, err := core.New(ctx, db, core.Config{Now: cfg.Now, Logger: log, Router: core.SimulatorRouter(cfg.SimDelay),
+		CheckID: checkid.New(checkid.Options{}, checkid.Simulator{})})
 	if err != nil {
 		t.Fatal(err)
 	}

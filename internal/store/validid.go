@@ -1,0 +1,37 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// ProductSetRequireValidID turns a product's require_valid_id on or off (ErrProductNotFound).
+func (tx *Tx) ProductSetRequireValidID(ctx context.Context, code string, on bool) error {
+	tx.catalogChanged = true
+	res, err := tx.exec(ctx, `UPDATE products SET require_valid_id = ?, updated_at = ? WHERE code = ?`, on, micros(tx.now()), code)
+	if err != nil {
+		return fmt.Errorf("set product %s require_valid_id: %w", code, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrProductNotFound
+	}
+	return nil
+}
+
+// ProductsRequiringValidID lists the codes of the products with require_valid_id on.
+func (q Q) ProductsRequiringValidID(ctx context.Context) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT code FROM products WHERE require_valid_id ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("products requiring a valid id: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
