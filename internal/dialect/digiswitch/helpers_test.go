@@ -61,6 +61,9 @@ type testSupplier struct {
 	*simulator.Simulator
 	bills     *simulator.Simulator
 	billerErr error
+
+	mu   sync.Mutex
+	down map[int64]bool // variants no supplier can take now (gangguan), by id
 }
 
 func (s *testSupplier) Inquire(ctx context.Context, req supplier.BillRequest) (supplier.Bill, error) {
@@ -77,6 +80,13 @@ func (r router) Candidates(_ context.Context, o *order.Order) ([]core.Candidate,
 }
 func (r router) Supplier(name string) (supplier.Supplier, bool) { return r.sup, name == r.sup.Name() }
 func (r router) Testing() supplier.Supplier                     { return r.sup }
+
+// Unavailable implements core.Availability: the variants the test made disrupted.
+func (r router) Unavailable(context.Context) (map[int64]bool, error) {
+	r.sup.mu.Lock()
+	defer r.sup.mu.Unlock()
+	return r.sup.down, nil
+}
 
 type bundle struct {
 	t     testing.TB

@@ -41,6 +41,8 @@ type Config struct {
 	Now func() time.Time
 	// Logger replaces the default, which keeps everything down to debug level in Env.Logs.
 	Logger *slog.Logger
+	// Router replaces the simulator taking SimDelay.
+	Router core.Router
 }
 
 // Start is the wall time Clock starts at: 10:00 WIB, inside S50's cut-off window and outside
@@ -134,7 +136,11 @@ func New(t testing.TB, cfg Config) *Env {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	svc, err := core.New(ctx, db, core.Config{Now: cfg.Now, Logger: log, Router: core.SimulatorRouter(cfg.SimDelay),
+	router := cfg.Router
+	if router == nil {
+		router = core.SimulatorRouter(cfg.SimDelay)
+	}
+	svc, err := core.New(ctx, db, core.Config{Now: cfg.Now, Logger: log, Router: router,
 		CheckID: checkid.New(checkid.Options{}, checkid.Simulator{})})
 	if err != nil {
 		t.Fatal(err)
