@@ -66,7 +66,9 @@ type Router struct {
 	conns    map[string]*Conn // by registry name
 	policy   Policy           // the operator's global routing policy, read with the registry
 	loadedAt time.Time
-	// down caches the variants no supplier can take now (Unavailable), briefly.
+	// down caches the variants no supplier can take now (Unavailable) for a second; downMu
+	// guards it and lets one caller at a time rebuild it.
+	downMu sync.Mutex
 	down   map[int64]bool
 	downAt time.Time
 }
@@ -220,6 +222,23 @@ func (r *Router) globalPolicy() Policy {
 // calls gangguan. Variants no supplier maps are not in it (they go to the simulators, or fail
 // as before). The answer is cached for a second: price lists ask it for every variant.
 func (r *Router) Unavailable(ctx context.Context) (map[int64]bool, error) {
+	// Order acceptance asks this for every order: it is answered from a view at most a second
+	// old, which one caller at a time rebuilds (the others wait for it, not for a query each).
+	r.downMu.Lock()
+	defer r.downMu.Unlock()
+	if !r.downAt.IsZero() && time.Since(r.downAt) < time.Second {
+		return r.down, nil
+	}
+	down, err := r.unavailable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.down, r.downAt = down, time.Now()
+	return down, nil
+}
+
+// unavailable computes the variants no supplier can take now.
+func (r *Router) unavailable(ctx context.Context) (map[int64]bool, error) {
 	conns, err := r.load(ctx, false)
 	if err != nil {
 		return nil, err
@@ -239,13 +258,6 @@ func (r *Router) Unavailable(ctx context.Context) (map[int64]bool, error) {
 	if !anyDown {
 		return nil, nil
 	}
-	r.mu.Lock()
-	if !r.downAt.IsZero() && time.Since(r.downAt) < time.Second {
-		down := r.down
-		r.mu.Unlock()
-		return down, nil
-	}
-	r.mu.Unlock()
 	routed, err := r.db.RoutedVariants(ctx)
 	if err != nil {
 		return nil, err
@@ -263,9 +275,6 @@ func (r *Router) Unavailable(ctx context.Context) (map[int64]bool, error) {
 			down[vid] = true
 		}
 	}
-	r.mu.Lock()
-	r.down, r.downAt = down, time.Now()
-	r.mu.Unlock()
 	return down, nil
 }
 
