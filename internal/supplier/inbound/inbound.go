@@ -47,15 +47,25 @@ type handler struct {
 	log  *slog.Logger
 }
 
-func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
+// upstream finds the connector of the supplier the path names, unwrapped from the router's
+// wrapper; it answers 404 itself when there is none.
+func (h *handler) upstream(w http.ResponseWriter, r *http.Request) (string, supplier.Supplier, bool) {
 	name := r.PathValue("supplier")
 	sup, ok := h.sups.Supplier(name)
 	if !ok {
 		http.Error(w, "unknown supplier", http.StatusNotFound)
-		return
+		return name, nil, false
 	}
 	if u, ok := sup.(Upstreamer); ok {
 		sup = u.Upstream()
+	}
+	return name, sup, true
+}
+
+func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
+	name, sup, ok := h.upstream(w, r)
+	if !ok {
+		return
 	}
 	reader, ok := sup.(supplier.CallbackReader)
 	if !ok {
@@ -83,14 +93,9 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
 
 // serveQuery reads a report-back GET.
 func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("supplier")
-	sup, ok := h.sups.Supplier(name)
+	name, sup, ok := h.upstream(w, r)
 	if !ok {
-		http.Error(w, "unknown supplier", http.StatusNotFound)
 		return
-	}
-	if u, ok := sup.(Upstreamer); ok {
-		sup = u.Upstream()
 	}
 	reader, ok := sup.(supplier.QueryCallbackReader)
 	if !ok {
