@@ -434,6 +434,8 @@ func refusalReason(err error, it Item) string {
 		return "Stok habis"
 	case errors.Is(err, catalog.ErrNoPrice):
 		return "Produk tidak tersedia untuk akun Anda"
+	case errors.Is(err, order.ErrPriceAboveMax):
+		return "Harga melebihi batas harga Anda"
 	case errors.Is(err, ErrLimit):
 		return "Batas transaksi harian lewat SMS/chat tercapai"
 	case errors.Is(err, store.ErrVariantNotFound):
