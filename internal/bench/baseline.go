@@ -76,8 +76,8 @@ type insertBase struct {
 	n      atomic.Int64
 }
 
-func openInsertBase(ctx context.Context, url string) (*insertBase, error) {
-	db, err := backend.Open(ctx, url, backend.Options{})
+func openInsertBase(ctx context.Context, url string, opts backend.Options) (*insertBase, error) {
+	db, err := backend.Open(ctx, url, opts)
 	if err != nil {
 		return nil, err
 	}

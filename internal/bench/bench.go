@@ -22,6 +22,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/kios-h2h/kios/internal/store/backend"
 )
 
 // Config configures a run.
@@ -44,6 +46,9 @@ type Config struct {
 	Baseline bool
 	// DB is the embedded server's database URL; "" means a temporary SQLite file.
 	DB string
+	// SecretKey and SecretKeyFile unseal secrets at rest, as for serve (PostgreSQL keeps them
+	// sealed and will not open without one); empty means the environment's, as app.Config.
+	SecretKey, SecretKeyFile string
 	// SKUs is how many variants the embedded catalog's price list holds; default 5000.
 	SKUs int
 	// Progress, when set, is called about ten times a second while a phase runs.
@@ -254,7 +259,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			}
 			dbURL = "sqlite:" + filepath.Join(workDir, "baseline.db")
 		}
-		if insertDB, err = openInsertBase(ctx, dbURL); err != nil {
+		if insertDB, err = openInsertBase(ctx, dbURL, backend.Options{SecretKey: cfg.SecretKey, SecretKeyFile: cfg.SecretKeyFile}); err != nil {
 			return nil, fmt.Errorf("insert baseline: %w", err)
 		}
 		defer insertDB.close()

@@ -54,10 +54,12 @@ func startEmbedded(ctx context.Context, cfg Config, dir string) (*embedded, erro
 		dbURL = "sqlite:" + filepath.Join(dir, "kios.db")
 	}
 	a, err := app.New(ctx, app.Config{
-		Addr:      "127.0.0.1:0",
-		DB:        dbURL,
-		SimDelay:  cfg.SupplierLatency,
-		RateLimit: 0,
+		Addr:          "127.0.0.1:0",
+		DB:            dbURL,
+		SecretKey:     cfg.SecretKey,
+		SecretKeyFile: cfg.SecretKeyFile,
+		SimDelay:      cfg.SupplierLatency,
+		RateLimit:     0,
 		// The bench fetches the full Digiswitch price list on purpose, many times a second.
 		PriceListEvery: -1,
 		Node:           "bench",

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kios-h2h/kios/internal/bench"
+	"github.com/kios-h2h/kios/internal/store/backend"
 )
 
 func runBench(ctx context.Context, e *Env, args []string) error {
@@ -75,6 +76,7 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	}
 	// Only an explicit --db: benching the server's own KIOS_DB would fill it with bench orders.
 	cfg.DB = e.dbURL
+	cfg.SecretKey, cfg.SecretKeyFile = backend.SecretsFromEnv(e.keyFile, e.Getenv)
 	if cfg.Target != "" && cfg.DB != "" {
 		return usagef("--db is for the embedded server; a --target has its own")
 	}
