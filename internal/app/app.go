@@ -20,10 +20,8 @@ import (
 	"github.com/kios-h2h/kios/internal/checkid"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
-	"github.com/kios-h2h/kios/internal/dialect/basstore"
-	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
-	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
-	omdialect "github.com/kios-h2h/kios/internal/dialect/otomax"
+	"github.com/kios-h2h/kios/internal/dialect"
+	"github.com/kios-h2h/kios/internal/dialect/registry"
 	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/metrics"
 	"github.com/kios-h2h/kios/internal/notify"
@@ -49,6 +47,8 @@ type App struct {
 	db   *store.DB
 	lock *sqlite.ServerLock
 	svc  *core.Service
+	// dialects are the reseller dialects served and their callback forms.
+	dialects *dialect.Registry
 	// router routes orders over the supplier registry (the simulator while none is registered).
 	router *route.Router
 	ln     net.Listener
@@ -71,7 +71,7 @@ type App struct {
 // and the orders it was fulfilling resume without waiting for their leases to run out.
 func New(ctx context.Context, cfg Config) (*App, error) {
 	cfg = cfg.withDefaults(os.Getenv)
-	a := &App{cfg: cfg, log: cfg.Logger}
+	a := &App{cfg: cfg, log: cfg.Logger, dialects: registry.Default()}
 	if err := a.open(ctx); err != nil {
 		_ = a.Close()
 		return nil, err
@@ -143,14 +143,10 @@ func (a *App) open(ctx context.Context) error {
 	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst,
 		RefusalRate: float64(cfg.RefusalLimit) / 60, RefusalBurst: cfg.RefusalLimit})
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", m.Middleware("basstore", basstore.New(a.svc, basstore.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, CheckID: checker})))
-	mux.Handle("/v1/user/api/", m.Middleware("digiswitch", digiswitch.New(a.svc, digiswitch.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, PriceListEvery: cfg.PriceListEvery})))
-	// Digiflazz's buyer API lives at /v1/<endpoint>; the more specific /v1/user/api/ above stays
-	// the Digiswitch dialect's.
-	mux.Handle("/v1/", m.Middleware("digiflazz", digiflazz.New(a.svc, digiflazz.Options{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody,
-		Seller: a.svc, Banks: a.svc})))
-	// The Otomax/IRS "via IP" dialect: GET /otomax/trx and /otomax/balance, one line of text.
-	mux.Handle(omdialect.Prefix+"/", m.Middleware("otomax", omdialect.New(a.svc, omdialect.Options{Guard: guard, Logger: a.log})))
+	// Every reseller dialect (BASSTORE, Digiswitch, Digiflazz, Otomax "via IP"), each at its own
+	// routes (internal/dialect/registry lists them).
+	a.dialects.Mount(mux, a.svc, dialect.Env{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, CheckID: checker,
+		PriceListEvery: cfg.PriceListEvery}, m.Middleware)
 	// Suppliers' callbacks, signed; they short-cut polling.
 	supplierCallbacks := m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log))
 	mux.Handle("POST /callback/", supplierCallbacks)
@@ -298,7 +294,7 @@ func (a *App) Run(ctx context.Context) error {
 		workersDone <- a.svc.RunWorkers(workCtx, core.WorkerConfig{Node: a.cfg.Node, Workers: a.cfg.Workers, Lease: a.cfg.Lease})
 	}()
 	go func() {
-		workersDone <- callback.Run(workCtx, a.svc, callback.Config{Node: a.cfg.Node, AllowPrivate: a.cfg.CallbackAllowPrivate})
+		workersDone <- callback.Run(workCtx, a.svc, callback.Config{Node: a.cfg.Node, AllowPrivate: a.cfg.CallbackAllowPrivate, Dialects: a.dialects})
 	}()
 	if a.cfg.SyncEvery > 0 {
 		go pull.Every(workCtx, a.svc, a.router, a.cfg.SyncEvery)

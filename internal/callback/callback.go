@@ -23,6 +23,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/callbackurl"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
@@ -53,6 +54,9 @@ type Config struct {
 	// AllowPrivate lets callbacks go to loopback, private, link-local and CGNAT addresses. Off,
 	// a reseller cannot make Kios POST into the network it runs in (SSRF).
 	AllowPrivate bool
+	// Dialects renders each order's callback in the dialect it was placed in (see package
+	// dialect); required.
+	Dialects *dialect.Registry
 }
 
 func (c *Config) defaults() {
@@ -104,6 +108,9 @@ func NewClient(allowPrivate bool) *http.Client {
 // Run works the callback queue until ctx ends, letting deliveries in flight finish.
 func Run(ctx context.Context, svc *core.Service, cfg Config) error {
 	cfg.defaults()
+	if cfg.Dialects == nil {
+		return errors.New("callback: no dialect registry")
+	}
 	w := &worker{svc: svc, db: svc.DB(), log: svc.Logger().With("worker", "callback"), cfg: cfg}
 	sem := make(chan struct{}, cfg.Workers)
 	var wg sync.WaitGroup
@@ -215,7 +222,7 @@ func (w *worker) try(ctx context.Context, j store.Job, rec **store.CallbackDeliv
 	if url == "" {
 		return true, nil // the reseller removed its URL since
 	}
-	d, ok, err := Prepare(ctx, w.svc, o, r.APIKey, o.Invoice+"-"+strconv.FormatInt(j.ID, 10), url)
+	d, ok, err := w.cfg.Dialects.Prepare(ctx, w.svc, o, r.APIKey, o.Invoice+"-"+strconv.FormatInt(j.ID, 10), url)
 	if err != nil {
 		return false, err
 	}
@@ -294,7 +301,10 @@ func Post(ctx context.Context, c *http.Client, url string, body []byte, h http.H
 	return Send(ctx, c, Delivery{Method: http.MethodPost, URL: url, Body: body, Header: h})
 }
 
-// Send sends one callback as Prepare rendered it; the answer as Post's.
+// Delivery is one callback as it is sent (rendered by dialect.Registry.Prepare).
+type Delivery = dialect.Delivery
+
+// Send sends one callback as dialect.Registry.Prepare rendered it; the answer as Post's.
 func Send(ctx context.Context, c *http.Client, d Delivery) (int, string, error) {
 	var body io.Reader
 	if d.Body != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/registry"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
@@ -150,7 +151,7 @@ func run(t *testing.T, svc *core.Service) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = callback.Run(ctx, svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: 20 * time.Millisecond, AllowPrivate: true})
+		_ = callback.Run(ctx, svc, callback.Config{Dialects: registry.Default(), Poll: 10 * time.Millisecond, RetryBase: 20 * time.Millisecond, AllowPrivate: true})
 		close(done)
 	}()
 	stop = func() { cancel(); <-done }
@@ -288,7 +289,7 @@ func TestGivesUpAfterMaxAge(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = callback.Run(ctx, b.svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: 10 * time.Millisecond, RetryMax: 20 * time.Millisecond, MaxAge: time.Hour, AllowPrivate: true})
+		_ = callback.Run(ctx, b.svc, callback.Config{Dialects: registry.Default(), Poll: 10 * time.Millisecond, RetryBase: 10 * time.Millisecond, RetryMax: 20 * time.Millisecond, MaxAge: time.Hour, AllowPrivate: true})
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
@@ -317,7 +318,7 @@ func TestPrivateAddressesRefusedByDefault(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = callback.Run(ctx, b.svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: time.Hour})
+		_ = callback.Run(ctx, b.svc, callback.Config{Dialects: registry.Default(), Poll: 10 * time.Millisecond, RetryBase: time.Hour})
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()

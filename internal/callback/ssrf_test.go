@@ -11,6 +11,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/registry"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -50,7 +51,7 @@ func TestCallbackURLCredentialsRedacted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = callback.Run(ctx, svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: 10 * time.Millisecond, AllowPrivate: true})
+		_ = callback.Run(ctx, svc, callback.Config{Dialects: registry.Default(), Poll: 10 * time.Millisecond, RetryBase: 10 * time.Millisecond, AllowPrivate: true})
 		close(done)
 	}()
 	rcv.wait(t, 2)
@@ -124,7 +125,7 @@ func TestRefusedAddressNotRetried(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = callback.Run(ctx, b.svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: time.Millisecond})
+		_ = callback.Run(ctx, b.svc, callback.Config{Dialects: registry.Default(), Poll: 10 * time.Millisecond, RetryBase: time.Millisecond})
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()

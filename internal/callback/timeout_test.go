@@ -11,6 +11,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/registry"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -47,7 +48,7 @@ func TestSlowReceiverTimesOut(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = callback.Run(ctx, b.svc, callback.Config{Poll: 10 * time.Millisecond, RetryBase: 20 * time.Millisecond, Timeout: 300 * time.Millisecond, AllowPrivate: true})
+		_ = callback.Run(ctx, b.svc, callback.Config{Dialects: registry.Default(), Poll: 10 * time.Millisecond, RetryBase: 20 * time.Millisecond, Timeout: 300 * time.Millisecond, AllowPrivate: true})
 		close(done)
 	}()
 	t.Cleanup(func() { cancel(); <-done })

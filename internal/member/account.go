@@ -15,6 +15,7 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/deposit"
+	"github.com/kios-h2h/kios/internal/dialect/basstore"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
@@ -219,7 +220,7 @@ func (h *handler) testCallback(ctx context.Context, cl *caller) (store.CallbackD
 	o := &order.Order{Invoice: "KIOS-TEST-" + strings.ToUpper(reseller.NewSecret(4)), Reference: "test-callback", VariantCode: "TEST",
 		ProductName: "Test callback", Destination: "0800000000", Status: order.Success, SN: "TEST", Message: "test callback from the member area",
 		CreatedAt: now, UpdatedAt: now}
-	body, hd, err := callback.Build(ctx, h.svc, o, r.APIKey, o.Invoice+"-test")
+	body, hd, err := basstore.CallbackPost(ctx, h.svc, o, r.APIKey, o.Invoice+"-test")
 	if err != nil {
 		return store.CallbackDelivery{}, err
 	}

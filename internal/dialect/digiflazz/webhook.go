@@ -45,3 +45,14 @@ func WebhookFor(ctx context.Context, svc *core.Service, o *order.Order, secret, 
 	wire.WebhookHeaders(h, wire.EventUpdate, delivery, postpaid, HookshotVersion, secret, body)
 	return &Webhook{Body: body, Header: h}, nil
 }
+
+// CallbackPost renders an order's callback as Digiflazz's own webhook (WebhookFor, keyed with the
+// reseller's api key), sent as JSON.
+func CallbackPost(ctx context.Context, svc *core.Service, o *order.Order, apiKey, delivery string) ([]byte, http.Header, error) {
+	wh, err := WebhookFor(ctx, svc, o, apiKey, delivery)
+	if err != nil {
+		return nil, nil, err
+	}
+	wh.Header.Set("Content-Type", "application/json")
+	return wh.Body, wh.Header, nil
+}

@@ -3,6 +3,7 @@ package digiswitch
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/core"
@@ -23,4 +24,20 @@ func CallbackBody(ctx context.Context, svc *core.Service, o *order.Order) ([]byt
 		return json.Marshal(ds.Envelope[ds.PostpaidResponse]{Data: PostpaidData(f.Bill, o, f.Balance)})
 	}
 	return json.Marshal(ds.Envelope[ds.TransactionResponse]{Data: TransactionData(o, f.Balance)})
+}
+
+// CallbackPost renders an order's callback: CallbackBody with X-Kios-Event: update,
+// X-Kios-Delivery: delivery and X-Hub-Signature keyed with the reseller's api key.
+func CallbackPost(ctx context.Context, svc *core.Service, o *order.Order, apiKey, delivery string) ([]byte, http.Header, error) {
+	body, err := CallbackBody(ctx, svc, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", "Kios-Callback/1")
+	h.Set(ds.HeaderEvent, "update")
+	h.Set(ds.HeaderDelivery, delivery)
+	h.Set(ds.HeaderSignature, ds.CallbackSignature(body, apiKey))
+	return body, h, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/dialect/otomax"
+	"github.com/kios-h2h/kios/internal/dialect/registry"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
@@ -190,14 +191,14 @@ func TestReportBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	pending := &order.Order{Dialect: otomax.Dialect, Status: order.Pending}
-	if _, ok, err := callback.Prepare(ctx, b.svc, pending, b.apiKey, "d", hook.URL+"/report?key=abc"); ok || err != nil {
+	if _, ok, err := registry.Default().Prepare(ctx, b.svc, pending, b.apiKey, "d", hook.URL+"/report?key=abc"); ok || err != nil {
 		t.Fatalf("a pending order reported (%v, %v)", ok, err)
 	}
 	o := b.settled("rb-1")
 	if o.Status != order.Success || o.Dialect != otomax.Dialect {
 		t.Fatalf("order %+v", o)
 	}
-	d, ok, err := callback.Prepare(ctx, b.svc, o, b.apiKey, "d", hook.URL+"/report?key=abc")
+	d, ok, err := registry.Default().Prepare(ctx, b.svc, o, b.apiKey, "d", hook.URL+"/report?key=abc")
 	if err != nil || !ok || d.Method != http.MethodGet {
 		t.Fatalf("prepare: %+v %v %v", d, ok, err)
 	}

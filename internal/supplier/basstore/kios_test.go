@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/callback"
+	"github.com/kios-h2h/kios/internal/dialect/registry"
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/basstore/basstoretest"
@@ -163,7 +164,7 @@ func TestKiosCallbacksAccepted(t *testing.T) {
 	cbCtx, stop := context.WithCancel(ctx)
 	cbDone := make(chan struct{})
 	go func() {
-		_ = callback.Run(cbCtx, up.Svc, callback.Config{Node: "up", AllowPrivate: true})
+		_ = callback.Run(cbCtx, up.Svc, callback.Config{Dialects: registry.Default(), Node: "up", AllowPrivate: true})
 		close(cbDone)
 	}()
 	defer func() { stop(); <-cbDone }()

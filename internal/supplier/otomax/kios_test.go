@@ -13,6 +13,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	dialect "github.com/kios-h2h/kios/internal/dialect/otomax"
+	"github.com/kios-h2h/kios/internal/dialect/registry"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
@@ -78,7 +79,7 @@ func newChain(t *testing.T, b storetest.Backend) *chain {
 	cbCtx, cbCancel := context.WithCancel(ctx)
 	cbDone := make(chan struct{})
 	go func() {
-		_ = callback.Run(cbCtx, c.up, callback.Config{AllowPrivate: true, Poll: 20 * time.Millisecond, RetryBase: 50 * time.Millisecond})
+		_ = callback.Run(cbCtx, c.up, callback.Config{Dialects: registry.Default(), AllowPrivate: true, Poll: 20 * time.Millisecond, RetryBase: 50 * time.Millisecond})
 		close(cbDone)
 	}()
 	t.Cleanup(func() { cbCancel(); <-cbDone })
