@@ -30,6 +30,15 @@ type Product struct {
 	Category string // e.g. "Games", "Pulsa", "Pascabayar"
 	Brand    string // e.g. "MOBILE LEGENDS", "TELKOMSEL"
 	Active   bool
+	// RequireValidID: an order whose destination the ID check says does not exist is refused
+	// before any money is held (issue 19).
+	RequireValidID bool
+	// DestFormat and DestPattern describe the destination (the order's "data"): the fields a
+	// buyer fills in and how they are joined, "{user_id:User ID}({zone_id:Zone ID})", and what
+	// the joined destination must match, `^\d{6,12}\(\d{1,6}\)$`. Empty: one ID or number.
+	// See dest.go.
+	DestFormat  string
+	DestPattern string
 }
 
 // Variant is one SKU of a product.

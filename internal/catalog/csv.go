@@ -17,6 +17,7 @@ import (
 // can edit prices in a spreadsheet and load them back.
 var csvColumns = []string{
 	"product_code", "product_name", "category", "brand", "product_active",
+	"require_valid_id", "dest_format", "dest_pattern",
 	"variant_code", "variant_name", "kind", "type", "description", "active",
 	"unlimited_stock", "stock", "multi", "cutoff_start", "cutoff_end", "process_duration",
 	"admin", "commission",
@@ -54,7 +55,8 @@ func WriteCSV(w io.Writer, products []Product, variants []Variant) error {
 		return fmt.Errorf("write catalog csv: %w", err)
 	}
 	for _, p := range ps {
-		prod := []string{p.Code, p.Name, p.Category, p.Brand, strconv.FormatBool(p.Active)}
+		prod := []string{p.Code, p.Name, p.Category, p.Brand, strconv.FormatBool(p.Active),
+			strconv.FormatBool(p.RequireValidID), p.DestFormat, p.DestPattern}
 		vs := byProduct[p.Code]
 		if len(vs) == 0 {
 			row := append(prod, make([]string, len(header)-len(prod))...)
@@ -178,6 +180,11 @@ func ReadCSV(r io.Reader) ([]Product, []Variant, error) {
 			Category: rr.str("category"), Brand: rr.str("brand"),
 		}
 		p.Active = rr.boolean("product_active", true)
+		p.RequireValidID = rr.boolean("require_valid_id", false)
+		p.DestFormat, p.DestPattern = rr.str("dest_format"), rr.str("dest_pattern")
+		if col, err := p.CheckDest(); err != nil {
+			rr.fail(col, err)
+		}
 		if p.Code == "" {
 			rr.fail("product_code", errors.New("is required"))
 		}
@@ -200,7 +207,7 @@ func ReadCSV(r io.Reader) ([]Product, []Variant, error) {
 		v := Variant{ProductCode: p.Code, ProductName: p.Name, Code: rr.str("variant_code")}
 		if v.Code == "" {
 			// A product-only row: every variant column must be empty.
-			for _, c := range csvColumns[5:] {
+			for _, c := range csvColumns[slices.Index(csvColumns, "variant_code"):] {
 				if rr.str(c) != "" {
 					return nil, nil, &CSVError{Line: line, Column: "variant_code", Err: fmt.Errorf("is empty but %s is not", c)}
 				}

@@ -13,7 +13,8 @@ import (
 func sampleCatalog() ([]catalog.Product, []catalog.Variant) {
 	products := []catalog.Product{
 		{Code: "telkomsel", Name: "Telkomsel", Category: "Pulsa", Brand: "TELKOMSEL", Active: true},
-		{Code: "mobile-legends", Name: "Mobile Legends", Category: "Games", Brand: "MOBILE LEGENDS", Active: true},
+		{Code: "mobile-legends", Name: "Mobile Legends", Category: "Games", Brand: "MOBILE LEGENDS", Active: true,
+			RequireValidID: true, DestFormat: "{user_id:User ID}({zone_id:Zone ID})", DestPattern: `^\d{6,12}\(\d{1,6}\)$`},
 		{Code: "retired", Name: "Retired, \"old\" game", Category: "Games", Active: false},
 	}
 	variants := []catalog.Variant{
@@ -91,6 +92,11 @@ func TestCSVErrors(t *testing.T) {
 		{"product disagrees", head + "ml,ML,A,a,1,,100\nml,Other,B,b,1,,100\n", 3, "", "differs"},
 		{"short row", head + "ml,ML,A\n", 2, "", "wrong number of fields"},
 		{"price without variant", head + "ml,ML,,,,,100\n", 2, "variant_code", "price:default"},
+		{"bad dest pattern", "product_code,product_name,dest_pattern\nml,ML,^\\d(\n", 2, "dest_pattern", "destination pattern"},
+		{"dest format without field", "product_code,product_name,dest_format\nml,ML,(zone)\n", 2, "dest_format", "no {field}"},
+		{"dest format field twice", "product_code,product_name,dest_format\nml,ML,{a}({a})\n", 2, "dest_format", "twice"},
+		{"bad require_valid_id", "product_code,product_name,require_valid_id\nml,ML,maybe\n", 2, "require_valid_id", "maybe"},
+		{"dest on variant-less row disagreeing", "product_code,product_name,dest_format\nml,ML,{a}\nml,ML,{b}\n", 3, "", "differs"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -120,5 +126,25 @@ func TestCSVDefaultsAndBOM(t *testing.T) {
 	v := vs[0]
 	if !v.Active || !v.UnlimitedStock || !v.Multi || v.Kind != catalog.Prepaid || v.ProcessDuration != "0" || v.Prices["demo"] != 1389 {
 		t.Errorf("defaults not applied: %+v", v)
+	}
+}
+
+func TestDestFormat(t *testing.T) {
+	t.Parallel()
+	fs, err := catalog.ParseDestFormat("{user_id:User ID}({zone_id})")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []catalog.DestField{{Name: "user_id", Label: "User ID"}, {Name: "zone_id", Label: "zone_id"}}
+	if !reflect.DeepEqual(fs, want) {
+		t.Errorf("fields %+v, want %+v", fs, want)
+	}
+	if got := catalog.DestTemplate("{user_id:User ID}({zone_id:Zone ID})"); got != "{user_id}({zone_id})" {
+		t.Errorf("template %q", got)
+	}
+	for _, bad := range []string{"", "plain", "{user_id", "user_id}", "}{a}", "{A}", "{a b}", "{a}{a:Again}"} {
+		if _, err := catalog.ParseDestFormat(bad); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"strings"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/checkid"
@@ -36,6 +37,16 @@ func (s *Service) validID(ctx context.Context, r *reseller.Reseller, v *store.Va
 // SetRequireValidID turns a product's require_valid_id on or off.
 func (s *Service) SetRequireValidID(ctx context.Context, product string, on bool) error {
 	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.ProductSetRequireValidID(ctx, product, on) })
+}
+
+// SetProductDest sets a product's destination format and pattern (catalog.Product.DestFormat):
+// a bad format or pattern is a *FieldError ("dest_format", "dest_pattern"), never stored.
+func (s *Service) SetProductDest(ctx context.Context, product, format, pattern string) error {
+	p := catalog.Product{DestFormat: strings.TrimSpace(format), DestPattern: strings.TrimSpace(pattern)}
+	if field, err := p.CheckDest(); err != nil {
+		return &FieldError{Field: field, Reason: err.Error()}
+	}
+	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.ProductSetDest(ctx, product, p.DestFormat, p.DestPattern) })
 }
 
 // ProductsRequiringValidID lists the codes of the products with require_valid_id on.

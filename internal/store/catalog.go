@@ -20,11 +20,14 @@ var (
 func (tx *Tx) ProductUpsert(ctx context.Context, p *catalog.Product) error {
 	tx.catalogChanged = true
 	now := micros(tx.now())
-	err := tx.queryRow(ctx, `INSERT INTO products (code, name, category, brand, active, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	// A product is written whole, as the catalog CSV carries it: require_valid_id and the
+	// destination's format and pattern included.
+	err := tx.queryRow(ctx, `INSERT INTO products (code, name, category, brand, active, require_valid_id, dest_format, dest_pattern, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, category = excluded.category, brand = excluded.brand,
-			active = excluded.active, updated_at = excluded.updated_at
-		RETURNING id`, p.Code, p.Name, p.Category, p.Brand, p.Active, now, now).Scan(&p.ID)
+			active = excluded.active, require_valid_id = excluded.require_valid_id, dest_format = excluded.dest_format,
+			dest_pattern = excluded.dest_pattern, updated_at = excluded.updated_at
+		RETURNING id`, p.Code, p.Name, p.Category, p.Brand, p.Active, p.RequireValidID, p.DestFormat, p.DestPattern, now, now).Scan(&p.ID)
 	if err != nil {
 		return fmt.Errorf("upsert product %s: %w", p.Code, err)
 	}
@@ -116,32 +119,40 @@ func (tx *Tx) VariantSetActive(ctx context.Context, code string, active bool) er
 
 // Products lists products by code.
 func (q Q) Products(ctx context.Context) ([]catalog.Product, error) {
-	rows, err := q.query(ctx, `SELECT id, code, name, category, brand, active FROM products ORDER BY code`)
+	rows, err := q.query(ctx, `SELECT `+productCols+` FROM products ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("list products: %w", err)
 	}
 	defer rows.Close()
 	var out []catalog.Product
 	for rows.Next() {
-		var p catalog.Product
-		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.Category, &p.Brand, &p.Active); err != nil {
+		p, err := scanProduct(rows)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, p)
+		out = append(out, *p)
 	}
 	return out, rows.Err()
 }
 
 // ProductByCode finds one product.
 func (q Q) ProductByCode(ctx context.Context, code string) (*catalog.Product, error) {
-	var p catalog.Product
-	err := q.queryRow(ctx, `SELECT id, code, name, category, brand, active FROM products WHERE code = ?`, code).
-		Scan(&p.ID, &p.Code, &p.Name, &p.Category, &p.Brand, &p.Active)
+	p, err := scanProduct(q.queryRow(ctx, `SELECT `+productCols+` FROM products WHERE code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrProductNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get product %s: %w", code, err)
+	}
+	return p, nil
+}
+
+const productCols = `id, code, name, category, brand, active, require_valid_id, dest_format, dest_pattern`
+
+func scanProduct(row interface{ Scan(...any) error }) (*catalog.Product, error) {
+	var p catalog.Product
+	if err := row.Scan(&p.ID, &p.Code, &p.Name, &p.Category, &p.Brand, &p.Active, &p.RequireValidID, &p.DestFormat, &p.DestPattern); err != nil {
+		return nil, err
 	}
 	return &p, nil
 }

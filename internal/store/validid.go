@@ -35,3 +35,17 @@ func (q Q) ProductsRequiringValidID(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// ProductSetDest sets a product's destination format and pattern (ErrProductNotFound); the
+// caller has checked them (catalog.Product.CheckDest).
+func (tx *Tx) ProductSetDest(ctx context.Context, code, format, pattern string) error {
+	tx.catalogChanged = true
+	res, err := tx.exec(ctx, `UPDATE products SET dest_format = ?, dest_pattern = ?, updated_at = ? WHERE code = ?`, format, pattern, micros(tx.now()), code)
+	if err != nil {
+		return fmt.Errorf("set product %s destination: %w", code, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrProductNotFound
+	}
+	return nil
+}

@@ -2,7 +2,6 @@ package storefront
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 )
@@ -27,9 +26,9 @@ type Form struct {
 	Check bool `json:"check"`
 }
 
-// forms are the games whose destination has more than one part. The catalog has no fields of
-// its own yet (issue 19 asks for them per product, with CSV and admin API): until it does, the
-// well-known games are described here and every other product takes one ID or number.
+// forms are the games whose destination has more than one part, for a catalog that does not
+// describe them: a product's own destination format and pattern (catalog.Product.DestFormat,
+// set by CSV, admin API or dashboard) come first, then these, then one ID or number.
 var forms = map[string]Form{
 	"mobile-legends": {
 		Fields: []Field{
@@ -50,15 +49,47 @@ var forms = map[string]Form{
 // formFor is a product's form: its own, else one game ID for a game, else a phone or customer
 // number.
 func formFor(p *catalog.Product) Form {
+	if f, ok := catalogForm(p); ok {
+		return f
+	}
 	if f, ok := forms[p.Code]; ok {
 		return f
 	}
-	if strings.EqualFold(p.Category, "Games") || strings.EqualFold(p.Category, "Game") {
+	if isGame(p.Category) {
 		return Form{Fields: []Field{{Name: "user_id", Label: "ID Pemain", LabelEN: "Player ID", Pattern: `^[0-9A-Za-z]{4,20}$`}},
 			Format: "{user_id}", Pattern: `^[0-9A-Za-z]{4,20}$`, Check: true}
 	}
 	return Form{Fields: []Field{{Name: "number", Label: "Nomor HP / ID Pelanggan", LabelEN: "Phone or customer number", Pattern: `^[0-9]{6,20}$`, Hint: "081234567890"}},
 		Format: "{number}", Pattern: `^[0-9]{6,20}$`}
+}
+
+// catalogForm is the form a product's catalog fields describe. A field's own pattern is left
+// empty (the catalog has one pattern for the whole destination, checked on submit and by the
+// API); a product with a pattern but no format takes one field under it.
+func catalogForm(p *catalog.Product) (Form, bool) {
+	if p.DestFormat == "" && p.DestPattern == "" {
+		return Form{}, false
+	}
+	games := isGame(p.Category)
+	if p.DestFormat == "" {
+		label, labelEN := "Nomor HP / ID Pelanggan", "Phone or customer number"
+		if games {
+			label, labelEN = "ID Pemain", "Player ID"
+		}
+		return Form{Fields: []Field{{Name: "id", Label: label, LabelEN: labelEN}}, Format: "{id}", Pattern: p.DestPattern, Check: games}, true
+	}
+	fs, err := catalog.ParseDestFormat(p.DestFormat)
+	if err != nil { // refused on the way in; a row written by hand falls back to the defaults
+		return Form{}, false
+	}
+	f := Form{Format: catalog.DestTemplate(p.DestFormat), Pattern: p.DestPattern, Check: games}
+	if f.Pattern == "" {
+		f.Pattern = ".+"
+	}
+	for _, d := range fs {
+		f.Fields = append(f.Fields, Field{Name: d.Name, Label: d.Label, LabelEN: d.Label})
+	}
+	return f, true
 }
 
 // valid reports whether a destination matches its product's form.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -15,18 +16,27 @@ func (h *handler) apiProducts(w http.ResponseWriter, r *http.Request, _ *admin.I
 		h.fail(w, r, err)
 		return
 	}
-	type product struct {
-		Code     string `json:"code"`
-		Name     string `json:"name"`
-		Category string `json:"category"`
-		Brand    string `json:"brand"`
-		Active   bool   `json:"active"`
-	}
-	out := make([]product, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, product{p.Code, p.Name, p.Category, p.Brand, p.Active})
+	out := make([]productView, 0, len(ps))
+	for i := range ps {
+		out = append(out, productViewOf(&ps[i]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"products": out})
+}
+
+// productView is a product as the admin API shows it.
+type productView struct {
+	Code           string `json:"code"`
+	Name           string `json:"name"`
+	Category       string `json:"category"`
+	Brand          string `json:"brand"`
+	Active         bool   `json:"active"`
+	RequireValidID bool   `json:"require_valid_id"`
+	DestFormat     string `json:"dest_format"`
+	DestPattern    string `json:"dest_pattern"`
+}
+
+func productViewOf(p *catalog.Product) productView {
+	return productView{p.Code, p.Name, p.Category, p.Brand, p.Active, p.RequireValidID, p.DestFormat, p.DestPattern}
 }
 
 func (h *handler) apiVariants(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {

@@ -20,6 +20,7 @@ func (h *handler) routeShop(mux *http.ServeMux) {
 	a("POST /admin/api/shop/invoices/{invoice}/refund", h.apiShopRefund)
 	a("GET /admin/api/catalog/require-valid-id", h.apiRequireValidIDList)
 	a("PUT /admin/api/catalog/products/{code}/require-valid-id", h.apiRequireValidID)
+	a("PUT /admin/api/catalog/products/{code}/destination", h.apiProductDest)
 }
 
 // shopInvoiceView is an invoice as the admin API lists it: with the buyer's contact in full.
@@ -116,6 +117,31 @@ func (h *handler) apiRequireValidID(w http.ResponseWriter, r *http.Request, id *
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"product": code, "require_valid_id": *req.On})
+}
+
+// apiProductDest is PUT /admin/api/catalog/products/{code}/destination {"format", "pattern"}:
+// the destination's fields and what it must match (catalog.Product.DestFormat); empty strings
+// put the product back to one ID or number.
+func (h *handler) apiProductDest(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req struct {
+		Format  string `json:"format"`
+		Pattern string `json:"pattern"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	code := r.PathValue("code")
+	ctx := h.audited(r, id, "catalog.destination", "product:"+code, req)
+	if err := h.svc.SetProductDest(ctx, code, req.Format, req.Pattern); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, err := h.svc.Product(r.Context(), code)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, productViewOf(p))
 }
 
 // apiRequireValidIDList is GET /admin/api/catalog/require-valid-id: the products with it on.

@@ -64,6 +64,32 @@ func (h *handler) variantPost(w http.ResponseWriter, r *http.Request, id *admin.
 	h.done(w, r, back, "Saved "+code)
 }
 
+// productPost saves a product's ID-check settings from the dashboard: require_valid_id and the
+// destination's format and pattern (what the CSV's columns and the admin API carry).
+func (h *handler) productPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	code := r.PathValue("code")
+	back := "/admin/catalog"
+	if p := r.PostFormValue("product"); p != "" {
+		back += "?product=" + url.QueryEscape(p)
+	}
+	req := struct {
+		RequireValidID bool   `json:"require_valid_id"`
+		Format         string `json:"format"`
+		Pattern        string `json:"pattern"`
+	}{r.PostFormValue("require_valid_id") == "on", r.PostFormValue("dest_format"), r.PostFormValue("dest_pattern")}
+	ctx := h.audited(r, id, "catalog.product", "product:"+code, req)
+	// The destination first: a bad pattern refuses the whole form, require_valid_id unchanged.
+	if err := h.svc.SetProductDest(ctx, code, req.Format, req.Pattern); err != nil {
+		h.failed(w, r, back, err)
+		return
+	}
+	if err := h.svc.SetRequireValidID(ctx, code, req.RequireValidID); err != nil {
+		h.failed(w, r, back, err)
+		return
+	}
+	h.done(w, r, back, "Saved "+code)
+}
+
 func (h *handler) catalogBulkPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	var edits []admin.VariantEdit
 	dec := json.NewDecoder(strings.NewReader(r.PostFormValue("edits")))

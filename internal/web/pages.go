@@ -166,6 +166,7 @@ func (h *handler) routePages(mux *http.ServeMux) {
 	p("POST /admin/catalog/bulk", h.catalogBulkPost)
 	p("POST /admin/catalog/import", h.catalogImportPost)
 	p("POST /admin/catalog/variants/{code}", h.variantPost)
+	p("POST /admin/catalog/products/{code}", h.productPost)
 	p("GET /admin/suppliers", h.suppliersPage)
 	p("POST /admin/suppliers/{name}/reply-test", h.replyTestPost)
 	p("GET /admin/ledger", h.ledgerPage)
