@@ -147,6 +147,12 @@ func (a *App) open(ctx context.Context) error {
 	// routes (internal/dialect/registry lists them).
 	a.dialects.Mount(mux, a.svc, dialect.Env{Guard: guard, Logger: a.log, MaxBody: cfg.MaxBody, CheckID: checker,
 		PriceListEvery: cfg.PriceListEvery}, m.Middleware)
+	// Their OpenAPI 3.1 descriptions, as one document.
+	publicAPI, err := a.dialects.OpenAPI()
+	if err != nil {
+		return err
+	}
+	mux.Handle("GET /openapi.json", m.Middleware("openapi", dialect.ServeOpenAPI(publicAPI)))
 	// Suppliers' callbacks, signed; they short-cut polling.
 	supplierCallbacks := m.Middleware("callback", inbound.Handler(a.svc, a.router, a.log))
 	mux.Handle("POST /callback/", supplierCallbacks)

@@ -1,11 +1,15 @@
 package registry_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"os"
 	"testing"
 
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/openapitest"
 	"github.com/kios-h2h/kios/internal/dialect/registry"
 )
 
@@ -41,4 +45,39 @@ func TestEveryDialectIsComplete(t *testing.T) {
 			t.Errorf("%s: no callback form", d.Name)
 		}
 	}
+}
+
+// The public description (GET /openapi.json) is one valid OpenAPI 3.1 document holding every
+// dialect's operations, and the golden answers still validate against the merged whole.
+func TestOpenAPIDocument(t *testing.T) {
+	doc, err := registry.Default().OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := openapitest.New(t, doc)
+	var d struct{ Paths map[string]any }
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	for _, dl := range registry.Default().All() {
+		if dl.OpenAPI == nil {
+			t.Logf("%s: no OpenAPI description yet", dl.Name)
+			continue
+		}
+		var own struct{ Paths map[string]any }
+		if err := json.Unmarshal(dl.OpenAPI, &own); err != nil {
+			t.Fatalf("%s: %v", dl.Name, err)
+		}
+		for p := range own.Paths {
+			if d.Paths[p] == nil {
+				t.Errorf("%s: %s missing from the merged document", dl.Name, p)
+			}
+		}
+	}
+	answer, err := os.ReadFile("../basstore/testdata/golden/balance.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Answer(t, openapitest.Call{Method: http.MethodPost, Target: "/api/v1/balance", Header: http.Header{"Authorization": {"Bearer k"}},
+		Status: http.StatusOK, Answer: answer})
 }

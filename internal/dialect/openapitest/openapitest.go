@@ -1,0 +1,107 @@
+// Package openapitest checks requests and answers against an OpenAPI 3.1 description, with
+// pb33f/libopenapi-validator (JSON Schema 2020-12, as OpenAPI 3.1 uses). The dialects' tests run
+// their golden requests and answers through it, so a description cannot drift from the wire.
+package openapitest
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+)
+
+// Spec is a description ready to check against.
+type Spec struct {
+	v validator.Validator
+}
+
+// New reads a description and fails t unless it is a valid OpenAPI 3.1 document.
+func New(t testing.TB, spec []byte) *Spec {
+	t.Helper()
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		t.Fatalf("openapi: %v", err)
+	}
+	if v := doc.GetVersion(); !strings.HasPrefix(v, "3.1") {
+		t.Fatalf("openapi: version %q, want 3.1", v)
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		t.Fatalf("openapi: %v", errs)
+	}
+	if ok, verrs := v.ValidateDocument(); !ok {
+		for _, e := range verrs {
+			t.Errorf("openapi document: %s: %s", e.Message, e.Reason)
+		}
+		t.FailNow()
+	}
+	return &Spec{v: v}
+}
+
+// Call is one request and its answer as sent on the wire.
+type Call struct {
+	Method string
+	// Target is the path with its query, as the client sent it.
+	Target string
+	Header http.Header // of the request; Content-Type is JSON when a body is set and none is given
+	Body   []byte
+
+	Status      int
+	ContentType string // of the answer; "" means application/json
+	Answer      []byte
+}
+
+func (c Call) request() *http.Request {
+	var body io.Reader
+	if c.Body != nil {
+		body = bytes.NewReader(c.Body)
+	}
+	r := httptest.NewRequest(c.Method, c.Target, body)
+	for k, vs := range c.Header {
+		r.Header[k] = vs
+	}
+	if c.Body != nil && r.Header.Get("Content-Type") == "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	return r
+}
+
+// Request fails t when c's request does not match its operation.
+func (s *Spec) Request(t testing.TB, c Call) {
+	t.Helper()
+	if ok, errs := s.v.ValidateHttpRequestSync(c.request()); !ok {
+		for _, e := range errs {
+			t.Errorf("%s %s: request: %s: %s%s", c.Method, c.Target, e.Message, e.Reason, schemaErrors(e.SchemaValidationErrors))
+		}
+	}
+}
+
+// Answer fails t when c's answer does not match its operation's answer for its status.
+func (s *Spec) Answer(t testing.TB, c Call) {
+	t.Helper()
+	ct := c.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	resp := &http.Response{StatusCode: c.Status, Header: http.Header{"Content-Type": {ct}},
+		Body: io.NopCloser(bytes.NewReader(c.Answer)), ContentLength: int64(len(c.Answer)), Request: c.request()}
+	if ok, errs := s.v.ValidateHttpResponse(c.request(), resp); !ok {
+		for _, e := range errs {
+			t.Errorf("%s %s: answer %d: %s: %s%s", c.Method, c.Target, c.Status, e.Message, e.Reason, schemaErrors(e.SchemaValidationErrors))
+		}
+	}
+}
+
+func schemaErrors[E interface{ Error() string }](errs []E) string {
+	var b strings.Builder
+	for i, e := range errs {
+		b.WriteString("\n\t" + strconv.Itoa(i+1) + ". " + e.Error())
+	}
+	return b.String()
+}
