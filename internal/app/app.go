@@ -125,7 +125,9 @@ func (a *App) open(ctx context.Context) error {
 	}
 	// One ID checker (its cache and rate limits) for the reseller check-id endpoint, the store and
 	// require_valid_id's refusals in every dialect.
-	checker := checkid.New(checkid.Options{}, checkid.Simulator{})
+	checker := checkid.New(checkid.Options{OnFee: func(ctx context.Context, provider string, fee int64) {
+		a.svc.CheckFeeRecorder()(ctx, provider, fee) // a.svc is set below, before any request is served
+	}}, checkProviders(cfg)...)
 	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate,
 		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL, SNWait: cfg.SNWait, LowBalance: cfg.LowBalance, CheckID: checker})
 	if err != nil {
@@ -444,4 +446,21 @@ func (a *App) saveRoutingStats(ctx context.Context) {
 			a.log.Warn("save routing stats", "err", err)
 		}
 	}
+}
+
+// checkProviders are the game-ID check's providers in the order they are asked: the configured
+// market services, else the simulator. The simulator is never a fallback behind a real service:
+// it would call every ID that service could not check valid.
+func checkProviders(cfg Config) []checkid.Provider {
+	var ps []checkid.Provider
+	if p := cfg.CheckIDVIP; p.URL != "" {
+		ps = append(ps, checkid.NewVIPReseller(checkid.MarketConfig{BaseURL: p.URL, ID: p.ID, Key: p.Key, Fee: p.Fee}))
+	}
+	if p := cfg.CheckIDApigames; p.URL != "" {
+		ps = append(ps, checkid.NewApigames(checkid.MarketConfig{BaseURL: p.URL, ID: p.ID, Key: p.Key, Fee: p.Fee}))
+	}
+	if len(ps) == 0 {
+		ps = append(ps, checkid.Simulator{})
+	}
+	return ps
 }

@@ -46,6 +46,11 @@ type Config struct {
 	// KIOS_NOTIFY_WHATSAPP_TOKEN) send storefront buyers their invoice's news by WhatsApp through
 	// a Fonnte-style gateway (package notify); without a URL the notices are only logged.
 	NotifyWhatsAppURL, NotifyWhatsAppToken string
+	// CheckIDVIP and CheckIDApigames are the market's game-ID check services (package checkid,
+	// docs/SUPPLIERS.md), asked in that order with failover; their URLs and credentials come
+	// from env KIOS_CHECKID_VIP_URL, _ID, _KEY and KIOS_CHECKID_APIGAMES_URL, _MERCHANT, _SECRET.
+	// With neither, the simulator answers (deterministic nicknames: demo and development only).
+	CheckIDVIP, CheckIDApigames CheckIDProvider
 	// PublicURL is where payment providers and payers reach this server's public listener, e.g.
 	// https://kios.example.com (env KIOS_PUBLIC_URL): gateways' callbacks go to
 	// {PublicURL}/callback/payment/{gateway} and the sandbox's pay links are under it. With Demo
@@ -143,6 +148,8 @@ func (c Config) withDefaults(getenv func(string) string) Config {
 	if c.NotifyWhatsAppToken == "" {
 		c.NotifyWhatsAppToken = getenv("KIOS_NOTIFY_WHATSAPP_TOKEN")
 	}
+	c.CheckIDVIP = c.CheckIDVIP.fromEnv(getenv, "KIOS_CHECKID_VIP_URL", "KIOS_CHECKID_VIP_ID", "KIOS_CHECKID_VIP_KEY")
+	c.CheckIDApigames = c.CheckIDApigames.fromEnv(getenv, "KIOS_CHECKID_APIGAMES_URL", "KIOS_CHECKID_APIGAMES_MERCHANT", "KIOS_CHECKID_APIGAMES_SECRET")
 	if c.SecretKey == "" && c.SecretKeyFile == "" {
 		c.SecretKey, c.SecretKeyFile = backend.SecretsFromEnv("", getenv)
 	}
@@ -190,4 +197,24 @@ func (c Config) withDefaults(getenv func(string) string) Config {
 		c.Stdout = os.Stdout
 	}
 	return c
+}
+
+// CheckIDProvider is one market check-ID service: where it is, the operator's credentials
+// there, and its fee per answered check in rupiah (posted in the ledger). No URL: not used.
+type CheckIDProvider struct {
+	URL, ID, Key string
+	Fee          int64
+}
+
+func (p CheckIDProvider) fromEnv(getenv func(string) string, urlVar, idVar, keyVar string) CheckIDProvider {
+	if p.URL == "" {
+		p.URL = getenv(urlVar)
+	}
+	if p.ID == "" {
+		p.ID = getenv(idVar)
+	}
+	if p.Key == "" {
+		p.Key = getenv(keyVar)
+	}
+	return p
 }

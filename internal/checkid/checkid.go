@@ -51,6 +51,12 @@ type Options struct {
 	Rate       rate.Limit    // checks per second per caller; default 1
 	Burst      int           // default 10
 	Now        func() time.Time
+	// OnFee records what a provider charged for an answer (Result.Fee above zero), once per
+	// answer it paid for: cached answers cost nothing. The core posts it in the ledger
+	// (core.Service.RecordCheckFee); nil records nothing. It runs before the answer is returned,
+	// on a context without the caller's cancellation: the money is spent whether or not the
+	// caller is still waiting.
+	OnFee func(ctx context.Context, provider string, fee int64)
 }
 
 // Checker tries its providers in order and caches their answers.
@@ -131,6 +137,9 @@ func (c *Checker) Check(ctx context.Context, caller, product, destination string
 			continue
 		}
 		r.Provider = p.Name()
+		if r.Fee > 0 && c.opts.OnFee != nil {
+			c.opts.OnFee(context.WithoutCancel(ctx), r.Provider, r.Fee)
+		}
 		if r.Destination == "" {
 			r.Destination = destination
 		}

@@ -73,7 +73,13 @@ const (
 	// outside, of kind Deposits: it runs negative); RefundsOwedCode holds what failed ones are owed.
 	ShopReceiptsCode = "shop_receipts"
 	RefundsOwedCode  = "shop_refunds_owed"
+	// CheckFeesCode is what the game-ID check providers charged (issue 19), of kind Fees.
+	CheckFeesCode = "checkid_fees"
 )
+
+// CheckProviderCode is Kios's deposit at a check-ID provider (kind SupplierDeposit: it runs
+// negative until the operator records what was paid in), named by the provider's name.
+func CheckProviderCode(name string) string { return "checkid:" + name }
 
 // AvailableCode is a reseller's spendable account.
 func AvailableCode(resellerID int64) string { return fmt.Sprintf("reseller:%d:available", resellerID) }

@@ -2,6 +2,7 @@ package basstore_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/kios-h2h/kios/internal/dialect/basstore/basstoretest"
@@ -84,5 +85,34 @@ func TestRequireValidID(t *testing.T) {
 			t.Fatalf("existing ID: %d %s", st, body)
 		}
 		e.CheckLedger(t)
+	})
+}
+
+// TestCheckIDRateLimitPerCaller: the checks a reseller makes are limited per reseller (a burst
+// of ten, then one a second): past the burst its uncached checks are refused with 429 while
+// another reseller's still pass, and an answer already cached is given to anyone.
+func TestCheckIDRateLimitPerCaller(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		e := basstoretest.New(t, basstoretest.Config{Backend: b})
+		limited := 0
+		for i := 0; i < 14; i++ {
+			body := fmt.Sprintf(`{"code":"MLBB_ID_5","data":"1234%04d(1234)"}`, i+1)
+			switch st, resp := call(t, e, "POST", "/api/v1/check-id", e.A.Token, body); st {
+			case 200:
+			case 429:
+				limited++
+			default:
+				t.Fatalf("check %d: %d %s", i, st, resp)
+			}
+		}
+		if limited < 3 {
+			t.Fatalf("%d of 14 quick checks refused, want at least 3 past a burst of 10", limited)
+		}
+		if st, resp := call(t, e, "POST", "/api/v1/check-id", e.B.Token, `{"code":"MLBB_ID_5","data":"99990001(1)"}`); st != 200 {
+			t.Fatalf("another reseller was limited: %d %s", st, resp)
+		}
+		if st, resp := call(t, e, "POST", "/api/v1/check-id", e.A.Token, `{"code":"MLBB_ID_5","data":"12340001(1234)"}`); st != 200 {
+			t.Fatalf("a cached answer was refused: %d %s", st, resp)
+		}
 	})
 }

@@ -1,0 +1,24 @@
+package app
+
+import "testing"
+
+// TestCheckProviders: the market services come from flags or env, in the order VIP Reseller then
+// Apigames; the simulator answers only when neither is configured.
+func TestCheckProviders(t *testing.T) {
+	env := map[string]string{"KIOS_CHECKID_APIGAMES_URL": "http://127.0.0.1:1", "KIOS_CHECKID_APIGAMES_MERCHANT": "M1",
+		"KIOS_CHECKID_APIGAMES_SECRET": "s", "KIOS_CHECKID_VIP_ID": "id", "KIOS_CHECKID_VIP_KEY": "k"}
+	cfg := Config{CheckIDVIP: CheckIDProvider{URL: "http://127.0.0.1:2/api", Fee: 50}}.withDefaults(func(k string) string { return env[k] })
+	if cfg.CheckIDVIP.ID != "id" || cfg.CheckIDVIP.Key != "k" || cfg.CheckIDApigames.ID != "M1" || cfg.CheckIDApigames.Key != "s" {
+		t.Fatalf("config %+v %+v", cfg.CheckIDVIP, cfg.CheckIDApigames)
+	}
+	var names []string
+	for _, p := range checkProviders(cfg) {
+		names = append(names, p.Name())
+	}
+	if len(names) != 2 || names[0] != "vip" || names[1] != "apigames" {
+		t.Fatalf("providers %v", names)
+	}
+	if ps := checkProviders(Config{}); len(ps) != 1 || ps[0].Name() != "simulator" {
+		t.Fatalf("without services: %v", ps)
+	}
+}
