@@ -33,6 +33,8 @@ func runResellerCreate(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&n.Phone, "phone", "", "contact phone")
 	fs.StringVar(&n.Membership, "membership", "", "price tier (default \"default\")")
 	fs.Var(&ips, "allow-ip", "address or CIDR the reseller may call from (repeatable; none means loopback only)")
+	fs.StringVar(&n.Upline, "upline", "", "username of the upline: the new reseller is its downline (issue 21)")
+	fs.Int64Var(&n.Markup, "markup", 0, "rupiah the upline earns on each of the downline's orders by default (needs --upline)")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -46,6 +48,9 @@ func runResellerCreate(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	cr, err := svc.CreateReseller(ctx, n)
+	if fe, ok := core.IsFieldError(err); ok {
+		return usagef("--%s %s", fe.Field, fe.Reason)
+	}
 	if err != nil {
 		return err
 	}
@@ -62,7 +67,11 @@ func runResellerCreate(ctx context.Context, e *Env, args []string) error {
 		}
 		return json.NewEncoder(e.Stdout).Encode(out)
 	}
-	fmt.Fprintf(e.Stdout, "Reseller %s created (id %d, tier %s).\n\n", r.Username, r.ID, r.Membership)
+	fmt.Fprintf(e.Stdout, "Reseller %s created (id %d, tier %s).\n", r.Username, r.ID, r.Membership)
+	if n.Upline != "" {
+		fmt.Fprintf(e.Stdout, "Downline of %s, markup Rp %d per order by default.\n", n.Upline, n.Markup)
+	}
+	fmt.Fprintln(e.Stdout)
 	fmt.Fprintf(e.Stdout, "  token:   %s\n  api key: %s\n  member-area password: %s (signs in at /member/login)\n\n", cr.Token, cr.APIKey, pw)
 	fmt.Fprintln(e.Stdout, "All three are shown only now: hand them to the reseller.")
 	if len(r.AllowIPs) == 0 {

@@ -109,7 +109,10 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 	if err := s.validID(ctx, r, v, p.Destination, p.Testing); err != nil {
 		return Placed{}, err
 	}
-	price, ok := v.PriceFor(r.Membership)
+	price, comms, ok, err := s.priceFor(ctx, r, v)
+	if err != nil {
+		return Placed{}, err
+	}
 	if !ok {
 		return Placed{}, catalog.ErrNoPrice
 	}
@@ -142,6 +145,9 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 			StockTaken: !v.UnlimitedStock && !p.Testing,
 		}
 		a := acceptance{fund: p.Fund, inTx: p.InTx}
+		if !p.Testing {
+			a.comms = comms
+		}
 		if !v.Multi && !p.Testing {
 			a.slot, a.slotDay, a.slotTaken = p.Destination, o.Day, order.ErrMultiRefused
 			if p.MultiSlot != "" {
@@ -184,6 +190,8 @@ type acceptance struct {
 	// fund runs before the hold (PlaceParams.Fund); inTx after it (PlaceParams.InTx, a bill's
 	// link to its inquiry).
 	fund, inTx func(ctx context.Context, tx *store.Tx, o *order.Order) error
+	// comms are the uplines' commissions of a downline's order, recorded with it (priceFor).
+	comms []store.Commission
 }
 
 // accept is the accept step PlaceOrder and PayBill share, inside the reseller's transaction
@@ -193,6 +201,9 @@ type acceptance struct {
 // Any refusal rolls all of it back with the caller's transaction. It returns what hold does.
 func (s *Service) accept(ctx context.Context, tx *store.Tx, o *order.Order, now time.Time, a acceptance) (int64, bool, error) {
 	if err := tx.OrderInsert(ctx, o); err != nil {
+		return 0, false, err
+	}
+	if err := tx.OrderCommissionsInsert(ctx, o.ID, a.comms); err != nil {
 		return 0, false, err
 	}
 	if a.slot != "" {

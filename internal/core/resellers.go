@@ -24,6 +24,10 @@ type NewReseller struct {
 	Phone      string
 	Membership string // catalog.DefaultTier when empty
 	AllowIPs   []netip.Prefix
+	// Upline, when set, makes the reseller a downline of that username (issue 21), charged
+	// Markup rupiah over the upline's price by default.
+	Upline string
+	Markup int64
 }
 
 // Credentials are shown once, at creation or rotation.
@@ -55,6 +59,15 @@ func (s *Service) CreateReseller(ctx context.Context, n NewReseller) (Credential
 	} else {
 		n.Username = reseller.UsernameFrom(n.Name)
 	}
+	var tree store.Downline
+	if n.Upline != "" {
+		var err error
+		if tree, err = s.downlinePlace(ctx, n.Upline, n.Markup); err != nil {
+			return Credentials{}, err
+		}
+	} else if n.Markup != 0 {
+		return Credentials{}, &FieldError{"markup", "needs an upline"}
+	}
 	token, key := reseller.NewToken(), reseller.NewAPIKey()
 	base := n.Username
 	for i := 0; ; i++ {
@@ -62,7 +75,18 @@ func (s *Service) CreateReseller(ctx context.Context, n NewReseller) (Credential
 			Username: n.Username, Name: n.Name, Email: n.Email, Phone: n.Phone, Membership: n.Membership,
 			Status: reseller.Active, TokenHash: reseller.HashToken(token), APIKey: key, AllowIPs: n.AllowIPs,
 		}
-		err := s.db.Batch(ctx, func(tx *store.Tx) error { return tx.ResellerInsert(ctx, r) })
+		err := s.db.Batch(ctx, func(tx *store.Tx) error {
+			if err := tx.ResellerInsert(ctx, r); err != nil || n.Upline == "" {
+				return err
+			}
+			tree.ResellerID = r.ID
+			if err := tx.DownlineInsert(ctx, tree); err != nil {
+				return err
+			}
+			// Created now, outside any settlement (CommissionAccountEnsure).
+			_, err := tx.CommissionAccountEnsure(ctx, tree.UplineID)
+			return err
+		})
 		if err == nil {
 			s.log.Info("reseller created", "reseller", r.Username)
 			return Credentials{Reseller: r, Token: token, APIKey: key}, nil

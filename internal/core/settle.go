@@ -131,16 +131,17 @@ func (s *Service) finalize(ctx context.Context, tx *store.Tx, o *order.Order, ou
 		return true, nil
 	}
 	if o.Price > 0 {
-		// The hold the accept step made goes to revenue (captured) or back (released).
+		// The hold the accept step made goes to revenue and the uplines' commissions (captured,
+		// captureTree) or back (released).
 		ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
 		if err != nil {
 			return false, err
 		}
-		kind, dst, memo := "capture", s.sys.revenue, "capture "
 		if out.status == order.Failed {
-			kind, dst, memo = "release", ra.available, "refund "
-		}
-		if err := tx.Transfer(ctx, "order:"+o.Invoice+":"+kind, ra.held, dst, o.Price, memo+o.Invoice); err != nil {
+			if err := tx.Transfer(ctx, "order:"+o.Invoice+":release", ra.held, ra.available, o.Price, "refund "+o.Invoice); err != nil {
+				return false, err
+			}
+		} else if err := s.captureTree(ctx, tx, o, ra.held); err != nil {
 			return false, err
 		}
 	}

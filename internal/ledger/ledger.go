@@ -37,6 +37,10 @@ const (
 	// RefundsOwed is money storefront buyers paid for orders that failed: owed back to them
 	// until the operator refunds it.
 	RefundsOwed Kind = "refunds_owed"
+	// Commission collects what an upline earned on its downlines' orders (issue 21), until it
+	// is exchanged into its available balance: at once by default, by TUKAR with the operator's
+	// commission: accrue.
+	Commission Kind = "commission"
 )
 
 // Account is one ledger account. Balance equals the sum of postings into it minus the sum of

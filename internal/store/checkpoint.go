@@ -165,16 +165,16 @@ func (db *DB) LedgerCheckFrom(ctx context.Context, cp *LedgerCheckpoint) (ledger
 	rep.Postings = base.Postings + newPostings
 	next.Postings = base.Postings + toNextPostings
 
-	rows, err = q.query(ctx, `SELECT id, code, balance, allow_negative FROM accounts ORDER BY id`)
+	rows, err = q.query(ctx, `SELECT id, code, kind, balance, allow_negative FROM accounts ORDER BY id`)
 	if err != nil {
 		return rep, nil, fmt.Errorf("ledger check balances: %w", err)
 	}
 	var total int64
 	for rows.Next() {
 		var id, bal int64
-		var code string
+		var code, kind string
 		var allowNeg bool
-		if err := rows.Scan(&id, &code, &bal, &allowNeg); err != nil {
+		if err := rows.Scan(&id, &code, &kind, &bal, &allowNeg); err != nil {
 			rows.Close()
 			return rep, nil, err
 		}
@@ -190,7 +190,7 @@ func (db *DB) LedgerCheckFrom(ctx context.Context, cp *LedgerCheckpoint) (ledger
 			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
 				Problem: fmt.Sprintf("balance %d but postings sum to %d", bal, sum)})
 		}
-		if !allowNeg && bal < 0 {
+		if (!allowNeg || kind == string(ledger.Commission)) && bal < 0 {
 			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
 				Problem: fmt.Sprintf("negative balance %d", bal)})
 		}

@@ -29,6 +29,9 @@ const (
 	JobTextFinal = "textfinal"
 	// JobTextSend sends one queued text reply (order_id: the text_outbox row, not an order).
 	JobTextSend = "textsend"
+	// JobCommission pays a settled order's commissions into its uplines' available balances,
+	// each under its upline's key (order_id: the order; issue 21).
+	JobCommission = "commission"
 )
 
 // JobInsert queues a job to run at runAt.

@@ -357,11 +357,13 @@ func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Po
 
 // LedgerCheck verifies every invariant of the ledger in one consistent read:
 //   - each account's cached balance equals its postings in minus its postings out;
-//   - no account that may not go negative is negative;
+//   - no account that may not go negative is negative, nor any commission account;
 //   - each reseller's held balance equals the prices of its pending, non-testing orders;
 //   - each charged order (not testing, price above zero) has exactly one hold of its price from
-//     its reseller's available to held; a Success one exactly one capture (held to revenue) and
-//     no release; a Failed one exactly one release (held to available) and no capture; a Pending
+//     its reseller's available to held; a Success one exactly one capture (held to revenue) of
+//     the center's price (its price less its uplines' commissions) and one commission posting
+//     per upline (held to that upline's commission account), so that price paid = center price +
+//     the markups along the path (the downline tree), and no release; a Failed one exactly one release (held to available) and no capture; a Pending
 //     one neither; an order charged nothing has none of these;
 //   - an order has at most one cost posting, only when it succeeded or, Failed, is flagged
 //     late_delivery (its supplier delivered after the refund), of its recorded cost, into the
@@ -386,7 +388,7 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	defer func() { _ = rtx.Rollback() }()
 	q := Q{q: rtx, d: db.dialect, now: db.opts.Now, keys: db.keys}
 
-	rows, err := q.query(ctx, `SELECT a.code, a.balance, a.allow_negative,
+	rows, err := q.query(ctx, `SELECT a.code, a.kind, a.balance, a.allow_negative,
 		COALESCE((SELECT SUM(amount) FROM postings WHERE destination = a.id), 0) -
 		COALESCE((SELECT SUM(amount) FROM postings WHERE source = a.id), 0)
 		FROM accounts a ORDER BY a.id`)
@@ -395,10 +397,10 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	}
 	var total int64
 	for rows.Next() {
-		var code string
+		var code, kind string
 		var bal, sum int64
 		var allowNeg bool
-		if err := rows.Scan(&code, &bal, &allowNeg, &sum); err != nil {
+		if err := rows.Scan(&code, &kind, &bal, &allowNeg, &sum); err != nil {
 			rows.Close()
 			return rep, err
 		}
@@ -408,7 +410,9 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
 				Problem: fmt.Sprintf("balance %d but postings sum to %d", bal, sum)})
 		}
-		if !allowNeg && bal < 0 {
+		// A commission account may go negative at the row level only so that the exchange's
+		// debit can wait for the batch's end (CommissionCode); it never should.
+		if (!allowNeg || kind == string(ledger.Commission)) && bal < 0 {
 			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
 				Problem: fmt.Sprintf("negative balance %d", bal)})
 		}
@@ -480,21 +484,28 @@ func ledgerCheckOrdersWhere(ctx context.Context, q Q, rep *ledger.Report, where 
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':hold' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':hold' AND p.source = av.id AND p.destination = hd.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':capture' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':capture' AND p.source = hd.id AND p.destination = rv.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':capture' AND p.source = hd.id AND p.destination = rv.id AND p.amount = o.price - COALESCE(oc.total, 0) THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':release' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':release' AND p.source = hd.id AND p.destination = av.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':cost' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':cost' AND p.destination = cs.id AND p.amount = o.cost THEN 1 ELSE 0 END), 0),
-		EXISTS (SELECT 1 FROM order_flags f WHERE f.order_id = o.id AND f.flag = 'late_delivery')
+		EXISTS (SELECT 1 FROM order_flags f WHERE f.order_id = o.id AND f.flag = 'late_delivery'),
+		COALESCE(oc.n, 0), COALESCE(oc.total, 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':commission' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':commission' AND p.source = hd.id AND EXISTS (SELECT 1 FROM order_commissions c
+			JOIN accounts ca ON ca.code = 'reseller:' || c.upline_id || ':commission'
+			WHERE c.order_id = o.id AND ca.id = p.destination AND c.amount = p.amount) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':commission' THEN p.amount ELSE 0 END), 0)
 		FROM orders o
 		LEFT JOIN accounts av ON av.code = 'reseller:' || o.reseller_id || ':available'
 		LEFT JOIN accounts hd ON hd.code = 'reseller:' || o.reseller_id || ':held'
 		LEFT JOIN accounts rv ON rv.code = 'revenue'
 		LEFT JOIN accounts cs ON cs.code = 'cost'
+		LEFT JOIN (SELECT order_id, COUNT(*) AS n, SUM(amount) AS total FROM order_commissions GROUP BY order_id) oc ON oc.order_id = o.id
 		LEFT JOIN postings p ON p.txn IN ('order:' || o.invoice || ':hold', 'order:' || o.invoice || ':capture',
-			'order:' || o.invoice || ':release', 'order:' || o.invoice || ':cost')
+			'order:' || o.invoice || ':release', 'order:' || o.invoice || ':cost', 'order:' || o.invoice || ':commission')
 		WHERE `+where+`
-		GROUP BY o.id, o.invoice, o.status, o.price, o.cost, o.testing
+		GROUP BY o.id, o.invoice, o.status, o.price, o.cost, o.testing, oc.n, oc.total
 		ORDER BY o.id`, args...)
 	if err != nil {
 		return fmt.Errorf("ledger check orders: %w", err)
@@ -505,8 +516,9 @@ func ledgerCheckOrdersWhere(ctx context.Context, q Q, rep *ledger.Report, where 
 		var price, cost int64
 		var testing, late bool
 		var hold, holdOK, capture, captureOK, release, releaseOK, costN, costOK int64
+		var commRows, commTotal, commN, commOK, commSum int64
 		if err := rows.Scan(&invoice, &status, &price, &cost, &testing, &hold, &holdOK, &capture, &captureOK,
-			&release, &releaseOK, &costN, &costOK, &late); err != nil {
+			&release, &releaseOK, &costN, &costOK, &late, &commRows, &commTotal, &commN, &commOK, &commSum); err != nil {
 			return err
 		}
 		rep.Orders++
@@ -528,6 +540,16 @@ func ledgerCheckOrdersWhere(ctx context.Context, q Q, rep *ledger.Report, where 
 		want("hold", charged, hold, holdOK)
 		want("capture", charged && status == "Success", capture, captureOK)
 		want("release", charged && status == "Failed", release, releaseOK)
+		// The downline tree's invariant: a settled order's price is the center's price (the
+		// capture, checked above as price less the commissions) plus each upline's markup, each
+		// credited once to that upline's commission account.
+		switch {
+		case charged && status == "Success" && (commN != commRows || commOK != commRows || commSum != commTotal):
+			bad("%d commission postings (%d right) totalling %d, want %d totalling %d: price %d is not center price %d plus the markups along the path",
+				commN, commOK, commSum, commRows, commTotal, price, price-commTotal)
+		case !(charged && status == "Success") && commN != 0:
+			bad("%d commission postings, want none", commN)
+		}
 		switch {
 		case costN == 0:
 		case testing || !(status == "Success" || (status == "Failed" && late)):

@@ -1,0 +1,463 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// The downline tree (issue 21). A downline buys at its upline's price plus the markup its
+// upline set for it; the center's revenue is the top reseller's price. Money:
+//
+//   - Acceptance (downline's key): the downline's price is held, and each upline's markup is
+//     recorded on the order (order_commissions), so the split is fixed with the price.
+//   - Success (the downline's key, the settlement transaction): the hold is captured, the center
+//     price to revenue and each markup to its upline's commission account. Commission accounts
+//     belong to no reseller's lock domain (store.CommissionCode): their credits are applied at
+//     the batch's end with the shared system accounts, in account order, so a settlement never
+//     takes an upline's rows and the lock order stays "reseller keys ascending, then system and
+//     commission accounts by id".
+//   - Failed: only the release; the commissions recorded move nothing.
+//   - Exchange (the upline's key): the commission account's balance moves to the upline's
+//     available balance, at once by default (a job queued by the settlement), by TUKAR / the
+//     member area with the operator's `commission: accrue`.
+
+// Settings of the tree.
+const (
+	SettingDownlineDepth = "downline_depth"
+	SettingMaxMarkup     = "max_markup"
+	SettingCommission    = "commission"
+)
+
+// Commission modes.
+const (
+	CommissionAvailable = "available"
+	CommissionAccrue    = "accrue"
+)
+
+func init() {
+	settingDefs[SettingDownlineDepth] = Setting{Default: "5",
+		Help:  "how deep the downline tree may go below a top reseller (1-20)",
+		check: func(v string) error { _, err := parseBounded(SettingDownlineDepth, v, 1, 20); return err }}
+	settingDefs[SettingMaxMarkup] = Setting{Default: "0",
+		Help:  "the most an upline may mark up a downline per order, in rupiah (0: no cap)",
+		check: func(v string) error { _, err := parseBounded(SettingMaxMarkup, v, 0, ledger.MaxAmount); return err }}
+	settingDefs[SettingCommission] = Setting{Default: CommissionAvailable,
+		Help: "where uplines' commissions go: available (their balance, at once) or accrue (a commission account TUKAR exchanges)",
+		check: func(v string) error {
+			if v != CommissionAvailable && v != CommissionAccrue {
+				return &FieldError{SettingCommission, "must be available or accrue"}
+			}
+			return nil
+		}}
+}
+
+// Errors of the tree.
+var (
+	ErrDepthLimit      = errors.New("downline tree would be deeper than the operator allows")
+	ErrMarkupAboveMax  = errors.New("markup above the operator's max_markup")
+	ErrNotYourDownline = errors.New("not a direct downline of this reseller")
+	ErrNotDownline     = errors.New("reseller has no upline")
+)
+
+// maxTreeWalk bounds a walk up the tree: depth is capped at 20 by the setting, and an upline is
+// created before its downlines, so no path is longer; the bound only guards against a row edited
+// by hand into a cycle.
+const maxTreeWalk = 64
+
+func parseBounded(name, v string, lo, hi int64) (int64, error) {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < lo || n > hi {
+		return 0, &FieldError{name, fmt.Sprintf("must be a whole number from %d to %d", lo, hi)}
+	}
+	return n, nil
+}
+
+// settingInt is the integer setting name in force (its default when unset or unreadable).
+func (s *Service) settingInt(ctx context.Context, name string) (int64, error) {
+	def := settingDefs[name].Default
+	v, ok, err := s.db.Setting(ctx, name)
+	if err != nil {
+		return 0, fmt.Errorf("setting %s: %w", name, err)
+	}
+	if !ok {
+		v = def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		n, _ = strconv.ParseInt(def, 10, 64)
+	}
+	return n, nil
+}
+
+// CommissionAccrues reports whether the operator keeps commissions in commission accounts until
+// exchanged (`commission: accrue`).
+func (s *Service) CommissionAccrues(ctx context.Context) (bool, error) {
+	v, ok, err := s.db.Setting(ctx, SettingCommission)
+	if err != nil {
+		return false, fmt.Errorf("setting %s: %w", SettingCommission, err)
+	}
+	return ok && v == CommissionAccrue, nil
+}
+
+// checkMarkup refuses a markup below zero or above max_markup.
+func (s *Service) checkMarkup(ctx context.Context, field string, rupiah int64) error {
+	if rupiah < 0 || rupiah > ledger.MaxAmount {
+		return &FieldError{field, "must be a whole number of rupiah, 0 or more"}
+	}
+	maxM, err := s.settingInt(ctx, SettingMaxMarkup)
+	if err != nil {
+		return err
+	}
+	if maxM > 0 && rupiah > maxM {
+		return fmt.Errorf("%s %d > %d: %w", field, rupiah, maxM, ErrMarkupAboveMax)
+	}
+	return nil
+}
+
+// downlinePlace checks that a new downline of upline fits in the tree with markup, and returns
+// its tree row (ResellerID unset).
+func (s *Service) downlinePlace(ctx context.Context, upline string, markup int64) (store.Downline, error) {
+	up, err := s.db.ResellerByUsername(ctx, upline)
+	if errors.Is(err, reseller.ErrNotFound) {
+		return store.Downline{}, &FieldError{"upline", "no reseller " + strconv.Quote(upline)}
+	}
+	if err != nil {
+		return store.Downline{}, err
+	}
+	if up.Status != reseller.Active {
+		return store.Downline{}, &FieldError{"upline", "is not active"}
+	}
+	if err := s.checkMarkup(ctx, "markup", markup); err != nil {
+		return store.Downline{}, err
+	}
+	d := store.Downline{UplineID: up.ID, Markup: markup, Depth: 1}
+	if ud, err := s.db.DownlineOf(ctx, up.ID); err == nil {
+		d.Depth = ud.Depth + 1
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return d, err
+	}
+	limit, err := s.settingInt(ctx, SettingDownlineDepth)
+	if err != nil {
+		return d, err
+	}
+	if int64(d.Depth) > limit {
+		return d, fmt.Errorf("depth %d > %d: %w", d.Depth, limit, ErrDepthLimit)
+	}
+	return d, nil
+}
+
+// UplineOf returns a downline's tree row (ErrNotDownline for a top reseller).
+func (s *Service) UplineOf(ctx context.Context, resellerID int64) (store.Downline, error) {
+	d, err := s.db.DownlineOf(ctx, resellerID)
+	if errors.Is(err, store.ErrNotFound) {
+		return d, ErrNotDownline
+	}
+	return d, err
+}
+
+// MarkupSet is one markup change: the default of a downline (Product and Variant empty) or an
+// override for a product or a variant.
+type MarkupSet struct {
+	Downline string // username
+	Upline   string // when set, the downline must be its direct downline (the upline's own change)
+	Product  string
+	Variant  string
+	Rupiah   int64
+}
+
+// SetDownlineMarkup sets the markup an upline charges a downline.
+func (s *Service) SetDownlineMarkup(ctx context.Context, m MarkupSet) error {
+	if m.Product != "" && m.Variant != "" {
+		return &FieldError{"product", "give a product or a variant, not both"}
+	}
+	r, err := s.db.ResellerByUsername(ctx, m.Downline)
+	if errors.Is(err, reseller.ErrNotFound) {
+		return &FieldError{"reseller", "no reseller " + strconv.Quote(m.Downline)}
+	}
+	if err != nil {
+		return err
+	}
+	d, err := s.UplineOf(ctx, r.ID)
+	if err != nil {
+		return fmt.Errorf("markup of %s: %w", m.Downline, err)
+	}
+	if m.Upline != "" {
+		up, err := s.db.ResellerByUsername(ctx, m.Upline)
+		if err != nil {
+			return err
+		}
+		if up.ID != d.UplineID {
+			return fmt.Errorf("%s under %s: %w", m.Downline, m.Upline, ErrNotYourDownline)
+		}
+	}
+	if err := s.checkMarkup(ctx, "rupiah", m.Rupiah); err != nil {
+		return err
+	}
+	o := store.MarkupOverride{ResellerID: r.ID, Rupiah: m.Rupiah}
+	switch {
+	case m.Product != "":
+		p, err := s.db.ProductByCode(ctx, m.Product)
+		if err != nil {
+			return &FieldError{"product", "no product " + strconv.Quote(m.Product)}
+		}
+		o.Scope, o.TargetID = store.MarkupProduct, p.ID
+	case m.Variant != "":
+		v, err := s.db.VariantByCode(ctx, m.Variant)
+		if err != nil {
+			return &FieldError{"variant", "no variant " + strconv.Quote(m.Variant)}
+		}
+		o.Scope, o.TargetID = store.MarkupVariant, v.ID
+	}
+	err = s.db.Batch(ctx, func(tx *store.Tx) error {
+		if o.Scope == "" {
+			return tx.DownlineSetMarkup(ctx, r.ID, m.Rupiah)
+		}
+		return tx.MarkupOverrideSet(ctx, o)
+	})
+	if err != nil {
+		return fmt.Errorf("markup of %s: %w", m.Downline, err)
+	}
+	s.log.Info("markup set", "reseller", m.Downline, "product", m.Product, "variant", m.Variant, "rupiah", m.Rupiah)
+	return nil
+}
+
+// Pricer prices variants for one reseller: what it pays and what each upline on its path earns
+// of it. A top reseller pays the center's price for its membership; a downline pays its upline's
+// price plus the markup its upline set for it (the variant's override, else the product's, else
+// its default), each markup capped by max_markup as it is now (lowered after it was set, it binds
+// at once). Made once per order or price list: the tree is read once, not per variant.
+type Pricer struct {
+	tier   string
+	levels []pricerLevel // top first
+	maxM   int64
+}
+
+type pricerLevel struct {
+	d         store.Downline
+	overrides map[[2]int64]int64 // {0, product id} or {1, variant id} → rupiah
+}
+
+// PricerFor reads r's path up the tree.
+func (s *Service) PricerFor(ctx context.Context, r *reseller.Reseller) (*Pricer, error) {
+	p := &Pricer{tier: r.Membership}
+	var path []store.Downline
+	for cur := r.ID; ; {
+		d, err := s.db.DownlineOf(ctx, cur)
+		if errors.Is(err, store.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(path) == maxTreeWalk {
+			return nil, fmt.Errorf("prices of %s: the tree above it is a cycle", r.Username)
+		}
+		path = append(path, d)
+		cur = d.UplineID
+	}
+	if len(path) == 0 {
+		return p, nil
+	}
+	top, err := s.db.ResellerByID(ctx, path[len(path)-1].UplineID)
+	if err != nil {
+		return nil, fmt.Errorf("top reseller of %s: %w", r.Username, err)
+	}
+	p.tier = top.Membership
+	if p.maxM, err = s.settingInt(ctx, SettingMaxMarkup); err != nil {
+		return nil, err
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		ovs, err := s.db.MarkupOverrides(ctx, path[i].ResellerID)
+		if err != nil {
+			return nil, err
+		}
+		l := pricerLevel{d: path[i], overrides: map[[2]int64]int64{}}
+		for _, o := range ovs {
+			k := [2]int64{0, o.TargetID}
+			if o.Scope == store.MarkupVariant {
+				k[0] = 1
+			}
+			l.overrides[k] = o.Rupiah
+		}
+		p.levels = append(p.levels, l)
+	}
+	return p, nil
+}
+
+// Price is what the reseller pays for v and the commissions of its uplines (top first); ok is
+// false when the center has no price for the top reseller's tier.
+func (p *Pricer) Price(v *catalog.Variant) (int64, []store.Commission, bool) {
+	price, ok := v.PriceFor(p.tier)
+	if !ok || len(p.levels) == 0 {
+		return price, nil, ok
+	}
+	var comms []store.Commission
+	for _, l := range p.levels {
+		m, found := l.overrides[[2]int64{1, v.ID}]
+		if !found {
+			if m, found = l.overrides[[2]int64{0, v.ProductID}]; !found {
+				m = l.d.Markup
+			}
+		}
+		if p.maxM > 0 && m > p.maxM {
+			m = p.maxM
+		}
+		if m <= 0 {
+			continue
+		}
+		if price > ledger.MaxAmount-m {
+			// Unsellable rather than a price the ledger cannot hold.
+			return 0, nil, false
+		}
+		price += m
+		comms = append(comms, store.Commission{UplineID: l.d.UplineID, Amount: m})
+	}
+	return price, comms, true
+}
+
+// PriceFor is Price without the commissions: the price the dialects' price lists, /variant and
+// the text channel's H. show the caller.
+func (p *Pricer) PriceFor(v *catalog.Variant) (int64, bool) {
+	price, _, ok := p.Price(v)
+	return price, ok
+}
+
+// priceFor is what r pays for v, with its uplines' commissions.
+func (s *Service) priceFor(ctx context.Context, r *reseller.Reseller, v *store.VariantRow) (int64, []store.Commission, bool, error) {
+	p, err := s.PricerFor(ctx, r)
+	if err != nil {
+		return 0, nil, false, err
+	}
+	price, comms, ok := p.Price(&v.Variant)
+	return price, comms, ok, nil
+}
+
+// PriceOf is what r pays for v.
+func (s *Service) PriceOf(ctx context.Context, r *reseller.Reseller, v *store.VariantRow) (int64, bool, error) {
+	p, _, ok, err := s.priceFor(ctx, r, v)
+	return p, ok, err
+}
+
+// captureTree moves a successful order's hold out of its reseller's held account: each upline's
+// commission to its commission account, the rest (the center's price) to revenue. Inside the
+// settlement transaction, under the order's reseller's key; the commission credits belong to no
+// reseller's domain (store.CommissionCode).
+func (s *Service) captureTree(ctx context.Context, tx *store.Tx, o *order.Order, held int64) error {
+	comms, err := tx.OrderCommissions(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	center := o.Price
+	for _, c := range comms {
+		center -= c.Amount
+	}
+	if center < 0 {
+		return fmt.Errorf("capture %s: commissions %d above the price %d", o.Invoice, o.Price-center, o.Price)
+	}
+	if center > 0 {
+		if err := tx.Transfer(ctx, "order:"+o.Invoice+":capture", held, s.sys.revenue, center, "capture "+o.Invoice); err != nil {
+			return err
+		}
+	}
+	if len(comms) == 0 {
+		return nil
+	}
+	for _, c := range comms {
+		acct, err := tx.AccountID(ctx, store.CommissionCode(c.UplineID))
+		if err != nil {
+			return fmt.Errorf("commission of %s: %w", o.Invoice, err)
+		}
+		if err := tx.Transfer(ctx, "order:"+o.Invoice+":commission", held, acct, c.Amount, "commission on "+o.Invoice); err != nil {
+			return err
+		}
+	}
+	accrue, err := s.CommissionAccrues(ctx)
+	if err != nil || accrue {
+		return err
+	}
+	// Paid into the uplines' balances under their own keys, by a job committed with this
+	// settlement: it cannot be lost, and it never makes this batch wait on an upline's.
+	return tx.JobInsert(ctx, store.JobCommission, o.ID, s.now())
+}
+
+// payCommissions runs a commission job: each upline of the order gets its commission account's
+// balance exchanged into its available balance. Exchanging the whole balance makes the job
+// idempotent (a second run moves what came since, or nothing).
+func (s *Service) payCommissions(ctx context.Context, j store.Job) error {
+	comms, err := s.db.OrderCommissions(ctx, j.OrderID)
+	if err != nil {
+		return err
+	}
+	o, err := s.db.OrderByID(ctx, j.OrderID)
+	if err != nil && !errors.Is(err, order.ErrNotFound) {
+		return err
+	}
+	ref := fmt.Sprintf("order:%d", j.OrderID)
+	if o != nil {
+		ref = "order:" + o.Invoice
+	}
+	for _, c := range comms {
+		if _, err := s.exchange(ctx, c.UplineID, ref); err != nil {
+			return err
+		}
+	}
+	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+}
+
+// ExchangeCommission moves a reseller's whole commission balance into its available balance
+// (TUKAR, the member area) and returns the amount moved (0: nothing to exchange).
+func (s *Service) ExchangeCommission(ctx context.Context, resellerID int64) (int64, error) {
+	return s.exchange(ctx, resellerID, "tukar")
+}
+
+// exchange is ExchangeCommission under reseller's key, the posting's txn naming why. It first
+// locks the reseller's available row, which every exchange of this reseller takes, so that the
+// balance read next includes any exchange another node committed meanwhile; then the debit of the
+// commission account is deferred to the batch's end (store.CommissionCode) but never exceeds
+// what the account holds as this transaction sees it.
+func (s *Service) exchange(ctx context.Context, resellerID int64, why string) (int64, error) {
+	var moved int64
+	err := s.inReseller(ctx, resellerID, func(tx *store.Tx) error {
+		moved = 0
+		ra, err := s.resellerAccounts(ctx, tx, resellerID)
+		if err != nil {
+			return err
+		}
+		if err := tx.AccountLock(ctx, ra.available); err != nil {
+			return err
+		}
+		comm, err := tx.AccountID(ctx, store.CommissionCode(resellerID))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // never had a downline
+		}
+		if err != nil {
+			return err
+		}
+		bal, err := tx.Balance(ctx, store.CommissionCode(resellerID))
+		if err != nil || bal <= 0 {
+			return err
+		}
+		if err := tx.Transfer(ctx, fmt.Sprintf("commission:%d:%s", resellerID, why), comm, ra.available, bal, "commission exchanged ("+why+")"); err != nil {
+			return err
+		}
+		moved = bal
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("exchange commission of reseller %d: %w", resellerID, err)
+	}
+	return moved, nil
+}
+
+// CommissionBalance is what a reseller's commission account holds.
+func (s *Service) CommissionBalance(ctx context.Context, resellerID int64) (int64, error) {
+	return s.db.Balance(ctx, store.CommissionCode(resellerID))
+}
