@@ -22,5 +22,6 @@ func Registration() dialect.Dialect {
 			ref, ok := flazzserver.RefusalOf(err)
 			return "rc " + ref.RC + " " + ref.Digiswitch, ok && ref.RC != "" && ref.Digiswitch != ""
 		},
+		OpenAPI: openAPI,
 	}
 }
