@@ -43,7 +43,9 @@ type Commission struct {
 // batches (docs/ARCHITECTURE.md, Lock domains). It may go negative at the row level so that the
 // exchange's debit is deferred too; core never debits more than it holds and the ledger check
 // reports one below zero.
-func CommissionCode(resellerID int64) string { return fmt.Sprintf("reseller:%d:commission", resellerID) }
+func CommissionCode(resellerID int64) string {
+	return fmt.Sprintf("reseller:%d:commission", resellerID)
+}
 
 // CommissionAccountEnsure creates an upline's commission account if it has none. It is called
 // when a downline is registered, so settlement never creates an account (an insert there would
