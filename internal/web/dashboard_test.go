@@ -173,7 +173,7 @@ func TestBrowserPhoneNav(t *testing.T) {
 	if got := br.Text(`h1`); got != "Ledger" {
 		t.Errorf("after the menu link: %q", got)
 	}
-	for _, path := range []string{"/admin/orders", "/admin/catalog", "/admin/settings"} {
+	for _, path := range []string{"/admin/orders", "/admin/catalog", "/admin/settings", "/admin/shop/refunds"} {
 		br.Run("page "+path, chromedp.Navigate(e.srv.URL+path), chromedp.WaitVisible(css(`h1`)))
 		fits(path)
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 var pageNames = []string{"login", "overview", "orders", "order", "late", "resellers", "reseller", "deposits", "catalog",
-	"suppliers", "ledger", "audit", "admins", "secret", "settings", "payments"}
+	"suppliers", "ledger", "audit", "admins", "secret", "settings", "payments", "refunds"}
 
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
@@ -28,8 +28,15 @@ func parsePages() map[string]*template.Template {
 		"lower":  func(v any) string { return strings.ToLower(fmt.Sprint(v)) },
 		"usec":   func(us int64) time.Time { return time.UnixMicro(us) },
 		"pretty": prettyJSON,
-		"add":    func(a, b int64) int64 { return a + b },
-		"pct":    percent,
+		// wa is a WhatsApp chat link's number: the store keeps phones as 08…, wa.me wants 628….
+		"wa": func(phone string) string {
+			if strings.HasPrefix(phone, "0") {
+				return "62" + phone[1:]
+			}
+			return phone
+		},
+		"add": func(a, b int64) int64 { return a + b },
+		"pct": percent,
 		// formref is a reference drawn once per rendered form: submitting that form twice (a
 		// double click, a reload that posts again) then moves the money once.
 		"formref": func() string { return "form-" + reseller.NewSecret(12) },
@@ -167,6 +174,8 @@ func (h *handler) routePages(mux *http.ServeMux) {
 	p("POST /admin/catalog/import", h.catalogImportPost)
 	p("POST /admin/catalog/variants/{code}", h.variantPost)
 	p("POST /admin/catalog/products/{code}", h.productPost)
+	p("GET /admin/shop/refunds", h.shopRefundsPage)
+	p("POST /admin/shop/refunds/{invoice}", h.shopRefundPost)
 	p("GET /admin/suppliers", h.suppliersPage)
 	p("POST /admin/suppliers/{name}/reply-test", h.replyTestPost)
 	p("GET /admin/ledger", h.ledgerPage)

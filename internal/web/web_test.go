@@ -57,7 +57,8 @@ func setupOn(t *testing.T, b storetest.Backend, opts web.Options) *env {
 	ctx := context.Background()
 	db := b.Open(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := core.New(ctx, db, core.Config{Logger: log})
+	// A public URL lets tests open payments at gateways that need one (the sandbox's pay links).
+	svc, err := core.New(ctx, db, core.Config{Logger: log, PublicURL: "https://kios.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
