@@ -105,3 +105,41 @@ func schemaErrors[E interface{ Error() string }](errs []E) string {
 	}
 	return b.String()
 }
+
+// Client is an HTTP client whose every request and answer is checked against s as it passes:
+// hand it to a dialect's Go client to check the wire a test makes.
+func (s *Spec) Client(t testing.TB) *http.Client {
+	return &http.Client{Transport: checking{t: t, s: s}}
+}
+
+type checking struct {
+	t testing.TB
+	s *Spec
+}
+
+func (c checking) RoundTrip(r *http.Request) (*http.Response, error) {
+	call := Call{Method: r.Method, Target: r.URL.RequestURI(), Header: r.Header.Clone()}
+	if r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		call.Body = body
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	answer, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(answer))
+	call.Status, call.ContentType, call.Answer = resp.StatusCode, resp.Header.Get("Content-Type"), answer
+	c.s.Request(c.t, call)
+	c.s.Answer(c.t, call)
+	return resp, nil
+}

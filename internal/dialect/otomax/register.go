@@ -23,5 +23,6 @@ func Registration() dialect.Dialect {
 			why := textcmd.RefusalReason(err, "S5", "081234567890")
 			return why, why != ""
 		},
+		OpenAPI: openAPI,
 	}
 }
