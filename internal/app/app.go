@@ -71,6 +71,10 @@ type App struct {
 // and the orders it was fulfilling resume without waiting for their leases to run out.
 func New(ctx context.Context, cfg Config) (*App, error) {
 	cfg = cfg.withDefaults(os.Getenv)
+	if cfg.NotifySMTPAddr != "" && cfg.NotifySMTPFrom == "" {
+		// Every email would be refused for want of a sender: say so at start, not per notice.
+		return nil, fmt.Errorf("--notify-smtp-addr needs --notify-smtp-from (env KIOS_NOTIFY_SMTP_FROM)")
+	}
 	a := &App{cfg: cfg, log: cfg.Logger, dialects: registry.Default()}
 	if err := a.open(ctx); err != nil {
 		_ = a.Close()
@@ -310,11 +314,7 @@ func (a *App) Run(ctx context.Context) error {
 	if a.cfg.Storefront || a.cfg.Demo {
 		// Expires unpaid invoices and closes those whose order settled (refunds owed included).
 		go a.svc.ShopEvery(workCtx, 2*time.Second)
-		var n notify.Notifier = notify.Log{Logger: a.log}
-		if a.cfg.NotifyWhatsAppURL != "" {
-			n = notify.Fonnte{URL: a.cfg.NotifyWhatsAppURL, Token: a.cfg.NotifyWhatsAppToken}
-		}
-		go storefront.Notices{Svc: a.svc, Notifier: n, PublicURL: a.svc.PublicURL(), Log: a.log}.Every(workCtx, 3*time.Second)
+		go storefront.Notices{Svc: a.svc, Notifier: buyerNotifier(a.cfg, a.log), PublicURL: a.svc.PublicURL(), Log: a.log}.Every(workCtx, 3*time.Second)
 	}
 	go a.saveRoutingStats(workCtx)
 	if a.cfg.LedgerCheckEvery > 0 {
@@ -463,4 +463,23 @@ func checkProviders(cfg Config) []checkid.Provider {
 		ps = append(ps, checkid.Simulator{})
 	}
 	return ps
+}
+
+// buyerNotifier tells storefront buyers of their invoices: by WhatsApp and by email when each is
+// configured (both at once through notify.Multi), else only in the log.
+func buyerNotifier(cfg Config, log *slog.Logger) notify.Notifier {
+	var ns []notify.Notifier
+	if cfg.NotifyWhatsAppURL != "" {
+		ns = append(ns, notify.Fonnte{URL: cfg.NotifyWhatsAppURL, Token: cfg.NotifyWhatsAppToken})
+	}
+	if cfg.NotifySMTPAddr != "" {
+		ns = append(ns, notify.SMTP{Addr: cfg.NotifySMTPAddr, From: cfg.NotifySMTPFrom, Username: cfg.NotifySMTPUser, Password: cfg.NotifySMTPPassword})
+	}
+	switch len(ns) {
+	case 0:
+		return notify.Log{Logger: log}
+	case 1:
+		return ns[0]
+	}
+	return notify.Multi{Notifiers: ns, Logger: log}
 }

@@ -1,6 +1,10 @@
 package app
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/kios-h2h/kios/internal/notify"
+)
 
 // TestCheckProviders: the market services come from flags or env, in the order VIP Reseller then
 // Apigames; the simulator answers only when neither is configured.
@@ -20,5 +24,24 @@ func TestCheckProviders(t *testing.T) {
 	}
 	if ps := checkProviders(Config{}); len(ps) != 1 || ps[0].Name() != "simulator" {
 		t.Fatalf("without services: %v", ps)
+	}
+}
+
+// TestBuyerNotifier: the log alone by default; WhatsApp, email, or both through Multi.
+func TestBuyerNotifier(t *testing.T) {
+	env := map[string]string{"KIOS_NOTIFY_SMTP_ADDR": "127.0.0.1:2525", "KIOS_NOTIFY_SMTP_FROM": "toko@kios.example", "KIOS_NOTIFY_SMTP_USER": "u"}
+	cfg := Config{}.withDefaults(func(k string) string { return env[k] })
+	if cfg.NotifySMTPAddr != "127.0.0.1:2525" || cfg.NotifySMTPUser != "u" {
+		t.Fatalf("config %+v", cfg)
+	}
+	if n, ok := buyerNotifier(cfg, nil).(notify.SMTP); !ok || n.From != "toko@kios.example" {
+		t.Fatalf("email only: %#v", n)
+	}
+	cfg.NotifyWhatsAppURL = "http://127.0.0.1:1/send"
+	if n, ok := buyerNotifier(cfg, nil).(notify.Multi); !ok || len(n.Notifiers) != 2 {
+		t.Fatalf("both: %#v", n)
+	}
+	if _, ok := buyerNotifier(Config{}, nil).(notify.Log); !ok {
+		t.Fatal("default is not the log")
 	}
 }

@@ -46,6 +46,10 @@ type Config struct {
 	// KIOS_NOTIFY_WHATSAPP_TOKEN) send storefront buyers their invoice's news by WhatsApp through
 	// a Fonnte-style gateway (package notify); without a URL the notices are only logged.
 	NotifyWhatsAppURL, NotifyWhatsAppToken string
+	// NotifySMTPAddr (host:port) and NotifySMTPFrom send the same notices by email to buyers who
+	// gave one (env KIOS_NOTIFY_SMTP_ADDR, KIOS_NOTIFY_SMTP_FROM; the login in
+	// KIOS_NOTIFY_SMTP_USER and KIOS_NOTIFY_SMTP_PASSWORD). Beside WhatsApp when both are set.
+	NotifySMTPAddr, NotifySMTPFrom, NotifySMTPUser, NotifySMTPPassword string
 	// CheckIDVIP and CheckIDApigames are the market's game-ID check services (package checkid,
 	// docs/SUPPLIERS.md), asked in that order with failover; their URLs and credentials come
 	// from env KIOS_CHECKID_VIP_URL, _ID, _KEY and KIOS_CHECKID_APIGAMES_URL, _MERCHANT, _SECRET.
@@ -147,6 +151,15 @@ func (c Config) withDefaults(getenv func(string) string) Config {
 	}
 	if c.NotifyWhatsAppToken == "" {
 		c.NotifyWhatsAppToken = getenv("KIOS_NOTIFY_WHATSAPP_TOKEN")
+	}
+	for _, e := range []struct {
+		v   *string
+		env string
+	}{{&c.NotifySMTPAddr, "KIOS_NOTIFY_SMTP_ADDR"}, {&c.NotifySMTPFrom, "KIOS_NOTIFY_SMTP_FROM"},
+		{&c.NotifySMTPUser, "KIOS_NOTIFY_SMTP_USER"}, {&c.NotifySMTPPassword, "KIOS_NOTIFY_SMTP_PASSWORD"}} {
+		if *e.v == "" {
+			*e.v = getenv(e.env)
+		}
 	}
 	c.CheckIDVIP = c.CheckIDVIP.fromEnv(getenv, "KIOS_CHECKID_VIP_URL", "KIOS_CHECKID_VIP_ID", "KIOS_CHECKID_VIP_KEY")
 	c.CheckIDApigames = c.CheckIDApigames.fromEnv(getenv, "KIOS_CHECKID_APIGAMES_URL", "KIOS_CHECKID_APIGAMES_MERCHANT", "KIOS_CHECKID_APIGAMES_SECRET")
