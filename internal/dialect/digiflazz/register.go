@@ -24,5 +24,6 @@ func Registration() dialect.Dialect {
 			ref, ok := flazzserver.RefusalOf(err)
 			return "rc " + ref.RC + " " + ref.Digiflazz, ok && ref.RC != "" && ref.Digiflazz != ""
 		},
+		OpenAPI: openAPI,
 	}
 }
