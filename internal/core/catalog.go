@@ -22,6 +22,12 @@ func (s *Service) Product(ctx context.Context, code string) (*catalog.Product, e
 
 // Variants lists variants matching f, each marked Down when no supplier can take it now
 // (gangguan).
+// ProductSales counts each product's delivered orders of the last days days (Jakarta days,
+// today included): the store lists the most sold first.
+func (s *Service) ProductSales(ctx context.Context, days int) (map[string]int64, error) {
+	return s.db.ProductSales(ctx, catalog.Day(s.now().AddDate(0, 0, -days)))
+}
+
 func (s *Service) Variants(ctx context.Context, f store.VariantFilter) ([]store.VariantRow, error) {
 	vs, err := s.db.Variants(ctx, f)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/kios-h2h/kios/internal/order"
 )
 
 // AdminUser is a person who runs the distributor through the admin API and dashboard.
@@ -433,4 +435,27 @@ func withPendingAudit(ctx context.Context, fn func(*Tx) error) (func(*Tx) error,
 		e := p.e
 		return tx.AuditInsert(ctx, &e)
 	}, p
+}
+
+// ProductSales counts the delivered (Success, not testing) orders of each product made on or
+// after sinceDay ("2006-01-02", Jakarta): what the store's home page calls popular. It reads
+// through the orders_day index, so its cost grows with the window, not with the whole history.
+func (q Q) ProductSales(ctx context.Context, sinceDay string) (map[string]int64, error) {
+	rows, err := q.query(ctx, `SELECT p.code, COUNT(*) FROM orders o
+		JOIN variants v ON v.id = o.variant_id JOIN products p ON p.id = v.product_id
+		WHERE o.day >= ? AND o.status = ? AND NOT o.testing GROUP BY p.code`, sinceDay, string(order.Success))
+	if err != nil {
+		return nil, fmt.Errorf("product sales since %s: %w", sinceDay, err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var code string
+		var n int64
+		if err := rows.Scan(&code, &n); err != nil {
+			return nil, fmt.Errorf("product sales since %s: %w", sinceDay, err)
+		}
+		out[code] = n
+	}
+	return out, rows.Err()
 }

@@ -63,7 +63,7 @@ type productView struct {
 	Brand    string `json:"brand"`
 	From     int64  `json:"from"` // the lowest retail price of its variants on sale
 	Variants int    `json:"variants"`
-	Sold     int    `json:"-"`
+	Sold     int64  `json:"-"` // delivered orders of the last 30 days: the home page's order
 }
 
 // variantView is a denomination with its retail price.
@@ -112,6 +112,7 @@ func (h *handler) catalogView(ctx context.Context, q string) ([]productView, map
 		byProduct[v.ProductCode] = append(byProduct[v.ProductCode], variantView{Code: v.Code, Name: v.Name, Description: v.Description,
 			Price: price, Available: avail})
 	}
+	sold := h.popularity(ctx)
 	q = strings.ToLower(strings.TrimSpace(q))
 	var out []productView
 	for _, p := range products {
@@ -123,10 +124,15 @@ func (h *handler) catalogView(ctx context.Context, q string) ([]productView, map
 			continue
 		}
 		sort.SliceStable(vv, func(i, j int) bool { return vv[i].Price < vv[j].Price })
-		out = append(out, productView{Code: p.Code, Name: p.Name, Category: p.Category, Brand: p.Brand, From: vv[0].Price, Variants: len(vv)})
+		out = append(out, productView{Code: p.Code, Name: p.Name, Category: p.Category, Brand: p.Brand, From: vv[0].Price, Variants: len(vv),
+			Sold: sold[p.Code]})
 	}
-	// Games first (what the store is for), then by category and name.
+	// Popular first (delivered orders of the last 30 days, every channel's), then games (what
+	// the store is for), then by category and name.
 	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Sold != out[j].Sold {
+			return out[i].Sold > out[j].Sold
+		}
 		gi, gj := isGame(out[i].Category), isGame(out[j].Category)
 		if gi != gj {
 			return gi
@@ -394,4 +400,34 @@ func (h *handler) apiInvoice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// popularWindow is how far back the home page counts sales, and popularEvery how often it
+// counts them again: the count is a grouped scan of the window's orders, too much for every
+// page view of a busy store, and a minute-old order of the shelves is as good as a fresh one.
+const (
+	popularWindow = 30
+	popularEvery  = time.Minute
+)
+
+// popularity is each product's sales count, recounted at most once a popularEvery by one
+// caller at a time; a failed count keeps the last (an empty map at first: the other orders
+// apply).
+func (h *handler) popularity(ctx context.Context) map[string]int64 {
+	h.popMu.Lock()
+	defer h.popMu.Unlock()
+	now := time.Now()
+	if h.popular != nil && now.Sub(h.popularAt) < popularEvery {
+		return h.popular
+	}
+	sold, err := h.svc.ProductSales(ctx, popularWindow)
+	if err != nil {
+		h.log.Warn("storefront: counting sales for the home page", "err", err)
+		if h.popular == nil {
+			return map[string]int64{}
+		}
+		return h.popular
+	}
+	h.popular, h.popularAt = sold, now
+	return sold
 }

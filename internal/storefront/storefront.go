@@ -46,6 +46,10 @@ type handler struct {
 	byIP  *limiter
 	byTel *limiter
 	pages map[string]*template.Template
+
+	popMu     sync.Mutex
+	popular   map[string]int64 // ProductSales, refreshed by popularity
+	popularAt time.Time
 }
 
 // New returns the storefront's handler. Mount it for "/{$}", "/p/", "/invoice/", "/cek" and
