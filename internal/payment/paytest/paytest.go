@@ -222,7 +222,9 @@ func (f *Fake) midtransCharge(w http.ResponseWriter, r *http.Request, body []byt
 	ans := map[string]any{"status_code": "201", "status_message": "Success, transaction is created", "transaction_id": t.Reference,
 		"order_id": t.OrderID, "gross_amount": strconv.FormatInt(t.Amount, 10) + ".00", "payment_type": req.PaymentType,
 		"transaction_time": "2026-12-05 20:00:00", "transaction_status": "pending", "fraud_status": "accept", "currency": "IDR",
-		"expiry_time": "2026-12-06 20:00:00"}
+		// A day from now, in WIB as Midtrans writes it: a fixed date made every test after it
+		// see the payment as late.
+		"expiry_time": time.Now().Add(24 * time.Hour).In(time.FixedZone("WIB", 7*3600)).Format(time.DateTime)}
 	if req.PaymentType == "qris" {
 		ans["qr_string"] = "00020101021126" + t.Reference
 		ans["actions"] = []map[string]any{{"name": "generate-qr-code", "method": "GET", "url": f.URL + "/v2/qris/" + t.Reference + "/qr-code"}}
@@ -321,7 +323,7 @@ func (f *Fake) xenditCreate(w http.ResponseWriter, r *http.Request, body []byte)
 func (f *Fake) xenditInvoice(t *Tx) map[string]any {
 	inv := map[string]any{"id": t.Reference, "external_id": t.OrderID, "user_id": "5f0000000000000000000001", "status": t.Status,
 		"merchant_name": "Kios", "amount": t.Amount, "invoice_url": "https://checkout-staging.xendit.co/web/" + t.Reference,
-		"expiry_date": time.Date(2026, 12, 6, 13, 0, 0, 0, time.UTC).Format(time.RFC3339), "currency": "IDR"}
+		"expiry_date": time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339), "currency": "IDR"}
 	if t.Status == "PAID" || t.Status == "SETTLED" {
 		inv["paid_amount"] = t.Amount
 		inv["payment_method"] = "QR_CODE"
