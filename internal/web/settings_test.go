@@ -22,10 +22,16 @@ func TestSettingsEndpoints(t *testing.T) {
 			} `json:"settings"`
 		}
 		e.api("GET", "/admin/api/settings", nil, 200, &ss)
-		// Every setting there is, by name, at its default: seller_name and routing_policy.
-		if len(ss.Settings) != 2 || ss.Settings[0].Name != "routing_policy" || ss.Settings[0].Value != "cheapest" || ss.Settings[0].Set ||
-			ss.Settings[1].Name != "seller_name" || ss.Settings[1].Value != "KIOS" || ss.Settings[1].Set {
+		// Every setting there is, by name, at its default (the downline tree's three included).
+		want := [][2]string{{"commission", "available"}, {"downline_depth", "5"}, {"max_markup", "0"},
+			{"routing_policy", "cheapest"}, {"seller_name", "KIOS"}}
+		if len(ss.Settings) != len(want) {
 			t.Fatalf("settings %+v", ss)
+		}
+		for i, w := range want {
+			if s := ss.Settings[i]; s.Name != w[0] || s.Value != w[1] || s.Default != w[1] || s.Set {
+				t.Fatalf("settings %+v, want %v at %d", ss, w, i)
+			}
 		}
 		var one struct {
 			Setting struct{ Name, Value string } `json:"setting"`
