@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -53,38 +55,38 @@ func (tx *Tx) JobClaim(ctx context.Context, node string, kinds []string, limit i
 		args = append(args, k)
 	}
 	args = append(args, micros(now), limit)
-	rows, err := tx.query(ctx, `SELECT id FROM jobs WHERE run_at <= ? AND kind IN (`+ph+`) AND locked_until < ?
-		ORDER BY run_at, id LIMIT ? `+tx.d.SkipLocked, args...)
+	until := now.Add(lease)
+	args = append([]any{node, micros(until)}, args...)
+	// One statement claims the whole batch: a job's own UPDATE each cost PostgreSQL a round trip
+	// per order (docs/PERFORMANCE.md's statement profile). RETURNING gives no order, so the
+	// claims are sorted as the queue orders them.
+	rows, err := tx.query(ctx, `UPDATE jobs SET locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id IN (
+		SELECT id FROM jobs WHERE run_at <= ? AND kind IN (`+ph+`) AND locked_until < ?
+		ORDER BY run_at, id LIMIT ? `+tx.d.SkipLocked+`)
+		RETURNING id, kind, order_id, run_at, attempts, last_error`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
-	var ids []int64
+	defer rows.Close()
+	var jobs []Job
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	jobs := make([]Job, 0, len(ids))
-	until := now.Add(lease)
-	for _, id := range ids {
 		var j Job
 		var runAt int64
-		err := tx.queryRow(ctx, `UPDATE jobs SET locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id = ?
-			RETURNING id, kind, order_id, run_at, attempts, last_error`, node, micros(until), id).
-			Scan(&j.ID, &j.Kind, &j.OrderID, &runAt, &j.Attempts, &j.LastError)
-		if err != nil {
-			return nil, fmt.Errorf("claim job %d: %w", id, err)
+		if err := rows.Scan(&j.ID, &j.Kind, &j.OrderID, &runAt, &j.Attempts, &j.LastError); err != nil {
+			return nil, fmt.Errorf("claim jobs: %w", err)
 		}
 		j.RunAt, j.LockedBy, j.LockedUntil = fromMicros(runAt), node, until
 		jobs = append(jobs, j)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	slices.SortFunc(jobs, func(a, b Job) int {
+		if c := a.RunAt.Compare(b.RunAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
 	return jobs, nil
 }
 
