@@ -2,9 +2,12 @@ package core
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strconv"
 
 	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
 )
 
 // newAuthCache keeps resellers already looked up, by token hash ("h" + hash) and by username
@@ -43,6 +46,53 @@ func (s *Service) cachedReseller(ctx context.Context, byHash bool, key string) (
 	if err != nil {
 		return nil, err
 	}
-	s.auth.put(r, e.Resellers, "h"+r.TokenHash, "u"+r.Username)
+	s.auth.put(r, e.Resellers, "h"+r.TokenHash, "u"+r.Username, idKey(r.ID))
 	return r, nil
+}
+
+// idKey is a reseller's key by id in the auth cache.
+func idKey(id int64) string { return "i" + strconv.FormatInt(id, 10) }
+
+// resellerByID looks a reseller up by id through the cache, like cachedReseller: the settlement
+// reads its callback URL, which then costs no statement while nothing about resellers changed.
+func (s *Service) resellerByID(ctx context.Context, id int64) (*reseller.Reseller, error) {
+	e, err := s.db.EpochsWithin(ctx, epochMaxAge)
+	if err != nil {
+		return nil, err
+	}
+	if r, ok := s.auth.get(idKey(id), e.Resellers); ok {
+		return r, nil
+	}
+	r, err := s.db.ResellerByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.auth.put(r, e.Resellers, "h"+r.TokenHash, "u"+r.Username, idKey(r.ID))
+	return r, nil
+}
+
+// uplineOf is the id of a reseller's upline in the downline tree (0: it has none), through a
+// cache against the resellers counter, which triggers move with any change to the tree (migration
+// 00240): acceptance then reads the tree only for resellers that are in one, and the settlement
+// reads an order's commissions only when its reseller has an upline. A reseller's upline is set
+// when it is created and never removed, so one without an upline now had none when any of its
+// orders was accepted, and none of them carries commissions.
+func (s *Service) uplineOf(ctx context.Context, id int64) (int64, error) {
+	e, err := s.db.EpochsWithin(ctx, epochMaxAge)
+	if err != nil {
+		return 0, err
+	}
+	key := strconv.FormatInt(id, 10)
+	if up, ok := s.uplines.get(key, e.Resellers); ok {
+		return up, nil
+	}
+	d, err := s.db.DownlineOf(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		d.UplineID = 0
+	case err != nil:
+		return 0, err
+	}
+	s.uplines.put(d.UplineID, e.Resellers, key)
+	return d.UplineID, nil
 }

@@ -79,6 +79,7 @@ type Service struct {
 	accounts  sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
 	auth      epochCache[*reseller.Reseller] // see newAuthCache
 	variants  epochCache[*store.VariantRow]  // see newVariantCache
+	uplines   epochCache[int64]              // reseller id -> upline id (0: none); see uplineOf
 	prefixes  prefixTable                    // the operator prefix table, see prefix.go
 	lastCheck lastCheck                      // the last ledger check's result, for the metrics
 
@@ -99,7 +100,8 @@ type resellerAccounts struct {
 // New returns a Service on db, creating the system accounts if missing.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, lowBalance: cfg.LowBalance, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient, publicURL: cfg.PublicURL,
-		defaultMaxLoss: max(cfg.MaxLoss, 0), onAlert: cfg.Alert, auth: newAuthCache(), variants: newVariantCache()}
+		defaultMaxLoss: max(cfg.MaxLoss, 0), onAlert: cfg.Alert, auth: newAuthCache(), variants: newVariantCache(),
+		uplines: epochCache[int64]{clone: func(v int64) int64 { return v }}}
 	if s.now == nil {
 		s.now = time.Now
 	}

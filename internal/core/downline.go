@@ -248,6 +248,11 @@ type pricerLevel struct {
 // PricerFor reads r's path up the tree.
 func (s *Service) PricerFor(ctx context.Context, r *reseller.Reseller) (*Pricer, error) {
 	p := &Pricer{tier: r.Membership}
+	if up, err := s.uplineOf(ctx, r.ID); err != nil {
+		return nil, err
+	} else if up == 0 {
+		return p, nil // not in a tree: its tier's prices, and no read of the tree (issue 23)
+	}
 	var path []store.Downline
 	for cur := r.ID; ; {
 		d, err := s.db.DownlineOf(ctx, cur)
@@ -351,9 +356,14 @@ func (s *Service) PriceOf(ctx context.Context, r *reseller.Reseller, v *store.Va
 // settlement transaction, under the order's reseller's key; the commission credits belong to no
 // reseller's domain (store.CommissionCode).
 func (s *Service) captureTree(ctx context.Context, tx *store.Tx, o *order.Order, held int64) error {
-	comms, err := tx.OrderCommissions(ctx, o.ID)
-	if err != nil {
+	var comms []store.Commission
+	// Only an order of a reseller with an upline can carry commissions (uplineOf says why).
+	if up, err := s.uplineOf(ctx, o.ResellerID); err != nil {
 		return err
+	} else if up != 0 {
+		if comms, err = tx.OrderCommissions(ctx, o.ID); err != nil {
+			return err
+		}
 	}
 	center := o.Price
 	for _, c := range comms {

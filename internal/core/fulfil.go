@@ -124,17 +124,14 @@ type jobRead struct {
 // readJob reads what a pass over job j needs. A final order's candidates and limit are not read.
 func (s *Service) readJob(ctx context.Context, j store.Job) (jobRead, error) {
 	var rd jobRead
-	o, err := s.db.OrderByID(ctx, j.OrderID)
+	o, attempts, err := s.db.OrderWithAttempts(ctx, j.OrderID)
 	if err != nil {
 		if errors.Is(err, order.ErrNotFound) {
 			return rd, nil
 		}
 		return rd, err
 	}
-	rd.o = o
-	if rd.attempts, err = s.db.Attempts(ctx, o.ID); err != nil {
-		return rd, err
-	}
+	rd.o, rd.attempts = o, attempts
 	if o.Status.Final() {
 		return rd, nil
 	}
