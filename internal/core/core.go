@@ -91,6 +91,7 @@ type Service struct {
 
 type systemAccounts struct {
 	revenue, deposits, cost int64
+	transit                 int64 // transfers down the tree between their two steps (transfer.go)
 }
 
 type resellerAccounts struct {
@@ -128,7 +129,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 		if s.sys.deposits, err = tx.SystemAccountEnsure(ctx, ledger.DepositsCode, ledger.Deposits); err != nil {
 			return err
 		}
-		s.sys.cost, err = tx.SystemAccountEnsure(ctx, ledger.CostCode, ledger.Cost)
+		if s.sys.cost, err = tx.SystemAccountEnsure(ctx, ledger.CostCode, ledger.Cost); err != nil {
+			return err
+		}
+		s.sys.transit, err = tx.TransitAccountEnsure(ctx)
 		return err
 	})
 	if err != nil {

@@ -280,7 +280,7 @@ func (s *Service) RunWorkers(ctx context.Context, cfg WorkerConfig) error {
 	var wg sync.WaitGroup
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-	kinds := []string{store.JobFulfil, store.JobCommission}
+	kinds := []string{store.JobFulfil, store.JobCommission, store.JobTransfer}
 	for {
 		select {
 		case <-ctx.Done():

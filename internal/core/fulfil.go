@@ -77,10 +77,10 @@ func (c *WorkerConfig) defaults() {
 // work runs one fulfilment job to its next resting point.
 func (s *Service) work(ctx context.Context, d *dispatcher, c *claim) {
 	j := c.job
-	if j.Kind == store.JobCommission {
+	if j.Kind == store.JobCommission || j.Kind == store.JobTransfer {
 		c.ready() // no upstream call: nothing to prepare
-		if err := s.payCommissions(ctx, j); err != nil && ctx.Err() == nil {
-			s.log.Error("pay commissions", "order_id", j.OrderID, "err", err)
+		if err := s.ledgerJob(ctx, j); err != nil && ctx.Err() == nil {
+			s.log.Error("ledger job", "kind", j.Kind, "order_id", j.OrderID, "err", err)
 			_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, s.now().Add(backoff(j.Attempts)), err.Error()) })
 		}
 		return

@@ -41,6 +41,10 @@ const (
 	// is exchanged into its available balance: at once by default, by TUKAR with the operator's
 	// commission: accrue.
 	Commission Kind = "commission"
+	// Transit holds what uplines have sent their downlines and the downlines have not yet been
+	// credited (issue 21, transfers down the tree): each transfer is debited under the upline's
+	// lock key and credited under the downline's, so for a moment it is in neither's balance.
+	Transit Kind = "transit"
 )
 
 // Account is one ledger account. Balance equals the sum of postings into it minus the sum of
@@ -79,11 +83,18 @@ const (
 	RefundsOwedCode  = "shop_refunds_owed"
 	// CheckFeesCode is what the game-ID check providers charged (issue 19), of kind Fees.
 	CheckFeesCode = "checkid_fees"
+	// TransitCode is the one account of kind Transit.
+	TransitCode = "downline_transit"
 )
 
 // CheckProviderCode is Kios's deposit at a check-ID provider (kind SupplierDeposit: it runs
 // negative until the operator records what was paid in), named by the provider's name.
 func CheckProviderCode(name string) string { return "checkid:" + name }
+
+// NeverNegative reports whether an account of kind must never be below zero even though it may
+// be at the row level (allow_negative, so that its debits can wait for the batch's end): the
+// commission and transit accounts. The ledger check reports one below zero.
+func NeverNegative(kind Kind) bool { return kind == Commission || kind == Transit }
 
 // AvailableCode is a reseller's spendable account.
 func AvailableCode(resellerID int64) string { return fmt.Sprintf("reseller:%d:available", resellerID) }

@@ -190,7 +190,7 @@ func (db *DB) LedgerCheckFrom(ctx context.Context, cp *LedgerCheckpoint) (ledger
 			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
 				Problem: fmt.Sprintf("balance %d but postings sum to %d", bal, sum)})
 		}
-		if (!allowNeg || kind == string(ledger.Commission)) && bal < 0 {
+		if (!allowNeg || ledger.NeverNegative(ledger.Kind(kind))) && bal < 0 {
 			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
 				Problem: fmt.Sprintf("negative balance %d", bal)})
 		}
@@ -221,6 +221,9 @@ func (db *DB) LedgerCheckFrom(ctx context.Context, cp *LedgerCheckpoint) (ledger
 		return rep, nil, err
 	}
 	if err := ledgerCheckShop(ctx, q, &rep); err != nil {
+		return rep, nil, err
+	}
+	if err := ledgerCheckTransfers(ctx, q, &rep); err != nil {
 		return rep, nil, err
 	}
 	next.Took = time.Since(start)

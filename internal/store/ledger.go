@@ -372,6 +372,8 @@ func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Po
 //     reseller's available balance, and no other ticket has any;
 //   - a gateway payment credited outside its ticket (payment:ID) has exactly one credit of what
 //     was paid, any other payment none, and only a credited payment has a fee posting, at most one.
+//   - each transfer down the tree has one send posting (upline to transit) and, landed, one
+//     landing (transit to downline), of its amount; the transit account holds what is in transit.
 //
 // Postings cannot be unbalanced by construction (each moves one amount from one account to
 // another), so the sum of all balances being zero is checked too, as a guard against edits made
@@ -412,7 +414,7 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 		}
 		// A commission account may go negative at the row level only so that the exchange's
 		// debit can wait for the batch's end (CommissionCode); it never should.
-		if (!allowNeg || kind == string(ledger.Commission)) && bal < 0 {
+		if (!allowNeg || ledger.NeverNegative(ledger.Kind(kind))) && bal < 0 {
 			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
 				Problem: fmt.Sprintf("negative balance %d", bal)})
 		}
@@ -439,6 +441,9 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 		return rep, err
 	}
 	if err := ledgerCheckPayments(ctx, q, &rep); err != nil {
+		return rep, err
+	}
+	if err := ledgerCheckTransfers(ctx, q, &rep); err != nil {
 		return rep, err
 	}
 	return rep, ledgerCheckShop(ctx, q, &rep)

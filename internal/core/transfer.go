@@ -1,0 +1,191 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
+)
+
+// Transfers down the tree (issue 21): an upline moves part of its available balance to one of its
+// direct downlines, never sideways nor up. Money moves in two writes, each under one reseller's
+// lock key, since BatchKey never holds two (docs/ARCHITECTURE.md, Lock domains):
+//
+//  1. Send (the upline's key): the transfer row is recorded under its reference, the amount moves
+//     from the upline's available balance to the transit account (failing, changing nothing,
+//     when the upline has less), and a JobTransfer is queued, in one transaction.
+//  2. Land (the downline's key): the row goes from transit to done, the amount moves from the
+//     transit account to the downline's available balance, and the job is deleted.
+//
+// TransferDown runs both at once; if the second fails (or the process dies between them) the job
+// lands the transfer later. Landing twice is impossible: the status update is the guard.
+
+// ErrTransferReference is a transfer reference the upline already used for another transfer.
+var ErrTransferReference = errors.New("reference already used for a different transfer")
+
+// TransferParams is one transfer down the tree.
+type TransferParams struct {
+	Upline    *reseller.Reseller
+	Downline  string // username of a direct downline of Upline
+	Amount    int64
+	Reference string // unique per upline: the same reference again is the same transfer
+	// Actor names who asked, for the audit row ("telegram:123", "admin:alice", "member:budi").
+	Actor string
+}
+
+// TransferResult is a transfer's outcome.
+type TransferResult struct {
+	Transfer *store.DownlineTransfer
+	Downline *reseller.Reseller
+	Created  bool  // false: the reference named a transfer made before; nothing moved now
+	Balance  int64 // the upline's available balance after it
+}
+
+// TransferDown moves p.Amount from p.Upline's available balance to its downline's.
+func (s *Service) TransferDown(ctx context.Context, p TransferParams) (TransferResult, error) {
+	var res TransferResult
+	if p.Upline == nil {
+		return res, errors.New("transfer: no upline")
+	}
+	if p.Amount <= 0 || p.Amount > ledger.MaxAmount {
+		return res, &FieldError{"amount", "must be a positive number of rupiah"}
+	}
+	if err := order.ValidateReference(p.Reference); err != nil {
+		return res, &FieldError{"reference", err.Error()}
+	}
+	if p.Upline.Status != reseller.Active {
+		return res, &FieldError{"upline", "is not active"}
+	}
+	down, err := s.db.ResellerByUsername(ctx, p.Downline)
+	if errors.Is(err, reseller.ErrNotFound) {
+		return res, &FieldError{"downline", "no reseller " + strconv.Quote(p.Downline)}
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Downline = down
+	if down.ID == p.Upline.ID {
+		return res, fmt.Errorf("transfer to itself: %w", ErrNotYourDownline)
+	}
+	d, err := s.db.DownlineOf(ctx, down.ID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && d.UplineID != p.Upline.ID {
+		// Sideways (a downline of another upline), up (its own upline) or to a top reseller.
+		return res, fmt.Errorf("transfer from %s to %s: %w", p.Upline.Username, down.Username, ErrNotYourDownline)
+	}
+	if err != nil {
+		return res, err
+	}
+	if down.Status != reseller.Active {
+		return res, &FieldError{"downline", "is not active"}
+	}
+	after, _ := json.Marshal(map[string]any{"downline": down.Username, "amount": p.Amount, "reference": p.Reference})
+	err = s.inReseller(ctx, p.Upline.ID, func(tx *store.Tx) error {
+		res.Transfer, res.Created = nil, false
+		prev, err := tx.DownlineTransferByRef(ctx, p.Upline.ID, p.Reference)
+		if err == nil {
+			if prev.DownlineID != down.ID || prev.Amount != p.Amount {
+				return ErrTransferReference
+			}
+			res.Transfer = prev
+			return nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		ra, err := s.resellerAccounts(ctx, tx, p.Upline.ID)
+		if err != nil {
+			return err
+		}
+		t := &store.DownlineTransfer{UplineID: p.Upline.ID, DownlineID: down.ID, Amount: p.Amount, Reference: p.Reference, Actor: p.Actor}
+		if err := tx.DownlineTransferInsert(ctx, t); err != nil {
+			return err
+		}
+		err = tx.Transfer(ctx, store.TransferSendTxn(t.ID), ra.available, s.sys.transit, p.Amount, "transfer to "+down.Username+" ("+p.Reference+")")
+		if errors.Is(err, store.ErrInsufficientFunds) {
+			return order.ErrInsufficientBalance
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.JobInsert(ctx, store.JobTransfer, t.ID, s.now()); err != nil {
+			return err
+		}
+		if err := tx.AuditInsert(ctx, &store.AuditEntry{Actor: p.Actor, Action: "downline.transfer",
+			Target: "reseller:" + p.Upline.Username, After: string(after)}); err != nil {
+			return err
+		}
+		res.Transfer, res.Created = t, true
+		return nil
+	})
+	if err != nil {
+		return TransferResult{}, fmt.Errorf("transfer %s from %s: %w", p.Reference, p.Upline.Username, err)
+	}
+	if res.Transfer.Status == store.TransferTransit {
+		if err := s.landTransfer(ctx, res.Transfer.ID); err != nil {
+			// Sent and recorded: the job lands it.
+			s.log.Warn("transfer not landed yet; its job will", "transfer", res.Transfer.ID, "err", err)
+			s.wake()
+		} else if t, err := s.db.DownlineTransferByID(ctx, res.Transfer.ID); err == nil {
+			res.Transfer = t
+		}
+	}
+	if res.Balance, err = s.Balance(ctx, p.Upline.ID); err != nil {
+		return res, err
+	}
+	if res.Created {
+		s.log.Info("transfer down", "upline", p.Upline.Username, "downline", down.Username, "amount", p.Amount, "reference", p.Reference, "actor", p.Actor)
+	}
+	return res, nil
+}
+
+// landTransfer credits a transfer in transit to its downline, under the downline's key; a
+// transfer landed already is left alone.
+func (s *Service) landTransfer(ctx context.Context, id int64) error {
+	t, err := s.db.DownlineTransferByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDeleteFor(ctx, store.JobTransfer, id) })
+	}
+	if err != nil {
+		return err
+	}
+	err = s.inReseller(ctx, t.DownlineID, func(tx *store.Tx) error {
+		ok, err := tx.DownlineTransferLand(ctx, id)
+		if err != nil {
+			return err
+		}
+		if ok {
+			ra, err := s.resellerAccounts(ctx, tx, t.DownlineID)
+			if err != nil {
+				return err
+			}
+			if err := tx.Transfer(ctx, store.TransferLandTxn(id), s.sys.transit, ra.available, t.Amount, "transfer "+t.Reference+" from upline"); err != nil {
+				return err
+			}
+		}
+		return tx.JobDeleteFor(ctx, store.JobTransfer, id)
+	})
+	if err != nil {
+		return fmt.Errorf("land transfer %d: %w", id, err)
+	}
+	return nil
+}
+
+// Transfers lists the transfers a reseller sent or received, newest first.
+func (s *Service) Transfers(ctx context.Context, resellerID int64, limit int) ([]store.DownlineTransfer, error) {
+	return s.db.DownlineTransfers(ctx, resellerID, limit)
+}
+
+// ledgerJob runs a job that only moves money inside the ledger (no upstream call): paying a
+// settled order's commissions, landing a transfer.
+func (s *Service) ledgerJob(ctx context.Context, j store.Job) error {
+	if j.Kind == store.JobTransfer {
+		return s.landTransfer(ctx, j.OrderID)
+	}
+	return s.payCommissions(ctx, j)
+}
