@@ -35,8 +35,11 @@ type Dialect struct {
 	Callback Callback
 	// Refusal answers an error as the dialect does on the wire, in one line (for tables, tests
 	// and docs). ok is false when the dialect has no answer of its own for err (it would answer
-	// its generic server failure). Every error core.OrderRefusals lists must have one.
+	// its generic server failure). Every error core.Refusals lists for a kind of call in Serves
+	// must have one.
 	Refusal func(err error) (answer string, ok bool)
+	// Serves are the kinds of core call the dialect makes: whose refusals it must answer.
+	Serves []core.Op
 	// OpenAPI is the dialect's OpenAPI 3.1 description (JSON), or nil.
 	OpenAPI []byte
 }

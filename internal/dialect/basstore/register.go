@@ -19,6 +19,7 @@ func Registration() dialect.Dialect {
 		},
 		Callback: dialect.Callback{Post: CallbackPost},
 		Refusal:  refusalAnswer,
+		Serves:   []core.Op{core.OpOrder, core.OpStatus, core.OpCatalog},
 		OpenAPI:  openAPI,
 	}
 }

@@ -24,6 +24,7 @@ func Registration() dialect.Dialect {
 			ref, ok := flazzserver.RefusalOf(err)
 			return "rc " + ref.RC + " " + ref.Digiflazz, ok && ref.RC != "" && ref.Digiflazz != ""
 		},
+		Serves:  []core.Op{core.OpOrder, core.OpStatus, core.OpBill, core.OpDeposit},
 		OpenAPI: openAPI,
 	}
 }

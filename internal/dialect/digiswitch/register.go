@@ -22,6 +22,7 @@ func Registration() dialect.Dialect {
 			ref, ok := flazzserver.RefusalOf(err)
 			return "rc " + ref.RC + " " + ref.Digiswitch, ok && ref.RC != "" && ref.Digiswitch != ""
 		},
+		Serves:  []core.Op{core.OpOrder, core.OpStatus, core.OpBill, core.OpDeposit},
 		OpenAPI: openAPI,
 	}
 }

@@ -5,12 +5,11 @@ import (
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect"
-	"github.com/kios-h2h/kios/internal/textcmd"
 )
 
 // Registration is the Otomax/IRS "via IP" dialect as the server registers it: GET /otomax/trx and
 // /otomax/balance answered in one line of text, its report-back by GET (ReportURL) in place of a
-// POST, and the text channels' reason for each refusal.
+// POST, and its reason for each refusal (the text channels', but for a second order of the day).
 func Registration() dialect.Dialect {
 	return dialect.Dialect{
 		Name:   Dialect,
@@ -20,9 +19,10 @@ func Registration() dialect.Dialect {
 		},
 		Callback: dialect.Callback{Get: ReportURL},
 		Refusal: func(err error) (string, bool) {
-			why := textcmd.RefusalReason(err, "S5", "081234567890")
+			why := refusalReason(err, "S5", "S5", "081234567890")
 			return why, why != ""
 		},
+		Serves:  []core.Op{core.OpOrder},
 		OpenAPI: openAPI,
 	}
 }

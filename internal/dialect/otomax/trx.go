@@ -90,13 +90,8 @@ func (h *handler) trx(w http.ResponseWriter, r *http.Request) {
 	}
 	placed, err := h.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: res, VariantCode: v.Code, Reference: req.RefID,
 		Destination: req.Dest, Dialect: Dialect, RefField: "refID", CodeField: "product", DestField: "dest"})
-	if errors.Is(err, order.ErrMultiRefused) {
-		// The text channel's advice (KODE.2.TUJUAN.PIN) has no form in this dialect.
-		refuse("Sudah ada transaksi " + v.Code + " ke " + req.Dest + " hari ini; produk ini hanya sekali sehari per nomor")
-		return
-	}
 	if err != nil {
-		if why := textcmd.RefusalReason(err, req.Product, req.Dest); why != "" {
+		if why := refusalReason(err, v.Code, req.Product, req.Dest); why != "" {
 			refuse(why)
 			return
 		}
@@ -113,6 +108,17 @@ func (h *handler) trx(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.write(w, textcmd.FinalAnswer(placed.Order, bal))
+}
+
+// refusalReason words a refusal of an order of variant (the catalogue's code; product as the
+// caller typed it) to dest: the text channels' reason, except for a second order of the day, whose
+// advice there (KODE.2.TUJUAN.PIN) has no form in this dialect. "" is a fault, not a refusal. The
+// registration's error table is this function, so docs/REFUSALS.md shows the wire's words.
+func refusalReason(err error, variant, product, dest string) string {
+	if errors.Is(err, order.ErrMultiRefused) {
+		return "Sudah ada transaksi " + variant + " ke " + dest + " hari ini; produk ini hanya sekali sehari per nomor"
+	}
+	return textcmd.RefusalReason(err, product, dest)
 }
 
 // status answers check=1: the order under refID as the text channel shows it. An unknown refID
