@@ -187,7 +187,13 @@ func TestLedgerCheckFindsOrderAndTicketMismatches(t *testing.T) {
 		// post inserts a posting and keeps both balances equal to their postings.
 		post := func(txn string, src, dst, amount int64) func() {
 			return func() {
-				exec(`INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, 'corrupt', 0)`, txn, src, dst, amount)
+				if invoice, kind, ok := ledger.ParseOrderTxn(txn); ok {
+					// An order's posting is keyed by its order's id and kind.
+					exec(`INSERT INTO postings (order_id, kind, source, destination, amount, memo, created_at)
+						VALUES ((SELECT id FROM orders WHERE invoice = ?), ?, ?, ?, ?, 'corrupt', 0)`, invoice, int(kind), src, dst, amount)
+				} else {
+					exec(`INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, 'corrupt', 0)`, txn, src, dst, amount)
+				}
 				exec(`UPDATE accounts SET balance = balance - ? WHERE id = ?`, amount, src)
 				exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, amount, dst)
 			}
@@ -199,8 +205,11 @@ func TestLedgerCheckFindsOrderAndTicketMismatches(t *testing.T) {
 				exec(`UPDATE accounts SET balance = balance - ? WHERE id = ?`, amount, dst)
 			}
 		}
-		rename := func(from, to string) func() {
-			return func() { exec(`UPDATE postings SET txn = ? WHERE txn = ?`, to, from) }
+		// rename changes the kind of one of o's postings (9 is no kind at all).
+		rename := func(o *order.Order, from, to ledger.OrderPosting) func() {
+			return func() {
+				exec(`UPDATE postings SET kind = ? WHERE order_id = ? AND kind = ?`, int(to), o.ID, int(from))
+			}
 		}
 		price := ok.Price
 		cases := []struct {
@@ -210,16 +219,22 @@ func TestLedgerCheckFindsOrderAndTicketMismatches(t *testing.T) {
 		}{
 			{"success order captured twice", post("order:"+ok.Invoice+":capture", avail, revenue, price),
 				unpost(avail, revenue, price), "order:" + ok.Invoice},
-			{"failed order captured instead of released", rename("order:"+failed.Invoice+":release", "order:"+failed.Invoice+":capture"),
-				rename("order:"+failed.Invoice+":capture", "order:"+failed.Invoice+":release"), "order:" + failed.Invoice},
-			{"success order's capture posted as a release", rename("order:"+ok.Invoice+":capture", "order:"+ok.Invoice+":release"),
-				rename("order:"+ok.Invoice+":release", "order:"+ok.Invoice+":capture"), "order:" + ok.Invoice},
-			{"pending order without a hold", rename("order:"+pending.Invoice+":hold", "order:"+pending.Invoice+":lost"),
-				rename("order:"+pending.Invoice+":lost", "order:"+pending.Invoice+":hold"), "order:" + pending.Invoice},
+			{"failed order captured instead of released", rename(failed, ledger.PostRelease, ledger.PostCapture),
+				rename(failed, ledger.PostCapture, ledger.PostRelease), "order:" + failed.Invoice},
+			{"success order's capture posted as a release", rename(ok, ledger.PostCapture, ledger.PostRelease),
+				rename(ok, ledger.PostRelease, ledger.PostCapture), "order:" + ok.Invoice},
+			{"pending order without a hold", rename(pending, ledger.PostHold, 9),
+				rename(pending, 9, ledger.PostHold), "order:" + pending.Invoice},
 			{"pending order already released", post("order:"+pending.Invoice+":release", held, avail, price),
 				unpost(held, avail, price), "order:" + pending.Invoice},
 			{"failed order with a cost", post("order:"+failed.Invoice+":cost", deposits, cost, 700),
 				unpost(deposits, cost, 700), "order:" + failed.Invoice},
+			{"order posting under its txn text, not keyed to the order", func() {
+				exec(`INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, 'corrupt', 0)`,
+					"order:"+ok.Invoice+":capture", avail, revenue, price)
+				exec(`UPDATE accounts SET balance = balance - ? WHERE id = ?`, price, avail)
+				exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, price, revenue)
+			}, unpost(avail, revenue, price), "order:" + ok.Invoice},
 			{"open ticket credited", post("ticket:"+tk.Code, deposits, avail, tk.Amount),
 				unpost(deposits, avail, tk.Amount), "ticket:" + tk.Code},
 			{"ticket approved without a credit", func() { exec(`UPDATE deposit_tickets SET status = 'approved' WHERE id = ?`, tk.ID) },

@@ -373,7 +373,7 @@ func (s *Service) captureTree(ctx context.Context, tx *store.Tx, o *order.Order,
 		return fmt.Errorf("capture %s: commissions %d above the price %d", o.Invoice, o.Price-center, o.Price)
 	}
 	if center > 0 {
-		if err := tx.Transfer(ctx, "order:"+o.Invoice+":capture", held, s.sys.revenue, center, "capture "+o.Invoice); err != nil {
+		if err := tx.TransferOrder(ctx, store.OrderRef{ID: o.ID, Invoice: o.Invoice}, ledger.PostCapture, held, s.sys.revenue, center, "capture "+o.Invoice); err != nil {
 			return err
 		}
 	}
@@ -385,7 +385,7 @@ func (s *Service) captureTree(ctx context.Context, tx *store.Tx, o *order.Order,
 		if err != nil {
 			return fmt.Errorf("commission of %s: %w", o.Invoice, err)
 		}
-		if err := tx.Transfer(ctx, "order:"+o.Invoice+":commission", held, acct, c.Amount, "commission on "+o.Invoice); err != nil {
+		if err := tx.TransferOrder(ctx, store.OrderRef{ID: o.ID, Invoice: o.Invoice}, ledger.PostCommission, held, acct, c.Amount, "commission on "+o.Invoice); err != nil {
 			return err
 		}
 	}

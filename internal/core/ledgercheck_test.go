@@ -79,13 +79,13 @@ func TestIncrementalLedgerCheck(t *testing.T) {
 		exec(`UPDATE accounts SET balance = balance - 1 WHERE code = ?`, ledger.AvailableCode(b.cr.Reseller.ID))
 
 		// An old order's posting changed below the horizon: only --full reads that far back.
-		exec(`UPDATE postings SET amount = amount + 1 WHERE txn LIKE 'order:%:hold' AND id = (SELECT MIN(id) FROM postings WHERE txn LIKE 'order:%:hold')`)
+		exec(`UPDATE postings SET amount = amount + 1 WHERE id = (SELECT MIN(id) FROM postings WHERE order_id IS NOT NULL AND kind = 0)`) // the oldest hold
 		if full, err := b.svc.LedgerCheckFrom(ctx, true, false); err != nil || full.OK() {
 			t.Fatalf("full check of a tampered old posting: %+v %v", full, err)
 		}
 
 		// Each clean scheduled check moves the checkpoint on; the next sees only what is newer.
-		exec(`UPDATE postings SET amount = amount - 1 WHERE txn LIKE 'order:%:hold' AND id = (SELECT MIN(id) FROM postings WHERE txn LIKE 'order:%:hold')`)
+		exec(`UPDATE postings SET amount = amount - 1 WHERE id = (SELECT MIN(id) FROM postings WHERE order_id IS NOT NULL AND kind = 0)`)
 		exec(`UPDATE postings SET created_at = created_at - 120000000 WHERE created_at > ?`, 0)
 		exec(`UPDATE orders SET created_at = created_at - 120000000 WHERE status <> ?`, string(order.Pending))
 		second, err := b.svc.LedgerCheckFrom(ctx, false, true)

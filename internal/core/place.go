@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
@@ -246,8 +247,9 @@ func (s *Service) accept(ctx context.Context, tx *store.Tx, o *order.Order, now 
 
 // hold moves a charged order's price from its reseller's available balance to held, inside the
 // transaction that accepts the order (order.ErrInsufficientBalance when it does not cover it).
-// The posting's txn, "order:INVOICE:hold", is what the settlement's capture or release and
-// LedgerCheck pair it with. It returns the available balance the hold left, and whether there
+// The posting is keyed by the order's id and its kind (ledger.PostHold; shown as
+// "order:INVOICE:hold"), which is what the settlement's capture or release and LedgerCheck pair
+// it with. It returns the available balance the hold left, and whether there
 // was a hold.
 func (s *Service) hold(ctx context.Context, tx *store.Tx, o *order.Order) (int64, bool, error) {
 	if o.Testing || o.Price <= 0 {
@@ -257,7 +259,7 @@ func (s *Service) hold(ctx context.Context, tx *store.Tx, o *order.Order) (int64
 	if err != nil {
 		return 0, false, err
 	}
-	bal, err := tx.TransferFrom(ctx, "order:"+o.Invoice+":hold", ra.available, ra.held, o.Price, "hold for "+o.Invoice)
+	bal, err := tx.TransferOrderFrom(ctx, store.OrderRef{ID: o.ID, Invoice: o.Invoice}, ledger.PostHold, ra.available, ra.held, o.Price, "hold for "+o.Invoice)
 	if errors.Is(err, store.ErrInsufficientFunds) {
 		return 0, false, order.ErrInsufficientBalance
 	}

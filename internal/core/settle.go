@@ -138,7 +138,7 @@ func (s *Service) finalize(ctx context.Context, tx *store.Tx, o *order.Order, ou
 			return false, err
 		}
 		if out.status == order.Failed {
-			if err := tx.Transfer(ctx, "order:"+o.Invoice+":release", ra.held, ra.available, o.Price, "refund "+o.Invoice); err != nil {
+			if err := tx.TransferOrder(ctx, store.OrderRef{ID: o.ID, Invoice: o.Invoice}, ledger.PostRelease, ra.held, ra.available, o.Price, "refund "+o.Invoice); err != nil {
 				return false, err
 			}
 		} else if err := s.captureTree(ctx, tx, o, ra.held); err != nil {
@@ -222,7 +222,7 @@ func (s *Service) postCost(ctx context.Context, tx *store.Tx, o *order.Order, su
 	if err != nil {
 		return err
 	}
-	return tx.Transfer(ctx, "order:"+o.Invoice+":cost", acct, s.sys.cost, cost, "cost "+o.Invoice+" at "+supplierName)
+	return tx.TransferOrder(ctx, store.OrderRef{ID: o.ID, Invoice: o.Invoice}, ledger.PostCost, acct, s.sys.cost, cost, "cost "+o.Invoice+" at "+supplierName)
 }
 
 // bookableCost is the cost to record for an order: what the supplier said, unless that is outside

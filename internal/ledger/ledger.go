@@ -143,3 +143,72 @@ func FormatRupiah(n int64) string {
 	}
 	return "Rp " + b.String()
 }
+
+// OrderPosting is what one of an order's postings does. The store keys an order's postings by
+// (order id, OrderPosting) rather than by a txn text, which cost each posting its invoice twice
+// (in the row and in the txn index; issue 22). The values are stored: never renumber them. Hold
+// and Capture, the two every settled order has, are 0 and 1, which SQLite stores in no bytes.
+type OrderPosting uint8
+
+// The kinds of an order's postings.
+const (
+	PostHold       OrderPosting = 0 // available → held, at acceptance
+	PostCapture    OrderPosting = 1 // held → revenue (the center's price), at success
+	PostRelease    OrderPosting = 2 // held → available, at failure
+	PostCost       OrderPosting = 3 // a supplier's deposit → cost, what the supplier charged
+	PostCommission OrderPosting = 4 // held → an upline's commission account, one per upline
+)
+
+// OrderPostings lists every OrderPosting.
+var OrderPostings = []OrderPosting{PostHold, PostCapture, PostRelease, PostCost, PostCommission}
+
+func (k OrderPosting) String() string {
+	switch k {
+	case PostHold:
+		return "hold"
+	case PostCapture:
+		return "capture"
+	case PostRelease:
+		return "release"
+	case PostCost:
+		return "cost"
+	case PostCommission:
+		return "commission"
+	}
+	return fmt.Sprintf("kind%d", uint8(k))
+}
+
+// OrderTxn is the txn an order's posting is shown under: "order:INVOICE:hold" and so on.
+func OrderTxn(invoice string, k OrderPosting) string { return "order:" + invoice + ":" + k.String() }
+
+// ParseOrderTxn is OrderTxn's inverse; ok is false for any other txn.
+func ParseOrderTxn(txn string) (invoice string, k OrderPosting, ok bool) {
+	rest, found := strings.CutPrefix(txn, "order:")
+	i := strings.LastIndexByte(rest, ':')
+	if !found || i <= 0 {
+		return "", 0, false
+	}
+	for _, k := range OrderPostings {
+		if rest[i+1:] == k.String() {
+			return rest[:i], k, true
+		}
+	}
+	return "", 0, false
+}
+
+// OrderMemo is the memo an order's posting of kind k carries unless it was given another; the
+// store keeps an empty memo for it and shows this one. A cost's memo names its supplier, so it
+// is always kept.
+func OrderMemo(k OrderPosting, invoice string) string {
+	switch k {
+	case PostHold:
+		return "hold for " + invoice
+	case PostCapture:
+		return "capture " + invoice
+	case PostRelease:
+		return "refund " + invoice
+	case PostCommission:
+		return "commission on " + invoice
+	}
+	return ""
+}

@@ -237,42 +237,39 @@ func ledgerCheckOrdersSince(ctx context.Context, q Q, rep *ledger.Report, cp *Le
 	if err := ledgerCheckOrdersWhere(ctx, q, rep, "o.id > ?", cp.OrderHorizon); err != nil {
 		return err
 	}
-	rows, err := q.query(ctx, `SELECT DISTINCT txn FROM postings WHERE id > ? AND txn LIKE 'order:%'`, cp.PostingHorizon)
+	if err := ledgerCheckUnkeyed(ctx, q, rep, cp.PostingHorizon); err != nil {
+		return err
+	}
+	rows, err := q.query(ctx, `SELECT DISTINCT order_id FROM postings WHERE id > ? AND order_id <= ?`, cp.PostingHorizon, cp.OrderHorizon)
 	if err != nil {
 		return fmt.Errorf("ledger check orders since: %w", err)
 	}
-	seen := map[string]bool{}
-	var invoices []string
+	var ids []int64
 	for rows.Next() {
-		var txn string
-		if err := rows.Scan(&txn); err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return err
 		}
-		parts := strings.Split(txn, ":")
-		if len(parts) == 3 && !seen[parts[1]] {
-			seen[parts[1]] = true
-			invoices = append(invoices, parts[1])
-		}
+		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	const chunk = 500
-	for len(invoices) > 0 {
-		n := min(chunk, len(invoices))
-		args := make([]any, 0, n+1)
-		args = append(args, cp.OrderHorizon)
-		for _, inv := range invoices[:n] {
-			args = append(args, inv)
+	for len(ids) > 0 {
+		n := min(chunk, len(ids))
+		args := make([]any, 0, n)
+		for _, id := range ids[:n] {
+			args = append(args, id)
 		}
 		// Orders above the horizon were checked above.
-		where := "o.id <= ? AND o.invoice IN (?" + strings.Repeat(", ?", n-1) + ")"
+		where := "o.id IN (?" + strings.Repeat(", ?", n-1) + ")"
 		if err := ledgerCheckOrdersWhere(ctx, q, rep, where, args...); err != nil {
 			return err
 		}
-		invoices = invoices[n:]
+		ids = ids[n:]
 	}
 	return nil
 }

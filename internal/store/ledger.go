@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/ledger"
@@ -63,6 +64,61 @@ func (q Q) AccountID(ctx context.Context, code string) (int64, error) {
 	return id, nil
 }
 
+// OrderRef names the order a posting belongs to: its id keys the posting, its invoice is what
+// the posting is shown under.
+type OrderRef struct {
+	ID      int64
+	Invoice string
+}
+
+// postingKey is what a posting is grouped under: a txn text, or an order's id and the posting's
+// kind (ledger.OrderPosting), stored as two small integers instead of "order:INVOICE:kind".
+type postingKey struct {
+	txn     string
+	order   OrderRef
+	kind    ledger.OrderPosting
+	ordered bool
+}
+
+func (k postingKey) String() string {
+	if k.ordered {
+		return ledger.OrderTxn(k.order.Invoice, k.kind)
+	}
+	return k.txn
+}
+
+// columns returns the posting's txn, order_id, kind and memo columns: an order's posting has no
+// txn, and an empty memo when its memo is the kind's usual one (ledger.OrderMemo).
+func (k postingKey) columns(memo string) (txn, orderID, kind any, m string) {
+	if !k.ordered {
+		return k.txn, nil, nil, memo
+	}
+	if memo == ledger.OrderMemo(k.kind, k.order.Invoice) {
+		memo = ""
+	}
+	return nil, k.order.ID, int64(k.kind), memo
+}
+
+// keyOf returns txn's key. A txn of an order's form ("order:INVOICE:kind", ledger.OrderTxn)
+// naming an existing order is keyed by that order, so that no order posting escapes the
+// checks that look postings up by order; Kios's own order postings come through TransferOrder,
+// which needs no lookup.
+func (tx *Tx) keyOf(ctx context.Context, txn string) (postingKey, error) {
+	invoice, kind, ok := ledger.ParseOrderTxn(txn)
+	if !ok {
+		return postingKey{txn: txn}, nil
+	}
+	var id int64
+	err := tx.queryRow(ctx, `SELECT id FROM orders WHERE invoice = ?`, invoice).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return postingKey{txn: txn}, nil
+	}
+	if err != nil {
+		return postingKey{}, fmt.Errorf("transfer %s: %w", txn, err)
+	}
+	return postingKey{order: OrderRef{ID: id, Invoice: invoice}, kind: kind, ordered: true}, nil
+}
+
 // Transfer moves amount from src to dst as one posting, keeping both cached balances. It fails
 // with ErrInsufficientFunds, changing nothing, when src may not go negative and holds less than
 // amount. The conditional UPDATE is the whole guard: it takes the row's write lock, so two
@@ -73,18 +129,44 @@ func (q Q) AccountID(ctx context.Context, code string) (int64, error) {
 // applied when the batch ends rather than now. Reads of such an account's balance inside the
 // batch do not see it yet, and a checked debit of a system account that may not go negative (none
 // is made today) is checked against its balance without the batch's pending credits.
+//
+// An order's postings go through TransferOrder.
 func (tx *Tx) Transfer(ctx context.Context, txn string, src, dst int64, amount int64, memo string) error {
-	_, err := tx.transfer(ctx, txn, src, dst, amount, memo)
+	key, err := tx.keyOf(ctx, txn)
+	if err != nil {
+		return err
+	}
+	_, err = tx.transfer(ctx, key, src, dst, amount, memo)
 	return err
 }
 
-// TransferFrom is Transfer returning src's balance as the debit left it, which costs nothing more:
-// the debit's statement returns it. src must not be a shared system account whose debit is
-// applied at the batch's end (see Transfer); a reseller's account never is.
+// TransferOrder is Transfer for one of order o's postings, of kind k (shown as
+// ledger.OrderTxn(o.Invoice, k)).
+func (tx *Tx) TransferOrder(ctx context.Context, o OrderRef, k ledger.OrderPosting, src, dst int64, amount int64, memo string) error {
+	_, err := tx.transfer(ctx, postingKey{order: o, kind: k, ordered: true}, src, dst, amount, memo)
+	return err
+}
+
+// TransferOrderFrom is TransferOrder returning src's balance as the debit left it, which costs
+// nothing more: the debit's statement returns it. src must not be a shared system account whose
+// debit is applied at the batch's end (see Transfer); a reseller's account never is.
+func (tx *Tx) TransferOrderFrom(ctx context.Context, o OrderRef, k ledger.OrderPosting, src, dst int64, amount int64, memo string) (int64, error) {
+	return tx.transferFrom(ctx, postingKey{order: o, kind: k, ordered: true}, src, dst, amount, memo)
+}
+
+// TransferFrom is Transfer returning src's balance as the debit left it (see TransferOrderFrom).
 func (tx *Tx) TransferFrom(ctx context.Context, txn string, src, dst int64, amount int64, memo string) (int64, error) {
-	bal, err := tx.transfer(ctx, txn, src, dst, amount, memo)
+	key, err := tx.keyOf(ctx, txn)
+	if err != nil {
+		return 0, err
+	}
+	return tx.transferFrom(ctx, key, src, dst, amount, memo)
+}
+
+func (tx *Tx) transferFrom(ctx context.Context, key postingKey, src, dst int64, amount int64, memo string) (int64, error) {
+	bal, err := tx.transfer(ctx, key, src, dst, amount, memo)
 	if err == nil && bal == nil {
-		return 0, fmt.Errorf("transfer %s: account %d's debit is applied at the batch's end; no balance to return", txn, src)
+		return 0, fmt.Errorf("transfer %s: account %d's debit is applied at the batch's end; no balance to return", key, src)
 	}
 	if err != nil {
 		return 0, err
@@ -93,28 +175,28 @@ func (tx *Tx) TransferFrom(ctx context.Context, txn string, src, dst int64, amou
 }
 
 // transfer is Transfer; it returns src's new balance unless the debit was deferred.
-func (tx *Tx) transfer(ctx context.Context, txn string, src, dst int64, amount int64, memo string) (*int64, error) {
+func (tx *Tx) transfer(ctx context.Context, key postingKey, src, dst int64, amount int64, memo string) (*int64, error) {
 	if amount <= 0 {
-		return nil, fmt.Errorf("transfer %s: amount %d must be positive", txn, amount)
+		return nil, fmt.Errorf("transfer %s: amount %d must be positive", key, amount)
 	}
 	if amount > ledger.MaxAmount {
-		return nil, fmt.Errorf("transfer %s: amount %d: %w", txn, amount, ErrAmountRange)
+		return nil, fmt.Errorf("transfer %s: amount %d: %w", key, amount, ErrAmountRange)
 	}
 	if src == dst {
-		return nil, fmt.Errorf("transfer %s: source and destination are the same account", txn)
+		return nil, fmt.Errorf("transfer %s: source and destination are the same account", key)
 	}
 	if tx.db.opts.AssertLockDomains {
-		if err := tx.checkLockDomain(ctx, txn, src, dst); err != nil {
+		if err := tx.checkLockDomain(ctx, key.String(), src, dst); err != nil {
 			return nil, err
 		}
 	}
 	srcLate, err := tx.deferred(ctx, src, true)
 	if err != nil {
-		return nil, fmt.Errorf("transfer %s debit: %w", txn, err)
+		return nil, fmt.Errorf("transfer %s debit: %w", key, err)
 	}
 	dstLate, err := tx.deferred(ctx, dst, false)
 	if err != nil {
-		return nil, fmt.Errorf("transfer %s credit: %w", txn, err)
+		return nil, fmt.Errorf("transfer %s credit: %w", key, err)
 	}
 	if srcLate {
 		tx.mine[src] -= amount
@@ -125,7 +207,7 @@ func (tx *Tx) transfer(ctx context.Context, txn string, src, dst int64, amount i
 	if tx.d.WritableCTE {
 		// PostgreSQL fails a statement whose bigint arithmetic overflows, so no range guard is
 		// needed there: the caller gets the error and the savepoint rolls back.
-		return tx.transferOnce(ctx, txn, src, dst, amount, memo, !srcLate, !dstLate)
+		return tx.transferOnce(ctx, key, src, dst, amount, memo, !srcLate, !dstLate)
 	}
 	var srcBal *int64
 	if !srcLate {
@@ -137,29 +219,30 @@ func (tx *Tx) transfer(ctx context.Context, txn string, src, dst int64, amount i
 		if errors.Is(err, sql.ErrNoRows) {
 			var allowNeg bool
 			if err := tx.queryRow(ctx, `SELECT balance, allow_negative FROM accounts WHERE id = ?`, src).Scan(&bal, &allowNeg); err == nil && allowNeg {
-				return nil, fmt.Errorf("transfer %s debit: %w", txn, ErrBalanceRange)
+				return nil, fmt.Errorf("transfer %s debit: %w", key, ErrBalanceRange)
 			}
 			return nil, ErrInsufficientFunds
 		}
 		if err != nil {
-			return nil, fmt.Errorf("transfer %s debit: %w", txn, err)
+			return nil, fmt.Errorf("transfer %s debit: %w", key, err)
 		}
 		srcBal = &bal
 	}
 	if !dstLate {
 		res, err := tx.exec(ctx, `UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance <= ?`, amount, dst, math.MaxInt64-amount)
 		if err != nil {
-			return nil, fmt.Errorf("transfer %s credit: %w", txn, err)
+			return nil, fmt.Errorf("transfer %s credit: %w", key, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return nil, fmt.Errorf("transfer %s credit: %w", txn, err)
+			return nil, fmt.Errorf("transfer %s credit: %w", key, err)
 		} else if n == 0 {
-			return nil, fmt.Errorf("transfer %s credit: %w", txn, ErrBalanceRange)
+			return nil, fmt.Errorf("transfer %s credit: %w", key, ErrBalanceRange)
 		}
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		txn, src, dst, amount, memo, micros(tx.now())); err != nil {
-		return nil, fmt.Errorf("transfer %s posting: %w", txn, err)
+	txn, orderID, kind, memo := key.columns(memo)
+	if _, err := tx.exec(ctx, `INSERT INTO postings (txn, order_id, kind, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		txn, orderID, kind, src, dst, amount, memo, micros(tx.now())); err != nil {
+		return nil, fmt.Errorf("transfer %s posting: %w", key, err)
 	}
 	return srcBal, nil
 }
@@ -167,7 +250,7 @@ func (tx *Tx) transfer(ctx context.Context, txn string, src, dst int64, amount i
 // transferOnce is Transfer as one statement, on backends with writable CTEs: the debit (when
 // debit), the credit (when credit) and the posting, each conditional on the debit having passed.
 // One round trip instead of three on the hottest path of order acceptance.
-func (tx *Tx) transferOnce(ctx context.Context, txn string, src, dst, amount int64, memo string, debit, credit bool) (*int64, error) {
+func (tx *Tx) transferOnce(ctx context.Context, key postingKey, src, dst, amount int64, memo string, debit, credit bool) (*int64, error) {
 	var q strings.Builder
 	var args []any
 	from := ""
@@ -192,8 +275,9 @@ func (tx *Tx) transferOnce(ctx context.Context, txn string, src, dst, amount int
 	if debit {
 		ret = "(SELECT balance FROM d)"
 	}
-	q.WriteString(` INSERT INTO postings (txn, source, destination, amount, memo, created_at) SELECT ?, ?, ?, ?, ?, ?` + from + ` RETURNING id, ` + ret)
-	args = append(args, txn, src, dst, amount, memo, micros(tx.now()))
+	txn, orderID, kind, memo := key.columns(memo)
+	q.WriteString(` INSERT INTO postings (txn, order_id, kind, source, destination, amount, memo, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?` + from + ` RETURNING id, ` + ret)
+	args = append(args, txn, orderID, kind, src, dst, amount, memo, micros(tx.now()))
 	var id int64
 	var bal sql.NullInt64
 	err := tx.queryRow(ctx, q.String(), args...).Scan(&id, &bal)
@@ -201,13 +285,13 @@ func (tx *Tx) transferOnce(ctx context.Context, txn string, src, dst, amount int
 		if debit {
 			return nil, ErrInsufficientFunds
 		}
-		return nil, fmt.Errorf("transfer %s: account %d: %w", txn, dst, ErrNotFound)
+		return nil, fmt.Errorf("transfer %s: account %d: %w", key, dst, ErrNotFound)
 	}
 	if err != nil {
 		if tx.d.IsOutOfRange != nil && tx.d.IsOutOfRange(err) {
-			return nil, fmt.Errorf("transfer %s: %w: %w", txn, ErrBalanceRange, err)
+			return nil, fmt.Errorf("transfer %s: %w: %w", key, ErrBalanceRange, err)
 		}
-		return nil, fmt.Errorf("transfer %s: %w", txn, err)
+		return nil, fmt.Errorf("transfer %s: %w", key, err)
 	}
 	if !bal.Valid {
 		return nil, nil
@@ -313,10 +397,17 @@ func (q Q) Accounts(ctx context.Context) ([]ledger.Account, error) {
 	return out, rows.Err()
 }
 
+// postingColumns and postingJoins are what q.postings scans: an order's posting is shown under
+// its order's invoice (ledger.OrderTxn), with the kind's usual memo when it has none of its own.
+const (
+	postingColumns = `p.id, p.txn, p.order_id, p.kind, o.invoice, p.source, p.destination, p.amount, p.memo, p.created_at, s.code, d.code`
+	postingJoins   = `FROM postings p JOIN accounts s ON s.id = p.source JOIN accounts d ON d.id = p.destination
+		LEFT JOIN orders o ON o.id = p.order_id`
+)
+
 // Postings lists an account's postings, newest first; limit 0 means all.
 func (q Q) Postings(ctx context.Context, accountCode string, limit int) ([]ledger.Posting, error) {
-	query := `SELECT p.id, p.txn, p.source, p.destination, p.amount, p.memo, p.created_at, s.code, d.code
-		FROM postings p JOIN accounts s ON s.id = p.source JOIN accounts d ON d.id = p.destination
+	query := `SELECT ` + postingColumns + ` ` + postingJoins + `
 		WHERE s.code = ? OR d.code = ? ORDER BY p.id DESC`
 	args := []any{accountCode, accountCode}
 	if limit > 0 {
@@ -331,11 +422,26 @@ func (q Q) Postings(ctx context.Context, accountCode string, limit int) ([]ledge
 // of every text parameter.
 const maxRune = "\U0010FFFF"
 
-// PostingsByTxnPrefix lists the postings whose txn starts with prefix (e.g. an order's).
+// PostingsByTxnPrefix lists the postings whose txn starts with prefix, in the order they were
+// made. An order's prefix ("order:INVOICE:", or with the start of a kind, "order:INVOICE:cost")
+// is read by the order's id: its postings have no txn text (ledger.OrderPosting).
 func (q Q) PostingsByTxnPrefix(ctx context.Context, prefix string) ([]ledger.Posting, error) {
-	return q.postings(ctx, `SELECT p.id, p.txn, p.source, p.destination, p.amount, p.memo, p.created_at, s.code, d.code
-		FROM postings p JOIN accounts s ON s.id = p.source JOIN accounts d ON d.id = p.destination
-		WHERE p.txn >= ? AND p.txn < ? ORDER BY p.id`, prefix, prefix+maxRune)
+	where, args := `(p.txn >= ? AND p.txn < ?)`, []any{prefix, prefix + maxRune}
+	if rest, ok := strings.CutPrefix(prefix, "order:"); ok {
+		if invoice, kind, ok := strings.Cut(rest, ":"); ok && invoice != "" {
+			var kinds []string
+			for _, k := range ledger.OrderPostings {
+				if strings.HasPrefix(k.String(), kind) {
+					kinds = append(kinds, strconv.Itoa(int(k)))
+				}
+			}
+			if len(kinds) > 0 {
+				where += ` OR (p.order_id = (SELECT id FROM orders WHERE invoice = ?) AND p.kind IN (` + strings.Join(kinds, ", ") + `))`
+				args = append(args, invoice)
+			}
+		}
+	}
+	return q.postings(ctx, `SELECT `+postingColumns+` `+postingJoins+` WHERE `+where+` ORDER BY p.id`, args...)
 }
 
 func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Posting, error) {
@@ -347,8 +453,22 @@ func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Po
 	var out []ledger.Posting
 	for rows.Next() {
 		var p ledger.Posting
-		if err := rows.Scan(&p.ID, &p.Txn, &p.Source, &p.Destination, &p.Amount, &p.Memo, &p.CreatedAt, &p.SourceCode, &p.DestCode); err != nil {
+		var txn, invoice sql.NullString
+		var orderID, kind sql.NullInt64
+		if err := rows.Scan(&p.ID, &txn, &orderID, &kind, &invoice, &p.Source, &p.Destination, &p.Amount, &p.Memo, &p.CreatedAt, &p.SourceCode, &p.DestCode); err != nil {
 			return nil, err
+		}
+		p.Txn = txn.String
+		if orderID.Valid {
+			inv := invoice.String
+			if !invoice.Valid {
+				inv = "#" + strconv.FormatInt(orderID.Int64, 10) // its order is gone
+			}
+			k := ledger.OrderPosting(kind.Int64)
+			p.Txn = ledger.OrderTxn(inv, k)
+			if p.Memo == "" {
+				p.Memo = ledger.OrderMemo(k, inv)
+			}
 		}
 		out = append(out, p)
 	}
@@ -477,38 +597,79 @@ func ledgerCheckHolds(ctx context.Context, q Q, rep *ledger.Report) error {
 }
 
 // ledgerCheckOrders checks each order's postings against its status. Postings are found by their
-// txn ("order:INVOICE:hold" …), which is indexed; for each kind the query counts all postings and
-// those that move exactly the expected amount between exactly the expected accounts.
+// order id (postings_order); for each kind (ledger.OrderPosting: 0 hold, 1 capture, 2 release,
+// 3 cost, 4 commission) the query counts all postings and those that move exactly the expected
+// amount between exactly the expected accounts.
 func ledgerCheckOrders(ctx context.Context, q Q, rep *ledger.Report) error {
-	return ledgerCheckOrdersWhere(ctx, q, rep, "1 = 1")
+	if err := ledgerCheckOrdersWhere(ctx, q, rep, "1 = 1"); err != nil {
+		return err
+	}
+	return ledgerCheckUnkeyed(ctx, q, rep, 0)
+}
+
+// ledgerCheckUnkeyed reports each posting above id after that is shown under an existing
+// order's txn text ("order:INVOICE:kind") without being keyed to the order: only an edit made
+// outside Kios writes one (Transfer keys such a txn by its order), and the order checks, which
+// read postings by order id, would not see it. The range is read through postings_txn, in
+// which order postings have no entry.
+func ledgerCheckUnkeyed(ctx context.Context, q Q, rep *ledger.Report, after int64) error {
+	rows, err := q.query(ctx, `SELECT p.txn FROM postings p WHERE p.txn >= 'order:' AND p.txn < 'order;' AND p.id > ?`, after)
+	if err != nil {
+		return fmt.Errorf("ledger check order txns: %w", err)
+	}
+	var invoices, txns []string
+	for rows.Next() {
+		var txn string
+		if err := rows.Scan(&txn); err != nil {
+			rows.Close()
+			return err
+		}
+		if invoice, _, ok := ledger.ParseOrderTxn(txn); ok {
+			invoices, txns = append(invoices, invoice), append(txns, txn)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, invoice := range invoices {
+		var n int
+		if err := q.queryRow(ctx, `SELECT COUNT(*) FROM orders WHERE invoice = ?`, invoice).Scan(&n); err != nil {
+			return fmt.Errorf("ledger check order txns: %w", err)
+		}
+		if n > 0 {
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: "order:" + invoice,
+				Problem: fmt.Sprintf("a posting under %s is not keyed to its order", txns[i])})
+		}
+	}
+	return nil
 }
 
 // ledgerCheckOrdersWhere is ledgerCheckOrders for the orders matching where (over orders o).
 func ledgerCheckOrdersWhere(ctx context.Context, q Q, rep *ledger.Report, where string, args ...any) error {
 	rows, err := q.query(ctx, `SELECT o.invoice, o.status, o.price, o.cost, o.testing,
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':hold' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':hold' AND p.source = av.id AND p.destination = hd.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':capture' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':capture' AND p.source = hd.id AND p.destination = rv.id AND p.amount = o.price - COALESCE(oc.total, 0) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':release' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':release' AND p.source = hd.id AND p.destination = av.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':cost' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':cost' AND p.destination = cs.id AND p.amount = o.cost THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.kind = 0 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.kind = 0 AND p.source = av.id AND p.destination = hd.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.kind = 1 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.kind = 1 AND p.source = hd.id AND p.destination = rv.id AND p.amount = o.price - COALESCE(oc.total, 0) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.kind = 2 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.kind = 2 AND p.source = hd.id AND p.destination = av.id AND p.amount = o.price THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.kind = 3 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.kind = 3 AND p.destination = cs.id AND p.amount = o.cost THEN 1 ELSE 0 END), 0),
 		EXISTS (SELECT 1 FROM order_flags f WHERE f.order_id = o.id AND f.flag = 'late_delivery'),
 		COALESCE(oc.n, 0), COALESCE(oc.total, 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':commission' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':commission' AND p.source = hd.id AND EXISTS (SELECT 1 FROM order_commissions c
+		COALESCE(SUM(CASE WHEN p.kind = 4 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN p.kind = 4 AND p.source = hd.id AND EXISTS (SELECT 1 FROM order_commissions c
 			JOIN accounts ca ON ca.code = 'reseller:' || c.upline_id || ':commission'
 			WHERE c.order_id = o.id AND ca.id = p.destination AND c.amount = p.amount) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN p.txn = 'order:' || o.invoice || ':commission' THEN p.amount ELSE 0 END), 0)
+		COALESCE(SUM(CASE WHEN p.kind = 4 THEN p.amount ELSE 0 END), 0)
 		FROM orders o
 		LEFT JOIN accounts av ON av.code = 'reseller:' || o.reseller_id || ':available'
 		LEFT JOIN accounts hd ON hd.code = 'reseller:' || o.reseller_id || ':held'
 		LEFT JOIN accounts rv ON rv.code = 'revenue'
 		LEFT JOIN accounts cs ON cs.code = 'cost'
 		LEFT JOIN (SELECT order_id, COUNT(*) AS n, SUM(amount) AS total FROM order_commissions GROUP BY order_id) oc ON oc.order_id = o.id
-		LEFT JOIN postings p ON p.txn IN ('order:' || o.invoice || ':hold', 'order:' || o.invoice || ':capture',
-			'order:' || o.invoice || ':release', 'order:' || o.invoice || ':cost', 'order:' || o.invoice || ':commission')
+		LEFT JOIN postings p ON p.order_id = o.id
 		WHERE `+where+`
 		GROUP BY o.id, o.invoice, o.status, o.price, o.cost, o.testing, oc.n, oc.total
 		ORDER BY o.id`, args...)

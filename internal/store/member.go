@@ -280,8 +280,7 @@ func (q Q) CallbackDeliveries(ctx context.Context, resellerID int64, limit int) 
 // after since, newest first, at most limit.
 func (q Q) ResellerPostings(ctx context.Context, resellerID int64, since time.Time, limit int) ([]ledger.Posting, error) {
 	av, hd := availableCode(resellerID), heldCode(resellerID)
-	return q.postings(ctx, `SELECT p.id, p.txn, p.source, p.destination, p.amount, p.memo, p.created_at, s.code, d.code
-		FROM postings p JOIN accounts s ON s.id = p.source JOIN accounts d ON d.id = p.destination
+	return q.postings(ctx, `SELECT `+postingColumns+` `+postingJoins+`
 		WHERE (s.code IN (?, ?) OR d.code IN (?, ?)) AND p.created_at >= ? ORDER BY p.id DESC LIMIT ?`,
 		av, hd, av, hd, micros(since), limit)
 }
