@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
@@ -35,8 +36,9 @@ type TransferParams struct {
 	Downline  string // username of a direct downline of Upline
 	Amount    int64
 	Reference string // unique per upline: the same reference again is the same transfer
-	// Actor names who asked, for the audit row ("telegram:123", "admin:alice", "member:budi").
-	Actor string
+	// Actor names who asked, for the audit row ("telegram:123", an admin's username,
+	// "member:budi"); IP is where from, when known.
+	Actor, IP string
 }
 
 // TransferResult is a transfer's outcome.
@@ -116,7 +118,7 @@ func (s *Service) TransferDown(ctx context.Context, p TransferParams) (TransferR
 		if err := tx.JobInsert(ctx, store.JobTransfer, t.ID, s.now()); err != nil {
 			return err
 		}
-		if err := tx.AuditInsert(ctx, &store.AuditEntry{Actor: p.Actor, Action: "downline.transfer",
+		if err := tx.AuditInsert(ctx, &store.AuditEntry{Actor: p.Actor, IP: p.IP, Action: "downline.transfer",
 			Target: "reseller:" + p.Upline.Username, After: string(after)}); err != nil {
 			return err
 		}
@@ -188,4 +190,48 @@ func (s *Service) ledgerJob(ctx context.Context, j store.Job) error {
 		return s.landTransfer(ctx, j.OrderID)
 	}
 	return s.payCommissions(ctx, j)
+}
+
+// TransferView is a transfer as the admin API and the member area show it (JSON keys of the
+// admin API).
+type TransferView struct {
+	ID        int64     `json:"id"`
+	Upline    string    `json:"upline"`
+	Downline  string    `json:"downline"`
+	Amount    int64     `json:"amount"`
+	Reference string    `json:"reference"`
+	Status    string    `json:"status"`
+	Actor     string    `json:"actor"`
+	CreatedAt time.Time `json:"created_at"`
+	LandedAt  time.Time `json:"landed_at,omitzero"`
+}
+
+// ViewTransfers names the resellers of ts.
+func (s *Service) ViewTransfers(ctx context.Context, ts ...store.DownlineTransfer) ([]TransferView, error) {
+	names := map[int64]string{}
+	name := func(id int64) (string, error) {
+		if n, ok := names[id]; ok {
+			return n, nil
+		}
+		r, err := s.db.ResellerByID(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		names[id] = r.Username
+		return r.Username, nil
+	}
+	out := make([]TransferView, 0, len(ts))
+	for _, t := range ts {
+		up, err := name(t.UplineID)
+		if err != nil {
+			return nil, err
+		}
+		down, err := name(t.DownlineID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, TransferView{ID: t.ID, Upline: up, Downline: down, Amount: t.Amount, Reference: t.Reference, Status: t.Status,
+			Actor: t.Actor, CreatedAt: t.CreatedAt, LandedAt: t.LandedAt})
+	}
+	return out, nil
 }

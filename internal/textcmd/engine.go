@@ -214,6 +214,8 @@ func (e *Engine) Answer(ctx context.Context, m Message) (string, error) {
 		return s.check(ctx)
 	case Report:
 		return s.report(ctx)
+	case Transfer:
+		return s.transfer(ctx)
 	case ChangePIN:
 		if err := e.setPIN(ctx, r.ID, c.NewPIN); err != nil {
 			return "", err

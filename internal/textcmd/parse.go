@@ -23,6 +23,7 @@ const (
 	Report                    // LAP.PIN
 	ChangePIN                 // GP.OLD.NEW
 	Help                      // HELP
+	Transfer                  // TRANS.ID.JUMLAH.PIN: balance to a direct downline (issue 21)
 )
 
 // Item is one purchase of a Buy.
@@ -37,8 +38,8 @@ type Command struct {
 	Kind   Kind
 	Items  []Item // Buy
 	Ref    string // Buy: the R#REF given, "" when none
-	Arg    string // Price: the code prefix; Ticket: the amount; Check: the destination
-	Amount int64  // Ticket
+	Arg    string // Price: the code prefix; Ticket: the amount; Check: the destination; Transfer: the downline
+	Amount int64  // Ticket, Transfer
 	PIN    string // the PIN (ChangePIN: the old one)
 	NewPIN string // ChangePIN
 }
@@ -115,6 +116,17 @@ func Parse(msg string) (Command, error) {
 		return Command{}, bad("R#REF hanya untuk transaksi")
 	}
 	switch {
+	case kw == "TRANS" && len(f) >= 4:
+		// A username may hold dots: the downline is everything between the keyword and the amount.
+		id := strings.ToLower(strings.Join(f[1:len(f)-2], "."))
+		if err := checkUsername(id); err != nil {
+			return Command{}, err
+		}
+		n, ok := digits(f[len(f)-2], 15)
+		if !ok || n <= 0 {
+			return Command{}, bad("jumlah harus angka tanpa titik, mis. TRANS.ID.50000.PIN")
+		}
+		return withPIN(Command{Kind: Transfer, Arg: id, Amount: n, Ref: ref}, f[len(f)-1])
 	case (kw == "SAL" || kw == "S" || kw == "SALDO") && len(f) == 2:
 		return withPIN(Command{Kind: Balance}, f[1])
 	case kw == "LAP" && len(f) == 2:
@@ -247,6 +259,20 @@ func checkCode(s string) error {
 		c := s[i]
 		if !(isAlnum(c) || c == '_' || c == '-') {
 			return bad("kode produk hanya huruf, angka, _ dan -")
+		}
+	}
+	return nil
+}
+
+// checkUsername: a reseller's username as reseller.ValidateUsername takes it.
+func checkUsername(s string) error {
+	if len(s) < 3 || len(s) > 32 {
+		return bad("ID harus 3-32 karakter")
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return bad("ID hanya huruf, angka, titik, _ dan -")
 		}
 	}
 	return nil

@@ -32,6 +32,8 @@ func TestParseValid(t *testing.T) {
 		{"TIKET.100000.1234", Command{Kind: Ticket, Arg: "100000", Amount: 100000, PIN: "1234"}},
 		{"CEK.081234567890.1234", Command{Kind: Check, Arg: "081234567890", PIN: "1234"}},
 		{"LAP.1234", Command{Kind: Report, PIN: "1234"}},
+		{"TRANS.ani.50000.1234", Command{Kind: Transfer, Arg: "ani", Amount: 50000, PIN: "1234"}},
+		{"trans*Toko.Ani*50000*1234 R#tr-1", Command{Kind: Transfer, Arg: "toko.ani", Amount: 50000, PIN: "1234", Ref: "tr-1"}},
 		{"GP.1234.567890", Command{Kind: ChangePIN, PIN: "1234", NewPIN: "567890"}},
 		{"help", Command{Kind: Help}},
 		{"HELP", Command{Kind: Help}},
@@ -61,6 +63,8 @@ var malformed = []string{
 	"S5.0812.1234 R#" + strings.Repeat("x", 41), strings.Repeat("S", 33) + ".0812.1234", "S5." + strings.Repeat("1", 65) + ".1234",
 	strings.Repeat("S5.0812,", 11) + "S5.0812.1234", strings.Repeat("x", 1001), "SAL.1234 R#1", "help R#1", "UNKNOWN.1234",
 	"H.S5.1234 R#1", "GP.1234.5678 R#1",
+	"TRANS.ani.0.1234", "TRANS.ani.-5.1234", "TRANS.ani.5O00.1234", "TRANS.ani.1000000000000000.1234", "TRANS.a.5000.1234",
+	"TRANS.ani!.5000.1234", "TRANS.ani.5000.12", "TRANS.ani.5000.1234 R#bad/ref",
 }
 
 func TestParseMalformed(t *testing.T) {

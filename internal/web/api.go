@@ -70,6 +70,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	a("DELETE /admin/api/tokens/{id}", h.apiTokenRevoke)
 
 	h.routeTextAPI(mux)
+	h.routeDownlineAPI(mux)
 	h.routeSettingsAPI(mux)
 	h.routeRoutingAPI(mux)
 	h.routePayments(mux)

@@ -299,6 +299,8 @@ var endpoints = []struct {
 	{"POST", "/admin/api/resellers/testshop/pin", map[string]any{"pin": "123456"}},
 	{"POST", "/admin/api/resellers/testshop/bind", map[string]any{"channel": "telegram", "id": "424242"}},
 	{"POST", "/admin/api/resellers/testshop/unbind", map[string]any{"channel": "telegram", "id": "424242"}},
+	{"GET", "/admin/api/resellers/testshop/transfers", nil},
+	{"POST", "/admin/api/resellers/testshop/transfers", map[string]any{"downline": "x", "amount": 1, "reference": "r1"}},
 	{"GET", "/admin/api/text-limits", nil},
 	{"POST", "/admin/api/text-limits", map[string]any{"identity_count": 50}},
 	{"GET", "/admin/api/channels", nil},
