@@ -80,6 +80,7 @@ type Service struct {
 	auth      epochCache[*reseller.Reseller] // see newAuthCache
 	variants  epochCache[*store.VariantRow]  // see newVariantCache
 	uplines   epochCache[int64]              // reseller id -> upline id (0: none); see uplineOf
+	limits    epochCache[int64]              // variant id -> its own max loss (-1: none); see maxLoss
 	prefixes  prefixTable                    // the operator prefix table, see prefix.go
 	lastCheck lastCheck                      // the last ledger check's result, for the metrics
 
@@ -102,7 +103,7 @@ type resellerAccounts struct {
 func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, lowBalance: cfg.LowBalance, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient, publicURL: cfg.PublicURL,
 		defaultMaxLoss: max(cfg.MaxLoss, 0), onAlert: cfg.Alert, auth: newAuthCache(), variants: newVariantCache(),
-		uplines: epochCache[int64]{clone: func(v int64) int64 { return v }}}
+		uplines: epochCache[int64]{clone: func(v int64) int64 { return v }}, limits: epochCache[int64]{clone: func(v int64) int64 { return v }}}
 	if s.now == nil {
 		s.now = time.Now
 	}

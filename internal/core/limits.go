@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/ledger"
@@ -35,12 +36,30 @@ func (s *Service) alert(kind, msg string, args ...any) {
 }
 
 // maxLoss is what Kios may lose on one sale of the variant: its own limit, else the server's.
+// The variant's own limit is read through a cache against the catalog counter, which triggers
+// move with any change to the limits (migration 00241), so a fulfilment pass costs no read of it
+// while nothing changed (issue 23).
 func (s *Service) maxLoss(ctx context.Context, variantID int64) (int64, error) {
-	loss, own, err := s.db.VariantMaxLoss(ctx, variantID)
-	if err != nil || own {
-		return loss, err
+	e, err := s.db.EpochsWithin(ctx, epochMaxAge)
+	if err != nil {
+		return 0, err
 	}
-	return s.defaultMaxLoss, nil
+	key := strconv.FormatInt(variantID, 10)
+	loss, ok := s.limits.get(key, e.Catalog)
+	if !ok {
+		var own bool
+		if loss, own, err = s.db.VariantMaxLoss(ctx, variantID); err != nil {
+			return 0, err
+		}
+		if !own {
+			loss = -1 // none of its own
+		}
+		s.limits.put(loss, e.Catalog, key)
+	}
+	if loss < 0 {
+		return s.defaultMaxLoss, nil
+	}
+	return loss, nil
 }
 
 // maxPrice is the most Kios pays a supplier for o: what the order was sold at plus the loss the

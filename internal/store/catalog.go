@@ -321,6 +321,7 @@ func (q Q) VariantByID(ctx context.Context, id int64) (*VariantRow, error) {
 
 // ProductSetRouting sets a product's own routing policy ("": the global one).
 func (tx *Tx) ProductSetRouting(ctx context.Context, code, policy string) error {
+	tx.catalogChanged = true // the routes cache reads a product's policy (issue 23)
 	res, err := tx.exec(ctx, `UPDATE products SET routing = ?, updated_at = ? WHERE code = ?`, policy, micros(tx.now()), code)
 	if err != nil {
 		return fmt.Errorf("set routing of product %s: %w", code, err)

@@ -54,6 +54,7 @@ func (q Q) VariantLimits(ctx context.Context) ([]VariantLimit, error) {
 // VariantLimitSet sets a variant's own max loss, or with maxLoss nil removes it (the server's
 // default applies again).
 func (tx *Tx) VariantLimitSet(ctx context.Context, variantID int64, maxLoss *int64) error {
+	tx.catalogChanged = true // what routes an order: the routes and loss-limit caches read it (issue 23)
 	if maxLoss == nil {
 		if _, err := tx.exec(ctx, `DELETE FROM variant_limits WHERE variant_id = ?`, variantID); err != nil {
 			return fmt.Errorf("clear limits of variant %d: %w", variantID, err)
@@ -193,6 +194,7 @@ func (q Q) orderFlags(ctx context.Context, where string, arg any) ([]OrderFlag, 
 // the product's variant (0 if unmapped) and the previous cost; ErrNotFound if the supplier does
 // not list the product.
 func (tx *Tx) SupplierProductSetCost(ctx context.Context, supplierID int64, code string, cost int64) (variantID, old int64, err error) {
+	tx.catalogChanged = true // what routes an order: the routes and loss-limit caches read it (issue 23)
 	var id int64
 	err = tx.queryRow(ctx, `SELECT id, cost, COALESCE(variant_id, 0) FROM supplier_products WHERE supplier_id = ? AND code = ?`,
 		supplierID, code).Scan(&id, &old, &variantID)

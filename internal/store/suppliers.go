@@ -75,6 +75,7 @@ func (q Q) scanSupplier(row interface{ Scan(...any) error }) (*Supplier, error) 
 // SupplierInsert registers a supplier and creates its deposit account. It returns
 // ErrSupplierExists, changing nothing, when the name is taken.
 func (tx *Tx) SupplierInsert(ctx context.Context, s *Supplier) error {
+	tx.catalogChanged = true // what routes an order: the routes and loss-limit caches read it (issue 23)
 	now := tx.now()
 	s.CreatedAt, s.UpdatedAt = now, now
 	if s.MaxInflight <= 0 {
@@ -102,6 +103,7 @@ func (tx *Tx) SupplierInsert(ctx context.Context, s *Supplier) error {
 
 // SupplierSetEnabled takes a supplier into or out of rotation.
 func (tx *Tx) SupplierSetEnabled(ctx context.Context, name string, enabled bool) error {
+	tx.catalogChanged = true // what routes an order: the routes and loss-limit caches read it (issue 23)
 	res, err := tx.exec(ctx, `UPDATE suppliers SET enabled = ?, updated_at = ? WHERE name = ?`, enabled, micros(tx.now()), name)
 	if err != nil {
 		return fmt.Errorf("set supplier %s enabled: %w", name, err)
@@ -214,6 +216,7 @@ func scanSupplierProduct(row interface{ Scan(...any) error }, extra ...any) (*Su
 // its variant mapping and priority, and records a cost change in price_changes. It sets p.ID
 // and returns the previous cost (-1 when the product is new).
 func (tx *Tx) SupplierProductUpsert(ctx context.Context, p *SupplierProduct) (int64, error) {
+	tx.catalogChanged = true // what routes an order: the routes and loss-limit caches read it (issue 23)
 	now := micros(tx.now())
 	if p.Kind == "" {
 		p.Kind = "prepaid"
@@ -258,6 +261,7 @@ func nullID(id int64) any {
 // SupplierProductMap points a supplier's product at one of our variants, with a priority
 // among that variant's suppliers (lower first).
 func (tx *Tx) SupplierProductMap(ctx context.Context, supplierID int64, code string, variantID int64, priority int) error {
+	tx.catalogChanged = true // what routes an order: the routes and loss-limit caches read it (issue 23)
 	res, err := tx.exec(ctx, `UPDATE supplier_products SET variant_id = ?, priority = ?, updated_at = ? WHERE supplier_id = ? AND code = ?`,
 		nullID(variantID), priority, micros(tx.now()), supplierID, code)
 	if err != nil {
@@ -384,6 +388,7 @@ func (q Q) AttemptByReference(ctx context.Context, ref string) (*Attempt, error)
 // started at since (their updated_at is older), and returns the variants they served, to be
 // repriced.
 func (tx *Tx) SupplierProductsRetire(ctx context.Context, supplierID int64, kind string, since time.Time) ([]int64, error) {
+	tx.catalogChanged = true // what routes an order: the routes and loss-limit caches read it (issue 23)
 	rows, err := tx.query(ctx, `UPDATE supplier_products SET active = FALSE, updated_at = ?
 		WHERE supplier_id = ? AND kind = ? AND active AND updated_at < ? RETURNING COALESCE(variant_id, 0)`,
 		micros(tx.now()), supplierID, kind, micros(since))

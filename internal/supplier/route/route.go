@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -71,6 +72,48 @@ type Router struct {
 	downMu sync.Mutex
 	down   map[int64]bool
 	downAt time.Time
+
+	// routes caches each variant's routes read at routesEpoch, the database's catalog counter,
+	// which triggers move with any change to what Routes reads (migrations 00050, 00241).
+	routesMu    sync.Mutex
+	routesEpoch int64
+	routes      map[int64][]store.Route
+}
+
+// routesMaxAge is how old the catalog counter may be when the routes cache trusts it: the bound
+// on how long a change made by another process (a sync, the CLI, another node) goes unseen, the
+// same as the core's caches'. A change made through this process is seen at once.
+const routesMaxAge = time.Millisecond
+
+// cachedRoutes is Routes for a variant, read from the database only when the catalog counter
+// moved since it was last read (issue 23: one statement less per fulfilment pass).
+func (r *Router) cachedRoutes(ctx context.Context, variantID int64) ([]store.Route, error) {
+	e, err := r.db.EpochsWithin(ctx, routesMaxAge)
+	if err != nil {
+		return nil, err
+	}
+	r.routesMu.Lock()
+	if rs, ok := r.routes[variantID]; ok && r.routesEpoch == e.Catalog {
+		r.routesMu.Unlock()
+		return slices.Clone(rs), nil
+	}
+	r.routesMu.Unlock()
+	// Read after the counter: a change committed in between moves it past e.Catalog, so what is
+	// cached here is never used after that change.
+	rs, err := r.db.Routes(ctx, variantID)
+	if err != nil {
+		return nil, err
+	}
+	r.routesMu.Lock()
+	defer r.routesMu.Unlock()
+	if e.Catalog < r.routesEpoch {
+		return rs, nil // a slower reader's older view must not replace a newer one
+	}
+	if e.Catalog != r.routesEpoch || r.routes == nil {
+		r.routesEpoch, r.routes = e.Catalog, map[int64][]store.Route{}
+	}
+	r.routes[variantID] = slices.Clone(rs)
+	return rs, nil
 }
 
 var (
@@ -124,7 +167,7 @@ func ConnectSimulator(sim *simulator.Simulator) Connect {
 // balance Kios last knew it to hold there is below the SKU's cost. A candidate's cost is its
 // last synced one; the core skips those above the order's limit (price plus the loss allowed).
 func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candidate, error) {
-	routes, err := r.db.Routes(ctx, o.VariantID)
+	routes, err := r.cachedRoutes(ctx, o.VariantID)
 	if err != nil {
 		return nil, err
 	}
