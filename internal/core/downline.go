@@ -471,3 +471,29 @@ func (s *Service) exchange(ctx context.Context, resellerID int64, why string) (i
 func (s *Service) CommissionBalance(ctx context.Context, resellerID int64) (int64, error) {
 	return s.db.Balance(ctx, store.CommissionCode(resellerID))
 }
+
+// DownlineInfo is a direct downline as its upline sees it.
+type DownlineInfo struct {
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Markup   int64  `json:"markup"` // the default markup its upline charges it
+	Depth    int    `json:"depth"`
+}
+
+// DirectDownlines lists the direct downlines of uplineID, by id.
+func (s *Service) DirectDownlines(ctx context.Context, uplineID int64) ([]DownlineInfo, error) {
+	ds, err := s.db.Downlines(ctx, uplineID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DownlineInfo, 0, len(ds))
+	for _, d := range ds {
+		r, err := s.db.ResellerByID(ctx, d.ResellerID)
+		if err != nil {
+			return nil, fmt.Errorf("downline %d: %w", d.ResellerID, err)
+		}
+		out = append(out, DownlineInfo{Username: r.Username, Name: r.Name, Status: string(r.Status), Markup: d.Markup, Depth: d.Depth})
+	}
+	return out, nil
+}

@@ -22,7 +22,7 @@ import (
 	"github.com/kios-h2h/kios/internal/webasset"
 )
 
-var pageNames = []string{"login", "home", "orders", "order", "mutations", "deposit", "prices", "api", "profile", "secret", "notfound"}
+var pageNames = []string{"login", "home", "orders", "order", "mutations", "deposit", "prices", "api", "profile", "secret", "notfound", "downline"}
 
 // templateFuncs are the pages' helpers: money as Indonesians read it, times in WIB.
 func templateFuncs() template.FuncMap {
@@ -120,6 +120,8 @@ func (h *handler) routePages(mux *http.ServeMux) {
 	p("GET /member/harga", h.pricesPage)
 	p("GET /member/koneksi", h.apiPage)
 	p("POST /member/koneksi/{action}", h.apiPost)
+	p("GET /member/downline", h.downlinePage)
+	p("POST /member/downline/{action}", h.downlinePost)
 	p("GET /member/profil", h.profilePage)
 	p("POST /member/profil/{action}", h.profilePost)
 	p("/member/", func(w http.ResponseWriter, r *http.Request, cl *caller) {

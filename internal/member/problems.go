@@ -52,6 +52,9 @@ var known = []Known{
 	{textcmd.ErrPIN, http.StatusBadRequest, "text_pin"},
 	{textcmd.ErrChannel, http.StatusBadRequest, "text_identity"},
 	{textcmd.ErrID, http.StatusBadRequest, "text_identity"},
+	{core.ErrNotYourDownline, http.StatusForbidden, "not_your_downline"},
+	{core.ErrTransferReference, http.StatusConflict, "transfer_reference"},
+	{order.ErrInsufficientBalance, http.StatusConflict, "insufficient"},
 	{errBadBody, http.StatusBadRequest, "bad_body"},
 	{errNoEndpoint, http.StatusNotFound, "no_endpoint"},
 }
