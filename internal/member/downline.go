@@ -30,8 +30,13 @@ func (h *handler) downlinePage(w http.ResponseWriter, r *http.Request, cl *calle
 		h.fail(w, r, err)
 		return
 	}
+	comm, err := h.svc.CommissionBalance(ctx, cl.r.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, cl, "downline", tr(cl.lang, "nav.downline"), map[string]any{"Downlines": downs, "Transfers": views,
-		"Me": cl.r.Username,
+		"Me": cl.r.Username, "Commission": comm,
 		// A reference made with the form: posting it twice (a double tap, a resent form) sends once.
 		"Reference": "M" + reseller.NewSecret(8)})
 }
@@ -40,6 +45,18 @@ func (h *handler) downlinePost(w http.ResponseWriter, r *http.Request, cl *calle
 	switch r.PathValue("action") {
 	case "transfer":
 		h.transferPost(w, r, cl)
+	case "exchange":
+		moved, err := h.svc.ExchangeCommission(r.Context(), cl.r.ID)
+		if err != nil {
+			h.failed(w, r, cl, "/member/downline", err)
+			return
+		}
+		if moved == 0 {
+			h.back(w, r, cl, "/member/downline", session.FlashErr, tr(cl.lang, "dl.nothing"))
+			return
+		}
+		h.log.Info("commission exchanged in the member area", "reseller", cl.r.Username, "amount", moved)
+		h.back(w, r, cl, "/member/downline", session.FlashOK, tr(cl.lang, "dl.exchanged")+" "+ledger.FormatRupiah(moved))
 	default:
 		h.renderStatus(w, r, cl, http.StatusNotFound, "notfound", tr(cl.lang, "notfound"), nil)
 	}

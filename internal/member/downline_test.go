@@ -9,6 +9,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/member"
+	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
@@ -85,6 +86,56 @@ func TestDownlineTransferForm(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 403 {
 			t.Fatalf("no csrf: %d", resp.StatusCode)
+		}
+		rep, err := e.svc.LedgerCheck(ctx)
+		if err != nil || !rep.OK() {
+			t.Fatalf("ledger: %+v %v", rep, err)
+		}
+	})
+}
+
+// The commission card shows what accrued and its button exchanges it into the balance, once.
+func TestDownlineExchangeButton(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		e := setup(t, be, member.Options{})
+		ctx := context.Background()
+		if err := e.svc.SetSetting(ctx, core.SettingCommission, core.CommissionAccrue); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.CreateReseller(ctx, core.NewReseller{Name: "Ani", Username: "ani", Upline: "shop", Markup: 150}); err != nil {
+			t.Fatal(err)
+		}
+		e.credit(t, "ani", 10000)
+		o := e.place(t, "ani", "ex-1", "081200001111")
+		if o.Price != 1500+150 {
+			t.Fatalf("ani paid %d", o.Price)
+		}
+		if _, err := e.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Success, SN: "SN1", Actor: "test", Force: true}); err != nil {
+			t.Fatal(err)
+		}
+		b := e.mustLogin(t)
+		if _, body := b.page(t, "/member/downline"); !strings.Contains(body, "Rp 150</strong>") || !strings.Contains(body, `id="exchange-button"`) {
+			t.Fatalf("commission card: %.1200s", body)
+		}
+		if st, loc := b.form(t, "/member/downline/exchange", url.Values{}); st != 303 || loc != "/member/downline" {
+			t.Fatalf("exchange: %d %s", st, loc)
+		}
+		_, body := b.page(t, "/member/downline")
+		if !strings.Contains(body, "Komisi ditukar ke saldo: Rp 150") || strings.Contains(body, `id="exchange-button"`) {
+			t.Fatalf("after the exchange: %.1200s", body)
+		}
+		if st, _ := b.form(t, "/member/downline/exchange", url.Values{}); st != 303 {
+			t.Fatalf("exchange again: %d", st)
+		}
+		if _, body := b.page(t, "/member/downline"); !strings.Contains(body, "Tidak ada komisi untuk ditukar.") {
+			t.Fatalf("nothing left: %.1200s", body)
+		}
+		if bal, _ := e.svc.Balance(ctx, e.shop.Reseller.ID); bal != 150 {
+			t.Fatalf("shop's balance %d, want 150", bal)
+		}
+		if st, _ := b.form(t, "/member/downline/nothing", url.Values{}); st != 404 {
+			t.Fatalf("unknown action: %d", st)
 		}
 		rep, err := e.svc.LedgerCheck(ctx)
 		if err != nil || !rep.OK() {

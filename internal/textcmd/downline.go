@@ -61,3 +61,20 @@ func transferRefusal(err error) string {
 	}
 	return ""
 }
+
+// exchange runs TUKAR.PIN: the sender's accrued commission (its commission account) into its
+// balance, all of it. Sent twice, the second moves what came since, or nothing.
+func (s *session) exchange(ctx context.Context) (string, error) {
+	moved, err := s.e.svc.ExchangeCommission(ctx, s.r.ID)
+	if err != nil {
+		return "", err
+	}
+	bal, err := s.e.svc.Balance(ctx, s.r.ID)
+	if err != nil {
+		return "", err
+	}
+	if moved == 0 {
+		return "Tidak ada komisi untuk ditukar. Saldo: " + num(bal), nil
+	}
+	return "Komisi " + num(moved) + " ditukar ke saldo. Saldo: " + num(bal), nil
+}

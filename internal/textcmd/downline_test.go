@@ -3,8 +3,10 @@ package textcmd_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/textcmd"
@@ -81,6 +83,59 @@ func TestTransferCommand(t *testing.T) {
 		got := []int64{b.balance(t), b.balanceOf(t, ani), b.balanceOf(t, dodi), b.balanceOf(t, cici)}
 		if want := []int64{75000, 24000, 1000, 0}; got[0] != want[0] || got[1] != want[1] || got[2] != want[2] || got[3] != want[3] {
 			t.Fatalf("balances %v, want %v", got, want)
+		}
+		b.ledgerOK(t)
+	})
+}
+
+// TUKAR moves the sender's accrued commission into its balance, once: sent again it finds
+// nothing; a downline without downlines of its own has none.
+func TestExchangeCommand(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { _ = b.svc.RunWorkers(ctx, core.WorkerConfig{Poll: 20 * time.Millisecond}); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+		if err := b.svc.SetSetting(ctx, core.SettingCommission, core.CommissionAccrue); err != nil {
+			t.Fatal(err)
+		}
+		ani, _, _ := b.downlines(t)
+		if _, err := b.svc.Credit(ctx, "ani", 20000, "test"); err != nil {
+			t.Fatal(err)
+		}
+		match(t, b.say(t, "TUKAR.1234"), `^Tidak ada komisi untuk ditukar\. Saldo: 100\.000$`)
+		p, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: ani, VariantCode: "X5", Reference: "k1", Destination: "081200001234"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Order.Price != 5100+100 {
+			t.Fatalf("ani paid %d, want 5200", p.Order.Price)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			o, err := b.svc.Order(ctx, ani.ID, p.Order.Invoice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Status.Final() {
+				if o.Status != order.Success {
+					t.Fatalf("order %+v", o)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("order not final in time")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		match(t, b.say(t, "TUKAR.1234"), `^Komisi 100 ditukar ke saldo\. Saldo: 100\.100$`)
+		match(t, b.say(t, "tukar.1234"), `^Tidak ada komisi untuk ditukar\. Saldo: 100\.100$`)
+		match(t, b.sayID(t, "666", "a1", "TUKAR.4321"), `^Tidak ada komisi untuk ditukar\. Saldo: 14\.800$`)
+		match(t, b.say(t, "TUKAR.9999"), `^PIN salah`)
+		if c, _ := b.svc.CommissionBalance(ctx, b.rid); c != 0 {
+			t.Fatalf("commission left %d", c)
 		}
 		b.ledgerOK(t)
 	})

@@ -216,6 +216,8 @@ func (e *Engine) Answer(ctx context.Context, m Message) (string, error) {
 		return s.report(ctx)
 	case Transfer:
 		return s.transfer(ctx)
+	case Exchange:
+		return s.exchange(ctx)
 	case ChangePIN:
 		if err := e.setPIN(ctx, r.ID, c.NewPIN); err != nil {
 			return "", err

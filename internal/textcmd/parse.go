@@ -24,6 +24,7 @@ const (
 	ChangePIN                 // GP.OLD.NEW
 	Help                      // HELP
 	Transfer                  // TRANS.ID.JUMLAH.PIN: balance to a direct downline (issue 21)
+	Exchange                  // TUKAR.PIN: accrued commission into balance (issue 21)
 )
 
 // Item is one purchase of a Buy.
@@ -129,6 +130,8 @@ func Parse(msg string) (Command, error) {
 		return withPIN(Command{Kind: Transfer, Arg: id, Amount: n, Ref: ref}, f[len(f)-1])
 	case (kw == "SAL" || kw == "S" || kw == "SALDO") && len(f) == 2:
 		return withPIN(Command{Kind: Balance}, f[1])
+	case kw == "TUKAR" && len(f) == 2:
+		return withPIN(Command{Kind: Exchange}, f[1])
 	case kw == "LAP" && len(f) == 2:
 		return withPIN(Command{Kind: Report}, f[1])
 	case len(f) == 2:
@@ -157,7 +160,7 @@ func Parse(msg string) (Command, error) {
 			return Command{}, bad("PIN baru sama dengan PIN lama")
 		}
 		return withPIN(Command{Kind: ChangePIN, NewPIN: f[2]}, f[1])
-	case kw == "SAL" || kw == "S" || kw == "SALDO" || kw == "LAP":
+	case kw == "SAL" || kw == "S" || kw == "SALDO" || kw == "LAP" || kw == "TUKAR":
 		return Command{}, bad("format: " + kw + ".PIN")
 	}
 	return parseBuy(body, ref)

@@ -32,6 +32,8 @@ func TestParseValid(t *testing.T) {
 		{"TIKET.100000.1234", Command{Kind: Ticket, Arg: "100000", Amount: 100000, PIN: "1234"}},
 		{"CEK.081234567890.1234", Command{Kind: Check, Arg: "081234567890", PIN: "1234"}},
 		{"LAP.1234", Command{Kind: Report, PIN: "1234"}},
+		{"TUKAR.1234", Command{Kind: Exchange, PIN: "1234"}},
+		{"tukar*12345678", Command{Kind: Exchange, PIN: "12345678"}},
 		{"TRANS.ani.50000.1234", Command{Kind: Transfer, Arg: "ani", Amount: 50000, PIN: "1234"}},
 		{"trans*Toko.Ani*50000*1234 R#tr-1", Command{Kind: Transfer, Arg: "toko.ani", Amount: 50000, PIN: "1234", Ref: "tr-1"}},
 		{"GP.1234.567890", Command{Kind: ChangePIN, PIN: "1234", NewPIN: "567890"}},
@@ -65,6 +67,7 @@ var malformed = []string{
 	"H.S5.1234 R#1", "GP.1234.5678 R#1",
 	"TRANS.ani.0.1234", "TRANS.ani.-5.1234", "TRANS.ani.5O00.1234", "TRANS.ani.1000000000000000.1234", "TRANS.a.5000.1234",
 	"TRANS.ani!.5000.1234", "TRANS.ani.5000.12", "TRANS.ani.5000.1234 R#bad/ref",
+	"TUKAR", "TUKAR.", "TUKAR.12", "TUKAR.abcd", "TUKAR.1234 R#1", "TUKAR.1.1234",
 }
 
 func TestParseMalformed(t *testing.T) {
