@@ -201,7 +201,9 @@ func TestRoutingPolicySetting(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	up1, up2 := &fake{name: "up1"}, &fake{name: "up2"}
-	b := setupWith(t, sqlite, route.Options{Refresh: time.Millisecond}, up1, up2)
+	// A refresh of a nanosecond: every call reads the registry and settings again (a millisecond
+	// let two calls in a row share one read, and the second missed the new policy).
+	b := setupWith(t, sqlite, route.Options{Refresh: time.Nanosecond}, up1, up2)
 	// Same priority; up2 cheaper.
 	for _, name := range []string{"up1", "up2"} {
 		if err := b.svc.MapSupplierProduct(ctx, name, "SKU-"+name, "V1", 0); err != nil {
