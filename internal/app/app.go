@@ -209,7 +209,7 @@ func (a *App) open(ctx context.Context) error {
 		}
 		a.adminSrv = &http.Server{
 			Handler: web.New(a.svc, web.Options{Metrics: m, Guard: guard, SecureCookies: cfg.SecureCookies,
-				PublicMetrics: cfg.PublicMetrics, Logger: a.log, Health: a.router, Pull: pull.Puller{Svc: a.svc, Router: a.router}}),
+				PublicMetrics: cfg.PublicMetrics, PublicOpenAPI: publicAPI, Logger: a.log, Health: a.router, Pull: pull.Puller{Svc: a.svc, Router: a.router}}),
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       30 * time.Second,
 			WriteTimeout:      60 * time.Second,

@@ -10,11 +10,20 @@ import (
 	"github.com/kios-h2h/kios/internal/app"
 )
 
-// GET /openapi.json answers the public APIs' OpenAPI 3.1 description, every dialect's paths in it.
+// GET /openapi.json answers the public APIs' OpenAPI 3.1 description, every dialect's paths in it,
+// on the public listener and on the admin listener, which also serves the admin API's.
 func TestOpenAPIServed(t *testing.T) {
 	t.Parallel()
-	a, _ := runApp(t, app.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "kios.db")})
-	resp, err := http.Get(a.BaseURL() + "/openapi.json")
+	a, _ := runApp(t, app.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "kios.db"), AdminAddr: "127.0.0.1:0"})
+	for _, base := range []string{a.BaseURL(), a.AdminURL()} {
+		checkOpenAPI(t, base+"/openapi.json", "/api/v1/order")
+	}
+	checkOpenAPI(t, a.AdminURL()+"/admin/api/openapi.json", "/admin/api/orders/{invoice}")
+}
+
+func checkOpenAPI(t *testing.T, url, path string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +39,7 @@ func TestOpenAPIServed(t *testing.T) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.OpenAPI != "3.1.0" || doc.Paths["/api/v1/order"] == nil {
-		t.Fatalf("openapi %q, %d paths", doc.OpenAPI, len(doc.Paths))
+	if doc.OpenAPI != "3.1.0" || doc.Paths[path] == nil {
+		t.Fatalf("%s: openapi %q, %d paths, none %s", url, doc.OpenAPI, len(doc.Paths), path)
 	}
 }

@@ -58,7 +58,7 @@ func TestAdminTwoFactor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(web.New(svc, web.Options{Admin: opts, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+		srv := httptest.NewServer(adminSpec(t).Handler(t, "/admin/api/", web.New(svc, web.Options{Admin: opts, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})))
 		t.Cleanup(srv.Close)
 
 		// login posts the login form from a fresh client; it returns the client (logged in on a

@@ -48,6 +48,10 @@ type Options struct {
 	// PublicMetrics serves /metrics without authentication (Prometheus on a trusted network).
 	// Otherwise a scraper sends an admin API token as a bearer token.
 	PublicMetrics bool
+	// PublicOpenAPI, when set, is served at GET /openapi.json beside the admin API's own
+	// description (GET /admin/api/openapi.json): the public APIs' description, as the public
+	// listener serves it.
+	PublicOpenAPI []byte
 	// Guard tells the client's IP for the audit log and login limits; nil trusts no proxy.
 	Guard *access.Guard
 	// Suppliers reports upstream suppliers' health and balance; nil reads the supplier registry
@@ -166,6 +170,11 @@ func New(svc *core.Service, opts Options) http.Handler {
 		mux.Handle("GET /metrics", metricsH)
 	} else {
 		mux.Handle("GET /metrics", h.api(func(w http.ResponseWriter, r *http.Request, _ *admin.Identity) { metricsH.ServeHTTP(w, r) }))
+	}
+	// The API descriptions, without credentials (see serveJSON).
+	mux.Handle("GET /admin/api/openapi.json", serveJSON(openAPI))
+	if opts.PublicOpenAPI != nil {
+		mux.Handle("GET /openapi.json", serveJSON(opts.PublicOpenAPI))
 	}
 	h.routeAPI(mux)
 	h.routePages(mux)

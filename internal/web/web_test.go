@@ -92,7 +92,8 @@ func setupOn(t *testing.T, b storetest.Backend, opts web.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(svc, opts))
+	// Every admin API call a test makes is checked against the API's description (openapi_test.go).
+	srv := httptest.NewServer(adminSpec(t).Handler(t, "/admin/api/", web.New(svc, opts)))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, svc: svc, as: as, srv: srv, metrics: opts.Metrics, password: pw, token: tok, cr: cr}
 }

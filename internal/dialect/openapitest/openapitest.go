@@ -14,6 +14,7 @@ import (
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/helpers"
 )
 
 // Spec is a description ready to check against.
@@ -70,6 +71,17 @@ func (c Call) request() *http.Request {
 		r.Header.Set("Content-Type", "application/json")
 	}
 	return r
+}
+
+// described reports whether c's method and path are an operation of the description.
+func (s *Spec) described(c Call) bool {
+	_, errs := s.v.ValidateHttpRequestSync(c.request())
+	for _, e := range errs {
+		if e.ValidationType == helpers.PathValidation && e.ValidationSubType == helpers.ValidationMissing {
+			return false
+		}
+	}
+	return true
 }
 
 // Request fails t when c's request does not match its operation.
@@ -142,4 +154,44 @@ func (c checking) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.s.Request(c.t, call)
 	c.s.Answer(c.t, call)
 	return resp, nil
+}
+
+// Handler wraps a server's handler so that every call under prefix is checked against s as it is
+// served: its answer always, its request when the answer is not a refusal (a test may send a
+// malformed request on purpose; the server accepting one the description refuses is the drift).
+// Hand it to the server a package's tests share, and every test checks the wire it makes.
+func (s *Spec) Handler(t testing.TB, prefix string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, prefix) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		call := Call{Method: r.Method, Target: r.URL.RequestURI(), Header: r.Header.Clone()}
+		if r.Body != nil {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			if len(body) > 0 {
+				call.Body = body
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		for k, vs := range rec.Header() {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		call.Status, call.ContentType, call.Answer = rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes()
+		if call.Status == http.StatusNotFound && !s.described(call) {
+			return // a path the API does not have, answered so
+		}
+		if call.Status < http.StatusBadRequest {
+			s.Request(t, call)
+		}
+		s.Answer(t, call)
+	})
 }
