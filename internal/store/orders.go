@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -299,12 +300,15 @@ func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 // AttemptUpdate records what a supplier answered for an attempt.
 func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
 	a.UpdatedAt = tx.now()
+	if _, err := tx.attemptLogPrevious(ctx, a, ""); err != nil {
+		return err
+	}
 	_, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = ? WHERE id = ?`,
 		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, a.UpstreamRef, micros(a.UpdatedAt), a.ID)
 	if err != nil {
 		return fmt.Errorf("update attempt %s: %w", a.Reference, err)
 	}
-	return tx.attemptLog(ctx, a)
+	return nil
 }
 
 // AttemptUpdateFrom is AttemptUpdate as a compare-and-set on the state the caller read: it records
@@ -317,17 +321,27 @@ func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
 // reads the attempt again.
 func (tx *Tx) AttemptUpdateFrom(ctx context.Context, a *Attempt, from string) (bool, error) {
 	at := tx.now()
+	const cas = ` AND (state = ? OR (? AND state IN ('sent', 'pending', 'unknown')))`
+	logged, err := tx.attemptLogPrevious(ctx, a, cas, from, AttemptOpen(from))
+	if err != nil {
+		return false, err
+	}
 	res, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = ?
-		WHERE id = ? AND (state = ? OR (? AND state IN ('sent', 'pending', 'unknown')))`,
+		WHERE id = ?`+cas,
 		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, a.UpstreamRef, micros(at), a.ID, from, AttemptOpen(from))
 	if err != nil {
 		return false, fmt.Errorf("update attempt %s: %w", a.Reference, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err == nil && logged != 0 {
+			// Another writer changed the attempt between the two statements (PostgreSQL's
+			// READ COMMITTED): what was logged is still its answer, and still its row's.
+			_, err = tx.exec(ctx, `DELETE FROM attempt_log WHERE id = ?`, logged)
+		}
 		return false, err
 	}
 	a.UpdatedAt = at
-	return true, tx.attemptLog(ctx, a)
+	return true, nil
 }
 
 // AttemptOpen reports whether an attempt in state may still be bought upstream: sent, or answered
@@ -339,17 +353,23 @@ func AttemptOpen(state string) bool {
 // maxLoggedRaw bounds the upstream answer kept per logged call.
 const maxLoggedRaw = 4 << 10
 
-// attemptLog appends what the supplier just answered about an attempt to its log.
-func (tx *Tx) attemptLog(ctx context.Context, a *Attempt) error {
-	raw := a.Raw
-	if len(raw) > maxLoggedRaw {
-		raw = raw[:maxLoggedRaw]
+// attemptLogPrevious appends the answer attempt a holds, which the caller is about to replace
+// with a newer one, to the attempt's log, when cond (over attempts, with args) holds as it does
+// for the update that follows; it returns the log row's id (0: nothing logged). The attempt row
+// holds the latest answer and the log the ones before it, so no answer is written twice (it was
+// a settled order's 72 bytes; issue 22). An attempt still "sent" holds no answer yet.
+func (tx *Tx) attemptLogPrevious(ctx context.Context, a *Attempt, cond string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, `INSERT INTO attempt_log (attempt_id, state, message, raw, created_at)
+		SELECT id, state, message, substr(raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), updated_at FROM attempts WHERE id = ? AND state <> 'sent'`+cond+`
+		RETURNING id`, append([]any{a.ID}, args...)...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO attempt_log (attempt_id, state, message, raw, created_at) VALUES (?, ?, ?, ?, ?)`,
-		a.ID, a.State, a.Message, raw, micros(a.UpdatedAt)); err != nil {
-		return fmt.Errorf("log attempt %s: %w", a.Reference, err)
+	if err != nil {
+		return 0, fmt.Errorf("log attempt %s: %w", a.Reference, err)
 	}
-	return nil
+	return id, nil
 }
 
 // AttemptLogEntry is one upstream answer about an attempt.
@@ -362,10 +382,15 @@ type AttemptLogEntry struct {
 	At        time.Time
 }
 
-// AttemptLog lists every upstream answer about an order's attempts, oldest first.
+// AttemptLog lists every upstream answer about an order's attempts, oldest first: the answers
+// each attempt's log holds, then the one the attempt holds (its latest; none while it is "sent").
 func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, error) {
-	rows, err := q.query(ctx, `SELECT l.attempt_id, a.reference, l.state, l.message, l.raw, l.created_at
-		FROM attempt_log l JOIN attempts a ON a.id = l.attempt_id WHERE a.order_id = ? ORDER BY l.id`, orderID)
+	rows, err := q.query(ctx, `SELECT l.attempt_id, a.reference, l.state, l.message, l.raw, l.created_at, 0 AS latest, l.id AS seq
+		FROM attempt_log l JOIN attempts a ON a.id = l.attempt_id WHERE a.order_id = ?
+		UNION ALL
+		SELECT a.id, a.reference, a.state, a.message, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), a.updated_at, 1, 0
+		FROM attempts a WHERE a.order_id = ? AND a.state <> 'sent'
+		ORDER BY 6, 1, 7, 8`, orderID, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("attempt log of order %d: %w", orderID, err)
 	}
@@ -373,8 +398,8 @@ func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, er
 	var out []AttemptLogEntry
 	for rows.Next() {
 		var e AttemptLogEntry
-		var at int64
-		if err := rows.Scan(&e.AttemptID, &e.Reference, &e.State, &e.Message, &e.Raw, &at); err != nil {
+		var at, latest, seq int64
+		if err := rows.Scan(&e.AttemptID, &e.Reference, &e.State, &e.Message, &e.Raw, &at, &latest, &seq); err != nil {
 			return nil, err
 		}
 		e.At = fromMicros(at)

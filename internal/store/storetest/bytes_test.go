@@ -1,0 +1,157 @@
+package storetest_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/storetest"
+)
+
+// count runs a SELECT COUNT(*) straight on the database.
+func count(t *testing.T, db *store.DB, query string, args ...any) int {
+	t.Helper()
+	if p := db.Dialect().Placeholders; p != nil {
+		query = p(query)
+	}
+	var n int
+	if err := db.Writer().QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// An order's postings are stored under its id and kind, with no txn and no memo when theirs is
+// the kind's usual one, and read back under "order:INVOICE:kind" with that memo (issue 22). A
+// txn of an order's form naming an existing order is keyed the same way; one written outside
+// Kios under the txn text is reported by the ledger check.
+func TestOrderPostingsKeyed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		db := b.Open(t)
+		ctx := context.Background()
+		r, avail, revenue := funded(t, db, "alice", 1000)
+		held := accountID(t, db, ledger.HeldCode(r.ID))
+		v := saveVariant(t, db, "V1", -1, map[string]int64{"default": 100})
+		o := newOrder(r, v, "r1", 100)
+		ref := store.OrderRef{ID: 0, Invoice: o.Invoice}
+		writeKey(t, db, r.ID, func(tx *store.Tx) error {
+			if err := tx.OrderInsert(ctx, o); err != nil {
+				return err
+			}
+			ref.ID = o.ID
+			bal, err := tx.TransferOrderFrom(ctx, ref, ledger.PostHold, avail, held, 100, "hold for "+o.Invoice)
+			if err != nil || bal != 900 {
+				t.Errorf("hold left %d: %v", bal, err)
+			}
+			return err
+		})
+		writeKey(t, db, r.ID, func(tx *store.Tx) error {
+			if ok, err := tx.OrderFinish(ctx, o.ID, order.Success, "SN1", "done", 0); err != nil || !ok {
+				t.Errorf("finish %v %v", ok, err)
+			}
+			return tx.TransferOrder(ctx, ref, ledger.PostCapture, held, revenue, 100, "captured by hand")
+		})
+		ledgerOK(t, db)
+		if n := count(t, db, `SELECT COUNT(*) FROM postings WHERE order_id = ? AND txn IS NULL`, o.ID); n != 2 {
+			t.Fatalf("%d postings keyed by the order, want 2", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM postings WHERE order_id = ? AND kind = ? AND memo = ''`, o.ID, int(ledger.PostHold)); n != 1 {
+			t.Fatalf("the hold's usual memo is stored: %d", n)
+		}
+		ps, err := db.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":")
+		if err != nil || len(ps) != 2 || ps[0].Txn != "order:"+o.Invoice+":hold" || ps[0].Memo != "hold for "+o.Invoice ||
+			ps[1].Txn != "order:"+o.Invoice+":capture" || ps[1].Memo != "captured by hand" || ps[1].DestCode != ledger.RevenueCode {
+			t.Fatalf("postings of the order: %+v %v", ps, err)
+		}
+		if ps, err := db.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":cap"); err != nil || len(ps) != 1 || ps[0].Amount != 100 {
+			t.Fatalf("the order's capture by prefix: %+v %v", ps, err)
+		}
+		if ps, err := db.Postings(ctx, ledger.AvailableCode(r.ID), 1); err != nil || len(ps) != 1 || ps[0].Txn != "order:"+o.Invoice+":hold" {
+			t.Fatalf("statement: %+v %v", ps, err)
+		}
+
+		// Transfer keys an order's txn by the order: a second capture is the order's, and reported.
+		writeKey(t, db, r.ID, func(tx *store.Tx) error {
+			return tx.Transfer(ctx, "order:"+o.Invoice+":capture", avail, revenue, 50, "again")
+		})
+		if n := count(t, db, `SELECT COUNT(*) FROM postings WHERE order_id = ? AND kind = ?`, o.ID, int(ledger.PostCapture)); n != 2 {
+			t.Fatalf("%d captures keyed by the order, want 2", n)
+		}
+		reported := func(problem string) {
+			t.Helper()
+			rep, err := db.LedgerCheck(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range rep.Discrepancies {
+				if d.Account == "order:"+o.Invoice && strings.Contains(d.Problem, problem) {
+					return
+				}
+			}
+			t.Fatalf("%q not reported: %+v", problem, rep.Discrepancies)
+		}
+		reported("2 capture postings")
+
+		// A posting written outside Kios under the order's txn text is reported as such.
+		if err := raw(db, `INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, 1, '', 0)`,
+			"order:"+o.Invoice+":release", avail, held); err != nil {
+			t.Fatal(err)
+		}
+		reported("not keyed to its order")
+	})
+}
+
+// An attempt's log holds the answers before its latest, which the attempt holds; AttemptLog
+// shows them all, oldest first, and a compare-and-set that loses logs nothing (issue 22).
+func TestAttemptLogCompact(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		db := b.Open(t)
+		ctx := context.Background()
+		r := newReseller(t, db, "alice")
+		v := saveVariant(t, db, "V1", -1, map[string]int64{"default": 100})
+		o := newOrder(r, v, "r1", 100)
+		write(t, db, func(tx *store.Tx) error { return tx.OrderInsert(ctx, o) })
+		a := &store.Attempt{OrderID: o.ID, Supplier: "sim", SKU: "V1", Reference: o.Invoice + "-1"}
+		write(t, db, func(tx *store.Tx) error { return tx.AttemptInsert(ctx, a) })
+		logRows := func() int {
+			return count(t, db, `SELECT COUNT(*) FROM attempt_log WHERE attempt_id = ?`, a.ID)
+		}
+		update := func(state, msg, from string) bool {
+			t.Helper()
+			a.State, a.Message, a.Raw = state, msg, `{"said":"`+msg+`"}`
+			var ok bool
+			write(t, db, func(tx *store.Tx) (err error) { ok, err = tx.AttemptUpdateFrom(ctx, a, from); return err })
+			return ok
+		}
+		if log, err := db.AttemptLog(ctx, o.ID); err != nil || len(log) != 0 {
+			t.Fatalf("log of an attempt not answered yet: %+v %v", log, err)
+		}
+		if !update("pending", "wait", "sent") || logRows() != 0 {
+			t.Fatalf("first answer: %d log rows, want none (the attempt holds it)", logRows())
+		}
+		if !update("pending", "still", "pending") || logRows() != 1 {
+			t.Fatalf("second answer: %d log rows, want 1", logRows())
+		}
+		if update("success", "lost", "success") || logRows() != 1 {
+			t.Fatalf("a lost compare-and-set logged: %d log rows", logRows())
+		}
+		write(t, db, func(tx *store.Tx) error {
+			a.State, a.Message, a.Raw = "success", "done", "{}"
+			return tx.AttemptUpdate(ctx, a)
+		})
+		log, err := db.AttemptLog(ctx, o.ID)
+		if err != nil || len(log) != 3 || logRows() != 2 {
+			t.Fatalf("log %+v %v (%d rows)", log, err, logRows())
+		}
+		for i, want := range []struct{ state, msg, raw string }{{"pending", "wait", `{"said":"wait"}`}, {"pending", "still", `{"said":"still"}`}, {"success", "done", "{}"}} {
+			if e := log[i]; e.State != want.state || e.Message != want.msg || e.Raw != want.raw || e.Reference != a.Reference || e.AttemptID != a.ID {
+				t.Fatalf("entry %d %+v, want %+v", i, e, want)
+			}
+		}
+	})
+}
