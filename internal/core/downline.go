@@ -175,58 +175,92 @@ type MarkupSet struct {
 
 // SetDownlineMarkup sets the markup an upline charges a downline.
 func (s *Service) SetDownlineMarkup(ctx context.Context, m MarkupSet) error {
+	return s.SetDownlineMarkups(ctx, []MarkupSet{m})
+}
+
+// SetDownlineMarkups sets several markups at once (the text channel's MP): each is checked
+// first, and all are written in one transaction, or none.
+func (s *Service) SetDownlineMarkups(ctx context.Context, ms []MarkupSet) error {
+	type write struct {
+		downline int64
+		o        store.MarkupOverride
+	}
+	ws := make([]write, 0, len(ms))
+	for _, m := range ms {
+		w, err := s.checkMarkupSet(ctx, m)
+		if err != nil {
+			return err
+		}
+		ws = append(ws, write{w.ResellerID, w})
+	}
+	err := s.db.Batch(ctx, func(tx *store.Tx) error {
+		for _, w := range ws {
+			var err error
+			if w.o.Scope == "" {
+				err = tx.DownlineSetMarkup(ctx, w.downline, w.o.Rupiah)
+			} else {
+				err = tx.MarkupOverrideSet(ctx, w.o)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("markups: %w", err)
+	}
+	for _, m := range ms {
+		s.log.Info("markup set", "reseller", m.Downline, "product", m.Product, "variant", m.Variant, "rupiah", m.Rupiah)
+	}
+	return nil
+}
+
+// checkMarkupSet checks one markup change and returns what to write (Scope empty: the default).
+func (s *Service) checkMarkupSet(ctx context.Context, m MarkupSet) (store.MarkupOverride, error) {
+	var o store.MarkupOverride
 	if m.Product != "" && m.Variant != "" {
-		return &FieldError{"product", "give a product or a variant, not both"}
+		return o, &FieldError{"product", "give a product or a variant, not both"}
 	}
 	r, err := s.db.ResellerByUsername(ctx, m.Downline)
 	if errors.Is(err, reseller.ErrNotFound) {
-		return &FieldError{"reseller", "no reseller " + strconv.Quote(m.Downline)}
+		return o, &FieldError{"reseller", "no reseller " + strconv.Quote(m.Downline)}
 	}
 	if err != nil {
-		return err
+		return o, err
 	}
 	d, err := s.UplineOf(ctx, r.ID)
 	if err != nil {
-		return fmt.Errorf("markup of %s: %w", m.Downline, err)
+		return o, fmt.Errorf("markup of %s: %w", m.Downline, err)
 	}
 	if m.Upline != "" {
 		up, err := s.db.ResellerByUsername(ctx, m.Upline)
 		if err != nil {
-			return err
+			return o, err
 		}
 		if up.ID != d.UplineID {
-			return fmt.Errorf("%s under %s: %w", m.Downline, m.Upline, ErrNotYourDownline)
+			return o, fmt.Errorf("%s under %s: %w", m.Downline, m.Upline, ErrNotYourDownline)
 		}
 	}
 	if err := s.checkMarkup(ctx, "rupiah", m.Rupiah); err != nil {
-		return err
+		return o, err
 	}
-	o := store.MarkupOverride{ResellerID: r.ID, Rupiah: m.Rupiah}
+	o = store.MarkupOverride{ResellerID: r.ID, Rupiah: m.Rupiah}
 	switch {
 	case m.Product != "":
 		p, err := s.db.ProductByCode(ctx, m.Product)
 		if err != nil {
-			return &FieldError{"product", "no product " + strconv.Quote(m.Product)}
+			return o, &FieldError{"product", "no product " + strconv.Quote(m.Product)}
 		}
 		o.Scope, o.TargetID = store.MarkupProduct, p.ID
 	case m.Variant != "":
 		v, err := s.db.VariantByCode(ctx, m.Variant)
 		if err != nil {
-			return &FieldError{"variant", "no variant " + strconv.Quote(m.Variant)}
+			return o, &FieldError{"variant", "no variant " + strconv.Quote(m.Variant)}
 		}
 		o.Scope, o.TargetID = store.MarkupVariant, v.ID
 	}
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		if o.Scope == "" {
-			return tx.DownlineSetMarkup(ctx, r.ID, m.Rupiah)
-		}
-		return tx.MarkupOverrideSet(ctx, o)
-	})
-	if err != nil {
-		return fmt.Errorf("markup of %s: %w", m.Downline, err)
-	}
-	s.log.Info("markup set", "reseller", m.Downline, "product", m.Product, "variant", m.Variant, "rupiah", m.Rupiah)
-	return nil
+	return o, nil
 }
 
 // Pricer prices variants for one reseller: what it pays and what each upline on its path earns
@@ -494,6 +528,63 @@ func (s *Service) DirectDownlines(ctx context.Context, uplineID int64) ([]Downli
 			return nil, fmt.Errorf("downline %d: %w", d.ResellerID, err)
 		}
 		out = append(out, DownlineInfo{Username: r.Username, Name: r.Name, Status: string(r.Status), Markup: d.Markup, Depth: d.Depth})
+	}
+	return out, nil
+}
+
+// MarkupOverrideView is one override as the admin API shows it.
+type MarkupOverrideView struct {
+	Scope  string `json:"scope"` // product or variant
+	Code   string `json:"code"`
+	Rupiah int64  `json:"rupiah"`
+}
+
+// DownlineMarkups is what a downline's upline charges it.
+type DownlineMarkups struct {
+	Reseller  string               `json:"reseller"`
+	Upline    string               `json:"upline"`
+	Default   int64                `json:"default"`
+	Overrides []MarkupOverrideView `json:"overrides"`
+}
+
+// MarkupsOf returns a downline's markups (ErrNotDownline for a top reseller).
+func (s *Service) MarkupsOf(ctx context.Context, username string) (DownlineMarkups, error) {
+	var out DownlineMarkups
+	r, err := s.db.ResellerByUsername(ctx, username)
+	if err != nil {
+		return out, err
+	}
+	d, err := s.UplineOf(ctx, r.ID)
+	if err != nil {
+		return out, err
+	}
+	up, err := s.db.ResellerByID(ctx, d.UplineID)
+	if err != nil {
+		return out, err
+	}
+	out = DownlineMarkups{Reseller: r.Username, Upline: up.Username, Default: d.Markup, Overrides: []MarkupOverrideView{}}
+	ovs, err := s.db.MarkupOverrides(ctx, r.ID)
+	if err != nil || len(ovs) == 0 {
+		return out, err
+	}
+	products, err := s.db.Products(ctx)
+	if err != nil {
+		return out, err
+	}
+	pcode := map[int64]string{}
+	for _, p := range products {
+		pcode[p.ID] = p.Code
+	}
+	for _, o := range ovs {
+		v := MarkupOverrideView{Scope: o.Scope, Rupiah: o.Rupiah, Code: pcode[o.TargetID]}
+		if o.Scope == store.MarkupVariant {
+			vr, err := s.db.VariantByID(ctx, o.TargetID)
+			if err != nil {
+				return out, err
+			}
+			v.Code = vr.Code
+		}
+		out.Overrides = append(out.Overrides, v)
 	}
 	return out, nil
 }

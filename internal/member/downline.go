@@ -1,6 +1,8 @@
 package member
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -8,6 +10,7 @@ import (
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/session"
+	"github.com/kios-h2h/kios/internal/store"
 )
 
 // The downline tree in the member area (issue 21): the reseller's direct downlines and the
@@ -57,6 +60,10 @@ func (h *handler) downlinePost(w http.ResponseWriter, r *http.Request, cl *calle
 		}
 		h.log.Info("commission exchanged in the member area", "reseller", cl.r.Username, "amount", moved)
 		h.back(w, r, cl, "/member/downline", session.FlashOK, tr(cl.lang, "dl.exchanged")+" "+ledger.FormatRupiah(moved))
+	case "register":
+		h.registerPost(w, r, cl)
+	case "markup":
+		h.markupPost(w, r, cl)
 	default:
 		h.renderStatus(w, r, cl, http.StatusNotFound, "notfound", tr(cl.lang, "notfound"), nil)
 	}
@@ -80,4 +87,72 @@ func (h *handler) transferPost(w http.ResponseWriter, r *http.Request, cl *calle
 		msg = tr(cl.lang, "dl.sent.before")
 	}
 	h.back(w, r, cl, to, session.FlashOK, msg+" "+ledger.FormatRupiah(res.Transfer.Amount)+" → "+res.Downline.Username)
+}
+
+// registerPost registers a direct downline of the caller and shows its username and member-area
+// password once.
+func (h *handler) registerPost(w http.ResponseWriter, r *http.Request, cl *caller) {
+	const to = "/member/downline"
+	markup, err := parseAmount(r.PostFormValue("markup"))
+	if strings.TrimSpace(r.PostFormValue("markup")) == "" {
+		markup, err = 0, nil
+	}
+	if err != nil {
+		h.failed(w, r, cl, to, &core.FieldError{Field: "markup", Reason: "must be a whole number of rupiah, 0 or more"})
+		return
+	}
+	n := core.NewReseller{Name: r.PostFormValue("name"), Phone: strings.TrimSpace(r.PostFormValue("phone")), Upline: cl.r.Username, Markup: markup}
+	rec, _ := json.Marshal(map[string]any{"name": n.Name, "phone": n.Phone, "markup": markup})
+	ctx := store.WithAudit(r.Context(), store.AuditEntry{Actor: "member:" + cl.r.Username, IP: h.clientIP(r), Action: "downline.register",
+		Target: "reseller:" + cl.r.Username, After: string(rec)})
+	cr, err := h.svc.CreateReseller(ctx, n)
+	if err != nil {
+		h.failed(w, r, cl, to, err)
+		return
+	}
+	pw, err := SetPassword(r.Context(), h.svc, cr.Reseller.Username, h.opts.Session.BcryptCost)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.log.Info("downline registered in the member area", "upline", cl.r.Username, "downline", cr.Reseller.Username, "markup", markup)
+	h.render(w, r, cl, "secret", tr(cl.lang, "dl.registered"), map[string]any{"Secrets": [][2]string{
+		{tr(cl.lang, "username"), cr.Reseller.Username}, {tr(cl.lang, "password"), pw}}, "Next": to})
+}
+
+// markupPost sets what the caller charges a direct downline: its default markup (no code), or
+// its override on a variant or product (a variant code first, then a product code).
+func (h *handler) markupPost(w http.ResponseWriter, r *http.Request, cl *caller) {
+	const to = "/member/downline"
+	rupiah, err := parseAmount(r.PostFormValue("rupiah"))
+	if err != nil {
+		h.failed(w, r, cl, to, &core.FieldError{Field: "rupiah", Reason: "must be a whole number of rupiah, 0 or more"})
+		return
+	}
+	m := core.MarkupSet{Downline: strings.TrimSpace(r.PostFormValue("downline")), Upline: cl.r.Username, Rupiah: rupiah}
+	if code := strings.TrimSpace(r.PostFormValue("code")); code != "" {
+		// As typed, then in upper and lower case: a variant first, then a product.
+	find:
+		for _, c := range []string{code, strings.ToUpper(code), strings.ToLower(code)} {
+			if v, err := h.svc.Variant(r.Context(), c); err == nil {
+				m.Variant = v.Code
+				break find
+			}
+			if p, err := h.svc.Product(r.Context(), c); err == nil {
+				m.Product = p.Code
+				break find
+			}
+		}
+		if m.Variant == "" && m.Product == "" {
+			h.failed(w, r, cl, to, &core.FieldError{Field: "code", Reason: "no product or variant " + code})
+			return
+		}
+	}
+	ctx := store.WithAudit(r.Context(), store.AuditEntry{Actor: "member:" + cl.r.Username, IP: h.clientIP(r), Action: "downline.markup",
+		Target: "reseller:" + m.Downline, After: fmt.Sprintf(`{"product":%q,"variant":%q,"rupiah":%d}`, m.Product, m.Variant, rupiah)})
+	if err := h.svc.SetDownlineMarkup(ctx, m); err != nil {
+		h.failed(w, r, cl, to, err)
+		return
+	}
+	h.back(w, r, cl, to, session.FlashOK, tr(cl.lang, "dl.markup.saved")+" "+m.Downline+" "+ledger.FormatRupiah(rupiah))
 }

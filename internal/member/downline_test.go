@@ -2,6 +2,7 @@ package member_test
 
 import (
 	"context"
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
@@ -57,7 +58,7 @@ func TestDownlineTransferForm(t *testing.T) {
 			v    url.Values
 			want string
 		}{
-			{url.Values{"downline": {"other"}, "amount": {"1000"}, "reference": {"r2"}}, "err: Hanya bisa ke downline langsung Anda."},
+			{url.Values{"downline": {"other"}, "amount": {"1000"}, "reference": {"r2"}}, "err: Hanya untuk downline langsung Anda."},
 			{url.Values{"downline": {"ani"}, "amount": {"75001"}, "reference": {"r3"}}, "err: Saldo tidak cukup."},
 			{url.Values{"downline": {"ani"}, "amount": {"dua"}, "reference": {"r4"}}, "err: Isian tidak valid: amount"},
 			{url.Values{"downline": {"nobody"}, "amount": {"1000"}, "reference": {"r5"}}, "err: Downline tidak dikenal"},
@@ -140,6 +141,90 @@ func TestDownlineExchangeButton(t *testing.T) {
 		rep, err := e.svc.LedgerCheck(ctx)
 		if err != nil || !rep.OK() {
 			t.Fatalf("ledger: %+v %v", rep, err)
+		}
+	})
+}
+
+// An upline registers a downline in the member area (its password shown once, and it can sign
+// in) and sets its markups, within the depth and max_markup; refusals change nothing.
+func TestDownlineRegisterAndMarkupForms(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		e := setup(t, be, member.Options{})
+		ctx := context.Background()
+		b := e.mustLogin(t)
+		st, body := b.form(t, "/member/downline/register", url.Values{"name": {"Toko Eka"}, "phone": {"081299998888"}, "markup": {"120"}})
+		m := regexp.MustCompile(`<td class="mono secret">([^<]+)</td></tr><tr><th>Password</th><td class="mono secret">([^<]+)</td>`).FindStringSubmatch(body)
+		if st != 200 || m == nil || m[1] != "tokoeka" {
+			t.Fatalf("register: %d %.1500s", st, body)
+		}
+		if _, resp := e.login(t, "tokoeka", html.UnescapeString(m[2]), ""); resp.StatusCode != 303 || resp.Header.Get("Location") != "/member/" {
+			t.Fatalf("the new downline's login: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		eka, err := e.svc.Reseller(ctx, "tokoeka")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := e.svc.Variant(ctx, "ML5")
+		if p, _, _ := e.svc.PriceOf(ctx, eka, v); p != 1500+120 {
+			t.Fatalf("eka's price %d", p)
+		}
+		flash := func(path string, v url.Values) string {
+			t.Helper()
+			if st, loc := b.form(t, path, v); st != 303 || loc != "/member/downline" {
+				t.Fatalf("post %s %v: %d %s", path, v, st, loc)
+			}
+			_, body := b.page(t, "/member/downline")
+			m := regexp.MustCompile(`<p class="flash (ok|err)"[^>]*>([^<]*)</p>`).FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("no flash after %v", v)
+			}
+			return m[1] + ": " + html.UnescapeString(m[2])
+		}
+		if got := flash("/member/downline/markup", url.Values{"downline": {"tokoeka"}, "code": {"ml5"}, "rupiah": {"200"}}); got != "ok: Markup disimpan: tokoeka Rp 200" {
+			t.Fatalf("markup: %q", got)
+		}
+		if p, _, _ := e.svc.PriceOf(ctx, eka, v); p != 1500+200 {
+			t.Fatalf("eka's price after the override %d", p)
+		}
+		if err := e.svc.SetSetting(ctx, core.SettingMaxMarkup, "250"); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			path string
+			v    url.Values
+			want string
+		}{
+			{"/member/downline/markup", url.Values{"downline": {"tokoeka"}, "rupiah": {"251"}}, "err: Markup melebihi batas"},
+			{"/member/downline/markup", url.Values{"downline": {"other"}, "rupiah": {"1"}}, "err: Akun itu bukan downline."},
+			{"/member/downline/markup", url.Values{"downline": {"tokoeka"}, "code": {"NOPE"}, "rupiah": {"1"}}, "err: Kode produk atau varian tidak dikenal."},
+			{"/member/downline/markup", url.Values{"downline": {"tokoeka"}, "rupiah": {"satu"}}, "err: Markup harus bilangan bulat"},
+			{"/member/downline/register", url.Values{"name": {"Rakus"}, "markup": {"251"}}, "err: Markup melebihi batas"},
+			{"/member/downline/register", url.Values{"name": {""}, "markup": {"1"}}, "err: Nama wajib diisi"},
+			{"/member/downline/register", url.Values{"name": {"Minus"}, "markup": {"-5"}}, "err: Markup harus bilangan bulat"},
+		} {
+			if got := flash(c.path, c.v); !strings.HasPrefix(got, c.want) {
+				t.Errorf("%s %v: %q, want %q", c.path, c.v, got, c.want)
+			}
+		}
+		if p, _, _ := e.svc.PriceOf(ctx, eka, v); p != 1500+200 {
+			t.Fatalf("a refused form changed eka's price: %d", p)
+		}
+		if _, err := e.svc.Reseller(ctx, "rakus"); err == nil {
+			t.Fatal("a refused register made a reseller")
+		}
+		// Depth: eka (depth 1) may not register under a limit of 1.
+		if err := e.svc.SetSetting(ctx, core.SettingDownlineDepth, "1"); err != nil {
+			t.Fatal(err)
+		}
+		eb, _ := e.login(t, "tokoeka", html.UnescapeString(m[2]), "")
+		_, page := eb.page(t, "/member/downline")
+		eb.csrf = regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
+		if st, _ := eb.form(t, "/member/downline/register", url.Values{"name": {"Deep"}}); st != 303 {
+			t.Fatalf("deep register: %d", st)
+		}
+		if _, page := eb.page(t, "/member/downline"); !strings.Contains(page, "Jaringan downline sudah sedalam batas distributor.") {
+			t.Fatalf("depth refusal: %.1500s", page)
 		}
 	})
 }

@@ -12,7 +12,8 @@ import (
 const HelpLine = "Format: KODE.TUJUAN.PIN beli | KODE.2.TUJUAN.PIN beli ke-2 hari ini | " +
 	"KODE.TUJUAN,KODE.TUJUAN.PIN beberapa | ... R#REF referensi sendiri (kirim ulang = cek status) | " +
 	"SAL.PIN saldo | H.KODE.PIN harga | TIKET.NOMINAL.PIN deposit | CEK.TUJUAN.PIN status | " +
-	"LAP.PIN laporan hari ini | GP.PINLAMA.PINBARU ganti PIN | TRANS.ID.JUMLAH.PIN transfer saldo ke downline | TUKAR.PIN tukar komisi ke saldo"
+	"LAP.PIN laporan hari ini | GP.PINLAMA.PINBARU ganti PIN | TRANS.ID.JUMLAH.PIN transfer saldo ke downline | TUKAR.PIN tukar komisi ke saldo | " +
+	"REG.NAMA.NOHP.MARKUP.PIN daftar downline | MP.ID.KODE=N,KODE=N.PIN markup downline"
 
 // num writes an amount the market's way: 1.000.000 (no currency sign; downline software reads it).
 func num(n int64) string {

@@ -2,12 +2,14 @@ package textcmd_test
 
 import (
 	"context"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/textcmd"
 )
@@ -139,4 +141,104 @@ func TestExchangeCommand(t *testing.T) {
 		}
 		b.ledgerOK(t)
 	})
+}
+
+// REG registers a direct downline (a PIN told once, its number bound on WhatsApp) within the
+// depth and max_markup; MP sets its markups per variant or product, all or none, only on a
+// direct downline.
+func TestRegisterAndMarkupCommands(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be)
+		ctx := context.Background()
+		ani, dodi, _ := b.downlines(t)
+		reply := b.say(t, "REG.TokoEka.081299998888.150.1234")
+		match(t, reply, `^REG BERHASIL\. ID: tokoeka, markup 150, PIN \d{6} \(ganti dengan GP\.PINLAMA\.PINBARU\)\. WhatsApp 6281299998888 terikat\.$`)
+		pin := regexp.MustCompile(`PIN (\d{6})`).FindStringSubmatch(reply)[1]
+		eka, err := b.svc.Reseller(ctx, "tokoeka")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, err := b.svc.UplineOf(ctx, eka.ID); err != nil || d.UplineID != b.rid || d.Markup != 150 {
+			t.Fatalf("tree row %+v %v", d, err)
+		}
+		if err := b.eng.Handle(ctx, textcmd.Message{Channel: textcmd.WhatsApp, Sender: "6281299998888", ID: "w1", Text: "SAL." + pin, Time: b.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := b.db.TextOutboxList(ctx, textcmd.WhatsApp, "6281299998888", 10)
+		if err != nil || len(out) != 1 || out[0].Body != "Saldo tokoeka: 0" {
+			t.Fatalf("the new downline's own chat: %+v %v", out, err)
+		}
+		price := func(r *reseller.Reseller, code string) int64 {
+			t.Helper()
+			v, err := b.svc.Variant(ctx, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, ok, err := b.svc.PriceOf(ctx, r, v)
+			if err != nil || !ok {
+				t.Fatalf("price of %s: %v %v", code, ok, err)
+			}
+			return p
+		}
+		if got := price(eka, "S5"); got != 5005+150 {
+			t.Fatalf("eka's S5 %d", got)
+		}
+		match(t, b.say(t, "MP.tokoeka.s5=200,TSEL=120.1234"), `^MP tokoeka BERHASIL: S5=200, TSEL=120\.$`)
+		if p5, p10, px := price(eka, "S5"), price(eka, "S10"), price(eka, "X5"); p5 != 5005+200 || p10 != 10005+120 || px != 5100+120 {
+			t.Fatalf("after MP: S5 %d S10 %d X5 %d", p5, p10, px)
+		}
+		if err := b.svc.SetSetting(ctx, core.SettingMaxMarkup, "300"); err != nil {
+			t.Fatal(err)
+		}
+		for msg, want := range map[string]string{
+			"MP.tokoeka.S10=10,S5=301.1234":     `^MP tokoeka GAGAL\. Markup melebihi batas distributor\.$`,
+			"MP.dodi.S5=1.1234":                 `^MP dodi GAGAL\. Hanya untuk downline langsung Anda\.$`,
+			"MP.cici.S5=1.1234":                 `^MP cici GAGAL\. Hanya untuk downline langsung Anda\.$`,
+			"MP.nobody.S5=1.1234":               `^MP nobody GAGAL\. ID tidak dikenal\.$`,
+			"MP.tokoeka.ZZ9=1.1234":             `^MP tokoeka GAGAL\. Kode ZZ9 tidak dikenal\.$`,
+			"MP.tokoeka.S5=1,s5=2.1234":         `^Format salah: kode S5 dua kali`,
+			"MP.tokoeka.S5=1.1234 R#x":          `^Format salah: R#REF hanya untuk transaksi`,
+			"REG.Greedy.081277776666.301.1234":  `^REG Greedy GAGAL\. Markup melebihi batas distributor\.$`,
+			"REG.Bad.0812.100.1234":             `^Format salah: NOHP harus`,
+			"REG.Bad.081277776666.1O0.1234":     `^Format salah: MARKUP harus`,
+			"REG.Bad Name.081277776666.10.1234": `^Format salah`,
+		} {
+			match(t, b.say(t, msg), want)
+		}
+		if p10 := price(eka, "S10"); p10 != 10005+120 {
+			t.Fatalf("a refused MP changed S10: %d", p10)
+		}
+		// ani registers under itself until the depth limit.
+		match(t, b.sayID(t, "666", "a1", "MP.dodi.S5=50.4321"), `^MP dodi BERHASIL: S5=50\.$`)
+		if err := b.svc.SetSetting(ctx, core.SettingDownlineDepth, "2"); err != nil {
+			t.Fatal(err)
+		}
+		match(t, b.sayID(t, "666", "a2", "REG.Fina.081255554444.0.4321"), `^REG BERHASIL\. ID: fina,`)
+		match(t, b.sayID(t, "666", "a3", "MP.tokoeka.S5=1.4321"), `GAGAL\. Hanya untuk downline langsung Anda\.$`)
+		if err := b.svc.SetSetting(ctx, core.SettingDownlineDepth, "1"); err != nil {
+			t.Fatal(err)
+		}
+		match(t, b.sayID(t, "666", "a4", "REG.Gita.081233332222.0.4321"), `^REG Gita GAGAL\. Kedalaman jaringan downline sudah maksimal\.$`)
+		if _, err := b.svc.Reseller(ctx, "gita"); err == nil {
+			t.Fatal("a refused REG made a reseller")
+		}
+		if p := price(dodi, "S5"); p != 5005+100+50 {
+			t.Fatalf("dodi's S5 %d", p)
+		}
+		_ = ani
+		if a := b.auditOf(t, "reseller:budi"); len(a) == 0 || a[0].Action != "downline.register" {
+			t.Fatalf("audit: %+v", a)
+		}
+		b.ledgerOK(t)
+	})
+}
+
+func (b *bundle) auditOf(t *testing.T, target string) []store.AuditEntry {
+	t.Helper()
+	es, err := b.db.AuditList(context.Background(), store.AuditFilter{Target: target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
 }

@@ -218,6 +218,10 @@ func (e *Engine) Answer(ctx context.Context, m Message) (string, error) {
 		return s.transfer(ctx)
 	case Exchange:
 		return s.exchange(ctx)
+	case Register:
+		return s.register(ctx)
+	case SetMarkup:
+		return s.setMarkup(ctx)
 	case ChangePIN:
 		if err := e.setPIN(ctx, r.ID, c.NewPIN); err != nil {
 			return "", err

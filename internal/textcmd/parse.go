@@ -25,6 +25,8 @@ const (
 	Help                      // HELP
 	Transfer                  // TRANS.ID.JUMLAH.PIN: balance to a direct downline (issue 21)
 	Exchange                  // TUKAR.PIN: accrued commission into balance (issue 21)
+	Register                  // REG.NAMA.NOHP.MARKUP.PIN: a new direct downline (issue 21)
+	SetMarkup                 // MP.ID.KODE=N,KODE=N.PIN: a downline's markups per product or variant (issue 21)
 )
 
 // Item is one purchase of a Buy.
@@ -34,15 +36,24 @@ type Item struct {
 	Dest  string
 }
 
+// MarkupItem is one KODE=N of an MP.
+type MarkupItem struct {
+	Code   string // a product or variant code, as typed
+	Rupiah int64
+}
+
 // Command is a parsed message.
 type Command struct {
-	Kind   Kind
-	Items  []Item // Buy
-	Ref    string // Buy: the R#REF given, "" when none
-	Arg    string // Price: the code prefix; Ticket: the amount; Check: the destination; Transfer: the downline
-	Amount int64  // Ticket, Transfer
-	PIN    string // the PIN (ChangePIN: the old one)
-	NewPIN string // ChangePIN
+	Kind    Kind
+	Items   []Item       // Buy
+	Markups []MarkupItem // SetMarkup
+	Name    string       // Register: the downline's name
+	Phone   string       // Register: its phone number
+	Ref     string       // Buy: the R#REF given, "" when none
+	Arg     string       // Price: the code prefix; Ticket: the amount; Check: the destination; Transfer, SetMarkup: the downline
+	Amount  int64        // Ticket, Transfer; Register: the markup
+	PIN     string       // the PIN (ChangePIN: the old one)
+	NewPIN  string       // ChangePIN
 }
 
 // ParseError is a message that is not a valid command; Reason says why, in Indonesian.
@@ -103,6 +114,12 @@ func Parse(msg string) (Command, error) {
 		}
 		return Command{Kind: Help}, nil
 	}
+	if kw, _, _ := strings.Cut(body, "."); strings.EqualFold(kw, "MP") {
+		if ref != "" {
+			return Command{}, bad("R#REF hanya untuk transaksi")
+		}
+		return parseMarkup(body)
+	}
 	if strings.Contains(body, ",") {
 		return parseBuy(body, ref)
 	}
@@ -128,6 +145,24 @@ func Parse(msg string) (Command, error) {
 			return Command{}, bad("jumlah harus angka tanpa titik, mis. TRANS.ID.50000.PIN")
 		}
 		return withPIN(Command{Kind: Transfer, Arg: id, Amount: n, Ref: ref}, f[len(f)-1])
+	case kw == "REG" && len(f) == 5:
+		if ref != "" {
+			return Command{}, bad("R#REF hanya untuk transaksi")
+		}
+		if len(f[1]) > 64 || !isName(f[1]) {
+			return Command{}, bad("NAMA hanya huruf, angka, _ dan -, paling panjang 64")
+		}
+		hp := strings.TrimPrefix(f[2], "+")
+		if _, ok := digits(hp, 15); !ok || len(hp) < 8 {
+			return Command{}, bad("NOHP harus 8-15 angka, mis. 081234567890")
+		}
+		m, ok := digits(f[3], 15)
+		if !ok {
+			return Command{}, bad("MARKUP harus angka rupiah tanpa titik, mis. REG.TokoAni.081234567890.100.PIN")
+		}
+		return withPIN(Command{Kind: Register, Name: f[1], Phone: hp, Amount: m}, f[4])
+	case kw == "REG" && len(f) > 5:
+		return Command{}, bad("format: REG.NAMA.NOHP.MARKUP.PIN")
 	case (kw == "SAL" || kw == "S" || kw == "SALDO") && len(f) == 2:
 		return withPIN(Command{Kind: Balance}, f[1])
 	case kw == "TUKAR" && len(f) == 2:
@@ -164,6 +199,64 @@ func Parse(msg string) (Command, error) {
 		return Command{}, bad("format: " + kw + ".PIN")
 	}
 	return parseBuy(body, ref)
+}
+
+// MaxMarkups bounds the KODE=N of one MP.
+const MaxMarkups = 20
+
+// parseMarkup reads `MP.ID.KODE=N,KODE=N.PIN`. A username may hold dots, codes never do: the
+// downline is everything between the keyword and the list.
+func parseMarkup(body string) (Command, error) {
+	f := strings.Split(body, ".")
+	for _, x := range f {
+		if x == "" {
+			return Command{}, bad("ada bagian kosong di antara titik")
+		}
+	}
+	if len(f) < 4 {
+		return Command{}, bad("format: MP.ID.KODE=N,KODE=N.PIN")
+	}
+	id := strings.ToLower(strings.Join(f[1:len(f)-2], "."))
+	if err := checkUsername(id); err != nil {
+		return Command{}, err
+	}
+	c := Command{Kind: SetMarkup, Arg: id}
+	items := strings.Split(f[len(f)-2], ",")
+	if len(items) > MaxMarkups {
+		return Command{}, bad("paling banyak " + strconv.Itoa(MaxMarkups) + " KODE=N dalam satu pesan")
+	}
+	seen := map[string]bool{}
+	for _, it := range items {
+		code, n, ok := strings.Cut(it, "=")
+		if !ok || code == "" {
+			return Command{}, bad("format: MP.ID.KODE=N,KODE=N.PIN")
+		}
+		if err := checkCode(code); err != nil {
+			return Command{}, err
+		}
+		v, ok := digits(n, 15)
+		if !ok {
+			return Command{}, bad("N harus angka rupiah tanpa titik, mis. MP.ID.S5=100.PIN")
+		}
+		if seen[strings.ToUpper(code)] {
+			return Command{}, bad("kode " + strings.ToUpper(code) + " dua kali")
+		}
+		seen[strings.ToUpper(code)] = true
+		c.Markups = append(c.Markups, MarkupItem{Code: code, Rupiah: v})
+	}
+	return withPIN(c, f[len(f)-1])
+}
+
+func isName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(isAlnum(c) || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func isKeyword3(kw string) bool {

@@ -33,6 +33,10 @@ func TestParseValid(t *testing.T) {
 		{"CEK.081234567890.1234", Command{Kind: Check, Arg: "081234567890", PIN: "1234"}},
 		{"LAP.1234", Command{Kind: Report, PIN: "1234"}},
 		{"TUKAR.1234", Command{Kind: Exchange, PIN: "1234"}},
+		{"REG.TokoAni.081234567890.100.1234", Command{Kind: Register, Name: "TokoAni", Phone: "081234567890", Amount: 100, PIN: "1234"}},
+		{"reg*Toko_Ani*+6281234567890*0*1234", Command{Kind: Register, Name: "Toko_Ani", Phone: "6281234567890", Amount: 0, PIN: "1234"}},
+		{"MP.ani.S5=100.1234", Command{Kind: SetMarkup, Arg: "ani", Markups: []MarkupItem{{"S5", 100}}, PIN: "1234"}},
+		{"mp.Toko.Ani.S5=100,tsel=0.1234", Command{Kind: SetMarkup, Arg: "toko.ani", Markups: []MarkupItem{{"S5", 100}, {"tsel", 0}}, PIN: "1234"}},
 		{"tukar*12345678", Command{Kind: Exchange, PIN: "12345678"}},
 		{"TRANS.ani.50000.1234", Command{Kind: Transfer, Arg: "ani", Amount: 50000, PIN: "1234"}},
 		{"trans*Toko.Ani*50000*1234 R#tr-1", Command{Kind: Transfer, Arg: "toko.ani", Amount: 50000, PIN: "1234", Ref: "tr-1"}},
@@ -68,6 +72,10 @@ var malformed = []string{
 	"TRANS.ani.0.1234", "TRANS.ani.-5.1234", "TRANS.ani.5O00.1234", "TRANS.ani.1000000000000000.1234", "TRANS.a.5000.1234",
 	"TRANS.ani!.5000.1234", "TRANS.ani.5000.12", "TRANS.ani.5000.1234 R#bad/ref",
 	"TUKAR", "TUKAR.", "TUKAR.12", "TUKAR.abcd", "TUKAR.1234 R#1", "TUKAR.1.1234",
+	"REG.Ani.0812.100.1234", "REG.Ani.081234567890.-1.1234", "REG.Ani!.081234567890.1.1234", "REG.Ani.081234567890.1.12",
+	"REG.Ani.081234567890.1.1234 R#1", "REG.A.B.C.D.E.1234", "REG." + strings.Repeat("a", 65) + ".081234567890.1.1234",
+	"MP.ani.S5.1234", "MP.ani.S5=.1234", "MP.ani.=5.1234", "MP.ani.S5=1,,S6=2.1234", "MP.ani.S5=x.1234", "MP.S5=1.1234",
+	"MP.ani.S5=1.1234 R#1", "MP.ani.S5=1,S5=2.1234", "MP.ani.S!5=1.1234", "MP.ani.S5=1.12",
 }
 
 func TestParseMalformed(t *testing.T) {

@@ -14,6 +14,74 @@ func (h *handler) routeDownlineAPI(mux *http.ServeMux) {
 	a := func(pattern string, fn identified) { mux.Handle(pattern, h.api(fn)) }
 	a("GET /admin/api/resellers/{username}/transfers", h.apiTransfers)
 	a("POST /admin/api/resellers/{username}/transfers", h.apiTransfer)
+	a("GET /admin/api/resellers/{username}/downlines", h.apiDownlines)
+	a("GET /admin/api/resellers/{username}/markup", h.apiDownlineMarkups)
+	a("POST /admin/api/resellers/{username}/markup", h.apiDownlineMarkupSet)
+}
+
+// apiDownlines is GET /admin/api/resellers/{username}/downlines: its direct downlines.
+func (h *handler) apiDownlines(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	res, err := h.svc.Reseller(r.Context(), r.PathValue("username"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ds, err := h.svc.DirectDownlines(r.Context(), res.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"downlines": ds})
+}
+
+// apiDownlineMarkups is GET /admin/api/resellers/{username}/markup: what the downline's upline
+// charges it (400 for a top reseller).
+func (h *handler) apiDownlineMarkups(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
+	m, err := h.svc.MarkupsOf(r.Context(), r.PathValue("username"))
+	if err != nil {
+		h.downlineFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// apiDownlineMarkupSet is POST /admin/api/resellers/{username}/markup {"product"|"variant"?,
+// "rupiah"}: the downline's default markup, or its override on one product or variant (kios
+// markup set --reseller), within max_markup; audited downline.markup.
+func (h *handler) apiDownlineMarkupSet(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req struct {
+		Product string `json:"product"`
+		Variant string `json:"variant"`
+		Rupiah  *int64 `json:"rupiah"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Rupiah == nil {
+		writeError(w, http.StatusBadRequest, "rupiah is required", "rupiah")
+		return
+	}
+	username := r.PathValue("username")
+	if _, err := h.svc.Reseller(r.Context(), username); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ctx := h.audited(r, id, "downline.markup", "reseller:"+username, req)
+	err := h.svc.SetDownlineMarkup(ctx, core.MarkupSet{Downline: username, Product: req.Product, Variant: req.Variant, Rupiah: *req.Rupiah})
+	if errors.Is(err, core.ErrMarkupAboveMax) {
+		writeError(w, http.StatusBadRequest, core.ErrMarkupAboveMax.Error(), "rupiah")
+		return
+	}
+	if err != nil {
+		h.downlineFail(w, r, err)
+		return
+	}
+	m, err := h.svc.MarkupsOf(r.Context(), username)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
 }
 
 // downlineFail answers the tree's refusals, and the rest as fail does.

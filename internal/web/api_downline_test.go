@@ -76,3 +76,86 @@ func TestTransferEndpoints(t *testing.T) {
 		e.checkLedger(t)
 	})
 }
+
+// An admin registers downlines and sets their markups for their uplines, within the depth and
+// max_markup; each refusal names its field and changes nothing.
+func TestDownlineEndpoints(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		e := setupOn(t, b, web.Options{})
+		ctx := context.Background()
+		var cr struct {
+			Reseller struct {
+				Username string `json:"username"`
+			} `json:"reseller"`
+			Password string `json:"password"`
+		}
+		e.api("POST", "/admin/api/resellers", map[string]any{"name": "Eka", "username": "eka", "upline": "testshop", "markup": 120}, 201, &cr)
+		if cr.Reseller.Username != "eka" || cr.Password == "" {
+			t.Fatalf("created: %+v", cr)
+		}
+		if err := e.svc.SetSetting(ctx, core.SettingMaxMarkup, "200"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.SetSetting(ctx, core.SettingDownlineDepth, "1"); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			method, path string
+			body         map[string]any
+			want         int
+			has          string
+		}{
+			{"POST", "/admin/api/resellers", map[string]any{"name": "X", "upline": "nobody"}, 400, `"field":"upline"`},
+			{"POST", "/admin/api/resellers", map[string]any{"name": "X", "markup": 5}, 400, `"field":"markup"`},
+			{"POST", "/admin/api/resellers", map[string]any{"name": "X", "upline": "testshop", "markup": 201}, 400, `"field":"markup"`},
+			{"POST", "/admin/api/resellers", map[string]any{"name": "X", "upline": "testshop", "markup": -1}, 400, `"field":"markup"`},
+			{"POST", "/admin/api/resellers", map[string]any{"name": "X", "upline": "eka"}, 400, `"field":"upline"`},
+			{"POST", "/admin/api/resellers/eka/markup", map[string]any{"rupiah": 201}, 400, `"field":"rupiah"`},
+			{"POST", "/admin/api/resellers/eka/markup", map[string]any{"rupiah": -1}, 400, `"field":"rupiah"`},
+			{"POST", "/admin/api/resellers/eka/markup", map[string]any{}, 400, `"field":"rupiah"`},
+			{"POST", "/admin/api/resellers/eka/markup", map[string]any{"product": "nope", "rupiah": 1}, 400, `"field":"product"`},
+			{"POST", "/admin/api/resellers/eka/markup", map[string]any{"variant": "NOPE", "rupiah": 1}, 400, `"field":"variant"`},
+			{"POST", "/admin/api/resellers/eka/markup", map[string]any{"product": "mobile-legends", "variant": "MLBB_ID_5", "rupiah": 1}, 400, `"field":"product"`},
+			{"POST", "/admin/api/resellers/testshop/markup", map[string]any{"rupiah": 1}, 400, `"field":"reseller"`},
+			{"POST", "/admin/api/resellers/nobody/markup", map[string]any{"rupiah": 1}, 404, ``},
+			{"GET", "/admin/api/resellers/testshop/markup", nil, 400, `"field":"reseller"`},
+		} {
+			var body any
+			if c.body != nil {
+				body = c.body
+			}
+			st, raw := e.call(c.method, c.path, e.token, body)
+			if st != c.want || !strings.Contains(string(raw), c.has) {
+				t.Errorf("%s %s %v: %d %s, want %d with %s", c.method, c.path, c.body, st, raw, c.want, c.has)
+			}
+		}
+		if _, err := e.svc.Reseller(ctx, "x"); err == nil {
+			t.Fatal("a refused create made a reseller")
+		}
+		var m core.DownlineMarkups
+		e.api("POST", "/admin/api/resellers/eka/markup", map[string]any{"variant": "MLBB_ID_5", "rupiah": 150}, 200, &m)
+		e.api("POST", "/admin/api/resellers/eka/markup", map[string]any{"product": "mobile-legends", "rupiah": 100}, 200, &m)
+		e.api("POST", "/admin/api/resellers/eka/markup", map[string]any{"rupiah": 90}, 200, &m)
+		e.api("GET", "/admin/api/resellers/eka/markup", nil, 200, &m)
+		if m.Upline != "testshop" || m.Default != 90 || len(m.Overrides) != 2 || m.Overrides[0] != (core.MarkupOverrideView{Scope: "product", Code: "mobile-legends", Rupiah: 100}) ||
+			m.Overrides[1] != (core.MarkupOverrideView{Scope: "variant", Code: "MLBB_ID_5", Rupiah: 150}) {
+			t.Fatalf("markups: %+v", m)
+		}
+		var ds struct {
+			Downlines []core.DownlineInfo `json:"downlines"`
+		}
+		e.api("GET", "/admin/api/resellers/testshop/downlines", nil, 200, &ds)
+		if len(ds.Downlines) != 1 || ds.Downlines[0].Username != "eka" || ds.Downlines[0].Markup != 90 {
+			t.Fatalf("downlines: %+v", ds)
+		}
+		eka, _ := e.svc.Reseller(ctx, "eka")
+		v, _ := e.svc.Variant(ctx, "MLBB_LTD")
+		if p, _, _ := e.svc.PriceOf(ctx, eka, v); p != 1000+100 {
+			t.Fatalf("eka's MLBB_LTD %d, want the product's 100 over 1000", p)
+		}
+		if a := e.audit(t, "reseller:eka"); len(a) == 0 || a[0].Action != "downline.markup" {
+			t.Fatalf("audit: %+v", a)
+		}
+	})
+}

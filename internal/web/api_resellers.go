@@ -33,6 +33,10 @@ type resellerCreateReq struct {
 	Phone      string   `json:"phone"`
 	Membership string   `json:"membership"`
 	AllowIPs   []string `json:"allow_ips"`
+	// Upline makes the reseller a downline of that username, charged Markup rupiah over its
+	// upline's price (kios reseller create --upline --markup; issue 21).
+	Upline string `json:"upline"`
+	Markup int64  `json:"markup"`
 }
 
 // credentialsResp carries secrets shown once.
@@ -48,7 +52,8 @@ func (h *handler) apiResellerCreate(w http.ResponseWriter, r *http.Request, id *
 	if !decode(w, r, &req) {
 		return
 	}
-	n := core.NewReseller{Username: req.Username, Name: req.Name, Email: req.Email, Phone: req.Phone, Membership: req.Membership}
+	n := core.NewReseller{Username: req.Username, Name: req.Name, Email: req.Email, Phone: req.Phone, Membership: req.Membership,
+		Upline: req.Upline, Markup: req.Markup}
 	for _, s := range req.AllowIPs {
 		p, err := admin.AllowPrefix(s)
 		if err != nil {
@@ -59,7 +64,7 @@ func (h *handler) apiResellerCreate(w http.ResponseWriter, r *http.Request, id *
 	}
 	cr, err := h.as.CreateReseller(r.Context(), h.actor(r, id), n)
 	if err != nil {
-		h.fail(w, r, err)
+		h.downlineFail(w, r, err)
 		return
 	}
 	v, err := h.as.Reseller(r.Context(), cr.Reseller.Username)
