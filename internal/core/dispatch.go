@@ -227,8 +227,10 @@ func (d *dispatcher) renew(ctx context.Context) {
 	d.s.up.renewed.Add(int64(renewed))
 	if renewed < len(ids) {
 		// A lease that ran out (the process stalled longer than Lease) is not taken back: its
-		// job's per-claim checks make the holder stand down if another node has it.
-		d.s.log.Warn("job leases ran out before renewal", "held", len(ids), "renewed", renewed)
+		// job's per-claim checks make the holder stand down if another node has it. On
+		// PostgreSQL a job locked by its settlement at that moment is skipped too, and counted
+		// here: its lease is moot once settled, and renewed next time if not.
+		d.s.log.Info("job leases not renewed: ran out, or locked by their settlement", "held", len(ids), "renewed", renewed)
 	}
 }
 

@@ -196,12 +196,14 @@ type acceptance struct {
 }
 
 // accept is the accept step PlaceOrder and PayBill share, inside the reseller's transaction
-// (inReseller): it inserts o (store.ErrDuplicateReference when its reference is taken: the
-// caller answers the first order), takes the multi slot and, when o.StockTaken, one unit of
-// stock, runs a.fund, holds the price, runs a.inTx and queues the fulfilment job, due at now.
+// (inReseller): it inserts o with its fulfilment job, due at now (store.ErrDuplicateReference
+// when its reference is taken: the caller answers the first order), takes the multi slot and,
+// when o.StockTaken, one unit of stock, runs a.fund, holds the price and runs a.inTx.
 // Any refusal rolls all of it back with the caller's transaction. It returns what hold does.
 func (s *Service) accept(ctx context.Context, tx *store.Tx, o *order.Order, now time.Time, a acceptance) (int64, bool, error) {
-	if err := tx.OrderInsert(ctx, o); err != nil {
+	// The fulfilment job goes in with the order (one statement on PostgreSQL): the rest of this
+	// transaction may still refuse the order, and the job then goes with it.
+	if err := tx.OrderInsertQueued(ctx, o, store.JobFulfil, now); err != nil {
 		return 0, false, err
 	}
 	if err := tx.OrderCommissionsInsert(ctx, o.ID, a.comms); err != nil {
@@ -238,9 +240,6 @@ func (s *Service) accept(ctx context.Context, tx *store.Tx, o *order.Order, now 
 		if err := a.inTx(ctx, tx, o); err != nil {
 			return 0, false, err
 		}
-	}
-	if err := tx.JobInsert(ctx, store.JobFulfil, o.ID, now); err != nil {
-		return 0, false, err
 	}
 	return bal, held, nil
 }

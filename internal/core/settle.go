@@ -33,6 +33,9 @@ type outcome struct {
 	// byHand is an operator's resolution: it skips the over-limit and SN checks (the operator
 	// gave the SN) and, on an order final already, records no late delivery (ErrOrderFinal).
 	byHand bool
+	// job, when not 0, is the fulfilment job whose answer this is: deleted with the order's
+	// final status (one statement on PostgreSQL), whether or not the order was still Pending.
+	job int64
 }
 
 // settlement is what settleOrder did, for the reports after its commit.
@@ -123,7 +126,7 @@ func (s *Service) settleOrder(ctx context.Context, tx *store.Tx, o *order.Order,
 // finalize moves a Pending order to its outcome's status with its money movements, inside tx. It
 // returns false, changing nothing, when the order was already final.
 func (s *Service) finalize(ctx context.Context, tx *store.Tx, o *order.Order, out outcome) (bool, error) {
-	ok, err := tx.OrderFinish(ctx, o.ID, out.status, out.sn, out.msg, out.cost)
+	ok, err := tx.OrderFinishJob(ctx, o.ID, out.status, out.sn, out.msg, out.cost, out.job)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -263,6 +266,7 @@ func (s *Service) queueCallback(ctx context.Context, tx *store.Tx, o *order.Orde
 // refunding the reseller would lose it twice) and is flagged over_limit and alerted.
 func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, from string, limit int64, res supplier.Result) error {
 	out := s.answerOutcome(o, att, limit, res)
+	out.job = j.ID // deleted by the settlement (finalize)
 	var st settlement
 	var decided bool
 	var decidedAs string
@@ -286,10 +290,8 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 			}
 		}
 		var err error
-		if st, err = s.settleOrder(ctx, tx, o, out); err != nil {
-			return err
-		}
-		return tx.JobDelete(ctx, j.ID)
+		st, err = s.settleOrder(ctx, tx, o, out)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("finish %s: %w", o.Invoice, err)

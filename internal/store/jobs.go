@@ -152,7 +152,17 @@ func (tx *Tx) JobRenew(ctx context.Context, node string, ids []int64, lease time
 		args = append(args, id)
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-	res, err := tx.exec(ctx, `UPDATE jobs SET locked_until = ? WHERE locked_by = ? AND locked_until >= ? AND id IN (`+ph+`)`, args...)
+	query := `UPDATE jobs SET locked_until = ? WHERE locked_by = ? AND locked_until >= ? AND id IN (` + ph + `)`
+	if tx.d.SkipLocked != "" {
+		// Rows locked by another transaction are skipped rather than waited on: such a job is
+		// being settled (deleted) or released by its holder, or its lease extended by it, so
+		// renewing it now is moot. Waiting made every settlement that deletes one of the
+		// hundreds of jobs a renewal names wait for the renewal's whole batch to commit
+		// (docs/PERFORMANCE.md, issue 23).
+		query = `UPDATE jobs SET locked_until = ? WHERE id IN (SELECT id FROM jobs WHERE locked_by = ? AND locked_until >= ? AND id IN (` +
+			ph + `) ORDER BY id ` + tx.d.SkipLocked + `)`
+	}
+	res, err := tx.exec(ctx, query, args...)
 	if err != nil {
 		return 0, fmt.Errorf("renew %d job leases: %w", len(ids), err)
 	}
