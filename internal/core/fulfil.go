@@ -241,10 +241,8 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 		commitCtx, stopCommit := context.WithTimeout(context.WithoutCancel(ctx), attemptCommitTimeout)
 		err = s.inReseller(commitCtx, o.ResellerID, func(tx *store.Tx) error {
 			var err error
-			if leased, err = tx.JobExtend(commitCtx, j, cfg.Lease); err != nil || !leased {
-				return err
-			}
-			return tx.AttemptInsert(commitCtx, att)
+			leased, err = tx.AttemptInsertLeased(commitCtx, j, cfg.Lease, att)
+			return err
 		})
 		stopCommit()
 		if err != nil {

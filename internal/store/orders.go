@@ -342,6 +342,36 @@ func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 	return nil
 }
 
+// AttemptInsertLeased is JobExtend(ctx, j, lease) followed, when the lease was renewed, by
+// AttemptInsert(ctx, a): the attempt is recorded only by the job's holder. It reports whether
+// the lease was renewed. Where the backend has writable CTEs (PostgreSQL) both go in one
+// statement, one round trip less per purchase (issue 23).
+func (tx *Tx) AttemptInsertLeased(ctx context.Context, j Job, lease time.Duration, a *Attempt) (bool, error) {
+	if !tx.d.WritableCTE {
+		if ok, err := tx.JobExtend(ctx, j, lease); err != nil || !ok {
+			return false, err
+		}
+		return true, tx.AttemptInsert(ctx, a)
+	}
+	now := tx.now()
+	a.CreatedAt, a.UpdatedAt = now, now
+	if a.State == "" {
+		a.State = "sent"
+	}
+	err := tx.queryRow(ctx, `WITH j AS (UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND attempts = ? AND locked_until >= ? RETURNING id)
+		INSERT INTO attempts (order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ? FROM j RETURNING id`,
+		micros(now.Add(lease)), j.ID, j.LockedBy, j.Attempts, micros(now),
+		a.OrderID, a.Supplier, a.SKU, a.Reference, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now)).Scan(&a.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // the lease was lost: nothing recorded
+	}
+	if err != nil {
+		return false, fmt.Errorf("insert attempt %s: %w", a.Reference, err)
+	}
+	return true, nil
+}
+
 // AttemptUpdate records what a supplier answered for an attempt.
 func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
 	a.UpdatedAt = tx.now()
@@ -367,6 +397,9 @@ func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
 func (tx *Tx) AttemptUpdateFrom(ctx context.Context, a *Attempt, from string) (bool, error) {
 	at := tx.now()
 	const cas = ` AND (state = ? OR (? AND state IN ('sent', 'pending', 'unknown')))`
+	if tx.d.WritableCTE {
+		return tx.attemptUpdateFromCTE(ctx, a, from, cas, at)
+	}
 	logged, err := tx.attemptLogPrevious(ctx, a, cas, from, AttemptOpen(from))
 	if err != nil {
 		return false, err
@@ -384,6 +417,38 @@ func (tx *Tx) AttemptUpdateFrom(ctx context.Context, a *Attempt, from string) (b
 			_, err = tx.exec(ctx, `DELETE FROM attempt_log WHERE id = ?`, logged)
 		}
 		return false, err
+	}
+	a.UpdatedAt = at
+	return true, nil
+}
+
+// attemptUpdateFromCTE is AttemptUpdateFrom in one statement (PostgreSQL): the log row and the
+// update, each under the compare-and-set cas, one round trip less per answer (issue 23). Both
+// parts read the attempt as the statement began; should the update find it changed meanwhile by
+// another node's transaction and no longer matching, the log row is taken back, as in the
+// two-statement form.
+func (tx *Tx) attemptUpdateFromCTE(ctx context.Context, a *Attempt, from, cas string, at time.Time) (bool, error) {
+	open := AttemptOpen(from)
+	var updated int
+	var logged sql.NullInt64
+	err := tx.queryRow(ctx, `WITH l AS (INSERT INTO attempt_log (attempt_id, state, message, raw, created_at)
+			SELECT id, state, message, substr(raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), updated_at FROM attempts WHERE id = ? AND state <> 'sent'`+cas+`
+			RETURNING id),
+		u AS (UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = ?
+			WHERE id = ?`+cas+` RETURNING id)
+		SELECT (SELECT COUNT(*) FROM u), (SELECT id FROM l)`,
+		a.ID, from, open,
+		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, a.UpstreamRef, micros(at), a.ID, from, open).Scan(&updated, &logged)
+	if err != nil {
+		return false, fmt.Errorf("update attempt %s: %w", a.Reference, err)
+	}
+	if updated == 0 {
+		if logged.Valid {
+			if _, err := tx.exec(ctx, `DELETE FROM attempt_log WHERE id = ?`, logged.Int64); err != nil {
+				return false, fmt.Errorf("update attempt %s: %w", a.Reference, err)
+			}
+		}
+		return false, nil
 	}
 	a.UpdatedAt = at
 	return true, nil
