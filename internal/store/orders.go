@@ -326,16 +326,43 @@ type Attempt struct {
 	UpdatedAt   time.Time
 }
 
-// AttemptInsert records an attempt about to be sent.
+// attemptRef is the expression of an attempt's reference, over attempts a joined to orders o:
+// it is not stored, but made of its order's invoice and its number (issue 22).
+const attemptRef = `o.invoice || '-' || a.number`
+
+// AttemptNumber splits an attempt's reference, INVOICE-N (N from 1), into its order's invoice
+// and N; ok is false for any other text.
+func AttemptNumber(ref string) (invoice string, n int64, ok bool) {
+	i := strings.LastIndexByte(ref, '-')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.ParseInt(ref[i+1:], 10, 64)
+	if err != nil || n < 1 || strconv.FormatInt(n, 10) != ref[i+1:] {
+		return "", 0, false
+	}
+	return ref[:i], n, true
+}
+
+// AttemptInsert records an attempt about to be sent. Its reference must be its order's invoice
+// and a number (AttemptNumber), which is what is stored: a reference can never be sent twice
+// because (order_id, number) is unique.
 func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 	now := tx.now()
 	a.CreatedAt, a.UpdatedAt = now, now
 	if a.State == "" {
 		a.State = "sent"
 	}
-	err := tx.queryRow(ctx, `INSERT INTO attempts (order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
-		a.OrderID, a.Supplier, a.SKU, a.Reference, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now)).Scan(&a.ID)
+	invoice, n, ok := AttemptNumber(a.Reference)
+	if !ok {
+		return fmt.Errorf("insert attempt %s: a reference is the order's invoice, '-' and a number", a.Reference)
+	}
+	err := tx.queryRow(ctx, `INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at)
+		SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ? FROM orders WHERE id = ? AND invoice = ? RETURNING id`,
+		n, a.Supplier, a.SKU, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), a.OrderID, invoice).Scan(&a.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("insert attempt %s: not a reference of order %d: %w", a.Reference, a.OrderID, order.ErrNotFound)
+	}
 	if err != nil {
 		return fmt.Errorf("insert attempt %s: %w", a.Reference, err)
 	}
@@ -495,11 +522,11 @@ type AttemptLogEntry struct {
 // AttemptLog lists every upstream answer about an order's attempts, oldest first: the answers
 // each attempt's log holds, then the one the attempt holds (its latest; none while it is "sent").
 func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, error) {
-	rows, err := q.query(ctx, `SELECT l.attempt_id, a.reference, l.state, l.message, l.raw, l.created_at, 0 AS latest, l.id AS seq
-		FROM attempt_log l JOIN attempts a ON a.id = l.attempt_id WHERE a.order_id = ?
+	rows, err := q.query(ctx, `SELECT l.attempt_id, `+attemptRef+`, l.state, l.message, l.raw, l.created_at, 0 AS latest, l.id AS seq
+		FROM attempt_log l JOIN attempts a ON a.id = l.attempt_id JOIN orders o ON o.id = a.order_id WHERE a.order_id = ?
 		UNION ALL
-		SELECT a.id, a.reference, a.state, a.message, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), a.updated_at, 1, 0
-		FROM attempts a WHERE a.order_id = ? AND a.state <> 'sent'
+		SELECT a.id, `+attemptRef+`, a.state, a.message, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), a.updated_at, 1, 0
+		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE a.order_id = ? AND a.state <> 'sent'
 		ORDER BY 6, 1, 7, 8`, orderID, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("attempt log of order %d: %w", orderID, err)
@@ -518,10 +545,14 @@ func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, er
 	return out, rows.Err()
 }
 
+// attemptCols are an attempt's columns as scanAttempt reads them, over attempts a joined to
+// orders o.
+const attemptCols = `a.id, a.order_id, a.supplier, a.sku, ` + attemptRef + `, a.state, a.sn, a.message, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at`
+
 // Attempts lists an order's attempts, oldest first.
 func (q Q) Attempts(ctx context.Context, orderID int64) ([]Attempt, error) {
-	rows, err := q.query(ctx, `SELECT id, order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at
-		FROM attempts WHERE order_id = ? ORDER BY id`, orderID)
+	rows, err := q.query(ctx, `SELECT `+attemptCols+`
+		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE a.order_id = ? ORDER BY a.id`, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("list attempts of order %d: %w", orderID, err)
 	}

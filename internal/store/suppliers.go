@@ -374,8 +374,12 @@ func (q Q) PriceChanges(ctx context.Context, since time.Time, limit int) ([]Pric
 func (q Q) AttemptByReference(ctx context.Context, ref string) (*Attempt, error) {
 	var a Attempt
 	var c, u int64
-	err := q.queryRow(ctx, `SELECT id, order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at
-		FROM attempts WHERE reference = ?`, ref).
+	invoice, n, ok := AttemptNumber(ref)
+	if !ok {
+		return nil, fmt.Errorf("attempt %s: %w", ref, ErrNotFound)
+	}
+	err := q.queryRow(ctx, `SELECT `+attemptCols+`
+		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE o.invoice = ? AND a.number = ?`, invoice, n).
 		Scan(&a.ID, &a.OrderID, &a.Supplier, &a.SKU, &a.Reference, &a.State, &a.SN, &a.Message, &a.Raw, &a.Cost, &a.Polls, &a.UpstreamRef, &c, &u)
 	if err != nil {
 		return nil, notFound(err, "attempt "+ref)

@@ -20,3 +20,6 @@ DROP INDEX orders_destination;
 
 -- +goose Down
 CREATE INDEX orders_destination ON orders (destination);
+-- The log held every answer, the latest included.
+INSERT INTO attempt_log (attempt_id, state, message, raw, created_at)
+SELECT id, state, message, substr(raw, 1, 4096), updated_at FROM attempts WHERE state <> 'sent' ORDER BY id;
