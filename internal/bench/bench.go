@@ -37,6 +37,10 @@ type Config struct {
 	Dialect string
 	// Concurrency is how many clients run at once; default 64.
 	Concurrency int
+	// Resellers is how many resellers the embedded server's clients share, client i using
+	// reseller i mod Resellers; 0 means one per client. One makes every order one hot
+	// reseller's: its lock domain is then the bound (issue 23).
+	Resellers int
 	// Duration bounds each measured phase (run as five slices, alternating with its baseline);
 	// default 10s unless Orders is set.
 	Duration time.Duration

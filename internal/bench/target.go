@@ -74,7 +74,11 @@ func startEmbedded(ctx context.Context, cfg Config, dir string) (*embedded, erro
 		a.Close()
 		return nil, err
 	}
-	creds, err := resellers(ctx, svc, cfg.Concurrency)
+	n := cfg.Concurrency
+	if cfg.Resellers > 0 && cfg.Resellers < n {
+		n = cfg.Resellers
+	}
+	creds, err := resellers(ctx, svc, n)
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -25,6 +25,7 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&cfg.Token, "token", "", "a funded reseller's token, with --target")
 	fs.StringVar(&cfg.Dialect, "dialect", "basstore", "API to drive: basstore or digiswitch")
 	fs.IntVar(&cfg.Concurrency, "concurrency", 64, "clients at once")
+	fs.IntVar(&cfg.Resellers, "resellers", 0, "resellers the embedded server's clients share (default one per client; 1 measures one hot reseller)")
 	fs.DurationVar(&cfg.Duration, "duration", 0, "length of each measured phase (default 10s)")
 	fs.IntVar(&cfg.Orders, "orders", 0, "requests per phase, instead of --duration")
 	fs.IntVar(&cfg.SKUs, "skus", 5000, "SKUs in the embedded price list")
@@ -50,6 +51,12 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	}
 	if cfg.Concurrency <= 0 {
 		return usagef("--concurrency must be at least 1")
+	}
+	if set(fs, "resellers") && cfg.Resellers <= 0 {
+		return usagef("--resellers must be at least 1")
+	}
+	if set(fs, "resellers") && cfg.Target != "" {
+		return usagef("--resellers shapes the embedded server's resellers; with --target the token's reseller is the only one")
 	}
 	if *soak && cfg.Orders <= 0 {
 		return usagef("--soak needs --orders N")

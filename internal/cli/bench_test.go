@@ -55,6 +55,8 @@ func TestBenchUsage(t *testing.T) {
 		{"bench", "--orders", "5", "--duration", "1s"},
 		{"bench", "--target", "http://127.0.0.1:1"},
 		{"bench", "--concurrency", "0"},
+		{"bench", "--resellers", "0"},
+		{"bench", "--target", "http://127.0.0.1:1", "--token", "T", "--resellers", "1"},
 	} {
 		var out, errb bytes.Buffer
 		if code := cli.Main(context.Background(), args, &out, &errb); code != 2 {
