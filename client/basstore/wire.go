@@ -78,7 +78,8 @@ type Variant struct {
 	Name string `json:"name"`
 	// IsActive is "active" when the variant can be ordered now, else "inactive".
 	IsActive string `json:"is_active"`
-	// Price is the caller's own price, for its membership tier, in rupiah.
+	// Price is the caller's own price, in rupiah: its membership tier's, or for a downline in a
+	// downline tree its upline's price plus the markups along its path.
 	Price int64 `json:"price"`
 	// ProcessDuration is the typical fulfilment time in seconds, as a string.
 	ProcessDuration string `json:"processDuration"`

@@ -270,6 +270,7 @@ func (s *Service) checkMarkupSet(ctx context.Context, m MarkupSet) (store.Markup
 // at once). Made once per order or price list: the tree is read once, not per variant.
 type Pricer struct {
 	tier   string
+	key    string        // CacheKey
 	levels []pricerLevel // top first
 	maxM   int64
 }
@@ -281,7 +282,7 @@ type pricerLevel struct {
 
 // PricerFor reads r's path up the tree.
 func (s *Service) PricerFor(ctx context.Context, r *reseller.Reseller) (*Pricer, error) {
-	p := &Pricer{tier: r.Membership}
+	p := &Pricer{tier: r.Membership, key: "tier:" + r.Membership}
 	if up, err := s.uplineOf(ctx, r.ID); err != nil {
 		return nil, err
 	} else if up == 0 {
@@ -309,7 +310,7 @@ func (s *Service) PricerFor(ctx context.Context, r *reseller.Reseller) (*Pricer,
 	if err != nil {
 		return nil, fmt.Errorf("top reseller of %s: %w", r.Username, err)
 	}
-	p.tier = top.Membership
+	p.tier, p.key = top.Membership, "reseller:"+strconv.FormatInt(r.ID, 10)
 	if p.maxM, err = s.settingInt(ctx, SettingMaxMarkup); err != nil {
 		return nil, err
 	}
@@ -330,6 +331,12 @@ func (s *Service) PricerFor(ctx context.Context, r *reseller.Reseller) (*Pricer,
 	}
 	return p, nil
 }
+
+// CacheKey names the prices this Pricer gives, for caches of encoded price lists (package
+// pricecache): its tier for a reseller outside the tree (every such reseller of the tier sees the
+// same prices), the reseller itself for a downline, whose prices no other reseller may be
+// served. A markup changed since is seen once the cached answer is pricecache.TTL old.
+func (p *Pricer) CacheKey() string { return p.key }
 
 // Price is what the reseller pays for v and the commissions of its uplines (top first); ok is
 // false when the center has no price for the top reseller's tier.

@@ -538,17 +538,21 @@ type price struct {
 	InStock bool   `json:"in_stock"`
 }
 
-// priceList is the caller's tier prices, optionally filtered by a word of the product, code or
-// name.
+// priceList is the caller's own prices (a downline's: its upline's plus markups), optionally
+// filtered by a word of the product, code or name.
 func (h *handler) priceList(ctx context.Context, cl *caller, q string) ([]price, error) {
 	vs, err := h.svc.Variants(ctx, store.VariantFilter{})
+	if err != nil {
+		return nil, err
+	}
+	pr, err := h.svc.PricerFor(ctx, cl.r)
 	if err != nil {
 		return nil, err
 	}
 	q = strings.ToLower(strings.TrimSpace(q))
 	out := []price{}
 	for _, v := range vs {
-		p, ok := v.PriceFor(cl.r.Membership)
+		p, ok := pr.PriceFor(&v.Variant)
 		if !ok {
 			continue
 		}

@@ -2,12 +2,16 @@ package member_test
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/kios-h2h/kios/client/flazz"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/order"
@@ -225,6 +229,79 @@ func TestDownlineRegisterAndMarkupForms(t *testing.T) {
 		}
 		if _, page := eb.page(t, "/member/downline"); !strings.Contains(page, "Jaringan downline sudah sedalam batas distributor.") {
 			t.Fatalf("depth refusal: %.1500s", page)
+		}
+	})
+}
+
+// Every price list shows the caller its own price: a downline its upline's plus the markups
+// along its path, in BASSTORE's /variant, the Digiswitch and Digiflazz price lists and the member
+// area, asked in turn by resellers of one tier, so a list cached for one (package pricecache) is
+// never served to another.
+func TestDownlinesSeeTheirOwnPrices(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		e := setup(t, be, member.Options{})
+		ctx := context.Background()
+		creds := map[string]core.Credentials{"shop": e.shop, "other": e.other}
+		for _, n := range []core.NewReseller{
+			{Name: "Ani", Username: "ani", Upline: "shop", Markup: 150},
+			{Name: "Budi", Username: "budi", Upline: "shop", Markup: 70},
+			{Name: "Cici", Username: "cici", Upline: "ani", Markup: 30},
+		} {
+			cr, err := e.svc.CreateReseller(ctx, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			creds[n.Username] = cr
+		}
+		want := map[string]int64{"shop": 1500, "other": 1500, "ani": 1650, "budi": 1570, "cici": 1680}
+		find := func(body, code string) int64 {
+			t.Helper()
+			var env struct {
+				Data json.RawMessage `json:"data"`
+			}
+			if err := json.Unmarshal([]byte(body), &env); err != nil {
+				t.Fatalf("%v in %s", err, body)
+			}
+			var items []map[string]any
+			if err := json.Unmarshal(env.Data, &items); err != nil {
+				t.Fatalf("%v in %s", err, body)
+			}
+			for _, it := range items {
+				if it["code"] == code || it["buyer_sku_code"] == code {
+					return int64(it["price"].(float64))
+				}
+			}
+			t.Fatalf("no %s in %s", code, body)
+			return 0
+		}
+		// Twice round, so the second round meets every list the first one cached.
+		for round := 0; round < 2; round++ {
+			for _, u := range []string{"shop", "ani", "other", "cici", "budi"} {
+				cr := creds[u]
+				_, body := e.post(t, "/api/v1/variant", cr.Token, map[string]any{"code": "mobile-legends"})
+				if got := find(body, "ML5"); got != want[u] {
+					t.Errorf("round %d: %s's BASSTORE /variant price %d, want %d", round, u, got, want[u])
+				}
+				_, body = e.post(t, "/v1/user/api/price-list", "", map[string]any{"command": "prepaid", "code": "ML5", "username": u,
+					"sign": flazz.Sign(u, cr.APIKey, "pricelist")})
+				if got := find(body, "ML5"); got != want[u] {
+					t.Errorf("round %d: %s's Digiswitch price-list price %d, want %d", round, u, got, want[u])
+				}
+				_, body = e.post(t, "/v1/price-list", "", map[string]any{"cmd": "prepaid", "code": "ML5", "username": u,
+					"sign": flazz.Sign(u, cr.APIKey, "pricelist")})
+				if got := find(body, "ML5"); got != want[u] {
+					t.Errorf("round %d: %s's Digiflazz price-list price %d, want %d", round, u, got, want[u])
+				}
+			}
+		}
+		pw, err := member.SetPassword(ctx, e.svc, "cici", bcrypt.MinCost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := e.login(t, "cici", pw, "")
+		if _, page := b.page(t, "/member/harga"); !strings.Contains(page, "Rp 1.680") || strings.Contains(page, "Rp 1.500") {
+			t.Fatalf("cici's price page: %.2000s", page)
 		}
 	})
 }

@@ -242,3 +242,17 @@ func (b *bundle) auditOf(t *testing.T, target string) []store.AuditEntry {
 	}
 	return es
 }
+
+// H. answers the caller's own price: a downline's is its upline's plus its markup.
+func TestPriceCommandShowsTheDownlinesPrice(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be)
+		b.downlines(t)
+		match(t, b.say(t, "H.S5.1234"), `\nS5 Telkomsel 5\.000: 5\.005$`)
+		match(t, b.sayID(t, "666", "a1", "H.S5.4321"), `\nS5 Telkomsel 5\.000: 5\.105$`)
+		match(t, b.say(t, "MP.ani.S5=250.1234"), `BERHASIL`)
+		match(t, b.sayID(t, "666", "a2", "H.S5.4321"), `\nS5 Telkomsel 5\.000: 5\.255$`)
+		match(t, b.say(t, "H.S5.1234"), `\nS5 Telkomsel 5\.000: 5\.005$`)
+	})
+}

@@ -476,6 +476,10 @@ func (s *session) price(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	pr, err := s.e.svc.PricerFor(ctx, s.r)
+	if err != nil {
+		return "", err
+	}
 	prefix := strings.ToUpper(s.c.Arg)
 	type line struct {
 		code string
@@ -486,7 +490,7 @@ func (s *session) price(ctx context.Context) (string, error) {
 		if v.Kind != catalog.Prepaid || !strings.HasPrefix(strings.ToUpper(v.Code), prefix) {
 			continue
 		}
-		p, ok := v.PriceFor(s.r.Membership)
+		p, ok := pr.PriceFor(&v.Variant)
 		if !ok {
 			continue
 		}

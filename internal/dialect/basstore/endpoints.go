@@ -46,10 +46,16 @@ func (h *handler) variants(ctx context.Context, r *http.Request, rs *reseller.Re
 	if req.Code == "" {
 		return nil, &core.FieldError{Field: "code", Reason: "is required"}
 	}
-	// The answer is the same for every caller of a tier: kept encoded (see package pricecache).
-	body, err := h.prices.Get(req.Code+"\x00"+rs.Membership, h.svc.CatalogVersion, h.svc.Now, func() ([]byte, error) {
+	// The caller's own prices (a downline's are its upline's plus markups: core.Pricer).
+	pr, err := h.svc.PricerFor(ctx, rs)
+	if err != nil {
+		return nil, err
+	}
+	// The answer is the same for every caller of a price key (a tier, or one downline): kept
+	// encoded (see package pricecache).
+	body, err := h.prices.Get(req.Code+"\x00"+pr.CacheKey(), h.svc.CatalogVersion, h.svc.Now, func() ([]byte, error) {
 		// Waiting callers share this build, so it must not end with its first caller.
-		out, err := h.variantList(context.WithoutCancel(ctx), req.Code, rs)
+		out, err := h.variantList(context.WithoutCancel(ctx), req.Code, pr)
 		if err != nil {
 			return nil, err
 		}
@@ -61,8 +67,8 @@ func (h *handler) variants(ctx context.Context, r *http.Request, rs *reseller.Re
 	return encoded(body), nil
 }
 
-// variantList reads a product's prepaid variants at rs's prices from the catalog.
-func (h *handler) variantList(ctx context.Context, code string, rs *reseller.Reseller) ([]wire.Variant, error) {
+// variantList reads a product's prepaid variants at pr's prices from the catalog.
+func (h *handler) variantList(ctx context.Context, code string, pr *core.Pricer) ([]wire.Variant, error) {
 	p, err := h.svc.Product(ctx, code)
 	if err != nil {
 		return nil, err
@@ -75,7 +81,7 @@ func (h *handler) variantList(ctx context.Context, code string, rs *reseller.Res
 	out := make([]wire.Variant, 0, len(vs))
 	for i := range vs {
 		v := &vs[i]
-		price, ok := v.PriceFor(rs.Membership)
+		price, ok := pr.PriceFor(&v.Variant)
 		if !ok {
 			continue
 		}

@@ -67,6 +67,11 @@ func (h *handler) items(r *http.Request, res *reseller.Reseller, kind catalog.Ki
 	if err != nil {
 		return nil, err
 	}
+	// The caller's own prices (a downline's are its upline's plus markups: core.Pricer).
+	pr, err := h.svc.PricerFor(ctx, res)
+	if err != nil {
+		return nil, err
+	}
 	seller := h.opts.SellerName
 	if h.opts.Seller != nil {
 		if seller, err = h.opts.Seller.SellerName(ctx); err != nil {
@@ -92,7 +97,7 @@ func (h *handler) items(r *http.Request, res *reseller.Reseller, kind catalog.Ki
 			})
 			continue
 		}
-		price, ok := v.PriceFor(res.Membership)
+		price, ok := pr.PriceFor(&v.Variant)
 		if !ok {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/store"
 )
@@ -54,11 +55,18 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 			"Daftar harga lengkap hanya dapat diambil sekali tiap "+every(h.opts.PriceListEvery)+"; gunakan filter code")
 		return
 	}
-	// The answer is the same for every caller of a tier: kept encoded (see package pricecache).
-	// Waiting callers share one build, so it must not end with its first caller's context.
+	// The caller's own prices (a downline's are its upline's plus markups: core.Pricer).
+	pr, err := h.svc.PricerFor(r.Context(), res)
+	if err != nil {
+		h.fail(w, r, ds.ErrorData{}, err)
+		return
+	}
+	// The answer is the same for every caller of a price key (a tier, or one downline): kept
+	// encoded (see package pricecache). Waiting callers share one build, so it must not end with
+	// its first caller's context.
 	ctx := context.WithoutCancel(r.Context())
-	body, err := h.prices.Get(command+"\x00"+res.Membership+"\x00"+code, h.svc.CatalogVersion, h.svc.Now, func() ([]byte, error) {
-		items, err := h.listItems(ctx, kind, code, res.Membership)
+	body, err := h.prices.Get(command+"\x00"+pr.CacheKey()+"\x00"+code, h.svc.CatalogVersion, h.svc.Now, func() ([]byte, error) {
+		items, err := h.listItems(ctx, kind, code, pr)
 		if err != nil {
 			return nil, err
 		}
@@ -72,8 +80,8 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 	h.writeEncoded(w, http.StatusOK, body)
 }
 
-// listItems builds a price list of kind (one code, or all when code is ""), at tier's prices.
-func (h *handler) listItems(ctx context.Context, kind catalog.Kind, code, tier string) (any, error) {
+// listItems builds a price list of kind (one code, or all when code is ""), at pr's prices.
+func (h *handler) listItems(ctx context.Context, kind catalog.Kind, code string, pr *core.Pricer) (any, error) {
 	variants, err := h.svc.Variants(ctx, store.VariantFilter{Kind: kind, Code: code})
 	if err != nil {
 		return nil, err
@@ -97,7 +105,7 @@ func (h *handler) listItems(ctx context.Context, kind catalog.Kind, code, tier s
 	}
 	items := make([]ds.PrepaidItem, 0, len(variants))
 	for _, v := range variants {
-		price, ok := v.PriceFor(tier)
+		price, ok := pr.PriceFor(&v.Variant)
 		if !ok {
 			continue // not sold to this tier
 		}
