@@ -33,6 +33,9 @@ type Config struct {
 	// Token authenticates against Target (a funded reseller's): a BASSTORE bearer token, or
 	// "USERNAME:APIKEY" for Digiswitch; unused when embedded.
 	Token string
+	// Tokens, when set, replace Token: several resellers' credentials in the same form, client i
+	// using Tokens[i mod len(Tokens)] (several nodes measured with many resellers each).
+	Tokens []string
 	// Dialect is the API spoken: "basstore" (default) or "digiswitch".
 	Dialect string
 	// Concurrency is how many clients run at once; default 64.
@@ -231,15 +234,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.SKUs = cfg.SKUs
 		fmt.Fprintf(cfg.Log, "embedded kios at %s on %s, %d resellers, %d SKUs\n", tgt.base, emb.dbKind, len(tgt.creds), cfg.SKUs)
 	} else {
-		c := cred{token: cfg.Token}
-		if cfg.Dialect == "digiswitch" {
-			u, k, ok := strings.Cut(cfg.Token, ":")
-			if !ok {
-				return nil, errors.New("a digiswitch target's token is USERNAME:APIKEY")
-			}
-			c = cred{username: u, apiKey: k}
+		tokens := cfg.Tokens
+		if len(tokens) == 0 {
+			tokens = []string{cfg.Token}
 		}
-		tgt = &target{base: cfg.Target, creds: []cred{c}}
+		tgt = &target{base: cfg.Target}
+		for _, tok := range tokens {
+			c := cred{token: tok}
+			if cfg.Dialect == "digiswitch" {
+				u, k, ok := strings.Cut(tok, ":")
+				if !ok {
+					return nil, errors.New("a digiswitch target's token is USERNAME:APIKEY")
+				}
+				c = cred{username: u, apiKey: k}
+			}
+			tgt.creds = append(tgt.creds, c)
+		}
 		res.Database = "remote"
 	}
 	res.Target = tgt.base

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"golang.org/x/term"
@@ -23,6 +24,7 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	var cpuProfile, memProfile string
 	fs.StringVar(&cfg.Target, "target", "", "base URL of a running Kios (default: start an embedded one on a temporary database)")
 	fs.StringVar(&cfg.Token, "token", "", "a funded reseller's token, with --target")
+	tokensFile := fs.String("tokens-file", "", "with --target: a file of funded resellers' tokens, one per line, shared among the clients (instead of --token)")
 	fs.StringVar(&cfg.Dialect, "dialect", "basstore", "API to drive: basstore or digiswitch")
 	fs.IntVar(&cfg.Concurrency, "concurrency", 64, "clients at once")
 	fs.IntVar(&cfg.Resellers, "resellers", 0, "resellers the embedded server's clients share (default one per client; 1 measures one hot reseller)")
@@ -52,6 +54,23 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	if cfg.Concurrency <= 0 {
 		return usagef("--concurrency must be at least 1")
 	}
+	if *tokensFile != "" {
+		if cfg.Token != "" {
+			return usagef("--tokens-file goes with --target, instead of --token")
+		}
+		b, err := os.ReadFile(*tokensFile)
+		if err != nil {
+			return fmt.Errorf("tokens file: %w", err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				cfg.Tokens = append(cfg.Tokens, line)
+			}
+		}
+		if len(cfg.Tokens) == 0 {
+			return usagef("--tokens-file %s holds no token", *tokensFile)
+		}
+	}
 	if set(fs, "resellers") && cfg.Resellers <= 0 {
 		return usagef("--resellers must be at least 1")
 	}
@@ -78,8 +97,8 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	if cfg.Target != "" && (cfg.SupplierLatency > 0 || cfg.SupplierHTTP != "") {
 		return usagef("--supplier-latency and --supplier-http are for the embedded server")
 	}
-	if (cfg.Target == "") != (cfg.Token == "") {
-		return usagef("--target and --token go together")
+	if (cfg.Target == "") != (cfg.Token == "" && len(cfg.Tokens) == 0) {
+		return usagef("--target and --token (or --tokens-file) go together")
 	}
 	// Only an explicit --db: benching the server's own KIOS_DB would fill it with bench orders.
 	cfg.DB = e.dbURL

@@ -56,6 +56,9 @@ func TestBenchUsage(t *testing.T) {
 		{"bench", "--target", "http://127.0.0.1:1"},
 		{"bench", "--concurrency", "0"},
 		{"bench", "--resellers", "0"},
+		{"bench", "--tokens-file", "/dev/null"},
+		{"bench", "--target", "http://127.0.0.1:1", "--token", "T", "--tokens-file", "/dev/null"},
+		{"bench", "--target", "http://127.0.0.1:1", "--tokens-file", "/dev/null"},
 		{"bench", "--target", "http://127.0.0.1:1", "--token", "T", "--resellers", "1"},
 	} {
 		var out, errb bytes.Buffer
