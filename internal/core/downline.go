@@ -595,3 +595,51 @@ func (s *Service) MarkupsOf(ctx context.Context, username string) (DownlineMarku
 	}
 	return out, nil
 }
+
+// DownlineReportRow is one downline's day in its upline's report (issue 21).
+type DownlineReportRow struct {
+	Day        string `json:"day"` // YYYY-MM-DD, Jakarta
+	Downline   string `json:"downline"`
+	Level      int    `json:"level"`      // 1: a direct downline, 2: one of its downlines…
+	Orders     int64  `json:"orders"`     // delivered orders
+	Spend      int64  `json:"spend"`      // what the downline paid for them
+	Commission int64  `json:"commission"` // what the upline earned on them
+}
+
+// DownlineReport is upline uplineID's report for the days fromDay to toDay (YYYY-MM-DD, Jakarta,
+// both included): each of its direct downlines' delivered orders, spend and the commission
+// earned on them per day, and the deeper downlines whose orders earned it a commission.
+func (s *Service) DownlineReport(ctx context.Context, uplineID int64, fromDay, toDay string) ([]DownlineReportRow, error) {
+	days, err := s.db.DownlineReport(ctx, uplineID, fromDay, toDay)
+	if err != nil {
+		return nil, err
+	}
+	base := 0
+	if d, err := s.db.DownlineOf(ctx, uplineID); err == nil {
+		base = d.Depth
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	type who struct {
+		name  string
+		level int
+	}
+	seen := map[int64]who{}
+	out := make([]DownlineReportRow, 0, len(days))
+	for _, d := range days {
+		w, ok := seen[d.ResellerID]
+		if !ok {
+			r, err := s.db.ResellerByID(ctx, d.ResellerID)
+			if err != nil {
+				return nil, err
+			}
+			w.name = r.Username
+			if t, err := s.db.DownlineOf(ctx, d.ResellerID); err == nil {
+				w.level = t.Depth - base
+			}
+			seen[d.ResellerID] = w
+		}
+		out = append(out, DownlineReportRow{Day: d.Day, Downline: w.name, Level: w.level, Orders: d.Orders, Spend: d.Spend, Commission: d.Commission})
+	}
+	return out, nil
+}

@@ -2,9 +2,12 @@ package member
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
@@ -155,4 +158,48 @@ func (h *handler) markupPost(w http.ResponseWriter, r *http.Request, cl *caller)
 		return
 	}
 	h.back(w, r, cl, to, session.FlashOK, tr(cl.lang, "dl.markup.saved")+" "+m.Downline+" "+ledger.FormatRupiah(rupiah))
+}
+
+// downlineReportPage is GET /member/downline/laporan?from=&to= (YYYY-MM-DD, Jakarta; the last 7
+// days by default): each downline's delivered orders, spend and the commission earned on them,
+// per day, with totals; ?format=csv downloads it.
+func (h *handler) downlineReportPage(w http.ResponseWriter, r *http.Request, cl *caller) {
+	q := r.URL.Query()
+	from, err := day(q.Get("from"), "from", 0)
+	if err == nil && from.IsZero() {
+		from = dayStart(h.svc.Now()).AddDate(0, 0, -6)
+	}
+	to, err2 := day(q.Get("to"), "to", 0)
+	if err2 == nil && to.IsZero() {
+		to = dayStart(h.svc.Now())
+	}
+	if err = errors.Join(err, err2); err != nil {
+		h.renderStatus(w, r, cl, http.StatusBadRequest, "notfound", errorText(cl.lang, err), nil)
+		return
+	}
+	if to.Before(from) || to.Sub(from) > 366*24*time.Hour {
+		h.renderStatus(w, r, cl, http.StatusBadRequest, "notfound", tr(cl.lang, "dl.report.range"), nil)
+		return
+	}
+	fromDay, toDay := from.Format("2006-01-02"), to.Format("2006-01-02")
+	rows, err := h.svc.DownlineReport(r.Context(), cl.r.ID, fromDay, toDay)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if q.Get("format") == "csv" {
+		out := [][]string{{"day", "downline", "level", "orders", "spend", "commission"}}
+		for _, x := range rows {
+			out = append(out, []string{x.Day, x.Downline, strconv.Itoa(x.Level), itoa(x.Orders), itoa(x.Spend), itoa(x.Commission)})
+		}
+		writeCSV(w, "downline-"+cl.r.Username+"-"+fromDay+"-"+toDay+".csv", out)
+		return
+	}
+	var total core.DownlineReportRow
+	for _, x := range rows {
+		total.Orders += x.Orders
+		total.Spend += x.Spend
+		total.Commission += x.Commission
+	}
+	h.render(w, r, cl, "downline_report", tr(cl.lang, "dl.report"), map[string]any{"Rows": rows, "Total": total, "From": fromDay, "To": toDay})
 }

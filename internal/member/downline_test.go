@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/kios-h2h/kios/client/flazz"
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/member"
 	"github.com/kios-h2h/kios/internal/order"
@@ -302,6 +303,74 @@ func TestDownlinesSeeTheirOwnPrices(t *testing.T) {
 		b, _ := e.login(t, "cici", pw, "")
 		if _, page := b.page(t, "/member/harga"); !strings.Contains(page, "Rp 1.680") || strings.Contains(page, "Rp 1.500") {
 			t.Fatalf("cici's price page: %.2000s", page)
+		}
+	})
+}
+
+// The downline report shows, per day, each downline's delivered orders, spend and the caller's
+// commission on them (a deeper downline when it earned the caller one), failures left out; the
+// CSV holds the same rows; another reseller sees none of them.
+func TestDownlineReport(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		e := setup(t, be, member.Options{})
+		ctx := context.Background()
+		for _, n := range []core.NewReseller{
+			{Name: "Ani", Username: "ani", Upline: "shop", Markup: 150},
+			{Name: "Cici", Username: "cici", Upline: "ani", Markup: 30},
+		} {
+			if _, err := e.svc.CreateReseller(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+			e.credit(t, n.Username, 10000)
+		}
+		settle := func(o *order.Order, st order.Status) {
+			t.Helper()
+			if _, err := e.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: st, SN: "SN", Actor: "test", Force: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		settle(e.place(t, "ani", "r1", "081200000001"), order.Success)
+		settle(e.place(t, "ani", "r2", "081200000002"), order.Success)
+		settle(e.place(t, "ani", "r3", "081200000003"), order.Failed)
+		settle(e.place(t, "cici", "r1", "081200000004"), order.Success)
+		e.place(t, "cici", "r2", "081200000005") // pending: not delivered yet
+		today := e.clock.Now().In(catalog.Jakarta).Format("2006-01-02")
+		b := e.mustLogin(t)
+		st, page := b.page(t, "/member/downline/laporan")
+		if st != 200 || !strings.Contains(page, `<div class="value" id="total-orders">3</div>`) || !strings.Contains(page, `id="total-commission">Rp 450</div>`) {
+			t.Fatalf("report page: %d %.3000s", st, page)
+		}
+		_, csv := b.page(t, "/member/downline/laporan?format=csv&from="+today+"&to="+today)
+		want := "day,downline,level,orders,spend,commission\n" + today + ",ani,1,2,3300,300\n" + today + ",cici,2,1,1680,150\n"
+		if csv != want {
+			t.Fatalf("csv:\n%s\nwant:\n%s", csv, want)
+		}
+		yesterday := e.clock.Now().In(catalog.Jakarta).AddDate(0, 0, -1).Format("2006-01-02")
+		if _, csv := b.page(t, "/member/downline/laporan?format=csv&from="+yesterday+"&to="+yesterday); csv != "day,downline,level,orders,spend,commission\n" {
+			t.Fatalf("yesterday: %q", csv)
+		}
+		for _, q := range []string{"?from=2026-13-01", "?to=kemarin", "?from=" + today + "&to=" + yesterday, "?from=2020-01-01&to=2026-01-01"} {
+			if st, _ := b.page(t, "/member/downline/laporan"+q); st != 400 {
+				t.Errorf("%s: %d, want 400", q, st)
+			}
+		}
+		// ani's own report: cici, and its 30.
+		pw, err := member.SetPassword(ctx, e.svc, "ani", bcrypt.MinCost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ab, _ := e.login(t, "ani", pw, "")
+		if _, csv := ab.page(t, "/member/downline/laporan?format=csv"); csv != "day,downline,level,orders,spend,commission\n"+today+",cici,1,1,1680,30\n" {
+			t.Fatalf("ani's csv: %q", csv)
+		}
+		opw, err := member.SetPassword(ctx, e.svc, "other", bcrypt.MinCost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ob, _ := e.login(t, "other", opw, "")
+		if _, csv := ob.page(t, "/member/downline/laporan?format=csv"); csv != "day,downline,level,orders,spend,commission\n" {
+			t.Fatalf("other's csv: %q", csv)
 		}
 	})
 }

@@ -720,7 +720,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 	o := e.place(t, "shop", "page-1", "0812<script>")
 	b := e.mustLogin(t)
 	pages := []string{"/member/", "/member/transaksi", "/member/transaksi/" + o.Invoice, "/member/mutasi", "/member/deposit",
-		"/member/harga", "/member/koneksi", "/member/profil", "/member/downline"}
+		"/member/harga", "/member/koneksi", "/member/profil", "/member/downline", "/member/downline/laporan"}
 	for _, p := range pages {
 		st, body := b.page(t, p)
 		if st != 200 {

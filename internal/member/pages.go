@@ -22,7 +22,7 @@ import (
 	"github.com/kios-h2h/kios/internal/webasset"
 )
 
-var pageNames = []string{"login", "home", "orders", "order", "mutations", "deposit", "prices", "api", "profile", "secret", "notfound", "downline"}
+var pageNames = []string{"login", "home", "orders", "order", "mutations", "deposit", "prices", "api", "profile", "secret", "notfound", "downline", "downline_report"}
 
 // templateFuncs are the pages' helpers: money as Indonesians read it, times in WIB.
 func templateFuncs() template.FuncMap {
@@ -121,6 +121,7 @@ func (h *handler) routePages(mux *http.ServeMux) {
 	p("GET /member/koneksi", h.apiPage)
 	p("POST /member/koneksi/{action}", h.apiPost)
 	p("GET /member/downline", h.downlinePage)
+	p("GET /member/downline/laporan", h.downlineReportPage)
 	p("POST /member/downline/{action}", h.downlinePost)
 	p("GET /member/profil", h.profilePage)
 	p("POST /member/profil/{action}", h.profilePost)
