@@ -180,7 +180,7 @@ func (c *Config) defaults() error {
 	if c.SKUs <= 0 {
 		c.SKUs = 5000
 	}
-	if c.Target != "" && c.Token == "" {
+	if c.Target != "" && c.Token == "" && len(c.Tokens) == 0 {
 		return errors.New("a target needs a token")
 	}
 	if c.Log == nil {
