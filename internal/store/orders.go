@@ -385,12 +385,25 @@ func (tx *Tx) AttemptInsertLeased(ctx context.Context, j Job, lease time.Duratio
 	if a.State == "" {
 		a.State = "sent"
 	}
+	invoice, n, ok := AttemptNumber(a.Reference)
+	if !ok {
+		return false, fmt.Errorf("insert attempt %s: a reference is the order's invoice, '-' and a number", a.Reference)
+	}
 	err := tx.queryRow(ctx, `WITH j AS (UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND attempts = ? AND locked_until >= ? RETURNING id)
-		INSERT INTO attempts (order_id, supplier, sku, reference, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ? FROM j RETURNING id`,
+		INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at)
+		SELECT o.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ? FROM orders o, j WHERE o.id = ? AND o.invoice = ? RETURNING id`,
 		micros(now.Add(lease)), j.ID, j.LockedBy, j.Attempts, micros(now),
-		a.OrderID, a.Supplier, a.SKU, a.Reference, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now)).Scan(&a.ID)
+		n, a.Supplier, a.SKU, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), a.OrderID, invoice).Scan(&a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
+		// The lease was lost, or the reference is not the order's: the second is a caller's bug,
+		// told apart here, on this rare path only.
+		var one int
+		switch err := tx.queryRow(ctx, `SELECT 1 FROM orders WHERE id = ? AND invoice = ?`, a.OrderID, invoice).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			return false, fmt.Errorf("insert attempt %s: not a reference of order %d: %w", a.Reference, a.OrderID, order.ErrNotFound)
+		case err != nil:
+			return false, fmt.Errorf("insert attempt %s: %w", a.Reference, err)
+		}
 		return false, nil // the lease was lost: nothing recorded
 	}
 	if err != nil {
