@@ -15,7 +15,7 @@ func (q Q) OrderWithAttempts(ctx context.Context, id int64) (*order.Order, []Att
 	rows, err := q.query(ctx, `SELECT o.id, o.invoice, o.reseller_id, o.reference, o.variant_id, o.variant_code, o.product_name,
 		o.destination, o.price, o.cost, o.status, o.sn, o.message, o.day, o.multi, o.testing, o.dialect, o.callback_url,
 		o.created_at, o.updated_at, o.stock_taken, o.bill_supplier, o.bill_ref,
-		a.id, a.supplier, a.sku, `+attemptRef+`, a.state, a.sn, a.message, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at
+		a.id, a.supplier, a.sku, `+attemptRef+`, a.state, `+attemptSN+`, `+attemptMessage+`, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at
 		FROM orders o LEFT JOIN attempts a ON a.order_id = o.id WHERE o.id = ? ORDER BY a.id`, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("get order %d with attempts: %w", id, err)

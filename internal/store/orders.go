@@ -128,7 +128,21 @@ func (tx *Tx) OrderFinishJob(ctx context.Context, id int64, status order.Status,
 		return false, fmt.Errorf("finish order %d: %w", id, err)
 	}
 	n, err := res.RowsAffected()
-	return n == 1, err
+	if err != nil || n != 1 {
+		return false, err
+	}
+	if !tx.d.WritableCTE {
+		// The order now holds its SN and message for good (OrderSetMessage changes only a
+		// Pending order's); its attempts that say the same keep NULL, read as the order's
+		// (attemptCols): a settled order's 48 bytes on SQLite (issue 22). PostgreSQL keeps the
+		// copies: a statement more per order costs more there than the bytes (issue 23).
+		if _, err := tx.exec(ctx, `UPDATE attempts SET sn = CASE WHEN sn = ? THEN NULL ELSE sn END,
+			message = CASE WHEN message = ? THEN NULL ELSE message END
+			WHERE order_id = ? AND (sn = ? OR message = ?)`, sn, message, id, sn, message); err != nil {
+			return false, fmt.Errorf("finish order %d: %w", id, err)
+		}
+	}
+	return true, nil
 }
 
 // OrderLateCost records on a Failed order what its supplier charged for a delivery that came after
@@ -141,9 +155,10 @@ func (tx *Tx) OrderLateCost(ctx context.Context, id, cost int64) error {
 	return nil
 }
 
-// OrderSetMessage updates a pending order's message (e.g. what the supplier said while pending).
+// OrderSetMessage updates a pending order's message (e.g. what the supplier said while pending);
+// a final order's message is its attempts' too (OrderFinishJob) and never changes.
 func (tx *Tx) OrderSetMessage(ctx context.Context, id int64, message string) error {
-	if _, err := tx.exec(ctx, `UPDATE orders SET message = ?, updated_at = ? WHERE id = ?`, message, micros(tx.now()), id); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE orders SET message = ?, updated_at = ? WHERE id = ? AND status = 'Pending'`, message, micros(tx.now()), id); err != nil {
 		return fmt.Errorf("set order %d message: %w", id, err)
 	}
 	return nil
@@ -204,7 +219,11 @@ func (q Q) OrderList(ctx context.Context, f OrderFilter) ([]order.Order, error) 
 		conds = append(conds, "reseller_id = ?")
 		args = append(args, f.ResellerID)
 	}
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case order.Pending:
+		conds = append(conds, "status = 'Pending'") // named, for the partial index orders_pending
+	default:
 		conds = append(conds, "status = ?")
 		args = append(args, string(f.Status))
 	}
@@ -329,6 +348,13 @@ type Attempt struct {
 // attemptRef is the expression of an attempt's reference, over attempts a joined to orders o:
 // it is not stored, but made of its order's invoice and its number (issue 22).
 const attemptRef = `o.invoice || '-' || a.number`
+
+// attemptSN and attemptMessage are an attempt's SN and message over attempts a joined to orders
+// o: NULL stands for its order's, which its final answer gave the order (OrderFinishJob).
+const (
+	attemptSN      = `COALESCE(a.sn, o.sn)`
+	attemptMessage = `COALESCE(a.message, o.message)`
+)
 
 // AttemptNumber splits an attempt's reference, INVOICE-N (N from 1), into its order's invoice
 // and N; ok is false for any other text.
@@ -511,7 +537,8 @@ const maxLoggedRaw = 4 << 10
 func (tx *Tx) attemptLogPrevious(ctx context.Context, a *Attempt, cond string, args ...any) (int64, error) {
 	var id int64
 	err := tx.queryRow(ctx, `INSERT INTO attempt_log (attempt_id, state, message, raw, created_at)
-		SELECT id, state, message, substr(raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), updated_at FROM attempts WHERE id = ? AND state <> 'sent'`+cond+`
+		SELECT a.id, a.state, `+attemptMessage+`, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), a.updated_at
+		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE a.id = ? AND a.state <> 'sent'`+cond+`
 		RETURNING id`, append([]any{a.ID}, args...)...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
@@ -538,7 +565,7 @@ func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, er
 	rows, err := q.query(ctx, `SELECT l.attempt_id, `+attemptRef+`, l.state, l.message, l.raw, l.created_at, 0 AS latest, l.id AS seq
 		FROM attempt_log l JOIN attempts a ON a.id = l.attempt_id JOIN orders o ON o.id = a.order_id WHERE a.order_id = ?
 		UNION ALL
-		SELECT a.id, `+attemptRef+`, a.state, a.message, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), a.updated_at, 1, 0
+		SELECT a.id, `+attemptRef+`, a.state, `+attemptMessage+`, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), a.updated_at, 1, 0
 		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE a.order_id = ? AND a.state <> 'sent'
 		ORDER BY 6, 1, 7, 8`, orderID, orderID)
 	if err != nil {
@@ -560,7 +587,7 @@ func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, er
 
 // attemptCols are an attempt's columns as scanAttempt reads them, over attempts a joined to
 // orders o.
-const attemptCols = `a.id, a.order_id, a.supplier, a.sku, ` + attemptRef + `, a.state, a.sn, a.message, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at`
+const attemptCols = `a.id, a.order_id, a.supplier, a.sku, ` + attemptRef + `, a.state, ` + attemptSN + `, ` + attemptMessage + `, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at`
 
 // Attempts lists an order's attempts, oldest first.
 func (q Q) Attempts(ctx context.Context, orderID int64) ([]Attempt, error) {

@@ -155,3 +155,90 @@ func TestAttemptLogCompact(t *testing.T) {
 		}
 	})
 }
+
+// A final order's SN and message are its attempts' when they said the same: on SQLite the
+// attempt then keeps NULL for them (issue 22), on PostgreSQL its copy; both read the same.
+func TestAttemptAnswerShared(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		db := b.Open(t)
+		ctx := context.Background()
+		r := newReseller(t, db, "alice")
+		v := saveVariant(t, db, "V1", -1, map[string]int64{"default": 100})
+		o := newOrder(r, v, "r1", 100)
+		write(t, db, func(tx *store.Tx) error { return tx.OrderInsert(ctx, o) })
+		failed := &store.Attempt{OrderID: o.ID, Supplier: "one", SKU: "V1", Reference: o.Invoice + "-1"}
+		won := &store.Attempt{OrderID: o.ID, Supplier: "two", SKU: "V1", Reference: o.Invoice + "-2"}
+		write(t, db, func(tx *store.Tx) error {
+			for _, a := range []*store.Attempt{failed, won} {
+				if err := tx.AttemptInsert(ctx, a); err != nil {
+					return err
+				}
+			}
+			failed.State, failed.Message = "failed", "gangguan"
+			if err := tx.AttemptUpdate(ctx, failed); err != nil {
+				return err
+			}
+			won.State, won.SN, won.Message = "success", "SN-42", "sukses"
+			return tx.AttemptUpdate(ctx, won)
+		})
+		write(t, db, func(tx *store.Tx) error {
+			if err := tx.OrderSetMessage(ctx, o.ID, "menunggu"); err != nil {
+				return err
+			}
+			ok, err := tx.OrderFinish(ctx, o.ID, order.Success, "SN-42", "sukses", 0)
+			if err == nil && !ok {
+				t.Error("order not finished")
+			}
+			return err
+		})
+		nulls := count(t, db, `SELECT COUNT(*) FROM attempts WHERE order_id = ? AND sn IS NULL AND message IS NULL`, o.ID)
+		if want := map[string]int{"sqlite": 1, "postgres": 0}[b.Name]; nulls != want {
+			t.Fatalf("%d attempts keep their order's SN and message as NULL, want %d", nulls, want)
+		}
+		check := func(what string, got []store.Attempt) {
+			t.Helper()
+			if len(got) != 2 || got[0].Message != "gangguan" || got[0].SN != "" || got[1].SN != "SN-42" || got[1].Message != "sukses" ||
+				got[1].Reference != won.Reference {
+				t.Fatalf("%s: %+v", what, got)
+			}
+		}
+		list, err := db.Attempts(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("Attempts", list)
+		got, atts, err := db.OrderWithAttempts(ctx, o.ID)
+		if err != nil || got.SN != "SN-42" || got.Message != "sukses" {
+			t.Fatalf("order %+v %v", got, err)
+		}
+		check("OrderWithAttempts", atts)
+		one, err := db.AttemptByReference(ctx, won.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("AttemptByReference", []store.Attempt{list[0], *one})
+		log, err := db.AttemptLog(ctx, o.ID)
+		if err != nil || len(log) != 2 || log[0].Message != "gangguan" || log[1].Message != "sukses" {
+			t.Fatalf("log %+v %v", log, err)
+		}
+		// A final order's message no longer changes: it is its attempt's too.
+		write(t, db, func(tx *store.Tx) error { return tx.OrderSetMessage(ctx, o.ID, "later") })
+		if got, err := db.OrderByID(ctx, o.ID); err != nil || got.Message != "sukses" {
+			t.Fatalf("final order's message changed: %+v %v", got, err)
+		}
+		// A later answer is the attempt's own again, and the one before it is logged.
+		write(t, db, func(tx *store.Tx) error {
+			won.SN, won.Message = "SN-43", "sukses lagi"
+			_, err := tx.AttemptUpdateFrom(ctx, won, "success")
+			return err
+		})
+		log, err = db.AttemptLog(ctx, o.ID)
+		if err != nil || len(log) != 3 || log[1].Message != "sukses" || log[2].Message != "sukses lagi" {
+			t.Fatalf("log after a late answer %+v %v", log, err)
+		}
+		if one, err := db.AttemptByReference(ctx, won.Reference); err != nil || one.SN != "SN-43" {
+			t.Fatalf("late answer %+v %v", one, err)
+		}
+	})
+}
