@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
 )
@@ -53,6 +54,11 @@ type Config struct {
 	// CheckID answers the game-ID check for products with require_valid_id (validid.go); nil
 	// means such products take any ID.
 	CheckID IDChecker
+	// Final, if set, is told each order that became final (its invoice and status), after the
+	// commit that made it so, whichever way it did: a supplier's answer to the worker, its
+	// callback, or an operator's resolve. A test signal (internal/kiostest waits on it instead of
+	// polling); it must not block.
+	Final func(invoice string, status order.Status)
 }
 
 // DefaultSNWait is how long a success without the SN its product needs is asked after.
@@ -72,6 +78,7 @@ type Service struct {
 	publicURL          string
 	defaultMaxLoss     int64
 	onAlert            func(kind string)
+	onFinal            func(invoice string, status order.Status)
 	snWait             time.Duration
 	checkID            IDChecker
 
@@ -102,7 +109,7 @@ type resellerAccounts struct {
 // New returns a Service on db, creating the system accounts if missing.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	s := &Service{db: db, now: cfg.Now, log: cfg.Logger, router: cfg.Router, lowBalance: cfg.LowBalance, callbackPublicOnly: cfg.CallbackPublicOnly, payClient: cfg.PaymentClient, publicURL: cfg.PublicURL,
-		defaultMaxLoss: max(cfg.MaxLoss, 0), onAlert: cfg.Alert, auth: newAuthCache(), variants: newVariantCache(),
+		defaultMaxLoss: max(cfg.MaxLoss, 0), onAlert: cfg.Alert, onFinal: cfg.Final, auth: newAuthCache(), variants: newVariantCache(),
 		uplines: epochCache[int64]{clone: func(v int64) int64 { return v }}, limits: epochCache[int64]{clone: func(v int64) int64 { return v }}}
 	if s.now == nil {
 		s.now = time.Now
@@ -226,4 +233,11 @@ func IsFieldError(err error) (*FieldError, bool) {
 	var fe *FieldError
 	ok := errors.As(err, &fe)
 	return fe, ok
+}
+
+// told tells Config.Final of an order made final.
+func (s *Service) told(invoice string, status order.Status) {
+	if s.onFinal != nil {
+		s.onFinal(invoice, status)
+	}
 }

@@ -138,6 +138,7 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 		return nil, fmt.Errorf("resolve %s: %w", r.Invoice, err)
 	}
 	s.log.Info("order resolved by hand", "invoice", after.Invoice, "status", after.Status, "sn", after.SN, "actor", r.Actor)
+	s.told(after.Invoice, after.Status)
 	return after, nil
 }
 

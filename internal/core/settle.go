@@ -165,8 +165,12 @@ func (s *Service) finalize(ctx context.Context, tx *store.Tx, o *order.Order, ou
 	return true, nil
 }
 
-// alertSettlement raises, after the commit, the alerts settleOrder flagged.
+// alertSettlement raises, after the commit, the alerts settleOrder flagged, and tells Final of
+// an order it made final.
 func (s *Service) alertSettlement(o *order.Order, out outcome, st settlement) {
+	if st.settled {
+		s.told(o.Invoice, out.status)
+	}
 	if st.over {
 		s.alertOverLimit(o, out.att, out.limit, out.cost)
 	}

@@ -1,0 +1,206 @@
+// Package kiostest is one test kit for Kios: Setup(t, opts) returns a fresh bundle of fixtures, a
+// store (SQLite; Each runs a test on PostgreSQL too when KIOS_TEST_PG is set), the core over it
+// with the built-in simulator as supplier, an HTTP server speaking every registered dialect at
+// its routes (as `kios serve` mounts them), a small catalog and a funded reseller with its keys.
+//
+// Tests wait on signals from the core instead of polling: the kit hands the core a Final hook
+// (core.Config.Final), and WaitFinal returns as soon as the core has committed an order's final
+// state.
+package kiostest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/access"
+	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect"
+	"github.com/kios-h2h/kios/internal/dialect/registry"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/storetest"
+)
+
+// Options shape a kit; the zero value is SQLite, the simulator, Catalog() and a reseller
+// "tokobudi" with Balance rupiah.
+type Options struct {
+	// Backend is the store; nil means SQLite (storetest.Backends()[0]). Each sets it.
+	Backend *storetest.Backend
+	// Router picks suppliers; nil means the built-in simulator (core.SimulatorRouter(0)).
+	Router core.Router
+	// Now is the core's clock; nil means time.Now.
+	Now func() time.Time
+	// Products and Variants replace Catalog()'s when Variants is set.
+	Products []catalog.Product
+	Variants []catalog.Variant
+	// Username is the reseller's; "" means "tokobudi".
+	Username string
+	// Balance credits the reseller; 0 means Balance, negative leaves it at 0.
+	Balance int64
+}
+
+// Balance is a kit reseller's starting balance unless Options.Balance says otherwise.
+const Balance = 1_000_000
+
+// Kit is one test's Kios.
+type Kit struct {
+	T        testing.TB
+	DB       *store.DB
+	Svc      *core.Service
+	Registry *dialect.Registry
+	// Server serves every registered dialect at its routes.
+	Server *httptest.Server
+	// Reseller is the funded reseller, with its token and API key.
+	Reseller core.Credentials
+
+	mu      sync.Mutex
+	final   map[string]order.Status
+	waiters map[string][]chan struct{}
+}
+
+// Quiet is a logger that drops everything.
+func Quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// Setup builds a kit; everything it starts ends with the test.
+func Setup(t testing.TB, o Options) *Kit {
+	t.Helper()
+	ctx := context.Background()
+	be := storetest.Backends()[0]
+	if o.Backend != nil {
+		be = *o.Backend
+	}
+	k := &Kit{T: t, DB: be.Open(t), Registry: registry.Default(), final: map[string]order.Status{}, waiters: map[string][]chan struct{}{}}
+	svc, err := core.New(ctx, k.DB, core.Config{Logger: Quiet(), Router: o.Router, Now: o.Now, Final: k.told})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.Svc = svc
+	products, variants := o.Products, o.Variants
+	if variants == nil {
+		products, variants = Catalog()
+	}
+	if err := svc.SaveCatalog(ctx, products, variants); err != nil {
+		t.Fatal(err)
+	}
+	username := o.Username
+	if username == "" {
+		username = "tokobudi"
+	}
+	if k.Reseller, err = svc.CreateReseller(ctx, core.NewReseller{Username: username, Name: "Toko Budi"}); err != nil {
+		t.Fatal(err)
+	}
+	balance := o.Balance
+	if balance == 0 {
+		balance = Balance
+	}
+	if balance > 0 {
+		if _, err := svc.Credit(ctx, username, balance, "kiostest"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mux := http.NewServeMux()
+	k.Registry.Mount(mux, svc, dialect.Env{Guard: access.New(access.Policy{}), Logger: Quiet(), PriceListEvery: -1}, nil)
+	k.Server = httptest.NewServer(mux)
+	t.Cleanup(k.Server.Close)
+	return k
+}
+
+// Each runs fn on a kit over each backend: SQLite, and PostgreSQL when KIOS_TEST_PG is set.
+func Each(t *testing.T, o Options, fn func(t *testing.T, k *Kit)) {
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		o := o
+		o.Backend = &b
+		fn(t, Setup(t, o))
+	})
+}
+
+// Catalog is the kit's catalog: Telkomsel pulsa s5 (unlimited, multi), s10 (limited stock of 3,
+// once a day per number) and s100 (inactive), at the default tier.
+func Catalog() ([]catalog.Product, []catalog.Variant) {
+	v := func(code, name string, price int64) catalog.Variant {
+		return catalog.Variant{ProductCode: "telkomsel", Code: code, Name: name, Kind: catalog.Prepaid, Type: "Umum", Active: true,
+			UnlimitedStock: true, Multi: true, Description: "Pulsa Telkomsel " + name, Prices: map[string]int64{catalog.DefaultTier: price}}
+	}
+	s10, s100 := v("s10", "10.000", 10010), v("s100", "100.000", 98000)
+	s10.UnlimitedStock, s10.Stock, s10.Multi = false, 3, false
+	s100.Active = false
+	return []catalog.Product{{Code: "telkomsel", Name: "Telkomsel", Category: "Pulsa", Brand: "TELKOMSEL", Active: true}},
+		[]catalog.Variant{v("s5", "5.000", 5005), s10, s100}
+}
+
+// OrderCount is how many orders the store holds, of any status; t is the (sub)test asking.
+func (k *Kit) OrderCount(t testing.TB) int64 {
+	t.Helper()
+	counts, err := k.DB.OrderCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+// Run works the fulfilment queue until the test ends.
+func (k *Kit) Run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = k.Svc.RunWorkers(ctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
+	k.T.Cleanup(func() { cancel(); <-done })
+}
+
+// told is the core's Final hook: it records the order's final status and wakes its waiters.
+func (k *Kit) told(invoice string, status order.Status) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.final[invoice] = status
+	for _, ch := range k.waiters[invoice] {
+		close(ch)
+	}
+	delete(k.waiters, invoice)
+}
+
+// Final is the final status the core signalled for invoice, if it did.
+func (k *Kit) Final(invoice string) (order.Status, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	st, ok := k.final[invoice]
+	return st, ok
+}
+
+// WaitFinal waits for the core's signal that invoice is final and returns its status. It fails
+// the test if none comes before the test's deadline (or within a minute without one): a hang
+// guard, not a timing assertion.
+func (k *Kit) WaitFinal(invoice string) order.Status {
+	k.T.Helper()
+	k.mu.Lock()
+	if st, ok := k.final[invoice]; ok {
+		k.mu.Unlock()
+		return st
+	}
+	ch := make(chan struct{})
+	k.waiters[invoice] = append(k.waiters[invoice], ch)
+	k.mu.Unlock()
+	guard := time.Minute
+	if d, ok := k.T.(interface{ Deadline() (time.Time, bool) }); ok {
+		if dl, set := d.Deadline(); set {
+			guard = time.Until(dl) - time.Second
+		}
+	}
+	select {
+	case <-ch:
+		st, _ := k.Final(invoice)
+		return st
+	case <-time.After(guard):
+		k.T.Fatalf("order %s: no final state signalled", invoice)
+		return ""
+	}
+}
