@@ -120,48 +120,11 @@ func (e *CSVError) Unwrap() error { return e.Err }
 func ReadCSV(r io.Reader) ([]Product, []Variant, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 0 // every row as wide as the header
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, nil, &CSVError{Line: 1, Err: errors.New("empty file: want a header row")}
-	}
+	h, err := readCSVHeader(cr)
 	if err != nil {
-		return nil, nil, csvReadError(err)
+		return nil, nil, err
 	}
-	col := map[string]int{}
-	var tiers []string
-	tierCol := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\ufeff") // spreadsheets like to add a byte order mark
-		}
-		if _, dup := col[h]; dup {
-			return nil, nil, &CSVError{Line: 1, Column: h, Err: errors.New("appears twice in the header")}
-		}
-		col[h] = i
-		switch {
-		case strings.HasPrefix(h, PriceColumnPrefix):
-			t := strings.TrimPrefix(h, PriceColumnPrefix)
-			if t == "" {
-				return nil, nil, &CSVError{Line: 1, Column: h, Err: errors.New("price column without a tier name")}
-			}
-			tiers = append(tiers, t)
-			tierCol[t] = i
-		case !slices.Contains(csvColumns, h):
-			return nil, nil, &CSVError{Line: 1, Column: h, Err: fmt.Errorf("unknown column (want %s and price:<tier> columns)", strings.Join(csvColumns, ", "))}
-		}
-	}
-	for _, req := range []string{"product_code", "product_name"} {
-		if _, ok := col[req]; !ok {
-			return nil, nil, &CSVError{Line: 1, Column: req, Err: errors.New("missing from the header")}
-		}
-	}
-
-	var products []Product
-	var variants []Variant
-	productAt := map[string]int{}   // code -> index in products
-	productLine := map[string]int{} // code -> line that defined it
-	variantLine := map[string]int{}
+	b := csvCatalog{csvHeader: h, productAt: map[string]int{}, productLine: map[string]int{}, variantLine: map[string]int{}}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -171,107 +134,195 @@ func ReadCSV(r io.Reader) ([]Product, []Variant, error) {
 			return nil, nil, csvReadError(err)
 		}
 		line, _ := cr.FieldPos(0)
-		rr := csvRow{rec: rec, col: col, line: line}
-		if rr.blank() {
-			continue
+		if err := b.add(&csvRow{rec: rec, col: h.col, line: line}); err != nil {
+			return nil, nil, err
 		}
-		p := Product{
-			Code: rr.str("product_code"), Name: rr.str("product_name"),
-			Category: rr.str("category"), Brand: rr.str("brand"),
-		}
-		p.Active = rr.boolean("product_active", true)
-		p.RequireValidID = rr.boolean("require_valid_id", false)
-		p.DestFormat, p.DestPattern = rr.str("dest_format"), rr.str("dest_pattern")
-		if col, err := p.CheckDest(); err != nil {
-			rr.fail(col, err)
-		}
-		if p.Code == "" {
-			rr.fail("product_code", errors.New("is required"))
-		}
-		if p.Name == "" {
-			rr.fail("product_name", errors.New("is required"))
-		}
-		if rr.err != nil {
-			return nil, nil, rr.err
-		}
-		if i, seen := productAt[p.Code]; seen {
-			if products[i] != p {
-				return nil, nil, &CSVError{Line: line, Err: fmt.Errorf("product %s differs from its row on line %d (product columns must agree on every row of a product)", p.Code, productLine[p.Code])}
-			}
-		} else {
-			productAt[p.Code] = len(products)
-			productLine[p.Code] = line
-			products = append(products, p)
-		}
-
-		v := Variant{ProductCode: p.Code, ProductName: p.Name, Code: rr.str("variant_code")}
-		if v.Code == "" {
-			// A product-only row: every variant column must be empty.
-			for _, c := range csvColumns[slices.Index(csvColumns, "variant_code"):] {
-				if rr.str(c) != "" {
-					return nil, nil, &CSVError{Line: line, Column: "variant_code", Err: fmt.Errorf("is empty but %s is not", c)}
-				}
-			}
-			for _, t := range tiers {
-				if rr.str(PriceColumnPrefix+t) != "" {
-					return nil, nil, &CSVError{Line: line, Column: "variant_code", Err: fmt.Errorf("is empty but %s%s is not", PriceColumnPrefix, t)}
-				}
-			}
-			continue
-		}
-		if prev, dup := variantLine[v.Code]; dup {
-			return nil, nil, &CSVError{Line: line, Column: "variant_code", Err: fmt.Errorf("%s already on line %d", v.Code, prev)}
-		}
-		variantLine[v.Code] = line
-		v.Name = rr.str("variant_name")
-		if v.Name == "" {
-			rr.fail("variant_name", errors.New("is required"))
-		}
-		switch k := Kind(strings.ToLower(rr.str("kind"))); k {
-		case "", Prepaid:
-			v.Kind = Prepaid
-		case Postpaid:
-			v.Kind = Postpaid
-		default:
-			rr.fail("kind", fmt.Errorf("%q: want prepaid or postpaid", k))
-		}
-		v.Type = rr.str("type")
-		v.Description = rr.str("description")
-		v.Active = rr.boolean("active", true)
-		v.UnlimitedStock = rr.boolean("unlimited_stock", true)
-		v.Stock = rr.amount("stock")
-		v.Multi = rr.boolean("multi", true)
-		v.CutoffStart = rr.clock("cutoff_start")
-		v.CutoffEnd = rr.clock("cutoff_end")
-		if v.CutoffStart == v.CutoffEnd {
-			// An empty window is no window: stored as WriteCSV writes it, so that a catalog
-			// exported and imported again is the same catalog (found by FuzzReadCSV).
-			v.CutoffStart, v.CutoffEnd = 0, 0
-		}
-		v.ProcessDuration = rr.str("process_duration")
-		if v.ProcessDuration == "" {
-			v.ProcessDuration = "0"
-		} else if _, err := strconv.ParseUint(v.ProcessDuration, 10, 32); err != nil {
-			rr.fail("process_duration", fmt.Errorf("%q: want a whole number of seconds", v.ProcessDuration))
-		}
-		v.Admin = rr.amount("admin")
-		v.Commission = rr.amount("commission")
-		v.Prices = map[string]int64{}
-		for _, t := range tiers {
-			if rr.str(PriceColumnPrefix+t) == "" {
-				continue
-			}
-			v.Prices[t] = rr.amount(PriceColumnPrefix + t)
-		}
-		if rr.err != nil {
-			return nil, nil, rr.err
-		}
-		variants = append(variants, v)
 	}
-	if len(products) == 0 {
+	if len(b.products) == 0 {
 		return nil, nil, &CSVError{Line: 2, Err: errors.New("no rows after the header")}
 	}
-	return products, variants, nil
+	return b.products, b.variants, nil
+}
+
+// csvHeader is a catalog CSV's header: each column's index, and the price tiers in their order.
+type csvHeader struct {
+	col   map[string]int
+	tiers []string
+}
+
+// readCSVHeader reads and checks the header row: no column twice, none unknown, a tier name on
+// every price column, and the product's code and name present.
+func readCSVHeader(cr *csv.Reader) (csvHeader, error) {
+	h := csvHeader{col: map[string]int{}}
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return h, &CSVError{Line: 1, Err: errors.New("empty file: want a header row")}
+	}
+	if err != nil {
+		return h, csvReadError(err)
+	}
+	for i, name := range header {
+		name = strings.TrimSpace(name)
+		if i == 0 {
+			name = strings.TrimPrefix(name, "\ufeff") // spreadsheets like to add a byte order mark
+		}
+		if _, dup := h.col[name]; dup {
+			return h, &CSVError{Line: 1, Column: name, Err: errors.New("appears twice in the header")}
+		}
+		h.col[name] = i
+		switch {
+		case strings.HasPrefix(name, PriceColumnPrefix):
+			t := strings.TrimPrefix(name, PriceColumnPrefix)
+			if t == "" {
+				return h, &CSVError{Line: 1, Column: name, Err: errors.New("price column without a tier name")}
+			}
+			h.tiers = append(h.tiers, t)
+		case !slices.Contains(csvColumns, name):
+			return h, &CSVError{Line: 1, Column: name, Err: fmt.Errorf("unknown column (want %s and price:<tier> columns)", strings.Join(csvColumns, ", "))}
+		}
+	}
+	for _, req := range []string{"product_code", "product_name"} {
+		if _, ok := h.col[req]; !ok {
+			return h, &CSVError{Line: 1, Column: req, Err: errors.New("missing from the header")}
+		}
+	}
+	return h, nil
+}
+
+// csvCatalog is the catalog read so far, and where each of its products and variants was read.
+type csvCatalog struct {
+	csvHeader
+	products    []Product
+	variants    []Variant
+	productAt   map[string]int // code -> index in products
+	productLine map[string]int // code -> line that defined it
+	variantLine map[string]int
+}
+
+// add reads one row: its product (the same on every row of that product) and, unless it is a
+// product-only row, its variant.
+func (b *csvCatalog) add(rr *csvRow) error {
+	if rr.blank() {
+		return nil
+	}
+	p, err := rowProduct(rr)
+	if err != nil {
+		return err
+	}
+	if err := b.addProduct(p, rr.line); err != nil {
+		return err
+	}
+	code := rr.str("variant_code")
+	if code == "" {
+		return b.productOnly(rr)
+	}
+	if prev, dup := b.variantLine[code]; dup {
+		return &CSVError{Line: rr.line, Column: "variant_code", Err: fmt.Errorf("%s already on line %d", code, prev)}
+	}
+	b.variantLine[code] = rr.line
+	v, err := rowVariant(rr, p, b.tiers)
+	if err != nil {
+		return err
+	}
+	b.variants = append(b.variants, v)
+	return nil
+}
+
+// addProduct records a row's product the first time it appears, and checks that a later row of
+// it agrees.
+func (b *csvCatalog) addProduct(p Product, line int) error {
+	if i, seen := b.productAt[p.Code]; seen {
+		if b.products[i] != p {
+			return &CSVError{Line: line, Err: fmt.Errorf("product %s differs from its row on line %d (product columns must agree on every row of a product)", p.Code, b.productLine[p.Code])}
+		}
+		return nil
+	}
+	b.productAt[p.Code] = len(b.products)
+	b.productLine[p.Code] = line
+	b.products = append(b.products, p)
+	return nil
+}
+
+// productOnly checks a product-only row: every variant column must be empty.
+func (b *csvCatalog) productOnly(rr *csvRow) error {
+	for _, c := range csvColumns[slices.Index(csvColumns, "variant_code"):] {
+		if rr.str(c) != "" {
+			return &CSVError{Line: rr.line, Column: "variant_code", Err: fmt.Errorf("is empty but %s is not", c)}
+		}
+	}
+	for _, t := range b.tiers {
+		if rr.str(PriceColumnPrefix+t) != "" {
+			return &CSVError{Line: rr.line, Column: "variant_code", Err: fmt.Errorf("is empty but %s%s is not", PriceColumnPrefix, t)}
+		}
+	}
+	return nil
+}
+
+// rowProduct reads a row's product columns.
+func rowProduct(rr *csvRow) (Product, error) {
+	p := Product{
+		Code: rr.str("product_code"), Name: rr.str("product_name"),
+		Category: rr.str("category"), Brand: rr.str("brand"),
+	}
+	p.Active = rr.boolean("product_active", true)
+	p.RequireValidID = rr.boolean("require_valid_id", false)
+	p.DestFormat, p.DestPattern = rr.str("dest_format"), rr.str("dest_pattern")
+	if col, err := p.CheckDest(); err != nil {
+		rr.fail(col, err)
+	}
+	if p.Code == "" {
+		rr.fail("product_code", errors.New("is required"))
+	}
+	if p.Name == "" {
+		rr.fail("product_name", errors.New("is required"))
+	}
+	return p, rr.err
+}
+
+// rowVariant reads a row's variant columns, of a variant of p, priced in tiers.
+func rowVariant(rr *csvRow, p Product, tiers []string) (Variant, error) {
+	v := Variant{ProductCode: p.Code, ProductName: p.Name, Code: rr.str("variant_code")}
+	v.Name = rr.str("variant_name")
+	if v.Name == "" {
+		rr.fail("variant_name", errors.New("is required"))
+	}
+	switch k := Kind(strings.ToLower(rr.str("kind"))); k {
+	case "", Prepaid:
+		v.Kind = Prepaid
+	case Postpaid:
+		v.Kind = Postpaid
+	default:
+		rr.fail("kind", fmt.Errorf("%q: want prepaid or postpaid", k))
+	}
+	v.Type = rr.str("type")
+	v.Description = rr.str("description")
+	v.Active = rr.boolean("active", true)
+	v.UnlimitedStock = rr.boolean("unlimited_stock", true)
+	v.Stock = rr.amount("stock")
+	v.Multi = rr.boolean("multi", true)
+	v.CutoffStart = rr.clock("cutoff_start")
+	v.CutoffEnd = rr.clock("cutoff_end")
+	if v.CutoffStart == v.CutoffEnd {
+		// An empty window is no window: stored as WriteCSV writes it, so that a catalog
+		// exported and imported again is the same catalog (found by FuzzReadCSV).
+		v.CutoffStart, v.CutoffEnd = 0, 0
+	}
+	v.ProcessDuration = rr.str("process_duration")
+	if v.ProcessDuration == "" {
+		v.ProcessDuration = "0"
+	} else if _, err := strconv.ParseUint(v.ProcessDuration, 10, 32); err != nil {
+		rr.fail("process_duration", fmt.Errorf("%q: want a whole number of seconds", v.ProcessDuration))
+	}
+	v.Admin = rr.amount("admin")
+	v.Commission = rr.amount("commission")
+	v.Prices = map[string]int64{}
+	for _, t := range tiers {
+		if rr.str(PriceColumnPrefix+t) == "" {
+			continue
+		}
+		v.Prices[t] = rr.amount(PriceColumnPrefix + t)
+	}
+	return v, rr.err
 }
 
 func csvReadError(err error) error {
