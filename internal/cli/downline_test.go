@@ -1,12 +1,16 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kios-h2h/kios/internal/store/backend"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
 // TestDownlineCommands: `reseller create --upline --markup` makes a downline with the same JSON
@@ -74,6 +78,63 @@ func TestDownlineCommands(t *testing.T) {
 		k.ok("settings", "set", "downline_depth", "2")
 		if r := k.run("reseller", "create", "--name", "Terlalu Dalam", "--upline", "loket"); r.code == 0 || !strings.Contains(r.stderr, "deeper") {
 			t.Errorf("downline below the depth limit: exit %d, stderr %q", r.code, r.stderr)
+		}
+		k.ok("ledger", "check")
+	})
+}
+
+// TestDownlineBadInputsCLI: bad uses of the downline tree's commands exit 2 (usage) or 1 (refused)
+// saying why, and change nothing (storetest.Dump).
+func TestDownlineBadInputsCLI(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, k *kios) {
+		file := filepath.Join(t.TempDir(), "catalog.csv")
+		if err := os.WriteFile(file, []byte(catalogCSV), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		k.ok("catalog", "import", file)
+		k.ok("reseller", "create", "--name", "Pusat", "--username", "pusat")
+		k.ok("reseller", "create", "--name", "Agen", "--username", "agen", "--upline", "pusat", "--markup", "10")
+		k.ok("settings", "set", "max_markup", "50")
+		dump := func() string {
+			t.Helper()
+			db, err := backend.Open(context.Background(), k.db, backend.Options{SecretKeyFile: k.keyFile, MaxConns: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			return storetest.Dump(t, db)
+		}
+		before := dump()
+		for _, c := range []struct {
+			args []string
+			code int
+			says string
+		}{
+			{[]string{"reseller", "create", "--name", "X", "--upline", "nobody"}, 2, "nobody"},
+			{[]string{"reseller", "create", "--name", "X", "--markup", "5"}, 2, "upline"},
+			{[]string{"reseller", "create", "--name", "X", "--upline", "pusat", "--markup", "-1"}, 2, "markup"},
+			{[]string{"reseller", "create", "--name", "X", "--upline", "pusat", "--markup", "51"}, 1, "max_markup"},
+			{[]string{"reseller", "create", "--name", "X", "--upline", "pusat", "--markup", "lima"}, 2, "markup"},
+			{[]string{"markup", "set", "--reseller", "agen", "--rupiah", "-1"}, 2, "--rupiah"},
+			{[]string{"markup", "set", "--reseller", "agen", "--rupiah", "x"}, 2, "--rupiah"},
+			{[]string{"markup", "set", "--reseller", "agen", "--rupiah", "51"}, 1, "max_markup"},
+			{[]string{"markup", "set", "--reseller", "agen"}, 2, "--rupiah"},
+			{[]string{"markup", "set", "--rupiah", "5"}, 2, "--reseller"},
+			{[]string{"markup", "set", "--reseller", "agen", "--product", "mobile-legends", "--variant", "MLBB_ID_5", "--rupiah", "5"}, 2, "not both"},
+			{[]string{"markup", "set", "--reseller", "agen", "--product", "nope", "--rupiah", "5"}, 2, "nope"},
+			{[]string{"markup", "set", "--reseller", "agen", "--variant", "NOPE", "--rupiah", "5"}, 2, "NOPE"},
+			{[]string{"markup", "set", "--reseller", "agen", "--percent", "3", "--rupiah", "5"}, 2, "--percent"},
+			{[]string{"markup", "set", "--reseller", "nobody", "--rupiah", "5"}, 2, "nobody"},
+			{[]string{"markup", "set", "--reseller", "pusat", "--rupiah", "5"}, 1, "no upline"},
+		} {
+			r := k.run(c.args...)
+			if r.code != c.code || !strings.Contains(r.stderr, c.says) {
+				t.Errorf("kios %s: exit %d, stderr %q; want exit %d saying %q", strings.Join(c.args, " "), r.code, r.stderr, c.code, c.says)
+			}
+			if after := dump(); after != before {
+				t.Fatalf("kios %s changed the database", strings.Join(c.args, " "))
+			}
 		}
 		k.ok("ledger", "check")
 	})

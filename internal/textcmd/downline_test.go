@@ -2,6 +2,7 @@ package textcmd_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -254,5 +255,84 @@ func TestPriceCommandShowsTheDownlinesPrice(t *testing.T) {
 		match(t, b.say(t, "MP.ani.S5=250.1234"), `BERHASIL`)
 		match(t, b.sayID(t, "666", "a2", "H.S5.4321"), `\nS5 Telkomsel 5\.000: 5\.255$`)
 		match(t, b.say(t, "H.S5.1234"), `\nS5 Telkomsel 5\.000: 5\.005$`)
+	})
+}
+
+// TestDownlineBadInputs: malformed, refused and out-of-bounds downline-tree messages (TRANS,
+// TUKAR, REG, MP) each get their honest answer and change nothing: no money, no reseller, no
+// markup, no transfer (storetest.Dump).
+func TestDownlineBadInputs(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be)
+		ctx := context.Background()
+		b.downlines(t)
+		if err := b.svc.SetSetting(ctx, core.SettingMaxMarkup, "300"); err != nil {
+			t.Fatal(err)
+		}
+		rows := []struct {
+			sender, text, want string
+		}{
+			{"555", "TRANS.ani.0.1234", `^Format salah: jumlah harus angka`},
+			{"555", "TRANS.ani.-5.1234", `^Format salah: jumlah harus angka`},
+			{"555", "TRANS.ani.1000000000000000.1234", `^Format salah: jumlah harus angka`},
+			{"555", "TRANS.ani.5O00.1234", `^Format salah: jumlah harus angka`},
+			{"555", "TRANS.a.100.1234", `^Format salah: ID harus 3-32 karakter`},
+			{"555", "TRANS.an!.100.1234", `^Format salah: ID hanya huruf`},
+			{"555", "TRANS.ani.100.1234 R#bad/ref", `^Format salah: R#REF hanya huruf`},
+			{"555", "TRANS.ani.100001.1234", `GAGAL\. Saldo tidak cukup\. Saldo: 100\.000$`},
+			{"555", "TRANS.cici.100.1234", `GAGAL\. Hanya bisa ke downline langsung Anda\.`},
+			{"555", "TRANS.dodi.100.1234", `GAGAL\. Hanya bisa ke downline langsung Anda\.`},
+			{"555", "TRANS.budi.100.1234", `GAGAL\. Hanya bisa ke downline langsung Anda\.`},
+			{"555", "TRANS.nobody.100.1234", `GAGAL\. ID tidak dikenal\.`},
+			{"666", "TRANS.budi.100.4321", `GAGAL\. Hanya bisa ke downline langsung Anda\.`},
+			{"555", "TRANS.ani.100.9999", `^PIN salah \(1/5\)\.$`},
+			{"555", "TUKAR.12", `^Format salah: PIN harus 4-8 angka`},
+			{"555", "TUKAR.1234 R#x", `^Format salah: R#REF hanya untuk transaksi`},
+			{"555", "TUKAR.1.1234", `^Format salah: format: TUKAR\.PIN`},
+			{"555", "REG.Eka.0812.100.1234", `^Format salah: NOHP harus`},
+			{"555", "REG.Eka!.081234567890.100.1234", `^Format salah: NAMA hanya`},
+			{"555", "REG.Eka.081234567890.1O0.1234", `^Format salah: MARKUP harus`},
+			{"555", "REG.Eka.081234567890.100.1234 R#1", `^Format salah: R#REF hanya untuk transaksi`},
+			{"555", "REG.Eka.081234567890.301.1234", `^REG Eka GAGAL\. Markup melebihi batas distributor\.$`},
+			{"555", "REG.A.B.C.D.E.1234", `^Format salah: format: REG\.NAMA\.NOHP\.MARKUP\.PIN`},
+			{"555", "MP.ani.S5=301.1234", `^MP ani GAGAL\. Markup melebihi batas distributor\.$`},
+			{"555", "MP.ani.S10=1,S5=301.1234", `^MP ani GAGAL\. Markup melebihi batas distributor\.$`},
+			{"555", "MP.ani.S5=1,s5=2.1234", `^Format salah: kode S5 dua kali`},
+			{"555", "MP.ani.ZZ9=1.1234", `^MP ani GAGAL\. Kode ZZ9 tidak dikenal\.$`},
+			{"555", "MP.dodi.S5=1.1234", `^MP dodi GAGAL\. Hanya untuk downline langsung Anda\.$`},
+			{"555", "MP.cici.S5=1.1234", `^MP cici GAGAL\. Hanya untuk downline langsung Anda\.$`},
+			{"555", "MP.nobody.S5=1.1234", `^MP nobody GAGAL\. ID tidak dikenal\.$`},
+			{"555", "MP.ani.S5=x.1234", `^Format salah: N harus angka`},
+			{"555", "MP.ani.S5=1.1234 R#1", `^Format salah: R#REF hanya untuk transaksi`},
+			{"555", "MP.ani.S5=1", `^Format salah: format: MP\.ID\.KODE=N,KODE=N\.PIN`},
+			{"555", "MP.ani.=1.1234", `^Format salah: format: MP\.ID\.KODE=N,KODE=N\.PIN`},
+			{"666", "MP.budi.S5=1.4321", `^MP budi GAGAL\. Hanya untuk downline langsung Anda\.$`},
+		}
+		// Each answer queues its own send job (the outbox): every other row must stay as it was.
+		dump := func() string {
+			t.Helper()
+			return regexp.MustCompile(`(?m)^jobs=\d+\n`).ReplaceAllString(storetest.Dump(t, b.db), "")
+		}
+		before := dump()
+		for _, r := range rows {
+			b.msgs++
+			got := b.sayID(t, r.sender, fmt.Sprint("bad-", b.msgs), r.text)
+			if !regexp.MustCompile(r.want).MatchString(got) {
+				t.Errorf("%s from %s: %q, want %q", r.text, r.sender, got, r.want)
+			}
+			if after := dump(); after != before {
+				t.Fatalf("%s changed the database:\nbefore:\n%s\nafter:\n%s", r.text, before, after)
+			}
+		}
+		// The depth limit, last: it refuses ani's REG.
+		if err := b.svc.SetSetting(ctx, core.SettingDownlineDepth, "1"); err != nil {
+			t.Fatal(err)
+		}
+		match(t, b.sayID(t, "666", "deep", "REG.Deep.081234567891.0.4321"), `^REG Deep GAGAL\. Kedalaman jaringan downline sudah maksimal\.$`)
+		if after := dump(); after != before {
+			t.Fatalf("a REG past the depth changed the database")
+		}
+		b.ledgerOK(t)
 	})
 }

@@ -159,3 +159,84 @@ func TestDownlineEndpoints(t *testing.T) {
 		}
 	})
 }
+
+// TestDownlineBadInputsAPI: bad requests to the downline tree's admin endpoints are each refused
+// with their status and the field at fault, and change nothing (storetest.Dump).
+func TestDownlineBadInputsAPI(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		e := setupOn(t, b, web.Options{})
+		ctx := context.Background()
+		e.credit(t, 50000)
+		for _, n := range []core.NewReseller{{Name: "Ani", Username: "ani", Upline: "testshop", Markup: 10}, {Name: "Dodi", Username: "dodi", Upline: "ani"}, {Name: "Cici", Username: "cici"}} {
+			if _, err := e.svc.CreateReseller(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.api("POST", "/admin/api/resellers/testshop/transfers", map[string]any{"downline": "ani", "amount": 1000, "reference": "used"}, 201, nil)
+		if err := e.svc.SetSetting(ctx, core.SettingMaxMarkup, "200"); err != nil {
+			t.Fatal(err)
+		}
+		const tr, mk, rs = "/admin/api/resellers/testshop/transfers", "/admin/api/resellers/ani/markup", "/admin/api/resellers"
+		rows := []struct {
+			path string
+			body any
+			want int
+			has  string
+		}{
+			{tr, map[string]any{"downline": "cici", "amount": 1, "reference": "b1"}, 403, `"field":"downline"`},
+			{tr, map[string]any{"downline": "dodi", "amount": 1, "reference": "b2"}, 403, `"field":"downline"`},
+			{tr, map[string]any{"downline": "testshop", "amount": 1, "reference": "b3"}, 403, `"field":"downline"`},
+			{"/admin/api/resellers/ani/transfers", map[string]any{"downline": "testshop", "amount": 1, "reference": "b4"}, 403, `"field":"downline"`},
+			{tr, map[string]any{"downline": "ani", "amount": 49001, "reference": "b5"}, 409, `insufficient`},
+			{tr, map[string]any{"downline": "ani", "amount": 999, "reference": "used"}, 409, `"field":"reference"`},
+			{tr, map[string]any{"downline": "ani", "amount": 0, "reference": "b6"}, 400, `"field":"amount"`},
+			{tr, map[string]any{"downline": "ani", "amount": -1, "reference": "b7"}, 400, `"field":"amount"`},
+			{tr, map[string]any{"downline": "ani", "amount": 1}, 400, `"field":"reference"`},
+			{tr, map[string]any{"downline": "ani", "amount": 1, "reference": "has space"}, 400, `"field":"reference"`},
+			{tr, map[string]any{"downline": "ani", "amount": 1, "reference": strings.Repeat("r", 65)}, 400, `"field":"reference"`},
+			{tr, map[string]any{"downline": "nobody", "amount": 1, "reference": "b8"}, 400, `"field":"downline"`},
+			{tr, map[string]any{"downline": "ani", "amount": "1", "reference": "b9"}, 400, ``},
+			{tr, map[string]any{"downline": "ani", "amount": 1.5, "reference": "b10"}, 400, ``},
+			{tr, map[string]any{"downline": "ani", "amount": 1, "reference": "b11", "upline": "x"}, 400, ``},
+			{tr, []any{"ani"}, 400, ``},
+			{"/admin/api/resellers/nobody/transfers", map[string]any{"downline": "ani", "amount": 1, "reference": "b12"}, 404, ``},
+			{rs, map[string]any{"name": "X", "upline": "nobody"}, 400, `"field":"upline"`},
+			{rs, map[string]any{"name": "X", "markup": 5}, 400, `"field":"markup"`},
+			{rs, map[string]any{"name": "X", "upline": "testshop", "markup": 201}, 400, `"field":"markup"`},
+			{rs, map[string]any{"name": "X", "upline": "testshop", "markup": -1}, 400, `"field":"markup"`},
+			{rs, map[string]any{"name": "X", "upline": "testshop", "markup": "5"}, 400, ``},
+			{rs, map[string]any{"name": "", "upline": "testshop"}, 400, `"field":"name"`},
+			{mk, map[string]any{"rupiah": 201}, 400, `"field":"rupiah"`},
+			{mk, map[string]any{"rupiah": -1}, 400, `"field":"rupiah"`},
+			{mk, map[string]any{}, 400, `"field":"rupiah"`},
+			{mk, map[string]any{"product": "nope", "rupiah": 1}, 400, `"field":"product"`},
+			{mk, map[string]any{"variant": "NOPE", "rupiah": 1}, 400, `"field":"variant"`},
+			{mk, map[string]any{"product": "mobile-legends", "variant": "MLBB_ID_5", "rupiah": 1}, 400, `"field":"product"`},
+			{mk, map[string]any{"rupiah": 1, "tier": "gold"}, 400, ``},
+			{"/admin/api/resellers/testshop/markup", map[string]any{"rupiah": 1}, 400, `"field":"reseller"`},
+			{"/admin/api/resellers/nobody/markup", map[string]any{"rupiah": 1}, 404, ``},
+		}
+		before := storetest.Dump(t, e.db)
+		for _, r := range rows {
+			st, raw := e.call("POST", r.path, e.token, r.body)
+			if st != r.want || !strings.Contains(string(raw), r.has) || !strings.Contains(string(raw), `"error":`) {
+				t.Errorf("POST %s %v: %d %s, want %d with %s", r.path, r.body, st, raw, r.want, r.has)
+			}
+			if after := storetest.Dump(t, e.db); after != before {
+				t.Fatalf("POST %s %v changed the database:\n%s\n%s", r.path, r.body, before, after)
+			}
+		}
+		// Past the depth limit, last.
+		if err := e.svc.SetSetting(ctx, core.SettingDownlineDepth, "1"); err != nil {
+			t.Fatal(err)
+		}
+		if st, raw := e.call("POST", rs, e.token, map[string]any{"name": "Deep", "upline": "ani"}); st != 400 || !strings.Contains(string(raw), `"field":"upline"`) {
+			t.Errorf("past the depth: %d %s", st, raw)
+		}
+		if after := storetest.Dump(t, e.db); after != before {
+			t.Fatal("a downline past the depth changed the database")
+		}
+		e.checkLedger(t)
+	})
+}

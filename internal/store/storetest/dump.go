@@ -29,6 +29,11 @@ var dumpQueries = []string{
 	`SELECT 'stock ' || code, stock FROM variants`,
 	`SELECT 'order ' || invoice || ' ' || status, price FROM orders`,
 	`SELECT 'reseller ' || username || ' ' || status || ' ' || token_hash, id FROM resellers`,
+	// The downline tree (issue 21): its rows, markups, commissions and transfers.
+	`SELECT 'downline ' || reseller_id || ' under ' || upline_id, markup FROM downlines`,
+	`SELECT 'markup ' || reseller_id || ' ' || scope || ' ' || target_id, rupiah FROM downline_markups`,
+	`SELECT 'order_commissions', COUNT(*) FROM order_commissions`,
+	`SELECT 'downline_transfers', COUNT(*) FROM downline_transfers`,
 }
 
 // Dump returns a summary of db's contents, for a test to check that something changed nothing:
