@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store/backend"
 )
 
@@ -79,7 +80,7 @@ type Config struct {
 	// settled and flagged no_sn (core.Config.SNWait: 0 is core's default, negative at once).
 	SNWait time.Duration
 	// Workers is how many claimed orders may be preparing their upstream request at once;
-	// default 64. Requests in flight are bounded per supplier (max_inflight), not by it.
+	// default core.DefaultWorkers. Requests in flight are bounded per supplier (max_inflight), not by it.
 	Workers int
 	// RateLimit is the sustained requests per second allowed per reseller, 0 for no limit (the
 	// CLI's default is DefaultRateLimit), and RateBurst how many may arrive at once (default
@@ -170,7 +171,7 @@ func (c Config) withDefaults(getenv func(string) string) Config {
 		c.SimDelay = 0
 	}
 	if c.Workers <= 0 {
-		c.Workers = 64
+		c.Workers = core.DefaultWorkers
 	}
 	if c.RateLimit < 0 {
 		c.RateLimit = 0

@@ -41,7 +41,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&cfg.PublicURL, "public-url", e.Getenv("KIOS_PUBLIC_URL"), "where payment providers and payers reach this server, e.g. https://kios.example.com (env KIOS_PUBLIC_URL); gateways' callbacks and the sandbox's pay links are under it (default with --demo: the listen address)")
 	fs.DurationVar(&cfg.SimDelay, "sim-delay", app.DefaultSimDelay, "how long the built-in simulator supplier takes per purchase")
 	fs.Var(&proxies, "trusted-proxy", "CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
-	fs.IntVar(&cfg.Workers, "workers", 64, "orders preparing their upstream request at once (requests in flight are bounded per supplier: kios supplier set --max-inflight)")
+	fs.IntVar(&cfg.Workers, "workers", core.DefaultWorkers, "orders preparing their upstream request at once (requests in flight are bounded per supplier: kios supplier set --max-inflight)")
 	fs.StringVar(&cfg.Node, "node", "", "this node's name in job leases, unique among nodes sharing a database (default host-pid)")
 	fs.DurationVar(&cfg.Lease, "lease", 0, "how long an order being fulfilled stays this node's before another node may take it over (default 30s)")
 	fs.BoolVar(&cfg.CallbackAllowPrivate, "callback-allow-private", false, "let callbacks to resellers go to loopback and private addresses")

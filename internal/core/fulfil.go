@@ -42,6 +42,13 @@ type WorkerConfig struct {
 	ShutdownGrace time.Duration
 }
 
+// DefaultWorkers is WorkerConfig.Workers' default: how many claimed jobs may be preparing at once,
+// and so how many one claim statement takes. Each claim waits its turn in a write batch; with 64
+// places, claims of at most 64 jobs a batch fell behind acceptance at full load (backlog growing
+// to 7,000 within 20,000 orders, fulfilled/accepted 0.78–0.90), with 256 the backlog stayed under
+// 600 and fulfilment kept pace (0.99–1.01) on both backends (docs/PERFORMANCE.md, issues 22, 23).
+const DefaultWorkers = 256
+
 // SimulatorMaxInflight is the default bound of requests in flight to a supplier without one of
 // its own (the built-in simulator): 50,000 pending orders fit in 200 MB (docs/PERFORMANCE.md).
 // Registered suppliers have max_inflight (store.DefaultMaxInflight unless set).
@@ -52,7 +59,7 @@ func (c *WorkerConfig) defaults() {
 		c.Node = "node-" + reseller.NewSecret(4)
 	}
 	if c.Workers <= 0 {
-		c.Workers = 64
+		c.Workers = DefaultWorkers
 	}
 	if c.MaxInflight <= 0 {
 		c.MaxInflight = SimulatorMaxInflight
