@@ -85,6 +85,42 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 func (a *App) open(ctx context.Context) error {
 	cfg := a.cfg
+	if err := a.openStore(ctx); err != nil {
+		return err
+	}
+	m := metrics.New(a.db, a.log)
+	sim := simulator.New(cfg.SimDelay)
+	a.router = route.New(a.db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim, Logger: a.log}), Logger: a.log,
+		Observe: func(c health.Call) { m.ObserveSupplier(c.Supplier, c.Op, c.Took, c.State, c.Err) }})
+	// Listening before the handlers are built lets the demo's public URL be its own address.
+	var err error
+	if a.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	checker, err := a.openCore(ctx, m)
+	if err != nil {
+		return err
+	}
+	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst,
+		RefusalRate: float64(cfg.RefusalLimit) / 60, RefusalBurst: cfg.RefusalLimit})
+	mux, publicAPI, err := a.publicMux(ctx, m, guard, checker)
+	if err != nil {
+		return err
+	}
+	a.srv = a.publicServer(mux)
+	if err := a.openAdmin(m, guard, publicAPI); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		return a.seedDemo(ctx)
+	}
+	return nil
+}
+
+// openStore takes the server lock of a SQLite file, opens the database and, on SQLite (one
+// server per file), releases the job leases a previous run left.
+func (a *App) openStore(ctx context.Context) error {
+	cfg := a.cfg
 	sqliteFile := backend.Kind(cfg.DB) == "sqlite"
 	if sqliteFile {
 		path := backend.SQLitePath(cfg.DB)
@@ -114,15 +150,13 @@ func (a *App) open(ctx context.Context) error {
 			return fmt.Errorf("release job leases: %w", err)
 		}
 	}
-	m := metrics.New(db, a.log)
-	sim := simulator.New(cfg.SimDelay)
-	a.router = route.New(db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim, Logger: a.log}), Logger: a.log,
-		Observe: func(c health.Call) { m.ObserveSupplier(c.Supplier, c.Op, c.Took, c.State, c.Err) }})
-	// Listening before the handlers are built lets the demo's public URL be its own address.
-	a.ln, err = net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
+	return nil
+}
+
+// openCore makes the ID checker and the core over the store and router, and wires the core's
+// state into the metrics. The public listener is open: the demo's public URL is its address.
+func (a *App) openCore(ctx context.Context, m *metrics.Metrics) (*checkid.Checker, error) {
+	cfg := a.cfg
 	publicURL := cfg.PublicURL
 	if publicURL == "" && cfg.Demo {
 		publicURL = a.BaseURL()
@@ -132,10 +166,11 @@ func (a *App) open(ctx context.Context) error {
 	checker := checkid.New(checkid.Options{OnFee: func(ctx context.Context, provider string, fee int64) {
 		a.svc.CheckFeeRecorder()(ctx, provider, fee) // a.svc is set below, before any request is served
 	}}, checkProviders(cfg)...)
-	a.svc, err = core.New(ctx, db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate,
+	var err error
+	a.svc, err = core.New(ctx, a.db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate,
 		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL, SNWait: cfg.SNWait, LowBalance: cfg.LowBalance, CheckID: checker})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m.Upstream(func() metrics.UpstreamState {
 		u := a.svc.Upstream()
@@ -145,9 +180,13 @@ func (a *App) open(ctx context.Context) error {
 		r, ran := a.svc.LastLedgerCheck()
 		return metrics.LedgerCheckState{Ran: ran, OK: r.OK(), At: r.At, Took: r.Took}
 	})
+	return checker, nil
+}
 
-	guard := access.New(access.Policy{TrustedProxies: cfg.TrustedProxies, Rate: cfg.RateLimit, Burst: cfg.RateBurst,
-		RefusalRate: float64(cfg.RefusalLimit) / 60, RefusalBurst: cfg.RefusalLimit})
+// publicMux routes the public listener: every dialect and their description, the suppliers' and
+// payment gateways' callbacks, health, the member area, the store and the text channels.
+func (a *App) publicMux(ctx context.Context, m *metrics.Metrics, guard *access.Guard, checker *checkid.Checker) (*http.ServeMux, []byte, error) {
+	cfg := a.cfg
 	mux := http.NewServeMux()
 	// Every reseller dialect (BASSTORE, Digiswitch, Digiflazz, Otomax "via IP"), each at its own
 	// routes (internal/dialect/registry lists them).
@@ -156,7 +195,7 @@ func (a *App) open(ctx context.Context) error {
 	// Their OpenAPI 3.1 descriptions, as one document.
 	publicAPI, err := a.dialects.OpenAPI()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	mux.Handle("GET /openapi.json", m.Middleware("openapi", dialect.ServeOpenAPI(publicAPI)))
 	// Suppliers' callbacks, signed; they short-cut polling.
@@ -187,10 +226,15 @@ func (a *App) open(ctx context.Context) error {
 	}
 	// Text channels (Telegram, Jabber, WhatsApp): their webhooks, on the public listener.
 	if err := a.openText(ctx, mux); err != nil {
-		return err
+		return nil, nil, err
 	}
+	return mux, publicAPI, nil
+}
 
-	a.srv = &http.Server{
+// publicServer is the public listener's server.
+func (a *App) publicServer(mux *http.ServeMux) *http.Server {
+	cfg := a.cfg
+	return &http.Server{
 		Handler: mux,
 		// Bounds on every phase of a request, so a slow or idle client cannot hold a
 		// connection (and its goroutine) forever.
@@ -201,53 +245,62 @@ func (a *App) open(ctx context.Context) error {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
+}
 
-	if cfg.AdminAddr != "" && cfg.AdminAddr != "off" {
-		a.adminLn, err = net.Listen("tcp", cfg.AdminAddr)
-		if err != nil {
-			return fmt.Errorf("admin listen: %w", err)
-		}
-		a.adminSrv = &http.Server{
-			Handler: web.New(a.svc, web.Options{Metrics: m, Guard: guard, SecureCookies: cfg.SecureCookies,
-				PublicMetrics: cfg.PublicMetrics, PublicOpenAPI: publicAPI, Logger: a.log, Health: a.router, Pull: pull.Puller{Svc: a.svc, Router: a.router}}),
-			ReadHeaderTimeout: 5 * time.Second,
-			ReadTimeout:       30 * time.Second,
-			WriteTimeout:      60 * time.Second,
-			IdleTimeout:       120 * time.Second,
-			MaxHeaderBytes:    32 << 10,
-			ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+// openAdmin opens the admin listener (dashboard, admin API, metrics) unless it is off.
+func (a *App) openAdmin(m *metrics.Metrics, guard *access.Guard, publicAPI []byte) error {
+	cfg := a.cfg
+	if cfg.AdminAddr == "" || cfg.AdminAddr == "off" {
+		return nil
+	}
+	var err error
+	a.adminLn, err = net.Listen("tcp", cfg.AdminAddr)
+	if err != nil {
+		return fmt.Errorf("admin listen: %w", err)
+	}
+	a.adminSrv = &http.Server{
+		Handler: web.New(a.svc, web.Options{Metrics: m, Guard: guard, SecureCookies: cfg.SecureCookies,
+			PublicMetrics: cfg.PublicMetrics, PublicOpenAPI: publicAPI, Logger: a.log, Health: a.router, Pull: pull.Puller{Svc: a.svc, Router: a.router}}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	return nil
+}
+
+// seedDemo seeds the demo catalog, reseller, admin and sandbox gateway and prints the banner.
+func (a *App) seedDemo(ctx context.Context) error {
+	cfg := a.cfg
+	seeded, err := demo.Seed(ctx, a.svc)
+	if err != nil {
+		return err
+	}
+	if a.adminLn != nil {
+		// An existing admin keeps its password: the operator may have set it, and a restart
+		// must not hand the dashboard to whoever reads this output.
+		pw, err := admin.CreateAdmin(ctx, a.svc, "admin")
+		switch {
+		case errors.Is(err, store.ErrAdminTaken):
+			fmt.Fprintf(cfg.Stdout, "\n Admin dashboard: %s/admin/  user: admin (exists; its password is kept: kios admin reset-password admin)\n\n", a.AdminURL())
+		case err != nil:
+			return fmt.Errorf("demo admin: %w", err)
+		default:
+			fmt.Fprintf(cfg.Stdout, "\n Admin dashboard: %s/admin/  user: admin  password: %s\n\n", a.AdminURL(), pw)
 		}
 	}
-
-	if cfg.Demo {
-		seeded, err := demo.Seed(ctx, a.svc)
-		if err != nil {
-			return err
-		}
-		if a.adminLn != nil {
-			// An existing admin keeps its password: the operator may have set it, and a restart
-			// must not hand the dashboard to whoever reads this output.
-			pw, err := admin.CreateAdmin(ctx, a.svc, "admin")
-			switch {
-			case errors.Is(err, store.ErrAdminTaken):
-				fmt.Fprintf(cfg.Stdout, "\n Admin dashboard: %s/admin/  user: admin (exists; its password is kept: kios admin reset-password admin)\n\n", a.AdminURL())
-			case err != nil:
-				return fmt.Errorf("demo admin: %w", err)
-			default:
-				fmt.Fprintf(cfg.Stdout, "\n Admin dashboard: %s/admin/  user: admin  password: %s\n\n", a.AdminURL(), pw)
-			}
-		}
-		a.log.Info("demo data seeded", "reseller", seeded.Reseller.Username, "created", seeded.Created,
-			"products_added", seeded.Products, "variants_added", seeded.Variants)
-		if err := demo.SandboxGateway(ctx, a.svc); err != nil {
-			return err
-		}
-		portal, err := member.SetPassword(ctx, a.svc, seeded.Reseller.Username, 0)
-		if err != nil {
-			return fmt.Errorf("demo reseller password: %w", err)
-		}
-		writeBanner(cfg.Stdout, a.BaseURL(), seeded, portal)
+	a.log.Info("demo data seeded", "reseller", seeded.Reseller.Username, "created", seeded.Created,
+		"products_added", seeded.Products, "variants_added", seeded.Variants)
+	if err := demo.SandboxGateway(ctx, a.svc); err != nil {
+		return err
 	}
+	portal, err := member.SetPassword(ctx, a.svc, seeded.Reseller.Username, 0)
+	if err != nil {
+		return fmt.Errorf("demo reseller password: %w", err)
+	}
+	writeBanner(cfg.Stdout, a.BaseURL(), seeded, portal)
 	return nil
 }
 
