@@ -12,7 +12,7 @@ import (
 
 // newAuthCache keeps resellers already looked up, by token hash ("h" + hash) and by username
 // ("u" + username), against the resellers counter, which moves with any change to a reseller or
-// an allowlist. A busy server then does one small read a millisecond instead of two reads and an
+// an allowlist. A busy server then does one small read every few milliseconds instead of two reads and an
 // allowlist parse per request, and a suspension or token rotation made here still applies to the
 // next request, one made elsewhere within epochMaxAge.
 func newAuthCache() epochCache[*reseller.Reseller] {

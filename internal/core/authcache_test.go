@@ -102,7 +102,7 @@ func TestAuthCacheSeesOtherHandles(t *testing.T) {
 		if err := cli.SetStatus(ctx, cr.Reseller.Username, reseller.Suspended); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(2 * core.EpochMaxAge)
 		if r, err := server.Authenticate(ctx, cr.Token); err != nil || r.Status != reseller.Suspended {
 			t.Fatalf("a suspension by another process was not seen after the bound: %v %v", r, err)
 		}
@@ -110,7 +110,7 @@ func TestAuthCacheSeesOtherHandles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(2 * core.EpochMaxAge)
 		if _, err := server.Authenticate(ctx, cr.Token); !errors.Is(err, reseller.ErrNotFound) {
 			t.Fatalf("old token after rotation by another process: %v", err)
 		}

@@ -72,10 +72,10 @@ func TestVariantCacheSeesChanges(t *testing.T) {
 
 		// Through another handle: once the bound has passed.
 		save(cli, variant(200, true, 5))
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(2 * core.EpochMaxAge)
 		price(200)
 		save(cli, variant(200, false, 5))
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(2 * core.EpochMaxAge)
 		if _, err := place(); !errors.Is(err, catalog.ErrInactive) {
 			t.Fatalf("deactivated by another process: %v", err)
 		}

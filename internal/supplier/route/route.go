@@ -83,7 +83,7 @@ type Router struct {
 // routesMaxAge is how old the catalog counter may be when the routes cache trusts it: the bound
 // on how long a change made by another process (a sync, the CLI, another node) goes unseen, the
 // same as the core's caches'. A change made through this process is seen at once.
-const routesMaxAge = time.Millisecond
+const routesMaxAge = 5 * time.Millisecond
 
 // cachedRoutes is Routes for a variant, read from the database only when the catalog counter
 // moved since it was last read (issue 23: one statement less per fulfilment pass).
