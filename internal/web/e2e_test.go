@@ -140,7 +140,12 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(css(`input[name=q]`), "081299887766"),
 		chromedp.Submit(css(`input[name=q]`)),
 		chromedp.WaitVisible(link),
-		chromedp.Click(link),
+		// Clicked by script, found and clicked in one call: the live order list redraws its rows,
+		// and a node chromedp found could be replaced before its click ("Could not find node").
+		chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Evaluate[bool](`(() => { document.querySelector('a[href="/admin/orders/`+stuck.Invoice+`"]').click(); return true })()`)(ctx, tg)
+			return chromedp.Void{}, err
+		}),
 		chromedp.WaitVisible(css(`#resolve-failed`)),
 		shot("order"),
 		chromedp.SendKeys(css(`#resolve-failed input[name=message]`), "Supplier confirmed failure by phone"),
