@@ -208,103 +208,184 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	res := &Result{Dialect: cfg.Dialect, Concurrency: cfg.Concurrency, Endpoints: map[string]*Stats{}, Errors: map[string]int64{},
-		SupplierLatencyMs: ms(cfg.SupplierLatency), SupplierHTTP: cfg.SupplierHTTP}
-	httpc := newHTTPClient(cfg.Concurrency)
-	defer httpc.CloseIdleConnections()
-
-	var (
-		tgt     *target
-		workDir string
-	)
-	if cfg.Target == "" {
-		dir, err := os.MkdirTemp("", "kios-bench-")
-		if err != nil {
-			return nil, err
-		}
-		workDir = dir
-		defer os.RemoveAll(dir)
-		emb, err := startEmbedded(ctx, cfg, dir)
-		if err != nil {
-			return nil, err
-		}
-		defer emb.stop()
-		tgt = emb.target
-		res.Database = emb.dbKind
-		res.SKUs = cfg.SKUs
-		fmt.Fprintf(cfg.Log, "embedded kios at %s on %s, %d resellers, %d SKUs\n", tgt.base, emb.dbKind, len(tgt.creds), cfg.SKUs)
-	} else {
-		tokens := cfg.Tokens
-		if len(tokens) == 0 {
-			tokens = []string{cfg.Token}
-		}
-		tgt = &target{base: cfg.Target}
-		for _, tok := range tokens {
-			c := cred{token: tok}
-			if cfg.Dialect == "digiswitch" {
-				u, k, ok := strings.Cut(tok, ":")
-				if !ok {
-					return nil, errors.New("a digiswitch target's token is USERNAME:APIKEY")
-				}
-				c = cred{username: u, apiKey: k}
-			}
-			tgt.creds = append(tgt.creds, c)
-		}
-		res.Database = "remote"
-	}
-	res.Target = tgt.base
-	drv, err := newDriver(cfg.Dialect, httpc, tgt)
-	if err != nil {
+	r := &run{cfg: cfg, res: &Result{Dialect: cfg.Dialect, Concurrency: cfg.Concurrency, Endpoints: map[string]*Stats{},
+		Errors: map[string]int64{}, SupplierLatencyMs: ms(cfg.SupplierLatency), SupplierHTTP: cfg.SupplierHTTP}}
+	defer r.close()
+	r.httpc = newHTTPClient(cfg.Concurrency)
+	r.onClose(r.httpc.CloseIdleConnections)
+	if err := r.openTarget(ctx); err != nil {
 		return nil, err
 	}
-
-	// The baseline database: beside the embedded one, on the same disk; or the same PostgreSQL.
-	var insertDB *insertBase
-	if cfg.Baseline {
-		dbURL := cfg.DB
-		if dbURL == "" {
-			if workDir == "" {
-				dir, err := os.MkdirTemp("", "kios-bench-")
-				if err != nil {
-					return nil, err
-				}
-				defer os.RemoveAll(dir)
-				workDir = dir
-			}
-			dbURL = "sqlite:" + filepath.Join(workDir, "baseline.db")
-		}
-		if insertDB, err = openInsertBase(ctx, dbURL, backend.Options{SecretKey: cfg.SecretKey, SecretKeyFile: cfg.SecretKeyFile}); err != nil {
-			return nil, fmt.Errorf("insert baseline: %w", err)
-		}
-		defer insertDB.close()
+	if err := r.openInsertBaseline(ctx); err != nil {
+		return nil, err
 	}
-
 	// Each measurement runs in slices, alternating with its baseline, so that a machine whose
-	// load changes during the run (other work on a shared host) weighs on both alike. Orders are
-	// made final between slices: fulfilment is measured, and its work does not fall into the
-	// next slice of anything else.
-	slices := sliceCount(cfg)
+	// load changes during the run (other work on a shared host) weighs on both alike.
+	r.slices = sliceCount(cfg)
+	if err := r.measureOrders(ctx); err != nil {
+		return nil, err
+	}
+	if cfg.instant {
+		r.res.LedgerOK, r.res.LedgerNote = r.tgt.ledgerCheck(ctx)
+		return r.res, nil
+	}
+	if err := r.measureInstant(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.measurePriceLists(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.measureBalance(ctx); err != nil {
+		return nil, err
+	}
+	r.res.LedgerOK, r.res.LedgerNote = r.tgt.ledgerCheck(ctx)
+	r.baselineRatios()
+	return r.res, nil
+}
+
+// run is one Run's state, filled step by step: what it measures against, the baselines, the
+// result, and what to close at its end (in reverse order).
+type run struct {
+	cfg      Config
+	res      *Result
+	httpc    *http.Client
+	tgt      *target
+	drv      driver
+	workDir  string // the temporary directory of the embedded server and the SQLite baseline
+	insertDB *insertBase
+	inserts  *raw // the insert baseline's slices, run between the order slices
+	slices   int
+	closers  []func()
+}
+
+func (r *run) onClose(f func()) { r.closers = append(r.closers, f) }
+
+func (r *run) close() {
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		r.closers[i]()
+	}
+}
+
+// tempDir is the run's temporary directory, made on first use and removed at the end.
+func (r *run) tempDir() (string, error) {
+	if r.workDir == "" {
+		dir, err := os.MkdirTemp("", "kios-bench-")
+		if err != nil {
+			return "", err
+		}
+		r.workDir = dir
+		r.onClose(func() { os.RemoveAll(dir) })
+	}
+	return r.workDir, nil
+}
+
+// openTarget starts the embedded server, or names the remote one with its credentials, and
+// makes the driver that speaks the dialect to it.
+func (r *run) openTarget(ctx context.Context) error {
+	cfg, res := r.cfg, r.res
+	if cfg.Target == "" {
+		dir, err := r.tempDir()
+		if err != nil {
+			return err
+		}
+		emb, err := startEmbedded(ctx, cfg, dir)
+		if err != nil {
+			return err
+		}
+		r.onClose(emb.stop)
+		r.tgt = emb.target
+		res.Database = emb.dbKind
+		res.SKUs = cfg.SKUs
+		fmt.Fprintf(cfg.Log, "embedded kios at %s on %s, %d resellers, %d SKUs\n", r.tgt.base, emb.dbKind, len(r.tgt.creds), cfg.SKUs)
+	} else {
+		tgt, err := remoteTarget(cfg)
+		if err != nil {
+			return err
+		}
+		r.tgt = tgt
+		res.Database = "remote"
+	}
+	res.Target = r.tgt.base
+	drv, err := newDriver(cfg.Dialect, r.httpc, r.tgt)
+	if err != nil {
+		return err
+	}
+	r.drv = drv
+	return nil
+}
+
+// remoteTarget is a running Kios with the credentials of Token or Tokens.
+func remoteTarget(cfg Config) (*target, error) {
+	tokens := cfg.Tokens
+	if len(tokens) == 0 {
+		tokens = []string{cfg.Token}
+	}
+	tgt := &target{base: cfg.Target}
+	for _, tok := range tokens {
+		c := cred{token: tok}
+		if cfg.Dialect == "digiswitch" {
+			u, k, ok := strings.Cut(tok, ":")
+			if !ok {
+				return nil, errors.New("a digiswitch target's token is USERNAME:APIKEY")
+			}
+			c = cred{username: u, apiKey: k}
+		}
+		tgt.creds = append(tgt.creds, c)
+	}
+	return tgt, nil
+}
+
+// openInsertBaseline opens the minimal-INSERT database of --baseline: beside the embedded one,
+// on the same disk; or the same PostgreSQL.
+func (r *run) openInsertBaseline(ctx context.Context) error {
+	r.inserts = newRaw()
+	if !r.cfg.Baseline {
+		return nil
+	}
+	dbURL := r.cfg.DB
+	if dbURL == "" {
+		dir, err := r.tempDir()
+		if err != nil {
+			return err
+		}
+		dbURL = "sqlite:" + filepath.Join(dir, "baseline.db")
+	}
+	db, err := openInsertBase(ctx, dbURL, backend.Options{SecretKey: r.cfg.SecretKey, SecretKeyFile: r.cfg.SecretKeyFile})
+	if err != nil {
+		return fmt.Errorf("insert baseline: %w", err)
+	}
+	r.insertDB = db
+	r.onClose(db.close)
+	return nil
+}
+
+// measureOrders places orders in slices, each followed by the wait until they are final (so
+// fulfilment is measured, and its work does not fall into the next slice of anything else) and
+// by the insert baseline's slice; then it fills the order figures of the result.
+func (r *run) measureOrders(ctx context.Context) error {
+	cfg, res, tgt := r.cfg, r.res, r.tgt
 	var seq, accepted atomic.Int64
-	orders, inserts := newRaw(), newRaw()
+	orders := newRaw()
 	var (
 		mon     *monitor
 		size0   int64
 		tables0 map[string]int64
+		err     error
 	)
 	if tgt.svc != nil {
 		if size0, err = tgt.svc.DatabaseSize(ctx); err != nil {
-			return nil, err
+			return err
 		}
 		tables0, _ = tgt.svc.TableSizes(ctx)
 		mon = startMonitor(ctx, tgt.svc, cfg, &accepted, size0)
 	}
 	var fulfilTime, fulfilWindow time.Duration
-	for s := 0; s < slices; s++ {
-		sc := sliceConfig(cfg, s, slices)
+	for s := 0; s < r.slices; s++ {
+		sc := sliceConfig(cfg, s, r.slices)
 		invoices := make([][]string, cfg.Concurrency)
 		start := time.Now()
-		r, err := runPhase(ctx, sc, phaseName("order", s, slices), func(ctx context.Context, worker int) (int, error) {
-			inv, err := drv.order(ctx, worker, seq.Add(1))
+		ph, err := runPhase(ctx, sc, phaseName("order", s, r.slices), func(ctx context.Context, worker int) (int, error) {
+			inv, err := r.drv.order(ctx, worker, seq.Add(1))
 			if err == nil {
 				invoices[worker] = append(invoices[worker], inv)
 				accepted.Add(1)
@@ -312,22 +393,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			return 0, err
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		orders.add(r)
-		fr := tgt.waitFinal(ctx, drv, invoices, start)
+		orders.add(ph)
+		fr := tgt.waitFinal(ctx, r.drv, invoices, start)
 		if fr.err != nil {
-			return nil, fmt.Errorf("waiting for orders to be final: %w", fr.err)
+			return fmt.Errorf("waiting for orders to be final: %w", fr.err)
 		}
 		res.Fulfilled += fr.final
 		fulfilTime += fr.last
 		fulfilWindow += fr.window
-		if insertDB != nil {
-			r, err := runPhase(ctx, sc, phaseName("insert", s, slices), insertDB.op())
+		if r.insertDB != nil {
+			ph, err := runPhase(ctx, sc, phaseName("insert", s, r.slices), r.insertDB.op())
 			if err != nil {
-				return nil, fmt.Errorf("insert baseline: %w", err)
+				return fmt.Errorf("insert baseline: %w", err)
 			}
-			inserts.add(r)
+			r.inserts.add(ph)
 		}
 	}
 	st := orders.stats()
@@ -345,8 +426,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	maps.Copy(res.Errors, orders.errs)
 	if res.AcceptedPerS > 0 && res.FulfilledPerS > 0 {
-		r := round2(res.FulfilledPerS / res.AcceptedPerS)
-		res.FulfilledVsAccepted = &r
+		f := round2(res.FulfilledPerS / res.AcceptedPerS)
+		res.FulfilledVsAccepted = &f
 	}
 	if mon != nil {
 		b := mon.finish()
@@ -358,79 +439,100 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		m := tgt.svc.Upstream().InflightMax
 		res.UpstreamInflightMax = &m
 	}
-	if cfg.instant {
-		res.LedgerOK, res.LedgerNote = tgt.ledgerCheck(ctx)
-		return res, nil
-	}
-	if cfg.Baseline && cfg.SupplierLatency > 0 {
-		// The same workload, from a fresh server, with a supplier that answers at once.
-		ic := cfg
-		ic.SupplierLatency, ic.Baseline, ic.instant = 0, false, true
-		fmt.Fprintf(cfg.Log, "the same orders with an instant supplier\n")
-		inst, err := Run(ctx, ic)
-		if err != nil {
-			return nil, fmt.Errorf("instant supplier: %w", err)
-		}
-		res.InstantFulfilledPerS = &inst.FulfilledPerS
-		if inst.FulfilledPerS > 0 {
-			r := round2(res.FulfilledPerS / inst.FulfilledPerS)
-			res.FulfilledVsInstant = &r
-		}
-	}
+	return nil
+}
 
+// measureInstant, with --baseline and a supplier latency, runs the same workload from a fresh
+// server with a supplier that answers at once, for fulfilled_vs_instant.
+func (r *run) measureInstant(ctx context.Context) error {
+	if !r.cfg.Baseline || r.cfg.SupplierLatency <= 0 {
+		return nil
+	}
+	ic := r.cfg
+	ic.SupplierLatency, ic.Baseline, ic.instant = 0, false, true
+	fmt.Fprintf(r.cfg.Log, "the same orders with an instant supplier\n")
+	inst, err := Run(ctx, ic)
+	if err != nil {
+		return fmt.Errorf("instant supplier: %w", err)
+	}
+	r.res.InstantFulfilledPerS = &inst.FulfilledPerS
+	if inst.FulfilledPerS > 0 {
+		f := round2(r.res.FulfilledPerS / inst.FulfilledPerS)
+		r.res.FulfilledVsInstant = &f
+	}
+	return nil
+}
+
+// measurePriceLists asks for the price list in slices, alternating with the static baseline
+// serving the same bytes.
+func (r *run) measurePriceLists(ctx context.Context) error {
+	cfg, res := r.cfg, r.res
 	var static *staticServer
 	lists, statics := newRaw(), newRaw()
-	for s := 0; s < slices; s++ {
-		sc := sliceConfig(cfg, s, slices)
-		r, err := runPhase(ctx, sc, phaseName("pricelist", s, slices), drv.priceList)
+	for s := 0; s < r.slices; s++ {
+		sc := sliceConfig(cfg, s, r.slices)
+		ph, err := runPhase(ctx, sc, phaseName("pricelist", s, r.slices), r.drv.priceList)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		lists.add(r)
-		if cfg.Baseline {
-			if static == nil {
-				// It serves the price list Kios served, so that both move the same bytes.
-				if static, err = startStatic(drv.lastPriceList()); err != nil {
-					return nil, fmt.Errorf("static baseline: %w", err)
-				}
-				defer static.close()
-			}
-			r, err := runPhase(ctx, sc, phaseName("static", s, slices), static.op(httpc))
-			if err != nil {
-				return nil, fmt.Errorf("static baseline: %w", err)
-			}
-			statics.add(r)
+		lists.add(ph)
+		if !cfg.Baseline {
+			continue
 		}
+		if static == nil {
+			// It serves the price list Kios served, so that both move the same bytes.
+			if static, err = startStatic(r.drv.lastPriceList()); err != nil {
+				return fmt.Errorf("static baseline: %w", err)
+			}
+			r.onClose(static.close)
+		}
+		ph, err = runPhase(ctx, sc, phaseName("static", s, r.slices), static.op(r.httpc))
+		if err != nil {
+			return fmt.Errorf("static baseline: %w", err)
+		}
+		statics.add(ph)
 	}
 	res.Endpoints["pricelist"] = lists.stats()
 	for k, v := range lists.errs {
 		res.Errors[k] += v
 	}
-	r, err := runPhase(ctx, cfg, "balance", drv.balance)
+	if cfg.Baseline {
+		res.Endpoints["static"] = statics.stats()
+	}
+	return nil
+}
+
+// measureBalance asks for the balance, in one phase.
+func (r *run) measureBalance(ctx context.Context) error {
+	ph, err := runPhase(ctx, r.cfg, "balance", r.drv.balance)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	bal := newRaw()
-	bal.add(r)
-	res.Endpoints["balance"] = bal.stats()
+	bal.add(ph)
+	r.res.Endpoints["balance"] = bal.stats()
 	for k, v := range bal.errs {
-		res.Errors[k] += v
+		r.res.Errors[k] += v
 	}
-	res.LedgerOK, res.LedgerNote = tgt.ledgerCheck(ctx)
+	return nil
+}
 
-	if cfg.Baseline {
-		res.Endpoints["insert"] = inserts.stats()
-		res.Endpoints["static"] = statics.stats()
-		if ins := res.Endpoints["insert"].PerS; ins > 0 {
-			r := round2(res.AcceptedPerS / ins)
-			res.OrdersVsInsert = &r
-		}
-		if s := res.Endpoints["static"].PerS; s > 0 {
-			r := round2(res.Endpoints["pricelist"].PerS / s)
-			res.PricelistVsStatic = &r
-		}
+// baselineRatios compares, with --baseline, orders with the insert baseline and the price list
+// with the static one.
+func (r *run) baselineRatios() {
+	if !r.cfg.Baseline {
+		return
 	}
-	return res, nil
+	res := r.res
+	res.Endpoints["insert"] = r.inserts.stats()
+	if ins := res.Endpoints["insert"].PerS; ins > 0 {
+		f := round2(res.AcceptedPerS / ins)
+		res.OrdersVsInsert = &f
+	}
+	if s := res.Endpoints["static"].PerS; s > 0 {
+		f := round2(res.Endpoints["pricelist"].PerS / s)
+		res.PricelistVsStatic = &f
+	}
 }
 
 // sliceCount is how many slices each measurement is cut into.
