@@ -73,6 +73,7 @@ var adminAPI = map[string]string{
 
 	// issue 19
 	"catalog require-valid-id": "PUT /admin/api/catalog/products/{code}/require-valid-id",
+	"catalog destination":      "PUT /admin/api/catalog/products/{code}/destination",
 }
 
 // localOnly are the commands that work on this machine or process rather than on the data the

@@ -31,12 +31,18 @@ var audited = map[string]string{
 	"deposit pay":              "deposit.pay",
 	"shop refund":              "shop.refund",
 	"catalog require-valid-id": "catalog.require-valid-id",
+	"catalog destination":      "catalog.destination",
 	// admin create and admin reset-2fa write their own rows, in their transactions, with cliActor.
 }
 
 // auditedWhen tells, for a command that both reads and changes, whether its flags ask for a
 // change (only then is it audited).
 var auditedWhen = map[string]func(flags map[string]string) bool{
+	"catalog destination": func(f map[string]string) bool {
+		_, format := f["format"]
+		_, pattern := f["pattern"]
+		return format || pattern
+	},
 	"catalog limits": func(f map[string]string) bool {
 		_, loss := f["max-loss"]
 		_, sn := f["sn-required"]

@@ -77,6 +77,8 @@ func commands() []command {
 			"show what purchases of variants may cost upstream and whether their successes need an SN, or set a variant's max loss (default: serve --max-loss) or SN rule (default: prepaid yes, postpaid no)", runCatalogLimits},
 		{"catalog require-valid-id", "[PRODUCT on|off]",
 			"list the products that refuse an order whose ID the check says does not exist (before any hold), or turn it on or off for one", runCatalogRequireValidID},
+		{"catalog destination", "PRODUCT [--format F --pattern P] [--json]",
+			"show a product's destination fields and pattern, or set them (\"\" clears; a bad format or pattern changes nothing)", runCatalogDestination},
 		{"order list", "[--status S] [--reseller U] [--limit N] [--json]", "list orders, newest first", runOrderList},
 		{"order show", "INVOICE [--json]", "show an order with its supplier attempts and postings", runOrderShow},
 		{"ledger check", "[--full] [--json]", "verify every ledger invariant since the last checkpoint the server saved (--full: the whole history); exit 1 on any discrepancy", runLedgerCheck},
