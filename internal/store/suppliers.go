@@ -413,15 +413,6 @@ func (tx *Tx) SupplierProductsRetire(ctx context.Context, supplierID int64, kind
 	return out, rows.Err()
 }
 
-// ResellerCallbackURL is a reseller's callback URL ("" for none).
-func (q Q) ResellerCallbackURL(ctx context.Context, resellerID int64) (string, error) {
-	var url string
-	if err := q.queryRow(ctx, `SELECT callback_url FROM resellers WHERE id = ?`, resellerID).Scan(&url); err != nil {
-		return "", notFound(err, "reseller callback URL")
-	}
-	return url, nil
-}
-
 // RoutedVariants lists, for every variant some enabled supplier's active product fulfils, the
 // suppliers and SKUs that do: what a router needs to tell which variants no supplier can take
 // (gangguan) without a query per variant.
