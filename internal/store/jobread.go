@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/kios-h2h/kios/internal/order"
 )
@@ -12,9 +13,7 @@ import (
 // statement: a fulfilment pass needs both, and on a server database each statement is a round
 // trip (issue 23). order.ErrNotFound when there is no such order.
 func (q Q) OrderWithAttempts(ctx context.Context, id int64) (*order.Order, []Attempt, error) {
-	rows, err := q.query(ctx, `SELECT o.id, o.invoice, o.reseller_id, o.reference, o.variant_id, o.variant_code, o.product_name,
-		o.destination, o.price, o.cost, o.status, o.sn, o.message, o.day, o.multi, o.testing, o.dialect, o.callback_url,
-		o.created_at, o.updated_at, o.stock_taken, o.bill_supplier, o.bill_ref,
+	rows, err := q.query(ctx, `SELECT `+orderColsOf("o")+`,
 		a.id, a.supplier, a.sku, `+attemptRef+`, a.state, `+attemptSN+`, `+attemptMessage+`, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at
 		FROM orders o LEFT JOIN attempts a ON a.order_id = o.id WHERE o.id = ? ORDER BY a.id`, id)
 	if err != nil {
@@ -24,21 +23,14 @@ func (q Q) OrderWithAttempts(ctx context.Context, id int64) (*order.Order, []Att
 	var o *order.Order
 	var atts []Attempt
 	for rows.Next() {
-		var cur order.Order
-		var status string
-		var created, updated int64
 		var aID, aCost, aPolls, aCreated, aUpdated sql.NullInt64
 		var aSupplier, aSKU, aRef, aState, aSN, aMsg, aRaw, aUpRef sql.NullString
-		if err := rows.Scan(&cur.ID, &cur.Invoice, &cur.ResellerID, &cur.Reference, &cur.VariantID, &cur.VariantCode, &cur.ProductName,
-			&cur.Destination, &cur.Price, &cur.Cost, &status, &cur.SN, &cur.Message, &cur.Day, &cur.Multi, &cur.Testing, &cur.Dialect,
-			&cur.CallbackURL, &created, &updated, &cur.StockTaken, &cur.BillSupplier, &cur.BillRef,
-			&aID, &aSupplier, &aSKU, &aRef, &aState, &aSN, &aMsg, &aRaw, &aCost, &aPolls, &aUpRef, &aCreated, &aUpdated); err != nil {
+		cur, err := scanOrder(rows, &aID, &aSupplier, &aSKU, &aRef, &aState, &aSN, &aMsg, &aRaw, &aCost, &aPolls, &aUpRef, &aCreated, &aUpdated)
+		if err != nil {
 			return nil, nil, fmt.Errorf("get order %d with attempts: %w", id, err)
 		}
 		if o == nil {
-			cur.Status = order.Status(status)
-			cur.CreatedAt, cur.UpdatedAt = fromMicros(created), fromMicros(updated)
-			o = &cur
+			o = cur
 		}
 		if !aID.Valid {
 			continue // the LEFT JOIN's row for an order without attempts
@@ -54,4 +46,13 @@ func (q Q) OrderWithAttempts(ctx context.Context, id int64) (*order.Order, []Att
 		return nil, nil, order.ErrNotFound
 	}
 	return o, atts, nil
+}
+
+// orderColsOf is orderCols qualified by the table alias t, for a join.
+func orderColsOf(t string) string {
+	cols := strings.Split(orderCols, ",")
+	for i, c := range cols {
+		cols[i] = t + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }

@@ -15,13 +15,13 @@ import (
 const orderCols = `id, invoice, reseller_id, reference, variant_id, variant_code, product_name, destination, price, cost,
 	status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken, bill_supplier, bill_ref`
 
-func scanOrder(row interface{ Scan(...any) error }) (*order.Order, error) {
+func scanOrder(row interface{ Scan(...any) error }, more ...any) (*order.Order, error) {
 	var o order.Order
 	var status string
 	var created, updated int64
-	if err := row.Scan(&o.ID, &o.Invoice, &o.ResellerID, &o.Reference, &o.VariantID, &o.VariantCode, &o.ProductName,
+	if err := row.Scan(append([]any{&o.ID, &o.Invoice, &o.ResellerID, &o.Reference, &o.VariantID, &o.VariantCode, &o.ProductName,
 		&o.Destination, &o.Price, &o.Cost, &status, &o.SN, &o.Message, &o.Day, &o.Multi, &o.Testing, &o.Dialect,
-		&o.CallbackURL, &created, &updated, &o.StockTaken, &o.BillSupplier, &o.BillRef); err != nil {
+		&o.CallbackURL, &created, &updated, &o.StockTaken, &o.BillSupplier, &o.BillRef}, more...)...); err != nil {
 		return nil, err
 	}
 	o.Status = order.Status(status)
