@@ -5,7 +5,6 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/order"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // Op is a kind of call a reseller dialect makes into the core; a dialect declares the kinds it
@@ -43,7 +42,7 @@ type Refusal struct {
 func Refusals() []Refusal {
 	return []Refusal{
 		{"order.ErrReferenceConflict", OpOrder, order.ErrReferenceConflict},
-		{"store.ErrVariantNotFound", OpOrder, store.ErrVariantNotFound},
+		{"catalog.ErrVariantNotFound", OpOrder, catalog.ErrVariantNotFound},
 		{"catalog.ErrInactive", OpOrder, catalog.ErrInactive},
 		{"catalog.ErrCutoff", OpOrder, catalog.ErrCutoff},
 		{"catalog.ErrOutOfStock", OpOrder, catalog.ErrOutOfStock},
@@ -56,7 +55,7 @@ func Refusals() []Refusal {
 		{"order.ErrInsufficientBalance", OpOrder, order.ErrInsufficientBalance},
 		{"*core.FieldError", OpOrder, &FieldError{Field: "destination", Reason: "is required"}},
 		{"order.ErrNotFound", OpStatus, order.ErrNotFound},
-		{"store.ErrProductNotFound", OpCatalog, store.ErrProductNotFound},
+		{"catalog.ErrProductNotFound", OpCatalog, catalog.ErrProductNotFound},
 		{"bill.ErrNotInquired", OpBill, bill.ErrNotInquired},
 		{"bill.ErrNotPaid", OpBill, bill.ErrNotPaid},
 		{"bill.ErrExpired", OpBill, bill.ErrExpired},

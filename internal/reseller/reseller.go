@@ -138,3 +138,11 @@ var (
 	ErrNotFound      = errors.New("reseller not found")
 	ErrUsernameTaken = errors.New("username already taken")
 )
+
+// OtomaxMember is a reseller's Otomax "via IP" credentials beside its api key (the password):
+// the PIN the sign covers, and whether pin and password may also come in the query.
+type OtomaxMember struct {
+	ResellerID int64
+	PIN        string
+	Plain      bool
+}

@@ -10,10 +10,11 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 )
 
-// ErrVariantNotFound and ErrProductNotFound are returned for unknown codes.
+// ErrVariantNotFound and ErrProductNotFound are returned for unknown codes (the catalog's: what
+// the core's callers test for).
 var (
-	ErrVariantNotFound = errors.New("variant not found")
-	ErrProductNotFound = errors.New("product not found")
+	ErrVariantNotFound = catalog.ErrVariantNotFound
+	ErrProductNotFound = catalog.ErrProductNotFound
 )
 
 // ProductUpsert creates or updates a product by code and sets its id.
@@ -161,18 +162,8 @@ const variantCols = `v.id, v.product_id, p.code, p.name, p.active, v.code, v.nam
 	v.unlimited_stock, v.stock, v.multi, v.cutoff_start, v.cutoff_end, v.process_duration, v.admin, v.commission, p.brand,
 	p.require_valid_id`
 
-// VariantRow is a variant with its product's active flag.
-type VariantRow struct {
-	catalog.Variant
-	ProductActive bool
-	ProductBrand  string // the operator of pulsa and data products (prefix rules)
-	// RequireValidID is the product's: an order to a destination the ID check says does not
-	// exist is refused before any hold.
-	RequireValidID bool
-	// Down is set by core, never by the store: no supplier can take an order for the variant
-	// now (gangguan), so every dialect shows it unavailable.
-	Down bool
-}
+// VariantRow is catalog.VariantRow, the name the store's reads were written with.
+type VariantRow = catalog.VariantRow
 
 // scanVariant scans variantCols, then extra columns into extra.
 func scanVariant(row interface{ Scan(...any) error }, extra ...any) (*VariantRow, error) {
@@ -226,11 +217,7 @@ func (q Q) VariantByCode(ctx context.Context, code string) (*VariantRow, error) 
 }
 
 // VariantFilter narrows Variants.
-type VariantFilter struct {
-	ProductCode string       // "" for all products
-	Kind        catalog.Kind // "" for both kinds
-	Code        string       // "" for all variants
-}
+type VariantFilter = catalog.VariantFilter
 
 // Variants lists variants with their prices, by product code then id.
 func (q Q) Variants(ctx context.Context, f VariantFilter) ([]VariantRow, error) {

@@ -5,15 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/kios-h2h/kios/internal/reseller"
 )
 
-// OtomaxMember is a reseller's Otomax "via IP" credentials beside its api key (the password):
-// the PIN the sign covers, and whether pin and password may also come in the query.
-type OtomaxMember struct {
-	ResellerID int64
-	PIN        string
-	Plain      bool
-}
+// OtomaxMember is reseller.OtomaxMember, the name the store's reads were written with.
+type OtomaxMember = reseller.OtomaxMember
 
 // OtomaxMemberPut sets a reseller's Otomax PIN and plain setting.
 func (tx *Tx) OtomaxMemberPut(ctx context.Context, m OtomaxMember) error {

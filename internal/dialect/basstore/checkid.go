@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/checkid"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // PathCheckID is Kios's extension of the BASSTORE API: the game-ID / nickname check.
@@ -43,7 +43,7 @@ func (h *handler) checkID(ctx context.Context, r *http.Request, rs *reseller.Res
 	product := req.Code
 	if v, err := h.svc.Variant(ctx, req.Code); err == nil {
 		product = v.ProductCode
-	} else if !errors.Is(err, store.ErrVariantNotFound) {
+	} else if !errors.Is(err, catalog.ErrVariantNotFound) {
 		return nil, err
 	} else if _, err := h.svc.Product(ctx, req.Code); err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
 
 	wire "github.com/kios-h2h/kios/client/basstore"
 )
@@ -73,7 +72,7 @@ func (h *handler) variantList(ctx context.Context, code string, pr *core.Pricer)
 	if err != nil {
 		return nil, err
 	}
-	vs, err := h.svc.Variants(ctx, store.VariantFilter{ProductCode: p.Code, Kind: catalog.Prepaid})
+	vs, err := h.svc.Variants(ctx, catalog.VariantFilter{ProductCode: p.Code, Kind: catalog.Prepaid})
 	if err != nil {
 		return nil, err
 	}

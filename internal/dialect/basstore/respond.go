@@ -11,7 +11,6 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
 
 	wire "github.com/kios-h2h/kios/client/basstore"
 )
@@ -83,9 +82,9 @@ func refusal(err error) (int, string) {
 		return http.StatusBadRequest, br.msg
 	case errors.As(err, &fe):
 		return http.StatusBadRequest, fe.Field + " " + fe.Reason
-	case errors.Is(err, store.ErrProductNotFound):
+	case errors.Is(err, catalog.ErrProductNotFound):
 		return http.StatusNotFound, "Product not found"
-	case errors.Is(err, store.ErrVariantNotFound):
+	case errors.Is(err, catalog.ErrVariantNotFound):
 		return http.StatusNotFound, "Variant not found"
 	case errors.Is(err, order.ErrNotFound):
 		return http.StatusNotFound, "Invoice not found"
@@ -115,7 +114,7 @@ func refusal(err error) (int, string) {
 		return http.StatusUnprocessableEntity, "ID tidak ditemukan"
 	case errors.Is(err, errNoCheck):
 		return http.StatusServiceUnavailable, "ID check unavailable now, try again later"
-	case errors.Is(err, store.ErrUnavailable):
+	case errors.Is(err, core.ErrUnavailable):
 		// Disk full or database read-only: the request was not taken, and may be sent again
 		// unchanged (an order under the same referenceNumber) once the operator has acted.
 		return http.StatusServiceUnavailable, "Service temporarily unavailable (storage), try again later"

@@ -9,7 +9,6 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // priceList serves price-list: the prepaid or postpaid products with the reseller's own prices.
@@ -63,7 +62,7 @@ func (h *handler) items(r *http.Request, res *reseller.Reseller, kind catalog.Ki
 	for i := range products {
 		byCode[products[i].Code] = &products[i]
 	}
-	variants, err := h.svc.Variants(ctx, store.VariantFilter{Kind: kind, Code: req.Code})
+	variants, err := h.svc.Variants(ctx, catalog.VariantFilter{Kind: kind, Code: req.Code})
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // priceListRequest adds the field name Digiflazz clients send for the command.
@@ -82,7 +81,7 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 
 // listItems builds a price list of kind (one code, or all when code is ""), at pr's prices.
 func (h *handler) listItems(ctx context.Context, kind catalog.Kind, code string, pr *core.Pricer) (any, error) {
-	variants, err := h.svc.Variants(ctx, store.VariantFilter{Kind: kind, Code: code})
+	variants, err := h.svc.Variants(ctx, catalog.VariantFilter{Kind: kind, Code: code})
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/order"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // Refusal is a core error as a refusal: its rc, the same in both dialects, and each dialect's
@@ -42,7 +41,7 @@ var refusals = []struct {
 	{order.ErrReferenceConflict, Refusal{flazz.RCRefConflict,
 		"Ref ID sudah dipakai untuk transaksi lain",
 		"ref_id sudah digunakan untuk transaksi lain"}},
-	{store.ErrVariantNotFound, Refusal{flazz.RCProduct,
+	{catalog.ErrVariantNotFound, Refusal{flazz.RCProduct,
 		"SKU tidak ditemukan atau non-aktif",
 		"Kode produk tidak ditemukan"}},
 	{catalog.ErrInactive, Refusal{flazz.RCProduct,

@@ -9,8 +9,8 @@ import (
 	"net/http"
 
 	wire "github.com/kios-h2h/kios/client/otomax"
+	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // creds are what a request presents: its sign (over signed, the fields it covers), or pin and
@@ -71,8 +71,8 @@ func (h *handler) check(ctx context.Context, r *http.Request, c creds) (*reselle
 	if err != nil {
 		return nil, "", fmt.Errorf("reseller %q: %w", c.memberID, err)
 	}
-	m, err := h.svc.DB().OtomaxMember(ctx, res.ID)
-	if errors.Is(err, store.ErrNotFound) {
+	m, err := h.svc.OtomaxMember(ctx, res.ID)
+	if errors.Is(err, core.ErrNotFound) {
 		return nil, "no otomax pin", nil
 	}
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"regexp"
 
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/reseller"
 )
 
 // ErrPIN refuses an Otomax PIN that is not 4 to 8 digits (Otomax's own PINs are digits).
@@ -15,7 +15,7 @@ var ErrPIN = errors.New("an Otomax PIN is 4 to 8 digits")
 var pinRE = regexp.MustCompile(`^[0-9]{4,8}$`)
 
 // SetMember gives a reseller Otomax "via IP" access with pin, or changes it; plain lets pin and
-// password come in the query instead of a sign. The caller's audit row (store.WithAudit on ctx)
+// password come in the query instead of a sign. The caller's audit row (audit on ctx)
 // commits with it; it never holds the PIN.
 func SetMember(ctx context.Context, svc *core.Service, username, pin string, plain bool) error {
 	if !pinRE.MatchString(pin) {
@@ -25,9 +25,7 @@ func SetMember(ctx context.Context, svc *core.Service, username, pin string, pla
 	if err != nil {
 		return err
 	}
-	return svc.DB().BatchKey(ctx, r.ID, func(tx *store.Tx) error {
-		return tx.OtomaxMemberPut(ctx, store.OtomaxMember{ResellerID: r.ID, PIN: pin, Plain: plain})
-	})
+	return svc.SetOtomaxMember(ctx, reseller.OtomaxMember{ResellerID: r.ID, PIN: pin, Plain: plain})
 }
 
 // RemoveMember takes a reseller's Otomax access away; it reports whether there was any.
@@ -36,11 +34,5 @@ func RemoveMember(ctx context.Context, svc *core.Service, username string) (bool
 	if err != nil {
 		return false, err
 	}
-	var had bool
-	err = svc.DB().BatchKey(ctx, r.ID, func(tx *store.Tx) error {
-		var err error
-		had, err = tx.OtomaxMemberRemove(ctx, r.ID)
-		return err
-	})
-	return had, err
+	return svc.RemoveOtomaxMember(ctx, r.ID)
 }

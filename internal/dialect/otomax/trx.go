@@ -7,10 +7,10 @@ import (
 	"unicode/utf8"
 
 	wire "github.com/kios-h2h/kios/client/otomax"
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/textcmd"
 )
 
@@ -80,7 +80,7 @@ func (h *handler) trx(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := h.variant(r, req.Product)
-	if errors.Is(err, store.ErrVariantNotFound) {
+	if errors.Is(err, catalog.ErrVariantNotFound) {
 		refuse("Produk " + code + " tidak dikenal")
 		return
 	}
@@ -144,14 +144,14 @@ func (h *handler) status(w http.ResponseWriter, r *http.Request, res *reseller.R
 
 // variant finds a variant by a code in any case: as given, then upper, then lower case (Otomax
 // operators type codes either way).
-func (h *handler) variant(r *http.Request, code string) (*store.VariantRow, error) {
+func (h *handler) variant(r *http.Request, code string) (*catalog.VariantRow, error) {
 	var err error
 	for _, c := range []string{code, strings.ToUpper(code), strings.ToLower(code)} {
-		var v *store.VariantRow
+		var v *catalog.VariantRow
 		if v, err = h.svc.Variant(r.Context(), c); err == nil {
 			return v, nil
 		}
-		if !errors.Is(err, store.ErrVariantNotFound) {
+		if !errors.Is(err, catalog.ErrVariantNotFound) {
 			return nil, err
 		}
 	}
