@@ -83,6 +83,7 @@ var localOnly = map[string]string{
 	"bench":          "measures a server from outside",
 	"migrate":        "changes the schema before a server runs on it",
 	"backup":         "writes a file on the database's machine",
+	"archive":        "writes an archive file on the database's machine",
 	"version":        "tells this binary's version (the server logs its own)",
 	"text":           "speaks as a reseller's bound identity, to try the text channel from the server's machine",
 	"secrets check":  "reads the key file or KIOS_SECRET_KEY of this machine",

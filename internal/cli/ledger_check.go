@@ -12,9 +12,13 @@ func runLedgerCheck(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("ledger check")
 	asJSON := jsonFlag(fs)
 	full := fs.Bool("full", false, "verify the whole history, not only what came after the last checkpoint")
+	archive := fs.String("archive", "", "verify an archive file (kios archive --to) against the checkpoint at its cut, instead")
 	_, svc, err := e.start(ctx, fs, args)
 	if err != nil {
 		return err
+	}
+	if *archive != "" {
+		return verifyArchive(ctx, e, svc.DB(), *archive, *asJSON)
 	}
 	// The CLI verifies from the checkpoint the server saved and saves none: a command that
 	// checks writes nothing.

@@ -5,6 +5,7 @@ package order
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -94,6 +95,60 @@ func NewInvoice(now time.Time) string {
 	}
 	return string(out)
 }
+
+// InvoiceTime returns when an invoice of NewInvoice's form was made, to the tenth of a second
+// (false for any other text): what tells an order lookup that finds nothing whether the order
+// could have been archived (ArchivedError).
+func InvoiceTime(invoice string) (time.Time, bool) {
+	rest, ok := strings.CutPrefix(invoice, "KIOS-")
+	if !ok || len(rest) != 6+1+4+8 || rest[6] != '-' {
+		return time.Time{}, false
+	}
+	day, err := time.Parse("060102", rest[:6])
+	if err != nil {
+		return time.Time{}, false
+	}
+	var tenths int64
+	for _, c := range rest[7:11] {
+		i := strings.IndexRune(crockford, c)
+		if i < 0 {
+			return time.Time{}, false
+		}
+		tenths = tenths*32 + int64(i)
+	}
+	if tenths >= 864000 || strings.Trim(rest[11:], crockford) != "" {
+		return time.Time{}, false
+	}
+	return day.Add(time.Duration(tenths) * 100 * time.Millisecond), true
+}
+
+// ArchivedError is an order lookup's answer for an invoice that is not in the live database
+// and was made before an archive's cut: the order, if there was one, was archived (kios
+// archive). It is also ErrNotFound, so that every caller that answers "not found" still does;
+// those that can say more (kios order show, the admin API) say when and where.
+type ArchivedError struct {
+	Invoice string
+	Before  time.Time // the archive's cut
+	Target  string    // where it went: "sqlite:FILE", or "drop"
+}
+
+func (e *ArchivedError) Error() string {
+	where := "to " + e.Target
+	if e.Target == "drop" {
+		where = "and dropped"
+	}
+	return fmt.Sprintf("order %s is not in the live database: final orders before %s were archived %s",
+		e.Invoice, e.Before.In(wib).Format("2006-01-02 15:04 WIB"), where)
+}
+
+// Unwrap makes an ArchivedError both ErrArchived and ErrNotFound.
+func (e *ArchivedError) Unwrap() []error { return []error{ErrArchived, ErrNotFound} }
+
+// wib is Jakarta's time, which days are cut in (kios archive --before).
+var wib = time.FixedZone("WIB", 7*60*60)
+
+// ErrArchived is what an ArchivedError is.
+var ErrArchived = errors.New("order archived")
 
 // Errors of order acceptance. Dialects map each to their own code.
 var (

@@ -114,6 +114,13 @@ func (db *DB) LedgerCheckFrom(ctx context.Context, cp *LedgerCheckpoint) (ledger
 	next := &LedgerCheckpoint{Mode: "full", Balances: map[int64]int64{}}
 	if cp != nil {
 		base, next.Mode = cp, "incremental"
+	} else {
+		// The whole history starts with what was archived, as its checkpoint at the cut says.
+		// (An incremental check's checkpoint has it already: Archive takes no posting above the
+		// newest checkpoint's horizon.)
+		if base.Balances, base.Postings, err = archivedSums(ctx, q); err != nil {
+			return rep, nil, err
+		}
 	}
 	cut := micros(q.now().Add(-HorizonLag))
 	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(id), ?) FROM postings WHERE id > ? AND created_at < ?`,

@@ -510,7 +510,12 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	defer func() { _ = rtx.Rollback() }()
 	q := Q{q: rtx, d: db.dialect, now: db.opts.Now, keys: db.keys}
 
-	rows, err := q.query(ctx, `SELECT a.code, a.kind, a.balance, a.allow_negative,
+	// Archived postings count as their checkpoint at the cut (ledger_archived).
+	archived, archivedN, err := archivedSums(ctx, q)
+	if err != nil {
+		return rep, err
+	}
+	rows, err := q.query(ctx, `SELECT a.id, a.code, a.kind, a.balance, a.allow_negative,
 		COALESCE((SELECT SUM(amount) FROM postings WHERE destination = a.id), 0) -
 		COALESCE((SELECT SUM(amount) FROM postings WHERE source = a.id), 0)
 		FROM accounts a ORDER BY a.id`)
@@ -520,12 +525,13 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	var total int64
 	for rows.Next() {
 		var code, kind string
-		var bal, sum int64
+		var id, bal, sum int64
 		var allowNeg bool
-		if err := rows.Scan(&code, &kind, &bal, &allowNeg, &sum); err != nil {
+		if err := rows.Scan(&id, &code, &kind, &bal, &allowNeg, &sum); err != nil {
 			rows.Close()
 			return rep, err
 		}
+		sum += archived[id]
 		rep.Accounts++
 		total += bal
 		if bal != sum {
@@ -550,6 +556,7 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM postings`).Scan(&rep.Postings); err != nil {
 		return rep, err
 	}
+	rep.Postings += archivedN
 
 	if err := ledgerCheckHolds(ctx, q, &rep); err != nil {
 		return rep, err

@@ -169,12 +169,21 @@ func (q Q) OrderByID(ctx context.Context, id int64) (*order.Order, error) {
 	return q.orderWhere(ctx, "id = ?", id)
 }
 
-// OrderByInvoice finds an order by invoice; resellerID 0 means any reseller's.
+// OrderByInvoice finds an order by invoice; resellerID 0 means any reseller's. An invoice made
+// before an archive's cut that is not found is an order.ArchivedError (also order.ErrNotFound).
 func (q Q) OrderByInvoice(ctx context.Context, resellerID int64, invoice string) (*order.Order, error) {
+	var o *order.Order
+	var err error
 	if resellerID == 0 {
-		return q.orderWhere(ctx, "invoice = ?", invoice)
+		o, err = q.orderWhere(ctx, "invoice = ?", invoice)
+	} else {
+		o, err = q.orderWhere(ctx, "invoice = ? AND reseller_id = ?", invoice, resellerID)
 	}
-	return q.orderWhere(ctx, "invoice = ? AND reseller_id = ?", invoice, resellerID)
+	if errors.Is(err, order.ErrNotFound) {
+		// Not found may be archived: an order.ArchivedError, which is order.ErrNotFound too.
+		return nil, q.archivedOrder(ctx, invoice)
+	}
+	return o, err
 }
 
 // OrderByReference finds a reseller's order by its reference.

@@ -109,6 +109,10 @@ func errorStatus(err error) (int, string, string) {
 	if errors.Is(err, core.ErrAmount) {
 		return http.StatusBadRequest, "amount must be a positive number of rupiah", "amount"
 	}
+	if ae := (*order.ArchivedError)(nil); errors.As(err, &ae) {
+		// Still a 404, saying when and where it went.
+		return http.StatusNotFound, ae.Error(), ""
+	}
 	for _, nf := range []error{reseller.ErrNotFound, order.ErrNotFound, store.ErrVariantNotFound, store.ErrProductNotFound,
 		store.ErrAdminNotFound, store.ErrSupplierNotFound, store.ErrNotFound, admin.ErrNotFound, deposit.ErrNotFound, core.ErrNoBankAccount} {
 		if errors.Is(err, nf) {

@@ -1,0 +1,844 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
+)
+
+// Archival (issue 22 item 2; docs/OPERATIONS.md, "Retention and archival"): final orders older
+// than a cut leave the live database, with their attempts, upstream answers, postings and the
+// rows that hang off them, in batches of bounded size while the server runs. Each batch is read,
+// written to the archive (a SQLite file, ArchiveSink) and committed there, and then given up by
+// the live database in one write transaction that also adds the batch's postings to each
+// account's archived checkpoint (ledger_archived: their sum, count and hash). So the live ledger
+// balances as the archived sums plus the live postings, and the archive is verified against the
+// same sums (VerifyArchive).
+//
+// A crash between the archive's commit and the live one leaves rows in the archive that the live
+// database still holds: the batch is numbered, the live database counts the batches it gave up
+// (archives.batches), and the next run writes the same number again, replacing what the
+// interrupted one left (ArchiveSink.Write). Nothing is lost (the live rows go only in the
+// transaction that counts the batch) and nothing is doubled (rows of an uncounted batch are not
+// part of the archive).
+//
+// The lock domain. A batch moves no money: it changes no balance (accounts rows), only deletes
+// rows no other write touches any more (final orders settled before the cut, with no job left)
+// and writes its own tables (archives, ledger_archived), which only the archiver writes. So it
+// runs unkeyed (Batch), and two archivers of one archive serialize on its archives row (the
+// batch count is compare-and-set). A late write to an order being archived (a late delivery's
+// cost) would change its updated_at or postings: the transaction reads both again and gives up
+// the batch, to be read anew, when either changed since it was written to the archive.
+
+// ArchiveTables are the tables an archived order's rows are moved from, in the order they are
+// written to an archive, with the column naming the order (attempt_log names an attempt).
+var ArchiveTables = []struct{ Name, Key string }{
+	{"orders", "id"},
+	{"attempts", "order_id"},
+	{"attempt_log", "attempt_id"},
+	{"postings", "order_id"},
+	{"order_commissions", "order_id"},
+	{"order_flags", "order_id"},
+	{"text_orders", "order_id"},
+	{"bill_inquiries", "order_id"},
+}
+
+// ArchiveRows are one table's rows of a batch, as the live database has them.
+type ArchiveRows struct {
+	Table   string
+	Columns []string
+	Rows    [][]any
+}
+
+// ArchiveBatch is what one batch moves: the orders' rows of every ArchiveTables table, and the
+// accounts their postings name (so that an archive can be checked on its own).
+type ArchiveBatch struct {
+	Number   int64 // 1, 2, … per archive
+	Orders   []int64
+	Tables   []ArchiveRows
+	Accounts ArchiveRows
+	postings map[int64]archivedPosting
+}
+
+// ArchiveSink is where archived rows go.
+type ArchiveSink interface {
+	// Name is the archive's identity, kept in it and in the live database's archives row.
+	Name() string
+	// Write stores batch b durably, first removing whatever rows of batch b.Number or later an
+	// interrupted run left.
+	Write(ctx context.Context, b *ArchiveBatch) error
+}
+
+// ArchiveOptions configure DB.Archive.
+type ArchiveOptions struct {
+	Cut    time.Time // orders created and last changed before it
+	Target string    // what the archive is ("sqlite:FILE", "drop"), shown to operators
+	Sink   ArchiveSink
+	// Drop gives the rows up without keeping them anywhere (Sink nil); their postings are
+	// still counted and hashed into the checkpoint.
+	Drop      bool
+	BatchSize int // orders per batch; 0 means 500
+	// Progress is told after each batch the live database gave up.
+	Progress func(ArchiveResult)
+	// Fault, when set, is asked at each stage of each batch ("written": the archive committed,
+	// the live transaction not begun; "deleted": inside the live transaction, after the
+	// deletes) and an error it returns fails the run there: how tests crash an archive batch.
+	Fault func(stage string, batch int64) error
+}
+
+// ArchiveResult is what a run did.
+type ArchiveResult struct {
+	Archive  string `json:"archive"`
+	Target   string `json:"target"`
+	Batches  int64  `json:"batches"`  // batches given up by this run
+	Orders   int64  `json:"orders"`   // orders archived by this run
+	Postings int64  `json:"postings"` // postings archived by this run
+	Skipped  int64  `json:"skipped"`  // final orders before the cut kept: a job left, or postings newer than the last checkpoint
+}
+
+// ErrArchiveChanged is a batch's failure when its orders changed between being read and being
+// given up; Archive reads the batch again.
+var ErrArchiveChanged = errors.New("orders changed while being archived")
+
+// DropArchive is the archive name of rows given up with --drop.
+const DropArchive = "drop"
+
+// Archive moves the final orders created and last changed before opt.Cut out of the live
+// database, batch by batch, until none is left (see the comment at the top of this file).
+// Running it again continues where an interrupted run stopped.
+func (db *DB) Archive(ctx context.Context, opt ArchiveOptions) (ArchiveResult, error) {
+	name := DropArchive
+	if opt.Sink != nil {
+		name = opt.Sink.Name()
+	} else if !opt.Drop {
+		return ArchiveResult{}, errors.New("archive: no archive to write to, and not told to drop")
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 500
+	}
+	res := ArchiveResult{Archive: name, Target: opt.Target}
+	var archiveID int64
+	cut := micros(opt.Cut)
+	if err := db.Batch(ctx, func(tx *Tx) error {
+		now := micros(tx.now())
+		return tx.queryRow(ctx, `INSERT INTO archives (name, target, cut, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET target = excluded.target,
+				cut = CASE WHEN excluded.cut > archives.cut THEN excluded.cut ELSE archives.cut END, updated_at = excluded.updated_at
+			RETURNING id`, name, opt.Target, cut, now, now).Scan(&archiveID)
+	}); err != nil {
+		return res, fmt.Errorf("archive: %w", err)
+	}
+	var after int64
+	for changed := 0; ; {
+		b, next, skipped, err := db.archiveRead(ctx, archiveID, after, cut, opt.BatchSize)
+		if err != nil {
+			return res, err
+		}
+		if b == nil {
+			res.Skipped += skipped
+			return res, nil
+		}
+		if opt.Sink != nil {
+			if err := opt.Sink.Write(ctx, b); err != nil {
+				return res, fmt.Errorf("archive batch %d: write: %w", b.Number, err)
+			}
+		}
+		if opt.Fault != nil {
+			if err := opt.Fault("written", b.Number); err != nil {
+				return res, err
+			}
+		}
+		err = db.Batch(ctx, func(tx *Tx) error { return tx.archiveGiveUp(ctx, archiveID, b, opt.Fault) })
+		if errors.Is(err, ErrArchiveChanged) && changed < 10 {
+			// Read the batch again; the archive's copy is replaced under the same number.
+			changed++
+			continue
+		}
+		if err != nil {
+			return res, fmt.Errorf("archive batch %d: %w", b.Number, err)
+		}
+		changed = 0
+		after = next
+		res.Skipped += skipped
+		res.Batches++
+		res.Orders += int64(len(b.Orders))
+		res.Postings += int64(len(b.postings))
+		if opt.Progress != nil {
+			opt.Progress(res)
+		}
+	}
+}
+
+// archiveRead reads the next batch: the archivable orders with ids above after, at most size of
+// them, with all their rows. It returns nil when none is left, and the id to continue after.
+// Orders are scanned by id (the primary key) and the scan stops at the first order created a
+// minute after the cut: ids and creation times rise together, up to transactions committing out
+// of order, which a minute covers.
+func (db *DB) archiveRead(ctx context.Context, archiveID, after, cut int64, size int) (*ArchiveBatch, int64, int64, error) {
+	rtx, err := db.r.BeginTx(ctx, db.dialect.Snapshot)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("archive read: %w", err)
+	}
+	defer func() { _ = rtx.Rollback() }()
+	q := Q{q: rtx, d: db.dialect, now: db.opts.Now, keys: db.keys}
+	var number int64
+	if err := q.queryRow(ctx, `SELECT batches + 1 FROM archives WHERE id = ?`, archiveID).Scan(&number); err != nil {
+		return nil, 0, 0, fmt.Errorf("archive read: %w", err)
+	}
+	horizon, err := archiveHorizon(ctx, q)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	keep, err := archiveKeep(ctx, q)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	stop := cut + time.Minute.Microseconds()
+	var ids []int64
+	var skipped int64
+	for len(ids) < size {
+		rows, err := q.query(ctx, `SELECT o.id, o.status, o.created_at, o.updated_at,
+			EXISTS (SELECT 1 FROM jobs j WHERE j.order_id = o.id),
+			COALESCE((SELECT MAX(p.id) FROM postings p WHERE p.order_id = o.id), 0)
+			FROM orders o WHERE o.id > ? ORDER BY o.id LIMIT ?`, after, size)
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("archive read orders: %w", err)
+		}
+		n, done := 0, false
+		for rows.Next() {
+			var id, created, updated, maxPosting int64
+			var status string
+			var job bool
+			if err := rows.Scan(&id, &status, &created, &updated, &job, &maxPosting); err != nil {
+				rows.Close()
+				return nil, 0, 0, err
+			}
+			n++
+			if created >= stop {
+				done = true
+				break
+			}
+			after = id
+			if created >= cut || updated >= cut || !order.Status(status).Final() {
+				continue
+			}
+			if job || (horizon >= 0 && maxPosting > horizon) || keep[id] {
+				skipped++
+				continue
+			}
+			ids = append(ids, id)
+			if len(ids) == size {
+				break
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, 0, 0, err
+		}
+		if done || n == 0 {
+			break
+		}
+	}
+	if len(ids) == 0 {
+		return nil, after, skipped, nil
+	}
+	b := &ArchiveBatch{Number: number, Orders: ids}
+	if err := q.archiveRows(ctx, b); err != nil {
+		return nil, 0, 0, err
+	}
+	return b, after, skipped, nil
+}
+
+// archiveHorizon is the posting horizon of the newest ledger checkpoint (-1: none). Postings
+// above it are not archived: an incremental check adds the postings above its checkpoint's
+// horizon to the checkpoint's balances, and would miss one archived from there.
+func archiveHorizon(ctx context.Context, q Q) (int64, error) {
+	var h int64
+	err := q.queryRow(ctx, `SELECT posting_horizon FROM ledger_checkpoints ORDER BY id DESC LIMIT 1`).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return -1, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("archive horizon: %w", err)
+	}
+	return h, nil
+}
+
+// archiveKeep returns the orders that hold the highest id of a table archival deletes from: they
+// stay. SQLite gives a new row the highest id plus one (INTEGER PRIMARY KEY without
+// AUTOINCREMENT), so deleting the highest row would hand its id, and those below it that were
+// archived, to new rows: an archived order's id would name another, and posting ids would no
+// longer rise, which the checkpoints' horizons rely on. (PostgreSQL's identities never reuse an
+// id; the rule costs it one order kept.)
+func archiveKeep(ctx context.Context, q Q) (map[int64]bool, error) {
+	keep := map[int64]bool{}
+	for _, query := range []string{
+		`SELECT MAX(id) FROM orders`,
+		`SELECT order_id FROM postings WHERE id = (SELECT MAX(id) FROM postings)`,
+		`SELECT order_id FROM attempts WHERE id = (SELECT MAX(id) FROM attempts)`,
+		`SELECT a.order_id FROM attempt_log l JOIN attempts a ON a.id = l.attempt_id WHERE l.id = (SELECT MAX(id) FROM attempt_log)`,
+		`SELECT order_id FROM bill_inquiries WHERE id = (SELECT MAX(id) FROM bill_inquiries)`,
+	} {
+		var id sql.NullInt64
+		err := q.queryRow(ctx, query).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("archive read: %w", err)
+		}
+		if id.Valid {
+			keep[id.Int64] = true
+		}
+	}
+	return keep, nil
+}
+
+// inList returns "(?, ?, …)" for n placeholders and ids as arguments.
+func inList(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return "(?" + strings.Repeat(", ?", len(ids)-1) + ")", args
+}
+
+// archiveRows reads every ArchiveTables row of b's orders, and the accounts their postings name.
+func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
+	in, args := inList(b.Orders)
+	var attemptIDs []int64
+	for _, t := range ArchiveTables {
+		where, targs := t.Key+" IN "+in, args
+		if t.Name == "attempt_log" {
+			if len(attemptIDs) == 0 {
+				continue
+			}
+			var ain string
+			ain, targs = inList(attemptIDs)
+			where = t.Key + " IN " + ain
+		}
+		rs, err := q.tableRows(ctx, t.Name, where, targs...)
+		if err != nil {
+			return err
+		}
+		if t.Name == "attempts" {
+			idCol := slices.Index(rs.Columns, "id")
+			for _, r := range rs.Rows {
+				attemptIDs = append(attemptIDs, asInt64(r[idCol]))
+			}
+		}
+		if t.Name == "postings" {
+			b.postings = map[int64]archivedPosting{}
+			for _, r := range rs.Rows {
+				p := postingOfRow(rs.Columns, r)
+				b.postings[p.id] = p
+			}
+		}
+		b.Tables = append(b.Tables, rs)
+	}
+	accts := map[int64]bool{}
+	for _, p := range b.postings {
+		accts[p.source], accts[p.destination] = true, true
+	}
+	if len(accts) > 0 {
+		ain, aargs := inList(slices.Sorted(maps.Keys(accts)))
+		rs, err := q.tableRows(ctx, "accounts", "id IN "+ain, aargs...)
+		if err != nil {
+			return err
+		}
+		b.Accounts = rs
+	} else {
+		b.Accounts = ArchiveRows{Table: "accounts"}
+	}
+	return nil
+}
+
+// tableRows reads a table's rows matching where, all columns, in the values the driver gives.
+func (q Q) tableRows(ctx context.Context, table, where string, args ...any) (ArchiveRows, error) {
+	rs := ArchiveRows{Table: table}
+	rows, err := q.query(ctx, `SELECT * FROM `+table+` WHERE `+where+` ORDER BY 1`, args...)
+	if err != nil {
+		return rs, fmt.Errorf("archive read %s: %w", table, err)
+	}
+	defer rows.Close()
+	if rs.Columns, err = rows.Columns(); err != nil {
+		return rs, err
+	}
+	for rows.Next() {
+		vals := make([]any, len(rs.Columns))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return rs, fmt.Errorf("archive read %s: %w", table, err)
+		}
+		rs.Rows = append(rs.Rows, vals)
+	}
+	return rs, rows.Err()
+}
+
+func asInt64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case float64:
+		return int64(x)
+	case []byte:
+		n, _ := strconv.ParseInt(string(x), 10, 64)
+		return n
+	case string:
+		n, _ := strconv.ParseInt(x, 10, 64)
+		return n
+	}
+	return 0
+}
+
+func asString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return fmt.Sprint(v)
+}
+
+// archivedPosting is what the checkpoint's hash covers of a posting.
+type archivedPosting struct {
+	id, order, kind, source, destination, amount, createdAt int64
+	memo                                                    string
+}
+
+func postingOfRow(cols []string, r []any) archivedPosting {
+	var p archivedPosting
+	for i, c := range cols {
+		switch c {
+		case "id":
+			p.id = asInt64(r[i])
+		case "order_id":
+			p.order = asInt64(r[i])
+		case "kind":
+			p.kind = asInt64(r[i])
+		case "source":
+			p.source = asInt64(r[i])
+		case "destination":
+			p.destination = asInt64(r[i])
+		case "amount":
+			p.amount = asInt64(r[i])
+		case "memo":
+			p.memo = asString(r[i])
+		case "created_at":
+			p.createdAt = asInt64(r[i])
+		}
+	}
+	return p
+}
+
+// line is the posting's canonical text, which its hash is of.
+func (p archivedPosting) line() string {
+	return fmt.Sprintf("%d|%d|%d|%d|%d|%d|%d|%s", p.id, p.order, p.kind, p.source, p.destination, p.amount, p.createdAt, p.memo)
+}
+
+// ArchiveHash is the hash of a set of postings: the sum, modulo 2^256, of each one's SHA-256. A
+// sum does not depend on the order the postings come in, so each batch adds its postings to an
+// account's hash, and a verifier adds the archive's in whatever order it reads them.
+type ArchiveHash [32]byte
+
+// add adds the SHA-256 of line.
+func (h *ArchiveHash) add(line string) {
+	s := sha256.Sum256([]byte(line))
+	h.plus(s)
+}
+
+func (h *ArchiveHash) plus(s [32]byte) {
+	carry := 0
+	for i := 31; i >= 0; i-- {
+		v := int(h[i]) + int(s[i]) + carry
+		h[i], carry = byte(v), v>>8
+	}
+}
+
+func (h ArchiveHash) String() string { return hex.EncodeToString(h[:]) }
+
+func parseArchiveHash(s string) (ArchiveHash, error) {
+	var h ArchiveHash
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != len(h) {
+		return h, fmt.Errorf("archive hash %q: not 64 hex digits", s)
+	}
+	copy(h[:], b)
+	return h, nil
+}
+
+// accountArchive is an account's part of an archive: its postings' sum (in minus out), count
+// and hash.
+type accountArchive struct {
+	balance, postings int64
+	hash              ArchiveHash
+}
+
+// sumPostings adds postings to per-account sums.
+func sumPostings(into map[int64]*accountArchive, ps map[int64]archivedPosting) {
+	at := func(id int64) *accountArchive {
+		a := into[id]
+		if a == nil {
+			a = &accountArchive{}
+			into[id] = a
+		}
+		return a
+	}
+	for _, p := range ps {
+		line := p.line()
+		s, d := at(p.source), at(p.destination)
+		s.balance -= p.amount
+		d.balance += p.amount
+		s.postings++
+		d.postings++
+		s.hash.add(line)
+		d.hash.add(line)
+	}
+}
+
+// archiveGiveUp is a batch's live transaction: check that b is still what the live database
+// holds, delete it, and add its postings to the archive's checkpoint.
+func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatch, fault func(string, int64) error) error {
+	// The compare-and-set of the batch count: a second archiver of the same archive finds the
+	// count moved and stops.
+	res, err := tx.exec(ctx, `UPDATE archives SET batches = batches + 1, orders = orders + ?, postings = postings + ?, updated_at = ?
+		WHERE id = ? AND batches = ?`, len(b.Orders), len(b.postings), micros(tx.now()), archiveID, b.Number-1)
+	if err != nil {
+		return fmt.Errorf("archive count: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return fmt.Errorf("archive batch %d: another archiver gave up this batch first: %w", b.Number, ErrArchiveChanged)
+	}
+	in, args := inList(b.Orders)
+	// The orders as written to the archive: same status and updated_at, still no job.
+	orders := b.Tables[0]
+	idCol, updCol, stCol := slices.Index(orders.Columns, "id"), slices.Index(orders.Columns, "updated_at"), slices.Index(orders.Columns, "status")
+	want := map[int64]string{}
+	for _, r := range orders.Rows {
+		want[asInt64(r[idCol])] = asString(r[stCol]) + "|" + strconv.FormatInt(asInt64(r[updCol]), 10)
+	}
+	rows, err := tx.query(ctx, `SELECT id, status, updated_at, EXISTS (SELECT 1 FROM jobs j WHERE j.order_id = orders.id) FROM orders WHERE id IN `+in, args...)
+	if err != nil {
+		return fmt.Errorf("archive check orders: %w", err)
+	}
+	seen := 0
+	for rows.Next() {
+		var id, upd int64
+		var st string
+		var job bool
+		if err := rows.Scan(&id, &st, &upd, &job); err != nil {
+			rows.Close()
+			return err
+		}
+		seen++
+		if job || want[id] != st+"|"+strconv.FormatInt(upd, 10) {
+			rows.Close()
+			return fmt.Errorf("order %d: %w", id, ErrArchiveChanged)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if seen != len(b.Orders) {
+		return fmt.Errorf("%d of %d orders left: %w", len(b.Orders)-seen, len(b.Orders), ErrArchiveChanged)
+	}
+	// The postings as written to the archive, and none newer than the last checkpoint.
+	live, err := tx.tableRows(ctx, "postings", "order_id IN "+in, args...)
+	if err != nil {
+		return err
+	}
+	if len(live.Rows) != len(b.postings) {
+		return fmt.Errorf("%d postings, %d archived: %w", len(live.Rows), len(b.postings), ErrArchiveChanged)
+	}
+	horizon, err := archiveHorizon(ctx, tx.Q)
+	if err != nil {
+		return err
+	}
+	for _, r := range live.Rows {
+		p := postingOfRow(live.Columns, r)
+		if a, ok := b.postings[p.id]; !ok || a != p || (horizon >= 0 && p.id > horizon) {
+			return fmt.Errorf("posting %d: %w", p.id, ErrArchiveChanged)
+		}
+	}
+
+	// Children first: their foreign keys name the orders (and attempt_log the attempts).
+	if _, err := tx.exec(ctx, `DELETE FROM attempt_log WHERE attempt_id IN (SELECT id FROM attempts WHERE order_id IN `+in+`)`, args...); err != nil {
+		return fmt.Errorf("archive delete attempt_log: %w", err)
+	}
+	for _, t := range slices.Backward(ArchiveTables) {
+		if t.Name == "attempt_log" || t.Name == "orders" {
+			continue
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM `+t.Name+` WHERE order_id IN `+in, args...); err != nil {
+			return fmt.Errorf("archive delete %s: %w", t.Name, err)
+		}
+	}
+	// A final order's multi-rule slot is of its day, long past: it goes, and is not archived.
+	if _, err := tx.exec(ctx, `DELETE FROM multi_guards WHERE order_id IN `+in, args...); err != nil {
+		return fmt.Errorf("archive delete multi_guards: %w", err)
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM orders WHERE id IN `+in, args...); err != nil {
+		return fmt.Errorf("archive delete orders: %w", err)
+	}
+	if fault != nil {
+		if err := fault("deleted", b.Number); err != nil {
+			return err
+		}
+	}
+
+	sums := map[int64]*accountArchive{}
+	sumPostings(sums, b.postings)
+	for _, acct := range slices.Sorted(maps.Keys(sums)) {
+		s := sums[acct]
+		var bal, n int64
+		var hs string
+		err := tx.queryRow(ctx, `SELECT balance, postings, hash FROM ledger_archived WHERE archive_id = ? AND account_id = ?`,
+			archiveID, acct).Scan(&bal, &n, &hs)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.exec(ctx, `INSERT INTO ledger_archived (archive_id, account_id, balance, postings, hash) VALUES (?, ?, ?, ?, ?)`,
+				archiveID, acct, s.balance, s.postings, s.hash.String()); err != nil {
+				return fmt.Errorf("archive checkpoint: %w", err)
+			}
+		case err != nil:
+			return fmt.Errorf("archive checkpoint: %w", err)
+		default:
+			h, err := parseArchiveHash(hs)
+			if err != nil {
+				return err
+			}
+			h.plus(s.hash)
+			if _, err := tx.exec(ctx, `UPDATE ledger_archived SET balance = ?, postings = ?, hash = ? WHERE archive_id = ? AND account_id = ?`,
+				bal+s.balance, n+s.postings, h.String(), archiveID, acct); err != nil {
+				return fmt.Errorf("archive checkpoint: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// archivedSums returns each account's archived balance (over every archive) and how many
+// postings were archived: what the ledger checks add to the live postings.
+func archivedSums(ctx context.Context, q Q) (map[int64]int64, int64, error) {
+	rows, err := q.query(ctx, `SELECT account_id, SUM(balance) FROM ledger_archived GROUP BY account_id`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("archived balances: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var id, bal int64
+		if err := rows.Scan(&id, &bal); err != nil {
+			return nil, 0, err
+		}
+		out[id] = bal
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	var n int64
+	if err := q.queryRow(ctx, `SELECT COALESCE(SUM(postings), 0) FROM archives`).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("archived postings: %w", err)
+	}
+	return out, n, nil
+}
+
+// ArchiveInfo is an archive as the live database knows it.
+type ArchiveInfo struct {
+	Name     string
+	Target   string
+	Cut      time.Time
+	Batches  int64
+	Orders   int64
+	Postings int64
+	Updated  time.Time
+}
+
+// Archives lists the archives, newest cut last.
+func (q Q) Archives(ctx context.Context) ([]ArchiveInfo, error) {
+	rows, err := q.query(ctx, `SELECT name, target, cut, batches, orders, postings, updated_at FROM archives ORDER BY cut, id`)
+	if err != nil {
+		return nil, fmt.Errorf("archives: %w", err)
+	}
+	defer rows.Close()
+	var out []ArchiveInfo
+	for rows.Next() {
+		var a ArchiveInfo
+		var cut, upd int64
+		if err := rows.Scan(&a.Name, &a.Target, &cut, &a.Batches, &a.Orders, &a.Postings, &upd); err != nil {
+			return nil, err
+		}
+		a.Cut, a.Updated = fromMicros(cut), fromMicros(upd)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// archivedOrder returns the error of an order lookup by invoice that found nothing: an
+// order.ArchivedError when the invoice's time is before an archive's cut that archived orders
+// (the order, if it existed, may be in that archive), order.ErrNotFound otherwise.
+func (q Q) archivedOrder(ctx context.Context, invoice string) error {
+	at, ok := order.InvoiceTime(invoice)
+	if !ok {
+		return order.ErrNotFound
+	}
+	var target string
+	var cut int64
+	err := q.queryRow(ctx, `SELECT target, cut FROM archives WHERE cut > ? AND orders > 0 ORDER BY cut LIMIT 1`, micros(at)).Scan(&target, &cut)
+	if errors.Is(err, sql.ErrNoRows) {
+		return order.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("get order: %w", err)
+	}
+	return &order.ArchivedError{Invoice: invoice, Before: fromMicros(cut), Target: target}
+}
+
+// VerifyArchive checks an archive (file, a SQLite database written by an ArchiveSink) against
+// the live database's checkpoint of it: for every account, the archive's postings of the batches
+// the live database gave up sum, count and hash exactly as ledger_archived says; the archive's
+// orders, and postings, are counted as archives says; each archived order has the postings its
+// status calls for (the order checks of LedgerCheck, run on the archive); and none of its orders
+// is still live. Rows of a batch the live database did not give up (an interrupted run) are not
+// part of the archive and are reported as pending, not as discrepancies.
+func (db *DB) VerifyArchive(ctx context.Context, file *sql.DB) (ledger.Report, ArchiveInfo, int64, error) {
+	var rep ledger.Report
+	var info ArchiveInfo
+	aq := Q{q: file, d: &Dialect{Name: "sqlite"}, now: db.opts.Now, keys: db.keys}
+	var name string
+	if err := aq.queryRow(ctx, `SELECT name FROM archive_meta`).Scan(&name); err != nil {
+		return rep, info, 0, fmt.Errorf("archive: not a Kios archive: %w", err)
+	}
+	var archiveID, cut, upd int64
+	err := db.queryRow(ctx, `SELECT id, name, target, cut, batches, orders, postings, updated_at FROM archives WHERE name = ?`, name).Scan(
+		&archiveID, &info.Name, &info.Target, &cut, &info.Batches, &info.Orders, &info.Postings, &upd)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rep, info, 0, fmt.Errorf("archive %s: this database gave it nothing (archived from another database?)", name)
+	}
+	if err != nil {
+		return rep, info, 0, fmt.Errorf("archive %s: %w", name, err)
+	}
+	info.Cut, info.Updated = fromMicros(cut), fromMicros(upd)
+	bad := func(acct, format string, args ...any) {
+		rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: acct, Problem: fmt.Sprintf(format, args...)})
+	}
+
+	var pending int64
+	if err := aq.queryRow(ctx, `SELECT COUNT(*) FROM orders WHERE batch > ?`, info.Batches).Scan(&pending); err != nil {
+		return rep, info, 0, fmt.Errorf("archive: %w", err)
+	}
+	// The postings, summed per account.
+	rows, err := aq.query(ctx, `SELECT id, order_id, kind, source, destination, amount, created_at, memo FROM postings WHERE batch <= ?`, info.Batches)
+	if err != nil {
+		return rep, info, 0, fmt.Errorf("archive postings: %w", err)
+	}
+	ps := map[int64]archivedPosting{}
+	for rows.Next() {
+		var p archivedPosting
+		var kind sql.NullInt64
+		if err := rows.Scan(&p.id, &p.order, &kind, &p.source, &p.destination, &p.amount, &p.createdAt, &p.memo); err != nil {
+			rows.Close()
+			return rep, info, 0, err
+		}
+		p.kind = kind.Int64
+		ps[p.id] = p
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, info, 0, err
+	}
+	rep.Postings = int64(len(ps))
+	got := map[int64]*accountArchive{}
+	sumPostings(got, ps)
+	rows, err = db.query(ctx, `SELECT l.account_id, COALESCE(a.code, ''), l.balance, l.postings, l.hash FROM ledger_archived l
+		LEFT JOIN accounts a ON a.id = l.account_id WHERE l.archive_id = ? ORDER BY l.account_id`, archiveID)
+	if err != nil {
+		return rep, info, 0, fmt.Errorf("archive checkpoint: %w", err)
+	}
+	for rows.Next() {
+		var id, bal, n int64
+		var code, hs string
+		if err := rows.Scan(&id, &code, &bal, &n, &hs); err != nil {
+			rows.Close()
+			return rep, info, 0, err
+		}
+		rep.Accounts++
+		g := got[id]
+		delete(got, id)
+		if g == nil {
+			g = &accountArchive{}
+		}
+		if g.balance != bal || g.postings != n || g.hash.String() != hs {
+			bad(code, "the archive's postings sum to %d over %d postings (hash %.16s…), the checkpoint at the cut says %d over %d (hash %.16s…)",
+				g.balance, g.postings, g.hash.String(), bal, n, hs)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, info, 0, err
+	}
+	for id, g := range got {
+		bad(fmt.Sprintf("account %d", id), "%d archived postings (sum %d) the checkpoint at the cut does not have", g.postings, g.balance)
+	}
+	if rep.Postings != info.Postings {
+		bad("*", "%d postings in the archive, %d given up by the live database", rep.Postings, info.Postings)
+	}
+
+	// The orders: counted, none still live, each with the postings its status calls for.
+	var ids []int64
+	rows, err = aq.query(ctx, `SELECT id FROM orders WHERE batch <= ? ORDER BY id`, info.Batches)
+	if err != nil {
+		return rep, info, 0, fmt.Errorf("archive orders: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return rep, info, 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, info, 0, err
+	}
+	if int64(len(ids)) != info.Orders {
+		bad("*", "%d orders in the archive, %d given up by the live database", len(ids), info.Orders)
+	}
+	for chunk := range slices.Chunk(ids, 500) {
+		in, args := inList(chunk)
+		var n int64
+		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM orders WHERE id IN `+in, args...).Scan(&n); err != nil {
+			return rep, info, 0, fmt.Errorf("archive orders live: %w", err)
+		}
+		if n > 0 {
+			bad("*", "%d archived orders are still in the live database", n)
+		}
+	}
+	var orders ledger.Report
+	if err := ledgerCheckOrdersWhere(ctx, aq, &orders, "o.batch <= ?", info.Batches); err != nil {
+		return rep, info, 0, fmt.Errorf("archive orders: %w", err)
+	}
+	rep.Orders = orders.Orders
+	rep.Discrepancies = append(rep.Discrepancies, orders.Discrepancies...)
+	return rep, info, pending, nil
+}
