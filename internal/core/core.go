@@ -155,6 +155,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 // seen, so such caches also expire by age.
 func (s *Service) CatalogVersion() uint64 { return s.db.CatalogVersion() }
 
+// PriceListVersion changes whenever this process commits a change to what a price list shows:
+// the catalog, or a reseller's place or markups in the downline tree (issue 21: a markup an
+// upline sets shows in its downline's cached list on the next call, not a TTL later). Both
+// counters only grow, so their sum moves whenever either does.
+func (s *Service) PriceListVersion() uint64 { return s.db.CatalogVersion() + s.db.ResellersVersion() }
+
 // DB is the service's store.
 func (s *Service) DB() *store.DB { return s.db }
 

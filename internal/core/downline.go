@@ -64,13 +64,22 @@ var (
 	ErrDepthLimit      = errors.New("downline tree would be deeper than the operator allows")
 	ErrMarkupAboveMax  = errors.New("markup above the operator's max_markup")
 	ErrNotYourDownline = errors.New("not a direct downline of this reseller")
-	ErrNotDownline     = errors.New("reseller has no upline")
+	// ErrNotBelow refuses a transfer to a reseller that is not below the sender in the tree
+	// (sideways, up, itself, outside it). It is an ErrNotYourDownline to errors.Is, so every
+	// answer made for that refusal covers it; its own text says what transfers allow.
+	ErrNotBelow    error = notBelow{}
+	ErrNotDownline       = errors.New("reseller has no upline")
 )
 
 // maxTreeWalk bounds a walk up the tree: depth is capped at 20 by the setting, and an upline is
 // created before its downlines, so no path is longer; the bound only guards against a row edited
 // by hand into a cycle.
 const maxTreeWalk = 64
+
+type notBelow struct{}
+
+func (notBelow) Error() string        { return "not below this reseller in the downline tree" }
+func (notBelow) Is(target error) bool { return target == ErrNotYourDownline }
 
 func parseBounded(name, v string, lo, hi int64) (int64, error) {
 	n, err := strconv.ParseInt(v, 10, 64)
@@ -335,7 +344,8 @@ func (s *Service) PricerFor(ctx context.Context, r *reseller.Reseller) (*Pricer,
 // CacheKey names the prices this Pricer gives, for caches of encoded price lists (package
 // pricecache): its tier for a reseller outside the tree (every such reseller of the tier sees the
 // same prices), the reseller itself for a downline, whose prices no other reseller may be
-// served. A markup changed since is seen once the cached answer is pricecache.TTL old.
+// served. A markup changed through this process is seen on the next call (PriceListVersion
+// moves); one changed by another process once the cached answer is pricecache.TTL old.
 func (p *Pricer) CacheKey() string { return p.key }
 
 // Price is what the reseller pays for v and the commissions of its uplines (top first); ok is
@@ -520,6 +530,8 @@ type DownlineInfo struct {
 	Status   string `json:"status"`
 	Markup   int64  `json:"markup"` // the default markup its upline charges it
 	Depth    int    `json:"depth"`
+	// Upline is its upline's username, set by Descendants (DirectDownlines' are all the caller).
+	Upline string `json:"upline,omitempty"`
 }
 
 // DirectDownlines lists the direct downlines of uplineID, by id.
@@ -537,6 +549,59 @@ func (s *Service) DirectDownlines(ctx context.Context, uplineID int64) ([]Downli
 		out = append(out, DownlineInfo{Username: r.Username, Name: r.Name, Status: string(r.Status), Markup: d.Markup, Depth: d.Depth})
 	}
 	return out, nil
+}
+
+// Descendants lists every reseller below uplineID in the tree, level by level (its direct
+// downlines first, each level by id), each with its own upline's username: the downlines an upline
+// may send balance to (TransferDown).
+func (s *Service) Descendants(ctx context.Context, uplineID int64) ([]DownlineInfo, error) {
+	up, err := s.db.ResellerByID(ctx, uplineID)
+	if err != nil {
+		return nil, err
+	}
+	var out []DownlineInfo
+	level := []*reseller.Reseller{up}
+	for depth := 0; len(level) > 0; depth++ {
+		if depth == maxTreeWalk {
+			return nil, fmt.Errorf("downlines of %s: the tree below it is a cycle", up.Username)
+		}
+		var next []*reseller.Reseller
+		for _, u := range level {
+			ds, err := s.db.Downlines(ctx, u.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range ds {
+				r, err := s.db.ResellerByID(ctx, d.ResellerID)
+				if err != nil {
+					return nil, fmt.Errorf("downline %d: %w", d.ResellerID, err)
+				}
+				out = append(out, DownlineInfo{Username: r.Username, Name: r.Name, Status: string(r.Status), Markup: d.Markup, Depth: d.Depth, Upline: u.Username})
+				next = append(next, r)
+			}
+		}
+		level = next
+	}
+	return out, nil
+}
+
+// isBelow reports whether downID is below upID in the tree, at any depth: the walk goes up from
+// downID, at most maxTreeWalk steps.
+func (s *Service) isBelow(ctx context.Context, upID, downID int64) (bool, error) {
+	for cur, i := downID, 0; i < maxTreeWalk; i++ {
+		d, err := s.db.DownlineOf(ctx, cur)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil // reached a top reseller
+		}
+		if err != nil {
+			return false, err
+		}
+		if d.UplineID == upID {
+			return true, nil
+		}
+		cur = d.UplineID
+	}
+	return false, fmt.Errorf("the tree above reseller %d is a cycle", downID)
 }
 
 // MarkupOverrideView is one override as the admin API shows it.

@@ -14,9 +14,10 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 )
 
-// Transfers down the tree (issue 21): an upline moves part of its available balance to one of its
-// direct downlines, never sideways nor up. Money moves in two writes, each under one reseller's
-// lock key, since BatchKey never holds two (docs/ARCHITECTURE.md, Lock domains):
+// Transfers down the tree (issue 21): an upline moves part of its available balance to a reseller
+// below it in the tree (a direct downline or one further down), never sideways nor up. Money
+// moves in two writes, each under one reseller's lock key, since BatchKey never holds two
+// (docs/ARCHITECTURE.md, Lock domains):
 //
 //  1. Send (the upline's key): the transfer row is recorded under its reference, the amount moves
 //     from the upline's available balance to the transit account (failing, changing nothing,
@@ -33,7 +34,7 @@ var ErrTransferReference = errors.New("reference already used for a different tr
 // TransferParams is one transfer down the tree.
 type TransferParams struct {
 	Upline    *reseller.Reseller
-	Downline  string // username of a direct downline of Upline
+	Downline  string // username of a reseller below Upline in the tree, at any depth
 	Amount    int64
 	Reference string // unique per upline: the same reference again is the same transfer
 	// Actor names who asked, for the audit row ("telegram:123", an admin's username,
@@ -73,15 +74,17 @@ func (s *Service) TransferDown(ctx context.Context, p TransferParams) (TransferR
 	}
 	res.Downline = down
 	if down.ID == p.Upline.ID {
-		return res, fmt.Errorf("transfer to itself: %w", ErrNotYourDownline)
+		return res, fmt.Errorf("transfer to itself: %w", ErrNotBelow)
 	}
-	d, err := s.db.DownlineOf(ctx, down.ID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && d.UplineID != p.Upline.ID {
-		// Sideways (a downline of another upline), up (its own upline) or to a top reseller.
-		return res, fmt.Errorf("transfer from %s to %s: %w", p.Upline.Username, down.Username, ErrNotYourDownline)
-	}
+	// Down the tree at any depth (issue 21: "an upline moves balance to its own downline ...
+	// never sideways or up"): a downline's downline is still below its sender.
+	below, err := s.isBelow(ctx, p.Upline.ID, down.ID)
 	if err != nil {
 		return res, err
+	}
+	if !below {
+		// Sideways (under another upline), up (one of its uplines) or to a top reseller.
+		return res, fmt.Errorf("transfer from %s to %s: %w", p.Upline.Username, down.Username, ErrNotBelow)
 	}
 	if down.Status != reseller.Active {
 		return res, &FieldError{"downline", "is not active"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,7 +31,7 @@ func balances(t *testing.T, b *bundle, rs ...*reseller.Reseller) []int64 {
 }
 
 // TestDownlineTransfers: an upline moves balance to its direct downline, once per reference;
-// sideways, up, past a level, to itself and beyond its balance are refused changing nothing;
+// sideways, up, to itself and beyond its balance are refused changing nothing;
 // concurrent transfers never overspend; the ledger check (with the transit invariant) passes,
 // and finds a tampered transfer. The lock domain assertion is on (storetest), so each step runs
 // under its own reseller's key.
@@ -77,7 +78,8 @@ func TestDownlineTransfers(t *testing.T) {
 			{"sideways", core.TransferParams{Upline: tr.d1, Downline: side.Reseller.Username, Amount: 100, Reference: "x1"}, core.ErrNotYourDownline},
 			{"up one", core.TransferParams{Upline: tr.d2, Downline: tr.d1.Username, Amount: 100, Reference: "x2"}, core.ErrNotYourDownline},
 			{"up to the top", core.TransferParams{Upline: tr.d1, Downline: tr.top.Username, Amount: 100, Reference: "x3"}, core.ErrNotYourDownline},
-			{"past a level", core.TransferParams{Upline: tr.top, Downline: tr.d2.Username, Amount: 100, Reference: "x4"}, core.ErrNotYourDownline},
+			{"sideways and down", core.TransferParams{Upline: side.Reseller, Downline: tr.d2.Username, Amount: 100, Reference: "x4"}, core.ErrNotBelow},
+			{"up two", core.TransferParams{Upline: tr.d2, Downline: tr.top.Username, Amount: 100, Reference: "x8"}, core.ErrNotBelow},
 			{"itself", core.TransferParams{Upline: tr.d1, Downline: tr.d1.Username, Amount: 100, Reference: "x5"}, core.ErrNotYourDownline},
 			{"a top reseller", core.TransferParams{Upline: side.Reseller, Downline: tr.top.Username, Amount: 100, Reference: "x6"}, core.ErrNotYourDownline},
 			{"beyond its balance", core.TransferParams{Upline: tr.d1, Downline: tr.d2.Username, Amount: 140001, Reference: "x7"}, order.ErrInsufficientBalance},
@@ -161,6 +163,31 @@ func TestDownlineTransfers(t *testing.T) {
 		}
 		if total != 300000 {
 			t.Fatalf("the tree holds %d, want 300000 (transfers create or lose nothing)", total)
+		}
+		// Two levels down: the top sends to d1's downline d2 directly (issue 21 allows any reseller
+		// below the sender); once per reference, and d1's balance does not move.
+		before := balances(t, b, all...)
+		deep, err := b.svc.TransferDown(ctx, core.TransferParams{Upline: tr.top, Downline: tr.d2.Username, Amount: 3000, Reference: "deep", Actor: "test"})
+		if err != nil || !deep.Created || deep.Transfer.Status != store.TransferDone {
+			t.Fatalf("two levels down: %+v %v", deep, err)
+		}
+		if again, err := b.svc.TransferDown(ctx, core.TransferParams{Upline: tr.top, Downline: tr.d2.Username, Amount: 3000, Reference: "deep"}); err != nil || again.Created {
+			t.Fatalf("two levels down, replayed: %+v %v", again, err)
+		}
+		after := balances(t, b, all...)
+		if after[0] != before[0]-3000 || after[1] != before[1] || after[2] != before[2]+3000 || after[3] != before[3] {
+			t.Fatalf("two levels down: balances %v -> %v", before, after)
+		}
+		below, err := b.svc.Descendants(ctx, tr.top.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, d := range below {
+			names = append(names, d.Username+"<"+d.Upline)
+		}
+		if want := tr.d1.Username + "<" + tr.top.Username + " " + side.Reseller.Username + "<" + tr.top.Username + " " + tr.d2.Username + "<" + tr.d1.Username; strings.Join(names, " ") != want {
+			t.Fatalf("descendants %v, want %s", names, want)
 		}
 		list, err := b.svc.Transfers(ctx, tr.d1.ID, 0)
 		if err != nil {

@@ -26,6 +26,12 @@ func (h *handler) downlinePage(w http.ResponseWriter, r *http.Request, cl *calle
 		h.fail(w, r, err)
 		return
 	}
+	// Transfers may go further down than the direct downlines (issue 21).
+	below, err := h.svc.Descendants(ctx, cl.r.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	ts, err := h.svc.Transfers(ctx, cl.r.ID, 50)
 	if err != nil {
 		h.fail(w, r, err)
@@ -41,7 +47,7 @@ func (h *handler) downlinePage(w http.ResponseWriter, r *http.Request, cl *calle
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, cl, "downline", tr(cl.lang, "nav.downline"), map[string]any{"Downlines": downs, "Transfers": views,
+	h.render(w, r, cl, "downline", tr(cl.lang, "nav.downline"), map[string]any{"Downlines": downs, "Below": below, "Transfers": views,
 		"Me": cl.r.Username, "Commission": comm,
 		// A reference made with the form: posting it twice (a double tap, a resent form) sends once.
 		"Reference": "M" + reseller.NewSecret(8)})

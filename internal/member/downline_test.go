@@ -19,7 +19,8 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
-// The Downline page lists the direct downlines and sends balance to one: a form posted twice
+// The Downline page lists the direct downlines and sends balance to one, or to one further down:
+// a form posted twice
 // (its reference) sends once; sideways, beyond the balance and a bad amount are refused in words
 // and move nothing.
 func TestDownlineTransferForm(t *testing.T) {
@@ -63,7 +64,7 @@ func TestDownlineTransferForm(t *testing.T) {
 			v    url.Values
 			want string
 		}{
-			{url.Values{"downline": {"other"}, "amount": {"1000"}, "reference": {"r2"}}, "err: Hanya untuk downline langsung Anda."},
+			{url.Values{"downline": {"other"}, "amount": {"1000"}, "reference": {"r2"}}, "err: Hanya ke downline Anda (langsung atau di bawahnya)."},
 			{url.Values{"downline": {"ani"}, "amount": {"75001"}, "reference": {"r3"}}, "err: Saldo tidak cukup."},
 			{url.Values{"downline": {"ani"}, "amount": {"dua"}, "reference": {"r4"}}, "err: Isian tidak valid: amount"},
 			{url.Values{"downline": {"nobody"}, "amount": {"1000"}, "reference": {"r5"}}, "err: Downline tidak dikenal"},
@@ -83,6 +84,20 @@ func TestDownlineTransferForm(t *testing.T) {
 		}
 		if _, body := b.page(t, "/member/downline"); !strings.Contains(body, "→ ani") || !strings.Contains(body, ref[1]) {
 			t.Fatalf("history: %.1500s", body)
+		}
+		// A downline of ani is offered too, named with its upline, and a transfer reaches it.
+		if _, err := e.svc.CreateReseller(ctx, core.NewReseller{Name: "Dodi", Username: "dodi", Upline: "ani"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, body := b.page(t, "/member/downline"); !strings.Contains(body, `<option value="dodi">dodi · Dodi (lewat ani)</option>`) {
+			t.Fatalf("no deeper downline in the form: %.1500s", body)
+		}
+		if got := flash(url.Values{"downline": {"dodi"}, "amount": {"1.000"}, "reference": {"deep-1"}}); got != "ok: Transfer berhasil: Rp 1.000 → dodi" {
+			t.Fatalf("two levels down: %q", got)
+		}
+		dodi, _ := e.svc.Reseller(ctx, "dodi")
+		if bal, _ := e.svc.Balance(ctx, dodi.ID); bal != 1000 {
+			t.Fatalf("dodi's balance %d, want 1000", bal)
 		}
 		// A page form without its CSRF token is refused.
 		resp, err := b.c.PostForm(e.srv.URL+"/member/downline/transfer", url.Values{"downline": {"ani"}, "amount": {"1"}, "reference": {"x9"}})

@@ -52,6 +52,7 @@ var known = []Known{
 	{textcmd.ErrPIN, http.StatusBadRequest, "text_pin"},
 	{textcmd.ErrChannel, http.StatusBadRequest, "text_identity"},
 	{textcmd.ErrID, http.StatusBadRequest, "text_identity"},
+	{core.ErrNotBelow, http.StatusForbidden, "not_below"}, // before its parent, ErrNotYourDownline
 	{core.ErrNotYourDownline, http.StatusForbidden, "not_your_downline"},
 	{core.ErrTransferReference, http.StatusConflict, "transfer_reference"},
 	{core.ErrDepthLimit, http.StatusBadRequest, "depth_limit"},

@@ -180,6 +180,11 @@ func (db *DB) Stats() BatchStats {
 // CLI), and stock taken by orders, are not counted: such caches must also expire by age.
 func (db *DB) CatalogVersion() uint64 { return db.catalogVer.Load() }
 
+// ResellersVersion changes after every committed transaction that changed resellers, their
+// allowlists or the downline tree (markups included) through this DB; like CatalogVersion it does
+// not see other processes.
+func (db *DB) ResellersVersion() uint64 { return db.resellerVer.Load() }
+
 // New wraps open pools. writer and reader may be the same pool (PostgreSQL).
 func New(writer, reader *sql.DB, d *Dialect, opts Options, closers ...func() error) *DB {
 	if opts.Writers <= 0 {

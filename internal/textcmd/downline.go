@@ -18,7 +18,7 @@ import (
 
 // The downline tree's commands (issue 21).
 
-// transfer runs TRANS.ID.JUMLAH.PIN: the amount from the sender's balance to its direct downline
+// transfer runs TRANS.ID.JUMLAH.PIN: the amount from the sender's balance to a downline below it
 // ID. The reference is R#REF when given, else the message's own (a redelivered message finds its
 // transfer instead of sending again), so a transfer is sent once whatever the transport does.
 func (s *session) transfer(ctx context.Context) (string, error) {
@@ -49,7 +49,7 @@ func transferRefusal(err error) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, core.ErrNotYourDownline):
-		return "Hanya bisa ke downline langsung Anda"
+		return "Hanya bisa ke downline Anda (di bawah Anda)"
 	case errors.Is(err, order.ErrInsufficientBalance):
 		return "Saldo tidak cukup"
 	case errors.Is(err, core.ErrTransferReference):

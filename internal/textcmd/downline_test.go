@@ -49,8 +49,8 @@ func (b *bundle) balanceOf(t *testing.T, r *reseller.Reseller) int64 {
 	return bal
 }
 
-// TRANS moves balance to a direct downline once per reference (R#REF or the message's own);
-// sideways, up, past a level, beyond the balance, to an unknown ID and with a wrong PIN it is
+// TRANS moves balance to a downline (direct or further down) once per reference (R#REF or the
+// message's own); sideways, up, beyond the balance, to an unknown ID and with a wrong PIN it is
 // refused in words and moves nothing.
 func TestTransferCommand(t *testing.T) {
 	t.Parallel()
@@ -69,9 +69,8 @@ func TestTransferCommand(t *testing.T) {
 			t.Fatalf("ani's balance %d, want 25000", got)
 		}
 		for msg, want := range map[string]string{
-			"TRANS.cici.100.1234":      `^R#T\S+ TRANS cici 100 GAGAL\. Hanya bisa ke downline langsung Anda\. Saldo: 75\.000$`,
-			"TRANS.dodi.100.1234":      `GAGAL\. Hanya bisa ke downline langsung Anda\.`,
-			"TRANS.budi.100.1234":      `GAGAL\. Hanya bisa ke downline langsung Anda\.`,
+			"TRANS.cici.100.1234":      `^R#T\S+ TRANS cici 100 GAGAL\. Hanya bisa ke downline Anda \(di bawah Anda\)\. Saldo: 75\.000$`,
+			"TRANS.budi.100.1234":      `GAGAL\. Hanya bisa ke downline Anda \(di bawah Anda\)\.`,
 			"TRANS.ani.75001.1234":     `GAGAL\. Saldo tidak cukup\. Saldo: 75\.000$`,
 			"TRANS.nobody.100.1234":    `GAGAL\. ID tidak dikenal\.`,
 			"TRANS.ani.0.1234":         `^Format salah: jumlah harus angka`,
@@ -81,10 +80,13 @@ func TestTransferCommand(t *testing.T) {
 			match(t, b.say(t, msg), want)
 		}
 		// Up the tree, from ani's own chat.
-		match(t, b.sayID(t, "666", "a1", "TRANS.budi.100.4321"), `GAGAL\. Hanya bisa ke downline langsung Anda\. Saldo: 25\.000$`)
+		match(t, b.sayID(t, "666", "a1", "TRANS.budi.100.4321"), `GAGAL\. Hanya bisa ke downline Anda \(di bawah Anda\)\. Saldo: 25\.000$`)
 		match(t, b.sayID(t, "666", "a2", "TRANS.dodi.1000.4321"), `BERHASIL\. Saldo: 24\.000$`)
+		// Two levels down: budi to ani's downline dodi.
+		match(t, b.say(t, "TRANS.dodi.500.1234"), `^R#T\S+ TRANS dodi 500 BERHASIL\. Saldo: 74\.500$`)
+		match(t, b.sayID(t, "666", "a3", "TRANS.cici.100.4321"), `GAGAL\. Hanya bisa ke downline Anda \(di bawah Anda\)\. Saldo: 24\.000$`)
 		got := []int64{b.balance(t), b.balanceOf(t, ani), b.balanceOf(t, dodi), b.balanceOf(t, cici)}
-		if want := []int64{75000, 24000, 1000, 0}; got[0] != want[0] || got[1] != want[1] || got[2] != want[2] || got[3] != want[3] {
+		if want := []int64{74500, 24000, 1500, 0}; got[0] != want[0] || got[1] != want[1] || got[2] != want[2] || got[3] != want[3] {
 			t.Fatalf("balances %v, want %v", got, want)
 		}
 		b.ledgerOK(t)
@@ -281,11 +283,11 @@ func TestDownlineBadInputs(t *testing.T) {
 			{"555", "TRANS.an!.100.1234", `^Format salah: ID hanya huruf`},
 			{"555", "TRANS.ani.100.1234 R#bad/ref", `^Format salah: R#REF hanya huruf`},
 			{"555", "TRANS.ani.100001.1234", `GAGAL\. Saldo tidak cukup\. Saldo: 100\.000$`},
-			{"555", "TRANS.cici.100.1234", `GAGAL\. Hanya bisa ke downline langsung Anda\.`},
-			{"555", "TRANS.dodi.100.1234", `GAGAL\. Hanya bisa ke downline langsung Anda\.`},
-			{"555", "TRANS.budi.100.1234", `GAGAL\. Hanya bisa ke downline langsung Anda\.`},
+			{"555", "TRANS.cici.100.1234", `GAGAL\. Hanya bisa ke downline Anda \(di bawah Anda\)\.`},
+			{"666", "TRANS.cici.100.4321", `GAGAL\. Hanya bisa ke downline Anda \(di bawah Anda\)\.`},
+			{"555", "TRANS.budi.100.1234", `GAGAL\. Hanya bisa ke downline Anda \(di bawah Anda\)\.`},
 			{"555", "TRANS.nobody.100.1234", `GAGAL\. ID tidak dikenal\.`},
-			{"666", "TRANS.budi.100.4321", `GAGAL\. Hanya bisa ke downline langsung Anda\.`},
+			{"666", "TRANS.budi.100.4321", `GAGAL\. Hanya bisa ke downline Anda \(di bawah Anda\)\.`},
 			{"555", "TRANS.ani.100.9999", `^PIN salah \(1/5\)\.$`},
 			{"555", "TUKAR.12", `^Format salah: PIN harus 4-8 angka`},
 			{"555", "TUKAR.1234 R#x", `^Format salah: R#REF hanya untuk transaksi`},

@@ -87,6 +87,8 @@ func (h *handler) apiDownlineMarkupSet(w http.ResponseWriter, r *http.Request, i
 // downlineFail answers the tree's refusals, and the rest as fail does.
 func (h *handler) downlineFail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
+	case errors.Is(err, core.ErrNotBelow):
+		writeError(w, http.StatusForbidden, core.ErrNotBelow.Error(), "downline")
 	case errors.Is(err, core.ErrNotYourDownline):
 		writeError(w, http.StatusForbidden, core.ErrNotYourDownline.Error(), "downline")
 	case errors.Is(err, core.ErrTransferReference):
@@ -124,7 +126,7 @@ func (h *handler) apiTransfers(w http.ResponseWriter, r *http.Request, _ *admin.
 }
 
 // apiTransfer is POST /admin/api/resellers/{username}/transfers {"downline","amount","reference"}:
-// the upline {username} sends amount to its direct downline. 201 with the transfer; 200 with
+// the upline {username} sends amount to a downline below it (direct or further down). 201 with the transfer; 200 with
 // "created": false when the reference named one made before (nothing moved).
 func (h *handler) apiTransfer(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	var req struct {

@@ -185,7 +185,7 @@ func TestDownlineBadInputsAPI(t *testing.T) {
 			has  string
 		}{
 			{tr, map[string]any{"downline": "cici", "amount": 1, "reference": "b1"}, 403, `"field":"downline"`},
-			{tr, map[string]any{"downline": "dodi", "amount": 1, "reference": "b2"}, 403, `"field":"downline"`},
+			{"/admin/api/resellers/cici/transfers", map[string]any{"downline": "dodi", "amount": 1, "reference": "b2"}, 403, `not below this reseller`},
 			{tr, map[string]any{"downline": "testshop", "amount": 1, "reference": "b3"}, 403, `"field":"downline"`},
 			{"/admin/api/resellers/ani/transfers", map[string]any{"downline": "testshop", "amount": 1, "reference": "b4"}, 403, `"field":"downline"`},
 			{tr, map[string]any{"downline": "ani", "amount": 49001, "reference": "b5"}, 409, `insufficient`},

@@ -52,7 +52,7 @@ func (h *handler) variants(ctx context.Context, r *http.Request, rs *reseller.Re
 	}
 	// The answer is the same for every caller of a price key (a tier, or one downline): kept
 	// encoded (see package pricecache).
-	body, err := h.prices.Get(req.Code+"\x00"+pr.CacheKey(), h.svc.CatalogVersion, h.svc.Now, func() ([]byte, error) {
+	body, err := h.prices.Get(req.Code+"\x00"+pr.CacheKey(), h.svc.PriceListVersion, h.svc.Now, func() ([]byte, error) {
 		// Waiting callers share this build, so it must not end with its first caller.
 		out, err := h.variantList(context.WithoutCancel(ctx), req.Code, pr)
 		if err != nil {

@@ -64,7 +64,7 @@ func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 	// encoded (see package pricecache). Waiting callers share one build, so it must not end with
 	// its first caller's context.
 	ctx := context.WithoutCancel(r.Context())
-	body, err := h.prices.Get(command+"\x00"+pr.CacheKey()+"\x00"+code, h.svc.CatalogVersion, h.svc.Now, func() ([]byte, error) {
+	body, err := h.prices.Get(command+"\x00"+pr.CacheKey()+"\x00"+code, h.svc.PriceListVersion, h.svc.Now, func() ([]byte, error) {
 		items, err := h.listItems(ctx, kind, code, pr)
 		if err != nil {
 			return nil, err
