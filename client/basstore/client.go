@@ -126,6 +126,17 @@ func (c *Client) Status(ctx context.Context, invoice string) (*OrderStatus, erro
 	return &out, nil
 }
 
+// CheckID asks a Kios upstream whether the game account data exists and whose it is (a Kios
+// extension of the API). An ID that does not exist is an *APIError with Code 422; a code the
+// server does not know, or a server that is not a Kios, 404.
+func (c *Client) CheckID(ctx context.Context, code, data string) (*CheckIDAnswer, error) {
+	var out CheckIDAnswer
+	if err := c.call(ctx, PathCheckID, CheckIDRequest{Code: code, Data: data}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // maxAnswer bounds how much of an answer is read; a product list of thousands fits easily.
 const maxAnswer = 32 << 20
 

@@ -21,6 +21,9 @@ const (
 	PathVariant     = "/api/v1/variant"
 	PathOrder       = "/api/v1/order"
 	PathStatusOrder = "/api/v1/status-order/" // followed by the invoice number
+	// PathCheckID is a Kios extension, not BASSTORE's: the game-ID / nickname check. A BASSTORE
+	// server answers it 404.
+	PathCheckID = "/api/v1/check-id"
 )
 
 // Status codes an order's statusCode takes.
@@ -83,6 +86,22 @@ type Variant struct {
 	Price int64 `json:"price"`
 	// ProcessDuration is the typical fulfilment time in seconds, as a string.
 	ProcessDuration string `json:"processDuration"`
+}
+
+// CheckIDRequest is the body of /api/v1/check-id (a Kios extension).
+type CheckIDRequest struct {
+	// Code is a variant or product code, e.g. "MLBB_ID_5" or "mobile-legends".
+	Code string `json:"code"`
+	// Data is the destination to check, e.g. "12345678(1234)".
+	Data string `json:"data"`
+}
+
+// CheckIDAnswer is /api/v1/check-id's data for an ID that exists. One that does not is refused
+// with 422 ("ID tidak ditemukan"); an unknown code with 404.
+type CheckIDAnswer struct {
+	Valid    bool   `json:"valid"`
+	Nickname string `json:"nickname"`
+	Data     string `json:"data"` // the destination, normalised as an order should carry it
 }
 
 // OrderRequest is the body of /api/v1/order.

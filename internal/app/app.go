@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	bsclient "github.com/kios-h2h/kios/client/basstore"
 	"io"
 	"log/slog"
 	"net"
@@ -163,10 +164,13 @@ func (a *App) openCore(ctx context.Context, m *metrics.Metrics) (*checkid.Checke
 	}
 	// One ID checker (its cache and rate limits) for the reseller check-id endpoint, the store and
 	// require_valid_id's refusals in every dialect.
+	ups, err := a.upstreamCheckers(ctx)
+	if err != nil {
+		return nil, err
+	}
 	checker := checkid.New(checkid.Options{OnFee: func(ctx context.Context, provider string, fee int64) {
 		a.svc.CheckFeeRecorder()(ctx, provider, fee) // a.svc is set below, before any request is served
-	}}, checkProviders(cfg)...)
-	var err error
+	}}, checkProviders(cfg, ups...)...)
 	a.svc, err = core.New(ctx, a.db, core.Config{Logger: a.log, Router: a.router, CallbackPublicOnly: !cfg.CallbackAllowPrivate,
 		MaxLoss: cfg.MaxLoss, Alert: m.UpstreamAlert, PublicURL: publicURL, SNWait: cfg.SNWait, LowBalance: cfg.LowBalance, CheckID: checker})
 	if err != nil {
@@ -501,11 +505,37 @@ func (a *App) saveRoutingStats(ctx context.Context) {
 	}
 }
 
-// checkProviders are the game-ID check's providers in the order they are asked: the configured
-// market services, else the simulator. The simulator is never a fallback behind a real service:
-// it would call every ID that service could not check valid.
-func checkProviders(cfg Config) []checkid.Provider {
+// upstreamCheckers are the check-ID providers of the suppliers --checkid-supplier names: each a
+// Kios upstream of kind basstore, asked about a product by the SKU of one of its variants mapped
+// to that supplier (a game the supplier does not sell is not asked), through the supplier's own
+// transport (its proxy and TLS settings) with a 3 s bound.
+func (a *App) upstreamCheckers(ctx context.Context) ([]checkid.Provider, error) {
 	var ps []checkid.Provider
+	for _, name := range a.cfg.CheckIDSuppliers {
+		sup, err := a.db.SupplierByName(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("--checkid-supplier %s: %w", name, err)
+		}
+		if sup.Kind != store.KindBasstore {
+			return nil, fmt.Errorf("--checkid-supplier %s: kind %s, want basstore (a Kios upstream)", name, sup.Kind)
+		}
+		hc := &http.Client{Transport: connect.Transport(*sup),
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		ps = append(ps, &checkid.Upstream{Label: "supplier:" + name,
+			Client: bsclient.NewClient(sup.BaseURL, sup.Token, bsclient.Options{HTTPClient: hc, Timeout: 3 * time.Second}),
+			Code: func(ctx context.Context, product string) (string, error) {
+				return a.svc.UpstreamCheckCode(ctx, name, product) // a.svc is set before any check
+			}})
+	}
+	return ps, nil
+}
+
+// checkProviders are the game-ID check's providers in the order they are asked: the upstream
+// suppliers that offer it (ups), the configured market services, else the simulator. The
+// simulator is never a fallback behind a real service: it would call every ID that service
+// could not check valid.
+func checkProviders(cfg Config, ups ...checkid.Provider) []checkid.Provider {
+	ps := append([]checkid.Provider(nil), ups...)
 	if p := cfg.CheckIDVIP; p.URL != "" {
 		ps = append(ps, checkid.NewVIPReseller(checkid.MarketConfig{BaseURL: p.URL, ID: p.ID, Key: p.Key, Fee: p.Fee}))
 	}

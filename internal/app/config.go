@@ -56,6 +56,10 @@ type Config struct {
 	// from env KIOS_CHECKID_VIP_URL, _ID, _KEY and KIOS_CHECKID_APIGAMES_URL, _MERCHANT, _SECRET.
 	// With neither, the simulator answers (deterministic nicknames: demo and development only).
 	CheckIDVIP, CheckIDApigames CheckIDProvider
+	// CheckIDSuppliers names suppliers of kind basstore that are themselves a Kios: their
+	// POST /api/v1/check-id is asked first, in this order, before the market services (issue 19:
+	// "an upstream supplier that offers it"). Each must exist when the server starts.
+	CheckIDSuppliers []string
 	// PublicURL is where payment providers and payers reach this server's public listener, e.g.
 	// https://kios.example.com (env KIOS_PUBLIC_URL): gateways' callbacks go to
 	// {PublicURL}/callback/payment/{gateway} and the sandbox's pay links are under it. With Demo

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/kios-h2h/kios/internal/app"
@@ -34,6 +35,8 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&cfg.NotifyWhatsAppURL, "notify-whatsapp-url", e.Getenv("KIOS_NOTIFY_WHATSAPP_URL"), "send storefront buyers their invoice's news by WhatsApp through a Fonnte-style gateway at this URL, e.g. https://api.fonnte.com/send, with the token in env KIOS_NOTIFY_WHATSAPP_TOKEN (env KIOS_NOTIFY_WHATSAPP_URL; default: only logged)")
 	fs.StringVar(&cfg.NotifySMTPAddr, "notify-smtp-addr", e.Getenv("KIOS_NOTIFY_SMTP_ADDR"), "also tell storefront buyers who gave an email, through this SMTP server host:port (STARTTLS when offered, implicit TLS on 465), login in env KIOS_NOTIFY_SMTP_USER and KIOS_NOTIFY_SMTP_PASSWORD (env KIOS_NOTIFY_SMTP_ADDR)")
 	fs.StringVar(&cfg.NotifySMTPFrom, "notify-smtp-from", e.Getenv("KIOS_NOTIFY_SMTP_FROM"), "the notices' sender, e.g. \"Toko Kios <toko@example.com>\" (env KIOS_NOTIFY_SMTP_FROM)")
+	var checkSups string
+	fs.StringVar(&checkSups, "checkid-supplier", e.Getenv("KIOS_CHECKID_SUPPLIERS"), "check game IDs first with these suppliers, comma-separated names of --kind basstore suppliers that are themselves a Kios (their POST /api/v1/check-id), asked in this order before the market services (env KIOS_CHECKID_SUPPLIERS)")
 	fs.StringVar(&cfg.CheckIDVIP.URL, "checkid-vip-url", e.Getenv("KIOS_CHECKID_VIP_URL"), "check game IDs with VIP Reseller's game-feature get-nickname at this API base, e.g. https://vip-reseller.co.id/api, API ID and key in env KIOS_CHECKID_VIP_ID and KIOS_CHECKID_VIP_KEY (env KIOS_CHECKID_VIP_URL; default with no check service: the simulator)")
 	fs.Int64Var(&cfg.CheckIDVIP.Fee, "checkid-vip-fee", 0, "rupiah VIP Reseller charges per answered ID check, posted in the ledger (checkid:vip → checkid_fees)")
 	fs.StringVar(&cfg.CheckIDApigames.URL, "checkid-apigames-url", e.Getenv("KIOS_CHECKID_APIGAMES_URL"), "check game IDs with Apigames' cek-username at this base, e.g. https://v1.apigames.id, merchant ID and secret in env KIOS_CHECKID_APIGAMES_MERCHANT and KIOS_CHECKID_APIGAMES_SECRET; asked after VIP Reseller (env KIOS_CHECKID_APIGAMES_URL)")
@@ -95,6 +98,11 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	cfg.SecretKey, cfg.SecretKeyFile = backend.SecretsFromEnv(e.keyFile, e.Getenv)
 	cfg.TrustedProxies = proxies
+	for _, name := range strings.Split(checkSups, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			cfg.CheckIDSuppliers = append(cfg.CheckIDSuppliers, name)
+		}
+	}
 	cfg.NoTextChannels = !*textChannels
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.Stderr, nil))
 	cfg.Stdout = e.Stdout

@@ -489,6 +489,8 @@ type lateOutcome struct {
 	again   bool  // a further late success on an order flagged already: cost not posted
 	cost    int64 // the cost posted
 	status  order.Status
+	// shopInvoice is the storefront invoice moved to success by the late delivery ("" if none).
+	shopInvoice string
 }
 
 // lateInTx records, inside the transaction that recorded att's success, what that success means
@@ -521,12 +523,17 @@ func (s *Service) lateInTx(ctx context.Context, tx *store.Tx, o *order.Order, at
 		}
 		out.cost = att.Cost
 	}
-	return out, nil
+	// A storefront order: the buyer has the goods after all, so its invoice is delivered too.
+	out.shopInvoice, err = s.shopLateInTx(ctx, tx, cur, att)
+	return out, err
 }
 
 // reportLate logs (and alerts) what lateInTx did, after its commit.
 func (s *Service) reportLate(o *order.Order, att *store.Attempt, out lateOutcome) {
 	switch {
+	case out.flagged && out.shopInvoice != "":
+		s.log.Warn("supplier delivered a storefront order after it failed: its invoice is delivered, no refund owed",
+			"invoice", o.Invoice, "shop_invoice", out.shopInvoice, "supplier", att.Supplier, "attempt", att.Reference, "sn", att.SN, "cost", out.cost)
 	case out.flagged:
 		s.alert(AlertLateDelivery, "supplier delivered an order already refunded; the cost is posted: deliver the SN to the buyer by hand or charge again",
 			"invoice", o.Invoice, "supplier", att.Supplier, "attempt", att.Reference, "sn", att.SN, "cost", out.cost)

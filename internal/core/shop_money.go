@@ -299,6 +299,57 @@ func (s *Service) ShopSync(ctx context.Context, inv *store.ShopInvoice) (*store.
 	return s.db.ShopInvoiceByCode(ctx, inv.Code)
 }
 
+// shopLateInTx, inside the transaction that recorded a late delivery of the Failed order o (in the
+// storefront's lock domain, as o is its order), delivers o's invoice when o is a storefront
+// order: the supplier delivered to the buyer's account after all, so the buyer's payment is no
+// longer owed back but earned. A Failed invoice (its refund owed, not yet paid back) goes to
+// success with the SN, and what was paid from refunds owed to revenue; one still Pending (the
+// sweep had not closed it) goes to success with what was paid from the clearing account (where
+// the order's release put it) to revenue; txn "shop:CODE:late" either way. A Refunded invoice is
+// left alone: the buyer has both, the loss is the cost posted. It returns the invoice's code
+// when it moved one. The invoice's status guard makes it once.
+func (s *Service) shopLateInTx(ctx context.Context, tx *store.Tx, o *order.Order, att *store.Attempt) (string, error) {
+	if !IsShopInvoice(o.Reference) {
+		return "", nil
+	}
+	inv, err := tx.ShopInvoiceByCode(ctx, o.Reference)
+	if errors.Is(err, store.ErrShopInvoiceNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	// A reseller may use a reference of the invoice's shape: the invoice must name this order.
+	if inv.OrderInvoice != o.Invoice || (inv.Status != store.ShopFailed && inv.Status != store.ShopPending) {
+		return "", nil
+	}
+	upd := *inv
+	upd.Status, upd.SN, upd.DoneAt = store.ShopSuccess, att.SN, s.now()
+	upd.Reason = clip("delivered late by "+att.Supplier+" after the order failed", 200)
+	ok, err := tx.ShopInvoiceSettle(ctx, inv.ID, []string{inv.Status}, upd)
+	if err != nil || !ok {
+		return "", err
+	}
+	from := int64(0)
+	if inv.Status == store.ShopFailed {
+		if _, from, err = s.shopAccounts(ctx, tx); err != nil {
+			return "", err
+		}
+	} else {
+		ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
+		if err != nil {
+			return "", err
+		}
+		from = ra.available
+	}
+	if inv.PaidAmount > 0 {
+		if err := tx.Transfer(ctx, "shop:"+inv.Code+":late", from, s.sys.revenue, inv.PaidAmount, "invoice "+inv.Code+" delivered late"); err != nil {
+			return "", err
+		}
+	}
+	return inv.Code, nil
+}
+
 // ShopSweep expires unpaid invoices past their time and closes pending ones whose order settled.
 func (s *Service) ShopSweep(ctx context.Context) error {
 	due, err := s.db.ShopInvoices(ctx, store.ShopInvoiceFilter{Status: store.ShopUnpaid, Before: s.now(), Limit: 500})

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,9 +14,12 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/supplier"
+	"github.com/kios-h2h/kios/internal/supplier/route"
 )
 
 type shopBundle struct {
@@ -29,24 +33,58 @@ type shopBundle struct {
 // MLBB_ID_5 has a retail price (MLBB_ID_10 has only a default one); its clock is the real one
 // moved by offset (the sandbox compares expiry times with it).
 func shopSetup(t *testing.T, be storetest.Backend) *shopBundle {
+	return shopSetupWith(t, be)
+}
+
+// shopSetupWith is shopSetup buying MLBB_ID_5 from the scripted suppliers sups, in this order
+// (the simulator when there are none).
+func shopSetupWith(t *testing.T, be storetest.Backend, sups ...*scripted) *shopBundle {
 	t.Helper()
 	ctx := context.Background()
 	b := &shopBundle{db: be.Open(t)}
-	svc, err := core.New(ctx, b.db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: core.SimulatorRouter(0),
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var router core.Router = core.SimulatorRouter(0)
+	if len(sups) > 0 {
+		byName := map[string]supplier.Supplier{}
+		for _, s := range sups {
+			byName[s.name] = s
+		}
+		router = route.New(b.db, route.Options{Logger: logger,
+			Connect: func(s store.Supplier) (supplier.Supplier, error) { return byName[s.Name], nil }})
+	}
+	svc, err := core.New(ctx, b.db, core.Config{Logger: logger, Router: router,
 		Now: func() time.Time { return time.Now().Add(time.Duration(b.offset.Load()) * time.Microsecond) }, PublicURL: publicURL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.svc = svc
-	err = svc.SaveCatalog(ctx, []catalog.Product{{Code: "mobile-legends", Name: "Mobile Legends", Active: true}},
-		[]catalog.Variant{
-			{ProductCode: "mobile-legends", Code: "MLBB_ID_5", Name: "5 Diamonds", Active: true, UnlimitedStock: true, Multi: true,
-				Prices: map[string]int64{"default": 1389, core.RetailTier: 1900}},
-			{ProductCode: "mobile-legends", Code: "MLBB_ID_10", Name: "10 Diamonds", Active: true, UnlimitedStock: true, Multi: true,
-				Prices: map[string]int64{"default": 2700}},
-		})
-	if err != nil {
+	saveCatalog := func() error {
+		return svc.SaveCatalog(ctx, []catalog.Product{{Code: "mobile-legends", Name: "Mobile Legends", Active: true}},
+			[]catalog.Variant{
+				{ProductCode: "mobile-legends", Code: "MLBB_ID_5", Name: "5 Diamonds", Active: true, UnlimitedStock: true, Multi: true,
+					Prices: map[string]int64{"default": 1389, core.RetailTier: 1900}},
+				{ProductCode: "mobile-legends", Code: "MLBB_ID_10", Name: "10 Diamonds", Active: true, UnlimitedStock: true, Multi: true,
+					Prices: map[string]int64{"default": 2700}},
+			})
+	}
+	if err := saveCatalog(); err != nil {
 		t.Fatal(err)
+	}
+	for i, s := range sups {
+		if _, err := svc.AddSupplier(ctx, core.NewSupplier{Name: s.name, Kind: store.KindSimulator}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SyncCatalog(ctx, s.name, []supplier.Item{{Code: "SKU-" + s.name, Name: "5 Diamonds", Cost: 1000, Active: true}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.MapSupplierProduct(ctx, s.name, "SKU-"+s.name, "MLBB_ID_5", i+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(sups) > 0 {
+		if err := saveCatalog(); err != nil { // the syncs' repricing undone
+			t.Fatal(err)
+		}
 	}
 	b.gw, err = svc.AddGateway(ctx, core.NewGateway{Name: "sandbox", Kind: payment.Sandbox, Methods: []string{"QRIS", "BRIVA"}})
 	if err != nil {
@@ -276,6 +314,130 @@ func TestShopCheckoutRefusals(t *testing.T) {
 		}
 		if _, err := b.svc.ShopCheckout(ctx, p); !errors.Is(err, core.ErrShopTooManyUnpaid) {
 			t.Fatalf("unpaid cap: %v", err)
+		}
+		ledgerClean(t, b.db)
+	})
+}
+
+// TestShopLateDeliveryDeliversTheInvoice (issue 19): a storefront order failed by the operator
+// (forced, its purchase still open upstream) and then delivered by the supplier moves its invoice
+// out of Failed: Success with the supplier's SN, the refund owed earned instead (refunds owed →
+// revenue, "shop:CODE:late"), the ledger check clean. The same when the late success comes
+// before the sweep closed the invoice (still Pending: clearing → revenue). A Refunded invoice
+// stays Refunded.
+func TestShopLateDeliveryDeliversTheInvoice(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		ctx := context.Background()
+		s1 := &scripted{name: "s1", purchase: pendingPurchase, status: (&switchable{}).status}
+		b := shopSetupWith(t, be, s1)
+		shop, err := b.svc.ShopReseller(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// paidAndFailed pays an invoice, waits for its purchase to be open upstream and fails its
+		// order by hand, forced.
+		paidAndFailed := func(dest, phone string) (*store.ShopInvoice, *store.Attempt) {
+			t.Helper()
+			res := b.checkout(t, "MLBB_ID_5", dest, phone)
+			if _, _, err := b.svc.SandboxPay(ctx, res.Payment.Reference); err != nil {
+				t.Fatal(err)
+			}
+			o, err := b.db.OrderByReference(ctx, shop.ID, res.Invoice.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var att store.Attempt
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				atts, err := b.db.Attempts(ctx, o.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(atts) == 1 && atts[0].State == "pending" {
+					att = atts[0]
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("attempts %+v, want one pending", atts)
+				}
+			}
+			if _, err := b.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Failed, Actor: "ops", Force: true}); err != nil {
+				t.Fatal(err)
+			}
+			inv, err := b.db.ShopInvoiceByCode(ctx, res.Invoice.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return inv, &att
+		}
+		late := func(att *store.Attempt, sn string) {
+			t.Helper()
+			if err := b.svc.ResolveAttempt(ctx, "s1", att.Reference, supplier.Result{State: supplier.Success, SN: sn, Cost: 1000}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		revenue := func() int64 { return b.balanceOf(t, ledger.RevenueCode) }
+
+		// Failed first (the sweep closed it: refund owed), then delivered.
+		inv, att := paidAndFailed("12345678(1234)", "081234567001")
+		if got := b.waitInvoice(t, inv.Code); got.Status != store.ShopFailed || b.balanceOf(t, ledger.RefundsOwedCode) != 1900 {
+			t.Fatalf("after the forced failure: %+v, owed %d", got, b.balanceOf(t, ledger.RefundsOwedCode))
+		}
+		ledgerClean(t, b.db)
+		rev := revenue()
+		late(att, "SN-LATE-1")
+		got, err := b.db.ShopInvoiceByCode(ctx, inv.Code)
+		if err != nil || got.Status != store.ShopSuccess || got.SN != "SN-LATE-1" || !strings.Contains(got.Reason, "delivered late") {
+			t.Fatalf("invoice after the late delivery: %+v %v", got, err)
+		}
+		if owed := b.balanceOf(t, ledger.RefundsOwedCode); owed != 0 || revenue() != rev+1900 {
+			t.Fatalf("owed %d, revenue %d → %d: want the payment earned", owed, rev, revenue())
+		}
+		if api, err := b.svc.ShopInvoice(ctx, inv.Code); err != nil || api.Status != store.ShopSuccess {
+			t.Fatalf("read through the core: %+v %v", api, err)
+		}
+		if _, err := b.svc.ShopRefund(ctx, inv.Code, "BCA"); !errors.Is(err, core.ErrShopNotRefundable) {
+			t.Fatalf("refund of a delivered invoice: %v", err)
+		}
+		ledgerClean(t, b.db)
+		// Told again (a callback after the poll): nothing moves twice.
+		late(att, "SN-LATE-1")
+		if b.balanceOf(t, ledger.RefundsOwedCode) != 0 || revenue() != rev+1900 {
+			t.Fatalf("a repeated late success moved money")
+		}
+
+		// Delivered before the sweep closed it (still Pending): the clearing account's payment is
+		// earned, and the sweep finds nothing to owe.
+		inv2, att2 := paidAndFailed("22345678(1234)", "081234567002")
+		if inv2.Status != store.ShopPending {
+			t.Fatalf("invoice read raw right after the failure: %+v", inv2)
+		}
+		rev = revenue()
+		late(att2, "SN-LATE-2")
+		if got := b.waitInvoice(t, inv2.Code); got.Status != store.ShopSuccess || got.SN != "SN-LATE-2" {
+			t.Fatalf("invoice delivered before the sweep: %+v", got)
+		}
+		if err := b.svc.ShopSweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if bal, _ := b.svc.Balance(ctx, shop.ID); bal != 0 || b.balanceOf(t, ledger.RefundsOwedCode) != 0 || revenue() != rev+1900 {
+			t.Fatalf("clearing %d, owed %d, revenue %d → %d", bal, b.balanceOf(t, ledger.RefundsOwedCode), rev, revenue())
+		}
+		ledgerClean(t, b.db)
+
+		// Refunded before the supplier delivered: it stays Refunded (the buyer has both; the loss
+		// is the cost posted).
+		inv3, att3 := paidAndFailed("32345678(1234)", "081234567003")
+		if got := b.waitInvoice(t, inv3.Code); got.Status != store.ShopFailed {
+			t.Fatalf("third invoice %+v", got)
+		}
+		if _, err := b.svc.ShopRefund(ctx, inv3.Code, "BCA 0123"); err != nil {
+			t.Fatal(err)
+		}
+		rev = revenue()
+		late(att3, "SN-LATE-3")
+		if got, _ := b.db.ShopInvoiceByCode(ctx, inv3.Code); got.Status != store.ShopRefunded || revenue() != rev {
+			t.Fatalf("refunded invoice after a late delivery: %+v, revenue %d → %d", got, rev, revenue())
 		}
 		ledgerClean(t, b.db)
 	})
