@@ -401,6 +401,20 @@ func (h *handler) mutations(ctx context.Context, cl *caller, from, to time.Time)
 	return out, nil
 }
 
+// archivedSince returns the cut of the newest archive when a statement starting at from (zero:
+// the default 30 days) reaches before it: its postings before the cut were archived (kios
+// archive) and are not listed. Zero otherwise.
+func (h *handler) archivedSince(ctx context.Context, from time.Time) (time.Time, error) {
+	if from.IsZero() {
+		from = time.Now().In(catalog.Jakarta).AddDate(0, 0, -30)
+	}
+	cut, err := h.db.ArchiveCut(ctx)
+	if err != nil || cut.IsZero() || !from.Before(cut) {
+		return time.Time{}, err
+	}
+	return cut, nil
+}
+
 // txnRef splits a posting's txn into what it belongs to and its kind: "order:INV:hold" → INV,
 // hold; "ticket:DEP-…" → DEP-…, ticket; "deposit:…" → the txn, deposit.
 func txnRef(txn string) (string, string) {

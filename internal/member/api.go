@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kios-h2h/kios/client/flazz"
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/session"
 	"github.com/kios-h2h/kios/internal/store"
@@ -296,7 +297,15 @@ func (h *handler) apiMutations(w http.ResponseWriter, r *http.Request, cl *calle
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"mutations": ms})
+	out := map[string]any{"mutations": ms}
+	if cut, err := h.archivedSince(r.Context(), from); err != nil {
+		h.fail(w, r, err)
+		return
+	} else if !cut.IsZero() {
+		// Only when the range starts before an archive's cut: otherwise the answer is as ever.
+		out["archived_before"] = cut.In(catalog.Jakarta)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (h *handler) apiDeposit(w http.ResponseWriter, r *http.Request, cl *caller) {

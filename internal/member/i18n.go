@@ -87,6 +87,7 @@ var words = map[string][2]string{
 	"description":         {"Keterangan", "Description"},
 	"mutation":            {"Mutasi", "Change"},
 	"balance.after":       {"Saldo akhir", "Balance after"},
+	"mutations.archived":  {"Mutasi sebelum tanggal ini sudah diarsipkan:", "Mutations before this time were archived:"},
 	"csv":                 {"Unduh CSV", "Download CSV"},
 	"dep.open":            {"Buat tiket deposit", "Open a deposit ticket"},
 	"amount":              {"Jumlah (Rp)", "Amount (Rp)"},

@@ -789,3 +789,41 @@ func TestErrorsInTheChosenLanguage(t *testing.T) {
 		t.Errorf("English flash: %.600s", body)
 	}
 }
+
+// After an archival the statement says that what came before the cut was archived (JSON key
+// archived_before, a line on the page); before any archival neither appears.
+func TestStatementSaysArchived(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, bk storetest.Backend) {
+		ctx := context.Background()
+		e := setup(t, bk, member.Options{})
+		e.credit(t, "shop", 10000)
+		for i := range 3 {
+			o := e.place(t, "shop", fmt.Sprint("arc-", i), "081234567890")
+			if _, err := e.svc.ResolveOrder(ctx, core.Resolution{Invoice: o.Invoice, Status: order.Failed, Actor: "t"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := e.mustLogin(t)
+		var ms map[string]any
+		b.json(t, "GET", "/member/api/mutations", nil, 200, &ms)
+		if _, ok := ms["archived_before"]; ok {
+			t.Fatalf("archived_before without an archival: %v", ms)
+		}
+		if _, body := b.page(t, "/member/mutasi"); strings.Contains(body, "diarsipkan") {
+			t.Fatal("the statement page speaks of an archive before any archival")
+		}
+		res, err := e.db.Archive(ctx, store.ArchiveOptions{Cut: time.Now().Add(time.Hour), Drop: true, Target: store.DropArchive})
+		if err != nil || res.Orders == 0 {
+			t.Fatalf("archive: %+v %v", res, err)
+		}
+		ms = nil
+		b.json(t, "GET", "/member/api/mutations", nil, 200, &ms)
+		if _, ok := ms["archived_before"]; !ok {
+			t.Fatalf("no archived_before after an archival: %v", ms)
+		}
+		if _, body := b.page(t, "/member/mutasi?from=2020-01-01"); !strings.Contains(body, "diarsipkan") {
+			t.Fatal("the statement page does not say that mutations were archived")
+		}
+	})
+}

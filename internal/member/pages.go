@@ -330,8 +330,16 @@ func (h *handler) mutationsPage(w http.ResponseWriter, r *http.Request, cl *call
 		writeCSV(w, "mutasi-"+cl.r.Username+".csv", rows)
 		return
 	}
-	h.render(w, r, cl, "mutations", tr(cl.lang, "nav.mutations"), map[string]any{"Mutations": ms,
-		"From": from.Format("2006-01-02"), "To": q.Get("to")})
+	cut, err := h.archivedSince(r.Context(), from)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"Mutations": ms, "From": from.Format("2006-01-02"), "To": q.Get("to")}
+	if !cut.IsZero() {
+		data["ArchivedBefore"] = cut
+	}
+	h.render(w, r, cl, "mutations", tr(cl.lang, "nav.mutations"), data)
 }
 
 // writeCSV sends rows as a CSV download. Cells that a spreadsheet would run as a formula are

@@ -693,6 +693,19 @@ func (q Q) Archives(ctx context.Context) ([]ArchiveInfo, error) {
 	return out, rows.Err()
 }
 
+// ArchiveCut is the newest cut of an archive that took orders (zero: none): a statement that
+// starts before it is missing what was archived.
+func (q Q) ArchiveCut(ctx context.Context) (time.Time, error) {
+	var cut sql.NullInt64
+	if err := q.queryRow(ctx, `SELECT MAX(cut) FROM archives WHERE orders > 0`).Scan(&cut); err != nil {
+		return time.Time{}, fmt.Errorf("archive cut: %w", err)
+	}
+	if !cut.Valid {
+		return time.Time{}, nil
+	}
+	return fromMicros(cut.Int64), nil
+}
+
 // archivedOrder returns the error of an order lookup by invoice that found nothing: an
 // order.ArchivedError when the invoice's time is before an archive's cut that archived orders
 // (the order, if it existed, may be in that archive), order.ErrNotFound otherwise.
