@@ -214,3 +214,9 @@ func (s *Service) Audit(ctx context.Context, f store.AuditFilter) ([]store.Audit
 // ErrNotFound wraps the not-found errors of the things admins act on, so the HTTP side answers 404
 // for all of them alike.
 var ErrNotFound = errors.New("not found")
+
+// Errors of the admin users, under the admin service's names (the store's errors).
+var (
+	ErrUserNotFound  = store.ErrAdminNotFound
+	ErrUsernameTaken = store.ErrAdminTaken
+)

@@ -13,7 +13,6 @@ const mod = "github.com/kios-h2h/kios/"
 // removes them: the core sealed over its store, domain types and not-found errors out of store).
 // A new breaking fails the test; one that is gone is reported, so the list can shrink.
 var known = map[string]bool{
-	"internal/web -> internal/store":               true,
 	"internal/core -> internal/supplier/simulator": true,
 }
 
@@ -71,8 +70,10 @@ func TestImportRules(t *testing.T) {
 		{"the store imports nothing above the domain packages",
 			func(p string) bool { return under(p, "internal/store") },
 			func(i string) bool {
+				// internal/supplier itself is a domain package (the Supplier interface, outcome
+				// states, the registry's kinds and errors); what is under it is not.
 				for _, a := range above {
-					if under(i, a) {
+					if under(i, a) && i != "internal/supplier" {
 						return true
 					}
 				}

@@ -77,3 +77,10 @@ var (
 	ErrNotFound     = errors.New("deposit ticket not found")
 	ErrSettled      = errors.New("deposit ticket already settled")
 )
+
+// Filter narrows a listing of tickets.
+type Filter struct {
+	Status     Status // "" for all
+	ResellerID int64  // 0 for all
+	Limit      int    // 0 means 100
+}

@@ -386,3 +386,19 @@ func pickMethod(c Config, m string) (string, error) {
 
 // ErrMethod is a payment method the gateway does not offer.
 var ErrMethod = errors.New("payment method not offered")
+
+// Errors of the gateway registry and payments.
+var (
+	ErrGatewayNotFound = errors.New("gateway not found")
+	ErrGatewayExists   = errors.New("a gateway with that name already exists")
+	ErrPaymentNotFound = errors.New("payment not found")
+)
+
+// Filter narrows a listing of payments.
+type Filter struct {
+	Status     string
+	Gateway    string
+	ResellerID int64
+	Flagged    bool // only payments an operator should look at
+	Limit      int  // 0 means 100
+}

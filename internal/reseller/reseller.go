@@ -146,3 +146,13 @@ type OtomaxMember struct {
 	PIN        string
 	Plain      bool
 }
+
+// ErrIdentityTaken is a bind of a text identity (a chat account) already bound to another
+// reseller.
+var ErrIdentityTaken = errors.New("identity already bound to another reseller")
+
+// TextLimits are the daily limits of text orders (rupiah and orders per Jakarta day).
+type TextLimits struct {
+	IdentitySpend, IdentityCount int64
+	ResellerSpend, ResellerCount int64
+}

@@ -118,3 +118,12 @@ func TakeFlash(ctx context.Context, db *store.DB, realm store.Realm, sid string)
 	kind, text, _ := strings.Cut(msg, ":")
 	return Flash{Kind: kind, Text: text}, nil
 }
+
+// Realm names a kind of browser session: the admin dashboard's or the member area's.
+type Realm = store.Realm
+
+// The session realms.
+const (
+	RealmAdmin  = store.RealmAdmin
+	RealmMember = store.RealmMember
+)

@@ -21,8 +21,10 @@ import (
 
 // Errors of two-factor login.
 var (
-	ErrCodeNeeded = errors.New("enter the 6-digit code from your authenticator app (or a recovery code)")
-	ErrBadCode    = errors.New("wrong or used code")
+	// ErrTOTPEnabled: two-factor login is on already (turn it off before setting it up again).
+	ErrTOTPEnabled = store.ErrTOTPEnabled
+	ErrCodeNeeded  = errors.New("enter the 6-digit code from your authenticator app (or a recovery code)")
+	ErrBadCode     = errors.New("wrong or used code")
 )
 
 // RecoveryCodes is how many recovery codes a subject gets.

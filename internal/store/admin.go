@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/order"
 )
 
@@ -30,18 +31,8 @@ type AdminToken struct {
 	CreatedAt time.Time
 }
 
-// AuditEntry is one admin action: who did what to which target, and the target before and after
-// (JSON; empty when there was nothing before or after).
-type AuditEntry struct {
-	ID     int64
-	At     time.Time
-	Actor  string
-	Action string
-	Target string
-	Before string
-	After  string
-	IP     string
-}
+// AuditEntry is audit.Entry, the name the store's writes were made with.
+type AuditEntry = audit.Entry
 
 // Errors of the admin tables.
 var (
@@ -252,13 +243,7 @@ func (tx *Tx) AuditInsert(ctx context.Context, e *AuditEntry) error {
 }
 
 // AuditFilter narrows AuditList.
-type AuditFilter struct {
-	Actor  string
-	Target string
-	Action string // a prefix: "reseller." matches every reseller action
-	Before int64  // only entries with a smaller id (paging); 0 for the newest
-	Limit  int    // 0 means 100
-}
+type AuditFilter = audit.Filter
 
 // AuditList lists audit entries, newest first.
 func (q Q) AuditList(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
@@ -318,19 +303,8 @@ func (tx *Tx) JobDeleteForOrder(ctx context.Context, orderID int64, kind string)
 	return nil
 }
 
-// DaySales is one day's trade, by the Asia/Jakarta day orders are filed under.
-type DaySales struct {
-	Day     string // YYYY-MM-DD
-	Orders  int64  // all orders placed that day, testing ones excluded
-	Success int64
-	Failed  int64
-	Pending int64
-	Sales   int64 // sum of prices of successful orders
-	Cost    int64 // what suppliers charged for them
-}
-
-// Margin is what the day's successful orders earned over their cost.
-func (d DaySales) Margin() int64 { return d.Sales - d.Cost }
+// DaySales is order.DaySales.
+type DaySales = order.DaySales
 
 // SalesByDay sums non-testing orders per day for days >= since (YYYY-MM-DD), oldest first.
 func (q Q) SalesByDay(ctx context.Context, since string) ([]DaySales, error) {
@@ -392,47 +366,28 @@ func (q Q) BalancesOwed(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-type auditKey struct{}
+// WithAudit is audit.With: the next Batch that commits under the context also writes e, in the
+// same transaction as its change.
+func WithAudit(ctx context.Context, e AuditEntry) context.Context { return audit.With(ctx, e) }
 
-// pendingAudit is an audit row waiting for the change it records.
-type pendingAudit struct {
-	e       AuditEntry
-	written bool // set once a batch holding the row has committed
-}
+// WithoutAudit is audit.Without.
+func WithoutAudit(ctx context.Context) context.Context { return audit.Without(ctx) }
 
-// WithAudit returns a context under which the next Batch that commits also writes e, in the same
-// transaction as its change: whoever makes a change through a method that takes no actor (the
-// CLI, an admin API call into the core), the change and the record of who made it commit
-// together or not at all. Only the first committed batch writes the row; a method that commits
-// in several batches (a catalog sync in chunks) is recorded once, with its first.
-func WithAudit(ctx context.Context, e AuditEntry) context.Context {
-	return context.WithValue(ctx, auditKey{}, &pendingAudit{e: e})
-}
-
-// WithoutAudit is ctx without the audit row WithAudit put on it: for writes that are not the
-// change being audited (sealing secrets found in clear as the database opens).
-func WithoutAudit(ctx context.Context) context.Context {
-	return context.WithValue(ctx, auditKey{}, (*pendingAudit)(nil))
-}
-
-// AuditWritten tells whether the audit row WithAudit put on ctx has been committed.
-func AuditWritten(ctx context.Context) bool {
-	p, _ := ctx.Value(auditKey{}).(*pendingAudit)
-	return p != nil && p.written
-}
+// AuditWritten is audit.Written.
+func AuditWritten(ctx context.Context) bool { return audit.Written(ctx) }
 
 // withPendingAudit wraps fn to write ctx's pending audit row after it, if there is one still to
 // write. A batch run again (a replay) runs the wrapper again, and its rolled-back row with it.
-func withPendingAudit(ctx context.Context, fn func(*Tx) error) (func(*Tx) error, *pendingAudit) {
-	p, _ := ctx.Value(auditKey{}).(*pendingAudit)
-	if p == nil || p.written {
+func withPendingAudit(ctx context.Context, fn func(*Tx) error) (func(*Tx) error, *audit.Pending) {
+	p := audit.ToWrite(ctx)
+	if p == nil {
 		return fn, nil
 	}
 	return func(tx *Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		e := p.e
+		e := p.Entry
 		return tx.AuditInsert(ctx, &e)
 	}, p
 }

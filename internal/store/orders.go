@@ -212,13 +212,7 @@ func (q Q) orderWhere(ctx context.Context, where string, args ...any) (*order.Or
 }
 
 // OrderFilter narrows OrderList.
-type OrderFilter struct {
-	ResellerID int64
-	Status     order.Status
-	Search     string // matches invoice, reference, destination or SN exactly
-	Since      time.Time
-	Limit      int // 0 means 100
-}
+type OrderFilter = order.Filter
 
 // OrderList lists orders, newest first.
 func (q Q) OrderList(ctx context.Context, f OrderFilter) ([]order.Order, error) {
@@ -333,26 +327,8 @@ func (tx *Tx) MultiGuardRelease(ctx context.Context, orderID int64) error {
 	return nil
 }
 
-// Attempt is one purchase of an order from one supplier. Its Reference is what Kios sent
-// upstream; it is recorded (committed) before the request leaves, so that after any crash Kios
-// knows it may have bought and asks for the status instead of buying again.
-type Attempt struct {
-	ID        int64
-	OrderID   int64
-	Supplier  string
-	SKU       string
-	Reference string
-	State     string // "sent", then "success", "failed", "pending" or "unknown"
-	SN        string
-	Message   string
-	Raw       string
-	Cost      int64
-	Polls     int
-	// UpstreamRef is the supplier's own id for the purchase (BASSTORE's invoice), once known.
-	UpstreamRef string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-}
+// Attempt is order.Attempt, the name the store's reads were written with.
+type Attempt = order.Attempt
 
 // attemptRef is the expression of an attempt's reference, over attempts a joined to orders o:
 // it is not stored, but made of its order's invoice and its number (issue 22).
@@ -529,11 +505,8 @@ func (tx *Tx) attemptUpdateFromCTE(ctx context.Context, a *Attempt, from, cas st
 	return true, nil
 }
 
-// AttemptOpen reports whether an attempt in state may still be bought upstream: sent, or answered
-// pending or unknown. Such an attempt is asked after until it is decided.
-func AttemptOpen(state string) bool {
-	return state == "sent" || state == "pending" || state == "unknown"
-}
+// AttemptOpen is order.AttemptOpen.
+func AttemptOpen(state string) bool { return order.AttemptOpen(state) }
 
 // maxLoggedRaw bounds the upstream answer kept per logged call.
 const maxLoggedRaw = 4 << 10

@@ -5,16 +5,18 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/kios-h2h/kios/internal/ledger"
 	"strings"
 	"time"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/payment"
 )
 
 // Errors of the gateway registry and payments.
 var (
-	ErrGatewayNotFound = errors.New("gateway not found")
-	ErrGatewayExists   = errors.New("a gateway with that name already exists")
-	ErrPaymentNotFound = errors.New("payment not found")
+	ErrGatewayNotFound = payment.ErrGatewayNotFound
+	ErrGatewayExists   = payment.ErrGatewayExists
+	ErrPaymentNotFound = payment.ErrPaymentNotFound
 )
 
 // Fee policies of a gateway.
@@ -262,13 +264,7 @@ func (q Q) paymentWhere(ctx context.Context, where string, args ...any) (*Paymen
 }
 
 // PaymentFilter narrows Payments.
-type PaymentFilter struct {
-	Status     string
-	Gateway    string
-	ResellerID int64
-	Flagged    bool // only payments an operator should look at
-	Limit      int  // 0 means 100
-}
+type PaymentFilter = payment.Filter
 
 // Payments lists payments, newest first.
 func (q Q) Payments(ctx context.Context, f PaymentFilter) ([]Payment, error) {

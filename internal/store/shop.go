@@ -8,48 +8,24 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/shop"
 )
 
-// ErrShopInvoiceNotFound is the answer for an unknown storefront invoice.
-var ErrShopInvoiceNotFound = errors.New("invoice not found")
+// The storefront's names under the store's (package shop holds them).
+var ErrShopInvoiceNotFound = shop.ErrInvoiceNotFound
 
 // Statuses of a storefront invoice (shop_invoices.status).
 const (
-	ShopUnpaid   = "unpaid"   // waiting for the buyer's payment; nothing moved
-	ShopExpired  = "expired"  // not paid in time; nothing moved (a late payment still counts)
-	ShopPending  = "pending"  // paid, credited and ordered; the order is being fulfilled
-	ShopSuccess  = "success"  // delivered
-	ShopFailed   = "failed"   // paid but not delivered: the buyer's money is a refund owed
-	ShopRefunded = "refunded" // the refund owed was paid back to the buyer
+	ShopUnpaid   = shop.Unpaid
+	ShopExpired  = shop.Expired
+	ShopPending  = shop.Pending
+	ShopSuccess  = shop.Success
+	ShopFailed   = shop.Failed
+	ShopRefunded = shop.Refunded
 )
 
-// ShopInvoice is a storefront buyer's invoice.
-type ShopInvoice struct {
-	ID           int64
-	Code         string
-	VariantID    int64
-	VariantCode  string
-	ProductName  string
-	Destination  string
-	Nickname     string
-	Amount       int64 // what the buyer is asked to pay: the variant's retail price at checkout
-	PaidAmount   int64
-	Method       string
-	GatewayID    int64
-	PaymentID    int64
-	Phone        string
-	Email        string
-	IP           string
-	Status       string
-	OrderInvoice string // the core order placed for it, once paid
-	SN           string
-	Reason       string
-	Flag         string
-	CreatedAt    time.Time
-	ExpiresAt    time.Time
-	PaidAt       time.Time
-	DoneAt       time.Time
-}
+// ShopInvoice is shop.Invoice.
+type ShopInvoice = shop.Invoice
 
 const shopInvoiceCols = `id, code, variant_id, variant_code, product_name, destination, nickname, amount, paid_amount, method,
 	COALESCE(gateway_id, 0), COALESCE(payment_id, 0), phone, email, ip, status, order_invoice, sn, reason, flag, created_at, expires_at,
@@ -148,13 +124,7 @@ func (q Q) ShopUnpaidCount(ctx context.Context, phone string, now time.Time) (in
 }
 
 // ShopInvoiceFilter narrows ShopInvoices.
-type ShopInvoiceFilter struct {
-	Status string
-	Phone  string
-	// Before, when set, keeps invoices that expire before it (the sweeper's due unpaid ones).
-	Before time.Time
-	Limit  int // 0 means 100
-}
+type ShopInvoiceFilter = shop.Filter
 
 // ShopInvoices lists invoices, newest first (oldest first with Before: the sweeper's order).
 func (q Q) ShopInvoices(ctx context.Context, f ShopInvoiceFilter) ([]ShopInvoice, error) {

@@ -304,7 +304,7 @@ func (db *DB) Batch(ctx context.Context, fn func(*Tx) error) error {
 // that share domains wait on each other instead of deadlocking. Callers under one key keep their
 // arrival order.
 func (db *DB) BatchKey(ctx context.Context, key int64, fn func(*Tx) error) error {
-	fn, audit := withPendingAudit(ctx, fn)
+	fn, pending := withPendingAudit(ctx, fn)
 	req := &batchReq{ctx: ctx, key: key, fn: fn, done: make(chan error, 1)}
 	db.closeMu.RLock()
 	if db.closed {
@@ -327,8 +327,8 @@ func (db *DB) BatchKey(ctx context.Context, key int64, fn func(*Tx) error) error
 	// Once queued, the request is always answered: wait for it even if ctx ends, so that the
 	// caller never reports failure for a change that then commits.
 	err := <-req.done
-	if err == nil && audit != nil {
-		audit.written = true
+	if err == nil && pending != nil {
+		pending.Committed()
 	}
 	if err != nil && db.dialect.Unavailable != nil && db.dialect.Unavailable(err) && !errors.Is(err, ErrUnavailable) {
 		err = fmt.Errorf("%w: %w", ErrUnavailable, err)

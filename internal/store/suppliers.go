@@ -8,23 +8,22 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/supplier"
 )
 
 // Supplier kinds: the dialect Kios speaks to buy from it.
 const (
-	KindBasstore   = "basstore"
-	KindDigiswitch = "digiswitch"
-	KindSimulator  = "simulator"
-	KindDigiflazz  = "digiflazz"
-	// KindOtomax buys from an Otomax/IRS center "via IP" (client/otomax): Username is the
-	// memberID, Token the PIN, APIKey the password; replies are read with ReplyPatterns.
-	KindOtomax = "otomax"
+	KindBasstore   = supplier.KindBasstore
+	KindDigiswitch = supplier.KindDigiswitch
+	KindSimulator  = supplier.KindSimulator
+	KindDigiflazz  = supplier.KindDigiflazz
+	KindOtomax     = supplier.KindOtomax
 )
 
 // Errors of the supplier registry.
 var (
-	ErrSupplierNotFound = errors.New("supplier not found")
-	ErrSupplierExists   = errors.New("a supplier with that name already exists")
+	ErrSupplierNotFound = supplier.ErrNotFound
+	ErrSupplierExists   = supplier.ErrExists
 )
 
 // Supplier is an upstream seller as registered. Token, APIKey and CallbackSecret are secrets:

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/kios-h2h/kios/internal/reseller"
 )
 
 // The text channels' tables (migration 00160): PINs, bound identities, the inbox that
@@ -12,7 +14,7 @@ import (
 // operator's daily limits, and the configured transports.
 
 // ErrIdentityTaken is a bind of an identity already bound to another reseller.
-var ErrIdentityTaken = errors.New("identity already bound to another reseller")
+var ErrIdentityTaken = reseller.ErrIdentityTaken
 
 // TextIdentity is an identity on a channel bound to a reseller.
 type TextIdentity struct {
@@ -293,11 +295,8 @@ func (q Q) TextUsageOn(ctx context.Context, identityID, resellerID int64, day st
 	return u, nil
 }
 
-// TextLimits are the daily limits of text orders (rupiah and orders per Jakarta day).
-type TextLimits struct {
-	IdentitySpend, IdentityCount int64
-	ResellerSpend, ResellerCount int64
-}
+// TextLimits are reseller.TextLimits.
+type TextLimits = reseller.TextLimits
 
 // TextLimitsRow reads the limits row of a reseller (0: the default row); ErrNotFound when the
 // operator has set none.

@@ -128,11 +128,7 @@ func (q Q) ticketWhere(ctx context.Context, where string, arg any) (*deposit.Tic
 }
 
 // TicketFilter narrows TicketList.
-type TicketFilter struct {
-	Status     deposit.Status // "" for all
-	ResellerID int64          // 0 for all
-	Limit      int            // 0 means 100
-}
+type TicketFilter = deposit.Filter
 
 // TicketList lists tickets, newest first.
 func (q Q) TicketList(ctx context.Context, f TicketFilter) ([]deposit.Ticket, error) {

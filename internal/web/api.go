@@ -7,11 +7,12 @@ import (
 	"net/http"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
 )
 
 func (h *handler) routeAPI(mux *http.ServeMux) {
@@ -113,14 +114,14 @@ func errorStatus(err error) (int, string, string) {
 		// Still a 404, saying when and where it went.
 		return http.StatusNotFound, ae.Error(), ""
 	}
-	for _, nf := range []error{reseller.ErrNotFound, order.ErrNotFound, store.ErrVariantNotFound, store.ErrProductNotFound,
-		store.ErrAdminNotFound, store.ErrSupplierNotFound, store.ErrNotFound, admin.ErrNotFound, deposit.ErrNotFound, core.ErrNoBankAccount} {
+	for _, nf := range []error{reseller.ErrNotFound, order.ErrNotFound, catalog.ErrVariantNotFound, catalog.ErrProductNotFound,
+		admin.ErrUserNotFound, supplier.ErrNotFound, core.ErrNotFound, admin.ErrNotFound, deposit.ErrNotFound, core.ErrNoBankAccount} {
 		if errors.Is(err, nf) {
 			return http.StatusNotFound, nf.Error(), ""
 		}
 	}
-	for _, c := range []error{reseller.ErrUsernameTaken, store.ErrAdminTaken, core.ErrOrderFinal, core.ErrAttemptOpen, order.ErrInsufficientBalance, deposit.ErrSettled,
-		core.ErrDepositReference, store.ErrSupplierExists, admin.ErrSelf} {
+	for _, c := range []error{reseller.ErrUsernameTaken, admin.ErrUsernameTaken, core.ErrOrderFinal, core.ErrAttemptOpen, order.ErrInsufficientBalance, deposit.ErrSettled,
+		core.ErrDepositReference, supplier.ErrExists, admin.ErrSelf} {
 		if errors.Is(err, c) {
 			return http.StatusConflict, c.Error(), ""
 		}

@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/catalog"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 func (h *handler) apiProducts(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
@@ -142,7 +142,7 @@ func (h *handler) apiVariantLimitsSet(w http.ResponseWriter, r *http.Request, id
 	by := h.actor(r, id)
 	b, _ := json.Marshal(before)
 	a, _ := json.Marshal(req)
-	ctx := store.WithAudit(r.Context(), store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "catalog.limits", Target: "variant:" + code,
+	ctx := audit.With(r.Context(), audit.Entry{Actor: by.Name, IP: by.IP, Action: "catalog.limits", Target: "variant:" + code,
 		Before: string(b), After: string(a)})
 	l := before
 	if setLoss {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/admin"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/audit"
 )
 
 type accountView struct {
@@ -87,9 +87,9 @@ type AuditView struct {
 	IP     string          `json:"ip"`
 }
 
-func auditFilter(r *http.Request) store.AuditFilter {
+func auditFilter(r *http.Request) audit.Filter {
 	q := r.URL.Query()
-	f := store.AuditFilter{Actor: q.Get("actor"), Target: q.Get("target"), Action: q.Get("action")}
+	f := audit.Filter{Actor: q.Get("actor"), Target: q.Get("target"), Action: q.Get("action")}
 	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
 	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 && n <= 1000 {
 		f.Limit = n

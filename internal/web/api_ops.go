@@ -12,7 +12,6 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/markup"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // markupView is a markup rule as the API shows and takes it; percent is a percentage (2.5).
@@ -119,7 +118,7 @@ func (h *handler) apiCatalogExport(w http.ResponseWriter, r *http.Request, _ *ad
 		h.fail(w, r, err)
 		return
 	}
-	rows, err := h.svc.Variants(r.Context(), store.VariantFilter{})
+	rows, err := h.svc.Variants(r.Context(), catalog.VariantFilter{})
 	if err != nil {
 		h.fail(w, r, err)
 		return

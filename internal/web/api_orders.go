@@ -11,7 +11,6 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // OrderView is an order as the admin API shows it.
@@ -40,9 +39,9 @@ func orderView(o *order.Order) OrderView {
 		Testing: o.Testing, Dialect: o.Dialect, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
 
-func orderFilter(r *http.Request) (store.OrderFilter, error) {
+func orderFilter(r *http.Request) (order.Filter, error) {
 	q := r.URL.Query()
-	f := store.OrderFilter{Search: strings.TrimSpace(q.Get("q")), Status: order.Status(q.Get("status"))}
+	f := order.Filter{Search: strings.TrimSpace(q.Get("q")), Status: order.Status(q.Get("status"))}
 	switch f.Status {
 	case "", order.Pending, order.Success, order.Failed:
 	default:
@@ -129,7 +128,7 @@ func (h *handler) apiOrder(w http.ResponseWriter, r *http.Request, _ *admin.Iden
 	writeJSON(w, http.StatusOK, map[string]any{"order": ov, "attempts": atts, "postings": postingViews(d.Postings)})
 }
 
-func attemptViewOf(a *store.Attempt) attemptView {
+func attemptViewOf(a *order.Attempt) attemptView {
 	return attemptView{a.Supplier, a.SKU, a.Reference, a.State, a.SN, a.Message, a.Cost, a.Polls, a.CreatedAt}
 }
 

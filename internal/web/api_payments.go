@@ -11,7 +11,6 @@ import (
 	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // Payment gateways (issue 18): the admin API and the dashboard's Payments page. Secrets go in
@@ -39,10 +38,10 @@ func paymentError(err error) (status int, msg, field string, ok bool) {
 		return http.StatusBadRequest, fe.Error(), fe.Field, true
 	}
 	switch {
-	case errors.Is(err, store.ErrGatewayNotFound):
-		return http.StatusNotFound, store.ErrGatewayNotFound.Error(), "", true
-	case errors.Is(err, store.ErrGatewayExists):
-		return http.StatusConflict, store.ErrGatewayExists.Error(), "name", true
+	case errors.Is(err, payment.ErrGatewayNotFound):
+		return http.StatusNotFound, payment.ErrGatewayNotFound.Error(), "", true
+	case errors.Is(err, payment.ErrGatewayExists):
+		return http.StatusConflict, payment.ErrGatewayExists.Error(), "name", true
 	case errors.Is(err, core.ErrGatewayDisabled):
 		return http.StatusConflict, core.ErrGatewayDisabled.Error(), "gateway", true
 	case errors.Is(err, core.ErrNoPublicURL):
@@ -145,7 +144,7 @@ func (h *handler) apiGatewayAction(w http.ResponseWriter, r *http.Request, id *a
 			return
 		}
 	}
-	h.payFail(w, r, store.ErrGatewayNotFound)
+	h.payFail(w, r, payment.ErrGatewayNotFound)
 }
 
 func (h *handler) apiDepositPay(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -177,9 +176,9 @@ func (h *handler) apiDepositPay(w http.ResponseWriter, r *http.Request, id *admi
 }
 
 // paymentFilter reads GET /admin/api/payments' query: status, gateway, reseller, flagged, limit.
-func (h *handler) paymentFilter(r *http.Request) (store.PaymentFilter, error) {
+func (h *handler) paymentFilter(r *http.Request) (payment.Filter, error) {
 	q := r.URL.Query()
-	f := store.PaymentFilter{Status: q.Get("status"), Gateway: q.Get("gateway"), Flagged: q.Get("flagged") == "1" || q.Get("flagged") == "true"}
+	f := payment.Filter{Status: q.Get("status"), Gateway: q.Get("gateway"), Flagged: q.Get("flagged") == "1" || q.Get("flagged") == "true"}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	if f.Limit > 1000 {
 		f.Limit = 1000

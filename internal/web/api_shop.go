@@ -8,7 +8,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/shop"
 )
 
 // The storefront's invoices (issue 19): the refunds owed with the buyers' contacts, and the
@@ -44,7 +44,7 @@ type shopInvoiceView struct {
 	PaidAt    time.Time `json:"paid_at,omitzero"`
 }
 
-func viewShopInvoice(v *store.ShopInvoice) shopInvoiceView {
+func viewShopInvoice(v *shop.Invoice) shopInvoiceView {
 	return shopInvoiceView{Invoice: v.Code, Status: v.Status, Variant: v.VariantCode, Product: v.ProductName, Data: v.Destination, Amount: v.Amount,
 		Paid: v.PaidAmount, Method: v.Method, Phone: v.Phone, Email: v.Email, Order: v.OrderInvoice, SN: v.SN, Reason: v.Reason, Flag: v.Flag,
 		CreatedAt: v.CreatedAt, ExpiresAt: v.ExpiresAt, PaidAt: v.PaidAt}
@@ -53,7 +53,7 @@ func viewShopInvoice(v *store.ShopInvoice) shopInvoiceView {
 // apiShopInvoices is GET /admin/api/shop/invoices?status=failed&limit=N.
 func (h *handler) apiShopInvoices(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
 	q := r.URL.Query()
-	f := store.ShopInvoiceFilter{Status: q.Get("status"), Phone: q.Get("phone")}
+	f := shop.Filter{Status: q.Get("status"), Phone: q.Get("phone")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	if f.Limit > 1000 {
 		f.Limit = 1000
@@ -86,7 +86,7 @@ func (h *handler) apiShopRefund(w http.ResponseWriter, r *http.Request, id *admi
 	ctx := h.audited(r, id, "shop.refund", "invoice:"+code, req)
 	v, err := h.svc.ShopRefund(ctx, code, req.Note)
 	switch {
-	case errors.Is(err, store.ErrShopInvoiceNotFound):
+	case errors.Is(err, shop.ErrInvoiceNotFound):
 		writeError(w, http.StatusNotFound, err.Error(), "")
 	case errors.Is(err, core.ErrShopNotRefundable):
 		writeError(w, http.StatusConflict, err.Error(), "")

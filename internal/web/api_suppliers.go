@@ -7,22 +7,23 @@ import (
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
 )
 
 // audited returns r's context carrying the audit row of what the request is about to change:
-// the change commits together with the row (store.WithAudit), so the log cannot miss a change
+// the change commits together with the row (audit.With), so the log cannot miss a change
 // nor record one that did not happen.
 func (h *handler) audited(r *http.Request, id *admin.Identity, action, target string, after any) context.Context {
 	a := h.actor(r, id)
-	return store.WithAudit(r.Context(), store.AuditEntry{Actor: a.Name, IP: a.IP, Action: action, Target: target, After: jsonText(after)})
+	return audit.With(r.Context(), audit.Entry{Actor: a.Name, IP: a.IP, Action: action, Target: target, After: jsonText(after)})
 }
 
 // auditUnchanged records an action that committed no change of its own (a statement that
 // matched nothing new, a sync that found nothing to save), so every admin action is on record.
 func (h *handler) auditUnchanged(ctx context.Context, r *http.Request, id *admin.Identity, action, target string, after any) {
-	if store.AuditWritten(ctx) {
+	if audit.Written(ctx) {
 		return
 	}
 	h.as.Record(r.Context(), h.actor(r, id), action, target, nil, after)
@@ -58,7 +59,7 @@ func (h *handler) apiSupplierAdd(w http.ResponseWriter, r *http.Request, id *adm
 	n := core.NewSupplier{Name: req.Name, Kind: req.Kind, BaseURL: req.BaseURL, Token: req.Token,
 		Username: req.Username, APIKey: req.APIKey, CallbackSecret: req.CallbackSecret, MaxInflight: req.MaxInflight, Rate: req.Rate,
 		ReplyPatterns: patternsJSON(req.ReplyPatterns)}
-	if req.Kind == store.KindOtomax {
+	if req.Kind == supplier.KindOtomax {
 		n.Username, n.Token, n.APIKey = firstOf(req.MemberID, req.Username), firstOf(req.PIN, req.Token), firstOf(req.Password, req.APIKey)
 	}
 	after := map[string]any{"name": req.Name, "kind": req.Kind, "base_url": req.BaseURL,
@@ -68,7 +69,7 @@ func (h *handler) apiSupplierAdd(w http.ResponseWriter, r *http.Request, id *adm
 	}
 	ctx := h.audited(r, id, "supplier.add", "supplier:"+req.Name, after)
 	sup, err := h.svc.AddSupplier(ctx, n)
-	if err == nil && sup.Kind == store.KindOtomax {
+	if err == nil && sup.Kind == supplier.KindOtomax {
 		// The report-back key is shown once, here, as `kios supplier add` shows it.
 		h.supplierChanged()
 		list := h.suppliers(r)
@@ -155,7 +156,7 @@ func (h *handler) writeSupplier(w http.ResponseWriter, r *http.Request, status i
 			return
 		}
 	}
-	h.fail(w, r, store.ErrSupplierNotFound)
+	h.fail(w, r, supplier.ErrNotFound)
 }
 
 func (h *handler) apiSupplier(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {

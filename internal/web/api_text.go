@@ -10,7 +10,8 @@ import (
 
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/channel"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/textcmd"
 )
 
@@ -90,7 +91,7 @@ func (h *handler) apiResellerBind(w http.ResponseWriter, r *http.Request, id *ad
 	} else {
 		norm, err = eng.Unbind(ctx, username, req.Channel, req.ID)
 	}
-	if errors.Is(err, store.ErrIdentityTaken) {
+	if errors.Is(err, reseller.ErrIdentityTaken) {
 		writeError(w, http.StatusConflict, err.Error()+"; unbind it there first", "id")
 		return
 	}
@@ -102,7 +103,7 @@ func (h *handler) apiResellerBind(w http.ResponseWriter, r *http.Request, id *ad
 	writeJSON(w, http.StatusOK, map[string]any{"username": username, "channel": req.Channel, "id": norm, "bound": bind, "created": created})
 }
 
-// textLimitsView is store.TextLimits with JSON names.
+// textLimitsView is reseller.TextLimits with JSON names.
 type textLimitsView struct {
 	Reseller      string `json:"reseller,omitempty"`
 	IdentitySpend int64  `json:"identity_spend"`
@@ -112,12 +113,12 @@ type textLimitsView struct {
 }
 
 // textLimitsOf reads the limits of a reseller ("": everyone's default).
-func (h *handler) textLimitsOf(r *http.Request, username string) (int64, store.TextLimits, error) {
+func (h *handler) textLimitsOf(r *http.Request, username string) (int64, reseller.TextLimits, error) {
 	var rid int64
 	if username != "" {
 		res, err := h.svc.Reseller(r.Context(), username)
 		if err != nil {
-			return 0, store.TextLimits{}, err
+			return 0, reseller.TextLimits{}, err
 		}
 		rid = res.ID
 	}
@@ -125,7 +126,7 @@ func (h *handler) textLimitsOf(r *http.Request, username string) (int64, store.T
 	return rid, l, err
 }
 
-func limitsView(username string, l store.TextLimits) textLimitsView {
+func limitsView(username string, l reseller.TextLimits) textLimitsView {
 	return textLimitsView{Reseller: username, IdentitySpend: l.IdentitySpend, IdentityCount: l.IdentityCount,
 		ResellerSpend: l.ResellerSpend, ResellerCount: l.ResellerCount}
 }
@@ -178,7 +179,7 @@ func (h *handler) apiTextLimitsSet(w http.ResponseWriter, r *http.Request, id *a
 	}
 	v := limitsView(req.Reseller, cur)
 	ctx := h.audited(r, id, "text.limits", target, v)
-	if err := h.svc.DB().Batch(ctx, func(tx *store.Tx) error { return tx.TextLimitsSet(ctx, rid, cur) }); err != nil {
+	if err := h.svc.SetTextLimits(ctx, rid, cur); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -229,14 +230,9 @@ func (h *handler) apiChannelAdd(w http.ResponseWriter, r *http.Request, id *admi
 func (h *handler) apiChannelRemove(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	kind := r.PathValue("kind")
 	ctx := h.audited(r, id, "channel.remove", "channel:"+kind, nil)
-	err := h.svc.DB().Batch(ctx, func(tx *store.Tx) error {
-		gone, err := tx.TextChannelRemove(ctx, kind)
-		if err == nil && !gone {
-			err = errNoChannel // rolls back the audit row of a removal that removed nothing
-		}
-		return err
-	})
-	if errors.Is(err, errNoChannel) {
+	// Removing nothing is core.ErrNotFound, and rolls the audit row back.
+	err := h.svc.RemoveTextChannel(ctx, kind)
+	if errors.Is(err, core.ErrNotFound) {
 		writeError(w, http.StatusNotFound, "no "+kind+" channel", "")
 		return
 	}
@@ -246,5 +242,3 @@ func (h *handler) apiChannelRemove(w http.ResponseWriter, r *http.Request, id *a
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
-
-var errNoChannel = errors.New("no such channel")

@@ -6,10 +6,10 @@ import (
 	"net/url"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 func (h *handler) overviewPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -18,7 +18,7 @@ func (h *handler) overviewPage(w http.ResponseWriter, r *http.Request, id *admin
 		h.failed(w, r, "/admin/orders", err)
 		return
 	}
-	orders, err := h.as.Orders(r.Context(), store.OrderFilter{Limit: 10})
+	orders, err := h.as.Orders(r.Context(), order.Filter{Limit: 10})
 	if err != nil {
 		h.failed(w, r, "/admin/orders", err)
 		return
@@ -35,7 +35,7 @@ func (h *handler) overviewPage(w http.ResponseWriter, r *http.Request, id *admin
 func (h *handler) ordersPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	f, err := orderFilter(r)
 	if err != nil {
-		f = store.OrderFilter{}
+		f = order.Filter{}
 	}
 	orders, err := h.as.Orders(r.Context(), f)
 	if err != nil {
@@ -50,7 +50,7 @@ func (h *handler) ordersPage(w http.ResponseWriter, r *http.Request, id *admin.I
 func (h *handler) orderRows(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
 	f, err := orderFilter(r)
 	if err != nil {
-		f = store.OrderFilter{}
+		f = order.Filter{}
 	}
 	orders, err := h.as.Orders(r.Context(), f)
 	if err != nil {
@@ -67,16 +67,16 @@ func (h *handler) orderPage(w http.ResponseWriter, r *http.Request, id *admin.Id
 		h.failed(w, r, "/admin/orders", err)
 		return
 	}
-	audit, err := h.as.Audit(r.Context(), store.AuditFilter{Target: d.Order.Invoice})
+	audit, err := h.as.Audit(r.Context(), audit.Filter{Target: d.Order.Invoice})
 	if err != nil {
 		h.failed(w, r, "/admin/orders", err)
 		return
 	}
 	// The latest attempt that may still be bought upstream: settling by hand then asks for
 	// confirmation, and the attempt is still asked after.
-	var open *store.Attempt
+	var open *order.Attempt
 	for i := range d.Attempts {
-		if store.AttemptOpen(d.Attempts[i].State) {
+		if order.AttemptOpen(d.Attempts[i].State) {
 			open = &d.Attempts[i]
 		}
 	}

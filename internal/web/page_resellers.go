@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 func (h *handler) resellersPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
@@ -48,7 +49,7 @@ func (h *handler) resellerPage(w http.ResponseWriter, r *http.Request, id *admin
 		h.failed(w, r, "/admin/resellers", err)
 		return
 	}
-	orders, err := h.as.Orders(r.Context(), store.OrderFilter{ResellerID: v.ID, Limit: 20})
+	orders, err := h.as.Orders(r.Context(), order.Filter{ResellerID: v.ID, Limit: 20})
 	if err != nil {
 		h.failed(w, r, "/admin/resellers", err)
 		return
@@ -58,7 +59,7 @@ func (h *handler) resellerPage(w http.ResponseWriter, r *http.Request, id *admin
 		h.failed(w, r, "/admin/resellers", err)
 		return
 	}
-	audit, err := h.as.Audit(r.Context(), store.AuditFilter{Target: "reseller:" + v.Username, Limit: 20})
+	audit, err := h.as.Audit(r.Context(), audit.Filter{Target: "reseller:" + v.Username, Limit: 20})
 	if err != nil {
 		h.failed(w, r, "/admin/resellers", err)
 		return

@@ -7,7 +7,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/shop"
 )
 
 // The store's refunds owed (issue 19) on the dashboard: what `kios shop invoices --status failed`
@@ -15,12 +15,12 @@ import (
 // that records a refund paid back (`kios shop refund`), CSRF-checked like every dashboard form.
 
 func (h *handler) shopRefundsPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
-	owed, err := h.svc.ShopInvoices(r.Context(), store.ShopInvoiceFilter{Status: store.ShopFailed, Limit: 1000})
+	owed, err := h.svc.ShopInvoices(r.Context(), shop.Filter{Status: shop.Failed, Limit: 1000})
 	if err != nil {
 		h.failed(w, r, "/admin/", err)
 		return
 	}
-	refunded, err := h.svc.ShopInvoices(r.Context(), store.ShopInvoiceFilter{Status: store.ShopRefunded, Limit: 50})
+	refunded, err := h.svc.ShopInvoices(r.Context(), shop.Filter{Status: shop.Refunded, Limit: 50})
 	if err != nil {
 		h.failed(w, r, "/admin/", err)
 		return
@@ -42,7 +42,7 @@ func (h *handler) shopRefundPost(w http.ResponseWriter, r *http.Request, id *adm
 	}
 	ctx := h.audited(r, id, "shop.refund", "invoice:"+code, map[string]string{"note": note})
 	_, err := h.svc.ShopRefund(ctx, code, note)
-	if errors.Is(err, store.ErrShopInvoiceNotFound) || errors.Is(err, core.ErrShopNotRefundable) {
+	if errors.Is(err, shop.ErrInvoiceNotFound) || errors.Is(err, core.ErrShopNotRefundable) {
 		// Someone else recorded it first, or the code is wrong: say so rather than a server error.
 		err = &core.FieldError{Field: "invoice " + code, Reason: err.Error()}
 	}

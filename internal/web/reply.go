@@ -7,18 +7,18 @@ import (
 
 	"github.com/kios-h2h/kios/client/otomax"
 	"github.com/kios-h2h/kios/internal/admin"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
 )
 
 // maxSampleReply bounds a sample reply pasted into the test box: replies are one line.
 const maxSampleReply = 4 << 10
 
 // replyPatterns are an otomax supplier's own patterns (empty lists: the defaults).
-func replyPatterns(s *store.Supplier) (otomax.PatternTexts, error) {
-	if strings.TrimSpace(s.ReplyPatterns) == "" {
+func replyPatterns(texts string) (otomax.PatternTexts, error) {
+	if strings.TrimSpace(texts) == "" {
 		return otomax.PatternTexts{}, nil
 	}
-	return otomax.ParsePatternTexts(s.ReplyPatterns)
+	return otomax.ParsePatternTexts(texts)
 }
 
 // ReplyTest is a sample reply run through an otomax supplier's patterns.
@@ -42,10 +42,10 @@ func (h *handler) testReply(r *http.Request, name, reply string) (*ReplyTest, er
 	if err != nil {
 		return nil, err
 	}
-	if sup.Kind != store.KindOtomax {
+	if sup.Kind != supplier.KindOtomax {
 		return nil, errors.New("only otomax suppliers read free-text replies")
 	}
-	t, err := replyPatterns(sup)
+	t, err := replyPatterns(sup.ReplyPatterns)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (h *handler) apiReplyTest(w http.ResponseWriter, r *http.Request, _ *admin.
 	}
 	res, err := h.testReply(r, r.PathValue("name"), strings.TrimSpace(req.Reply))
 	if err != nil {
-		if errors.Is(err, store.ErrSupplierNotFound) {
+		if errors.Is(err, supplier.ErrNotFound) {
 			h.fail(w, r, err)
 			return
 		}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/ledger"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/order"
 )
 
 // DayStats is one day on the overview.
@@ -45,7 +45,7 @@ func (h *handler) overview(ctx context.Context) (*Overview, error) {
 	if err != nil {
 		return nil, err
 	}
-	byDay := map[string]store.DaySales{}
+	byDay := map[string]order.DaySales{}
 	for _, d := range sales {
 		byDay[d.Day] = d
 	}

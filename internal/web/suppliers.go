@@ -7,7 +7,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/breaker"
 	"github.com/kios-h2h/kios/internal/supplier/health"
 )
@@ -78,8 +78,8 @@ func (h *handler) supplierStatuses(ctx context.Context) ([]SupplierStatus, error
 			at := s.BalanceAt
 			st.BalanceAt = &at
 		}
-		if s.Kind == store.KindOtomax {
-			t, _ := replyPatterns(s) // stored only once checked by the core
+		if s.Kind == supplier.KindOtomax {
+			t, _ := replyPatterns(s.ReplyPatterns) // stored only once checked by the core
 			st.CustomPatterns = !t.Empty()
 			eff := t.WithDefaults()
 			st.ReplyPatterns = &eff
@@ -97,7 +97,7 @@ func (h *handler) supplierStatuses(ctx context.Context) ([]SupplierStatus, error
 		haveBuiltin = haveBuiltin || s.Name == builtinName
 	}
 	if !haveBuiltin {
-		st := SupplierStatus{Name: builtinName, Kind: store.KindSimulator, Enabled: true, Builtin: true, Breaker: string(breaker.Closed)}
+		st := SupplierStatus{Name: builtinName, Kind: supplier.KindSimulator, Enabled: true, Builtin: true, Breaker: string(breaker.Closed)}
 		h.addHealth(&st, win)
 		st.Detail = "built-in simulator: no network, no money; serves testing orders"
 		if len(sups) == 0 {
@@ -125,7 +125,7 @@ func (h *handler) addHealth(st *SupplierStatus, win *health.Window) {
 		st.Detail = "disabled: out of rotation"
 	case st.Breaker == string(breaker.Open):
 		st.Detail = "circuit open: out of rotation until the cool-down ends"
-	case st.MappedSKUs == 0 && st.Kind != store.KindSimulator:
+	case st.MappedSKUs == 0 && st.Kind != supplier.KindSimulator:
 		st.Detail = "no SKU mapped yet: run a catalog sync or map one"
 	default:
 		st.Detail = fmt.Sprintf("%d SKUs mapped", st.MappedSKUs)

@@ -7,8 +7,9 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
 )
 
 // SyncRun is a catalog sync started from the admin API or dashboard, as its progress is asked
@@ -80,7 +81,7 @@ func (h *handler) startSync(r *http.Request, id *admin.Identity, only, kind stri
 		}
 	}
 	if only != "" && len(names) == 0 {
-		return nil, false, store.ErrSupplierNotFound
+		return nil, false, supplier.ErrNotFound
 	}
 	h.syncs.mu.Lock()
 	if h.syncs.last != nil && h.syncs.last.State == "running" {
@@ -124,7 +125,7 @@ func (h *handler) runSync(ctx context.Context, run *SyncRun, by admin.Actor, kin
 		run.Suppliers[i].State = "running"
 		h.syncs.mu.Unlock()
 		after := map[string]string{"kind": kind}
-		actx := store.WithAudit(ctx, store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "catalog.sync", Target: "supplier:" + name, After: jsonText(after)})
+		actx := audit.With(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: "catalog.sync", Target: "supplier:" + name, After: jsonText(after)})
 		rep, err := h.opts.Pull.Sync(actx, name, kind, func(done, total int) {
 			update(i, func(s *SyncSupplier) { s.Done, s.Total = done, total })
 		})
@@ -134,7 +135,7 @@ func (h *handler) runSync(ctx context.Context, run *SyncRun, by admin.Actor, kin
 			update(i, func(s *SyncSupplier) { s.State, s.Error = "failed", err.Error() })
 			continue
 		}
-		if !store.AuditWritten(actx) {
+		if !audit.Written(actx) {
 			h.as.Record(ctx, by, "catalog.sync", "supplier:"+name, nil, after)
 		}
 		update(i, func(s *SyncSupplier) {

@@ -6,7 +6,6 @@ import (
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/deposit"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // CoreTickets is the deposit-ticket workflow of the core (tickets opened through the digiswitch
@@ -16,7 +15,7 @@ func CoreTickets(svc *core.Service) DepositTickets { return coreTickets{svc} }
 type coreTickets struct{ svc *core.Service }
 
 func (c coreTickets) Tickets(ctx context.Context, status string) ([]DepositTicket, error) {
-	list, err := c.svc.Tickets(ctx, store.TicketFilter{Status: deposit.Status(status)})
+	list, err := c.svc.Tickets(ctx, deposit.Filter{Status: deposit.Status(status)})
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // The acting admin's two-factor login (TOTP), on the API and on the Admins page:
@@ -35,7 +34,7 @@ func twoFactorStatus(err error) (int, string, string) {
 		return http.StatusTooManyRequests, err.Error(), ""
 	case errors.Is(err, session.ErrCodeNeeded), errors.Is(err, session.ErrBadCode):
 		return http.StatusBadRequest, err.Error(), "code"
-	case errors.Is(err, store.ErrTOTPEnabled):
+	case errors.Is(err, session.ErrTOTPEnabled):
 		return http.StatusConflict, err.Error(), ""
 	case errors.Is(err, admin.ErrNotFound):
 		return http.StatusConflict, "two-factor login is not on", ""

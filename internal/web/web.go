@@ -9,7 +9,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"github.com/kios-h2h/kios/client/otomax"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kios-h2h/kios/client/otomax"
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
