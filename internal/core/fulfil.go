@@ -36,7 +36,8 @@ type WorkerConfig struct {
 	// Poll is how often the queue is read when nothing woke the workers (work queued by other
 	// nodes or the CLI, delayed retries).
 	Poll time.Duration
-	// UpstreamTimeout bounds each call to a supplier.
+	// UpstreamTimeout bounds each call to a supplier (give or take a deadline window: see
+	// dispatcher.callCtx).
 	UpstreamTimeout time.Duration
 	// ShutdownGrace is how long in-flight jobs may run after Run's context ends.
 	ShutdownGrace time.Duration
@@ -81,10 +82,20 @@ func (c *WorkerConfig) defaults() {
 	}
 }
 
-// work runs one fulfilment job to its next resting point.
+// work runs one fulfilment job to its next resting point, and calls done when it has (the
+// claim's place, lease renewal and the dispatcher's wait group are given back there).
+//
+// A job that sends a request upstream is worked in two goroutines: this one prepares the pass
+// (reads, routing, the supplier's slot, the attempt's commit) and ends; a fresh one makes the
+// call, waits for the answer and records it. The wait is what lasts (a supplier may take
+// seconds, 50,000 requests may be out at once), and a goroutine that had made the database
+// calls would wait with the stack they grew (8 KB and more) and the preparing frames on it:
+// the fresh one waits with only the call's frames and the pass's few objects on the heap
+// (docs/PERFORMANCE.md, "Memory with 50,000 orders pending upstream").
 func (s *Service) work(ctx context.Context, d *dispatcher, c *claim) {
 	j := c.job
 	if j.Kind == store.JobCommission || j.Kind == store.JobTransfer {
+		defer d.finished(c)
 		c.ready() // no upstream call: nothing to prepare
 		if err := s.ledgerJob(ctx, j); err != nil && ctx.Err() == nil {
 			s.log.Error("ledger job", "kind", j.Kind, "order_id", j.OrderID, "err", err)
@@ -92,19 +103,46 @@ func (s *Service) work(ctx context.Context, d *dispatcher, c *claim) {
 		}
 		return
 	}
-	if err := s.fulfil(ctx, d, c); err != nil {
-		if ctx.Err() != nil {
-			return // shutting down; the lease will run out and the job resume
-		}
-		if errors.Is(err, errBusy) {
-			// Back to the queue, due again soon, without counting as a failure.
-			_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, s.now().Add(d.cfg.Poll), err.Error()) })
-			return
-		}
-		s.log.Error("fulfil", "order_id", j.OrderID, "err", err)
-		retryAt := s.now().Add(backoff(j.Attempts))
-		_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, retryAt, err.Error()) })
+	p, err := s.prepare(ctx, d, c)
+	if err != nil || p == nil {
+		s.passEnded(ctx, d, j, err)
+		d.finished(c)
+		return
 	}
+	p.ctx, p.d = ctx, d
+	if st, ok := p.sup.(supplier.Starter); ok && !p.status {
+		// The supplier answers without a goroutine waiting: nothing but p while it is out.
+		st.StartPurchase(d.callCtx(), requestOf(p.o, p.att, p.limit), p.answered)
+		return
+	}
+	go func() { p.answered(s.call(d, p)) }()
+}
+
+// answered records the answer to p's request (res, or callErr when the call failed), gives
+// its supplier's slot back and ends the pass.
+func (p *pass) answered(res supplier.Result, callErr error) {
+	s, d := p.d.s, p.d
+	defer d.finished(p.c)
+	err := s.complete(p.ctx, p, res, callErr)
+	// The slot is held until the answer is recorded: max_inflight counts requests whose
+	// outcome is not written down yet.
+	p.release()
+	s.passEnded(p.ctx, d, p.c.job, err)
+}
+
+// passEnded puts job j back in the queue when its pass ended with err (nil: nothing to do).
+func (s *Service) passEnded(ctx context.Context, d *dispatcher, j store.Job, err error) {
+	if err == nil || ctx.Err() != nil {
+		return // done, or shutting down: the lease will run out and the job resume
+	}
+	if errors.Is(err, errBusy) {
+		// Back to the queue, due again soon, without counting as a failure.
+		_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, s.now().Add(d.cfg.Poll), err.Error()) })
+		return
+	}
+	s.log.Error("fulfil", "order_id", j.OrderID, "err", err)
+	retryAt := s.now().Add(backoff(j.Attempts))
+	_ = s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, retryAt, err.Error()) })
 }
 
 // backoff is the delay before the n-th retry of a job: 250 ms doubling up to a minute.
@@ -155,44 +193,44 @@ func (s *Service) readJob(ctx context.Context, j store.Job) (jobRead, error) {
 	return rd, err
 }
 
-// onFreshStack runs fn on a goroutine of its own and waits for it: whatever stack fn grows goes
-// with that goroutine, not with the caller's.
-func onFreshStack[T any](fn func() (T, error)) (T, error) {
-	type result struct {
-		v   T
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		v, err := fn()
-		ch <- result{v, err}
-	}()
-	r := <-ch
-	return r.v, r.err
+// pass is a fulfilment pass whose request is about to leave for a supplier: what the request
+// needs and what recording its answer needs. It is all a job keeps while its request is out.
+type pass struct {
+	c        *claim // the job
+	o        *order.Order
+	attempts []store.Attempt
+	cands    []Candidate
+	limit    int64
+	att      *store.Attempt // the attempt sent (or asked after)
+	sup      supplier.Supplier
+	status   bool   // asking after an open attempt, not buying
+	release  func() // gives the supplier's slot back
+
+	ctx context.Context // the jobs' context, for recording the answer
+	d   *dispatcher
 }
 
-func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
+// prepare makes a pass over job c up to the request it sends: the reads, the route, a slot at
+// the supplier and, for a purchase, the attempt's commit. It returns nil when the pass ended
+// without a request (the order final or gone, no supplier left, the lease lost); an error puts
+// the job back in the queue (passEnded).
+func (s *Service) prepare(ctx context.Context, d *dispatcher, c *claim) (*pass, error) {
 	cfg, j := d.cfg, c.job
-	// The reads run on a goroutine of their own: the database driver's calls run deep, and a
-	// stack grown by them would stay with this goroutine for as long as the supplier takes to
-	// answer — 16 KB per order in flight, 780 MB for 50,000 (docs/PERFORMANCE.md). This
-	// goroutine only waits, so it keeps a small stack while it holds the upstream call.
-	rd, err := onFreshStack(func() (jobRead, error) { return s.readJob(ctx, j) })
+	rd, err := s.readJob(ctx, j)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	o, attempts, cands, limit := rd.o, rd.attempts, rd.cands, rd.limit
 	if o == nil {
-		return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		return nil, s.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
 	}
-	log := s.log.With("invoice", o.Invoice)
 	if o.Status.Final() {
 		// Resolved by hand (forced) while a purchase was open: that purchase is still asked after,
 		// so that a late delivery is recorded and its cost posted; nothing is bought any more.
 		if open := lastOpen(attempts); open != nil {
-			return s.askFinal(ctx, d, c, o, open)
+			return nil, s.askFinal(ctx, d, c, o, open)
 		}
-		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		return nil, s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
 	}
 
 	// An attempt whose outcome is not known yet is asked after, never bought again.
@@ -204,65 +242,70 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 		}
 	}
 	cands = s.withinLimit(o, limit, cands, open == nil)
-	// The next candidate is the first not yet tried: the list may shrink or grow between
-	// passes (a breaker opening, a supplier disabled), so it is matched by name, not position.
-	next := nextCandidate(cands, attempts)
-
-	var att *store.Attempt
-	var res supplier.Result
-	var callErr error
+	p := &pass{c: c, o: o, attempts: attempts, cands: cands, limit: limit}
 	if open != nil {
-		att = open
-		sup, ok := s.router.Supplier(att.Supplier)
+		sup, ok := s.router.Supplier(open.Supplier)
 		if !ok {
-			return fmt.Errorf("order %s: attempt %s: supplier %q is gone; resolve it by hand", o.Invoice, att.Reference, att.Supplier)
+			return nil, fmt.Errorf("order %s: attempt %s: supplier %q is gone; resolve it by hand", o.Invoice, open.Reference, open.Supplier)
 		}
 		release, err := d.slot(ctx, c, sup)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		// The slot is held until the answer is recorded: max_inflight counts requests whose
-		// outcome is not written down yet.
-		defer release()
-		res, callErr = s.askStatus(ctx, cfg, sup, o, att, limit)
-	} else {
-		if next < 0 {
-			return s.finish(ctx, j, o, nil, "", limit, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
-		}
-		cand := cands[next]
-		// Room at the supplier first: a job that gets none has committed nothing and waits in
-		// the queue.
-		release, err := d.slot(ctx, c, cand.Supplier)
-		if err != nil {
-			return err
-		}
-		defer release()
-		att = &store.Attempt{OrderID: o.ID, Supplier: cand.Supplier.Name(), SKU: cand.SKU, Cost: cand.Cost,
-			Reference: o.Invoice + "-" + strconv.Itoa(len(attempts)+1)}
-		// The attempt is committed before the request leaves, together with a renewed lease: if
-		// another node (or another worker of this node) has taken the job over, nothing is sent.
-		// The commit is awaited even when ctx ends meanwhile (a shutdown): a batch that committed
-		// while its caller had stopped waiting would leave an attempt on record as sent that was
-		// never sent, which the next node's status check reads as "not found" and fails.
-		var leased bool
-		commitCtx, stopCommit := context.WithTimeout(context.WithoutCancel(ctx), attemptCommitTimeout)
-		err = s.inReseller(commitCtx, o.ResellerID, func(tx *store.Tx) error {
-			var err error
-			leased, err = tx.AttemptInsertLeased(commitCtx, j, cfg.Lease, att)
-			return err
-		})
-		stopCommit()
-		if err != nil {
-			return err
-		}
-		if !leased {
-			log.Warn("job lease lost before purchase; another node has it", "job", j.ID)
-			return nil
-		}
-		callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
-		res, callErr = cand.Supplier.Purchase(callCtx, requestOf(o, att, limit))
-		cancel()
+		p.att, p.sup, p.status, p.release = open, sup, true, release
+		return p, nil
 	}
+	// The next candidate is the first not yet tried: the list may shrink or grow between
+	// passes (a breaker opening, a supplier disabled), so it is matched by name, not position.
+	next := nextCandidate(cands, attempts)
+	if next < 0 {
+		return nil, s.finish(ctx, j, o, nil, "", limit, supplier.Result{State: supplier.Failed, Message: lastMessage(attempts, "Tidak ada supplier yang tersedia")})
+	}
+	cand := cands[next]
+	// Room at the supplier first: a job that gets none has committed nothing and waits in
+	// the queue.
+	release, err := d.slot(ctx, c, cand.Supplier)
+	if err != nil {
+		return nil, err
+	}
+	att := &store.Attempt{OrderID: o.ID, Supplier: cand.Supplier.Name(), SKU: cand.SKU, Cost: cand.Cost,
+		Reference: o.Invoice + "-" + strconv.Itoa(len(attempts)+1)}
+	// The attempt is committed before the request leaves, together with a renewed lease: if
+	// another node (or another worker of this node) has taken the job over, nothing is sent.
+	// The commit is awaited even when ctx ends meanwhile (a shutdown): a batch that committed
+	// while its caller had stopped waiting would leave an attempt on record as sent that was
+	// never sent, which the next node's status check reads as "not found" and fails.
+	var leased bool
+	commitCtx, stopCommit := context.WithTimeout(context.WithoutCancel(ctx), attemptCommitTimeout)
+	err = s.inReseller(commitCtx, o.ResellerID, func(tx *store.Tx) error {
+		var err error
+		leased, err = tx.AttemptInsertLeased(commitCtx, j, cfg.Lease, att)
+		return err
+	})
+	stopCommit()
+	if err != nil || !leased {
+		release()
+		if err == nil {
+			s.log.Warn("job lease lost before purchase; another node has it", "invoice", o.Invoice, "job", j.ID)
+		}
+		return nil, err
+	}
+	p.att, p.sup, p.release = att, cand.Supplier, release
+	return p, nil
+}
+
+// call sends p's request: the purchase, or the status check of an open attempt.
+func (s *Service) call(d *dispatcher, p *pass) (supplier.Result, error) {
+	if p.status {
+		return s.askStatus(d.callCtx(), p.sup, p.o, p.att, p.limit)
+	}
+	return p.sup.Purchase(d.callCtx(), requestOf(p.o, p.att, p.limit))
+}
+
+// complete records the answer to p's request (res, or callErr when the call failed) and moves
+// the order on: settled, failed over to the next candidate, or asked again later.
+func (s *Service) complete(ctx context.Context, p *pass, res supplier.Result, callErr error) error {
+	j, o, att, attempts, cands, limit := p.c.job, p.o, p.att, p.attempts, p.cands, p.limit
 	// The state this pass read: every record of the answer is a compare-and-set on it, so that a
 	// callback's decision recorded while the call was out is never overwritten.
 	from := att.State
@@ -272,7 +315,7 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 	if res.UpstreamRef != "" {
 		att.UpstreamRef = res.UpstreamRef
 	}
-	log.Info("upstream answer", "supplier", att.Supplier, "attempt", att.Reference, "state", res.State, "sn", res.SN)
+	s.log.Info("upstream answer", "invoice", o.Invoice, "supplier", att.Supplier, "attempt", att.Reference, "state", res.State, "sn", res.SN)
 	// A price other than the known one reprices the variant (before the answer is recorded: a
 	// crash in between only repeats the repricing at the next poll).
 	s.checkAnswer(ctx, o, att, att.Cost, res)
@@ -301,11 +344,9 @@ func (s *Service) fulfil(ctx context.Context, d *dispatcher, c *claim) error {
 	}
 }
 
-// askStatus asks att's supplier what became of it.
-func (s *Service) askStatus(ctx context.Context, cfg WorkerConfig, sup supplier.Supplier, o *order.Order, att *store.Attempt, limit int64) (supplier.Result, error) {
-	callCtx, cancel := context.WithTimeout(ctx, cfg.UpstreamTimeout)
-	defer cancel()
-	res, err := sup.Status(callCtx, requestOf(o, att, limit))
+// askStatus asks att's supplier what became of it; ctx bounds the call (dispatcher.callCtx).
+func (s *Service) askStatus(ctx context.Context, sup supplier.Supplier, o *order.Order, att *store.Attempt, limit int64) (supplier.Result, error) {
+	res, err := sup.Status(ctx, requestOf(o, att, limit))
 	if err == nil && res.State == supplier.Failed && res.Unreachable {
 		// The status call itself did not get through (connection refused, a refusal "whatever
 		// the order"): that proves nothing about the purchase already sent.
@@ -363,7 +404,7 @@ func (s *Service) askFinal(ctx context.Context, d *dispatcher, c *claim, o *orde
 	}
 	defer release()
 	from := att.State
-	res, err := s.askStatus(ctx, d.cfg, sup, o, att, limit)
+	res, err := s.askStatus(d.callCtx(), sup, o, att, limit)
 	if err != nil {
 		res = supplier.Result{State: supplier.Unknown, Message: err.Error()}
 	}

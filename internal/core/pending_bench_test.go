@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,19 +15,65 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/supplier"
 )
 
 // BenchmarkPendingUpstream holds 50,000 orders in flight upstream at once (a simulator that
 // takes an hour) and prints the process's resident memory then: the dispatcher's cost per
-// pending order (a goroutine and its claim) must keep 50,000 within 200 MB. b.N is ignored.
-// Destinations end in 5: the simulator fails those ending 0000 at once and answers 1111 pending.
+// pending order must keep 50,000 within 200 MB. b.N is ignored. Destinations end in 5: the
+// simulator fails those ending 0000 at once and answers 1111 pending.
+//
+// "started": the simulator as it is, a supplier.Starter (no goroutine waits for an answer).
+// "goroutine": the same simulator behind a wrapper that hides StartPurchase, so each request
+// in flight waits in a goroutine of its own, as with a connector over HTTP.
 //
 //	go test -run '^$' -bench PendingUpstream -benchtime 1x ./internal/core/
 func BenchmarkPendingUpstream(b *testing.B) {
+	b.Run("started", func(b *testing.B) { benchPendingUpstream(b, nil) })
+	b.Run("goroutine", func(b *testing.B) {
+		benchPendingUpstream(b, func(sup supplier.Supplier) supplier.Supplier { return blocking{sup} })
+	})
+}
+
+// blocking is a supplier without StartPurchase.
+type blocking struct{ supplier.Supplier }
+
+// wrappedRouter routes as SimulatorRouter does, through wrap.
+type wrappedRouter struct {
+	core.Router
+	wrap func(supplier.Supplier) supplier.Supplier
+}
+
+func (r wrappedRouter) Candidates(ctx context.Context, o *order.Order) ([]core.Candidate, error) {
+	cands, err := r.Router.Candidates(ctx, o)
+	for i := range cands {
+		cands[i].Supplier = r.wrap(cands[i].Supplier)
+	}
+	return cands, err
+}
+
+func (r wrappedRouter) Supplier(name string) (supplier.Supplier, bool) {
+	sup, ok := r.Router.Supplier(name)
+	if ok {
+		sup = r.wrap(sup)
+	}
+	return sup, ok
+}
+
+func benchPendingUpstream(b *testing.B, wrap func(supplier.Supplier) supplier.Supplier) {
 	const pending = 50_000
+	runtime.GC()
 	bb := setup(b, storetest.Backends()[0], time.Hour)
 	ctx := context.Background()
+	if wrap != nil {
+		svc, err := core.New(ctx, bb.db, core.Config{Logger: bb.svc.Logger(), Router: wrappedRouter{core.SimulatorRouter(time.Hour), wrap}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bb.svc = svc
+	}
 	if _, err := bb.svc.Credit(ctx, bb.cr.Reseller.Username, pending*1389, "bench"); err != nil {
 		b.Fatal(err)
 	}
@@ -65,6 +113,19 @@ func BenchmarkPendingUpstream(b *testing.B) {
 	after := rss(b)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	if dir := os.Getenv("KIOS_BENCH_PROFILE"); dir != "" {
+		// Where the memory per pending order goes: the live heap and the waiting goroutines' frames.
+		for _, name := range []string{"heap", "goroutine"} {
+			f, err := os.Create(filepath.Join(dir, strings.ReplaceAll(b.Name(), "/", "_")+"-"+name+".pprof"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+		}
+	}
 	b.ReportMetric(float64(pending), "pending")
 	b.ReportMetric(after, "rss_MB")
 	b.ReportMetric(before, "rss_before_MB")

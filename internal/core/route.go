@@ -27,11 +27,12 @@ type Router interface {
 	Testing() supplier.Supplier
 }
 
-type simRouter struct{ sim *simulator.Simulator }
+type simRouter struct{ sim simulator.Starting }
 
 // SimulatorRouter routes every order to the built-in simulator, whose purchases take delay.
+// Its purchases are started (supplier.Starter): one in flight holds no goroutine.
 func SimulatorRouter(delay time.Duration) Router {
-	return simRouter{sim: simulator.New(delay)}
+	return simRouter{sim: simulator.New(delay).Starting()}
 }
 
 func (r simRouter) Candidates(_ context.Context, o *order.Order) ([]Candidate, error) {

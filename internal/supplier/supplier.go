@@ -74,6 +74,15 @@ type Supplier interface {
 	Status(ctx context.Context, req Request) (Result, error)
 }
 
+// Starter is a supplier that can send a purchase without a goroutine waiting for its answer:
+// StartPurchase returns at once and calls done exactly once, later, with what Purchase would
+// have returned (the answer, or an error when ctx ended first: outcome unknown). A request in
+// flight then costs its few objects, not a goroutine and its stack: the built-in simulator is
+// one. The fulfilment dispatcher uses it when a supplier has it, Purchase otherwise.
+type Starter interface {
+	StartPurchase(ctx context.Context, req Request, done func(Result, error))
+}
+
 // ErrUnknownOutcome marks an error after which a purchase may or may not have happened.
 var ErrUnknownOutcome = errors.New("upstream outcome unknown")
 

@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/supplier"
@@ -25,6 +26,8 @@ const PendingFor = 5 * time.Second
 type Simulator struct {
 	Delay time.Duration    // how long a Purchase takes
 	Now   func() time.Time // the clock; nil means time.Now
+
+	started startedPurchases // purchases started with StartPurchase, waiting for their answer
 }
 
 // New returns a simulator whose purchases take delay.
@@ -52,6 +55,163 @@ func (s *Simulator) Purchase(ctx context.Context, req supplier.Request) (supplie
 		}
 	}
 	return s.outcome(req), nil
+}
+
+// Starting is the simulator as a supplier.Starter. It is a type of its own, not a method of
+// Simulator, because a type that embeds *Simulator to answer Purchase its own way (tests do)
+// would inherit a StartPurchase that bypasses its Purchase, and the dispatcher prefers
+// StartPurchase.
+type Starting struct{ *Simulator }
+
+// Starting returns s as a supplier.Starter.
+func (s *Simulator) Starting() Starting { return Starting{s} }
+
+// StartPurchase implements supplier.Starter: the answer comes after Delay, or an unknown
+// outcome when ctx ends first, with no goroutine waiting in between.
+func (s Starting) StartPurchase(ctx context.Context, req supplier.Request, done func(supplier.Result, error)) {
+	if s.Delay <= 0 {
+		done(s.Purchase(ctx, req))
+		return
+	}
+	s.started.add(s.Simulator, &startedPurchase{due: time.Now().Add(s.Delay), ctx: ctx, req: req, done: done})
+}
+
+// startedPurchase is a purchase started with StartPurchase, waiting for its answer.
+type startedPurchase struct {
+	due      time.Time
+	ctx      context.Context
+	req      supplier.Request
+	done     func(supplier.Result, error)
+	answered bool // under startedPurchases.mu
+}
+
+// startedPurchases are the purchases waiting for their answer, due first at the top of a heap
+// under one timer, and one watch on each context they came with. 50,000 of them are out at once
+// in the fulfilment dispatcher's memory benchmark: a timer and a context.AfterFunc each would
+// cost about 350 bytes more per purchase than its place in the heap.
+type startedPurchases struct {
+	mu      sync.Mutex
+	heap    []*startedPurchase // by due time
+	timer   *time.Timer        // fires when the top is due
+	watches map[context.Context]*ctxWatch
+}
+
+// ctxWatch is the watch on one context: how many purchases still wait under it, and the stop
+// of its context.AfterFunc.
+type ctxWatch struct {
+	n    int
+	stop func() bool
+}
+
+func (q *startedPurchases) add(s *Simulator, p *startedPurchase) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.watches == nil {
+		q.watches = map[context.Context]*ctxWatch{}
+	}
+	w := q.watches[p.ctx]
+	if w == nil {
+		w = &ctxWatch{}
+		ctx := p.ctx
+		w.stop = context.AfterFunc(ctx, func() { q.ended(ctx) })
+		q.watches[ctx] = w
+	}
+	w.n++
+	q.push(p)
+	if q.heap[0] == p {
+		q.arm(s)
+	}
+}
+
+// arm sets the timer for the top of the heap (q.mu held).
+func (q *startedPurchases) arm(s *Simulator) {
+	wait := time.Until(q.heap[0].due)
+	if q.timer == nil {
+		q.timer = time.AfterFunc(wait, func() { q.tick(s) })
+		return
+	}
+	q.timer.Reset(wait)
+}
+
+// tick answers the purchases due, each in a goroutine of its own (the answer's recording may
+// take a while), and sets the timer for the next.
+func (q *startedPurchases) tick(s *Simulator) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	now := time.Now()
+	for len(q.heap) > 0 && !q.heap[0].due.After(now) {
+		p := q.pop()
+		if p.answered {
+			continue // its context ended first
+		}
+		q.answer(p)
+		go p.done(s.outcome(p.req), nil)
+	}
+	if len(q.heap) > 0 {
+		q.arm(s)
+	}
+}
+
+// ended answers the purchases still waiting under ctx: outcome unknown. They stay in the heap,
+// answered, until their due time pops them.
+func (q *startedPurchases) ended(ctx context.Context) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.watches[ctx] == nil {
+		return
+	}
+	for _, p := range q.heap {
+		if p.ctx == ctx && !p.answered {
+			q.answer(p)
+			err := fmt.Errorf("simulator purchase %s: %w: %w", p.req.Reference, supplier.ErrUnknownOutcome, ctx.Err())
+			go p.done(supplier.Result{}, err)
+		}
+	}
+}
+
+// answer marks p answered and lets go of its context's watch when it was the last (q.mu held).
+func (q *startedPurchases) answer(p *startedPurchase) {
+	p.answered = true
+	w := q.watches[p.ctx]
+	if w.n--; w.n == 0 {
+		w.stop()
+		delete(q.watches, p.ctx)
+	}
+}
+
+func (q *startedPurchases) push(p *startedPurchase) {
+	q.heap = append(q.heap, p)
+	for i := len(q.heap) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !q.heap[i].due.Before(q.heap[parent].due) {
+			break
+		}
+		q.heap[i], q.heap[parent] = q.heap[parent], q.heap[i]
+		i = parent
+	}
+}
+
+func (q *startedPurchases) pop() *startedPurchase {
+	top := q.heap[0]
+	last := len(q.heap) - 1
+	q.heap[0] = q.heap[last]
+	q.heap[last] = nil
+	q.heap = q.heap[:last]
+	for i := 0; ; {
+		l, r, least := 2*i+1, 2*i+2, i
+		if l < len(q.heap) && q.heap[l].due.Before(q.heap[least].due) {
+			least = l
+		}
+		if r < len(q.heap) && q.heap[r].due.Before(q.heap[least].due) {
+			least = r
+		}
+		if least == i {
+			break
+		}
+		q.heap[i], q.heap[least] = q.heap[least], q.heap[i]
+		i = least
+	}
+	return top
 }
 
 // Status implements supplier.Supplier.
