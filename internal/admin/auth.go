@@ -176,3 +176,14 @@ func (s *Service) RevokeToken(ctx context.Context, by Actor, id int64) error {
 	}
 	return nil
 }
+
+// SetFlash leaves a message of kind (session.FlashOK, FlashErr) for the next page the admin
+// session sid sees.
+func (s *Service) SetFlash(ctx context.Context, sid, kind, text string) error {
+	return session.SetFlash(ctx, s.db, session.RealmAdmin, sid, kind, text)
+}
+
+// TakeFlash returns the message left for the admin session sid, if any, and clears it.
+func (s *Service) TakeFlash(ctx context.Context, sid string) (session.Flash, error) {
+	return session.TakeFlash(ctx, s.db, session.RealmAdmin, sid)
+}

@@ -125,8 +125,18 @@ func (c Config) Shown() map[string]string {
 // WebhookPath is where a kind's webhook is served on the public listener.
 func WebhookPath(kind string) string { return "/text/" + kind + "/webhook" }
 
+// Saver keeps a configuration: the core service.
+type Saver interface {
+	PutTextChannel(ctx context.Context, kind, config string) error
+}
+
+// Loader reads the kept configurations: the core service, or the store as the server opens.
+type Loader interface {
+	TextChannels(ctx context.Context) ([]store.TextChannel, error)
+}
+
 // Save stores a configuration, replacing the kind's previous one.
-func Save(ctx context.Context, db *store.DB, c Config) error {
+func Save(ctx context.Context, db Saver, c Config) error {
 	if err := c.Check(); err != nil {
 		return err
 	}
@@ -134,11 +144,11 @@ func Save(ctx context.Context, db *store.DB, c Config) error {
 	if err != nil {
 		return err
 	}
-	return db.Batch(ctx, func(tx *store.Tx) error { return tx.TextChannelPut(ctx, c.Kind, string(b)) })
+	return db.PutTextChannel(ctx, c.Kind, string(b))
 }
 
 // Load reads every enabled configuration.
-func Load(ctx context.Context, db *store.DB) ([]Config, error) {
+func Load(ctx context.Context, db Loader) ([]Config, error) {
 	rows, err := db.TextChannels(ctx)
 	if err != nil {
 		return nil, err

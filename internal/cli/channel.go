@@ -33,7 +33,7 @@ func runChannelAdd(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := channel.Save(ctx, svc.DB(), c); err != nil {
+	if err := channel.Save(ctx, svc, c); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "%s channel saved (secrets are not shown again); `kios serve` starts it at its next start\n", c.Kind)
@@ -57,7 +57,7 @@ func runChannelList(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cs, err := channel.Load(ctx, svc.DB())
+	cs, err := channel.Load(ctx, svc)
 	if err != nil {
 		return err
 	}

@@ -31,3 +31,14 @@ func (s *Service) RemoveTextChannel(ctx context.Context, kind string) error {
 		return err
 	})
 }
+
+// TextChannels lists the configured text transports.
+func (s *Service) TextChannels(ctx context.Context) ([]store.TextChannel, error) {
+	return s.db.TextChannels(ctx)
+}
+
+// PutTextChannel stores a transport's configuration (JSON), replacing the kind's previous one;
+// the caller's audit row (audit on ctx) commits with it.
+func (s *Service) PutTextChannel(ctx context.Context, kind, config string) error {
+	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.TextChannelPut(ctx, kind, config) })
+}

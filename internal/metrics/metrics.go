@@ -32,8 +32,17 @@ type Metrics struct {
 	alerts      *prometheus.CounterVec
 }
 
+// Counts are the reads the database gauges take when scraped: the core service's (or, in a test,
+// the store's own).
+type Counts interface {
+	OrderCountsByProduct(ctx context.Context) ([]store.OrderCount, error)
+	JobCounts(ctx context.Context) (map[string]int64, error)
+	BalancesOwed(ctx context.Context) (int64, error)
+	OrderFlagCount(ctx context.Context, flag string) (int64, error)
+}
+
 // New registers Kios's metrics; db, when not nil, is read at scrape time.
-func New(db *store.DB, log *slog.Logger) *Metrics {
+func New(db Counts, log *slog.Logger) *Metrics {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -179,7 +188,7 @@ func (m *Metrics) ObserveSupplier(name, op string, d time.Duration, state suppli
 // dbCollector reads counts from the database when scraped, at most once per ttl: the order count
 // is a full GROUP BY, which several Prometheus servers scraping at once should not repeat.
 type dbCollector struct {
-	db  *store.DB
+	db  Counts
 	log *slog.Logger
 	ttl time.Duration
 

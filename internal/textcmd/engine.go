@@ -285,7 +285,9 @@ func (s *session) limits(ctx context.Context) (store.TextLimits, error) {
 
 // Limits are a reseller's daily text limits: its own row, else the default row, else
 // DefaultLimits.
-func Limits(ctx context.Context, db *store.DB, resellerID int64) (store.TextLimits, error) {
+func Limits(ctx context.Context, db interface {
+	TextLimitsRow(context.Context, int64) (store.TextLimits, error)
+}, resellerID int64) (store.TextLimits, error) {
 	for _, id := range []int64{resellerID, 0} {
 		l, err := db.TextLimitsRow(ctx, id)
 		if err == nil {

@@ -18,7 +18,7 @@ type accountView struct {
 }
 
 func (h *handler) apiAccounts(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
-	accs, err := h.svc.DB().Accounts(r.Context())
+	accs, err := h.svc.Accounts(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -45,16 +45,16 @@ func (h *handler) apiPostings(w http.ResponseWriter, r *http.Request, _ *admin.I
 		}
 		limit = n
 	}
-	if _, err := h.svc.DB().AccountID(r.Context(), code); err != nil {
+	if _, err := h.svc.AccountID(r.Context(), code); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	ps, err := h.svc.DB().Postings(r.Context(), code, limit)
+	ps, err := h.svc.Postings(r.Context(), code, limit)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	bal, err := h.svc.DB().Balance(r.Context(), code)
+	bal, err := h.svc.AccountBalance(r.Context(), code)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -122,7 +122,7 @@ func (h *handler) textLimitsOf(r *http.Request, username string) (int64, reselle
 		}
 		rid = res.ID
 	}
-	l, err := textcmd.Limits(r.Context(), h.svc.DB(), rid)
+	l, err := textcmd.Limits(r.Context(), h.svc, rid)
 	return rid, l, err
 }
 
@@ -187,7 +187,7 @@ func (h *handler) apiTextLimitsSet(w http.ResponseWriter, r *http.Request, id *a
 }
 
 func (h *handler) apiChannels(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {
-	cs, err := channel.Load(r.Context(), h.svc.DB())
+	cs, err := channel.Load(r.Context(), h.svc)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -212,7 +212,7 @@ func (h *handler) apiChannelAdd(w http.ResponseWriter, r *http.Request, id *admi
 		return
 	}
 	ctx := h.audited(r, id, "channel.add", "channel:"+c.Kind, c.Shown())
-	if err := channel.Save(ctx, h.svc.DB(), c); err != nil {
+	if err := channel.Save(ctx, h.svc, c); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -16,8 +16,7 @@ func (h *handler) suppliersPage(w http.ResponseWriter, r *http.Request, id *admi
 }
 
 func (h *handler) ledgerPage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
-	db := h.svc.DB()
-	accs, err := db.Accounts(r.Context())
+	accs, err := h.svc.Accounts(r.Context())
 	if err != nil {
 		h.failed(w, r, "/admin/", err)
 		return
@@ -29,7 +28,7 @@ func (h *handler) ledgerPage(w http.ResponseWriter, r *http.Request, id *admin.I
 	}
 	data := map[string]any{"Accounts": accs, "Names": names}
 	if code := r.URL.Query().Get("account"); code != "" {
-		ps, err := db.Postings(r.Context(), code, 200)
+		ps, err := h.svc.Postings(r.Context(), code, 200)
 		if err != nil {
 			h.failed(w, r, "/admin/ledger", err)
 			return
@@ -128,14 +127,13 @@ type accountHolder struct {
 
 // accountNames names every account by its code.
 func (h *handler) accountNames(ctx context.Context) (map[string]accountHolder, error) {
-	db := h.svc.DB()
 	out := map[string]accountHolder{
 		ledger.RevenueCode:  {Name: "Kios", Role: "revenue"},
 		ledger.DepositsCode: {Name: "Kios", Role: "money resellers paid in"},
 		ledger.CostCode:     {Name: "Kios", Role: "cost of goods bought upstream"},
 		ledger.FeesCode:     {Name: "Kios", Role: "payment gateway fees"},
 	}
-	rs, err := db.ResellerList(ctx)
+	rs, err := h.svc.ResellerList(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +146,7 @@ func (h *handler) accountNames(ctx context.Context) (map[string]accountHolder, e
 		out[ledger.AvailableCode(r.ID)] = accountHolder{Name: name, Link: link, Role: "available balance"}
 		out[ledger.HeldCode(r.ID)] = accountHolder{Name: name, Link: link, Role: "held for pending orders"}
 	}
-	sups, err := db.Suppliers(ctx)
+	sups, err := h.svc.Suppliers(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ func (h *handler) resellerPage(w http.ResponseWriter, r *http.Request, id *admin
 		h.failed(w, r, "/admin/resellers", err)
 		return
 	}
-	postings, err := h.svc.DB().Postings(r.Context(), ledger.AvailableCode(v.ID), 20)
+	postings, err := h.svc.Postings(r.Context(), ledger.AvailableCode(v.ID), 20)
 	if err != nil {
 		h.failed(w, r, "/admin/resellers", err)
 		return
@@ -139,7 +139,7 @@ func (h *handler) depositsPage(w http.ResponseWriter, r *http.Request, id *admin
 		h.failed(w, r, "/admin/", err)
 		return
 	}
-	deps, err := h.svc.DB().Postings(r.Context(), ledger.DepositsCode, 30)
+	deps, err := h.svc.Postings(r.Context(), ledger.DepositsCode, 30)
 	if err != nil {
 		h.failed(w, r, "/admin/", err)
 		return

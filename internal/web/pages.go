@@ -88,7 +88,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, id *admin.Ident
 	// The banner shows only what this session was told after its own form post: never text from
 	// the URL, which anyone can put in a link.
 	if c, err := r.Cookie(sessionCookie); err == nil && id != nil && id.Token == "" {
-		f, err := session.TakeFlash(r.Context(), h.svc.DB(), session.RealmAdmin, c.Value)
+		f, err := h.as.TakeFlash(r.Context(), c.Value)
 		if err != nil {
 			h.log.Error("admin flash", "err", err)
 		}
@@ -127,7 +127,7 @@ func (h *handler) flash(r *http.Request, kind, msg string) {
 	if err != nil {
 		return
 	}
-	if err := session.SetFlash(r.Context(), h.svc.DB(), session.RealmAdmin, c.Value, kind, msg); err != nil {
+	if err := h.as.SetFlash(r.Context(), c.Value, kind, msg); err != nil {
 		h.log.Error("admin flash", "err", err)
 	}
 }

@@ -35,13 +35,12 @@ type Overview struct {
 const ChartDays = 14
 
 func (h *handler) overview(ctx context.Context) (*Overview, error) {
-	db := h.svc.DB()
 	now := h.svc.Now()
 	days := make([]string, ChartDays)
 	for i := range days {
 		days[i] = catalog.Day(now.AddDate(0, 0, i-ChartDays+1))
 	}
-	sales, err := db.SalesByDay(ctx, days[0])
+	sales, err := h.svc.SalesByDay(ctx, days[0])
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +55,7 @@ func (h *handler) overview(ctx context.Context) (*Overview, error) {
 			Sales: d.Sales, Cost: d.Cost, Margin: d.Margin()})
 	}
 	ov.Today = ov.Days[len(ov.Days)-1]
-	counts, testing, err := db.OrderCountsBySale(ctx)
+	counts, testing, err := h.svc.OrderCountsBySale(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -66,10 +65,10 @@ func (h *handler) overview(ctx context.Context) (*Overview, error) {
 	for _, n := range testing {
 		ov.Testing += n
 	}
-	if ov.Queue, err = db.JobCounts(ctx); err != nil {
+	if ov.Queue, err = h.svc.JobCounts(ctx); err != nil {
 		return nil, err
 	}
-	if ov.Owed, err = db.BalancesOwed(ctx); err != nil {
+	if ov.Owed, err = h.svc.BalancesOwed(ctx); err != nil {
 		return nil, err
 	}
 	return ov, nil

@@ -51,7 +51,7 @@ func (h *handler) supplierStatuses(ctx context.Context) ([]SupplierStatus, error
 	if err != nil {
 		return nil, err
 	}
-	maps, err := h.svc.DB().SupplierMappings(ctx)
+	maps, err := h.svc.SupplierMappings(ctx)
 	if err != nil {
 		return nil, err
 	}

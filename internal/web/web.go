@@ -146,7 +146,7 @@ type handler struct {
 func New(svc *core.Service, opts Options) http.Handler {
 	h := &handler{as: admin.NewService(svc, opts.Admin), svc: svc, syncs: &syncs{}, m: opts.Metrics, opts: opts, guard: opts.Guard, log: opts.Logger}
 	if h.m == nil {
-		h.m = metrics.New(svc.DB(), svc.Logger())
+		h.m = metrics.New(svc, svc.Logger())
 	}
 	if h.guard == nil {
 		h.guard = access.New(access.Policy{})
