@@ -56,7 +56,7 @@ func TestOperatorSettingsReachResellers(t *testing.T) {
 		if _, _, err := eng.Bind(ctx, "budi", textcmd.Telegram, "555"); err != nil {
 			t.Fatal(err)
 		}
-		if err := channel.Save(ctx, db, channel.Config{Kind: channel.Telegram, Token: "42:tok", APIBase: api.URL}); err != nil {
+		if err := channel.Save(ctx, svc, channel.Config{Kind: channel.Telegram, Token: "42:tok", APIBase: api.URL}); err != nil {
 			t.Fatal(err)
 		}
 		cfg := app.Config{DB: dbURL, AdminAddr: "off", SimDelay: time.Millisecond}

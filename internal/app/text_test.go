@@ -50,7 +50,7 @@ func TestServeRunsTelegram(t *testing.T) {
 		if _, _, err := eng.Bind(ctx, "budi", textcmd.Telegram, "555"); err != nil {
 			t.Fatal(err)
 		}
-		if err := channel.Save(ctx, db, channel.Config{Kind: channel.Telegram, Token: "42:tok", APIBase: api.URL}); err != nil {
+		if err := channel.Save(ctx, svc, channel.Config{Kind: channel.Telegram, Token: "42:tok", APIBase: api.URL}); err != nil {
 			t.Fatal(err)
 		}
 	}()
