@@ -247,18 +247,25 @@ func ledgerCheckOrdersSince(ctx context.Context, q Q, rep *ledger.Report, cp *Le
 	if err := ledgerCheckUnkeyed(ctx, q, rep, cp.PostingHorizon); err != nil {
 		return err
 	}
-	rows, err := q.query(ctx, `SELECT DISTINCT order_id FROM postings WHERE id > ? AND order_id <= ?`, cp.PostingHorizon, cp.OrderHorizon)
+	// Only the range of the postings' primary key: a condition on order_id here made SQLite
+	// read postings_order up to the order horizon instead, the whole history (2.2 s at 3M
+	// orders, growing with them); the few postings above the horizon are filtered here.
+	rows, err := q.query(ctx, `SELECT order_id FROM postings WHERE id > ?`, cp.PostingHorizon)
 	if err != nil {
 		return fmt.Errorf("ledger check orders since: %w", err)
 	}
 	var ids []int64
+	seen := map[int64]bool{}
 	for rows.Next() {
-		var id int64
+		var id sql.NullInt64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return err
 		}
-		ids = append(ids, id)
+		if id.Valid && id.Int64 <= cp.OrderHorizon && !seen[id.Int64] {
+			seen[id.Int64] = true
+			ids = append(ids, id.Int64)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
