@@ -350,6 +350,120 @@ func (s *Service) shopLateInTx(ctx context.Context, tx *store.Tx, o *order.Order
 	return inv.Code, nil
 }
 
+// shopRefunded records a failed invoice's refund, in one transaction under the storefront's key:
+// the invoice failed → refunded (ErrShopNotRefundable when it is no longer failed), the refund
+// owed leaves the ledger ("shop:CODE:refund", refunds owed → receipts), and, for a refund made
+// through the gateway, its refund state done with the gateway's id (state, ref).
+func (s *Service) shopRefunded(ctx context.Context, inv *store.ShopInvoice, note, state, ref string) error {
+	shop, err := s.ShopReseller(ctx)
+	if err != nil {
+		return err
+	}
+	code := inv.Code
+	upd := *inv
+	upd.Status, upd.Reason, upd.DoneAt = store.ShopRefunded, clip(inv.Reason+"; refunded: "+note, 200), s.now()
+	err = s.inReseller(ctx, shop.ID, func(tx *store.Tx) error {
+		ok, err := tx.ShopInvoiceSettle(ctx, inv.ID, []string{store.ShopFailed}, upd)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrShopNotRefundable
+		}
+		if state != "" {
+			if err := tx.ShopRefundState(ctx, inv.ID, state, ref); err != nil {
+				return err
+			}
+		}
+		receipts, owed, err := s.shopAccounts(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return tx.Transfer(ctx, "shop:"+code+":refund", owed, receipts, inv.PaidAmount, "refund of invoice "+code+" to "+inv.Phone)
+	})
+	if err != nil {
+		return fmt.Errorf("refund invoice %s: %w", code, err)
+	}
+	return nil
+}
+
+// shopGatewayRefunds pays failed invoices back through their gateway's refund API, where it has
+// one (payment.Refunder: Midtrans, Xendit, the sandbox), each under the idempotency key
+// "CODE-refund" so that asking again never refunds twice. Refunded: recorded as the operator's
+// refund is (shopRefunded), noted with the gateway's id. Accepted but not done (pending): asked
+// again next round. Refused, or a gateway without a refund API: left for the operator, listed
+// with the buyer's contact as before, and not asked again. Unclear (the gateway down): asked
+// again next round.
+func (s *Service) shopGatewayRefunds(ctx context.Context) error {
+	codes, err := s.db.ShopRefundsToAsk(ctx, 50)
+	if err != nil {
+		return err
+	}
+	for _, code := range codes {
+		if err := s.shopGatewayRefund(ctx, code); err != nil {
+			s.log.Warn("storefront refund through the gateway", "invoice", code, "err", err)
+		}
+	}
+	return nil
+}
+
+func (s *Service) shopGatewayRefund(ctx context.Context, code string) error {
+	inv, err := s.db.ShopInvoiceByCode(ctx, code)
+	if err != nil {
+		return err
+	}
+	setState := func(state, ref string) error {
+		shop, err := s.ShopReseller(ctx)
+		if err != nil {
+			return err
+		}
+		return s.inReseller(ctx, shop.ID, func(tx *store.Tx) error { return tx.ShopRefundState(ctx, inv.ID, state, ref) })
+	}
+	if inv.Status != store.ShopFailed {
+		return nil
+	}
+	if inv.PaymentID == 0 || inv.PaidAmount <= 0 {
+		return setState(store.ShopRefundNone, "")
+	}
+	pay, err := s.db.PaymentByID(ctx, inv.PaymentID)
+	if err != nil {
+		return err
+	}
+	g, err := s.db.GatewayByID(ctx, pay.GatewayID)
+	if err != nil {
+		return err
+	}
+	adapter, err := s.gatewayAdapter(g, s.publicURL)
+	if err != nil {
+		return err
+	}
+	rf, ok := adapter.(payment.Refunder)
+	if !ok {
+		return setState(store.ShopRefundNone, "")
+	}
+	res, err := rf.Refund(ctx, payment.Refund{Reference: pay.Reference, OrderID: inv.Code, Amount: inv.PaidAmount, Key: inv.Code + "-refund",
+		Reason: clip("Pesanan gagal: "+inv.Reason, 200)})
+	switch {
+	case errors.Is(err, payment.ErrNoRefund), errors.Is(err, payment.ErrRefused):
+		s.log.Warn("storefront refund refused by the gateway: pay it back by hand", "invoice", inv.Code, "gateway", g.Name, "phone", inv.Phone, "err", err)
+		return setState(store.ShopRefundRefused, "")
+	case err != nil:
+		return err // unclear: asked again next round, under the same key
+	case res.Status == payment.Pending:
+		return setState(store.ShopRefundPending, res.Reference)
+	case res.Status != payment.Refunded:
+		return fmt.Errorf("gateway %s answered the refund of %s with %q", g.Name, inv.Code, res.Status)
+	}
+	err = s.shopRefunded(ctx, inv, "through "+g.Name+" ("+res.Reference+")", store.ShopRefundDone, res.Reference)
+	if errors.Is(err, ErrShopNotRefundable) {
+		return nil // the operator recorded it meanwhile
+	}
+	if err == nil {
+		s.log.Info("storefront refund made through the gateway", "invoice", inv.Code, "gateway", g.Name, "refund", res.Reference, "amount", inv.PaidAmount)
+	}
+	return err
+}
+
 // ShopSweep expires unpaid invoices past their time and closes pending ones whose order settled.
 func (s *Service) ShopSweep(ctx context.Context) error {
 	due, err := s.db.ShopInvoices(ctx, store.ShopInvoiceFilter{Status: store.ShopUnpaid, Before: s.now(), Limit: 500})
@@ -374,7 +488,7 @@ func (s *Service) ShopSweep(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return s.shopGatewayRefunds(ctx)
 }
 
 // ShopEvery sweeps the storefront's invoices every d until ctx ends.
@@ -407,28 +521,8 @@ func (s *Service) ShopRefund(ctx context.Context, code, note string) (*store.Sho
 	if inv.Status != store.ShopFailed {
 		return nil, fmt.Errorf("invoice %s is %s: %w", code, inv.Status, ErrShopNotRefundable)
 	}
-	shop, err := s.ShopReseller(ctx)
-	if err != nil {
+	if err := s.shopRefunded(ctx, inv, note, "", ""); err != nil {
 		return nil, err
-	}
-	upd := *inv
-	upd.Status, upd.Reason, upd.DoneAt = store.ShopRefunded, clip(inv.Reason+"; refunded: "+note, 200), s.now()
-	err = s.inReseller(ctx, shop.ID, func(tx *store.Tx) error {
-		ok, err := tx.ShopInvoiceSettle(ctx, inv.ID, []string{store.ShopFailed}, upd)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrShopNotRefundable
-		}
-		receipts, owed, err := s.shopAccounts(ctx, tx)
-		if err != nil {
-			return err
-		}
-		return tx.Transfer(ctx, "shop:"+code+":refund", owed, receipts, inv.PaidAmount, "refund of invoice "+code+" to "+inv.Phone)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("refund invoice %s: %w", code, err)
 	}
 	s.log.Info("storefront refund recorded", "invoice", code, "amount", inv.PaidAmount)
 	return s.db.ShopInvoiceByCode(ctx, code)

@@ -442,3 +442,42 @@ func TestShopLateDeliveryDeliversTheInvoice(t *testing.T) {
 		ledgerClean(t, b.db)
 	})
 }
+
+// TestShopGatewayRefund (issue 19): a failed invoice whose gateway has a refund API (the sandbox
+// here; Midtrans and Xendit against fakes in package payment) is paid back by the sweep through
+// it: Refunded, the refund owed out of the ledger, its state done with the gateway's id; a second
+// sweep asks nothing again and moves nothing; the ledger check clean.
+func TestShopGatewayRefund(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := shopSetup(t, be)
+		ctx := context.Background()
+		res := b.checkout(t, "MLBB_ID_10", "12340000", "081299990001")
+		if _, _, err := b.svc.SandboxPay(ctx, res.Payment.Reference); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.waitInvoice(t, res.Invoice.Code); got.Status != store.ShopFailed || b.balanceOf(t, ledger.RefundsOwedCode) != 2700 {
+			t.Fatalf("before the sweep: %+v, owed %d", got, b.balanceOf(t, ledger.RefundsOwedCode))
+		}
+		for i := 0; i < 2; i++ {
+			if err := b.svc.ShopSweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got, err := b.db.ShopInvoiceByCode(ctx, res.Invoice.Code)
+			if err != nil || got.Status != store.ShopRefunded || !strings.Contains(got.Reason, "refunded: through sandbox (SBX-REFUND-"+got.Code+"-refund)") {
+				t.Fatalf("sweep %d: %+v %v", i, got, err)
+			}
+			state, ref, err := b.db.ShopRefundStateOf(ctx, got.ID)
+			if err != nil || state != store.ShopRefundDone || ref != "SBX-REFUND-"+got.Code+"-refund" {
+				t.Fatalf("sweep %d: refund state %q %q %v", i, state, ref, err)
+			}
+			if owed := b.balanceOf(t, ledger.RefundsOwedCode); owed != 0 || b.balanceOf(t, ledger.ShopReceiptsCode) != 0 {
+				t.Fatalf("sweep %d: owed %d receipts %d", i, owed, b.balanceOf(t, ledger.ShopReceiptsCode))
+			}
+			ledgerClean(t, b.db)
+		}
+		if _, err := b.svc.ShopRefund(ctx, res.Invoice.Code, "by hand too"); !errors.Is(err, core.ErrShopNotRefundable) {
+			t.Fatalf("a refund by hand after the gateway's: %v", err)
+		}
+	})
+}

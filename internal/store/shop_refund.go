@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// States of a failed storefront invoice's refund through its gateway (shop_invoices.refund_state).
+const (
+	ShopRefundNotAsked = ""        // not asked yet
+	ShopRefundPending  = "pending" // accepted by the gateway, asked again (same key) until done
+	ShopRefundRefused  = "refused" // the gateway cannot refund it: the operator pays back by hand
+	ShopRefundNone     = "none"    // the gateway has no refund API
+	ShopRefundDone     = "done"    // refunded through the gateway
+)
+
+// ShopRefundState records where an invoice's gateway refund stands and the gateway's id of it.
+func (tx *Tx) ShopRefundState(ctx context.Context, id int64, state, ref string) error {
+	if _, err := tx.exec(ctx, `UPDATE shop_invoices SET refund_state = ?, refund_ref = ? WHERE id = ?`, state, ref, id); err != nil {
+		return fmt.Errorf("invoice %d refund state: %w", id, err)
+	}
+	return nil
+}
+
+// ShopRefundStateOf reads an invoice's gateway refund state and the gateway's id of it.
+func (q Q) ShopRefundStateOf(ctx context.Context, id int64) (state, ref string, err error) {
+	err = q.queryRow(ctx, `SELECT refund_state, refund_ref FROM shop_invoices WHERE id = ?`, id).Scan(&state, &ref)
+	if err != nil {
+		return "", "", notFound(err, fmt.Sprintf("invoice %d", id))
+	}
+	return state, ref, nil
+}
+
+// ShopRefundsToAsk lists the codes of failed invoices whose gateway refund is not asked yet or
+// still pending, oldest first.
+func (q Q) ShopRefundsToAsk(ctx context.Context, limit int) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT code FROM shop_invoices WHERE status = ? AND refund_state IN (?, ?) ORDER BY id LIMIT ?`,
+		ShopFailed, ShopRefundNotAsked, ShopRefundPending, limit)
+	if err != nil {
+		return nil, fmt.Errorf("refunds to ask: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
