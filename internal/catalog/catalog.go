@@ -39,6 +39,9 @@ type Product struct {
 	// See dest.go.
 	DestFormat  string
 	DestPattern string
+	// Image is the URL of the product's picture (http or https; "" for none): the store shows
+	// it, fetched once, resized and cached (package storefront).
+	Image string
 }
 
 // Variant is one SKU of a product.

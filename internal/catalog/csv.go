@@ -17,7 +17,7 @@ import (
 // can edit prices in a spreadsheet and load them back.
 var csvColumns = []string{
 	"product_code", "product_name", "category", "brand", "product_active",
-	"require_valid_id", "dest_format", "dest_pattern",
+	"require_valid_id", "dest_format", "dest_pattern", "image",
 	"variant_code", "variant_name", "kind", "type", "description", "active",
 	"unlimited_stock", "stock", "multi", "cutoff_start", "cutoff_end", "process_duration",
 	"admin", "commission",
@@ -56,7 +56,7 @@ func WriteCSV(w io.Writer, products []Product, variants []Variant) error {
 	}
 	for _, p := range ps {
 		prod := []string{p.Code, p.Name, p.Category, p.Brand, strconv.FormatBool(p.Active),
-			strconv.FormatBool(p.RequireValidID), p.DestFormat, p.DestPattern}
+			strconv.FormatBool(p.RequireValidID), p.DestFormat, p.DestPattern, p.Image}
 		vs := byProduct[p.Code]
 		if len(vs) == 0 {
 			row := append(prod, make([]string, len(header)-len(prod))...)
@@ -269,6 +269,10 @@ func rowProduct(rr *csvRow) (Product, error) {
 	p.DestFormat, p.DestPattern = rr.str("dest_format"), rr.str("dest_pattern")
 	if col, err := p.CheckDest(); err != nil {
 		rr.fail(col, err)
+	}
+	p.Image = rr.str("image")
+	if err := CheckImage(p.Image); err != nil {
+		rr.fail("image", err)
 	}
 	if p.Code == "" {
 		rr.fail("product_code", errors.New("is required"))

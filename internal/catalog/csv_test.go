@@ -92,6 +92,8 @@ func TestCSVErrors(t *testing.T) {
 		{"product disagrees", head + "ml,ML,A,a,1,,100\nml,Other,B,b,1,,100\n", 3, "", "differs"},
 		{"short row", head + "ml,ML,A\n", 2, "", "wrong number of fields"},
 		{"price without variant", head + "ml,ML,,,,,100\n", 2, "variant_code", "price:default"},
+		{"image not http", "product_code,product_name,image\nml,ML,ftp://cdn.example.com/ml.png\n", 2, "image", "http or https"},
+		{"image with a space", "product_code,product_name,image\nml,ML,https://cdn.example.com/m l.png\n", 2, "image", "spaces"},
 		{"bad dest pattern", "product_code,product_name,dest_pattern\nml,ML,^\\d(\n", 2, "dest_pattern", "destination pattern"},
 		{"dest format without field", "product_code,product_name,dest_format\nml,ML,(zone)\n", 2, "dest_format", "no {field}"},
 		{"dest format field twice", "product_code,product_name,dest_format\nml,ML,{a}({a})\n", 2, "dest_format", "twice"},

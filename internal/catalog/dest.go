@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -98,4 +100,28 @@ func (p *Product) CheckDest() (field string, err error) {
 		}
 	}
 	return "", nil
+}
+
+// MaxImageURL bounds a product's image URL.
+const MaxImageURL = 500
+
+// CheckImage checks a product's image URL: empty (no image), or an absolute http or https URL
+// with a host, printable, at most MaxImageURL bytes.
+func CheckImage(image string) error {
+	if image == "" {
+		return nil
+	}
+	if len(image) > MaxImageURL {
+		return fmt.Errorf("is longer than %d bytes", MaxImageURL)
+	}
+	for _, r := range image {
+		if r <= ' ' || r == 0x7f {
+			return errors.New("has spaces or control characters")
+		}
+	}
+	u, err := url.Parse(image)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return errors.New("must be an http or https URL, e.g. https://cdn.example.com/ml.png")
+	}
+	return nil
 }

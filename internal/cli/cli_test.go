@@ -228,11 +228,11 @@ func TestDeposit(t *testing.T) {
 	})
 }
 
-const catalogCSV = `product_code,product_name,category,brand,product_active,require_valid_id,dest_format,dest_pattern,variant_code,variant_name,kind,type,description,active,unlimited_stock,stock,multi,cutoff_start,cutoff_end,process_duration,admin,commission,price:default,price:demo
-mobile-legends,Mobile Legends,Games,MOBILE LEGENDS,true,true,{user_id:User ID}({zone_id:Zone ID}),"^\d{6,12}\(\d{1,6}\)$",MLBB_ID_5,5 (5+0) Diamonds,prepaid,Umum,,true,true,0,true,,,0,0,0,1450,1389
-mobile-legends,Mobile Legends,Games,MOBILE LEGENDS,true,true,{user_id:User ID}({zone_id:Zone ID}),"^\d{6,12}\(\d{1,6}\)$",MLBB_ID_WDP,Weekly Diamond Pass,prepaid,Umum,"Pass, 7 days",true,false,50,true,,,60,0,0,28700,27500
-telkomsel,Telkomsel,Pulsa,TELKOMSEL,true,false,,,s50,Telkomsel 50rb,prepaid,Umum,Pulsa Telkomsel Rp 50.000,true,false,100,false,23:45,00:15,5,0,0,51000,49030
-zz-empty,Empty Product,Games,,false,false,,,,,,,,,,,,,,,,,,
+const catalogCSV = `product_code,product_name,category,brand,product_active,require_valid_id,dest_format,dest_pattern,image,variant_code,variant_name,kind,type,description,active,unlimited_stock,stock,multi,cutoff_start,cutoff_end,process_duration,admin,commission,price:default,price:demo
+mobile-legends,Mobile Legends,Games,MOBILE LEGENDS,true,true,{user_id:User ID}({zone_id:Zone ID}),"^\d{6,12}\(\d{1,6}\)$",https://cdn.example.com/ml.png,MLBB_ID_5,5 (5+0) Diamonds,prepaid,Umum,,true,true,0,true,,,0,0,0,1450,1389
+mobile-legends,Mobile Legends,Games,MOBILE LEGENDS,true,true,{user_id:User ID}({zone_id:Zone ID}),"^\d{6,12}\(\d{1,6}\)$",https://cdn.example.com/ml.png,MLBB_ID_WDP,Weekly Diamond Pass,prepaid,Umum,"Pass, 7 days",true,false,50,true,,,60,0,0,28700,27500
+telkomsel,Telkomsel,Pulsa,TELKOMSEL,true,false,,,,s50,Telkomsel 50rb,prepaid,Umum,Pulsa Telkomsel Rp 50.000,true,false,100,false,23:45,00:15,5,0,0,51000,49030
+zz-empty,Empty Product,Games,,false,false,,,,,,,,,,,,,,,,,,,
 `
 
 func TestCatalogImportExportRoundTrip(t *testing.T) {

@@ -53,3 +53,13 @@ func (s *Service) SetProductDest(ctx context.Context, product, format, pattern s
 func (s *Service) ProductsRequiringValidID(ctx context.Context) ([]string, error) {
 	return s.db.ProductsRequiringValidID(ctx)
 }
+
+// SetProductImage sets the URL of a product's picture, shown by the store ("" removes it); a URL
+// that is not http or https is a *FieldError "image".
+func (s *Service) SetProductImage(ctx context.Context, product, image string) error {
+	image = strings.TrimSpace(image)
+	if err := catalog.CheckImage(image); err != nil {
+		return &FieldError{Field: "image", Reason: err.Error()}
+	}
+	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.ProductSetImage(ctx, product, image) })
+}

@@ -23,12 +23,13 @@ func (tx *Tx) ProductUpsert(ctx context.Context, p *catalog.Product) error {
 	now := micros(tx.now())
 	// A product is written whole, as the catalog CSV carries it: require_valid_id and the
 	// destination's format and pattern included.
-	err := tx.queryRow(ctx, `INSERT INTO products (code, name, category, brand, active, require_valid_id, dest_format, dest_pattern, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	err := tx.queryRow(ctx, `INSERT INTO products (code, name, category, brand, active, require_valid_id, dest_format, dest_pattern, image,
+			created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, category = excluded.category, brand = excluded.brand,
 			active = excluded.active, require_valid_id = excluded.require_valid_id, dest_format = excluded.dest_format,
-			dest_pattern = excluded.dest_pattern, updated_at = excluded.updated_at
-		RETURNING id`, p.Code, p.Name, p.Category, p.Brand, p.Active, p.RequireValidID, p.DestFormat, p.DestPattern, now, now).Scan(&p.ID)
+			dest_pattern = excluded.dest_pattern, image = excluded.image, updated_at = excluded.updated_at
+		RETURNING id`, p.Code, p.Name, p.Category, p.Brand, p.Active, p.RequireValidID, p.DestFormat, p.DestPattern, p.Image, now, now).Scan(&p.ID)
 	if err != nil {
 		return fmt.Errorf("upsert product %s: %w", p.Code, err)
 	}
@@ -148,11 +149,11 @@ func (q Q) ProductByCode(ctx context.Context, code string) (*catalog.Product, er
 	return p, nil
 }
 
-const productCols = `id, code, name, category, brand, active, require_valid_id, dest_format, dest_pattern`
+const productCols = `id, code, name, category, brand, active, require_valid_id, dest_format, dest_pattern, image`
 
 func scanProduct(row interface{ Scan(...any) error }) (*catalog.Product, error) {
 	var p catalog.Product
-	if err := row.Scan(&p.ID, &p.Code, &p.Name, &p.Category, &p.Brand, &p.Active, &p.RequireValidID, &p.DestFormat, &p.DestPattern); err != nil {
+	if err := row.Scan(&p.ID, &p.Code, &p.Name, &p.Category, &p.Brand, &p.Active, &p.RequireValidID, &p.DestFormat, &p.DestPattern, &p.Image); err != nil {
 		return nil, err
 	}
 	return &p, nil

@@ -49,3 +49,17 @@ func (tx *Tx) ProductSetDest(ctx context.Context, code, format, pattern string) 
 	}
 	return nil
 }
+
+// ProductSetImage sets a product's image URL ("" for none; ErrProductNotFound); the caller has
+// checked it (catalog.CheckImage).
+func (tx *Tx) ProductSetImage(ctx context.Context, code, image string) error {
+	tx.catalogChanged = true
+	res, err := tx.exec(ctx, `UPDATE products SET image = ?, updated_at = ? WHERE code = ?`, image, micros(tx.now()), code)
+	if err != nil {
+		return fmt.Errorf("set product %s image: %w", code, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrProductNotFound
+	}
+	return nil
+}

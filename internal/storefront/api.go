@@ -22,6 +22,7 @@ func (h *handler) routeAPI(mux *http.ServeMux) {
 	mux.HandleFunc("POST /shop/api/check-id", h.apiCheckID)
 	mux.HandleFunc("POST /shop/api/checkout", h.apiCheckout)
 	mux.HandleFunc("GET /shop/api/invoice/{invoice}", h.apiInvoice)
+	mux.HandleFunc("GET /shop/img/{code}", h.productImage)
 	mux.HandleFunc("/shop/api/", func(w http.ResponseWriter, r *http.Request) { h.fail(w, r, errNoEndpoint) })
 }
 
@@ -63,7 +64,10 @@ type productView struct {
 	Brand    string `json:"brand"`
 	From     int64  `json:"from"` // the lowest retail price of its variants on sale
 	Variants int    `json:"variants"`
-	Sold     int64  `json:"-"` // delivered orders of the last 30 days: the home page's order
+	// Image is the product's picture as the store serves it (/shop/img/{code}, scaled and
+	// cached), "" for none.
+	Image string `json:"image,omitempty"`
+	Sold  int64  `json:"-"` // delivered orders of the last 30 days: the home page's order
 }
 
 // variantView is a denomination with its retail price.
@@ -125,7 +129,7 @@ func (h *handler) catalogView(ctx context.Context, q string) ([]productView, map
 		}
 		sort.SliceStable(vv, func(i, j int) bool { return vv[i].Price < vv[j].Price })
 		out = append(out, productView{Code: p.Code, Name: p.Name, Category: p.Category, Brand: p.Brand, From: vv[0].Price, Variants: len(vv),
-			Sold: sold[p.Code]})
+			Image: imageURL(p.Code, p.Image), Sold: sold[p.Code]})
 	}
 	// Popular first (delivered orders of the last 30 days, every channel's), then games (what
 	// the store is for), then by category and name.

@@ -35,6 +35,9 @@ type Options struct {
 	CheckoutBurst int
 	// Name is the shop's name in the pages' header; "" means "Kios".
 	Name string
+	// ImageClient fetches the products' pictures from where the operator put them; nil means a
+	// client with a 10 s timeout.
+	ImageClient *http.Client
 }
 
 type handler struct {
@@ -46,6 +49,8 @@ type handler struct {
 	byIP  *limiter
 	byTel *limiter
 	pages map[string]*template.Template
+	// images are the products' pictures, fetched, scaled and cached (images.go).
+	images *imageCache
 
 	popMu     sync.Mutex
 	popular   map[string]int64 // ProductSales, refreshed by popularity
@@ -76,6 +81,7 @@ func New(svc *core.Service, opts Options) http.Handler {
 		h.log = svc.Logger()
 	}
 	h.pages = parsePages()
+	h.images = newImageCache(opts.ImageClient)
 	mux := http.NewServeMux()
 	h.routeAPI(mux)
 	h.routePages(mux)

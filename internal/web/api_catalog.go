@@ -33,10 +33,11 @@ type productView struct {
 	RequireValidID bool   `json:"require_valid_id"`
 	DestFormat     string `json:"dest_format"`
 	DestPattern    string `json:"dest_pattern"`
+	Image          string `json:"image"`
 }
 
 func productViewOf(p *catalog.Product) productView {
-	return productView{p.Code, p.Name, p.Category, p.Brand, p.Active, p.RequireValidID, p.DestFormat, p.DestPattern}
+	return productView{p.Code, p.Name, p.Category, p.Brand, p.Active, p.RequireValidID, p.DestFormat, p.DestPattern, p.Image}
 }
 
 func (h *handler) apiVariants(w http.ResponseWriter, r *http.Request, _ *admin.Identity) {

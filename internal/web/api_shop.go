@@ -21,6 +21,7 @@ func (h *handler) routeShop(mux *http.ServeMux) {
 	a("GET /admin/api/catalog/require-valid-id", h.apiRequireValidIDList)
 	a("PUT /admin/api/catalog/products/{code}/require-valid-id", h.apiRequireValidID)
 	a("PUT /admin/api/catalog/products/{code}/destination", h.apiProductDest)
+	a("PUT /admin/api/catalog/products/{code}/image", h.apiProductImage)
 }
 
 // shopInvoiceView is an invoice as the admin API lists it: with the buyer's contact in full.
@@ -133,6 +134,29 @@ func (h *handler) apiProductDest(w http.ResponseWriter, r *http.Request, id *adm
 	code := r.PathValue("code")
 	ctx := h.audited(r, id, "catalog.destination", "product:"+code, req)
 	if err := h.svc.SetProductDest(ctx, code, req.Format, req.Pattern); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, err := h.svc.Product(r.Context(), code)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, productViewOf(p))
+}
+
+// apiProductImage is PUT /admin/api/catalog/products/{code}/image {"url"}: the URL of the
+// product's picture, which the store shows resized ("" removes it).
+func (h *handler) apiProductImage(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
+	var req struct {
+		URL string `json:"url"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	code := r.PathValue("code")
+	ctx := h.audited(r, id, "catalog.image", "product:"+code, req)
+	if err := h.svc.SetProductImage(ctx, code, req.URL); err != nil {
 		h.fail(w, r, err)
 		return
 	}

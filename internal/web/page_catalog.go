@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/kios-h2h/kios/internal/catalog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,8 +65,8 @@ func (h *handler) variantPost(w http.ResponseWriter, r *http.Request, id *admin.
 	h.done(w, r, back, "Saved "+code)
 }
 
-// productPost saves a product's ID-check settings from the dashboard: require_valid_id and the
-// destination's format and pattern (what the CSV's columns and the admin API carry).
+// productPost saves a product's settings from the dashboard: require_valid_id, the destination's
+// format and pattern, and its image URL (what the CSV's columns and the admin API carry).
 func (h *handler) productPost(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	code := r.PathValue("code")
 	back := "/admin/catalog"
@@ -76,10 +77,20 @@ func (h *handler) productPost(w http.ResponseWriter, r *http.Request, id *admin.
 		RequireValidID bool   `json:"require_valid_id"`
 		Format         string `json:"format"`
 		Pattern        string `json:"pattern"`
-	}{r.PostFormValue("require_valid_id") == "on", r.PostFormValue("dest_format"), r.PostFormValue("dest_pattern")}
+		Image          string `json:"image"`
+	}{r.PostFormValue("require_valid_id") == "on", r.PostFormValue("dest_format"), r.PostFormValue("dest_pattern"), r.PostFormValue("image")}
 	ctx := h.audited(r, id, "catalog.product", "product:"+code, req)
-	// The destination first: a bad pattern refuses the whole form, require_valid_id unchanged.
+	// A bad image URL or pattern refuses the whole form, nothing changed: the image is checked
+	// first, then the destination is saved (checked as it is), then the rest.
+	if err := catalog.CheckImage(strings.TrimSpace(req.Image)); err != nil {
+		h.failed(w, r, back, &core.FieldError{Field: "image", Reason: err.Error()})
+		return
+	}
 	if err := h.svc.SetProductDest(ctx, code, req.Format, req.Pattern); err != nil {
+		h.failed(w, r, back, err)
+		return
+	}
+	if err := h.svc.SetProductImage(ctx, code, req.Image); err != nil {
 		h.failed(w, r, back, err)
 		return
 	}

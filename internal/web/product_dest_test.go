@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kios-h2h/kios/internal/catalog"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/web"
 )
 
@@ -81,4 +82,60 @@ func TestProductDestination(t *testing.T) {
 	if list.Products[0]["dest_format"] != "{uid}" || list.Products[0]["require_valid_id"] != true {
 		t.Fatalf("products %+v", list)
 	}
+}
+
+// TestProductImageAdmin: a product's image URL through the admin API (audited; a URL that is not
+// http or https, or an unknown product, refused changing nothing), the dashboard's catalog form
+// (a bad URL refuses the whole form) and the CSV export (issue 19).
+func TestProductImageAdmin(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		e := setupOn(t, be, web.Options{})
+		ctx := context.Background()
+		const img = "https://cdn.example.com/ml.png"
+		var p map[string]any
+		e.api("PUT", "/admin/api/catalog/products/mobile-legends/image", map[string]any{"url": img}, 200, &p)
+		if p["image"] != img || p["code"] != "mobile-legends" {
+			t.Fatalf("image %+v", p)
+		}
+		for _, bad := range []string{"ftp://cdn.example.com/ml.png", "javascript:alert(1)", "https://cdn.example.com/a b.png", "/relative.png", "https://" + strings.Repeat("a", 600)} {
+			e.api("PUT", "/admin/api/catalog/products/mobile-legends/image", map[string]any{"url": bad}, 400, nil)
+		}
+		e.api("PUT", "/admin/api/catalog/products/nope/image", map[string]any{"url": img}, 404, nil)
+		if got, _ := e.svc.Product(ctx, "mobile-legends"); got.Image != img {
+			t.Fatalf("bad edits changed the image: %q", got.Image)
+		}
+		if a := e.audit(t, "product:mobile-legends"); len(a) == 0 || a[0].Action != "catalog.image" {
+			t.Fatalf("audit %+v", a)
+		}
+		var list struct {
+			Products []map[string]any `json:"products"`
+		}
+		e.api("GET", "/admin/api/catalog/products", nil, 200, &list)
+		if list.Products[0]["image"] != img {
+			t.Fatalf("products %+v", list)
+		}
+
+		b := e.login(t)
+		st, page := b.do(t, "GET", "/admin/catalog", "", nil)
+		if st != 200 || !strings.Contains(string(page), `name="image" form="product-mobile-legends" value="`+img+`"`) {
+			t.Fatalf("catalog page %d:\n%s", st, page)
+		}
+		form := url.Values{"csrf": {b.csrf}, "image": {"ftp://x/y.png"}, "dest_format": {"{uid}"}}
+		if st, loc := b.do(t, "POST", "/admin/catalog/products/mobile-legends", "", form); st != 303 || !strings.Contains(string(loc), "err=") {
+			t.Fatalf("bad post: %d %s", st, loc)
+		}
+		if got, _ := e.svc.Product(ctx, "mobile-legends"); got.Image != img || got.DestFormat != "" {
+			t.Fatalf("a refused form changed the product: %+v", got)
+		}
+		form = url.Values{"csrf": {b.csrf}, "image": {"https://cdn.example.com/ml2.png"}}
+		if st, loc := b.do(t, "POST", "/admin/catalog/products/mobile-legends", "", form); st != 303 || !strings.Contains(string(loc), "ok=") {
+			t.Fatalf("post: %d %s", st, loc)
+		}
+		st, body := e.call("GET", "/admin/api/catalog/export", e.token, nil)
+		ps, _, err := catalog.ReadCSV(bytes.NewReader(body))
+		if st != 200 || err != nil || len(ps) != 1 || ps[0].Image != "https://cdn.example.com/ml2.png" {
+			t.Fatalf("export %d %v %+v\n%s", st, err, ps, body)
+		}
+	})
 }
