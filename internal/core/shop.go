@@ -47,6 +47,10 @@ const (
 var (
 	ErrShopTooManyUnpaid = errors.New("too many unpaid invoices for this phone number")
 	ErrShopNotRefundable = errors.New("invoice owes no refund")
+	// ErrShopRefundUnderway refuses a refund by hand while one through the payment gateway may be
+	// under way (asked, not yet answered done or refused): the buyer must not be paid twice. It
+	// is an ErrShopNotRefundable to errors.Is.
+	ErrShopRefundUnderway = fmt.Errorf("%w: a refund through the payment gateway is under way", ErrShopNotRefundable)
 )
 
 // IsShopInvoice reports whether code has the storefront's invoice shape.

@@ -374,6 +374,10 @@ func (s *Service) shopRefunded(ctx context.Context, inv *store.ShopInvoice, note
 			if err := tx.ShopRefundState(ctx, inv.ID, state, ref); err != nil {
 				return err
 			}
+		} else if cur, _, err := tx.ShopRefundStateOf(ctx, inv.ID); err != nil {
+			return err
+		} else if cur == store.ShopRefundPending {
+			return ErrShopRefundUnderway
 		}
 		receipts, owed, err := s.shopAccounts(ctx, tx)
 		if err != nil {
@@ -440,6 +444,20 @@ func (s *Service) shopGatewayRefund(ctx context.Context, code string) error {
 	rf, ok := adapter.(payment.Refunder)
 	if !ok {
 		return setState(store.ShopRefundNone, "")
+	}
+	// Claimed before the gateway is asked, under the storefront's key: from here a refund by hand
+	// is refused (ErrShopRefundUnderway) until the gateway's answer says done or refused, so the
+	// buyer is never paid back twice.
+	shop, err := s.ShopReseller(ctx)
+	if err != nil {
+		return err
+	}
+	var claimed bool
+	if err := s.inReseller(ctx, shop.ID, func(tx *store.Tx) (err error) {
+		claimed, err = tx.ShopRefundClaim(ctx, inv.ID)
+		return err
+	}); err != nil || !claimed {
+		return err
 	}
 	res, err := rf.Refund(ctx, payment.Refund{Reference: pay.Reference, OrderID: inv.Code, Amount: inv.PaidAmount, Key: inv.Code + "-refund",
 		Reason: clip("Pesanan gagal: "+inv.Reason, 200)})

@@ -479,5 +479,39 @@ func TestShopGatewayRefund(t *testing.T) {
 		if _, err := b.svc.ShopRefund(ctx, res.Invoice.Code, "by hand too"); !errors.Is(err, core.ErrShopNotRefundable) {
 			t.Fatalf("a refund by hand after the gateway's: %v", err)
 		}
+
+		// While a gateway refund may be under way (claimed, not answered), a refund by hand is
+		// refused and moves nothing; the sweep then finishes it through the gateway.
+		res2 := b.checkout(t, "MLBB_ID_10", "22340000", "081299990002")
+		if _, _, err := b.svc.SandboxPay(ctx, res2.Payment.Reference); err != nil {
+			t.Fatal(err)
+		}
+		inv2 := b.waitInvoice(t, res2.Invoice.Code)
+		shop, err := b.svc.ShopReseller(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.db.BatchKey(ctx, shop.ID, func(tx *store.Tx) error {
+			ok, err := tx.ShopRefundClaim(ctx, inv2.ID)
+			if err == nil && !ok {
+				err = errors.New("not claimed")
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.svc.ShopRefund(ctx, inv2.Code, "by hand"); !errors.Is(err, core.ErrShopRefundUnderway) {
+			t.Fatalf("a refund by hand while the gateway's is under way: %v", err)
+		}
+		if owed := b.balanceOf(t, ledger.RefundsOwedCode); owed != 2700 {
+			t.Fatalf("owed %d after a refused refund by hand", owed)
+		}
+		if err := b.svc.ShopSweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := b.db.ShopInvoiceByCode(ctx, inv2.Code); got.Status != store.ShopRefunded || b.balanceOf(t, ledger.RefundsOwedCode) != 0 {
+			t.Fatalf("after the sweep: %+v", got)
+		}
+		ledgerClean(t, b.db)
 	})
 }

@@ -22,6 +22,19 @@ func (tx *Tx) ShopRefundState(ctx context.Context, id int64, state, ref string) 
 	return nil
 }
 
+// ShopRefundClaim marks a failed invoice's gateway refund pending before the gateway is asked,
+// so that no refund by hand is recorded while it may be under way; false (nothing changed) when
+// the invoice is no longer failed or its refund is done or refused.
+func (tx *Tx) ShopRefundClaim(ctx context.Context, id int64) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE shop_invoices SET refund_state = ? WHERE id = ? AND status = ? AND refund_state IN (?, ?)`,
+		ShopRefundPending, id, ShopFailed, ShopRefundNotAsked, ShopRefundPending)
+	if err != nil {
+		return false, fmt.Errorf("invoice %d refund claim: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // ShopRefundStateOf reads an invoice's gateway refund state and the gateway's id of it.
 func (q Q) ShopRefundStateOf(ctx context.Context, id int64) (state, ref string, err error) {
 	err = q.queryRow(ctx, `SELECT refund_state, refund_ref FROM shop_invoices WHERE id = ?`, id).Scan(&state, &ref)
