@@ -208,8 +208,27 @@ func (db *DB) archiveRead(ctx context.Context, archiveID, after, cut int64, size
 	var ids []int64
 	var skipped int64
 	for len(ids) < size {
+		// The orders with a job are read in one statement: jobs has no index by order on
+		// SQLite (it holds the few orders in flight), so a test per order would read it each
+		// time.
+		jobs := map[int64]bool{}
+		jrows, err := q.query(ctx, `SELECT order_id FROM jobs WHERE order_id > ?`, after)
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("archive read jobs: %w", err)
+		}
+		for jrows.Next() {
+			var id int64
+			if err := jrows.Scan(&id); err != nil {
+				jrows.Close()
+				return nil, 0, 0, err
+			}
+			jobs[id] = true
+		}
+		jrows.Close()
+		if err := jrows.Err(); err != nil {
+			return nil, 0, 0, err
+		}
 		rows, err := q.query(ctx, `SELECT o.id, o.status, o.created_at, o.updated_at,
-			EXISTS (SELECT 1 FROM jobs j WHERE j.order_id = o.id),
 			COALESCE((SELECT MAX(p.id) FROM postings p WHERE p.order_id = o.id), 0)
 			FROM orders o WHERE o.id > ? ORDER BY o.id LIMIT ?`, after, size)
 		if err != nil {
@@ -219,8 +238,7 @@ func (db *DB) archiveRead(ctx context.Context, archiveID, after, cut int64, size
 		for rows.Next() {
 			var id, created, updated, maxPosting int64
 			var status string
-			var job bool
-			if err := rows.Scan(&id, &status, &created, &updated, &job, &maxPosting); err != nil {
+			if err := rows.Scan(&id, &status, &created, &updated, &maxPosting); err != nil {
 				rows.Close()
 				return nil, 0, 0, err
 			}
@@ -233,7 +251,7 @@ func (db *DB) archiveRead(ctx context.Context, archiveID, after, cut int64, size
 			if created >= cut || updated >= cut || !order.Status(status).Final() {
 				continue
 			}
-			if job || (horizon >= 0 && maxPosting > horizon) || keep[id] {
+			if jobs[id] || (horizon >= 0 && maxPosting > horizon) || keep[id] {
 				skipped++
 				continue
 			}
@@ -535,7 +553,15 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 	for _, r := range orders.Rows {
 		want[asInt64(r[idCol])] = asString(r[stCol]) + "|" + strconv.FormatInt(asInt64(r[updCol]), 10)
 	}
-	rows, err := tx.query(ctx, `SELECT id, status, updated_at, EXISTS (SELECT 1 FROM jobs j WHERE j.order_id = orders.id) FROM orders WHERE id IN `+in, args...)
+	var job int64
+	err = tx.queryRow(ctx, `SELECT order_id FROM jobs WHERE order_id IN `+in+` LIMIT 1`, args...).Scan(&job)
+	if err == nil {
+		return fmt.Errorf("order %d has a job: %w", job, ErrArchiveChanged)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("archive check jobs: %w", err)
+	}
+	rows, err := tx.query(ctx, `SELECT id, status, updated_at FROM orders WHERE id IN `+in, args...)
 	if err != nil {
 		return fmt.Errorf("archive check orders: %w", err)
 	}
@@ -543,13 +569,12 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 	for rows.Next() {
 		var id, upd int64
 		var st string
-		var job bool
-		if err := rows.Scan(&id, &st, &upd, &job); err != nil {
+		if err := rows.Scan(&id, &st, &upd); err != nil {
 			rows.Close()
 			return err
 		}
 		seen++
-		if job || want[id] != st+"|"+strconv.FormatInt(upd, 10) {
+		if want[id] != st+"|"+strconv.FormatInt(upd, 10) {
 			rows.Close()
 			return fmt.Errorf("order %d: %w", id, ErrArchiveChanged)
 		}
