@@ -21,7 +21,7 @@ func runArchive(ctx context.Context, e *Env, args []string) error {
 	to := fs.String("to", "", "the archive file, sqlite:FILE (created, or continued)")
 	drop := fs.Bool("drop", false, "give the orders up without keeping them anywhere (their postings are still checkpointed)")
 	batch := fs.Int("batch", 500, "orders per batch (one write transaction each)")
-	_, svc, err := e.start(ctx, fs, args)
+	_, _, err := e.start(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func runArchive(ctx context.Context, e *Env, args []string) error {
 			}
 		}
 	}
-	res, err := svc.DB().Archive(ctx, opt)
+	res, err := e.db.Archive(ctx, opt)
 	if err != nil {
 		// What committed stays committed; running the command again continues.
 		return fmt.Errorf("%w (what was archived stays archived: run the command again to continue)", err)

@@ -65,13 +65,13 @@ func runBackup(ctx context.Context, e *Env, args []string) error {
 	}
 	// VACUUM INTO copies one read snapshot into a new, compact file; the server's writes go on
 	// meanwhile (WAL), and the copy holds every committed order up to that snapshot.
-	if _, err := svc.DB().Writer().ExecContext(ctx, "VACUUM INTO ?", dst); err != nil {
+	if _, err := e.db.Writer().ExecContext(ctx, "VACUUM INTO ?", dst); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	// The copy's secrets are sealed with the live database's key; no key file is made beside it
 	// (the backup and its key belong apart).
 	var copyOpts backend.Options
-	copyOpts.Secrets = svc.DB().Secrets()
+	copyOpts.Secrets = e.db.Secrets()
 	copyDB, err := backend.Open(ctx, "sqlite:"+dst, copyOpts)
 	if err != nil {
 		return fmt.Errorf("backup: open the copy: %w", err)

@@ -85,12 +85,12 @@ func runChannelList(ctx context.Context, e *Env, args []string) error {
 
 func runChannelRemove(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("channel remove")
-	pos, svc, err := e.start(ctx, fs, args, "KIND")
+	pos, _, err := e.start(ctx, fs, args, "KIND")
 	if err != nil {
 		return err
 	}
 	var gone bool
-	if err := svc.DB().Batch(ctx, func(tx *store.Tx) error {
+	if err := e.db.Batch(ctx, func(tx *store.Tx) error {
 		var err error
 		gone, err = tx.TextChannelRemove(ctx, pos[0])
 		return err

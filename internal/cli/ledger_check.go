@@ -18,7 +18,7 @@ func runLedgerCheck(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if *archive != "" {
-		return verifyArchive(ctx, e, svc.DB(), *archive, *asJSON)
+		return verifyArchive(ctx, e, e.db, *archive, *asJSON)
 	}
 	// The CLI verifies from the checkpoint the server saved and saves none: a command that
 	// checks writes nothing.

@@ -34,7 +34,7 @@ func runOrderList(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	names := map[int64]string{}
-	rs, err := svc.DB().ResellerList(ctx)
+	rs, err := svc.ResellerList(ctx)
 	if err != nil {
 		return err
 	}

@@ -15,25 +15,24 @@ func runOrderShow(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db := svc.DB()
-	o, err := db.OrderByInvoice(ctx, 0, pos[0])
+	o, err := svc.Order(ctx, 0, pos[0])
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
 	who := fmt.Sprint(o.ResellerID)
-	if r, err := db.ResellerByID(ctx, o.ResellerID); err == nil {
+	if r, err := svc.ResellerByID(ctx, o.ResellerID); err == nil {
 		who = r.Username
 	}
 	ts := func(t time.Time) string { return t.In(catalog.Jakarta).Format("2006-01-02 15:04:05.000 WIB") }
-	attempts, err := db.Attempts(ctx, o.ID)
+	attempts, err := svc.Attempts(ctx, o.ID)
 	if err != nil {
 		return err
 	}
-	log, err := db.AttemptLog(ctx, o.ID)
+	log, err := svc.AttemptLog(ctx, o.ID)
 	if err != nil {
 		return err
 	}
-	postings, err := db.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":")
+	postings, err := svc.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":")
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ func runResellerList(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rs, err := svc.DB().ResellerList(ctx)
+	rs, err := svc.ResellerList(ctx)
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,10 @@ type secretsReport struct {
 }
 
 func (e *Env) secretsReport(ctx context.Context) (*secretsReport, error) {
-	svc, err := e.Service(ctx)
-	if err != nil {
+	if _, err := e.Service(ctx); err != nil {
 		return nil, err
 	}
-	db := svc.DB()
+	db := e.db // the store the CLI opened: key rotation is the store's own work
 	ring := db.Secrets()
 	inUse, err := db.SecretKeysInUse(ctx)
 	if err != nil {
@@ -114,11 +113,10 @@ func runSecretsRotate(ctx context.Context, e *Env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	svc, err := e.Service(ctx)
-	if err != nil {
+	if _, err := e.Service(ctx); err != nil {
 		return err
 	}
-	db := svc.DB()
+	db := e.db // the store the CLI opened: key rotation is the store's own work
 	ring := db.Secrets()
 	if file := ring.File(); file != "" {
 		// A new key goes first in the file before any row is sealed with it, so a crash

@@ -19,7 +19,7 @@ func (e *Env) router(ctx context.Context) (*core.Service, *route.Router, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	return svc, route.New(svc.DB(), route.Options{Connect: connect.Connectors(connect.Options{}), Logger: svc.Logger()}), nil
+	return svc, route.New(e.db, route.Options{Connect: connect.Connectors(connect.Options{}), Logger: svc.Logger()}), nil
 }
 
 // isTerminal reports whether w is a terminal, where progress bars are drawn.

@@ -83,8 +83,7 @@ func runTextLimits(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db := svc.DB()
-	cur, err := textcmd.Limits(ctx, db, rid)
+	cur, err := textcmd.Limits(ctx, svc, rid)
 	if err != nil {
 		return err
 	}
@@ -98,7 +97,7 @@ func runTextLimits(ctx context.Context, e *Env, args []string) error {
 		}
 	}
 	if changed {
-		if err := db.Batch(ctx, func(tx *store.Tx) error { return tx.TextLimitsSet(ctx, rid, cur) }); err != nil {
+		if err := svc.SetTextLimits(ctx, rid, cur); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -65,4 +66,25 @@ func (s *Service) BalancesOwed(ctx context.Context) (int64, error) { return s.db
 // OrderFlagCount counts the orders flagged flag.
 func (s *Service) OrderFlagCount(ctx context.Context, flag string) (int64, error) {
 	return s.db.OrderFlagCount(ctx, flag)
+}
+
+// ResellerByID finds a reseller by id, with its allowlist.
+func (s *Service) ResellerByID(ctx context.Context, id int64) (*reseller.Reseller, error) {
+	return s.db.ResellerByID(ctx, id)
+}
+
+// Attempts lists an order's attempts, oldest first.
+func (s *Service) Attempts(ctx context.Context, orderID int64) ([]order.Attempt, error) {
+	return s.db.Attempts(ctx, orderID)
+}
+
+// AttemptLog lists every upstream answer about an order's attempts, oldest first.
+func (s *Service) AttemptLog(ctx context.Context, orderID int64) ([]store.AttemptLogEntry, error) {
+	return s.db.AttemptLog(ctx, orderID)
+}
+
+// PostingsByTxnPrefix lists the postings whose txn starts with prefix, in the order they were
+// made ("order:INVOICE:" for an order's).
+func (s *Service) PostingsByTxnPrefix(ctx context.Context, prefix string) ([]ledger.Posting, error) {
+	return s.db.PostingsByTxnPrefix(ctx, prefix)
 }
