@@ -201,11 +201,8 @@ func billerOf(sup supplier.Supplier) (supplier.Biller, bool) {
 	if b, ok := sup.(supplier.Biller); ok {
 		return b, true
 	}
-	if w, ok := sup.(interface{ Upstream() supplier.Supplier }); ok {
-		b, ok := w.Upstream().(supplier.Biller)
-		return b, ok
-	}
-	return nil, false
+	b, ok := supplier.Unwrap(sup).(supplier.Biller)
+	return b, ok
 }
 
 // PaidBill is the outcome of PayBill.

@@ -24,10 +24,8 @@ type Suppliers interface {
 	Supplier(name string) (supplier.Supplier, bool)
 }
 
-// Upstreamer is a wrapped connector that can give the connector itself.
-type Upstreamer interface {
-	Upstream() supplier.Supplier
-}
+// Upstreamer is a wrapped connector that can give the connector itself (supplier.Wrapper).
+type Upstreamer = supplier.Wrapper
 
 // Handler serves POST /callback/{supplier}.
 func Handler(svc *core.Service, sups Suppliers, log *slog.Logger) http.Handler {
@@ -56,10 +54,7 @@ func (h *handler) upstream(w http.ResponseWriter, r *http.Request) (string, supp
 		http.Error(w, "unknown supplier", http.StatusNotFound)
 		return name, nil, false
 	}
-	if u, ok := sup.(Upstreamer); ok {
-		sup = u.Upstream()
-	}
-	return name, sup, true
+	return name, supplier.Unwrap(sup), true
 }
 
 func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
