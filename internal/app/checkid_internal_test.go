@@ -1,7 +1,15 @@
 package app
 
 import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/store"
 
 	"github.com/kios-h2h/kios/internal/notify"
 )
@@ -43,5 +51,46 @@ func TestBuyerNotifier(t *testing.T) {
 	}
 	if _, ok := buyerNotifier(Config{}, nil).(notify.Log); !ok {
 		t.Fatal("default is not the log")
+	}
+}
+
+// TestCheckIDSupplierRefused: kios serve refuses to start when --checkid-supplier names a
+// supplier that does not exist or is not a Kios upstream (kind basstore), and says which; a
+// basstore supplier is accepted.
+func TestCheckIDSupplierRefused(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "kios.db")
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := New(context.Background(), Config{DB: db, Addr: "127.0.0.1:0", Logger: quiet, Stdout: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := a.Service().AddSupplier(ctx, core.NewSupplier{Name: "sim", Kind: store.KindSimulator}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Service().AddSupplier(ctx, core.NewSupplier{Name: "up", Kind: store.KindBasstore, BaseURL: "http://127.0.0.1:1", Token: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"nosuch"}, "--checkid-supplier nosuch"},
+		{[]string{"up", "sim"}, "--checkid-supplier sim: kind simulator, want basstore"},
+	} {
+		_, err := New(ctx, Config{DB: db, Addr: "127.0.0.1:0", Logger: quiet, Stdout: io.Discard, CheckIDSuppliers: tc.names})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("%v: %v, want an error naming %q", tc.names, err, tc.want)
+		}
+	}
+	ok, err := New(ctx, Config{DB: db, Addr: "127.0.0.1:0", Logger: quiet, Stdout: io.Discard, CheckIDSuppliers: []string{"up"}})
+	if err != nil {
+		t.Fatalf("a basstore supplier refused: %v", err)
+	}
+	if err := ok.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
