@@ -360,7 +360,8 @@ func (a *App) Run(ctx context.Context) error {
 		go a.text.run(workCtx, a.cfg.Node, workersDone)
 	}
 	go func() {
-		workersDone <- a.svc.RunWorkers(workCtx, core.WorkerConfig{Node: a.cfg.Node, Workers: a.cfg.Workers, Lease: a.cfg.Lease})
+		workersDone <- a.svc.RunWorkers(workCtx, core.WorkerConfig{Node: a.cfg.Node, Workers: a.cfg.Workers, Lease: a.cfg.Lease,
+			UpstreamTimeout: a.cfg.UpstreamTimeout})
 	}()
 	go func() {
 		workersDone <- callback.Run(workCtx, a.svc, callback.Config{Node: a.cfg.Node, AllowPrivate: a.cfg.CallbackAllowPrivate, Dialects: a.dialects})

@@ -107,6 +107,8 @@ type Config struct {
 	Node string
 	// Lease is how long a claimed job stays this node's; default 30s.
 	Lease time.Duration
+	// UpstreamTimeout bounds each call to a supplier; default Lease/2.
+	UpstreamTimeout time.Duration
 	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout bound each phase of a
 	// request on the HTTP server (defaults 5s, 15s, 30s, 120s), so that a slow or idle client
 	// cannot hold a connection, and its goroutine, forever.

@@ -115,10 +115,10 @@ func crashInFlight(t *testing.T, db string) {
 	const orders = 1000
 	up := newHeldUpstream(t)
 	// The lease bounds how long PostgreSQL waits for the dead server's leases (SQLite releases
-	// them at start); the upstream timeout is half of it (30 s), longer than filling the supplier
-	// takes even under -race on a loaded runner (10 s was not: the first purchases timed out, the
-	// breaker opened, and the rest never reached the supplier before the kill).
-	args := []string{"--rate-limit", "0", "--lease", "60s"}
+	// them at start). The upstream timeout outlasts filling the supplier however loaded the
+	// runner: 30 s was not enough under -race with other suites running (the first purchases
+	// timed out, the supplier was demoted, and the rest were refused as gangguan).
+	args := []string{"--rate-limit", "0", "--lease", "60s", "--upstream-timeout", "10m"}
 	first := start(t, db, append(args, "--demo")...)
 	mustKios(t, db, "supplier", "add", "--name", "up", "--kind", "basstore", "--base-url", up.srv.URL, "--token", "t")
 	mustKios(t, db, "catalog", "sync", "--supplier", "up")

@@ -35,7 +35,7 @@ type command struct {
 // commands themselves consult it (for their usage text).
 func commands() []command {
 	return []command{
-		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--storefront] [--notify-whatsapp-url URL] [--notify-smtp-addr HOST:PORT] [--notify-smtp-from ADDR] [--checkid-supplier NAME,...] [--checkid-vip-url URL] [--checkid-vip-fee N] [--checkid-apigames-url URL] [--checkid-apigames-fee N] [--public-url URL] [--sim-delay D] [--sync-every D] [--ledger-check-every D] [--low-balance N] [--max-loss N] [--sn-wait D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
+		{"serve", "[--addr ADDR] [--admin-addr ADDR|off] [--secure-cookies] [--public-metrics] [--db URL] [--demo] [--storefront] [--notify-whatsapp-url URL] [--notify-smtp-addr HOST:PORT] [--notify-smtp-from ADDR] [--checkid-supplier NAME,...] [--checkid-vip-url URL] [--checkid-vip-fee N] [--checkid-apigames-url URL] [--checkid-apigames-fee N] [--public-url URL] [--sim-delay D] [--sync-every D] [--ledger-check-every D] [--low-balance N] [--max-loss N] [--sn-wait D] [--callback-allow-private] [--trusted-proxy CIDR]... [--workers N] [--node NAME] [--lease D] [--upstream-timeout D] [--rate-limit R] [--rate-burst B] [--refusal-limit N] [--text-channels=false]",
 			"run the HTTP server and the fulfilment workers", runServe},
 		{"reseller create", "--name N [--username U] [--email E] [--phone P] [--membership TIER] [--allow-ip CIDR]... [--upline USERNAME [--markup RUPIAH]] [--json]",
 			"create a reseller (a downline of --upline) and print its token and api key (shown once)", runResellerCreate},

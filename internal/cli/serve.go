@@ -47,6 +47,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	fs.IntVar(&cfg.Workers, "workers", core.DefaultWorkers, "orders preparing their upstream request at once (requests in flight are bounded per supplier: kios supplier set --max-inflight)")
 	fs.StringVar(&cfg.Node, "node", "", "this node's name in job leases, unique among nodes sharing a database (default host-pid)")
 	fs.DurationVar(&cfg.Lease, "lease", 0, "how long an order being fulfilled stays this node's before another node may take it over (default 30s)")
+	fs.DurationVar(&cfg.UpstreamTimeout, "upstream-timeout", 0, "how long a purchase or status call to a supplier may take before its outcome counts as unknown and is asked again (default half of --lease; leases are renewed while calls are out, so it may exceed --lease)")
 	fs.BoolVar(&cfg.CallbackAllowPrivate, "callback-allow-private", false, "let callbacks to resellers go to loopback and private addresses")
 	fs.DurationVar(&cfg.LedgerCheckEvery, "ledger-check-every", app.DefaultLedgerCheckEvery, "check the ledger from its last checkpoint this often and save a clean result as the next (0: never)")
 	fs.Int64Var(&cfg.LowBalance, "low-balance", 0, "alert when a supplier's fetched balance is below this many rupiah (0: never)")
