@@ -47,19 +47,6 @@ func (q Q) ShopRefundStateOf(ctx context.Context, id int64) (state, ref string, 
 // ShopRefundsToAsk lists the codes of failed invoices whose gateway refund is not asked yet or
 // still pending, oldest first.
 func (q Q) ShopRefundsToAsk(ctx context.Context, limit int) ([]string, error) {
-	rows, err := q.query(ctx, `SELECT code FROM shop_invoices WHERE status = ? AND refund_state IN (?, ?) ORDER BY id LIMIT ?`,
+	return q.texts(ctx, "refunds to ask", `SELECT code FROM shop_invoices WHERE status = ? AND refund_state IN (?, ?) ORDER BY id LIMIT ?`,
 		ShopFailed, ShopRefundNotAsked, ShopRefundPending, limit)
-	if err != nil {
-		return nil, fmt.Errorf("refunds to ask: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }

@@ -20,16 +20,21 @@ func (tx *Tx) ProductSetRequireValidID(ctx context.Context, code string, on bool
 
 // ProductsRequiringValidID lists the codes of the products with require_valid_id on.
 func (q Q) ProductsRequiringValidID(ctx context.Context) ([]string, error) {
-	rows, err := q.query(ctx, `SELECT code FROM products WHERE require_valid_id ORDER BY code`)
+	return q.texts(ctx, "products requiring a valid id", `SELECT code FROM products WHERE require_valid_id ORDER BY code`)
+}
+
+// texts runs a query of one text column and returns its values; what names the list in errors.
+func (q Q) texts(ctx context.Context, what, query string, args ...any) ([]string, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("products requiring a valid id: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var c string
 		if err := rows.Scan(&c); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, c)
 	}
