@@ -106,7 +106,21 @@ func (k *kios) alert(kind string) {
 // by default): long enough for a status check or two.
 const snWait = 400 * time.Millisecond
 
-func start(t *testing.T, be storetest.Backend, up, backup *hostile.Server) *kios {
+// upstreamTimeout is how long the workers wait for one upstream call in a case: short where the
+// case tests a hang (so the test waits for the timeout, not for the fake), and long enough
+// elsewhere that a loaded -race runner cannot beat it. A timeout is an unknown outcome, asked
+// again and never bought elsewhere: had it fired before a refused connection was reported, the
+// order would stay pending against a supplier that keeps refusing.
+func upstreamTimeout(b hostile.Behaviour) time.Duration {
+	for _, f := range append(append([]hostile.Fault(nil), b.Calls...), b.Polls...) {
+		if f == hostile.Hang || f == hostile.HangFirst {
+			return 300 * time.Millisecond
+		}
+	}
+	return 5 * time.Second // Kios's default: half the 10 s lease below
+}
+
+func start(t *testing.T, be storetest.Backend, up, backup *hostile.Server, timeout time.Duration) *kios {
 	t.Helper()
 	ctx := context.Background()
 	k := &kios{db: be.Open(t), alerts: map[string]int{}}
@@ -150,7 +164,7 @@ func start(t *testing.T, be storetest.Backend, up, backup *hostile.Server) *kios
 	wctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		_ = k.svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond, UpstreamTimeout: 300 * time.Millisecond, Lease: 10 * time.Second})
+		_ = k.svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond, UpstreamTimeout: timeout, Lease: 10 * time.Second})
 		close(done)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
@@ -192,7 +206,7 @@ func TestThroughCore(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%s/%s", be.Name, d, c.Name), func(t *testing.T) {
 					t.Parallel()
 					up, backup := hostile.New(t, d, c.B), hostile.New(t, d, hostile.Behaviour{})
-					k := start(t, be, up, backup)
+					k := start(t, be, up, backup, upstreamTimeout(c.B))
 					o := k.order(t)
 					w := c.E2E
 					if w.Status != "" && o.Status != w.Status {
