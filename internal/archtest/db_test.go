@@ -13,7 +13,6 @@ import (
 // removes them; the list only shrinks).
 var dbKnown = map[string]bool{
 	"internal/admin":    true,
-	"internal/callback": true,
 	"internal/member":   true,
 	"internal/textcmd":  true,
 }

@@ -24,9 +24,9 @@ import (
 	"github.com/kios-h2h/kios/internal/callbackurl"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect"
+	"github.com/kios-h2h/kios/internal/job"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // Config configures the callback workers.
@@ -111,29 +111,24 @@ func Run(ctx context.Context, svc *core.Service, cfg Config) error {
 	if cfg.Dialects == nil {
 		return errors.New("callback: no dialect registry")
 	}
-	w := &worker{svc: svc, db: svc.DB(), log: svc.Logger().With("worker", "callback"), cfg: cfg}
+	w := &worker{svc: svc, log: svc.Logger().With("worker", "callback"), cfg: cfg}
 	sem := make(chan struct{}, cfg.Workers)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	ticker := time.NewTicker(cfg.Poll)
 	defer ticker.Stop()
-	kinds := []string{store.JobCallback}
+	kinds := []string{job.Callback}
 	for {
 		free := cfg.Workers - len(sem)
 		if free > 0 {
-			var jobs []store.Job
-			err := w.db.Batch(ctx, func(tx *store.Tx) error {
-				var err error
-				jobs, err = tx.JobClaim(ctx, cfg.Node, kinds, free, cfg.Lease)
-				return err
-			})
+			jobs, err := svc.ClaimJobs(ctx, cfg.Node, kinds, free, cfg.Lease)
 			if err != nil && ctx.Err() == nil {
 				w.log.Error("claim callbacks", "err", err)
 			}
 			for _, j := range jobs {
 				sem <- struct{}{}
 				wg.Add(1)
-				go func(j store.Job) {
+				go func(j job.Job) {
 					defer func() { <-sem; wg.Done() }()
 					w.deliver(context.WithoutCancel(ctx), j)
 				}(j)
@@ -149,30 +144,17 @@ func Run(ctx context.Context, svc *core.Service, cfg Config) error {
 
 type worker struct {
 	svc *core.Service
-	db  *store.DB
 	log *slog.Logger
 	cfg Config
 }
 
-func (w *worker) deliver(ctx context.Context, j store.Job) {
-	var rec *store.CallbackDelivery
+func (w *worker) deliver(ctx context.Context, j job.Job) {
+	var rec *reseller.CallbackDelivery
 	done, err := w.try(ctx, j, &rec)
 	// What the reseller's URL answered is kept (in the same transaction as the job's end or
 	// retry) for the member area's list of deliveries.
-	record := func(tx *store.Tx) error {
-		if rec == nil {
-			return nil
-		}
-		d := *rec
-		return tx.CallbackDeliveryInsert(ctx, &d)
-	}
 	if done {
-		if err := w.db.Batch(ctx, func(tx *store.Tx) error {
-			if err := record(tx); err != nil {
-				return err
-			}
-			return tx.JobDelete(ctx, j.ID)
-		}); err != nil {
+		if err := w.svc.EndCallbackJob(ctx, j.ID, rec); err != nil {
 			w.log.Error("callback job delete", "job", j.ID, "err", err)
 		}
 		return
@@ -182,12 +164,7 @@ func (w *worker) deliver(ctx context.Context, j store.Job) {
 	if errors.As(err, &ref) {
 		retryAt = ref.until
 	}
-	if err := w.db.Batch(ctx, func(tx *store.Tx) error {
-		if err := record(tx); err != nil {
-			return err
-		}
-		return tx.JobRetry(ctx, j, retryAt, err.Error())
-	}); err != nil {
+	if err := w.svc.RetryCallbackJob(ctx, j, retryAt, err.Error(), rec); err != nil {
 		w.log.Error("callback job retry", "job", j.ID, "err", err)
 	}
 }
@@ -202,8 +179,8 @@ func (w *worker) backoff(n int) time.Duration {
 }
 
 // try makes one delivery. done means the job is over: delivered, given up, or pointless.
-func (w *worker) try(ctx context.Context, j store.Job, rec **store.CallbackDelivery) (done bool, err error) {
-	o, err := w.db.OrderByID(ctx, j.OrderID)
+func (w *worker) try(ctx context.Context, j job.Job, rec **reseller.CallbackDelivery) (done bool, err error) {
+	o, err := w.svc.OrderByID(ctx, j.OrderID)
 	if errors.Is(err, order.ErrNotFound) {
 		return true, nil
 	}
@@ -211,7 +188,7 @@ func (w *worker) try(ctx context.Context, j store.Job, rec **store.CallbackDeliv
 		return false, err
 	}
 	log := w.log.With("invoice", o.Invoice, "attempt", j.Attempts)
-	r, err := w.db.ResellerByID(ctx, o.ResellerID)
+	r, err := w.svc.ResellerByID(ctx, o.ResellerID)
 	if err != nil {
 		return false, err
 	}
@@ -232,7 +209,7 @@ func (w *worker) try(ctx context.Context, j store.Job, rec **store.CallbackDeliv
 	// The URL may carry the reseller's credentials (userinfo, token=…): never log them.
 	shown := callbackurl.Redact(url)
 	status, err := w.send(ctx, d)
-	*rec = &store.CallbackDelivery{ResellerID: r.ID, Invoice: o.Invoice, URL: url, Status: status, Result: "OK"}
+	*rec = &reseller.CallbackDelivery{ResellerID: r.ID, Invoice: o.Invoice, URL: url, Status: status, Result: "OK"}
 	if err != nil {
 		(*rec).Result = err.Error()
 	}

@@ -156,3 +156,15 @@ type TextLimits struct {
 	IdentitySpend, IdentityCount int64
 	ResellerSpend, ResellerCount int64
 }
+
+// CallbackDelivery is one POST to a reseller's callback URL and what it answered.
+type CallbackDelivery struct {
+	ID         int64     `json:"id"`
+	ResellerID int64     `json:"-"`
+	Invoice    string    `json:"invoice"`
+	URL        string    `json:"url"`
+	Status     int       `json:"status"` // HTTP status; 0 when no answer came
+	Result     string    `json:"result"` // the error, or the start of the answer's body
+	Test       bool      `json:"test"`
+	At         time.Time `json:"at"`
+}

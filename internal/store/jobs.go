@@ -7,33 +7,20 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kios-h2h/kios/internal/job"
 )
 
-// Job is a unit of durable background work: fulfil an order, deliver a callback. It is inserted in
-// the same transaction as the change that needs it, so the work can never be lost or appear
-// without its cause.
-type Job struct {
-	ID          int64
-	Kind        string
-	OrderID     int64
-	RunAt       time.Time
-	Attempts    int
-	LockedBy    string
-	LockedUntil time.Time
-	LastError   string
-}
+// Job is a unit of durable background work (package job).
+type Job = job.Job
 
-// Job kinds.
+// Job kinds (package job).
 const (
-	JobFulfil   = "fulfil"
-	JobCallback = "callback"
-	// JobTextFinal pushes a text-channel order's final answer to its chat (order_id: the order).
-	JobTextFinal = "textfinal"
-	// JobTextSend sends one queued text reply (order_id: the text_outbox row, not an order).
-	JobTextSend = "textsend"
-	// JobCommission pays a settled order's commissions into its uplines' available balances,
-	// each under its upline's key (order_id: the order; issue 21).
-	JobCommission = "commission"
+	JobFulfil     = job.Fulfil
+	JobCallback   = job.Callback
+	JobTextFinal  = job.TextFinal
+	JobTextSend   = job.TextSend
+	JobCommission = job.Commission
 )
 
 // JobInsert queues a job to run at runAt.

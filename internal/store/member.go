@@ -10,6 +10,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/reseller"
 )
 
 // Realm names a kind of browser session: the admin dashboard's or the member area's. Each has its
@@ -221,17 +222,9 @@ func (q Q) RecoveryCodesLeft(ctx context.Context, subject string) (int, error) {
 	return n, nil
 }
 
-// CallbackDelivery is one POST to a reseller's callback URL and what it answered.
-type CallbackDelivery struct {
-	ID         int64     `json:"id"`
-	ResellerID int64     `json:"-"`
-	Invoice    string    `json:"invoice"`
-	URL        string    `json:"url"`
-	Status     int       `json:"status"` // HTTP status; 0 when no answer came
-	Result     string    `json:"result"` // the error, or the start of the answer's body
-	Test       bool      `json:"test"`
-	At         time.Time `json:"at"`
-}
+// CallbackDelivery is one POST to a reseller's callback URL and what it answered (package
+// reseller).
+type CallbackDelivery = reseller.CallbackDelivery
 
 // callbackDeliveriesKept is how many deliveries are kept per reseller.
 const callbackDeliveriesKept = 50

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/job"
 	"github.com/kios-h2h/kios/internal/ledger"
 )
 
@@ -32,9 +33,8 @@ const (
 	TransferDone    = "done"
 )
 
-// JobTransfer lands a transfer in transit: credits its downline under the downline's key
-// (order_id: the downline_transfers row, not an order).
-const JobTransfer = "transfer"
+// JobTransfer lands a transfer in transit (package job).
+const JobTransfer = job.Transfer
 
 // TransferSendTxn and TransferLandTxn name a transfer's two postings.
 func TransferSendTxn(id int64) string { return fmt.Sprintf("transfer:%d:send", id) }
