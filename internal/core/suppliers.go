@@ -310,65 +310,13 @@ func (s *Service) SyncCatalog(ctx context.Context, supplierName string, items []
 	}
 	set := markup.NewSet(rules)
 	rep.Items = len(items)
-	// An item costing more than the ledger can hold is a bug upstream: it is not taken in (and,
-	// unlisted, leaves rotation below) rather than priced by overflowing arithmetic.
-	sane := make([]supplier.Item, 0, len(items))
-	for _, it := range items {
-		if it.Cost > ledger.MaxAmount {
-			s.log.Warn("catalog item with an absurd cost skipped", "supplier", supplierName, "code", it.Code, "cost", it.Cost)
-			continue
-		}
-		sane = append(sane, it)
-	}
-	items = sane
+	items = s.saneItems(supplierName, items)
 	// Rows this sync does not touch are retired at the end: the supplier no longer sells them.
 	// The clock is the store's, which stamps the rows.
 	started := s.db.Now()
 	for start := 0; start < len(items); start += syncChunk {
 		chunk := items[start:min(start+syncChunk, len(items))]
-		var part SyncReport
-		err := s.db.Batch(ctx, func(tx *store.Tx) error {
-			part = SyncReport{}
-			touched := map[int64]bool{}
-			for _, it := range chunk {
-				if it.Code == "" {
-					continue
-				}
-				sp := store.SupplierProduct{SupplierID: sup.ID, Code: it.Code, Name: it.Name, ProductCode: it.ProductCode,
-					ProductName: it.ProductName, Category: it.Category, Kind: it.Kind, Cost: max(it.Cost, 0), Active: it.Active}
-				old, err := tx.SupplierProductUpsert(ctx, &sp)
-				if err != nil {
-					return err
-				}
-				if old < 0 {
-					part.New++
-				} else if old != sp.Cost {
-					part.CostChanged++
-				}
-				if sp.VariantID == 0 {
-					vid, created, err := s.variantFor(ctx, tx, it)
-					if err != nil {
-						return err
-					}
-					if created {
-						part.VariantsCreated++
-					}
-					if err := tx.SupplierProductMap(ctx, sup.ID, sp.Code, vid, sp.Priority); err != nil {
-						return err
-					}
-					sp.VariantID = vid
-				}
-				touched[sp.VariantID] = true
-			}
-			for vid := range touched {
-				n, err := s.reprice(ctx, tx, set, vid)
-				if err != nil {
-					return err
-				}
-				part.PricesChanged += n
-			}
-			return nil
-		})
+		part, err := s.syncChunk(ctx, sup.ID, set, chunk)
 		if err != nil {
 			return rep, fmt.Errorf("sync %s: %w", supplierName, err)
 		}
@@ -380,9 +328,85 @@ func (s *Service) SyncCatalog(ctx context.Context, supplierName string, items []
 			progress(start+len(chunk), len(items))
 		}
 	}
-	// Only kinds the list has are retired from: an empty list is more likely a glitch upstream
-	// than a supplier selling nothing, and a connector may bring one kind only this time (a
-	// Digiflazz price list limit), so what is known of the others is kept.
+	if rep.Retired, err = s.retireUnlisted(ctx, sup.ID, set, items, started); err != nil {
+		return rep, fmt.Errorf("sync %s: %w", supplierName, err)
+	}
+	s.log.Info("catalog synced", "supplier", supplierName, "items", rep.Items, "new", rep.New,
+		"cost_changed", rep.CostChanged, "variants_created", rep.VariantsCreated, "prices_changed", rep.PricesChanged)
+	return rep, nil
+}
+
+// saneItems drops the items costing more than the ledger can hold. Such a cost is a bug
+// upstream: the item is not taken in (and, unlisted, leaves rotation at the end of the sync)
+// rather than priced by overflowing arithmetic.
+func (s *Service) saneItems(supplierName string, items []supplier.Item) []supplier.Item {
+	sane := make([]supplier.Item, 0, len(items))
+	for _, it := range items {
+		if it.Cost > ledger.MaxAmount {
+			s.log.Warn("catalog item with an absurd cost skipped", "supplier", supplierName, "code", it.Code, "cost", it.Cost)
+			continue
+		}
+		sane = append(sane, it)
+	}
+	return sane
+}
+
+// syncChunk takes one chunk of a supplier's list in, in one transaction: each item's row
+// upserted, a variant found or created for an unmapped one, and every variant it touched
+// repriced. Its report counts the chunk only.
+func (s *Service) syncChunk(ctx context.Context, supplierID int64, set *markup.Set, chunk []supplier.Item) (SyncReport, error) {
+	var part SyncReport
+	err := s.db.Batch(ctx, func(tx *store.Tx) error {
+		part = SyncReport{} // a retried batch counts afresh
+		touched := map[int64]bool{}
+		for _, it := range chunk {
+			if it.Code == "" {
+				continue
+			}
+			sp := store.SupplierProduct{SupplierID: supplierID, Code: it.Code, Name: it.Name, ProductCode: it.ProductCode,
+				ProductName: it.ProductName, Category: it.Category, Kind: it.Kind, Cost: max(it.Cost, 0), Active: it.Active}
+			old, err := tx.SupplierProductUpsert(ctx, &sp)
+			if err != nil {
+				return err
+			}
+			if old < 0 {
+				part.New++
+			} else if old != sp.Cost {
+				part.CostChanged++
+			}
+			if sp.VariantID == 0 {
+				vid, created, err := s.variantFor(ctx, tx, it)
+				if err != nil {
+					return err
+				}
+				if created {
+					part.VariantsCreated++
+				}
+				if err := tx.SupplierProductMap(ctx, supplierID, sp.Code, vid, sp.Priority); err != nil {
+					return err
+				}
+				sp.VariantID = vid
+			}
+			touched[sp.VariantID] = true
+		}
+		for vid := range touched {
+			n, err := s.reprice(ctx, tx, set, vid)
+			if err != nil {
+				return err
+			}
+			part.PricesChanged += n
+		}
+		return nil
+	})
+	return part, err
+}
+
+// retireUnlisted retires the supplier's rows this sync did not touch (stamped before started)
+// and reprices their variants; it reports how many it retired. Only kinds the list has are
+// retired from: an empty list is more likely a glitch upstream than a supplier selling nothing,
+// and a connector may bring one kind only this time (a Digiflazz price list limit), so what is
+// known of the others is kept.
+func (s *Service) retireUnlisted(ctx context.Context, supplierID int64, set *markup.Set, items []supplier.Item, started time.Time) (int, error) {
 	kinds := map[string]bool{}
 	for _, it := range items {
 		if it.Kind == string(catalog.Postpaid) {
@@ -391,30 +415,27 @@ func (s *Service) SyncCatalog(ctx context.Context, supplierName string, items []
 			kinds[string(catalog.Prepaid)] = true // as the store saves an item of no kind
 		}
 	}
-	if len(kinds) > 0 {
-		err := s.db.Batch(ctx, func(tx *store.Tx) error {
-			rep.Retired = 0
-			for kind := range kinds {
-				vids, err := tx.SupplierProductsRetire(ctx, sup.ID, kind, started)
-				if err != nil {
+	if len(kinds) == 0 {
+		return 0, nil
+	}
+	var retired int
+	err := s.db.Batch(ctx, func(tx *store.Tx) error {
+		retired = 0
+		for kind := range kinds {
+			vids, err := tx.SupplierProductsRetire(ctx, supplierID, kind, started)
+			if err != nil {
+				return err
+			}
+			retired += len(vids)
+			for _, vid := range vids {
+				if _, err := s.reprice(ctx, tx, set, vid); err != nil {
 					return err
 				}
-				rep.Retired += len(vids)
-				for _, vid := range vids {
-					if _, err := s.reprice(ctx, tx, set, vid); err != nil {
-						return err
-					}
-				}
 			}
-			return nil
-		})
-		if err != nil {
-			return rep, fmt.Errorf("sync %s: %w", supplierName, err)
 		}
-	}
-	s.log.Info("catalog synced", "supplier", supplierName, "items", rep.Items, "new", rep.New,
-		"cost_changed", rep.CostChanged, "variants_created", rep.VariantsCreated, "prices_changed", rep.PricesChanged)
-	return rep, nil
+		return nil
+	})
+	return retired, err
 }
 
 // variantFor finds the variant an unmapped supplier item fulfils: ours of the same code, or a
