@@ -14,10 +14,11 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/operator"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // Options configure a Service.
@@ -36,7 +37,6 @@ type Options struct {
 // Service is the admin side of Kios, over the core.
 type Service struct {
 	svc  *core.Service
-	db   *store.DB
 	opts Options
 	// guard throttles logins and checks passwords, as the member area's does.
 	guard *session.Guard
@@ -56,7 +56,7 @@ func NewService(svc *core.Service, opts Options) *Service {
 	if opts.LoginEvery <= 0 {
 		opts.LoginEvery = 30 * time.Second
 	}
-	return &Service{svc: svc, db: svc.DB(), opts: opts, guard: session.NewGuard(session.Options{BcryptCost: opts.BcryptCost,
+	return &Service{svc: svc, opts: opts, guard: session.NewGuard(session.Options{BcryptCost: opts.BcryptCost,
 		LoginBurst: opts.LoginBurst, LoginEvery: opts.LoginEvery, Now: svc.Now})}
 }
 
@@ -87,22 +87,17 @@ func (s *Service) CreateAdmin(ctx context.Context, by Actor, username string) (s
 		return "", &core.FieldError{Field: "username", Reason: strings.TrimPrefix(err.Error(), "username ")}
 	}
 	// Checked first only to spare a slow hash; the insert is what guards against a race.
-	if _, err := s.db.AdminUserByUsername(ctx, username); err == nil {
-		return "", fmt.Errorf("create admin %s: %w", username, store.ErrAdminTaken)
+	if _, err := s.svc.AdminByUsername(ctx, username); err == nil {
+		return "", fmt.Errorf("create admin %s: %w", username, operator.ErrTaken)
 	}
 	pw := newPassword()
 	hash, err := s.guard.Hash(pw)
 	if err != nil {
 		return "", fmt.Errorf("create admin %s: %w", username, err)
 	}
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		u := &store.AdminUser{Username: username, PasswordHash: hash}
-		if err := tx.AdminUserInsert(ctx, u); err != nil {
-			return err
-		}
-		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "admin.create", Target: "admin:" + username,
+	_, err = s.svc.AddAdmin(ctx, operator.Admin{Username: username, PasswordHash: hash},
+		audit.Entry{Actor: by.Name, IP: by.IP, Action: "admin.create", Target: "admin:" + username,
 			After: jsonOf(map[string]any{"username": username})})
-	})
 	if err != nil {
 		return "", fmt.Errorf("create admin %s: %w", username, err)
 	}
@@ -111,7 +106,7 @@ func (s *Service) CreateAdmin(ctx context.Context, by Actor, username string) (s
 
 // ResetPassword gives an admin a new generated password, returned once, and ends its sessions.
 func (s *Service) ResetPassword(ctx context.Context, by Actor, username string) (string, error) {
-	u, err := s.db.AdminUserByUsername(ctx, username)
+	u, err := s.svc.AdminByUsername(ctx, username)
 	if err != nil {
 		return "", err
 	}
@@ -120,12 +115,7 @@ func (s *Service) ResetPassword(ctx context.Context, by Actor, username string) 
 	if err != nil {
 		return "", fmt.Errorf("reset admin %s: %w", username, err)
 	}
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		if err := tx.AdminUserSetPassword(ctx, u.ID, hash); err != nil {
-			return err
-		}
-		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "admin.reset-password", Target: "admin:" + username})
-	})
+	err = s.svc.SetAdminPassword(ctx, u.ID, hash, audit.Entry{Actor: by.Name, IP: by.IP, Action: "admin.reset-password", Target: "admin:" + username})
 	if err != nil {
 		return "", fmt.Errorf("reset admin %s: %w", username, err)
 	}
@@ -143,7 +133,7 @@ func (s *Service) SetDisabled(ctx context.Context, by Actor, self, username stri
 	if disabled && self != "" && self == username {
 		return ErrSelf
 	}
-	u, err := s.db.AdminUserByUsername(ctx, username)
+	u, err := s.svc.AdminByUsername(ctx, username)
 	if err != nil {
 		return err
 	}
@@ -151,13 +141,8 @@ func (s *Service) SetDisabled(ctx context.Context, by Actor, self, username stri
 	if disabled {
 		action = "admin.disable"
 	}
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		if err := tx.AdminUserSetDisabled(ctx, u.ID, disabled); err != nil {
-			return err
-		}
-		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: by.Name, IP: by.IP, Action: action, Target: "admin:" + username,
-			Before: jsonOf(map[string]bool{"disabled": u.Disabled}), After: jsonOf(map[string]bool{"disabled": disabled})})
-	})
+	err = s.svc.SetAdminDisabled(ctx, u.ID, disabled, audit.Entry{Actor: by.Name, IP: by.IP, Action: action, Target: "admin:" + username,
+		Before: jsonOf(map[string]bool{"disabled": u.Disabled}), After: jsonOf(map[string]bool{"disabled": disabled})})
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", action, username, err)
 	}
@@ -165,7 +150,7 @@ func (s *Service) SetDisabled(ctx context.Context, by Actor, self, username stri
 }
 
 // Admins lists the admin users.
-func (s *Service) Admins(ctx context.Context) ([]store.AdminUser, error) { return s.db.AdminUsers(ctx) }
+func (s *Service) Admins(ctx context.Context) ([]operator.Admin, error) { return s.svc.Admins(ctx) }
 
 func newPassword() string { return session.NewPassword() }
 
@@ -195,10 +180,8 @@ func (s *Service) Record(ctx context.Context, by Actor, action, target string, b
 // audit records an action whose change was committed by a core method in a transaction of its
 // own. Where the change is made here, the audit row goes in the same transaction instead.
 func (s *Service) audit(ctx context.Context, by Actor, action, target string, before, after any) {
-	err := s.db.Batch(ctx, func(tx *store.Tx) error {
-		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: by.Name, IP: by.IP, Action: action, Target: target,
-			Before: jsonOf(before), After: jsonOf(after)})
-	})
+	err := s.svc.WriteAudit(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: action, Target: target,
+		Before: jsonOf(before), After: jsonOf(after)})
 	if err != nil {
 		// The change itself stands; losing its audit row is logged loudly rather than
 		// reported as a failure of an action that happened.
@@ -207,8 +190,8 @@ func (s *Service) audit(ctx context.Context, by Actor, action, target string, be
 }
 
 // Audit lists the audit log.
-func (s *Service) Audit(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, error) {
-	return s.db.AuditList(ctx, f)
+func (s *Service) Audit(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
+	return s.svc.AuditLog(ctx, f)
 }
 
 // ErrNotFound wraps the not-found errors of the things admins act on, so the HTTP side answers 404
@@ -217,6 +200,6 @@ var ErrNotFound = errors.New("not found")
 
 // Errors of the admin users, under the admin service's names (the store's errors).
 var (
-	ErrUserNotFound  = store.ErrAdminNotFound
-	ErrUsernameTaken = store.ErrAdminTaken
+	ErrUserNotFound  = operator.ErrNotFound
+	ErrUsernameTaken = operator.ErrTaken
 )

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kios-h2h/kios/internal/audit"
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/operator"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // Errors of authentication.
@@ -56,8 +58,8 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, i
 	if err != nil {
 		return "", nil, err
 	}
-	u, err := s.db.AdminUserByUsername(ctx, username)
-	if err != nil && !errors.Is(err, store.ErrAdminNotFound) {
+	u, err := s.svc.AdminByUsername(ctx, username)
+	if err != nil && !errors.Is(err, operator.ErrNotFound) {
 		return "", nil, err
 	}
 	hash := ""
@@ -67,18 +69,14 @@ func (s *Service) LoginWithCode(ctx context.Context, username, password, code, i
 	if !s.guard.CheckPassword(hash, password) {
 		return "", nil, ErrBadLogin
 	}
-	if err := session.CheckSecondFactor(ctx, s.db, Subject(u.ID), code, s.svc.Now()); err != nil {
+	if err := s.svc.CheckSecondFactor(ctx, Subject(u.ID), code); err != nil {
 		return "", nil, err
 	}
 	try.Succeeded()
 	sid := session.NewID()
 	expires := s.svc.Now().Add(s.opts.SessionTTL)
-	err = s.db.Batch(ctx, func(tx *store.Tx) error {
-		if err := tx.AdminSessionInsert(ctx, session.Hash(sid), u.ID, expires); err != nil {
-			return err
-		}
-		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: u.Username, IP: ip, Action: "admin.login", Target: "admin:" + u.Username})
-	})
+	err = s.svc.OpenAdminSession(ctx, session.Hash(sid), u.ID, expires,
+		audit.Entry{Actor: u.Username, IP: ip, Action: "admin.login", Target: "admin:" + u.Username})
 	if err != nil {
 		return "", nil, fmt.Errorf("login %s: %w", username, err)
 	}
@@ -90,7 +88,7 @@ func Subject(userID int64) string { return fmt.Sprintf("admin:%d", userID) }
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, sid string) error {
-	return s.db.Batch(ctx, func(tx *store.Tx) error { return tx.AdminSessionDelete(ctx, session.Hash(sid)) })
+	return s.svc.CloseAdminSession(ctx, session.Hash(sid))
 }
 
 // Session finds the admin of an unexpired session.
@@ -98,8 +96,8 @@ func (s *Service) Session(ctx context.Context, sid string) (*Identity, error) {
 	if sid == "" {
 		return nil, ErrNoAuth
 	}
-	u, err := s.db.AdminSessionUser(ctx, session.Hash(sid))
-	if errors.Is(err, store.ErrAdminNotFound) {
+	u, err := s.svc.AdminSessionUser(ctx, session.Hash(sid))
+	if errors.Is(err, operator.ErrNotFound) {
 		return nil, ErrNoAuth
 	}
 	if err != nil {
@@ -119,8 +117,8 @@ func (s *Service) TokenAuth(ctx context.Context, token string) (*Identity, error
 		return nil, ErrNoAuth
 	}
 	h := hashSecret(token)
-	t, err := s.db.AdminTokenByHash(ctx, h)
-	if errors.Is(err, store.ErrAdminNotFound) {
+	t, err := s.svc.AdminTokenByHash(ctx, h)
+	if errors.Is(err, operator.ErrNotFound) {
 		return nil, ErrNoAuth
 	}
 	if err != nil {
@@ -133,20 +131,17 @@ func (s *Service) TokenAuth(ctx context.Context, token string) (*Identity, error
 }
 
 // CreateToken makes an API token for the acting admin; the token is returned once.
-func (s *Service) CreateToken(ctx context.Context, by *Identity, ip, name string) (string, *store.AdminToken, error) {
+func (s *Service) CreateToken(ctx context.Context, by *Identity, ip, name string) (string, *operator.Token, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 64 {
 		return "", nil, fieldErr("name", "is required (at most 64 characters)")
 	}
 	token := TokenPrefix + newSecret()
-	t := &store.AdminToken{Name: name, TokenHash: hashSecret(token), UserID: by.UserID, Username: by.Username}
-	err := s.db.Batch(ctx, func(tx *store.Tx) error {
-		if err := tx.AdminTokenInsert(ctx, t); err != nil {
-			return err
-		}
+	t := &operator.Token{Name: name, TokenHash: hashSecret(token), UserID: by.UserID, Username: by.Username}
+	err := s.svc.AddAdminToken(ctx, t, func(t *operator.Token) audit.Entry {
 		a := by.Actor(ip)
-		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: a.Name, IP: ip, Action: "admin.token-create",
-			Target: fmt.Sprintf("token:%d", t.ID), After: jsonOf(map[string]any{"id": t.ID, "name": name, "owner": by.Username})})
+		return audit.Entry{Actor: a.Name, IP: ip, Action: "admin.token-create",
+			Target: fmt.Sprintf("token:%d", t.ID), After: jsonOf(map[string]any{"id": t.ID, "name": name, "owner": by.Username})}
 	})
 	if err != nil {
 		return "", nil, fmt.Errorf("create token %s: %w", name, err)
@@ -155,22 +150,16 @@ func (s *Service) CreateToken(ctx context.Context, by *Identity, ip, name string
 }
 
 // Tokens lists the API tokens (without secrets).
-func (s *Service) Tokens(ctx context.Context) ([]store.AdminToken, error) {
-	return s.db.AdminTokens(ctx)
+func (s *Service) Tokens(ctx context.Context) ([]operator.Token, error) {
+	return s.svc.AdminTokens(ctx)
 }
 
 // RevokeToken deletes an API token.
 func (s *Service) RevokeToken(ctx context.Context, by Actor, id int64) error {
-	err := s.db.Batch(ctx, func(tx *store.Tx) error {
-		ok, err := tx.AdminTokenDelete(ctx, id)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("token %d: %w", id, ErrNotFound)
-		}
-		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "admin.token-revoke", Target: fmt.Sprintf("token:%d", id)})
-	})
+	err := s.svc.RevokeAdminToken(ctx, id, audit.Entry{Actor: by.Name, IP: by.IP, Action: "admin.token-revoke", Target: fmt.Sprintf("token:%d", id)})
+	if errors.Is(err, core.ErrNotFound) {
+		err = fmt.Errorf("token %d: %w", id, ErrNotFound)
+	}
 	if err != nil {
 		return fmt.Errorf("revoke token %d: %w", id, err)
 	}
@@ -180,10 +169,10 @@ func (s *Service) RevokeToken(ctx context.Context, by Actor, id int64) error {
 // SetFlash leaves a message of kind (session.FlashOK, FlashErr) for the next page the admin
 // session sid sees.
 func (s *Service) SetFlash(ctx context.Context, sid, kind, text string) error {
-	return session.SetFlash(ctx, s.db, session.RealmAdmin, sid, kind, text)
+	return s.svc.SetFlash(ctx, session.RealmAdmin, sid, kind, text)
 }
 
 // TakeFlash returns the message left for the admin session sid, if any, and clears it.
 func (s *Service) TakeFlash(ctx context.Context, sid string) (session.Flash, error) {
-	return session.TakeFlash(ctx, s.db, session.RealmAdmin, sid)
+	return s.svc.TakeFlash(ctx, session.RealmAdmin, sid)
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/catalog"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // VariantEdit changes some fields of a variant; nil fields stay as they are.
@@ -36,7 +36,7 @@ type VariantView struct {
 }
 
 // VariantViewOf is the admin view of a stored variant.
-func VariantViewOf(v *store.VariantRow) VariantView {
+func VariantViewOf(v *catalog.VariantRow) VariantView {
 	return VariantView{Code: v.Code, Name: v.Name, ProductCode: v.ProductCode, ProductName: v.ProductName, Kind: string(v.Kind),
 		Active: v.Active, ProductActive: v.ProductActive, UnlimitedStock: v.UnlimitedStock, Stock: v.Stock, Multi: v.Multi, Prices: v.Prices}
 }
@@ -60,43 +60,39 @@ func (s *Service) EditVariants(ctx context.Context, by Actor, edits []VariantEdi
 			return nil, fieldErr(fmt.Sprintf("edits[%d].name", i), "must not be empty")
 		}
 	}
+	codes := make([]string, len(edits))
+	for i, e := range edits {
+		codes[i] = e.Code
+	}
 	var out []VariantView
-	err := s.db.Batch(ctx, func(tx *store.Tx) error {
-		out = out[:0]
-		for _, e := range edits {
-			v, err := tx.VariantByCode(ctx, e.Code)
-			if err != nil {
-				return fmt.Errorf("variant %s: %w", e.Code, err)
-			}
-			before := VariantViewOf(v)
-			before.Prices = copyPrices(v.Prices)
-			if e.Name != nil {
-				v.Name = *e.Name
-			}
-			for t, p := range e.Prices {
-				v.Prices[t] = p
-			}
-			if e.Active != nil {
-				v.Active = *e.Active
-			}
-			if e.UnlimitedStock != nil {
-				v.UnlimitedStock = *e.UnlimitedStock
-			}
-			if e.Stock != nil {
-				v.Stock = *e.Stock
-			}
-			cv := v.Variant
-			if err := tx.VariantUpsert(ctx, &cv); err != nil {
-				return err
-			}
-			after := VariantViewOf(v)
-			if err := tx.AuditInsert(ctx, &store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "catalog.edit", Target: "variant:" + v.Code,
-				Before: jsonOf(before), After: jsonOf(after)}); err != nil {
-				return err
-			}
-			out = append(out, after)
+	err := s.svc.EditVariants(ctx, codes, func(i int, v *catalog.VariantRow) func() audit.Entry {
+		if i == 0 {
+			out = out[:0] // the transaction may run again
 		}
-		return nil
+		e := edits[i]
+		before := VariantViewOf(v)
+		before.Prices = copyPrices(v.Prices)
+		if e.Name != nil {
+			v.Name = *e.Name
+		}
+		for t, p := range e.Prices {
+			v.Prices[t] = p
+		}
+		if e.Active != nil {
+			v.Active = *e.Active
+		}
+		if e.UnlimitedStock != nil {
+			v.UnlimitedStock = *e.UnlimitedStock
+		}
+		if e.Stock != nil {
+			v.Stock = *e.Stock
+		}
+		return func() audit.Entry {
+			after := VariantViewOf(v)
+			out = append(out, after)
+			return audit.Entry{Actor: by.Name, IP: by.IP, Action: "catalog.edit", Target: "variant:" + v.Code,
+				Before: jsonOf(before), After: jsonOf(after)}
+		}
 	})
 	if err != nil {
 		return nil, err
@@ -114,7 +110,7 @@ func copyPrices(m map[string]int64) map[string]int64 {
 
 // Variants lists the catalog's variants, optionally of one product.
 func (s *Service) Variants(ctx context.Context, product string) ([]VariantView, error) {
-	rows, err := s.svc.Variants(ctx, store.VariantFilter{ProductCode: product})
+	rows, err := s.svc.Variants(ctx, catalog.VariantFilter{ProductCode: product})
 	if err != nil {
 		return nil, err
 	}
@@ -148,9 +144,9 @@ func (s *Service) ImportCatalog(ctx context.Context, by Actor, r io.Reader) (pro
 	}
 	before := map[string]VariantView{}
 	for _, v := range vs {
-		if old, err := s.db.VariantByCode(ctx, v.Code); err == nil {
+		if old, err := s.svc.VariantRow(ctx, v.Code); err == nil {
 			before[v.Code] = VariantViewOf(old)
-		} else if !errors.Is(err, store.ErrVariantNotFound) {
+		} else if !errors.Is(err, catalog.ErrVariantNotFound) {
 			return 0, 0, err
 		}
 	}
@@ -159,7 +155,7 @@ func (s *Service) ImportCatalog(ctx context.Context, by Actor, r io.Reader) (pro
 	}
 	after := map[string]VariantView{}
 	for _, v := range vs {
-		if nv, err := s.db.VariantByCode(ctx, v.Code); err == nil {
+		if nv, err := s.svc.VariantRow(ctx, v.Code); err == nil {
 			after[v.Code] = VariantViewOf(nv)
 		}
 	}

@@ -6,38 +6,37 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // OrderDetail is an order with its upstream attempts and ledger postings.
 type OrderDetail struct {
 	Order    *order.Order
 	Reseller string
-	Attempts []store.Attempt
+	Attempts []order.Attempt
 	Postings []ledger.Posting
 }
 
 // Order finds an order by invoice with its attempts and postings.
 func (s *Service) Order(ctx context.Context, invoice string) (*OrderDetail, error) {
-	o, err := s.db.OrderByInvoice(ctx, 0, invoice)
+	o, err := s.svc.Order(ctx, 0, invoice)
 	if err != nil {
 		return nil, err
 	}
 	d := &OrderDetail{Order: o}
-	if r, err := s.db.ResellerByID(ctx, o.ResellerID); err == nil {
+	if r, err := s.svc.ResellerByID(ctx, o.ResellerID); err == nil {
 		d.Reseller = r.Username
 	}
-	if d.Attempts, err = s.db.Attempts(ctx, o.ID); err != nil {
+	if d.Attempts, err = s.svc.Attempts(ctx, o.ID); err != nil {
 		return nil, err
 	}
-	if d.Postings, err = s.db.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":"); err != nil {
+	if d.Postings, err = s.svc.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":"); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
 // Orders searches orders.
-func (s *Service) Orders(ctx context.Context, f store.OrderFilter) ([]order.Order, error) {
+func (s *Service) Orders(ctx context.Context, f order.Filter) ([]order.Order, error) {
 	return s.svc.Orders(ctx, f)
 }
 

@@ -41,7 +41,7 @@ func viewOf(r *reseller.Reseller, balance, held int64) ResellerView {
 
 // Resellers lists every reseller with balances.
 func (s *Service) Resellers(ctx context.Context) ([]ResellerView, error) {
-	list, err := s.db.ResellerList(ctx)
+	list, err := s.svc.ResellerList(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -54,15 +54,15 @@ func (s *Service) Resellers(ctx context.Context) ([]ResellerView, error) {
 
 // Reseller finds one reseller with balances.
 func (s *Service) Reseller(ctx context.Context, username string) (ResellerView, error) {
-	r, err := s.db.ResellerByUsername(ctx, username)
+	r, err := s.svc.ResellerByUsername(ctx, username)
 	if err != nil {
 		return ResellerView{}, err
 	}
-	bal, err := s.db.Balance(ctx, ledger.AvailableCode(r.ID))
+	bal, err := s.svc.AccountBalance(ctx, ledger.AvailableCode(r.ID))
 	if err != nil {
 		return ResellerView{}, err
 	}
-	held, err := s.db.Balance(ctx, ledger.HeldCode(r.ID))
+	held, err := s.svc.AccountBalance(ctx, ledger.HeldCode(r.ID))
 	if err != nil {
 		return ResellerView{}, err
 	}

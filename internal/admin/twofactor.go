@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kios-h2h/kios/internal/audit"
+	"github.com/kios-h2h/kios/internal/operator"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // Two-factor login for admins: the same TOTP and recovery codes as the member area (package
@@ -28,23 +29,23 @@ func (s *Service) TwoFactor(ctx context.Context, id *Identity) (TwoFactorState, 
 	subject := Subject(id.UserID)
 	var st TwoFactorState
 	var err error
-	if st.Enabled, err = session.TwoFactorOn(ctx, s.db, subject); err != nil {
+	if st.Enabled, err = s.svc.TwoFactorOn(ctx, subject); err != nil {
 		return st, err
 	}
-	pending, err := session.PendingSecret(ctx, s.db, subject)
+	pending, err := s.svc.PendingSecret(ctx, subject)
 	if err != nil {
 		return st, err
 	}
 	st.Pending = pending != ""
 	if st.Enabled {
-		st.RecoveryCodesLeft, err = session.RecoveryCodesLeft(ctx, s.db, subject)
+		st.RecoveryCodesLeft, err = s.svc.RecoveryCodesLeft(ctx, subject)
 	}
 	return st, err
 }
 
 // PendingTwoFactor is the secret waiting for its first code, with its otpauth:// URI ("" when none).
 func (s *Service) PendingTwoFactor(ctx context.Context, id *Identity) (secret, uri string, err error) {
-	secret, err = session.PendingSecret(ctx, s.db, Subject(id.UserID))
+	secret, err = s.svc.PendingSecret(ctx, Subject(id.UserID))
 	if err != nil || secret == "" {
 		return "", "", err
 	}
@@ -61,8 +62,8 @@ func (s *Service) passwordAgain(ctx context.Context, id *Identity, password, ip 
 	if err != nil {
 		return err
 	}
-	u, err := s.db.AdminUserByUsername(ctx, id.Username)
-	if err != nil && !errors.Is(err, store.ErrAdminNotFound) {
+	u, err := s.svc.AdminByUsername(ctx, id.Username)
+	if err != nil && !errors.Is(err, operator.ErrNotFound) {
 		return err
 	}
 	hash := ""
@@ -78,12 +79,12 @@ func (s *Service) passwordAgain(ctx context.Context, id *Identity, password, ip 
 
 // BeginTwoFactor makes a new secret for the acting admin, pending until ConfirmTwoFactor, after
 // the password is given again. It returns the secret and the otpauth:// URI for the
-// authenticator app. With two-factor login on already it fails (store.ErrTOTPEnabled).
+// authenticator app. With two-factor login on already it fails (core.ErrTOTPEnabled).
 func (s *Service) BeginTwoFactor(ctx context.Context, id *Identity, password, ip string) (secret, uri string, err error) {
 	if err := s.passwordAgain(ctx, id, password, ip); err != nil {
 		return "", "", err
 	}
-	secret, _, err = session.BeginTwoFactor(ctx, s.db, Subject(id.UserID), "Kios admin", id.Username)
+	secret, _, err = s.svc.BeginTwoFactor(ctx, Subject(id.UserID), "Kios admin", id.Username)
 	if err != nil {
 		return "", "", err
 	}
@@ -94,8 +95,8 @@ func (s *Service) BeginTwoFactor(ctx context.Context, id *Identity, password, ip
 // recovery codes, shown once. The audit row commits with the change.
 func (s *Service) ConfirmTwoFactor(ctx context.Context, id *Identity, code, ip string) ([]string, error) {
 	a := id.Actor(ip)
-	ctx = store.WithAudit(ctx, store.AuditEntry{Actor: a.Name, IP: ip, Action: "admin.2fa-enable", Target: "admin:" + id.Username})
-	return session.ConfirmTwoFactor(ctx, s.db, Subject(id.UserID), code, s.svc.Now())
+	ctx = audit.With(ctx, audit.Entry{Actor: a.Name, IP: ip, Action: "admin.2fa-enable", Target: "admin:" + id.Username})
+	return s.svc.ConfirmTwoFactor(ctx, Subject(id.UserID), code)
 }
 
 // DisableTwoFactor turns two-factor login off. It asks for the password and a current code (or
@@ -105,36 +106,36 @@ func (s *Service) DisableTwoFactor(ctx context.Context, id *Identity, password, 
 		return err
 	}
 	subject := Subject(id.UserID)
-	on, err := session.TwoFactorOn(ctx, s.db, subject)
+	on, err := s.svc.TwoFactorOn(ctx, subject)
 	if err != nil {
 		return err
 	}
 	if !on {
 		return fmt.Errorf("two-factor login is not on: %w", ErrNotFound)
 	}
-	if err := session.CheckSecondFactor(store.WithoutAudit(ctx), s.db, subject, code, s.svc.Now()); err != nil {
+	if err := s.svc.CheckSecondFactor(audit.Without(ctx), subject, code); err != nil {
 		return err
 	}
 	a := id.Actor(ip)
-	ctx = store.WithAudit(ctx, store.AuditEntry{Actor: a.Name, IP: ip, Action: "admin.2fa-disable", Target: "admin:" + id.Username})
-	return session.DisableTwoFactor(ctx, s.db, subject)
+	ctx = audit.With(ctx, audit.Entry{Actor: a.Name, IP: ip, Action: "admin.2fa-disable", Target: "admin:" + id.Username})
+	return s.svc.DisableTwoFactor(ctx, subject)
 }
 
 // ResetTwoFactor turns another admin's two-factor login off, for one who lost the authenticator
 // and the recovery codes (`kios admin reset-2fa`). Audited as admin.2fa-reset in the same
 // transaction.
 func (s *Service) ResetTwoFactor(ctx context.Context, by Actor, username string) error {
-	u, err := s.db.AdminUserByUsername(ctx, username)
+	u, err := s.svc.AdminByUsername(ctx, username)
 	if err != nil {
 		return fmt.Errorf("admin %s: %w", username, err)
 	}
-	on, err := session.TwoFactorOn(ctx, s.db, Subject(u.ID))
+	on, err := s.svc.TwoFactorOn(ctx, Subject(u.ID))
 	if err != nil {
 		return err
 	}
 	if !on {
 		return fmt.Errorf("admin %s has no two-factor login on: %w", username, ErrNotFound)
 	}
-	ctx = store.WithAudit(ctx, store.AuditEntry{Actor: by.Name, IP: by.IP, Action: "admin.2fa-reset", Target: "admin:" + username})
-	return session.DisableTwoFactor(ctx, s.db, Subject(u.ID))
+	ctx = audit.With(ctx, audit.Entry{Actor: by.Name, IP: by.IP, Action: "admin.2fa-reset", Target: "admin:" + username})
+	return s.svc.DisableTwoFactor(ctx, Subject(u.ID))
 }

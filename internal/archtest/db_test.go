@@ -12,9 +12,7 @@ import (
 // dbKnown are the packages that still reach the store through core.Service.DB() (issue 16 item 2
 // removes them; the list only shrinks).
 var dbKnown = map[string]bool{
-	"internal/admin":    true,
-	"internal/member":   true,
-	"internal/textcmd":  true,
+	"internal/textcmd": true,
 }
 
 // dbAllowed may hold the store: the core and the store themselves, the wiring that opens them

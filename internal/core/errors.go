@@ -11,4 +11,6 @@ var (
 	// ErrUnavailable wraps a write's error when the database cannot take writes at all (disk
 	// full, read-only): the call was not taken and may be made again unchanged.
 	ErrUnavailable = store.ErrUnavailable
+	// ErrTOTPEnabled refuses to begin a second factor's setup while one is on.
+	ErrTOTPEnabled = store.ErrTOTPEnabled
 )

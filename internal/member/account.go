@@ -18,9 +18,9 @@ import (
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // Errors the member area answers with (each a 4xx with its text).
@@ -46,28 +46,26 @@ func (h *handler) signIn(ctx context.Context, username, password, code, ip strin
 	if err != nil {
 		return "", err
 	}
-	r, err := h.db.ResellerByUsername(ctx, username)
+	r, err := h.svc.ResellerByUsername(ctx, username)
 	if err != nil && !errors.Is(err, reseller.ErrNotFound) {
 		return "", err
 	}
 	hash := ""
 	if r != nil {
-		hash, err = h.db.ResellerLoginHash(ctx, r.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		hash, err = h.svc.ResellerLoginHash(ctx, r.ID)
+		if err != nil && !errors.Is(err, core.ErrNotFound) {
 			return "", err
 		}
 	}
 	if !h.login.CheckPassword(hash, password) {
 		return "", session.ErrBadLogin
 	}
-	if err := session.CheckSecondFactor(ctx, h.db, Subject(r.ID), code, h.svc.Now()); err != nil {
+	if err := h.svc.CheckSecondFactor(ctx, Subject(r.ID), code); err != nil {
 		return "", err
 	}
 	try.Succeeded()
 	sid := session.NewID()
-	err = h.db.Batch(ctx, func(tx *store.Tx) error {
-		return tx.MemberSessionInsert(ctx, session.Hash(sid), r.ID, h.svc.Now().Add(h.opts.SessionTTL))
-	})
+	err = h.svc.OpenMemberSession(ctx, session.Hash(sid), r.ID, h.svc.Now().Add(h.opts.SessionTTL))
 	if err != nil {
 		return "", fmt.Errorf("member login %s: %w", username, err)
 	}
@@ -82,8 +80,8 @@ func (h *handler) confirm(ctx context.Context, cl *caller, password, ip string) 
 	if err != nil {
 		return err
 	}
-	hash, err := h.db.ResellerLoginHash(ctx, cl.r.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	hash, err := h.svc.ResellerLoginHash(ctx, cl.r.ID)
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
 		return err
 	}
 	if !h.login.CheckPassword(hash, password) {
@@ -108,7 +106,7 @@ func (h *handler) changePassword(ctx context.Context, cl *caller, old, next, ip 
 	if err != nil {
 		return err
 	}
-	return h.db.Batch(ctx, func(tx *store.Tx) error { return tx.ResellerLoginSet(ctx, cl.r.ID, hash, session.Hash(cl.sid)) })
+	return h.svc.SetResellerLogin(ctx, cl.r.ID, hash, session.Hash(cl.sid))
 }
 
 // refused are the ranges a reseller may not allow itself: traffic from them comes from inside
@@ -169,7 +167,7 @@ func (h *handler) denyIP(ctx context.Context, cl *caller, cidr string) ([]netip.
 }
 
 func (h *handler) allowList(ctx context.Context, cl *caller) ([]netip.Prefix, error) {
-	r, err := h.db.ResellerByID(ctx, cl.r.ID)
+	r, err := h.svc.ResellerByID(ctx, cl.r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -208,13 +206,13 @@ func (h *handler) setCallback(ctx context.Context, cl *caller, raw string) error
 
 // testCallback sends a signed sample callback (BASSTORE form, a Success order) to the reseller's
 // URL and records what it answered.
-func (h *handler) testCallback(ctx context.Context, cl *caller) (store.CallbackDelivery, error) {
-	r, err := h.db.ResellerByID(ctx, cl.r.ID)
+func (h *handler) testCallback(ctx context.Context, cl *caller) (reseller.CallbackDelivery, error) {
+	r, err := h.svc.ResellerByID(ctx, cl.r.ID)
 	if err != nil {
-		return store.CallbackDelivery{}, err
+		return reseller.CallbackDelivery{}, err
 	}
 	if r.CallbackURL == "" {
-		return store.CallbackDelivery{}, ErrNoCallback
+		return reseller.CallbackDelivery{}, ErrNoCallback
 	}
 	now := h.svc.Now()
 	o := &order.Order{Invoice: "KIOS-TEST-" + strings.ToUpper(reseller.NewSecret(4)), Reference: "test-callback", VariantCode: "TEST",
@@ -222,17 +220,17 @@ func (h *handler) testCallback(ctx context.Context, cl *caller) (store.CallbackD
 		CreatedAt: now, UpdatedAt: now}
 	body, hd, err := basstore.CallbackPost(ctx, h.svc, o, r.APIKey, o.Invoice+"-test")
 	if err != nil {
-		return store.CallbackDelivery{}, err
+		return reseller.CallbackDelivery{}, err
 	}
 	hd.Set(wire.HeaderSignature, wire.CallbackSignature(body, r.APIKey))
 	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	status, head, err := callback.Post(tctx, h.cb, r.CallbackURL, body, hd)
-	d := store.CallbackDelivery{ResellerID: r.ID, Invoice: o.Invoice, URL: r.CallbackURL, Status: status, Result: head, Test: true}
+	d := reseller.CallbackDelivery{ResellerID: r.ID, Invoice: o.Invoice, URL: r.CallbackURL, Status: status, Result: head, Test: true}
 	if err != nil {
 		d.Result = err.Error()
 	}
-	if err := h.db.Batch(ctx, func(tx *store.Tx) error { return tx.CallbackDeliveryInsert(ctx, &d) }); err != nil {
+	if err := h.svc.RecordCallbackDelivery(ctx, &d); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -262,8 +260,8 @@ func viewOrder(o *order.Order) orderView {
 }
 
 // orderQuery is the filter of the order list, from the query string. Dates are Jakarta days.
-func orderQuery(q url.Values, resellerID int64) (store.ResellerOrderFilter, error) {
-	f := store.ResellerOrderFilter{ResellerID: resellerID, Search: strings.TrimSpace(q.Get("q")), Status: order.Status(q.Get("status"))}
+func orderQuery(q url.Values, resellerID int64) (order.ResellerFilter, error) {
+	f := order.ResellerFilter{ResellerID: resellerID, Search: strings.TrimSpace(q.Get("q")), Status: order.Status(q.Get("status"))}
 	switch f.Status {
 	case "", order.Pending, order.Success, order.Failed:
 	default:
@@ -312,7 +310,7 @@ type step struct {
 // and the callbacks sent about it.
 func (h *handler) timeline(ctx context.Context, cl *caller, o *order.Order) ([]step, error) {
 	out := []step{{At: o.CreatedAt, What: "accepted"}}
-	ps, err := h.db.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":")
+	ps, err := h.svc.PostingsByTxnPrefix(ctx, "order:"+o.Invoice+":")
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +324,7 @@ func (h *handler) timeline(ctx context.Context, cl *caller, o *order.Order) ([]s
 	if o.Status.Final() {
 		out = append(out, step{At: o.UpdatedAt, What: strings.ToLower(string(o.Status))})
 	}
-	ds, err := h.db.CallbackDeliveries(ctx, cl.r.ID, 50)
+	ds, err := h.svc.CallbackDeliveries(ctx, cl.r.ID, 50)
 	if err != nil {
 		return nil, err
 	}
@@ -363,15 +361,15 @@ func (h *handler) mutations(ctx context.Context, cl *caller, from, to time.Time)
 	if from.IsZero() {
 		from = time.Now().In(catalog.Jakarta).AddDate(0, 0, -30)
 	}
-	ps, err := h.db.ResellerPostings(ctx, cl.r.ID, from, maxMutations)
+	ps, err := h.svc.ResellerPostings(ctx, cl.r.ID, from, maxMutations)
 	if err != nil {
 		return nil, err
 	}
-	av, err := h.db.Balance(ctx, ledger.AvailableCode(cl.r.ID))
+	av, err := h.svc.AccountBalance(ctx, ledger.AvailableCode(cl.r.ID))
 	if err != nil {
 		return nil, err
 	}
-	held, err := h.db.Balance(ctx, ledger.HeldCode(cl.r.ID))
+	held, err := h.svc.AccountBalance(ctx, ledger.HeldCode(cl.r.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +406,7 @@ func (h *handler) archivedSince(ctx context.Context, from time.Time) (time.Time,
 	if from.IsZero() {
 		from = time.Now().In(catalog.Jakarta).AddDate(0, 0, -30)
 	}
-	cut, err := h.db.ArchiveCut(ctx)
+	cut, err := h.svc.ArchiveCut(ctx)
 	if err != nil || cut.IsZero() || !from.Before(cut) {
 		return time.Time{}, err
 	}
@@ -459,7 +457,7 @@ func (h *handler) viewTicket(ctx context.Context, t *deposit.Ticket, banks []Ban
 			pv := core.ViewPay(&core.PayResult{Ticket: t, Payment: p})
 			v.Payment = &pv
 			v.PaymentMethod, v.AccountNo = p.Method, p.PayCode
-		} else if !errors.Is(err, store.ErrPaymentNotFound) {
+		} else if !errors.Is(err, payment.ErrPaymentNotFound) {
 			h.log.Error("member deposit payment", "ticket", t.Code, "err", err)
 		}
 	}
@@ -529,7 +527,7 @@ func (h *handler) tickets(ctx context.Context, cl *caller, limit int) ([]ticketV
 	if err != nil {
 		return nil, nil, err
 	}
-	ts, err := h.svc.Tickets(ctx, store.TicketFilter{ResellerID: cl.r.ID, Limit: limit})
+	ts, err := h.svc.Tickets(ctx, deposit.Filter{ResellerID: cl.r.ID, Limit: limit})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -555,7 +553,7 @@ type price struct {
 // priceList is the caller's own prices (a downline's: its upline's plus markups), optionally
 // filtered by a word of the product, code or name.
 func (h *handler) priceList(ctx context.Context, cl *caller, q string) ([]price, error) {
-	vs, err := h.svc.Variants(ctx, store.VariantFilter{})
+	vs, err := h.svc.Variants(ctx, catalog.VariantFilter{})
 	if err != nil {
 		return nil, err
 	}

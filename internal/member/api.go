@@ -10,8 +10,7 @@ import (
 	"github.com/kios-h2h/kios/client/flazz"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/ledger"
-	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/reseller"
 )
 
 type apiFunc func(w http.ResponseWriter, r *http.Request, cl *caller)
@@ -106,15 +105,15 @@ type meView struct {
 
 func (h *handler) me(r *http.Request, cl *caller) (meView, error) {
 	ctx := r.Context()
-	bal, err := h.db.Balance(ctx, ledger.AvailableCode(cl.r.ID))
+	bal, err := h.svc.AccountBalance(ctx, ledger.AvailableCode(cl.r.ID))
 	if err != nil {
 		return meView{}, err
 	}
-	held, err := h.db.Balance(ctx, ledger.HeldCode(cl.r.ID))
+	held, err := h.svc.AccountBalance(ctx, ledger.HeldCode(cl.r.ID))
 	if err != nil {
 		return meView{}, err
 	}
-	tf, err := session.TwoFactorOn(ctx, h.db, Subject(cl.r.ID))
+	tf, err := h.svc.TwoFactorOn(ctx, Subject(cl.r.ID))
 	if err != nil {
 		return meView{}, err
 	}
@@ -234,13 +233,13 @@ func (h *handler) apiCallbackTest(w http.ResponseWriter, r *http.Request, cl *ca
 }
 
 func (h *handler) apiCallbacks(w http.ResponseWriter, r *http.Request, cl *caller) {
-	ds, err := h.db.CallbackDeliveries(r.Context(), cl.r.ID, 20)
+	ds, err := h.svc.CallbackDeliveries(r.Context(), cl.r.ID, 20)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	if ds == nil {
-		ds = []store.CallbackDelivery{}
+		ds = []reseller.CallbackDelivery{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"deliveries": ds})
 }
@@ -251,7 +250,7 @@ func (h *handler) apiOrders(w http.ResponseWriter, r *http.Request, cl *caller) 
 		h.fail(w, r, err)
 		return
 	}
-	os, err := h.db.ResellerOrders(r.Context(), f)
+	os, err := h.svc.ResellerOrders(r.Context(), f)
 	if err != nil {
 		h.fail(w, r, err)
 		return

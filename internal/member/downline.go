@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // The downline tree in the member area (issue 21): the reseller's direct downlines and the
@@ -112,7 +112,7 @@ func (h *handler) registerPost(w http.ResponseWriter, r *http.Request, cl *calle
 	}
 	n := core.NewReseller{Name: r.PostFormValue("name"), Phone: strings.TrimSpace(r.PostFormValue("phone")), Upline: cl.r.Username, Markup: markup}
 	rec, _ := json.Marshal(map[string]any{"name": n.Name, "phone": n.Phone, "markup": markup})
-	ctx := store.WithAudit(r.Context(), store.AuditEntry{Actor: "member:" + cl.r.Username, IP: h.clientIP(r), Action: "downline.register",
+	ctx := audit.With(r.Context(), audit.Entry{Actor: "member:" + cl.r.Username, IP: h.clientIP(r), Action: "downline.register",
 		Target: "reseller:" + cl.r.Username, After: string(rec)})
 	cr, err := h.svc.CreateReseller(ctx, n)
 	if err != nil {
@@ -157,7 +157,7 @@ func (h *handler) markupPost(w http.ResponseWriter, r *http.Request, cl *caller)
 			return
 		}
 	}
-	ctx := store.WithAudit(r.Context(), store.AuditEntry{Actor: "member:" + cl.r.Username, IP: h.clientIP(r), Action: "downline.markup",
+	ctx := audit.With(r.Context(), audit.Entry{Actor: "member:" + cl.r.Username, IP: h.clientIP(r), Action: "downline.markup",
 		Target: "reseller:" + m.Downline, After: fmt.Sprintf(`{"product":%q,"variant":%q,"rupiah":%d}`, m.Product, m.Variant, rupiah)})
 	if err := h.svc.SetDownlineMarkup(ctx, m); err != nil {
 		h.failed(w, r, cl, to, err)

@@ -22,7 +22,6 @@ import (
 	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/webasset"
 )
 
@@ -88,7 +87,6 @@ const langCookie = "kios_lang"
 
 type handler struct {
 	svc   *core.Service
-	db    *store.DB
 	opts  Options
 	guard *access.Guard
 	login *session.Guard
@@ -105,7 +103,7 @@ func New(svc *core.Service, opts Options) http.Handler {
 	if opts.Session.Now == nil {
 		opts.Session.Now = svc.Now
 	}
-	h := &handler{svc: svc, db: svc.DB(), opts: opts, guard: opts.Guard, login: session.NewGuard(opts.Session), log: opts.Logger,
+	h := &handler{svc: svc, opts: opts, guard: opts.Guard, login: session.NewGuard(opts.Session), log: opts.Logger,
 		cb: opts.CallbackClient}
 	if h.guard == nil {
 		h.guard = access.New(access.Policy{})
@@ -146,14 +144,14 @@ func (h *handler) identify(r *http.Request) (*caller, error) {
 	if err != nil || c.Value == "" {
 		return nil, errNoAuth
 	}
-	id, err := h.db.MemberSessionReseller(r.Context(), session.Hash(c.Value))
-	if errors.Is(err, store.ErrNotFound) {
+	id, err := h.svc.MemberSessionReseller(r.Context(), session.Hash(c.Value))
+	if errors.Is(err, core.ErrNotFound) {
 		return nil, errNoAuth
 	}
 	if err != nil {
 		return nil, err
 	}
-	res, err := h.db.ResellerByID(r.Context(), id)
+	res, err := h.svc.ResellerByID(r.Context(), id)
 	if errors.Is(err, reseller.ErrNotFound) {
 		return nil, errNoAuth
 	}
@@ -190,7 +188,7 @@ func Subject(resellerID int64) string { return "reseller:" + itoa(resellerID) }
 // member sessions. It is what `kios reseller create`, `kios reseller set-password`, the admin API
 // and the demo call.
 func SetPassword(ctx context.Context, svc *core.Service, username string, cost int) (string, error) {
-	r, err := svc.DB().ResellerByUsername(ctx, strings.TrimSpace(username))
+	r, err := svc.ResellerByUsername(ctx, strings.TrimSpace(username))
 	if err != nil {
 		return "", err
 	}
@@ -199,7 +197,7 @@ func SetPassword(ctx context.Context, svc *core.Service, username string, cost i
 	if err != nil {
 		return "", err
 	}
-	if err := svc.DB().Batch(ctx, func(tx *store.Tx) error { return tx.ResellerLoginSet(ctx, r.ID, hash, "") }); err != nil {
+	if err := svc.SetResellerLogin(ctx, r.ID, hash, ""); err != nil {
 		return "", err
 	}
 	return pw, nil

@@ -18,7 +18,6 @@ import (
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/webasset"
 )
 
@@ -138,7 +137,7 @@ func (h *handler) renderStatus(w http.ResponseWriter, r *http.Request, cl *calle
 	pd := pageData{Title: title, Nav: name, Lang: langOf(r), Path: backPath(r), Htmx: webasset.HtmxVersion, Data: data}
 	if cl != nil {
 		pd.User, pd.CSRF = cl.r.Username, cl.csrf
-		f, err := session.TakeFlash(r.Context(), h.db, store.RealmMember, cl.sid)
+		f, err := h.svc.TakeFlash(r.Context(), session.RealmMember, cl.sid)
 		if err != nil {
 			h.log.Error("member flash", "err", err)
 		}
@@ -163,7 +162,7 @@ func backPath(r *http.Request) string {
 
 // back redirects after a form post (post/redirect/get), leaving a message in the session.
 func (h *handler) back(w http.ResponseWriter, r *http.Request, cl *caller, to, kind, msg string) {
-	if err := session.SetFlash(r.Context(), h.db, store.RealmMember, cl.sid, kind, msg); err != nil {
+	if err := h.svc.SetFlash(r.Context(), session.RealmMember, cl.sid, kind, msg); err != nil {
 		h.log.Error("member flash", "err", err)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
@@ -209,7 +208,7 @@ func (h *handler) loginPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) logoutPost(w http.ResponseWriter, r *http.Request, cl *caller) {
-	if err := h.db.Batch(r.Context(), func(tx *store.Tx) error { return tx.MemberSessionDelete(r.Context(), session.Hash(cl.sid)) }); err != nil {
+	if err := h.svc.CloseMemberSession(r.Context(), session.Hash(cl.sid)); err != nil {
 		h.log.Error("member logout", "err", err)
 	}
 	session.ClearCookie(w, CookieName, h.secure(r))
@@ -234,12 +233,12 @@ func (h *handler) homePage(w http.ResponseWriter, r *http.Request, cl *caller) {
 		return
 	}
 	today := dayStart(h.svc.Now())
-	n, spend, err := h.db.ResellerDaySummary(r.Context(), cl.r.ID, today)
+	n, spend, err := h.svc.ResellerDaySummary(r.Context(), cl.r.ID, today)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	os, err := h.db.ResellerOrders(r.Context(), store.ResellerOrderFilter{ResellerID: cl.r.ID, Limit: 10})
+	os, err := h.svc.ResellerOrders(r.Context(), order.ResellerFilter{ResellerID: cl.r.ID, Limit: 10})
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -265,7 +264,7 @@ func (h *handler) ordersPage(w http.ResponseWriter, r *http.Request, cl *caller)
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
-	os, err := h.db.ResellerOrders(r.Context(), f)
+	os, err := h.svc.ResellerOrders(r.Context(), f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -467,7 +466,7 @@ func (h *handler) apiPage(w http.ResponseWriter, r *http.Request, cl *caller) {
 		h.fail(w, r, err)
 		return
 	}
-	ds, err := h.db.CallbackDeliveries(r.Context(), cl.r.ID, 20)
+	ds, err := h.svc.CallbackDeliveries(r.Context(), cl.r.ID, 20)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -539,17 +538,17 @@ func (h *handler) apiPost(w http.ResponseWriter, r *http.Request, cl *caller) {
 func (h *handler) profilePage(w http.ResponseWriter, r *http.Request, cl *caller) {
 	ctx := r.Context()
 	subject := Subject(cl.r.ID)
-	on, err := session.TwoFactorOn(ctx, h.db, subject)
+	on, err := h.svc.TwoFactorOn(ctx, subject)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	pending, err := session.PendingSecret(ctx, h.db, subject)
+	pending, err := h.svc.PendingSecret(ctx, subject)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	left, err := session.RecoveryCodesLeft(ctx, h.db, subject)
+	left, err := h.svc.RecoveryCodesLeft(ctx, subject)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -585,13 +584,13 @@ func (h *handler) profilePost(w http.ResponseWriter, r *http.Request, cl *caller
 			h.failed(w, r, cl, to, err)
 			return
 		}
-		if _, _, err := session.BeginTwoFactor(ctx, h.db, subject, "Kios", cl.r.Username); err != nil {
+		if _, _, err := h.svc.BeginTwoFactor(ctx, subject, "Kios", cl.r.Username); err != nil {
 			h.failed(w, r, cl, to, err)
 			return
 		}
 		http.Redirect(w, r, to, http.StatusSeeOther)
 	case "2fa-confirm":
-		codes, err := session.ConfirmTwoFactor(ctx, h.db, subject, r.PostFormValue("code"), h.svc.Now())
+		codes, err := h.svc.ConfirmTwoFactor(ctx, subject, r.PostFormValue("code"))
 		if err != nil {
 			h.failed(w, r, cl, to, err)
 			return
@@ -629,7 +628,7 @@ func (h *handler) profilePost(w http.ResponseWriter, r *http.Request, cl *caller
 			h.failed(w, r, cl, to, err)
 			return
 		}
-		if err := session.DisableTwoFactor(ctx, h.db, subject); err != nil {
+		if err := h.svc.DisableTwoFactor(ctx, subject); err != nil {
 			h.failed(w, r, cl, to, err)
 			return
 		}

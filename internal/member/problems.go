@@ -9,7 +9,6 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/session"
-	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/textcmd"
 )
 
@@ -33,7 +32,7 @@ var known = []Known{
 	{ErrPasswordAgain, http.StatusForbidden, "password_again"},
 	{order.ErrNotFound, http.StatusNotFound, "not_found"},
 	{deposit.ErrNotFound, http.StatusNotFound, "not_found"},
-	{store.ErrTOTPEnabled, http.StatusConflict, "totp_on"},
+	{core.ErrTOTPEnabled, http.StatusConflict, "totp_on"},
 	{ErrAllowFull, http.StatusBadRequest, "allow_full"},
 	{ErrAllowRange, http.StatusBadRequest, "allow_range"},
 	{ErrAllowWide, http.StatusBadRequest, "allow_wide"},

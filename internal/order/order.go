@@ -197,3 +197,13 @@ func ValidateDestination(dest string) error {
 	}
 	return nil
 }
+
+// ResellerFilter narrows a reseller's list of its orders (the member area, the text channels).
+type ResellerFilter struct {
+	ResellerID int64
+	Search     string // an invoice, reference, destination or SN, exactly
+	Status     Status
+	From, To   time.Time // created in [From, To); zero means unbounded
+	Before     int64     // only orders with a smaller id (paging); 0 for the newest
+	Limit      int       // 0 means 50
+}

@@ -9,35 +9,24 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/audit"
+	"github.com/kios-h2h/kios/internal/operator"
 	"github.com/kios-h2h/kios/internal/order"
 )
 
-// AdminUser is a person who runs the distributor through the admin API and dashboard.
-type AdminUser struct {
-	ID           int64
-	Username     string
-	PasswordHash string // bcrypt
-	Disabled     bool
-	CreatedAt    time.Time
-}
+// AdminUser is a person who runs the distributor through the admin API and dashboard (package
+// operator).
+type AdminUser = operator.Admin
 
-// AdminToken is an API token an admin made for scripts. Only its hash is kept.
-type AdminToken struct {
-	ID        int64
-	Name      string
-	TokenHash string
-	UserID    int64
-	Username  string // of UserID, filled by reads
-	CreatedAt time.Time
-}
+// AdminToken is an API token an admin made for scripts (package operator).
+type AdminToken = operator.Token
 
 // AuditEntry is audit.Entry, the name the store's writes were made with.
 type AuditEntry = audit.Entry
 
-// Errors of the admin tables.
+// Errors of the admin tables (package operator).
 var (
-	ErrAdminTaken    = errors.New("admin username already taken")
-	ErrAdminNotFound = errors.New("admin not found")
+	ErrAdminTaken    = operator.ErrTaken
+	ErrAdminNotFound = operator.ErrNotFound
 )
 
 // AdminUserInsert creates an admin and sets its id. It returns ErrAdminTaken for a used username.

@@ -278,15 +278,8 @@ func (q Q) ResellerPostings(ctx context.Context, resellerID int64, since time.Ti
 		av, hd, av, hd, micros(since), limit)
 }
 
-// ResellerOrderFilter narrows ResellerOrders.
-type ResellerOrderFilter struct {
-	ResellerID int64
-	Search     string // an invoice, reference, destination or SN, exactly
-	Status     order.Status
-	From, To   time.Time // created in [From, To); zero means unbounded
-	Before     int64     // only orders with a smaller id (paging); 0 for the newest
-	Limit      int       // 0 means 50
-}
+// ResellerOrderFilter selects one reseller's orders (package order).
+type ResellerOrderFilter = order.ResellerFilter
 
 // ResellerOrders lists one reseller's orders, newest first.
 func (q Q) ResellerOrders(ctx context.Context, f ResellerOrderFilter) ([]order.Order, error) {
