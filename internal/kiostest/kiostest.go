@@ -44,6 +44,8 @@ type Options struct {
 	Username string
 	// Balance credits the reseller; 0 means Balance, negative leaves it at 0.
 	Balance int64
+	// MaxBody caps a request's body in the dialects; 0 means each dialect's default.
+	MaxBody int64
 }
 
 // Balance is a kit reseller's starting balance unless Options.Balance says otherwise.
@@ -106,7 +108,7 @@ func Setup(t testing.TB, o Options) *Kit {
 		}
 	}
 	mux := http.NewServeMux()
-	k.Registry.Mount(mux, svc, dialect.Env{Guard: access.New(access.Policy{}), Logger: Quiet(), PriceListEvery: -1}, nil)
+	k.Registry.Mount(mux, svc, dialect.Env{Guard: access.New(access.Policy{}), Logger: Quiet(), MaxBody: o.MaxBody, PriceListEvery: -1}, nil)
 	k.Server = httptest.NewServer(mux)
 	t.Cleanup(k.Server.Close)
 	return k
