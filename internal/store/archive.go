@@ -347,6 +347,16 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 		if err != nil {
 			return err
 		}
+		if labels, ok := archivedLabels[t.Name]; ok {
+			if err := q.archiveLabels(ctx, &rs, "label_id", labels.table, labels.cols...); err != nil {
+				return err
+			}
+			if t.Name == "orders" {
+				if err := q.archiveLabels(ctx, &rs, "message_id", archivedMessages.table, archivedMessages.cols...); err != nil {
+					return err
+				}
+			}
+		}
 		if t.Name == "attempts" {
 			idCol := slices.Index(rs.Columns, "id")
 			for _, r := range rs.Rows {
@@ -375,6 +385,81 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 		b.Accounts = rs
 	} else {
 		b.Accounts = ArchiveRows{Table: "accounts"}
+	}
+	return nil
+}
+
+// archivedLabels are the tables whose rows may name a label (label_id), with the label's table
+// and texts: migrations 00243 and 00244.
+var archivedLabels = map[string]struct {
+	table string
+	cols  []string
+}{
+	"orders":   {"order_labels", []string{"variant_code", "product_name", "dialect"}},
+	"attempts": {"attempt_labels", []string{"supplier", "sku"}},
+}
+
+// archivedMessages is archivedLabels' entry for an order's message (migration 00245).
+var archivedMessages = struct {
+	table string
+	cols  []string
+}{"order_messages", []string{"message"}}
+
+// archiveLabels writes into rs's rows the texts of the labels (of table labels) they name in
+// column idCol: an
+// archive holds its rows' texts itself, not ids into a live table.
+func (q Q) archiveLabels(ctx context.Context, rs *ArchiveRows, idCol, labels string, texts ...string) error {
+	labelCol := slices.Index(rs.Columns, idCol)
+	if labelCol < 0 {
+		return nil
+	}
+	cols := make([]int, len(texts))
+	for i, c := range texts {
+		if cols[i] = slices.Index(rs.Columns, c); cols[i] < 0 {
+			return fmt.Errorf("archive read %s: no column %s", rs.Table, c)
+		}
+	}
+	found := map[int64][]any{}
+	for _, r := range rs.Rows {
+		if r[labelCol] != nil {
+			found[asInt64(r[labelCol])] = nil
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	in, args := inList(slices.Sorted(maps.Keys(found)))
+	rows, err := q.query(ctx, `SELECT id, `+strings.Join(texts, ", ")+` FROM `+labels+` WHERE id IN `+in, args...)
+	if err != nil {
+		return fmt.Errorf("archive read %s: %w", labels, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		vals := make([]any, len(texts))
+		ptrs := []any{&id}
+		for i := range vals {
+			ptrs = append(ptrs, &vals[i])
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("archive read %s: %w", labels, err)
+		}
+		found[id] = vals
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("archive read %s: %w", labels, err)
+	}
+	for _, r := range rs.Rows {
+		if r[labelCol] == nil {
+			continue
+		}
+		vals := found[asInt64(r[labelCol])]
+		if vals == nil {
+			return fmt.Errorf("archive read %s: label %v of %s not found", labels, r[labelCol], rs.Table)
+		}
+		for i, c := range cols {
+			r[c] = vals[i]
+		}
 	}
 	return nil
 }

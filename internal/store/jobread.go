@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/kios-h2h/kios/internal/order"
 )
@@ -14,7 +13,7 @@ import (
 // trip (issue 23). order.ErrNotFound when there is no such order.
 func (q Q) OrderWithAttempts(ctx context.Context, id int64) (*order.Order, []Attempt, error) {
 	rows, err := q.query(ctx, `SELECT `+orderColsOf("o")+`,
-		a.id, a.supplier, a.sku, `+attemptRef+`, a.state, `+attemptSN+`, `+attemptMessage+`, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at
+		a.id, `+attemptSupplier+`, `+attemptSKU+`, `+attemptRef+`, a.state, `+attemptSN+`, `+attemptMessage+`, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at
 		FROM orders o LEFT JOIN attempts a ON a.order_id = o.id WHERE o.id = ? ORDER BY a.id`, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("get order %d with attempts: %w", id, err)
@@ -46,13 +45,4 @@ func (q Q) OrderWithAttempts(ctx context.Context, id int64) (*order.Order, []Att
 		return nil, nil, order.ErrNotFound
 	}
 	return o, atts, nil
-}
-
-// orderColsOf is orderCols qualified by the table alias t, for a join.
-func orderColsOf(t string) string {
-	cols := strings.Split(orderCols, ",")
-	for i, c := range cols {
-		cols[i] = t + "." + strings.TrimSpace(c)
-	}
-	return strings.Join(cols, ", ")
 }

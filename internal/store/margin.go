@@ -23,11 +23,15 @@ func (r MarginRow) Margin() int64 { return r.Price - r.Cost }
 // MarginReport groups successful, non-testing orders accepted on Jakarta days from..to
 // (inclusive, "2006-01-02") by day, supplier and variant.
 func (q Q) MarginReport(ctx context.Context, from, to string) ([]MarginRow, error) {
-	rows, err := q.query(ctx, `SELECT o.day, COALESCE(a.supplier, ''), o.variant_code, MIN(o.product_name), COUNT(*), SUM(o.price), SUM(o.cost)
+	// An order sold under a label (migration 00243) has its names there, an attempt its supplier
+	// (00244).
+	rows, err := q.query(ctx, `SELECT o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code),
+			MIN(COALESCE(l.product_name, o.product_name)), COUNT(*), SUM(o.price), SUM(o.cost)
 		FROM orders o LEFT JOIN attempts a ON a.order_id = o.id AND a.state = 'success'
+			LEFT JOIN order_labels l ON l.id = o.label_id LEFT JOIN attempt_labels al ON al.id = a.label_id
 		WHERE o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?
-		GROUP BY o.day, COALESCE(a.supplier, ''), o.variant_code
-		ORDER BY o.day, COALESCE(a.supplier, ''), o.variant_code`, from, to)
+		GROUP BY o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code)
+		ORDER BY o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code)`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("margin report: %w", err)
 	}

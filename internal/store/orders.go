@@ -7,13 +7,44 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/order"
 )
 
-const orderCols = `id, invoice, reseller_id, reference, variant_id, variant_code, product_name, destination, price, cost,
-	status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken, bill_supplier, bill_ref`
+// labelCol is column col of table t (an alias, or the table's name) in a query: its label's
+// (table labels) when it has one, its own when not.
+func labelCol(t, labels, col string) string { return labelColBy(t, "label_id", labels, col) }
+
+// labelColBy is labelCol with the label's id in column idCol.
+func labelColBy(t, idCol, labels, col string) string {
+	return `CASE WHEN ` + t + `.` + idCol + ` IS NULL THEN ` + t + `.` + col +
+		` ELSE (SELECT l.` + col + ` FROM ` + labels + ` l WHERE l.id = ` + t + `.` + idCol + `) END`
+}
+
+// orderMessage is the message of the order o in a query: its label's (order_messages, migration
+// 00245) when it has one.
+var orderMessage = labelColBy("o", "message_id", "order_messages", "message")
+
+// orderCols is what scanOrder reads from the orders table, unaliased.
+var orderCols = orderColsOf("orders")
+
+// orderColsOf is what scanOrder reads from the orders table named t in the query (its alias, or
+// "orders"). An order sold under a label (label_id, migration 00243) shows the label's variant
+// code, product name and dialect, its own being empty; one without a label keeps its own.
+func orderColsOf(t string) string {
+	label := func(col string) string { return labelCol(t, "order_labels", col) }
+	cols := []string{"id", "invoice", "reseller_id", "reference", "variant_id", label("variant_code"), label("product_name"),
+		"destination", "price", "cost", "status", "sn", labelColBy(t, "message_id", "order_messages", "message"), "day", "multi", "testing", label("dialect"), "callback_url",
+		"created_at", "updated_at", "stock_taken", "bill_supplier", "bill_ref"}
+	for i, c := range cols {
+		if !strings.HasPrefix(c, "CASE") {
+			cols[i] = t + "." + c
+		}
+	}
+	return strings.Join(cols, ", ")
+}
 
 func scanOrder(row interface{ Scan(...any) error }, more ...any) (*order.Order, error) {
 	var o order.Order
@@ -53,6 +84,15 @@ func (tx *Tx) OrderInsertQueued(ctx context.Context, o *order.Order, kind string
 func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runAt time.Time) error {
 	now := tx.now()
 	o.CreatedAt, o.UpdatedAt = now, now
+	// Sold under a label, the order keeps the label's id and not its texts (migration 00243).
+	code, name, dialect := o.VariantCode, o.ProductName, o.Dialect
+	label, err := tx.label(ctx, orderLabels, code, name, dialect)
+	if err != nil {
+		return fmt.Errorf("insert order %s: %w", o.Invoice, err)
+	}
+	if label.Valid {
+		code, name, dialect = "", "", ""
+	}
 	// ON CONFLICT DO NOTHING rather than catching the error: on PostgreSQL a failed statement
 	// would abort the caller's savepoint; here a concurrent insert of the same reference on
 	// another node makes this one wait for that transaction and then return no row. It covers
@@ -61,19 +101,19 @@ func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runA
 	for clash := 0; ; clash++ {
 		insert := `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name, destination,
 				price, cost, status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken,
-				bill_supplier, bill_ref)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				bill_supplier, bill_ref, label_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING RETURNING id`
-		args := []any{o.Invoice, o.ResellerID, o.Reference, o.VariantID, o.VariantCode, o.ProductName, o.Destination, o.Price, o.Cost,
-			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, o.Dialect, o.CallbackURL, micros(now), micros(now), o.StockTaken,
-			o.BillSupplier, o.BillRef}
+		args := []any{o.Invoice, o.ResellerID, o.Reference, o.VariantID, code, name, o.Destination, o.Price, o.Cost,
+			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, dialect, o.CallbackURL, micros(now), micros(now), o.StockTaken,
+			o.BillSupplier, o.BillRef, label}
 		if kind != "" {
 			// The job is inserted from the order's RETURNING row: none when the order was not.
 			insert = `WITH o AS (` + insert + `), j AS (INSERT INTO jobs (kind, order_id, run_at, attempts, locked_by, locked_until, last_error)
 				SELECT ?, id, ?, 0, '', 0, '' FROM o) SELECT id FROM o`
 			args = append(args, kind, micros(runAt))
 		}
-		err := tx.queryRow(ctx, insert, args...).Scan(&o.ID)
+		err = tx.queryRow(ctx, insert, args...).Scan(&o.ID)
 		if err == nil {
 			return nil
 		}
@@ -94,6 +134,118 @@ func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runA
 	}
 }
 
+// labelTable is a table of labels: immutable rows of texts that many rows would otherwise
+// repeat (order_labels: what an order was sold as, migration 00243; attempt_labels: the supplier
+// and SKU an attempt was sent to, 00244), each with a unique key over all its texts.
+type labelTable struct {
+	read, insert string
+}
+
+func newLabelTable(name string, cols ...string) *labelTable {
+	conds := make([]string, len(cols))
+	marks := make([]string, len(cols))
+	for i, c := range cols {
+		conds[i], marks[i] = c+" = ?", "?"
+	}
+	return &labelTable{
+		read: `SELECT id FROM ` + name + ` WHERE ` + strings.Join(conds, " AND "),
+		insert: `INSERT INTO ` + name + ` (` + strings.Join(cols, ", ") + `) VALUES (` + strings.Join(marks, ", ") + `)
+			ON CONFLICT DO NOTHING RETURNING id`,
+	}
+}
+
+var (
+	orderLabels   = newLabelTable("order_labels", "variant_code", "product_name", "dialect")
+	attemptLabels = newLabelTable("attempt_labels", "supplier", "sku")
+	orderMessages = newLabelTable("order_messages", "message")
+)
+
+// messageLabel returns the label a final order's message is kept under, and the text its row
+// keeps (empty with a label). A supplier's message is often the same for many orders
+// ("Transaksi sukses") and often its own (an SN or a balance in it): a label for each would cost
+// the second kind twice its bytes, so a message is labelled only once this process has seen it
+// before (DB.seenMessages); its first orders keep it in their rows.
+func (tx *Tx) messageLabel(ctx context.Context, message string) (sql.NullInt64, string, error) {
+	if message == "" || len(message) > maxLabelledMessage {
+		return sql.NullInt64{}, message, nil
+	}
+	if _, ok := tx.db.labels.Load(labelKey{t: orderMessages, texts: [3]string{message}}); !ok && !tx.db.seenMessages.seen(message) {
+		return sql.NullInt64{}, message, nil
+	}
+	label, err := tx.label(ctx, orderMessages, message)
+	if err != nil || !label.Valid {
+		return label, message, err
+	}
+	return label, "", nil
+}
+
+// maxLabelledMessage is the longest message labelled: longer ones are rarely repeated.
+const maxLabelledMessage = 200
+
+// messageSet remembers messages seen, up to a bound: when full it starts again, so that what it
+// holds is recent and its memory is bounded (messageSetCap × maxLabelledMessage at most).
+type messageSet struct {
+	mu sync.Mutex
+	m  map[string]struct{}
+}
+
+const messageSetCap = 4096
+
+// seen reports whether m was seen before, remembering it.
+func (s *messageSet) seen(m string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[m]; ok {
+		return true
+	}
+	if s.m == nil || len(s.m) >= messageSetCap {
+		s.m = make(map[string]struct{}, 64)
+	}
+	s.m[m] = struct{}{}
+	return false
+}
+
+// labelKey is a label's table and texts, the key of DB.labels.
+type labelKey struct {
+	t     *labelTable
+	texts [3]string
+}
+
+// label returns the id of the label of t with these texts, making it when there is none.
+// Labels are immutable and never deleted, so an id read from committed data (the reader pool)
+// is cached for good; one made in this transaction is not cached, since the transaction may yet
+// roll back. Only a label's first rows in a process pay a statement or two: PostgreSQL's write
+// path is counted in round trips (issue 23).
+func (tx *Tx) label(ctx context.Context, t *labelTable, texts ...string) (sql.NullInt64, error) {
+	key := labelKey{t: t}
+	args := make([]any, len(texts))
+	for i, v := range texts {
+		key.texts[i], args[i] = v, v
+	}
+	if id, ok := tx.db.labels.Load(key); ok {
+		return sql.NullInt64{Int64: id.(int64), Valid: true}, nil
+	}
+	var id int64
+	err := tx.db.queryRow(ctx, t.read, args...).Scan(&id)
+	if err == nil {
+		tx.db.labels.Store(key, id)
+		return sql.NullInt64{Int64: id, Valid: true}, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return sql.NullInt64{}, fmt.Errorf("label: %w", err)
+	}
+	// A concurrent transaction making the same label makes this insert wait for it and then
+	// return no row; the label is then read in this transaction.
+	err = tx.queryRow(ctx, t.insert, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.queryRow(ctx, t.read, args...).Scan(&id)
+	}
+	if err != nil {
+		return sql.NullInt64{}, fmt.Errorf("label: %w", err)
+	}
+	return sql.NullInt64{Int64: id, Valid: true}, nil
+}
+
 // ErrDuplicateReference is returned by OrderInsert for a reference the reseller already used.
 var ErrDuplicateReference = errors.New("duplicate reference")
 
@@ -111,8 +263,12 @@ func (tx *Tx) OrderFinishJob(ctx context.Context, id int64, status order.Status,
 	if !status.Final() {
 		return false, fmt.Errorf("finish order %d: %s is not final", id, status)
 	}
-	query := `UPDATE orders SET status = ?, sn = ?, message = ?, cost = ?, updated_at = ? WHERE id = ? AND status = 'Pending'`
-	args := []any{string(status), sn, message, cost, micros(tx.now()), id}
+	label, kept, err := tx.messageLabel(ctx, message)
+	if err != nil {
+		return false, fmt.Errorf("finish order %d: %w", id, err)
+	}
+	query := `UPDATE orders SET status = ?, sn = ?, message = ?, message_id = ?, cost = ?, updated_at = ? WHERE id = ? AND status = 'Pending'`
+	args := []any{string(status), sn, kept, label, cost, micros(tx.now()), id}
 	switch {
 	case jobID != 0 && tx.d.WritableCTE:
 		// A data-modifying WITH runs to completion whatever the main statement does.
@@ -337,8 +493,17 @@ const attemptRef = `o.invoice || '-' || a.number`
 // attemptSN and attemptMessage are an attempt's SN and message over attempts a joined to orders
 // o: NULL stands for its order's, which its final answer gave the order (OrderFinishJob).
 const (
-	attemptSN      = `COALESCE(a.sn, o.sn)`
-	attemptMessage = `COALESCE(a.message, o.message)`
+	attemptSN = `COALESCE(a.sn, o.sn)`
+)
+
+// attemptMessage is an attempt's message over attempts a joined to orders o; see attemptSN.
+var attemptMessage = `COALESCE(a.message, ` + orderMessage + `)`
+
+// attemptSupplier and attemptSKU are an attempt's supplier and SKU over attempts a: its label's
+// when it has one (migration 00244).
+var (
+	attemptSupplier = labelCol("a", "attempt_labels", "supplier")
+	attemptSKU      = labelCol("a", "attempt_labels", "sku")
 )
 
 // AttemptNumber splits an attempt's reference, INVOICE-N (N from 1), into its order's invoice
@@ -368,9 +533,13 @@ func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 	if !ok {
 		return fmt.Errorf("insert attempt %s: a reference is the order's invoice, '-' and a number", a.Reference)
 	}
-	err := tx.queryRow(ctx, `INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at)
-		SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ? FROM orders WHERE id = ? AND invoice = ? RETURNING id`,
-		n, a.Supplier, a.SKU, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), a.OrderID, invoice).Scan(&a.ID)
+	label, supplier, sku, err := tx.attemptLabel(ctx, a)
+	if err != nil {
+		return err
+	}
+	err = tx.queryRow(ctx, `INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at, label_id)
+		SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ? FROM orders WHERE id = ? AND invoice = ? RETURNING id`,
+		n, supplier, sku, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), label, a.OrderID, invoice).Scan(&a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("insert attempt %s: not a reference of order %d: %w", a.Reference, a.OrderID, order.ErrNotFound)
 	}
@@ -378,6 +547,19 @@ func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 		return fmt.Errorf("insert attempt %s: %w", a.Reference, err)
 	}
 	return nil
+}
+
+// attemptLabel returns the label of a's supplier and SKU, and the texts the attempt's row keeps:
+// empty when it has the label (migration 00244).
+func (tx *Tx) attemptLabel(ctx context.Context, a *Attempt) (label sql.NullInt64, supplier, sku string, err error) {
+	label, err = tx.label(ctx, attemptLabels, a.Supplier, a.SKU)
+	if err != nil {
+		return label, "", "", fmt.Errorf("insert attempt %s: %w", a.Reference, err)
+	}
+	if label.Valid {
+		return label, "", "", nil
+	}
+	return label, a.Supplier, a.SKU, nil
 }
 
 // AttemptInsertLeased is JobExtend(ctx, j, lease) followed, when the lease was renewed, by
@@ -400,11 +582,15 @@ func (tx *Tx) AttemptInsertLeased(ctx context.Context, j Job, lease time.Duratio
 	if !ok {
 		return false, fmt.Errorf("insert attempt %s: a reference is the order's invoice, '-' and a number", a.Reference)
 	}
-	err := tx.queryRow(ctx, `WITH j AS (UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND attempts = ? AND locked_until >= ? RETURNING id)
-		INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at)
-		SELECT o.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ? FROM orders o, j WHERE o.id = ? AND o.invoice = ? RETURNING id`,
+	label, supplier, sku, err := tx.attemptLabel(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	err = tx.queryRow(ctx, `WITH j AS (UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND attempts = ? AND locked_until >= ? RETURNING id)
+		INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at, label_id)
+		SELECT o.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ? FROM orders o, j WHERE o.id = ? AND o.invoice = ? RETURNING id`,
 		micros(now.Add(lease)), j.ID, j.LockedBy, j.Attempts, micros(now),
-		n, a.Supplier, a.SKU, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), a.OrderID, invoice).Scan(&a.ID)
+		n, supplier, sku, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), label, a.OrderID, invoice).Scan(&a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		// The lease was lost, or the reference is not the order's: the second is a caller's bug,
 		// told apart here, on this rare path only.
@@ -569,7 +755,7 @@ func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, er
 
 // attemptCols are an attempt's columns as scanAttempt reads them, over attempts a joined to
 // orders o.
-const attemptCols = `a.id, a.order_id, a.supplier, a.sku, ` + attemptRef + `, a.state, ` + attemptSN + `, ` + attemptMessage + `, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at`
+var attemptCols = `a.id, a.order_id, ` + attemptSupplier + `, ` + attemptSKU + `, ` + attemptRef + `, a.state, ` + attemptSN + `, ` + attemptMessage + `, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at`
 
 // Attempts lists an order's attempts, oldest first.
 func (q Q) Attempts(ctx context.Context, orderID int64) ([]Attempt, error) {

@@ -91,6 +91,10 @@ type DB struct {
 	// system caches, by account id, an account's accountTraits (its reseller, none for a shared
 	// system account, and whether it may go negative); neither ever changes once it exists.
 	system sync.Map
+	// labels caches, by labelKey, the id of a label (Tx.label); a label never changes.
+	labels sync.Map
+	// seenMessages are final orders' messages seen lately (Tx.messageLabel).
+	seenMessages messageSet
 }
 
 // BatchStats counts the write path's work since Open.

@@ -242,3 +242,120 @@ func TestAttemptAnswerShared(t *testing.T) {
 		}
 	})
 }
+
+// An order keeps the names it was sold under and an attempt its supplier and SKU, as an id of an
+// immutable label shared by the rows that say the same (migrations 00243, 00244; a repeated
+// final message likewise, 00245): a product
+// renamed in the catalog makes a new label for the orders sold after, the orders before still
+// show the old name, and a row written before the labels (its own texts) reads as it did.
+func TestOrderLabels(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		url := b.URL(t)
+		db := storetest.OpenURL(t, url)
+		ctx := context.Background()
+		r := newReseller(t, db, "alice")
+		v := saveVariant(t, db, "V1", -1, map[string]int64{"default": 100})
+		first, second, renamed := newOrder(r, v, "r1", 100), newOrder(r, v, "r2", 100), newOrder(r, v, "r3", 100)
+		first.Dialect, second.Dialect, renamed.Dialect = "basstore", "basstore", "digiswitch"
+		renamed.ProductName = "Game renamed"
+		for _, o := range []*order.Order{first, second, renamed} {
+			writeKey(t, db, r.ID, func(tx *store.Tx) error {
+				if err := tx.OrderInsert(ctx, o); err != nil {
+					return err
+				}
+				return tx.AttemptInsert(ctx, &store.Attempt{OrderID: o.ID, Supplier: "sim", SKU: "S-" + o.Reference, Reference: o.Invoice + "-1"})
+			})
+		}
+		// A row from before the labels: its own texts, no label.
+		if err := raw(db, `UPDATE orders SET label_id = NULL, variant_code = 'OLD', product_name = 'Old name', dialect = 'digiflazz' WHERE id = ?`, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := raw(db, `UPDATE attempts SET label_id = NULL, supplier = 'old', sku = 'OLD-SKU' WHERE order_id = ?`, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM order_labels`); n != 2 {
+			t.Errorf("%d order labels, want 2 (one per name and dialect)", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM orders WHERE label_id IS NOT NULL AND variant_code = '' AND product_name = '' AND dialect = ''`); n != 2 {
+			t.Errorf("%d labelled orders with empty texts, want 2", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM attempts WHERE label_id IS NOT NULL AND supplier = '' AND sku = ''`); n != 2 {
+			t.Errorf("%d labelled attempts with empty texts, want 2", n)
+		}
+		want := map[int64][5]string{
+			first.ID:   {"OLD", "Old name", "digiflazz", "old", "OLD-SKU"},
+			second.ID:  {"V1", "Game V1", "basstore", "sim", "S-r2"},
+			renamed.ID: {"V1", "Game renamed", "digiswitch", "sim", "S-r3"},
+		}
+		for id, w := range want {
+			o, err := db.OrderByID(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := [3]string{o.VariantCode, o.ProductName, o.Dialect}; got != [3]string{w[0], w[1], w[2]} {
+				t.Errorf("order %d reads %q, want %q", id, got, w[:3])
+			}
+			o, atts, err := db.OrderWithAttempts(ctx, id)
+			if err != nil || len(atts) != 1 || o.ProductName != w[1] || atts[0].Supplier != w[3] || atts[0].SKU != w[4] {
+				t.Errorf("order %d with attempts: %+v %+v %v", id, o, atts, err)
+			}
+			if atts, err := db.Attempts(ctx, id); err != nil || len(atts) != 1 || atts[0].Supplier != w[3] || atts[0].SKU != w[4] {
+				t.Errorf("attempts of %d: %+v %v", id, atts, err)
+			}
+		}
+		// A final order's message is labelled once seen before (migration 00245); its attempt's
+		// answer, the same, reads as the order's.
+		for _, o := range []*order.Order{first, second, renamed} {
+			msg := "Transaksi sukses"
+			if o == renamed {
+				msg = "SN 123 saldo 456"
+			}
+			writeKey(t, db, r.ID, func(tx *store.Tx) error {
+				atts, err := tx.Attempts(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				a := atts[0]
+				a.State, a.SN, a.Message = "success", "SN-"+o.Reference, msg
+				if err := tx.AttemptUpdate(ctx, &a); err != nil {
+					return err
+				}
+				_, err = tx.OrderFinish(ctx, o.ID, order.Success, "SN-"+o.Reference, msg, 0)
+				return err
+			})
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM orders WHERE message_id IS NOT NULL AND message = ''`); n != 1 {
+			t.Errorf("%d orders with a labelled message, want 1 (the second of two the same)", n)
+		}
+		for _, o := range []*order.Order{first, second, renamed} {
+			want := "Transaksi sukses"
+			if o == renamed {
+				want = "SN 123 saldo 456"
+			}
+			got, atts, err := db.OrderWithAttempts(ctx, o.ID)
+			if err != nil || got.Message != want || len(atts) != 1 || atts[0].Message != want || atts[0].SN != "SN-"+o.Reference {
+				t.Errorf("order %d after finishing: %+v %+v %v", o.ID, got, atts, err)
+			}
+			if atts, err := db.Attempts(ctx, o.ID); err != nil || len(atts) != 1 || atts[0].Message != want {
+				t.Errorf("attempts of %d after finishing: %+v %v", o.ID, atts, err)
+			}
+		}
+		list, err := db.OrderList(ctx, store.OrderFilter{ResellerID: r.ID})
+		if err != nil || len(list) != 3 || list[0].ProductName != "Game renamed" || list[2].VariantCode != "OLD" {
+			t.Fatalf("order list: %+v %v", list, err)
+		}
+		// A fresh DB (no cached labels) reads and writes the same.
+		db.Close()
+		db2 := storetest.OpenURL(t, url)
+		third := newOrder(r, v, "r4", 100)
+		third.Dialect = "basstore"
+		writeKey(t, db2, r.ID, func(tx *store.Tx) error { return tx.OrderInsert(ctx, third) })
+		if o, err := db2.OrderByID(ctx, third.ID); err != nil || o.ProductName != "Game V1" || o.Dialect != "basstore" {
+			t.Fatalf("order after reopening: %+v %v", o, err)
+		}
+		if n := count(t, db2, `SELECT COUNT(*) FROM order_labels`); n != 2 {
+			t.Errorf("%d order labels after reopening, want 2", n)
+		}
+	})
+}
