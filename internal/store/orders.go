@@ -314,7 +314,8 @@ func (tx *Tx) OrderLateCost(ctx context.Context, id, cost int64) error {
 // OrderSetMessage updates a pending order's message (e.g. what the supplier said while pending);
 // a final order's message is its attempts' too (OrderFinishJob) and never changes.
 func (tx *Tx) OrderSetMessage(ctx context.Context, id int64, message string) error {
-	if _, err := tx.exec(ctx, `UPDATE orders SET message = ?, updated_at = ? WHERE id = ? AND status = 'Pending'`, message, micros(tx.now()), id); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE orders SET message = ?, message_id = NULL, updated_at = ? WHERE id = ? AND status = 'Pending'`,
+		message, micros(tx.now()), id); err != nil {
 		return fmt.Errorf("set order %d message: %w", id, err)
 	}
 	return nil

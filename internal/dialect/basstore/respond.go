@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
@@ -46,6 +47,9 @@ type tooLarge struct{ limit int64 }
 
 func (e *tooLarge) Error() string { return "body over " + strconv.FormatInt(e.limit, 10) + " bytes" }
 
+// wib is Jakarta's time, in which an archive's cut is told.
+var wib = time.FixedZone("WIB", 7*60*60)
+
 // refusal turns an error into the envelope's code and message. It is the one place that does:
 // endpoints return core errors as they come. Anything not listed is a bug, answered 500 with a
 // message that reveals nothing.
@@ -55,6 +59,7 @@ func refusal(err error) (int, string) {
 		ipe *ipError
 		br  *badRequest
 		tl  *tooLarge
+		ae  *order.ArchivedError
 	)
 	switch {
 	case errors.Is(err, errNoToken):
@@ -86,6 +91,11 @@ func refusal(err error) (int, string) {
 		return http.StatusNotFound, "Product not found"
 	case errors.Is(err, catalog.ErrVariantNotFound):
 		return http.StatusNotFound, "Variant not found"
+	case errors.As(err, &ae):
+		// Still a 404, as an unknown invoice's, saying why it is not found: the date and not
+		// where it went (a path on the server is the operator's).
+		return http.StatusNotFound, "Invoice archived: final orders made before " + ae.Before.In(wib).Format("2006-01-02 15:04") +
+			" WIB are no longer kept live"
 	case errors.Is(err, order.ErrNotFound):
 		return http.StatusNotFound, "Invoice not found"
 	case errors.Is(err, order.ErrInsufficientBalance):
