@@ -390,7 +390,7 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 }
 
 // archivedLabels are the tables whose rows may name a label (label_id), with the label's table
-// and texts: migrations 00243 and 00244.
+// and texts: migrations 00252 and 00253.
 var archivedLabels = map[string]struct {
 	table string
 	cols  []string
@@ -399,7 +399,7 @@ var archivedLabels = map[string]struct {
 	"attempts": {"attempt_labels", []string{"supplier", "sku"}},
 }
 
-// archivedMessages is archivedLabels' entry for an order's message (migration 00245).
+// archivedMessages is archivedLabels' entry for an order's message (migration 00254).
 var archivedMessages = struct {
 	table string
 	cols  []string

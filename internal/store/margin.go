@@ -23,8 +23,8 @@ func (r MarginRow) Margin() int64 { return r.Price - r.Cost }
 // MarginReport groups successful, non-testing orders accepted on Jakarta days from..to
 // (inclusive, "2006-01-02") by day, supplier and variant.
 func (q Q) MarginReport(ctx context.Context, from, to string) ([]MarginRow, error) {
-	// An order sold under a label (migration 00243) has its names there, an attempt its supplier
-	// (00244).
+	// An order sold under a label (migration 00252) has its names there, an attempt its supplier
+	// (00253).
 	rows, err := q.query(ctx, `SELECT o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code),
 			MIN(COALESCE(l.product_name, o.product_name)), COUNT(*), SUM(o.price), SUM(o.cost)
 		FROM orders o LEFT JOIN attempts a ON a.order_id = o.id AND a.state = 'success'

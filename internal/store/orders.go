@@ -24,14 +24,14 @@ func labelColBy(t, idCol, labels, col string) string {
 }
 
 // orderMessage is the message of the order o in a query: its label's (order_messages, migration
-// 00245) when it has one.
+// 00254) when it has one.
 var orderMessage = labelColBy("o", "message_id", "order_messages", "message")
 
 // orderCols is what scanOrder reads from the orders table, unaliased.
 var orderCols = orderColsOf("orders")
 
 // orderColsOf is what scanOrder reads from the orders table named t in the query (its alias, or
-// "orders"). An order sold under a label (label_id, migration 00243) shows the label's variant
+// "orders"). An order sold under a label (label_id, migration 00252) shows the label's variant
 // code, product name and dialect, its own being empty; one without a label keeps its own.
 func orderColsOf(t string) string {
 	label := func(col string) string { return labelCol(t, "order_labels", col) }
@@ -84,7 +84,7 @@ func (tx *Tx) OrderInsertQueued(ctx context.Context, o *order.Order, kind string
 func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runAt time.Time) error {
 	now := tx.now()
 	o.CreatedAt, o.UpdatedAt = now, now
-	// Sold under a label, the order keeps the label's id and not its texts (migration 00243).
+	// Sold under a label, the order keeps the label's id and not its texts (migration 00252).
 	code, name, dialect := o.VariantCode, o.ProductName, o.Dialect
 	label, err := tx.label(ctx, orderLabels, code, name, dialect)
 	if err != nil {
@@ -135,8 +135,8 @@ func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runA
 }
 
 // labelTable is a table of labels: immutable rows of texts that many rows would otherwise
-// repeat (order_labels: what an order was sold as, migration 00243; attempt_labels: the supplier
-// and SKU an attempt was sent to, 00244), each with a unique key over all its texts.
+// repeat (order_labels: what an order was sold as, migration 00252; attempt_labels: the supplier
+// and SKU an attempt was sent to, 00253), each with a unique key over all its texts.
 type labelTable struct {
 	read, insert string
 }
@@ -501,7 +501,7 @@ const (
 var attemptMessage = `COALESCE(a.message, ` + orderMessage + `)`
 
 // attemptSupplier and attemptSKU are an attempt's supplier and SKU over attempts a: its label's
-// when it has one (migration 00244).
+// when it has one (migration 00253).
 var (
 	attemptSupplier = labelCol("a", "attempt_labels", "supplier")
 	attemptSKU      = labelCol("a", "attempt_labels", "sku")
@@ -551,7 +551,7 @@ func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 }
 
 // attemptLabel returns the label of a's supplier and SKU, and the texts the attempt's row keeps:
-// empty when it has the label (migration 00244).
+// empty when it has the label (migration 00253).
 func (tx *Tx) attemptLabel(ctx context.Context, a *Attempt) (label sql.NullInt64, supplier, sku string, err error) {
 	label, err = tx.label(ctx, attemptLabels, a.Supplier, a.SKU)
 	if err != nil {

@@ -244,8 +244,8 @@ func TestAttemptAnswerShared(t *testing.T) {
 }
 
 // An order keeps the names it was sold under and an attempt its supplier and SKU, as an id of an
-// immutable label shared by the rows that say the same (migrations 00243, 00244; a repeated
-// final message likewise, 00245): a product
+// immutable label shared by the rows that say the same (migrations 00252, 00253; a repeated
+// final message likewise, 00254): a product
 // renamed in the catalog makes a new label for the orders sold after, the orders before still
 // show the old name, and a row written before the labels (its own texts) reads as it did.
 func TestOrderLabels(t *testing.T) {
@@ -304,7 +304,7 @@ func TestOrderLabels(t *testing.T) {
 				t.Errorf("attempts of %d: %+v %v", id, atts, err)
 			}
 		}
-		// A final order's message is labelled once seen before (migration 00245); its attempt's
+		// A final order's message is labelled once seen before (migration 00254); its attempt's
 		// answer, the same, reads as the order's.
 		for _, o := range []*order.Order{first, second, renamed} {
 			msg := "Transaksi sukses"

@@ -1,7 +1,7 @@
 -- +goose Up
 -- Issue 22, fewer bytes per order: a final order's message is often one many orders share
 -- ("Transaksi sukses", about 28 bytes of a settled order on SQLite). As with order_labels
--- (migration 00243), such a message is one immutable row here and the order keeps its id
+-- (migration 00252), such a message is one immutable row here and the order keeps its id
 -- (message_id) with an empty text. Only a message seen before is labelled (store.messageLabel):
 -- one naming its own SN or balance stays in its order's row, where it costs no more than
 -- before. An order without message_id keeps its own text, so nothing is rewritten; a pending

@@ -1,10 +1,10 @@
 -- +goose Up
 -- Issue 22, fewer bytes per order: every attempt repeated the supplier and SKU it was sent to
 -- (about 20 bytes of a settled order on SQLite), a pair that a supplier's price list makes few
--- of. As with order_labels (migration 00243), a pair is one immutable row here, and a new attempt
+-- of. As with order_labels (migration 00252), a pair is one immutable row here, and a new attempt
 -- keeps its id (label_id) with empty texts; an attempt without a label keeps its own, so nothing
 -- is rewritten. The supplier and SKU are written once, when the attempt is made, and never
--- changed. label_id names no foreign key, for the reason 00243 gives.
+-- changed. label_id names no foreign key, for the reason 00252 gives.
 CREATE TABLE attempt_labels (
     id       INTEGER PRIMARY KEY,
     supplier TEXT NOT NULL,
