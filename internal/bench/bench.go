@@ -44,6 +44,10 @@ type Config struct {
 	// reseller i mod Resellers; 0 means one per client. One makes every order one hot
 	// reseller's: its lock domain is then the bound (issue 23).
 	Resellers int
+	// Slots splits each embedded reseller's balance into that many balance slots
+	// (core.Service.SetBalanceSlots), so that several write loops take one hot reseller's
+	// orders at once; 0 leaves them whole.
+	Slots int
 	// Duration bounds each measured phase (run as five slices, alternating with its baseline);
 	// default 10s unless Orders is set.
 	Duration time.Duration

@@ -78,7 +78,7 @@ func startEmbedded(ctx context.Context, cfg Config, dir string) (*embedded, erro
 	if cfg.Resellers > 0 && cfg.Resellers < n {
 		n = cfg.Resellers
 	}
-	creds, err := resellers(ctx, svc, n)
+	creds, err := resellers(ctx, svc, n, cfg.Slots)
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -129,8 +129,9 @@ func seed(ctx context.Context, svc *core.Service, skus int) error {
 // cred is what a client authenticates with: a BASSTORE token, or a Digiswitch username and key.
 type cred struct{ token, username, apiKey string }
 
-// resellers creates n funded resellers, one per client, and returns their credentials.
-func resellers(ctx context.Context, svc *core.Service, n int) ([]cred, error) {
+// resellers creates n funded resellers, one per client, each with slots balance slots, and
+// returns their credentials.
+func resellers(ctx context.Context, svc *core.Service, n, slots int) ([]cred, error) {
 	creds := make([]cred, n)
 	for i := range creds {
 		cr, err := svc.CreateReseller(ctx, core.NewReseller{
@@ -141,6 +142,11 @@ func resellers(ctx context.Context, svc *core.Service, n int) ([]cred, error) {
 		}
 		if _, err := svc.Credit(ctx, cr.Reseller.Username, benchFunds, "bench"); err != nil {
 			return nil, fmt.Errorf("bench reseller: %w", err)
+		}
+		if slots > 0 {
+			if err := svc.SetBalanceSlots(ctx, cr.Reseller.Username, slots); err != nil {
+				return nil, fmt.Errorf("bench reseller: %w", err)
+			}
 		}
 		creds[i] = cred{token: cr.Token, username: cr.Reseller.Username, apiKey: cr.APIKey}
 	}

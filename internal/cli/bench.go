@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kios-h2h/kios/internal/bench"
+	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/store/backend"
 )
 
@@ -28,6 +29,7 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	fs.StringVar(&cfg.Dialect, "dialect", "basstore", "API to drive: basstore or digiswitch")
 	fs.IntVar(&cfg.Concurrency, "concurrency", 64, "clients at once")
 	fs.IntVar(&cfg.Resellers, "resellers", 0, "resellers the embedded server's clients share (default one per client; 1 measures one hot reseller)")
+	fs.IntVar(&cfg.Slots, "slots", 0, "split each embedded reseller's balance into N balance slots, so several write loops take one reseller's orders (with --resellers 1: a hot reseller; issue 23)")
 	fs.DurationVar(&cfg.Duration, "duration", 0, "length of each measured phase (default 10s)")
 	fs.IntVar(&cfg.Orders, "orders", 0, "requests per phase, instead of --duration")
 	fs.IntVar(&cfg.SKUs, "skus", 5000, "SKUs in the embedded price list")
@@ -76,6 +78,12 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	}
 	if set(fs, "resellers") && cfg.Target != "" {
 		return usagef("--resellers shapes the embedded server's resellers; with --target the token's reseller is the only one")
+	}
+	if cfg.Slots < 0 || cfg.Slots > ledger.MaxSlots {
+		return usagef("--slots must be between 0 and %d", ledger.MaxSlots)
+	}
+	if set(fs, "slots") && cfg.Target != "" {
+		return usagef("--slots shapes the embedded server's resellers; it takes no --target")
 	}
 	if *soak && cfg.Orders <= 0 {
 		return usagef("--soak needs --orders N")

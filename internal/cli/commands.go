@@ -105,7 +105,7 @@ func commands() []command {
 		{"markup list", "[--json]", "list markup rules", runMarkupList},
 		{"report margin", "[--from DAY] [--to DAY] [--json]", "price, cost and margin per Jakarta day, supplier and variant", runReportMargin},
 		{"reseller set-callback", "USERNAME URL", "POST final orders to URL, signed with the reseller's api key (- removes it)", runResellerSetCallback},
-		{"bench", "[--target URL --token T | --tokens-file F] [--dialect basstore|digiswitch] [--concurrency N] [--resellers N] [--duration D | --orders N] [--skus N] [--json] [--baseline] [--supplier-latency D] [--supplier-http basstore|digiswitch|digiflazz] [--soak] [--soak-every N] [--cpuprofile FILE] [--memprofile FILE] [--db URL]",
+		{"bench", "[--target URL --token T | --tokens-file F] [--dialect basstore|digiswitch] [--concurrency N] [--resellers N] [--slots N] [--duration D | --orders N] [--skus N] [--json] [--baseline] [--supplier-latency D] [--supplier-http basstore|digiswitch|digiflazz] [--soak] [--soak-every N] [--cpuprofile FILE] [--memprofile FILE] [--db URL]",
 			"measure orders, balances and price lists per second (embedded server by default)", runBench},
 		{"text", "--as USERNAME [--channel C] MESSAGE", "run one text command (e.g. S5.0812….PIN) as the reseller's bound identity and print the answer", runText},
 		{"text limits", "[--reseller USERNAME] [--identity-spend N] [--identity-count N] [--reseller-spend N] [--reseller-count N]",

@@ -83,7 +83,7 @@ type Service struct {
 	checkID            IDChecker
 
 	sys       systemAccounts
-	accounts  sync.Map                       // reseller id -> resellerAccounts; accounts are never deleted, so caching is safe
+	accounts  sync.Map                       // slotRef -> resellerAccounts; accounts are never deleted, so caching is safe
 	auth      epochCache[*reseller.Reseller] // see newAuthCache
 	variants  epochCache[*store.VariantRow]  // see newVariantCache
 	uplines   epochCache[int64]              // reseller id -> upline id (0: none); see uplineOf
@@ -104,6 +104,12 @@ type systemAccounts struct {
 
 type resellerAccounts struct {
 	available, held int64
+}
+
+// slotRef names one of a reseller's balance slots (0: its own accounts).
+type slotRef struct {
+	reseller int64
+	slot     int
 }
 
 // New returns a Service on db, creating the system accounts if missing.
@@ -185,22 +191,58 @@ func (s *Service) inReseller(ctx context.Context, resellerID int64, fn func(*sto
 	return s.db.BatchKey(ctx, resellerID, fn)
 }
 
-// resellerAccounts returns the ids of a reseller's two accounts, from the cache or q.
-func (s *Service) resellerAccounts(ctx context.Context, q interface {
+// inOrder runs fn in the lock domain of order o's money: its reseller's, or the balance slot's
+// the order is held in (store.SlotKey), which is where its hold, capture or release moves money.
+// Every write on an order after its acceptance (attempts, answers, settlement) runs here, so one
+// hot reseller's orders spread over as many write loops as it has slots.
+func (s *Service) inOrder(ctx context.Context, o *order.Order, fn func(*store.Tx) error) error {
+	return s.inSlot(ctx, o.ResellerID, o.Slot, fn)
+}
+
+// inSlot runs fn in the lock domain of reseller resellerID's balance slot slot: the reseller's
+// own (inReseller) for slot 0.
+func (s *Service) inSlot(ctx context.Context, resellerID int64, slot int, fn func(*store.Tx) error) error {
+	if slot == 0 {
+		return s.inReseller(ctx, resellerID, fn)
+	}
+	if resellerID <= 0 {
+		return fmt.Errorf("lock domain of reseller %d: no such reseller", resellerID)
+	}
+	return s.db.BatchKey(ctx, store.SlotKey(resellerID, slot), fn)
+}
+
+// accountsQ is what reads an account's id: the store or a transaction.
+type accountsQ interface {
 	AccountID(context.Context, string) (int64, error)
-}, resellerID int64) (resellerAccounts, error) {
-	if v, ok := s.accounts.Load(resellerID); ok {
+}
+
+// resellerAccounts returns the ids of a reseller's own two accounts (slot 0), from the cache or q.
+func (s *Service) resellerAccounts(ctx context.Context, q accountsQ, resellerID int64) (resellerAccounts, error) {
+	return s.slotAccounts(ctx, q, resellerID, 0)
+}
+
+// orderAccounts returns the ids of the two accounts order o's money is held in: its balance
+// slot's.
+func (s *Service) orderAccounts(ctx context.Context, q accountsQ, o *order.Order) (resellerAccounts, error) {
+	return s.slotAccounts(ctx, q, o.ResellerID, o.Slot)
+}
+
+// slotAccounts returns the ids of a reseller's two accounts of balance slot slot, from the cache
+// or q.
+func (s *Service) slotAccounts(ctx context.Context, q accountsQ, resellerID int64, slot int) (resellerAccounts, error) {
+	ref := slotRef{resellerID, slot}
+	if v, ok := s.accounts.Load(ref); ok {
 		return v.(resellerAccounts), nil
 	}
 	var ra resellerAccounts
 	var err error
-	if ra.available, err = q.AccountID(ctx, ledger.AvailableCode(resellerID)); err != nil {
+	if ra.available, err = q.AccountID(ctx, ledger.SlotAvailableCode(resellerID, slot)); err != nil {
 		return ra, err
 	}
-	if ra.held, err = q.AccountID(ctx, ledger.HeldCode(resellerID)); err != nil {
+	if ra.held, err = q.AccountID(ctx, ledger.SlotHeldCode(resellerID, slot)); err != nil {
 		return ra, err
 	}
-	s.accounts.Store(resellerID, ra)
+	s.accounts.Store(ref, ra)
 	return ra, nil
 }
 

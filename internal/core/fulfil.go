@@ -230,7 +230,7 @@ func (s *Service) prepare(ctx context.Context, d *dispatcher, c *claim) (*pass, 
 		if open := lastOpen(attempts); open != nil {
 			return nil, s.askFinal(ctx, d, c, o, open)
 		}
-		return nil, s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		return nil, s.inOrder(ctx, o, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
 	}
 
 	// An attempt whose outcome is not known yet is asked after, never bought again.
@@ -277,7 +277,7 @@ func (s *Service) prepare(ctx context.Context, d *dispatcher, c *claim) (*pass, 
 	// never sent, which the next node's status check reads as "not found" and fails.
 	var leased bool
 	commitCtx, stopCommit := context.WithTimeout(context.WithoutCancel(ctx), attemptCommitTimeout)
-	err = s.inReseller(commitCtx, o.ResellerID, func(tx *store.Tx) error {
+	err = s.inOrder(commitCtx, o, func(tx *store.Tx) error {
 		var err error
 		leased, err = tx.AttemptInsertLeased(commitCtx, j, cfg.Lease, att)
 		return err
@@ -371,7 +371,7 @@ func (s *Service) askAgain(ctx context.Context, j store.Job, o *order.Order, att
 // releases the job to run at runAt, noting why. If the attempt was decided meanwhile (a callback),
 // the answer is dropped and the job runs again at once, to act on that decision.
 func (s *Service) recordAnswer(ctx context.Context, j store.Job, o *order.Order, att *store.Attempt, from string, runAt time.Time, why string) error {
-	return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
+	return s.inOrder(ctx, o, func(tx *store.Tx) error {
 		ok, err := tx.AttemptUpdateFrom(ctx, att, from)
 		if err != nil {
 			return err
@@ -392,7 +392,7 @@ func (s *Service) askFinal(ctx context.Context, d *dispatcher, c *claim, o *orde
 	if !ok {
 		s.log.Warn("order resolved by hand: its open attempt's supplier is gone; no longer asked", "invoice", o.Invoice,
 			"attempt", att.Reference, "supplier", att.Supplier)
-		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		return s.inOrder(ctx, o, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
 	}
 	limit, err := s.maxPrice(ctx, o)
 	if err != nil {
@@ -415,7 +415,7 @@ func (s *Service) askFinal(ctx context.Context, d *dispatcher, c *claim, o *orde
 		if err != nil || recorded {
 			return err
 		}
-		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
+		return s.inOrder(ctx, o, func(tx *store.Tx) error {
 			return tx.JobRetry(ctx, j, s.now(), "attempt decided meanwhile")
 		})
 	default:

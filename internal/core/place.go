@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
@@ -122,8 +123,19 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 	}
 
 	var out Placed
-	// Keyed by reseller: batches then lock resellers' accounts in one order and never deadlock.
-	err = s.inReseller(ctx, r.ID, func(tx *store.Tx) error {
+	// A reseller with balance slots has its order held in the slot its reference falls in,
+	// under that slot's key: its orders spread over as many write loops (issue 23). When the
+	// slot's share does not cover the price, the order is placed again under the reseller's own
+	// key, from its own account, which gathers the slots' money when it must (store.Tx.Transfer):
+	// it is refused only when all of the reseller's balance does not cover it. That placement
+	// then shares the balance out to the slots again (store.Tx.SlotsSpread).
+	slot, spread := 0, false
+	if r.Slots > 0 && !p.Testing && price > 0 && p.Fund == nil {
+		slot = referenceSlot(p.Reference, r.Slots)
+	}
+	// Keyed by reseller (or its slot): batches then lock resellers' accounts in one order and
+	// never deadlock.
+	place := func(tx *store.Tx) error {
 		out = Placed{}
 		o := &order.Order{
 			Invoice:     order.NewInvoice(now),
@@ -141,6 +153,7 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 			Testing:     p.Testing,
 			Dialect:     p.Dialect,
 			CallbackURL: p.CallbackURL,
+			Slot:        slot,
 			// Recorded so that a failure gives back what was taken, whatever the variant's
 			// stock setting is by then.
 			StockTaken: !v.UnlimitedStock && !p.Testing,
@@ -168,9 +181,21 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 		if err != nil {
 			return err
 		}
-		out = Placed{Order: o, Created: true, balance: bal, balanceKnown: held}
+		if spread {
+			if err := tx.SlotsSpread(ctx, r.ID, r.Slots); err != nil {
+				return err
+			}
+		}
+		// With slots, the balance the hold left is one slot's, not the reseller's: the answer
+		// reads the sum (Placed.Balance).
+		out = Placed{Order: o, Created: true, balance: bal, balanceKnown: held && r.Slots == 0}
 		return nil
-	})
+	}
+	err = s.inSlot(ctx, r.ID, slot, place)
+	if slot != 0 && errors.Is(err, order.ErrInsufficientBalance) {
+		slot, spread = 0, true
+		err = s.inSlot(ctx, r.ID, slot, place)
+	}
 	if err != nil {
 		return Placed{}, fmt.Errorf("place order %s: %w", p.Reference, err)
 	}
@@ -179,6 +204,14 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 		s.log.Info("order accepted", "invoice", out.Order.Invoice, "reseller", r.Username, "variant", v.Code, "price", price, "testing", p.Testing)
 	}
 	return out, nil
+}
+
+// referenceSlot is the balance slot (1..slots) an order's reference falls in: the same on every
+// node, so that a retry meets its first try under the same key.
+func referenceSlot(reference string, slots int) int {
+	h := fnv.New32a()
+	h.Write([]byte(reference))
+	return 1 + int(h.Sum32()%uint32(slots))
 }
 
 // acceptance is what accepting one order takes besides the order row, its hold and its job.
@@ -254,7 +287,7 @@ func (s *Service) hold(ctx context.Context, tx *store.Tx, o *order.Order) (int64
 	if o.Testing || o.Price <= 0 {
 		return 0, false, nil
 	}
-	ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
+	ra, err := s.orderAccounts(ctx, tx, o)
 	if err != nil {
 		return 0, false, err
 	}

@@ -181,6 +181,31 @@ func (s *Service) SetCallback(ctx context.Context, username, url string) error {
 	return s.withReseller(ctx, username, func(tx *store.Tx, r *reseller.Reseller) error { return tx.ResellerSetCallback(ctx, r.ID, url) })
 }
 
+// SetBalanceSlots splits a reseller's balance into slots more lock domains (0 to
+// ledger.MaxSlots; 0 undoes the split) and shares its available balance out to them, so that
+// that many more write loops take its orders at once (issue 23; docs/ARCHITECTURE.md, "One hot
+// reseller"). For the few resellers whose traffic one write loop cannot carry.
+func (s *Service) SetBalanceSlots(ctx context.Context, username string, slots int) error {
+	if slots < 0 || slots > ledger.MaxSlots {
+		return &FieldError{"slots", fmt.Sprintf("must be between 0 and %d", ledger.MaxSlots)}
+	}
+	r, err := s.db.ResellerByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	// Under the reseller's own key, which covers all of its slots.
+	err = s.inReseller(ctx, r.ID, func(tx *store.Tx) error {
+		if err := tx.ResellerSlotsSet(ctx, r.ID, slots); err != nil {
+			return err
+		}
+		return tx.SlotsSpread(ctx, r.ID, slots)
+	})
+	if err != nil {
+		return fmt.Errorf("reseller %s: %w", username, err)
+	}
+	return nil
+}
+
 func (s *Service) withReseller(ctx context.Context, username string, fn func(*store.Tx, *reseller.Reseller) error) error {
 	r, err := s.db.ResellerByUsername(ctx, username)
 	if err != nil {

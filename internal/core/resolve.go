@@ -83,7 +83,7 @@ func (s *Service) ResolveOrder(ctx context.Context, r Resolution) (*order.Order,
 	}
 	var after *order.Order
 	// The reseller's lock domain, as for every settlement of its orders.
-	err = s.inReseller(ctx, pre.ResellerID, func(tx *store.Tx) error {
+	err = s.inOrder(ctx, pre, func(tx *store.Tx) error {
 		after = nil
 		o, err := tx.OrderByInvoice(ctx, 0, r.Invoice)
 		if err != nil {

@@ -136,7 +136,7 @@ func (s *Service) finalize(ctx context.Context, tx *store.Tx, o *order.Order, ou
 	if o.Price > 0 {
 		// The hold the accept step made goes to revenue and the uplines' commissions (captured,
 		// captureTree) or back (released).
-		ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
+		ra, err := s.orderAccounts(ctx, tx, o)
 		if err != nil {
 			return false, err
 		}
@@ -274,7 +274,7 @@ func (s *Service) finish(ctx context.Context, j store.Job, o *order.Order, att *
 	var st settlement
 	var decided bool
 	var decidedAs string
-	err := s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
+	err := s.inOrder(ctx, o, func(tx *store.Tx) error {
 		st, decided, decidedAs = settlement{}, false, ""
 		if att != nil {
 			ok, err := tx.AttemptUpdateFrom(ctx, att, from)
@@ -390,7 +390,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	default:
 		// Pending news: note it; the poll goes on.
 		att.Message, att.Raw = res.Message, res.Raw
-		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
+		return s.inOrder(ctx, o, func(tx *store.Tx) error {
 			_, err := tx.AttemptUpdateFrom(ctx, att, from)
 			return err
 		})
@@ -403,7 +403,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		// A definite refusal may still move the order to another supplier: let the worker decide
 		// on its next pass, now.
 		att.State, att.Message, att.Raw = "failed", res.Message, res.Raw
-		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
+		return s.inOrder(ctx, o, func(tx *store.Tx) error {
 			if ok, err := tx.AttemptUpdateFrom(ctx, att, from); err != nil || !ok {
 				return err
 			}
@@ -418,7 +418,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		// until the SN comes or SNWait has passed.
 		p := snPending(res)
 		att.State, att.Message, att.Raw = string(p.State), p.Message, p.Raw
-		return s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
+		return s.inOrder(ctx, o, func(tx *store.Tx) error {
 			_, err := tx.AttemptUpdateFrom(ctx, att, from)
 			return err
 		})
@@ -431,7 +431,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	out := s.answerOutcome(o, att, limit, res)
 	var recorded bool
 	var st settlement
-	err = s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
+	err = s.inOrder(ctx, o, func(tx *store.Tx) error {
 		recorded, st = false, settlement{}
 		var err error
 		if recorded, err = tx.AttemptUpdateFrom(ctx, att, from); err != nil || !recorded {
@@ -562,7 +562,7 @@ func (s *Service) recordLate(ctx context.Context, j *store.Job, o *order.Order, 
 	}
 	var recorded bool
 	var out lateOutcome
-	err := s.inReseller(ctx, o.ResellerID, func(tx *store.Tx) error {
+	err := s.inOrder(ctx, o, func(tx *store.Tx) error {
 		recorded, out = false, lateOutcome{}
 		ok, err := tx.AttemptUpdateFrom(ctx, att, from)
 		if err != nil || !ok {

@@ -336,7 +336,7 @@ func (s *Service) shopLateInTx(ctx context.Context, tx *store.Tx, o *order.Order
 			return "", err
 		}
 	} else {
-		ra, err := s.resellerAccounts(ctx, tx, o.ResellerID)
+		ra, err := s.orderAccounts(ctx, tx, o)
 		if err != nil {
 			return "", err
 		}

@@ -102,6 +102,27 @@ func AvailableCode(resellerID int64) string { return fmt.Sprintf("reseller:%d:av
 // HeldCode is a reseller's holds account.
 func HeldCode(resellerID int64) string { return fmt.Sprintf("reseller:%d:held", resellerID) }
 
+// SlotAvailableCode is a reseller's spendable account of balance slot slot (issue 23, a hot
+// reseller's balance split into lock domains); slot 0 is AvailableCode.
+func SlotAvailableCode(resellerID int64, slot int) string {
+	if slot == 0 {
+		return AvailableCode(resellerID)
+	}
+	return fmt.Sprintf("reseller:%d:available:%d", resellerID, slot)
+}
+
+// SlotHeldCode is a reseller's holds account of balance slot slot; slot 0 is HeldCode.
+func SlotHeldCode(resellerID int64, slot int) string {
+	if slot == 0 {
+		return HeldCode(resellerID)
+	}
+	return fmt.Sprintf("reseller:%d:held:%d", resellerID, slot)
+}
+
+// MaxSlots bounds a reseller's balance slots: more than the write loops of every node at once
+// buys nothing, and each slot is two accounts the ledger check and a gather walk.
+const MaxSlots = 64
+
 // SupplierCode is Kios's deposit at a supplier.
 func SupplierCode(supplierID int64) string { return fmt.Sprintf("supplier:%d", supplierID) }
 

@@ -58,10 +58,13 @@ type Order struct {
 	// the reference it was inquired under there: it is paid there only, under that reference.
 	BillSupplier string
 	BillRef      string
-	Dialect      string // the dialect the order came in by, for callbacks
-	CallbackURL  string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Slot is the reseller's balance slot the order is held in (0: its own accounts; issue 23,
+	// ledger.SlotAvailableCode): its settlement moves that slot's money, under that slot's key.
+	Slot        int
+	Dialect     string // the dialect the order came in by, for callbacks
+	CallbackURL string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // crockford is Crockford's base32 alphabet: no I, L, O, U, so invoices read back over the phone.

@@ -37,6 +37,10 @@ type Reseller struct {
 	CallbackURL string
 	AllowIPs    []netip.Prefix
 	CreatedAt   time.Time
+	// Slots is how many balance slots beside its own accounts the reseller's balance is split
+	// into (0: none), so that several write loops take its orders at once (issue 23,
+	// docs/ARCHITECTURE.md "One hot reseller").
+	Slots int
 }
 
 // Loopback is the allowlist of a reseller created without one: calls from this machine only.

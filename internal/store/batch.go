@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -44,7 +43,8 @@ func (db *DB) Batch(ctx context.Context, fn func(*Tx) error) error {
 }
 
 // BatchKey is Batch for work on one lock domain, named by key (a reseller's id for its orders and
-// accounts). A batch runs its callers in ascending key order (unkeyed ones first), so every batch,
+// accounts; SlotKey for one of its balance slots). A batch runs its callers in ascending key order
+// (unkeyed ones first; a reseller's slots right after its own key, keyCompare), so every batch,
 // on every node, takes the row locks of different domains in one global order, and two batches
 // that share domains wait on each other instead of deadlocking. Callers under one key keep their
 // arrival order.
@@ -60,7 +60,9 @@ func (db *DB) BatchKey(ctx context.Context, key int64, fn func(*Tx) error) error
 	if key != 0 {
 		// One key, one write loop: its callers share batches instead of several loops' batches
 		// queueing on the same rows.
-		q = db.keyed[uint64(key)%uint64(len(db.keyed))]
+		// A reseller's balance slots (SlotKey) go to consecutive loops after its own.
+		family, slot := keyParts(key)
+		q = db.keyed[(uint64(family)+uint64(slot))%uint64(len(db.keyed))]
 	}
 	select {
 	case <-ctx.Done():
@@ -130,7 +132,7 @@ const carefulBatches = 8
 // runBatch runs a batch to its end. careful is the write loop's count of batches still to run
 // with a savepoint per caller.
 func (db *DB) runBatch(batch []*batchReq, careful *int) {
-	slices.SortStableFunc(batch, func(a, b *batchReq) int { return cmp.Compare(a.key, b.key) })
+	slices.SortStableFunc(batch, func(a, b *batchReq) int { return keyCompare(a.key, b.key) })
 	results := make([]error, len(batch))
 	var err error
 	db.stats.batches.Add(1)
@@ -326,7 +328,7 @@ func (tx *Tx) applyLate(ctx context.Context) error {
 }
 
 // Key is the lock key the running caller's function was queued under: the reseller's id for
-// BatchKey(resellerID), 0 for Batch.
+// BatchKey(resellerID), SlotKey(resellerID, S) for one of its balance slots, 0 for Batch.
 func (tx *Tx) Key() int64 { return tx.key }
 
 // Context is the context of the caller whose function is running, for calls made outside the

@@ -16,6 +16,10 @@ type Dialect struct {
 	// PostgreSQL so that nodes never wait on one another's claims; empty on SQLite, where the
 	// single writer already serializes claims.
 	SkipLocked string
+	// ForUpdate is appended to a SELECT whose rows the transaction goes on to change, when it
+	// must hold them from the read on ("FOR UPDATE" on PostgreSQL; empty on SQLite, whose one
+	// writer holds the whole database).
+	ForUpdate string
 	// Retryable reports whether a failed transaction may simply be run again (deadlock,
 	// serialization failure, SQLITE_BUSY).
 	Retryable func(error) bool

@@ -204,6 +204,24 @@ func (tx *Tx) transfer(ctx context.Context, key postingKey, src, dst int64, amou
 	if dstLate {
 		tx.mine[dst] += amount
 	}
+	bal, err := tx.transferRows(ctx, key, src, dst, amount, memo, srcLate, dstLate)
+	if errors.Is(err, ErrInsufficientFunds) {
+		// A reseller with balance slots may have its money in them: under its own key the
+		// slots are gathered into this account and the debit tried once more (gatherSlots).
+		moved, gerr := tx.gatherSlots(ctx, src)
+		if gerr != nil {
+			return nil, fmt.Errorf("transfer %s: %w", key, gerr)
+		}
+		if moved {
+			bal, err = tx.transferRows(ctx, key, src, dst, amount, memo, srcLate, dstLate)
+		}
+	}
+	return bal, err
+}
+
+// transferRows is transfer's statements: the debit (unless srcLate), the credit (unless dstLate)
+// and the posting.
+func (tx *Tx) transferRows(ctx context.Context, key postingKey, src, dst int64, amount int64, memo string, srcLate, dstLate bool) (*int64, error) {
 	if tx.d.WritableCTE {
 		// PostgreSQL fails a statement whose bigint arithmetic overflows, so no range guard is
 		// needed there: the caller gets the error and the savepoint rolls back.
@@ -300,10 +318,13 @@ func (tx *Tx) transferOnce(ctx context.Context, key postingKey, src, dst, amount
 }
 
 // accountTraits is what never changes about an account once it exists: its reseller (0 for a
-// shared system account) and whether it may go negative.
+// shared system account), whether it may go negative, its kind, and for a reseller's account
+// its balance slot (0 for the reseller's own two accounts; ledger.SlotAvailableCode).
 type accountTraits struct {
 	reseller      int64
 	allowNegative bool
+	kind          string
+	slot          int
 }
 
 // traits returns account id's traits, cached for the DB's life.
@@ -312,9 +333,13 @@ func (tx *Tx) traits(ctx context.Context, id int64) (accountTraits, error) {
 		return v.(accountTraits), nil
 	}
 	var t accountTraits
-	err := tx.queryRow(ctx, `SELECT COALESCE(reseller_id, 0), allow_negative FROM accounts WHERE id = ?`, id).Scan(&t.reseller, &t.allowNegative)
+	var code string
+	err := tx.queryRow(ctx, `SELECT COALESCE(reseller_id, 0), allow_negative, kind, code FROM accounts WHERE id = ?`, id).Scan(&t.reseller, &t.allowNegative, &t.kind, &code)
 	if err != nil {
 		return t, notFound(err, fmt.Sprintf("account %d", id))
+	}
+	if t.reseller != 0 {
+		t.slot = slotOfCode(code)
 	}
 	tx.db.system.Store(id, t)
 	return t, nil
@@ -343,15 +368,21 @@ func (tx *Tx) checkLockDomain(ctx context.Context, txn string, accounts ...int64
 		if err != nil {
 			return fmt.Errorf("transfer %s: %w", txn, err)
 		}
-		if t.reseller != 0 && t.reseller != tx.key {
-			return fmt.Errorf("transfer %s: account %d of reseller %d, in a caller under key %d: %w", txn, id, t.reseller, tx.key, ErrLockDomain)
+		// A reseller's own key covers its slots too (a gather takes them all, in slot order);
+		// a slot's key covers that slot only.
+		if t.reseller != 0 && t.reseller != tx.key && SlotKey(t.reseller, t.slot) != tx.key {
+			return fmt.Errorf("transfer %s: account %d of reseller %d slot %d, in a caller under key %d: %w", txn, id, t.reseller, t.slot, tx.key, ErrLockDomain)
 		}
 	}
 	return nil
 }
 
-// Balance returns an account's cached balance.
+// Balance returns an account's cached balance. A reseller's available or held balance
+// (ledger.AvailableCode, HeldCode) is the sum of its balance slots' accounts of that kind.
 func (q Q) Balance(ctx context.Context, code string) (int64, error) {
+	if id, kind, ok := resellerBalanceCode(code); ok {
+		return q.resellerBalance(ctx, id, kind)
+	}
 	var b int64
 	err := q.queryRow(ctx, `SELECT balance FROM accounts WHERE code = ?`, code).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -366,6 +397,10 @@ func (q Q) Balance(ctx context.Context, code string) (int64, error) {
 // Balance returns an account's balance as this transaction has left it, including the changes to
 // system accounts that Transfer holds back until the batch ends.
 func (tx *Tx) Balance(ctx context.Context, code string) (int64, error) {
+	if id, kind, ok := resellerBalanceCode(code); ok {
+		// A reseller's accounts are never deferred: no late changes to add.
+		return tx.resellerBalance(ctx, id, kind)
+	}
 	var id, b int64
 	err := tx.queryRow(ctx, `SELECT id, balance FROM accounts WHERE code = ?`, code).Scan(&id, &b)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -10,9 +10,10 @@ import (
 // LedgerCheck verifies every invariant of the ledger in one consistent read:
 //   - each account's cached balance equals its postings in minus its postings out;
 //   - no account that may not go negative is negative, nor any commission account;
-//   - each reseller's held balance equals the prices of its pending, non-testing orders;
+//   - each reseller's held balance (over its balance slots) equals the prices of its pending,
+//     non-testing orders;
 //   - each charged order (not testing, price above zero) has exactly one hold of its price from
-//     its reseller's available to held; a Success one exactly one capture (held to revenue) of
+//     its reseller's available to held, of the balance slot the order records; a Success one exactly one capture (held to revenue) of
 //     the center's price (its price less its uplines' commissions) and one commission posting
 //     per upline (held to that upline's commission account), so that price paid = center price +
 //     the markups along the path (the downline tree), and no release; a Failed one exactly one release (held to available) and no capture; a Pending
@@ -111,9 +112,10 @@ func (db *DB) LedgerCheck(ctx context.Context) (ledger.Report, error) {
 // ledgerCheckHolds checks that each reseller's holds account holds exactly the prices of its
 // pending, charged orders (read through the status index: the pending orders are few).
 func ledgerCheckHolds(ctx context.Context, q Q, rep *ledger.Report) error {
-	rows, err := q.query(ctx, `SELECT r.id, COALESCE(h.balance, 0),
+	// A reseller's holds are the sum of its balance slots' held accounts.
+	rows, err := q.query(ctx, `SELECT r.id, COALESCE((SELECT SUM(h.balance) FROM accounts h WHERE h.reseller_id = r.id AND h.kind = 'held'), 0),
 		COALESCE((SELECT SUM(price) FROM orders o WHERE o.reseller_id = r.id AND o.status = 'Pending' AND NOT o.testing), 0)
-		FROM resellers r LEFT JOIN accounts h ON h.code = 'reseller:' || r.id || ':held'`)
+		FROM resellers r`)
 	if err != nil {
 		return fmt.Errorf("ledger check holds: %w", err)
 	}
@@ -203,8 +205,8 @@ func ledgerCheckOrdersWhere(ctx context.Context, q Q, rep *ledger.Report, where 
 			WHERE c.order_id = o.id AND ca.id = p.destination AND c.amount = p.amount) THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN p.kind = 4 THEN p.amount ELSE 0 END), 0)
 		FROM orders o
-		LEFT JOIN accounts av ON av.code = 'reseller:' || o.reseller_id || ':available'
-		LEFT JOIN accounts hd ON hd.code = 'reseller:' || o.reseller_id || ':held'
+		LEFT JOIN accounts av ON av.code = 'reseller:' || o.reseller_id || ':available' || COALESCE(':' || o.slot, '')
+		LEFT JOIN accounts hd ON hd.code = 'reseller:' || o.reseller_id || ':held' || COALESCE(':' || o.slot, '')
 		LEFT JOIN accounts rv ON rv.code = 'revenue'
 		LEFT JOIN accounts cs ON cs.code = 'cost'
 		LEFT JOIN (SELECT order_id, COUNT(*) AS n, SUM(amount) AS total FROM order_commissions GROUP BY order_id) oc ON oc.order_id = o.id

@@ -270,12 +270,48 @@ func (q Q) CallbackDeliveries(ctx context.Context, resellerID int64, limit int) 
 }
 
 // ResellerPostings lists the postings on a reseller's available and held accounts made at or
-// after since, newest first, at most limit.
+// after since, newest first, at most limit. A reseller with balance slots (issue 23) has its
+// slots' postings shown as its own accounts' (their codes without the slot), and the moves
+// between its own slots, which change neither balance, left out.
 func (q Q) ResellerPostings(ctx context.Context, resellerID int64, since time.Time, limit int) ([]ledger.Posting, error) {
-	av, hd := availableCode(resellerID), heldCode(resellerID)
-	return q.postings(ctx, `SELECT `+postingColumns+` `+postingJoins+`
-		WHERE (s.code IN (?, ?) OR d.code IN (?, ?)) AND p.created_at >= ? ORDER BY p.id DESC LIMIT ?`,
-		av, hd, av, hd, micros(since), limit)
+	codes, err := q.texts(ctx, fmt.Sprintf("reseller %d accounts", resellerID),
+		`SELECT code FROM accounts WHERE reseller_id = ? AND kind IN ('available', 'held') ORDER BY id`, resellerID)
+	if err != nil {
+		return nil, err
+	}
+	if len(codes) == 0 {
+		codes = []string{availableCode(resellerID), heldCode(resellerID)}
+	}
+	in := strings.TrimSuffix(strings.Repeat("?, ", len(codes)), ", ")
+	args := make([]any, 0, 2*len(codes)+2)
+	for range 2 {
+		for _, c := range codes {
+			args = append(args, c)
+		}
+	}
+	args = append(args, micros(since), limit)
+	ps, err := q.postings(ctx, `SELECT `+postingColumns+` `+postingJoins+`
+		WHERE (s.code IN (`+in+`) OR d.code IN (`+in+`)) AND p.created_at >= ? ORDER BY p.id DESC LIMIT ?`, args...)
+	if err != nil || len(codes) <= 2 {
+		return ps, err
+	}
+	out := ps[:0]
+	for _, p := range ps {
+		p.SourceCode, p.DestCode = withoutSlot(p.SourceCode), withoutSlot(p.DestCode)
+		if p.SourceCode != p.DestCode {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// withoutSlot is a reseller's account code without its balance slot: the account whose balance
+// the slot is part of.
+func withoutSlot(code string) string {
+	if slotOfCode(code) == 0 {
+		return code
+	}
+	return code[:strings.LastIndexByte(code, ':')]
 }
 
 // ResellerOrderFilter selects one reseller's orders (package order).

@@ -37,7 +37,7 @@ func orderColsOf(t string) string {
 	label := func(col string) string { return labelCol(t, "order_labels", col) }
 	cols := []string{"id", "invoice", "reseller_id", "reference", "variant_id", label("variant_code"), label("product_name"),
 		"destination", "price", "cost", "status", "sn", labelColBy(t, "message_id", "order_messages", "message"), "day", "multi", "testing", label("dialect"), "callback_url",
-		"created_at", "updated_at", "stock_taken", "bill_supplier", "bill_ref"}
+		"created_at", "updated_at", "stock_taken", "bill_supplier", "bill_ref", "slot"}
 	for i, c := range cols {
 		if !strings.HasPrefix(c, "CASE") {
 			cols[i] = t + "." + c
@@ -50,11 +50,13 @@ func scanOrder(row interface{ Scan(...any) error }, more ...any) (*order.Order, 
 	var o order.Order
 	var status string
 	var created, updated int64
+	var slot sql.NullInt64
 	if err := row.Scan(append([]any{&o.ID, &o.Invoice, &o.ResellerID, &o.Reference, &o.VariantID, &o.VariantCode, &o.ProductName,
 		&o.Destination, &o.Price, &o.Cost, &status, &o.SN, &o.Message, &o.Day, &o.Multi, &o.Testing, &o.Dialect,
-		&o.CallbackURL, &created, &updated, &o.StockTaken, &o.BillSupplier, &o.BillRef}, more...)...); err != nil {
+		&o.CallbackURL, &created, &updated, &o.StockTaken, &o.BillSupplier, &o.BillRef, &slot}, more...)...); err != nil {
 		return nil, err
 	}
+	o.Slot = int(slot.Int64)
 	o.Status = order.Status(status)
 	o.CreatedAt, o.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &o, nil
@@ -101,12 +103,17 @@ func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runA
 	for clash := 0; ; clash++ {
 		insert := `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name, destination,
 				price, cost, status, sn, message, day, multi, testing, dialect, callback_url, created_at, updated_at, stock_taken,
-				bill_supplier, bill_ref, label_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				bill_supplier, bill_ref, label_id, slot)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING RETURNING id`
+		// Slot 0 is stored as NULL: no bytes in the row (issue 22).
+		var slot any
+		if o.Slot != 0 {
+			slot = o.Slot
+		}
 		args := []any{o.Invoice, o.ResellerID, o.Reference, o.VariantID, code, name, o.Destination, o.Price, o.Cost,
 			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, dialect, o.CallbackURL, micros(now), micros(now), o.StockTaken,
-			o.BillSupplier, o.BillRef, label}
+			o.BillSupplier, o.BillRef, label, slot}
 		if kind != "" {
 			// The job is inserted from the order's RETURNING row: none when the order was not.
 			insert = `WITH o AS (` + insert + `), j AS (INSERT INTO jobs (kind, order_id, run_at, attempts, locked_by, locked_until, last_error)

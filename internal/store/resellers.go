@@ -10,7 +10,7 @@ import (
 	"github.com/kios-h2h/kios/internal/reseller"
 )
 
-const resellerCols = `id, username, name, email, phone, membership, status, token_hash, api_key, callback_url, created_at`
+const resellerCols = `id, username, name, email, phone, membership, status, token_hash, api_key, callback_url, created_at, slots`
 
 const colResellerKey = "resellers.api_key"
 
@@ -19,7 +19,7 @@ func (q Q) scanReseller(row interface{ Scan(...any) error }) (*reseller.Reseller
 	var status string
 	var created int64
 	if err := row.Scan(&r.ID, &r.Username, &r.Name, &r.Email, &r.Phone, &r.Membership, &status,
-		&r.TokenHash, &r.APIKey, &r.CallbackURL, &created); err != nil {
+		&r.TokenHash, &r.APIKey, &r.CallbackURL, &created, &r.Slots); err != nil {
 		return nil, err
 	}
 	r.Status = reseller.Status(status)
@@ -192,11 +192,11 @@ type ResellerWithBalance struct {
 
 // ResellerList lists resellers with their balances, by username.
 func (q Q) ResellerList(ctx context.Context) ([]ResellerWithBalance, error) {
-	rows, err := q.query(ctx, `SELECT r.id, r.username, r.name, r.email, r.phone, r.membership, r.status, r.token_hash, r.api_key, r.callback_url, r.created_at,
-		COALESCE(a.balance, 0), COALESCE(h.balance, 0)
+	// A reseller's balances sum its balance slots' accounts.
+	rows, err := q.query(ctx, `SELECT r.id, r.username, r.name, r.email, r.phone, r.membership, r.status, r.token_hash, r.api_key, r.callback_url, r.created_at, r.slots,
+		COALESCE((SELECT SUM(a.balance) FROM accounts a WHERE a.reseller_id = r.id AND a.kind = 'available'), 0),
+		COALESCE((SELECT SUM(h.balance) FROM accounts h WHERE h.reseller_id = r.id AND h.kind = 'held'), 0)
 		FROM resellers r
-		LEFT JOIN accounts a ON a.code = 'reseller:' || r.id || ':available'
-		LEFT JOIN accounts h ON h.code = 'reseller:' || r.id || ':held'
 		ORDER BY r.username`)
 	if err != nil {
 		return nil, fmt.Errorf("list resellers: %w", err)
@@ -208,7 +208,7 @@ func (q Q) ResellerList(ctx context.Context) ([]ResellerWithBalance, error) {
 		var status string
 		var created int64
 		if err := rows.Scan(&rb.ID, &rb.Username, &rb.Name, &rb.Email, &rb.Phone, &rb.Membership, &status,
-			&rb.TokenHash, &rb.APIKey, &rb.CallbackURL, &created, &rb.Balance, &rb.Held); err != nil {
+			&rb.TokenHash, &rb.APIKey, &rb.CallbackURL, &created, &rb.Slots, &rb.Balance, &rb.Held); err != nil {
 			return nil, err
 		}
 		rb.Status = reseller.Status(status)

@@ -46,6 +46,7 @@ var Dialect = &store.Dialect{
 	Name:              "postgres",
 	Placeholders:      store.DollarPlaceholders,
 	SkipLocked:        "FOR UPDATE SKIP LOCKED",
+	ForUpdate:         "FOR UPDATE",
 	Retryable:         isRetryable,
 	IsUniqueViolation: isUnique,
 	IsOutOfRange:      func(err error) bool { return sqlState(err) == codeOutOfRange },
