@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/kios-h2h/kios/internal/admin"
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
@@ -41,7 +42,7 @@ func TestCreateAdmin(t *testing.T) {
 	if _, err := admin.CreateAdmin(ctx, svc, "No Spaces"); err == nil {
 		t.Fatal("invalid username accepted")
 	}
-	u, err := svc.DB().AdminUserByUsername(ctx, "admin")
+	u, err := svc.AdminByUsername(ctx, "admin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestCreateAdmin(t *testing.T) {
 	if _, _, err := as.Login(ctx, "admin", pw2, "127.0.0.1"); err != nil {
 		t.Fatalf("new password: %v", err)
 	}
-	entries, _ := svc.DB().AuditList(ctx, store.AuditFilter{Target: "admin:admin"})
+	entries, _ := svc.AuditLog(ctx, audit.Filter{Target: "admin:admin"})
 	if len(entries) != 4 { // create, login, reset-password, login
 		t.Fatalf("audit %+v", entries)
 	}

@@ -167,9 +167,6 @@ func (s *Service) CatalogVersion() uint64 { return s.db.CatalogVersion() }
 // counters only grow, so their sum moves whenever either does.
 func (s *Service) PriceListVersion() uint64 { return s.db.CatalogVersion() + s.db.ResellersVersion() }
 
-// DB is the service's store.
-func (s *Service) DB() *store.DB { return s.db }
-
 // Logger is the service's logger.
 func (s *Service) Logger() *slog.Logger { return s.log }
 

@@ -36,6 +36,10 @@ type PlaceParams struct {
 	// limits) then stands or falls with it. An error refuses the order. It may run more than
 	// once (a retried batch), like every function given to Batch.
 	InTx func(ctx context.Context, tx *store.Tx, o *order.Order) error
+	// Text, when set, is the text channel's record of the order (TextPlace): its daily limits
+	// are checked and its record and audit row written in the accepting transaction, before
+	// InTx.
+	Text *TextPlace
 	// Fund, when set, runs inside the accepting transaction before the hold, once the order is
 	// inserted: it credits the reseller what the hold then takes (the storefront's paid
 	// invoice), so that the credit and the order stand or fall together. It is not run for a
@@ -158,7 +162,7 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 			// stock setting is by then.
 			StockTaken: !v.UnlimitedStock && !p.Testing,
 		}
-		a := acceptance{fund: p.Fund, inTx: p.InTx}
+		a := acceptance{fund: p.Fund, inTx: p.Text.inTx(p.InTx)}
 		if !p.Testing {
 			a.comms = comms
 		}

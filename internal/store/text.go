@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/textmsg"
 )
 
 // The text channels' tables (migration 00160): PINs, bound identities, the inbox that
@@ -16,16 +17,8 @@ import (
 // ErrIdentityTaken is a bind of an identity already bound to another reseller.
 var ErrIdentityTaken = reseller.ErrIdentityTaken
 
-// TextIdentity is an identity on a channel bound to a reseller.
-type TextIdentity struct {
-	ID          int64
-	Channel     string // telegram, jabber, whatsapp
-	ExtID       string // the channel's id of the sender
-	ResellerID  int64
-	CreatedAt   time.Time
-	PinFailures int
-	LockedUntil time.Time
-}
+// TextIdentity is textmsg.Identity.
+type TextIdentity = textmsg.Identity
 
 // TextPinSet sets a reseller's PIN hash.
 func (tx *Tx) TextPinSet(ctx context.Context, resellerID int64, hash string) error {
@@ -158,17 +151,8 @@ func (tx *Tx) TextInboxClaim(ctx context.Context, channel, messageID, sender, ma
 	return n == 1, err
 }
 
-// TextOutbox is one reply to send.
-type TextOutbox struct {
-	ID        int64
-	Channel   string // the transport's kind
-	Chat      string // where to send it
-	ReplyTo   string // the message it answers ("" for none)
-	Body      string
-	CreatedAt time.Time
-	SentAt    time.Time
-	LastError string
-}
+// TextOutbox is textmsg.Outbox.
+type TextOutbox = textmsg.Outbox
 
 // TextOutboxInsert queues a reply and the textsend job that sends it.
 func (tx *Tx) TextOutboxInsert(ctx context.Context, m *TextOutbox) error {
@@ -238,17 +222,8 @@ func (q Q) TextOutboxList(ctx context.Context, channel, chat string, limit int) 
 	return out, rows.Err()
 }
 
-// TextOrder is the text channel's record of one of its orders.
-type TextOrder struct {
-	OrderID    int64
-	IdentityID int64
-	ResellerID int64
-	Channel    string
-	Chat       string
-	MessageID  string
-	Price      int64
-	Day        string
-}
+// TextOrder is textmsg.Order.
+type TextOrder = textmsg.Order
 
 // TextOrderInsert records a text order, in the transaction that accepts it.
 func (tx *Tx) TextOrderInsert(ctx context.Context, t *TextOrder) error {
@@ -270,12 +245,8 @@ func (q Q) TextOrderByOrderID(ctx context.Context, orderID int64) (*TextOrder, e
 	return &t, nil
 }
 
-// TextUsage is what an identity and its reseller have ordered in text on one day: counts of all
-// orders, spend of those not failed.
-type TextUsage struct {
-	IdentitySpend, IdentityCount int64
-	ResellerSpend, ResellerCount int64
-}
+// TextUsage is textmsg.Usage.
+type TextUsage = textmsg.Usage
 
 // TextUsageOn sums the text orders of an identity and of its reseller on a Jakarta day. Read
 // inside the accepting transaction, under the reseller's lock key, so two orders cannot both
@@ -322,11 +293,8 @@ func (tx *Tx) TextLimitsSet(ctx context.Context, resellerID int64, l TextLimits)
 	return nil
 }
 
-// TextDay is one reseller's orders since a time, by outcome.
-type TextDay struct {
-	Orders, Success, Failed, Pending int64
-	Spend                            int64 // prices of the successful ones
-}
+// TextDay is textmsg.Day.
+type TextDay = textmsg.Day
 
 // TextDayReport counts a reseller's orders (every dialect's, testing excluded) created since a
 // time, by outcome.
@@ -345,13 +313,8 @@ func (q Q) TextDayReport(ctx context.Context, resellerID int64, since time.Time)
 	return d, nil
 }
 
-// TextChannel is a configured transport.
-type TextChannel struct {
-	Kind      string
-	Config    string // JSON; holds secrets
-	Enabled   bool
-	CreatedAt time.Time
-}
+// TextChannel is textmsg.Channel.
+type TextChannel = textmsg.Channel
 
 // colTextChannelConfig is sealed: a transport's config holds its bot token or password.
 const colTextChannelConfig = "text_channels.config"

@@ -9,11 +9,11 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // The downline tree's commands (issue 21).
@@ -98,7 +98,7 @@ func (s *session) register(ctx context.Context) (string, error) {
 		return "REG GAGAL. NOHP tidak sah.", nil
 	}
 	rec, _ := json.Marshal(map[string]any{"name": s.c.Name, "phone": wa, "markup": s.c.Amount, "message": Mask(s.m.Text)})
-	actx := store.WithAudit(ctx, store.AuditEntry{Actor: s.m.Channel + ":" + s.m.Sender, Action: "downline.register",
+	actx := audit.With(ctx, audit.Entry{Actor: s.m.Channel + ":" + s.m.Sender, Action: "downline.register",
 		Target: "reseller:" + s.r.Username, After: string(rec)})
 	cr, err := s.e.svc.CreateReseller(actx, core.NewReseller{Name: s.c.Name, Phone: wa, Upline: s.r.Username, Markup: s.c.Amount})
 	if why := treeRefusal(err); why != "" {
@@ -115,7 +115,7 @@ func (s *session) register(ctx context.Context) (string, error) {
 		return "", err
 	}
 	bound := "WhatsApp " + wa + " terikat"
-	if _, _, err := s.e.Bind(ctx, cr.Reseller.Username, WhatsApp, wa); errors.Is(err, store.ErrIdentityTaken) {
+	if _, _, err := s.e.Bind(ctx, cr.Reseller.Username, WhatsApp, wa); errors.Is(err, reseller.ErrIdentityTaken) {
 		bound = "WhatsApp " + wa + " sudah dipakai akun lain, tidak diikat"
 	} else if err != nil {
 		return "", err
@@ -134,7 +134,7 @@ func (s *session) setMarkup(ctx context.Context) (string, error) {
 		m := core.MarkupSet{Downline: s.c.Arg, Upline: s.r.Username, Rupiah: it.Rupiah}
 		if v, err := s.e.variant(ctx, it.Code); err == nil {
 			m.Variant = v.Code
-		} else if !errors.Is(err, store.ErrVariantNotFound) {
+		} else if !errors.Is(err, catalog.ErrVariantNotFound) {
 			return "", err
 		} else if p, err := s.e.product(ctx, it.Code); err == nil {
 			m.Product = p
@@ -159,7 +159,7 @@ func (e *Engine) product(ctx context.Context, code string) (string, error) {
 	var err error
 	for _, c := range []string{code, strings.ToLower(code), strings.ToUpper(code)} {
 		var p *catalog.Product
-		if p, err = e.db.ProductByCode(ctx, c); err == nil {
+		if p, err = e.svc.Product(ctx, c); err == nil {
 			return p.Code, nil
 		}
 	}

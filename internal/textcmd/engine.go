@@ -14,12 +14,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/deposit"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/textmsg"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -43,7 +44,7 @@ const (
 )
 
 // DefaultLimits apply to every reseller until the operator sets others (kios text limits).
-var DefaultLimits = store.TextLimits{IdentitySpend: 5_000_000, IdentityCount: 200, ResellerSpend: 20_000_000, ResellerCount: 1000}
+var DefaultLimits = reseller.TextLimits{IdentitySpend: 5_000_000, IdentityCount: 200, ResellerSpend: 20_000_000, ResellerCount: 1000}
 
 // Message is one inbound text, as a transport received it.
 type Message struct {
@@ -85,7 +86,6 @@ type Options struct {
 // Engine runs text commands on the core.
 type Engine struct {
 	svc   *core.Service
-	db    *store.DB
 	opts  Options
 	log   *slog.Logger
 	gate  *gate
@@ -100,7 +100,7 @@ func New(svc *core.Service, opts Options) *Engine {
 	if opts.Logger == nil {
 		opts.Logger = svc.Logger()
 	}
-	return &Engine{svc: svc, db: svc.DB(), opts: opts, log: opts.Logger.With("channel", "text"), gate: newGate(opts.Throttle, svc.Now),
+	return &Engine{svc: svc, opts: opts, log: opts.Logger.With("channel", "text"), gate: newGate(opts.Throttle, svc.Now),
 		wakes: make(chan struct{}, 1)}
 }
 
@@ -109,12 +109,7 @@ func New(svc *core.Service, opts Options) *Engine {
 // sender delivers it (Run). It returns an error only when the answer could not be queued.
 func (e *Engine) Handle(ctx context.Context, m Message) error {
 	if m.ID != "" {
-		var fresh bool
-		err := e.db.Batch(ctx, func(tx *store.Tx) error {
-			var err error
-			fresh, err = tx.TextInboxClaim(ctx, m.Channel, m.ID, m.Sender, Mask(m.Text))
-			return err
-		})
+		fresh, err := e.svc.ClaimTextInbox(ctx, m.Channel, m.ID, m.Sender, Mask(m.Text))
 		if err != nil {
 			return err
 		}
@@ -131,9 +126,7 @@ func (e *Engine) Handle(ctx context.Context, m Message) error {
 	if reply == "" {
 		return nil
 	}
-	err = e.db.Batch(ctx, func(tx *store.Tx) error {
-		return tx.TextOutboxInsert(ctx, &store.TextOutbox{Channel: m.Channel, Chat: m.chat(), ReplyTo: m.ID, Body: reply})
-	})
+	err = e.svc.QueueText(ctx, textmsg.Outbox{Channel: m.Channel, Chat: m.chat(), ReplyTo: m.ID, Body: reply})
 	if err != nil {
 		return fmt.Errorf("queue answer: %w", err)
 	}
@@ -152,8 +145,8 @@ func (e *Engine) wake() {
 // nothing about the message itself (Handle does); `kios text` calls it directly.
 func (e *Engine) Answer(ctx context.Context, m Message) (string, error) {
 	now := e.svc.Now()
-	id, err := e.db.TextIdentityByExt(ctx, m.Channel, m.Sender)
-	if errors.Is(err, store.ErrNotFound) {
+	id, err := e.svc.TextIdentityByExt(ctx, m.Channel, m.Sender)
+	if errors.Is(err, core.ErrNotFound) {
 		e.log.Info("text from an unbound identity", "via", m.Channel, "sender", m.Sender, "text", Mask(m.Text))
 		if !e.gate.refuseOnce(m.Channel + ":" + m.Sender) {
 			return "", nil
@@ -166,7 +159,7 @@ func (e *Engine) Answer(ctx context.Context, m Message) (string, error) {
 	if !e.gate.allow(m.Channel + ":" + m.Sender) {
 		return "", nil
 	}
-	r, err := e.db.ResellerByID(ctx, id.ResellerID)
+	r, err := e.svc.ResellerByID(ctx, id.ResellerID)
 	if err != nil {
 		return "", err
 	}
@@ -234,9 +227,9 @@ func (e *Engine) Answer(ctx context.Context, m Message) (string, error) {
 
 // checkPIN compares the message's PIN with the reseller's; a refusal is returned as the answer
 // ("" when the PIN is right). A wrong one counts against the identity.
-func (e *Engine) checkPIN(ctx context.Context, id *store.TextIdentity, r *reseller.Reseller, pin string) (string, error) {
-	hash, err := e.db.TextPinHash(ctx, r.ID)
-	if errors.Is(err, store.ErrNotFound) {
+func (e *Engine) checkPIN(ctx context.Context, id *textmsg.Identity, r *reseller.Reseller, pin string) (string, error) {
+	hash, err := e.svc.TextPinHash(ctx, r.ID)
+	if errors.Is(err, core.ErrNotFound) {
 		return "PIN belum diatur. Minta distributor mengatur PIN Anda.", nil
 	}
 	if err != nil {
@@ -244,20 +237,14 @@ func (e *Engine) checkPIN(ctx context.Context, id *store.TextIdentity, r *resell
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(pin)) == nil {
 		if id.PinFailures > 0 {
-			err := e.db.BatchKey(ctx, r.ID, func(tx *store.Tx) error { return tx.TextPinOK(ctx, id.ID) })
+			err := e.svc.TextPinOK(ctx, r.ID, id.ID)
 			if err != nil {
 				return "", err
 			}
 		}
 		return "", nil
 	}
-	var n int
-	var until time.Time
-	err = e.db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
-		var err error
-		n, until, err = tx.TextPinFailed(ctx, id.ID, PinTries, e.svc.Now().Add(PinLock))
-		return err
-	})
+	n, until, err := e.svc.TextPinFailed(ctx, r.ID, id.ID, PinTries, e.svc.Now().Add(PinLock))
 	if err != nil {
 		return "", err
 	}
@@ -272,28 +259,28 @@ func (e *Engine) checkPIN(ctx context.Context, id *store.TextIdentity, r *resell
 type session struct {
 	e   *Engine
 	m   Message
-	id  *store.TextIdentity
+	id  *textmsg.Identity
 	r   *reseller.Reseller
 	c   Command
 	now time.Time
 }
 
 // limits are the daily limits of the session's reseller.
-func (s *session) limits(ctx context.Context) (store.TextLimits, error) {
-	return Limits(ctx, s.e.db, s.r.ID)
+func (s *session) limits(ctx context.Context) (reseller.TextLimits, error) {
+	return Limits(ctx, s.e.svc, s.r.ID)
 }
 
 // Limits are a reseller's daily text limits: its own row, else the default row, else
 // DefaultLimits.
 func Limits(ctx context.Context, db interface {
-	TextLimitsRow(context.Context, int64) (store.TextLimits, error)
-}, resellerID int64) (store.TextLimits, error) {
+	TextLimitsRow(context.Context, int64) (reseller.TextLimits, error)
+}, resellerID int64) (reseller.TextLimits, error) {
 	for _, id := range []int64{resellerID, 0} {
 		l, err := db.TextLimitsRow(ctx, id)
 		if err == nil {
 			return l, nil
 		}
-		if !errors.Is(err, store.ErrNotFound) {
+		if !errors.Is(err, core.ErrNotFound) {
 			return l, err
 		}
 	}
@@ -301,7 +288,7 @@ func Limits(ctx context.Context, db interface {
 }
 
 // ErrLimit refuses a text order over a daily limit.
-var ErrLimit = errors.New("daily text limit reached")
+var ErrLimit = core.ErrTextLimit
 
 // reference is the order reference of the i-th purchase (0-based) of n: the one given (R#REF,
 // suffixed -2, -3… after the first when there are several), else one derived from the
@@ -350,10 +337,10 @@ func (s *session) buy(ctx context.Context) (string, error) {
 	return strings.Join(lines, "\n"), nil
 }
 
-func (s *session) buyOne(ctx context.Context, it Item, ref string, lim store.TextLimits) (string, error) {
+func (s *session) buyOne(ctx context.Context, it Item, ref string, lim reseller.TextLimits) (string, error) {
 	v, err := s.e.variant(ctx, it.Code)
 	code := strings.ToUpper(it.Code)
-	if errors.Is(err, store.ErrVariantNotFound) {
+	if errors.Is(err, catalog.ErrVariantNotFound) {
 		return s.refusal(ctx, ref, code, it.Dest, "Produk "+code+" tidak dikenal")
 	}
 	if err != nil {
@@ -370,23 +357,9 @@ func (s *session) buyOne(ctx context.Context, it Item, ref string, lim store.Tex
 	if s.m.Via != "" {
 		rec["via"] = s.m.Via
 	}
-	audit, _ := json.Marshal(rec)
-	p.InTx = func(ctx context.Context, tx *store.Tx, o *order.Order) error {
-		u, err := tx.TextUsageOn(ctx, s.id.ID, s.r.ID, o.Day)
-		if err != nil {
-			return err
-		}
-		if u.IdentityCount+1 > lim.IdentityCount || u.ResellerCount+1 > lim.ResellerCount ||
-			u.IdentitySpend+o.Price > lim.IdentitySpend || u.ResellerSpend+o.Price > lim.ResellerSpend {
-			return ErrLimit
-		}
-		if err := tx.TextOrderInsert(ctx, &store.TextOrder{OrderID: o.ID, IdentityID: s.id.ID, ResellerID: s.r.ID, Channel: s.m.Channel,
-			Chat: s.m.chat(), MessageID: s.m.ID, Price: o.Price, Day: o.Day}); err != nil {
-			return err
-		}
-		return tx.AuditInsert(ctx, &store.AuditEntry{Actor: s.m.Channel + ":" + s.m.Sender, Action: "text.order",
-			Target: "order:" + o.Invoice, After: string(audit)})
-	}
+	after, _ := json.Marshal(rec)
+	p.Text = &core.TextPlace{Identity: s.id.ID, Channel: s.m.Channel, Chat: s.m.chat(), MessageID: s.m.ID, Limits: lim,
+		Audit: audit.Entry{Actor: s.m.Channel + ":" + s.m.Sender, Action: "text.order", After: string(after)}}
 	placed, err := s.e.svc.PlaceOrder(ctx, p)
 	if err != nil {
 		if why := refusalReason(err, it); why != "" {
@@ -448,7 +421,7 @@ func refusalReason(err error, it Item) string {
 		return "Harga melebihi batas harga Anda"
 	case errors.Is(err, ErrLimit):
 		return "Batas transaksi harian lewat SMS/chat tercapai"
-	case errors.Is(err, store.ErrVariantNotFound):
+	case errors.Is(err, catalog.ErrVariantNotFound):
 		return "Produk tidak dikenal"
 	}
 	if fe, ok := core.IsFieldError(err); ok {
@@ -458,14 +431,14 @@ func refusalReason(err error, it Item) string {
 }
 
 // variant finds a variant by a code typed in any case: as typed, then upper, then lower case.
-func (e *Engine) variant(ctx context.Context, code string) (*store.VariantRow, error) {
+func (e *Engine) variant(ctx context.Context, code string) (*catalog.VariantRow, error) {
 	var err error
 	for _, c := range []string{code, strings.ToUpper(code), strings.ToLower(code)} {
-		var v *store.VariantRow
+		var v *catalog.VariantRow
 		if v, err = e.svc.Variant(ctx, c); err == nil {
 			return v, nil
 		}
-		if !errors.Is(err, store.ErrVariantNotFound) {
+		if !errors.Is(err, catalog.ErrVariantNotFound) {
 			return nil, err
 		}
 	}
@@ -474,7 +447,7 @@ func (e *Engine) variant(ctx context.Context, code string) (*store.VariantRow, e
 
 // price lists the variants whose code begins with the prefix asked, at the reseller's price.
 func (s *session) price(ctx context.Context) (string, error) {
-	rows, err := s.e.svc.Variants(ctx, store.VariantFilter{})
+	rows, err := s.e.svc.Variants(ctx, catalog.VariantFilter{})
 	if err != nil {
 		return "", err
 	}
@@ -555,7 +528,7 @@ func (s *session) ticket(ctx context.Context) (string, error) {
 
 // check lists the reseller's last orders to a destination.
 func (s *session) check(ctx context.Context) (string, error) {
-	orders, err := s.e.db.ResellerOrders(ctx, store.ResellerOrderFilter{ResellerID: s.r.ID, Search: s.c.Arg, Limit: 10})
+	orders, err := s.e.svc.ResellerOrders(ctx, order.ResellerFilter{ResellerID: s.r.ID, Search: s.c.Arg, Limit: 10})
 	if err != nil {
 		return "", err
 	}
@@ -583,7 +556,7 @@ func (s *session) check(ctx context.Context) (string, error) {
 func (s *session) report(ctx context.Context) (string, error) {
 	j := s.now.In(catalog.Jakarta)
 	start := time.Date(j.Year(), j.Month(), j.Day(), 0, 0, 0, 0, catalog.Jakarta)
-	d, err := s.e.db.TextDayReport(ctx, s.r.ID, start)
+	d, err := s.e.svc.TextDayReport(ctx, s.r.ID, start)
 	if err != nil {
 		return "", err
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/textmsg"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -36,7 +36,7 @@ func (e *Engine) setPIN(ctx context.Context, resellerID int64, pin string) error
 	if err != nil {
 		return fmt.Errorf("hash pin: %w", err)
 	}
-	return e.db.BatchKey(ctx, resellerID, func(tx *store.Tx) error { return tx.TextPinSet(ctx, resellerID, string(hash)) })
+	return e.svc.SetTextPin(ctx, resellerID, string(hash))
 }
 
 // NormalizeID writes an identity's id the way its transport reports it: a Telegram user id is
@@ -73,7 +73,7 @@ func NormalizeID(channel, id string) (string, error) {
 }
 
 // Bind binds an identity to a reseller; false when it was bound to it already.
-// store.ErrIdentityTaken when another reseller has it.
+// reseller.ErrIdentityTaken when another reseller has it.
 func (e *Engine) Bind(ctx context.Context, username, channel, id string) (string, bool, error) {
 	id, err := NormalizeID(channel, id)
 	if err != nil {
@@ -83,12 +83,7 @@ func (e *Engine) Bind(ctx context.Context, username, channel, id string) (string
 	if err != nil {
 		return "", false, err
 	}
-	var created bool
-	err = e.db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
-		var err error
-		created, err = tx.TextIdentityBind(ctx, channel, id, r.ID)
-		return err
-	})
+	created, err := e.svc.BindTextIdentity(ctx, r.ID, channel, id)
 	return id, created, err
 }
 
@@ -106,12 +101,7 @@ func (e *Engine) Unbind(ctx context.Context, username, channel, id string) (stri
 }
 
 func (e *Engine) unbind(ctx context.Context, r *reseller.Reseller, channel, id string) error {
-	var gone bool
-	err := e.db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
-		var err error
-		gone, err = tx.TextIdentityUnbind(ctx, channel, id, r.ID)
-		return err
-	})
+	gone, err := e.svc.UnbindTextIdentity(ctx, r.ID, channel, id)
 	if err == nil && !gone {
 		err = ErrNoBind
 	}
@@ -119,12 +109,12 @@ func (e *Engine) unbind(ctx context.Context, r *reseller.Reseller, channel, id s
 }
 
 // Identities lists a reseller's bound identities.
-func (e *Engine) Identities(ctx context.Context, resellerID int64) ([]store.TextIdentity, error) {
-	return e.db.TextIdentities(ctx, resellerID)
+func (e *Engine) Identities(ctx context.Context, resellerID int64) ([]textmsg.Identity, error) {
+	return e.svc.TextIdentities(ctx, resellerID)
 }
 
 // Bound reports whether an identity is bound to a reseller (a transport lets such a contact in).
 func (e *Engine) Bound(ctx context.Context, channel, id string) bool {
-	_, err := e.db.TextIdentityByExt(ctx, channel, id)
+	_, err := e.svc.TextIdentityByExt(ctx, channel, id)
 	return err == nil
 }

@@ -7,8 +7,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/job"
 	"github.com/kios-h2h/kios/internal/order"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/textmsg"
 )
 
 // Sender delivers one text to a chat on its transport; replyTo is the message it answers (""
@@ -68,22 +70,17 @@ func (e *Engine) Run(ctx context.Context, senders map[string]Sender, cfg WorkerC
 	defer wg.Wait()
 	ticker := time.NewTicker(cfg.Poll)
 	defer ticker.Stop()
-	kinds := []string{store.JobTextFinal, store.JobTextSend}
+	kinds := []string{job.TextFinal, job.TextSend}
 	for {
 		if free := cfg.Workers - len(sem); free > 0 {
-			var jobs []store.Job
-			err := e.db.Batch(ctx, func(tx *store.Tx) error {
-				var err error
-				jobs, err = tx.JobClaim(ctx, cfg.Node, kinds, free, cfg.Lease)
-				return err
-			})
+			jobs, err := e.svc.ClaimJobs(ctx, cfg.Node, kinds, free, cfg.Lease)
 			if err != nil && ctx.Err() == nil {
 				e.log.Error("claim text jobs", "err", err)
 			}
 			for _, j := range jobs {
 				sem <- struct{}{}
 				wg.Add(1)
-				go func(j store.Job) {
+				go func(j job.Job) {
 					defer func() { <-sem; wg.Done() }()
 					e.work(context.WithoutCancel(ctx), j, senders, cfg)
 				}(j)
@@ -99,9 +96,9 @@ func (e *Engine) Run(ctx context.Context, senders map[string]Sender, cfg WorkerC
 	}
 }
 
-func (e *Engine) work(ctx context.Context, j store.Job, senders map[string]Sender, cfg WorkerConfig) {
+func (e *Engine) work(ctx context.Context, j job.Job, senders map[string]Sender, cfg WorkerConfig) {
 	var err error
-	if j.Kind == store.JobTextFinal {
+	if j.Kind == job.TextFinal {
 		err = e.final(ctx, j)
 	} else {
 		err = e.send(ctx, j, senders, cfg)
@@ -114,24 +111,24 @@ func (e *Engine) work(ctx context.Context, j store.Job, senders map[string]Sende
 		d *= 2
 	}
 	retryAt := e.svc.Now().Add(min(d, cfg.RetryMax))
-	if rerr := e.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobRetry(ctx, j, retryAt, err.Error()) }); rerr != nil {
+	if rerr := e.svc.RetryJob(ctx, j, retryAt, err.Error()); rerr != nil {
 		e.log.Error("text job retry", "job", j.ID, "err", rerr)
 	}
 }
 
 // final writes a settled order's final answer into the outbox, for the chat it came from.
-func (e *Engine) final(ctx context.Context, j store.Job) error {
-	o, err := e.db.OrderByID(ctx, j.OrderID)
+func (e *Engine) final(ctx context.Context, j job.Job) error {
+	o, err := e.svc.OrderByID(ctx, j.OrderID)
 	if errors.Is(err, order.ErrNotFound) {
-		return e.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		return e.svc.EndJob(ctx, j.ID)
 	}
 	if err != nil {
 		return err
 	}
-	to, err := e.db.TextOrderByOrderID(ctx, o.ID)
-	if errors.Is(err, store.ErrNotFound) {
+	to, err := e.svc.TextOrderByOrderID(ctx, o.ID)
+	if errors.Is(err, core.ErrNotFound) {
 		// Not taken through a chat (a text-dialect order from elsewhere): nowhere to answer.
-		return e.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+		return e.svc.EndJob(ctx, j.ID)
 	}
 	if err != nil {
 		return err
@@ -141,12 +138,7 @@ func (e *Engine) final(ctx context.Context, j store.Job) error {
 		return err
 	}
 	body := FinalAnswer(o, bal)
-	err = e.db.Batch(ctx, func(tx *store.Tx) error {
-		if err := tx.TextOutboxInsert(ctx, &store.TextOutbox{Channel: to.Channel, Chat: to.Chat, ReplyTo: to.MessageID, Body: body}); err != nil {
-			return err
-		}
-		return tx.JobDelete(ctx, j.ID)
-	})
+	err = e.svc.EndTextFinal(ctx, j.ID, textmsg.Outbox{Channel: to.Channel, Chat: to.Chat, ReplyTo: to.MessageID, Body: body})
 	if err == nil {
 		e.wake()
 	}
@@ -157,15 +149,15 @@ func (e *Engine) final(ctx context.Context, j store.Job) error {
 var errWaitEarlier = errors.New("an earlier reply to this chat is not sent yet")
 
 // send delivers one outbox reply, after every earlier reply to the same chat.
-func (e *Engine) send(ctx context.Context, j store.Job, senders map[string]Sender, cfg WorkerConfig) error {
-	m, err := e.db.TextOutboxByID(ctx, j.OrderID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !m.SentAt.IsZero()) {
-		return e.db.Batch(ctx, func(tx *store.Tx) error { return tx.JobDelete(ctx, j.ID) })
+func (e *Engine) send(ctx context.Context, j job.Job, senders map[string]Sender, cfg WorkerConfig) error {
+	m, err := e.svc.TextOutboxByID(ctx, j.OrderID)
+	if errors.Is(err, core.ErrNotFound) || (err == nil && !m.SentAt.IsZero()) {
+		return e.svc.EndJob(ctx, j.ID)
 	}
 	if err != nil {
 		return err
 	}
-	if earlier, err := e.db.TextOutboxEarlierUnsent(ctx, m); err != nil || earlier {
+	if earlier, err := e.svc.TextOutboxEarlierUnsent(ctx, m); err != nil || earlier {
 		if err == nil {
 			err = errWaitEarlier
 		}
@@ -188,10 +180,5 @@ func (e *Engine) send(ctx context.Context, j store.Job, senders map[string]Sende
 		errText = err.Error()
 		e.log.Error("text reply abandoned", "via", m.Channel, "chat", m.Chat, "reply", m.ID, "err", err)
 	}
-	return e.db.Batch(ctx, func(tx *store.Tx) error {
-		if err := tx.TextOutboxDone(ctx, m.ID, errText); err != nil {
-			return err
-		}
-		return tx.JobDelete(ctx, j.ID)
-	})
+	return e.svc.EndTextSend(ctx, j.ID, m.ID, errText)
 }

@@ -89,7 +89,7 @@ func TestLongPolling(t *testing.T) {
 		})
 		// Updates are handled one at a time, in order: by the time the last was answered, every
 		// earlier one had queued whatever answer it was going to get.
-		db := k.Svc.DB()
+		db := k.DB
 		for chat, want := range map[string]int{"555": 3, "777": 1, "-100": 0} {
 			if got, err := db.TextOutboxList(context.Background(), textcmd.Telegram, chat, 10); err != nil || len(got) != want {
 				t.Fatalf("answers to %s: %+v %v, want %d", chat, got, err, want)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/textcmd"
 	"golang.org/x/crypto/bcrypt"
@@ -27,6 +28,7 @@ const (
 // Kit is a core and a text engine on a fresh database.
 type Kit struct {
 	Svc        *core.Service
+	DB         *store.DB // the store under Svc, for what a test checks the core wrote
 	Eng        *textcmd.Engine
 	ResellerID int64
 }
@@ -60,7 +62,7 @@ func New(t *testing.T, be storetest.Backend) *Kit {
 	if err := eng.SetPIN(ctx, Reseller, PIN); err != nil {
 		t.Fatal(err)
 	}
-	return &Kit{Svc: svc, Eng: eng, ResellerID: cr.Reseller.ID}
+	return &Kit{Svc: svc, DB: db, Eng: eng, ResellerID: cr.Reseller.ID}
 }
 
 // Bind binds an identity to the reseller.
