@@ -134,7 +134,9 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 	// it is refused only when all of the reseller's balance does not cover it. That placement
 	// then shares the balance out to the slots again (store.Tx.SlotsSpread).
 	slot, spread := 0, false
-	if r.Slots > 0 && !p.Testing && price > 0 && p.Fund == nil {
+	// A text order stays under the reseller's own key: its daily limits are read and its record
+	// written in the placement, which only the reseller's one key serialises.
+	if r.Slots > 0 && !p.Testing && price > 0 && p.Fund == nil && p.Text == nil {
 		slot = referenceSlot(p.Reference, r.Slots)
 	}
 	// Keyed by reseller (or its slot): batches then lock resellers' accounts in one order and
