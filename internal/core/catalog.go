@@ -28,7 +28,7 @@ func (s *Service) ProductSales(ctx context.Context, days int) (map[string]int64,
 	return s.db.ProductSales(ctx, catalog.Day(s.now().AddDate(0, 0, -days)))
 }
 
-func (s *Service) Variants(ctx context.Context, f store.VariantFilter) ([]store.VariantRow, error) {
+func (s *Service) Variants(ctx context.Context, f catalog.VariantFilter) ([]catalog.VariantRow, error) {
 	vs, err := s.db.Variants(ctx, f)
 	if err != nil {
 		return nil, err
@@ -41,7 +41,7 @@ func (s *Service) Variants(ctx context.Context, f store.VariantFilter) ([]store.
 }
 
 // Variant finds a variant by code (store.ErrVariantNotFound), marked Down as Variants does.
-func (s *Service) Variant(ctx context.Context, code string) (*store.VariantRow, error) {
+func (s *Service) Variant(ctx context.Context, code string) (*catalog.VariantRow, error) {
 	v, err := s.db.VariantByCode(ctx, code)
 	if err != nil {
 		return nil, err
@@ -150,7 +150,7 @@ func (s *Service) AddMissingCatalog(ctx context.Context, products []catalog.Prod
 }
 
 // Orders lists orders.
-func (s *Service) Orders(ctx context.Context, f store.OrderFilter) ([]order.Order, error) {
+func (s *Service) Orders(ctx context.Context, f order.Filter) ([]order.Order, error) {
 	return s.db.OrderList(ctx, f)
 }
 

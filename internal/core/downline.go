@@ -164,7 +164,7 @@ func (s *Service) downlinePlace(ctx context.Context, upline string, markup int64
 }
 
 // UplineOf returns a downline's tree row (ErrNotDownline for a top reseller).
-func (s *Service) UplineOf(ctx context.Context, resellerID int64) (store.Downline, error) {
+func (s *Service) UplineOf(ctx context.Context, resellerID int64) (reseller.Downline, error) {
 	d, err := s.db.DownlineOf(ctx, resellerID)
 	if errors.Is(err, store.ErrNotFound) {
 		return d, ErrNotDownline
@@ -397,7 +397,7 @@ func (s *Service) priceFor(ctx context.Context, r *reseller.Reseller, v *store.V
 }
 
 // PriceOf is what r pays for v.
-func (s *Service) PriceOf(ctx context.Context, r *reseller.Reseller, v *store.VariantRow) (int64, bool, error) {
+func (s *Service) PriceOf(ctx context.Context, r *reseller.Reseller, v *catalog.VariantRow) (int64, bool, error) {
 	p, _, ok, err := s.priceFor(ctx, r, v)
 	return p, ok, err
 }

@@ -25,7 +25,7 @@ var ErrAttemptOpen = errors.New("an upstream attempt is still open")
 // with Resolution.Force.
 type OpenAttemptError struct {
 	Invoice string
-	Attempt store.Attempt
+	Attempt order.Attempt
 }
 
 func (e *OpenAttemptError) Error() string {
@@ -40,7 +40,7 @@ func (e *OpenAttemptError) Unwrap() error { return ErrAttemptOpen }
 type LateDelivery struct {
 	Order     *order.Order
 	Reseller  string
-	Attempt   *store.Attempt // the attempt that delivered (nil if not found)
+	Attempt   *order.Attempt // the attempt that delivered (nil if not found)
 	Detail    string
 	FlaggedAt time.Time
 }

@@ -44,7 +44,7 @@ type PayParams struct {
 // gateway: the ticket's unique amount is transferred to the watched bank account).
 type PayResult struct {
 	Ticket  *deposit.Ticket
-	Payment *store.Payment
+	Payment *payment.Payment
 }
 
 // gatewayAdapter builds the adapter of a registered gateway.
@@ -655,7 +655,7 @@ func (s *Service) applyMutation(ctx context.Context, g *store.Gateway, n payment
 
 // SandboxPay pays a sandbox payment: it sends the callback Tripay would send for it, signed with
 // the sandbox's key, through the same verification path as any callback.
-func (s *Service) SandboxPay(ctx context.Context, reference string) (*store.Payment, *CallbackOut, error) {
+func (s *Service) SandboxPay(ctx context.Context, reference string) (*payment.Payment, *CallbackOut, error) {
 	gws, err := s.db.Gateways(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -689,7 +689,7 @@ func (s *Service) SandboxPay(ctx context.Context, reference string) (*store.Paym
 
 // TicketPayment is the newest payment opened at a gateway for a ticket (store.ErrPaymentNotFound
 // when the ticket is a bank transfer's): what the member area shows its payer again.
-func (s *Service) TicketPayment(ctx context.Context, t *deposit.Ticket) (*store.Payment, error) {
+func (s *Service) TicketPayment(ctx context.Context, t *deposit.Ticket) (*payment.Payment, error) {
 	g, err := s.db.GatewayByName(ctx, t.Bank)
 	if errors.Is(err, store.ErrGatewayNotFound) {
 		return nil, store.ErrPaymentNotFound
@@ -704,24 +704,26 @@ func (s *Service) TicketPayment(ctx context.Context, t *deposit.Ticket) (*store.
 func (s *Service) PublicURL() string { return s.publicURL }
 
 // Payments lists payments, newest first.
-func (s *Service) Payments(ctx context.Context, f store.PaymentFilter) ([]store.Payment, error) {
+func (s *Service) Payments(ctx context.Context, f payment.Filter) ([]payment.Payment, error) {
 	return s.db.Payments(ctx, f)
 }
 
 // PaymentCallbacks lists received payment callbacks, newest first.
-func (s *Service) PaymentCallbacks(ctx context.Context, gateway string, limit int) ([]store.PaymentCallback, error) {
+func (s *Service) PaymentCallbacks(ctx context.Context, gateway string, limit int) ([]payment.Callback, error) {
 	return s.db.PaymentCallbacks(ctx, gateway, limit)
 }
 
 // Gateways lists the registered gateways (secrets included: callers never show them).
-func (s *Service) Gateways(ctx context.Context) ([]store.Gateway, error) { return s.db.Gateways(ctx) }
+func (s *Service) Gateways(ctx context.Context) ([]payment.GatewayConfig, error) {
+	return s.db.Gateways(ctx)
+}
 
 // NewGateway is a gateway to register.
-type NewGateway = store.Gateway
+type NewGateway = payment.GatewayConfig
 
 // AddGateway registers a gateway, checking that its kind gets what it needs. A sandbox without a
 // private key gets a random one.
-func (s *Service) AddGateway(ctx context.Context, g NewGateway) (*store.Gateway, error) {
+func (s *Service) AddGateway(ctx context.Context, g NewGateway) (*payment.GatewayConfig, error) {
 	g.Name = strings.TrimSpace(g.Name)
 	if g.Name == "" || len(g.Name) > 32 || strings.Trim(g.Name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
 		return nil, &FieldError{"name", "must be 1 to 32 of a-z, 0-9, - and _"}

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/payment"
 )
 
 // The views below are what the CLI's --json and the admin API show of gateways, payments and
@@ -25,7 +25,7 @@ type GatewayView struct {
 }
 
 // ViewGateway is g as listed.
-func ViewGateway(g *store.Gateway) GatewayView {
+func ViewGateway(g *payment.GatewayConfig) GatewayView {
 	v := GatewayView{Name: g.Name, Kind: g.Kind, BaseURL: g.BaseURL, MerchantCode: g.MerchantCode, Methods: g.Methods,
 		FeePolicy: g.FeePolicy, Enabled: g.Enabled, Secrets: []string{}, CreatedAt: viewTime(g.CreatedAt)}
 	if v.Methods == nil {
@@ -88,7 +88,7 @@ type PaymentView struct {
 }
 
 // ViewPayment is p as listed.
-func ViewPayment(p *store.Payment) PaymentView {
+func ViewPayment(p *payment.Payment) PaymentView {
 	return PaymentView{ID: p.ID, Gateway: p.Gateway, Reference: p.Reference, Ticket: p.Ticket, Reseller: p.Username, Method: p.Method,
 		Amount: p.Amount, PaidAmount: p.PaidAmount, Fee: p.Fee, Status: p.Status, Flag: p.Flag, CreditTxn: p.CreditTxn, Detail: p.Detail,
 		CheckoutURL: p.CheckoutURL, CreatedAt: viewTime(p.CreatedAt), ExpiresAt: viewTime(p.ExpiresAt), PaidAt: viewTime(p.PaidAt)}
@@ -109,7 +109,7 @@ type CallbackView struct {
 }
 
 // ViewCallback is c as listed.
-func ViewCallback(c *store.PaymentCallback) CallbackView {
+func ViewCallback(c *payment.Callback) CallbackView {
 	return CallbackView{ID: c.ID, Gateway: c.Gateway, RemoteAddr: c.RemoteAddr, ContentType: c.ContentType, Headers: c.Headers, Body: c.Body,
 		Verified: c.Verified, Result: c.Result, Reference: c.Reference, ReceivedAt: viewTime(c.ReceivedAt)}
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
 )
 
 // The reads below are the store's, through the core: the dashboard, the metrics and the CLI read
@@ -31,12 +31,12 @@ func (s *Service) Postings(ctx context.Context, code string, limit int) ([]ledge
 }
 
 // ResellerList lists resellers with their balances, by username.
-func (s *Service) ResellerList(ctx context.Context) ([]store.ResellerWithBalance, error) {
+func (s *Service) ResellerList(ctx context.Context) ([]reseller.WithBalance, error) {
 	return s.db.ResellerList(ctx)
 }
 
 // SupplierMappings tells, per supplier id, how many of its products are mapped to a variant.
-func (s *Service) SupplierMappings(ctx context.Context) (map[int64]store.SupplierMapping, error) {
+func (s *Service) SupplierMappings(ctx context.Context) (map[int64]supplier.Mapping, error) {
 	return s.db.SupplierMappings(ctx)
 }
 
@@ -51,7 +51,7 @@ func (s *Service) OrderCountsBySale(ctx context.Context) (real, testing map[orde
 }
 
 // OrderCountsByProduct counts orders by product code and status.
-func (s *Service) OrderCountsByProduct(ctx context.Context) ([]store.OrderCount, error) {
+func (s *Service) OrderCountsByProduct(ctx context.Context) ([]order.Count, error) {
 	return s.db.OrderCountsByProduct(ctx)
 }
 
@@ -79,7 +79,7 @@ func (s *Service) Attempts(ctx context.Context, orderID int64) ([]order.Attempt,
 }
 
 // AttemptLog lists every upstream answer about an order's attempts, oldest first.
-func (s *Service) AttemptLog(ctx context.Context, orderID int64) ([]store.AttemptLogEntry, error) {
+func (s *Service) AttemptLog(ctx context.Context, orderID int64) ([]order.AttemptLogEntry, error) {
 	return s.db.AttemptLog(ctx, orderID)
 }
 

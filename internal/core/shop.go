@@ -14,6 +14,7 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/shop"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -138,8 +139,8 @@ type ShopCheckoutParams struct {
 
 // ShopCheckoutResult is the invoice made and the payment opened for it.
 type ShopCheckoutResult struct {
-	Invoice *store.ShopInvoice
-	Payment *store.Payment
+	Invoice *shop.Invoice
+	Payment *payment.Payment
 }
 
 // ShopCheckout makes an invoice for a variant at its retail price and opens a payment for it at
@@ -281,7 +282,7 @@ func (s *Service) shopClose(ctx context.Context, shopID int64, inv *store.ShopIn
 }
 
 // ShopInvoice finds an invoice by its code, brought up to date with its order (ShopSync).
-func (s *Service) ShopInvoice(ctx context.Context, code string) (*store.ShopInvoice, error) {
+func (s *Service) ShopInvoice(ctx context.Context, code string) (*shop.Invoice, error) {
 	inv, err := s.db.ShopInvoiceByCode(ctx, code)
 	if err != nil {
 		return nil, err
@@ -290,7 +291,7 @@ func (s *Service) ShopInvoice(ctx context.Context, code string) (*store.ShopInvo
 }
 
 // ShopPayment is the payment opened for an invoice (store.ErrPaymentNotFound before it has one).
-func (s *Service) ShopPayment(ctx context.Context, inv *store.ShopInvoice) (*store.Payment, error) {
+func (s *Service) ShopPayment(ctx context.Context, inv *shop.Invoice) (*payment.Payment, error) {
 	if inv.PaymentID == 0 {
 		return nil, store.ErrPaymentNotFound
 	}
@@ -298,17 +299,17 @@ func (s *Service) ShopPayment(ctx context.Context, inv *store.ShopInvoice) (*sto
 }
 
 // ShopInvoiceOfPayment finds the invoice a gateway payment was opened for.
-func (s *Service) ShopInvoiceOfPayment(ctx context.Context, paymentID int64) (*store.ShopInvoice, error) {
+func (s *Service) ShopInvoiceOfPayment(ctx context.Context, paymentID int64) (*shop.Invoice, error) {
 	return s.db.ShopInvoiceByPayment(ctx, paymentID)
 }
 
 // ShopInvoices lists invoices, newest first.
-func (s *Service) ShopInvoices(ctx context.Context, f store.ShopInvoiceFilter) ([]store.ShopInvoice, error) {
+func (s *Service) ShopInvoices(ctx context.Context, f shop.Filter) ([]shop.Invoice, error) {
 	return s.db.ShopInvoices(ctx, f)
 }
 
 // ShopToNotify lists the invoices of the last two days whose buyer was not told their status.
-func (s *Service) ShopToNotify(ctx context.Context, limit int) ([]store.ShopInvoice, error) {
+func (s *Service) ShopToNotify(ctx context.Context, limit int) ([]shop.Invoice, error) {
 	return s.db.ShopToNotify(ctx, s.now().Add(-48*time.Hour), limit)
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/reseller"
+	"github.com/kios-h2h/kios/internal/shop"
 	"github.com/kios-h2h/kios/internal/store"
 )
 
@@ -251,7 +252,7 @@ func refusesOrder(err error) bool {
 // any surplus of the payment over the order's price goes to revenue ("shop:CODE:margin");
 // failed, the whole payment becomes a refund owed ("shop:CODE:owed"). Each in one transaction
 // guarded by the invoice's status, so running it twice moves nothing twice.
-func (s *Service) ShopSync(ctx context.Context, inv *store.ShopInvoice) (*store.ShopInvoice, error) {
+func (s *Service) ShopSync(ctx context.Context, inv *shop.Invoice) (*shop.Invoice, error) {
 	if inv.Status != store.ShopPending {
 		return inv, nil
 	}
@@ -528,7 +529,7 @@ func (s *Service) ShopEvery(ctx context.Context, d time.Duration) {
 // ShopRefund records that the operator paid a failed invoice's money back to the buyer (by
 // transfer, or at the gateway's dashboard): the refund owed leaves the ledger
 // ("shop:CODE:refund", refunds owed → receipts). ErrShopNotRefundable unless it owes one.
-func (s *Service) ShopRefund(ctx context.Context, code, note string) (*store.ShopInvoice, error) {
+func (s *Service) ShopRefund(ctx context.Context, code, note string) (*shop.Invoice, error) {
 	if err := plainText("note", note); err != nil {
 		return nil, err
 	}

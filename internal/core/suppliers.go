@@ -14,6 +14,7 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/markup"
+	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
@@ -22,7 +23,7 @@ import (
 // NewSupplier is what registering a supplier takes.
 type NewSupplier struct {
 	Name           string
-	Kind           string // store.KindBasstore, KindDigiswitch, KindSimulator, KindDigiflazz
+	Kind           string // supplier.KindBasstore, KindDigiswitch, KindSimulator, KindDigiflazz
 	BaseURL        string
 	Token          string // BASSTORE
 	Username       string // Digiswitch, Digiflazz
@@ -55,7 +56,7 @@ func checkBounds(maxInflight int, rate float64) error {
 var supplierName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 
 // AddSupplier registers a supplier, enabled, with its deposit account.
-func (s *Service) AddSupplier(ctx context.Context, n NewSupplier) (*store.Supplier, error) {
+func (s *Service) AddSupplier(ctx context.Context, n NewSupplier) (*supplier.Registered, error) {
 	if !supplierName.MatchString(n.Name) {
 		return nil, &FieldError{Field: "name", Reason: "must be 1-32 lower-case letters, digits, - or _"}
 	}
@@ -116,12 +117,12 @@ func (s *Service) AddSupplier(ctx context.Context, n NewSupplier) (*store.Suppli
 
 // Suppliers lists the registered suppliers. The records hold credentials: callers that show
 // them must not print Token, APIKey or CallbackSecret.
-func (s *Service) Suppliers(ctx context.Context) ([]store.Supplier, error) {
+func (s *Service) Suppliers(ctx context.Context) ([]supplier.Registered, error) {
 	return s.db.Suppliers(ctx)
 }
 
 // SupplierByName finds a registered supplier.
-func (s *Service) SupplierByName(ctx context.Context, name string) (*store.Supplier, error) {
+func (s *Service) SupplierByName(ctx context.Context, name string) (*supplier.Registered, error) {
 	return s.db.SupplierByName(ctx, name)
 }
 
@@ -204,7 +205,7 @@ func (s *Service) SetSupplierBalance(ctx context.Context, name string, balance i
 }
 
 // SupplierProducts lists a supplier's catalog as last synced.
-func (s *Service) SupplierProducts(ctx context.Context, name string) ([]store.SupplierProduct, error) {
+func (s *Service) SupplierProducts(ctx context.Context, name string) ([]supplier.Product, error) {
 	sup, err := s.db.SupplierByName(ctx, name)
 	if err != nil {
 		return nil, err
@@ -522,7 +523,7 @@ func slug(s string) string {
 
 // MarginReport tells price, cost and margin of successful orders per Jakarta day, supplier and
 // variant, for the days from..to inclusive ("2006-01-02").
-func (s *Service) MarginReport(ctx context.Context, from, to string) ([]store.MarginRow, error) {
+func (s *Service) MarginReport(ctx context.Context, from, to string) ([]order.MarginRow, error) {
 	for _, d := range []struct{ field, v string }{{"from", from}, {"to", to}} {
 		if _, err := time.Parse("2006-01-02", d.v); err != nil {
 			return nil, &FieldError{Field: d.field, Reason: "must be a day as 2006-01-02"}
@@ -563,6 +564,6 @@ func (s *Service) CreditSupplier(ctx context.Context, name string, amount int64,
 }
 
 // SupplierLedgerBalance is what the ledger says Kios holds at a supplier: top-ups less costs.
-func (s *Service) SupplierLedgerBalance(ctx context.Context, sup *store.Supplier) (int64, error) {
+func (s *Service) SupplierLedgerBalance(ctx context.Context, sup *supplier.Registered) (int64, error) {
 	return s.db.Balance(ctx, ledger.SupplierCode(sup.ID))
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/textmsg"
 )
 
 // TextLimitsRow reads the text-order limits the operator set for a reseller (0: the default
@@ -33,7 +34,7 @@ func (s *Service) RemoveTextChannel(ctx context.Context, kind string) error {
 }
 
 // TextChannels lists the configured text transports.
-func (s *Service) TextChannels(ctx context.Context) ([]store.TextChannel, error) {
+func (s *Service) TextChannels(ctx context.Context) ([]textmsg.Channel, error) {
 	return s.db.TextChannels(ctx)
 }
 

@@ -98,7 +98,7 @@ func randomTail() int {
 }
 
 // Tickets lists deposit tickets, newest first, after expiring those whose time ran out.
-func (s *Service) Tickets(ctx context.Context, f store.TicketFilter) ([]deposit.Ticket, error) {
+func (s *Service) Tickets(ctx context.Context, f deposit.Filter) ([]deposit.Ticket, error) {
 	if _, err := s.ExpireTickets(ctx); err != nil {
 		return nil, err
 	}

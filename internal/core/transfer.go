@@ -44,7 +44,7 @@ type TransferParams struct {
 
 // TransferResult is a transfer's outcome.
 type TransferResult struct {
-	Transfer *store.DownlineTransfer
+	Transfer *reseller.Transfer
 	Downline *reseller.Reseller
 	Created  bool  // false: the reference named a transfer made before; nothing moved now
 	Balance  int64 // the upline's available balance after it
@@ -182,7 +182,7 @@ func (s *Service) landTransfer(ctx context.Context, id int64) error {
 }
 
 // Transfers lists the transfers a reseller sent or received, newest first.
-func (s *Service) Transfers(ctx context.Context, resellerID int64, limit int) ([]store.DownlineTransfer, error) {
+func (s *Service) Transfers(ctx context.Context, resellerID int64, limit int) ([]reseller.Transfer, error) {
 	return s.db.DownlineTransfers(ctx, resellerID, limit)
 }
 
@@ -210,7 +210,7 @@ type TransferView struct {
 }
 
 // ViewTransfers names the resellers of ts.
-func (s *Service) ViewTransfers(ctx context.Context, ts ...store.DownlineTransfer) ([]TransferView, error) {
+func (s *Service) ViewTransfers(ctx context.Context, ts ...reseller.Transfer) ([]TransferView, error) {
 	names := map[int64]string{}
 	name := func(id int64) (string, error) {
 		if n, ok := names[id]; ok {

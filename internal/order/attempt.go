@@ -51,3 +51,13 @@ type DaySales struct {
 
 // Margin is what the day's successful orders earned over their cost.
 func (d DaySales) Margin() int64 { return d.Sales - d.Cost }
+
+// AttemptLogEntry is one upstream answer about an attempt.
+type AttemptLogEntry struct {
+	AttemptID int64
+	Reference string
+	State     string
+	Message   string
+	Raw       string
+	At        time.Time
+}

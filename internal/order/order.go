@@ -210,3 +210,25 @@ type ResellerFilter struct {
 	Before     int64     // only orders with a smaller id (paging); 0 for the newest
 	Limit      int       // 0 means 50
 }
+
+// Count is a number of orders of one product in one status.
+type Count struct {
+	Product string
+	Status  string
+	Count   int64
+}
+
+// MarginRow is one line of the margin report: successful orders of one Jakarta day, supplier
+// and variant.
+type MarginRow struct {
+	Day         string // Jakarta day the order was accepted
+	Supplier    string // "" for orders settled without a supplier attempt
+	VariantCode string
+	ProductName string
+	Orders      int64
+	Price       int64 // what resellers paid
+	Cost        int64 // what suppliers charged
+}
+
+// Margin is Price less Cost.
+func (r MarginRow) Margin() int64 { return r.Price - r.Cost }

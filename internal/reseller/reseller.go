@@ -172,3 +172,35 @@ type CallbackDelivery struct {
 	Test       bool      `json:"test"`
 	At         time.Time `json:"at"`
 }
+
+// Downline is a reseller's place in the downline tree (issue 21): its upline, the default markup
+// the upline charges it, and its depth (1 under a top reseller).
+type Downline struct {
+	ResellerID int64
+	UplineID   int64
+	Markup     int64
+	Depth      int
+}
+
+// WithBalance is a row of the reseller list.
+type WithBalance struct {
+	Reseller
+	Balance int64
+	Held    int64
+}
+
+// Transfer is balance an upline moved to one of its downlines (issue 21). It is written
+// in two steps, each under one reseller's lock key (BatchKey never holds two): the upline's
+// available balance is debited to the transit account (status TransferTransit, with a
+// JobTransfer that lands it), then the downline's is credited from it (TransferDone).
+type Transfer struct {
+	ID         int64
+	UplineID   int64
+	DownlineID int64
+	Amount     int64
+	Reference  string
+	Status     string
+	Actor      string
+	CreatedAt  time.Time
+	LandedAt   time.Time
+}

@@ -319,12 +319,8 @@ func (q Q) SalesByDay(ctx context.Context, since string) ([]DaySales, error) {
 	return out, rows.Err()
 }
 
-// OrderCount is a number of orders of one product in one status.
-type OrderCount struct {
-	Product string
-	Status  string
-	Count   int64
-}
+// OrderCount is order.Count.
+type OrderCount = order.Count
 
 // OrderCountsByProduct counts orders by product code and status.
 func (q Q) OrderCountsByProduct(ctx context.Context) ([]OrderCount, error) {

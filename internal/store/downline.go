@@ -4,17 +4,13 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kios-h2h/kios/internal/reseller"
+
 	"github.com/kios-h2h/kios/internal/ledger"
 )
 
-// Downline is a reseller's place in the downline tree (issue 21): its upline, the default markup
-// the upline charges it, and its depth (1 under a top reseller).
-type Downline struct {
-	ResellerID int64
-	UplineID   int64
-	Markup     int64
-	Depth      int
-}
+// Downline is reseller.Downline.
+type Downline = reseller.Downline
 
 // MarkupOverride is an upline's markup on one downline for one product or variant.
 type MarkupOverride struct {

@@ -3,22 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/kios-h2h/kios/internal/order"
 )
 
-// MarginRow is one line of the margin report: successful orders of one Jakarta day, supplier
-// and variant.
-type MarginRow struct {
-	Day         string // Jakarta day the order was accepted
-	Supplier    string // "" for orders settled without a supplier attempt
-	VariantCode string
-	ProductName string
-	Orders      int64
-	Price       int64 // what resellers paid
-	Cost        int64 // what suppliers charged
-}
-
-// Margin is Price less Cost.
-func (r MarginRow) Margin() int64 { return r.Price - r.Cost }
+// MarginRow is order.MarginRow.
+type MarginRow = order.MarginRow
 
 // MarginReport groups successful, non-testing orders accepted on Jakarta days from..to
 // (inclusive, "2006-01-02") by day, supplier and variant.

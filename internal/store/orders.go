@@ -725,15 +725,8 @@ func (tx *Tx) attemptLogPrevious(ctx context.Context, a *Attempt, cond string, a
 	return id, nil
 }
 
-// AttemptLogEntry is one upstream answer about an attempt.
-type AttemptLogEntry struct {
-	AttemptID int64
-	Reference string
-	State     string
-	Message   string
-	Raw       string
-	At        time.Time
-}
+// AttemptLogEntry is order.AttemptLogEntry.
+type AttemptLogEntry = order.AttemptLogEntry
 
 // AttemptLog lists every upstream answer about an order's attempts, oldest first: the answers
 // each attempt's log holds, then the one the attempt holds (its latest; none while it is "sent").

@@ -25,25 +25,8 @@ const (
 	FeeReseller    = "reseller"
 )
 
-// Gateway is a payment gateway or mutation feed as registered. APIKey, PrivateKey, ServerKey,
-// CallbackToken and Secret are secrets: the adapter needs them in clear, nothing lists them back.
-type Gateway struct {
-	ID            int64
-	Name          string
-	Kind          string
-	BaseURL       string
-	MerchantCode  string
-	APIKey        string
-	PrivateKey    string
-	ServerKey     string
-	CallbackToken string
-	Secret        string
-	Methods       []string
-	FeePolicy     string
-	Enabled       bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-}
+// Gateway is payment.GatewayConfig.
+type Gateway = payment.GatewayConfig
 
 const gatewayCols = `id, name, kind, base_url, merchant_code, api_key, private_key, server_key, callback_token, secret, methods, fee_policy,
 	enabled, created_at, updated_at`
@@ -151,31 +134,8 @@ const (
 	PaymentRefunded  = "refunded"
 )
 
-// Payment is one payment at a gateway, or one credit mutation a feed reported.
-type Payment struct {
-	ID          int64
-	GatewayID   int64
-	Gateway     string // the gateway's name, filled by reads
-	Reference   string
-	TicketID    int64 // 0: none (an unmatched mutation)
-	Ticket      string
-	ResellerID  int64
-	Username    string
-	Method      string
-	Amount      int64 // what the payer must pay
-	PaidAmount  int64
-	Fee         int64
-	PayCode     string
-	QRString    string
-	CheckoutURL string
-	Status      string
-	Flag        string
-	CreditTxn   string
-	Detail      string
-	CreatedAt   time.Time
-	ExpiresAt   time.Time
-	PaidAt      time.Time
-}
+// Payment is payment.Payment.
+type Payment = payment.Payment
 
 const paymentCols = `p.id, p.gateway_id, g.name, p.reference, COALESCE(p.ticket_id, 0), COALESCE(t.code, ''), COALESCE(p.reseller_id, 0),
 	COALESCE(r.username, ''), p.method, p.amount, p.paid_amount, p.fee, p.pay_code, p.qr_string, p.checkout_url, p.status, p.flag,
@@ -317,20 +277,8 @@ func (q Q) TicketsForMutation(ctx context.Context, amount int64, since time.Time
 	return out, rows.Err()
 }
 
-// PaymentCallback is one callback as received.
-type PaymentCallback struct {
-	ID          int64
-	GatewayID   int64 // 0 when the name is no gateway's
-	Gateway     string
-	RemoteAddr  string
-	ContentType string
-	Headers     string
-	Body        string
-	Verified    bool
-	Result      string
-	Reference   string
-	ReceivedAt  time.Time
-}
+// PaymentCallback is payment.Callback.
+type PaymentCallback = payment.Callback
 
 // PaymentCallbackInsert records a received callback.
 func (tx *Tx) PaymentCallbackInsert(ctx context.Context, c *PaymentCallback) error {

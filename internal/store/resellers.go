@@ -183,12 +183,8 @@ func (q Q) resellerIPs(ctx context.Context, id int64) ([]netip.Prefix, error) {
 	return out, rows.Err()
 }
 
-// ResellerWithBalance is a row of the reseller list.
-type ResellerWithBalance struct {
-	reseller.Reseller
-	Balance int64
-	Held    int64
-}
+// ResellerWithBalance is reseller.WithBalance.
+type ResellerWithBalance = reseller.WithBalance
 
 // ResellerList lists resellers with their balances, by username.
 func (q Q) ResellerList(ctx context.Context) ([]ResellerWithBalance, error) {

@@ -3,14 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/kios-h2h/kios/internal/supplier"
 )
 
-// SupplierMapping sums up which of our variants a supplier fulfils.
-type SupplierMapping struct {
-	SKUs int // supplier products mapped to a variant
-	// Priority is the best (lowest) priority among those mappings.
-	Priority int
-}
+// SupplierMapping is supplier.Mapping.
+type SupplierMapping = supplier.Mapping
 
 // SupplierMappings tells, per supplier id, how many of its products are mapped to a variant.
 // Suppliers without a mapping are absent.

@@ -26,31 +26,8 @@ var (
 	ErrSupplierExists   = supplier.ErrExists
 )
 
-// Supplier is an upstream seller as registered. Token, APIKey and CallbackSecret are secrets:
-// the connector needs them in clear, but nothing lists them back.
-type Supplier struct {
-	ID             int64
-	Name           string
-	Kind           string
-	BaseURL        string
-	Token          string // BASSTORE bearer token; Otomax PIN
-	Username       string // Digiswitch / Digiflazz username; Otomax memberID
-	APIKey         string // Digiswitch / Digiflazz api key; Otomax password
-	CallbackSecret string // what signs the supplier's callbacks to us
-	Enabled        bool
-	// MaxInflight bounds this supplier's requests in flight at once (DefaultMaxInflight when
-	// registered without one); orders beyond it wait in the queue.
-	MaxInflight int
-	// Rate bounds its requests per second (a token bucket); 0 means no bound.
-	Rate float64
-	// ReplyPatterns are an Otomax supplier's patterns for its free-text replies, as the JSON
-	// of otomax.PatternTexts; "" takes the defaults.
-	ReplyPatterns string
-	Balance       int64 // at the supplier, as last fetched
-	BalanceAt     time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-}
+// Supplier is supplier.Registered.
+type Supplier = supplier.Registered
 
 // DefaultMaxInflight is a supplier's bound on requests in flight unless set otherwise.
 const DefaultMaxInflight = 1000
@@ -178,23 +155,8 @@ func (q Q) SupplierByName(ctx context.Context, name string) (*Supplier, error) {
 	return s, nil
 }
 
-// SupplierProduct is one product in a supplier's catalog, with the variant of ours it fulfils
-// (VariantID 0: none yet).
-type SupplierProduct struct {
-	ID          int64
-	SupplierID  int64
-	Code        string // the supplier's SKU code
-	Name        string
-	ProductCode string // the supplier's product (brand, game) it belongs to
-	ProductName string
-	Category    string
-	Kind        string // "prepaid" or "postpaid"
-	Cost        int64
-	Active      bool
-	VariantID   int64
-	Priority    int // lower goes first among a variant's suppliers
-	UpdatedAt   time.Time
-}
+// SupplierProduct is supplier.Product.
+type SupplierProduct = supplier.Product
 
 const supplierProductCols = `sp.id, sp.supplier_id, sp.code, sp.name, sp.product_code, sp.product_name, sp.category, sp.kind,
 	sp.cost, sp.active, COALESCE(sp.variant_id, 0), sp.priority, sp.updated_at`

@@ -5,27 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/kios-h2h/kios/internal/reseller"
 
 	"github.com/kios-h2h/kios/internal/job"
 	"github.com/kios-h2h/kios/internal/ledger"
 )
 
-// DownlineTransfer is balance an upline moved to one of its downlines (issue 21). It is written
-// in two steps, each under one reseller's lock key (BatchKey never holds two): the upline's
-// available balance is debited to the transit account (status TransferTransit, with a
-// JobTransfer that lands it), then the downline's is credited from it (TransferDone).
-type DownlineTransfer struct {
-	ID         int64
-	UplineID   int64
-	DownlineID int64
-	Amount     int64
-	Reference  string
-	Status     string
-	Actor      string
-	CreatedAt  time.Time
-	LandedAt   time.Time
-}
+// DownlineTransfer is reseller.Transfer.
+type DownlineTransfer = reseller.Transfer
 
 // Statuses of a DownlineTransfer.
 const (
