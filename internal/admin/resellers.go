@@ -16,18 +16,21 @@ func fieldErr(field, reason string) error { return &core.FieldError{Field: field
 
 // ResellerView is a reseller as admins see it: never its token hash or api key.
 type ResellerView struct {
-	ID          int64     `json:"id"`
-	Username    string    `json:"username"`
-	Name        string    `json:"name"`
-	Email       string    `json:"email"`
-	Phone       string    `json:"phone"`
-	Membership  string    `json:"membership"`
-	Status      string    `json:"status"`
-	CallbackURL string    `json:"callback_url"`
-	AllowIPs    []string  `json:"allow_ips"`
-	Balance     int64     `json:"balance"`
-	Held        int64     `json:"held"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          int64    `json:"id"`
+	Username    string   `json:"username"`
+	Name        string   `json:"name"`
+	Email       string   `json:"email"`
+	Phone       string   `json:"phone"`
+	Membership  string   `json:"membership"`
+	Status      string   `json:"status"`
+	CallbackURL string   `json:"callback_url"`
+	AllowIPs    []string `json:"allow_ips"`
+	Balance     int64    `json:"balance"`
+	Held        int64    `json:"held"`
+	// Slots is how many balance slots the balance is split into (0: none); Balance and Held
+	// are the sums over them.
+	Slots     int       `json:"slots"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func viewOf(r *reseller.Reseller, balance, held int64) ResellerView {
@@ -36,7 +39,7 @@ func viewOf(r *reseller.Reseller, balance, held int64) ResellerView {
 		ips = append(ips, p.String())
 	}
 	return ResellerView{ID: r.ID, Username: r.Username, Name: r.Name, Email: r.Email, Phone: r.Phone, Membership: r.Membership,
-		Status: string(r.Status), CallbackURL: r.CallbackURL, AllowIPs: ips, Balance: balance, Held: held, CreatedAt: r.CreatedAt}
+		Status: string(r.Status), CallbackURL: r.CallbackURL, AllowIPs: ips, Balance: balance, Held: held, Slots: r.Slots, CreatedAt: r.CreatedAt}
 }
 
 // Resellers lists every reseller with balances.
@@ -144,6 +147,11 @@ func (s *Service) SetStatus(ctx context.Context, by Actor, username string, st r
 // SetMembership moves a reseller to another price tier.
 func (s *Service) SetMembership(ctx context.Context, by Actor, username, tier string) (ResellerView, error) {
 	return s.changeReseller(ctx, by, username, "reseller.membership", func() error { return s.svc.SetMembership(ctx, username, tier) })
+}
+
+// SetBalanceSlots splits a reseller's balance into slots (0: none; core.Service.SetBalanceSlots).
+func (s *Service) SetBalanceSlots(ctx context.Context, by Actor, username string, slots int) (ResellerView, error) {
+	return s.changeReseller(ctx, by, username, "reseller.slots", func() error { return s.svc.SetBalanceSlots(ctx, username, slots) })
 }
 
 // SetCallback sets a reseller's callback URL.

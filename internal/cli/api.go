@@ -11,6 +11,7 @@ var adminAPI = map[string]string{
 	"reseller rotate-api-key": "POST /admin/api/resellers/{username}/api-key",
 	"reseller otomax":         "POST /admin/api/resellers/{username}/otomax",
 	"reseller set-membership": "POST /admin/api/resellers/{username}/membership",
+	"reseller set-slots":      "POST /admin/api/resellers/{username}/slots",
 	"reseller set-password":   "POST /admin/api/resellers/{username}/password",
 	"reseller suspend":        "POST /admin/api/resellers/{username}/suspend",
 	"reseller resume":         "POST /admin/api/resellers/{username}/resume",

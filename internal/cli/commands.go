@@ -44,6 +44,7 @@ func commands() []command {
 		{"reseller deny-ip", "USERNAME CIDR", "take an address or network off a reseller's allowlist", runResellerDenyIP},
 		{"reseller rotate-api-key", "USERNAME [--json]", "give a reseller a new api key (signs and callbacks); the old one stops working", runResellerRotateAPIKey},
 		{"reseller set-membership", "USERNAME TIER", "move a reseller to a membership tier (its prices)", runResellerSetMembership},
+		{"reseller set-slots", "USERNAME N", "split a hot reseller's balance into N slots, so more write loops take its orders (0: none)", runResellerSetSlots},
 		{"reseller set-password", "USERNAME [--json]", "give a reseller a new member-area password (shown once)", runResellerSetPassword},
 		{"reseller set-pin", "USERNAME [--pin NNNN] [--json]", "set a reseller's text-channel PIN (4-8 digits; a random one is printed once when --pin is not given)", runResellerSetPin},
 		{"reseller otomax", "USERNAME [--pin NNNN] [--plain] [--off] [--json]",

@@ -79,16 +79,17 @@ type resellerActionReq struct {
 	CIDR       string `json:"cidr"`
 	Membership string `json:"membership"`
 	URL        string `json:"url"`
+	Slots      *int   `json:"slots"`
 }
 
-// apiResellerAction serves token, api-key, allow-ip, deny-ip, suspend, resume, membership and
-// callback.
+// apiResellerAction serves token, api-key, allow-ip, deny-ip, suspend, resume, membership,
+// callback and slots.
 func (h *handler) apiResellerAction(w http.ResponseWriter, r *http.Request, id *admin.Identity) {
 	ctx, by, username := r.Context(), h.actor(r, id), r.PathValue("username")
 	var req resellerActionReq
 	switch r.PathValue("action") {
 	case "token", "api-key", "suspend", "resume", "password":
-	case "allow-ip", "deny-ip", "membership", "callback":
+	case "allow-ip", "deny-ip", "membership", "callback", "slots":
 		if !decode(w, r, &req) {
 			return
 		}
@@ -136,6 +137,12 @@ func (h *handler) apiResellerAction(w http.ResponseWriter, r *http.Request, id *
 		v, err = h.as.SetMembership(ctx, by, username, req.Membership)
 	case "callback":
 		v, err = h.as.SetCallback(ctx, by, username, req.URL)
+	case "slots":
+		if req.Slots == nil {
+			writeError(w, http.StatusBadRequest, "slots is required", "slots")
+			return
+		}
+		v, err = h.as.SetBalanceSlots(ctx, by, username, *req.Slots)
 	}
 	if err != nil {
 		h.fail(w, r, err)

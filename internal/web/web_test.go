@@ -268,6 +268,7 @@ var endpoints = []struct {
 	{"POST", "/admin/api/resellers/testshop/resume", nil},
 	{"POST", "/admin/api/resellers/testshop/membership", map[string]any{"membership": "gold"}},
 	{"POST", "/admin/api/resellers/testshop/callback", map[string]any{"url": "https://shop.example/cb"}},
+	{"POST", "/admin/api/resellers/testshop/slots", map[string]any{"slots": 2}},
 	{"POST", "/admin/api/deposits", map[string]any{"username": "testshop", "amount": 1000, "note": "t"}},
 	{"GET", "/admin/api/deposit-tickets", nil},
 	{"GET", "/admin/api/catalog/products", nil},
@@ -484,6 +485,20 @@ func TestResellerEndpoints(t *testing.T) {
 	if v.CallbackURL != "https://shop.example/cb" {
 		t.Fatalf("callback: %+v", v)
 	}
+	// A hot reseller's balance in slots: the balance shown is their sum, the same before and after.
+	const balance = 100_000
+	e.api("POST", "/admin/api/deposits", map[string]any{"username": "cishopindo", "amount": balance, "note": "slots"}, 200, nil)
+	e.api("POST", "/admin/api/resellers/cishopindo/slots", map[string]any{"slots": 4}, 200, &v)
+	if v.Slots != 4 || v.Balance != balance {
+		t.Fatalf("slots: %+v, want 4 slots and balance %d", v, balance)
+	}
+	e.api("POST", "/admin/api/resellers/cishopindo/slots", map[string]any{"slots": -1}, 400, nil)
+	e.api("POST", "/admin/api/resellers/cishopindo/slots", map[string]any{"slots": 65}, 400, nil)
+	e.api("POST", "/admin/api/resellers/cishopindo/slots", map[string]any{}, 400, nil)
+	e.api("POST", "/admin/api/resellers/cishopindo/slots", map[string]any{"slots": 0}, 200, &v)
+	if v.Slots != 0 || v.Balance != balance {
+		t.Fatalf("slots undone: %+v, want 0 slots and balance %d", v, balance)
+	}
 	e.api("POST", "/admin/api/resellers/cishopindo/nonsense", nil, 404, nil)
 	e.api("POST", "/admin/api/resellers/nobody/suspend", nil, 404, nil)
 
@@ -496,7 +511,7 @@ func TestResellerEndpoints(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"reseller.create", "reseller.rotate-token", "reseller.rotate-api-key", "reseller.allow-ip",
-		"reseller.deny-ip", "reseller.suspend", "reseller.resume", "reseller.membership", "reseller.callback"} {
+		"reseller.deny-ip", "reseller.suspend", "reseller.resume", "reseller.membership", "reseller.callback", "reseller.slots"} {
 		if _, ok := actions[want]; !ok {
 			t.Errorf("no audit row for %s", want)
 		}
