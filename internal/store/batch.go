@@ -196,6 +196,7 @@ func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) erro
 		}
 		tx.ctx, tx.key = r.ctx, r.key
 		clear(tx.mine)
+		clear(tx.labelsMine)
 		if single {
 			if ferr := r.fn(tx); ferr != nil {
 				_ = sqlTx.Rollback()
@@ -258,6 +259,9 @@ func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) erro
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	for k, id := range tx.labelsKept {
+		db.labels.Store(k, id)
+	}
 	if tx.catalogChanged {
 		db.catalogVer.Add(1)
 	}
@@ -296,6 +300,10 @@ type Tx struct {
 	// savepoint: a needless bump only costs a cache rebuild); resellersChanged likewise by the
 	// resellers' (a needless bump costs one epoch read).
 	catalogChanged, resellersChanged bool
+	// labelsMine are the labels the running caller read or made in the transaction (Tx.label),
+	// labelsKept those of the callers that succeeded: the latter are cached for good when the
+	// batch commits. A caller rolled back to its savepoint takes its labels with it.
+	labelsMine, labelsKept map[labelKey]int64
 }
 
 func (tx *Tx) keepMine() {
@@ -303,6 +311,15 @@ func (tx *Tx) keepMine() {
 		tx.late[id] += d
 	}
 	clear(tx.mine)
+	if len(tx.labelsMine) > 0 {
+		if tx.labelsKept == nil {
+			tx.labelsKept = map[labelKey]int64{}
+		}
+		for k, id := range tx.labelsMine {
+			tx.labelsKept[k] = id
+		}
+		clear(tx.labelsMine)
+	}
 }
 
 // applyLate writes the shared system accounts' balance changes, in account order, as the batch's

@@ -145,16 +145,21 @@ func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runA
 // repeat (order_labels: what an order was sold as, migration 00252; attempt_labels: the supplier
 // and SKU an attempt was sent to, 00253), each with a unique key over all its texts.
 type labelTable struct {
-	read, insert string
+	read, insert, all string
+	// slot is the table's place in DB.labelIdx.
+	slot  int
+	ncols int
 }
 
-func newLabelTable(name string, cols ...string) *labelTable {
+func newLabelTable(slot int, name string, cols ...string) *labelTable {
 	conds := make([]string, len(cols))
 	marks := make([]string, len(cols))
 	for i, c := range cols {
 		conds[i], marks[i] = c+" = ?", "?"
 	}
 	return &labelTable{
+		slot: slot, ncols: len(cols),
+		all:  `SELECT id, ` + strings.Join(cols, ", ") + ` FROM ` + name + ` ORDER BY id LIMIT ` + strconv.Itoa(labelPreload+1),
 		read: `SELECT id FROM ` + name + ` WHERE ` + strings.Join(conds, " AND "),
 		insert: `INSERT INTO ` + name + ` (` + strings.Join(cols, ", ") + `) VALUES (` + strings.Join(marks, ", ") + `)
 			ON CONFLICT DO NOTHING RETURNING id`,
@@ -162,10 +167,57 @@ func newLabelTable(name string, cols ...string) *labelTable {
 }
 
 var (
-	orderLabels   = newLabelTable("order_labels", "variant_code", "product_name", "dialect")
-	attemptLabels = newLabelTable("attempt_labels", "supplier", "sku")
-	orderMessages = newLabelTable("order_messages", "message")
+	orderLabels   = newLabelTable(0, "order_labels", "variant_code", "product_name", "dialect")
+	attemptLabels = newLabelTable(1, "attempt_labels", "supplier", "sku")
+	orderMessages = newLabelTable(2, "order_messages", "message")
 )
+
+// labelPreload is how many of a label table's rows a process caches at its first use of the
+// table (DB.loadLabels): a few MB at most. A table that fits is then known whole, and a label
+// missing from the cache is made without first being looked for.
+const labelPreload = 50000
+
+// labelIndex is what a DB knows of one label table.
+type labelIndex struct {
+	once sync.Once
+	// complete is set when every label committed before the load was cached by it: a label
+	// missing from the cache since is either new or made by another process (another node, the
+	// CLI), and the insert's conflict says which.
+	complete bool
+}
+
+// loadLabels caches table t's labels, once per process, from the reader pool.
+func (db *DB) loadLabels(ctx context.Context, t *labelTable) {
+	idx := &db.labelIdx[t.slot]
+	idx.once.Do(func() {
+		// The first caller's context may end before the load does: the load is the process's.
+		rows, err := db.query(context.WithoutCancel(ctx), t.all)
+		if err != nil {
+			return // not complete: labels are looked for before they are made, as without a load
+		}
+		defer rows.Close()
+		n := 0
+		texts := make([]string, t.ncols)
+		dest := make([]any, t.ncols+1)
+		for i := range texts {
+			dest[i+1] = &texts[i]
+		}
+		for rows.Next() {
+			var id int64
+			dest[0] = &id
+			if err := rows.Scan(dest...); err != nil {
+				return
+			}
+			if n++; n > labelPreload {
+				return
+			}
+			key := labelKey{t: t}
+			copy(key.texts[:], texts)
+			db.labels.Store(key, id)
+		}
+		idx.complete = rows.Err() == nil
+	})
+}
 
 // messageLabel returns the label a final order's message is kept under, and the text its row
 // keeps (empty with a label). A supplier's message is often the same for many orders
@@ -232,24 +284,39 @@ func (tx *Tx) label(ctx context.Context, t *labelTable, texts ...string) (sql.Nu
 	if id, ok := tx.db.labels.Load(key); ok {
 		return sql.NullInt64{Int64: id.(int64), Valid: true}, nil
 	}
-	var id int64
-	err := tx.db.queryRow(ctx, t.read, args...).Scan(&id)
-	if err == nil {
-		tx.db.labels.Store(key, id)
+	if id, ok := tx.labelsMine[key]; ok {
 		return sql.NullInt64{Int64: id, Valid: true}, nil
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return sql.NullInt64{}, fmt.Errorf("label: %w", err)
+	if id, ok := tx.labelsKept[key]; ok {
+		return sql.NullInt64{Int64: id, Valid: true}, nil
+	}
+	tx.db.loadLabels(ctx, t)
+	var id int64
+	if !tx.db.labelIdx[t.slot].complete {
+		err := tx.db.queryRow(ctx, t.read, args...).Scan(&id)
+		if err == nil {
+			tx.db.labels.Store(key, id)
+			return sql.NullInt64{Int64: id, Valid: true}, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return sql.NullInt64{}, fmt.Errorf("label: %w", err)
+		}
 	}
 	// A concurrent transaction making the same label makes this insert wait for it and then
 	// return no row; the label is then read in this transaction.
-	err = tx.queryRow(ctx, t.insert, args...).Scan(&id)
+	err := tx.queryRow(ctx, t.insert, args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.queryRow(ctx, t.read, args...).Scan(&id)
 	}
 	if err != nil {
 		return sql.NullInt64{}, fmt.Errorf("label: %w", err)
 	}
+	// Read or made in this transaction: cached for the batch's next callers now, and for good
+	// once the batch commits with the caller that made it (Tx.keepMine, tryBatch).
+	if tx.labelsMine == nil {
+		tx.labelsMine = map[labelKey]int64{}
+	}
+	tx.labelsMine[key] = id
 	return sql.NullInt64{Int64: id, Valid: true}, nil
 }
 

@@ -93,6 +93,8 @@ type DB struct {
 	system sync.Map
 	// labels caches, by labelKey, the id of a label (Tx.label); a label never changes.
 	labels sync.Map
+	// labelIdx says, per label table (labelTable.slot), whether labels has it whole.
+	labelIdx [3]labelIndex
 	// seenMessages are final orders' messages seen lately (Tx.messageLabel).
 	seenMessages messageSet
 }

@@ -2,7 +2,10 @@ package storetest_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kios-h2h/kios/internal/ledger"
@@ -356,6 +359,79 @@ func TestOrderLabels(t *testing.T) {
 		}
 		if n := count(t, db2, `SELECT COUNT(*) FROM order_labels`); n != 2 {
 			t.Errorf("%d order labels after reopening, want 2", n)
+		}
+	})
+}
+
+// A label made by a caller that then fails is undone with it (the caller's savepoint, or the
+// whole transaction) and must not be cached: the batch's other callers and later orders make
+// it again. A label made by another process after this one cached the table is found by the
+// insert's conflict. Every labelled order then reads the texts it was made with.
+func TestLabelsCachedOnlyOnceCommitted(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		url := b.URL(t)
+		db, other := storetest.OpenURL(t, url), storetest.OpenURL(t, url)
+		ctx := context.Background()
+		r := newReseller(t, db, "alice")
+		v := saveVariant(t, db, "V1", -1, map[string]int64{"default": 100})
+		errFail := errors.New("caller fails after its label")
+		var placed []*order.Order
+		var mu sync.Mutex
+		for round := range 8 {
+			var wg sync.WaitGroup
+			for c := range 8 {
+				o := newOrder(r, v, fmt.Sprintf("r%d-%d", round, c), 100)
+				o.ProductName = fmt.Sprintf("Game round %d", round) // a new label each round
+				fail := c%2 == 0
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					err := db.BatchKey(ctx, r.ID, func(tx *store.Tx) error {
+						if err := tx.OrderInsert(ctx, o); err != nil {
+							return err
+						}
+						if fail {
+							return errFail
+						}
+						return nil
+					})
+					switch {
+					case fail && !errors.Is(err, errFail), !fail && err != nil:
+						t.Errorf("order %s: %v", o.Reference, err)
+					case !fail:
+						mu.Lock()
+						placed = append(placed, o)
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+		}
+		// Another process makes a label this one has not seen, after this one cached the table.
+		late := newOrder(r, v, "late-other", 100)
+		late.ProductName = "Game made elsewhere"
+		writeKey(t, other, r.ID, func(tx *store.Tx) error { return tx.OrderInsert(ctx, late) })
+		mine := newOrder(r, v, "late-mine", 100)
+		mine.ProductName = late.ProductName
+		writeKey(t, db, r.ID, func(tx *store.Tx) error { return tx.OrderInsert(ctx, mine) })
+		placed = append(placed, late, mine)
+
+		if n := count(t, db, `SELECT COUNT(*) FROM orders o LEFT JOIN order_labels l ON l.id = o.label_id WHERE o.label_id IS NOT NULL AND l.id IS NULL`); n != 0 {
+			t.Errorf("%d orders keep the id of a label that does not exist", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM order_labels`); n != 9 {
+			t.Errorf("%d order labels, want 9 (one per round and the other process's)", n)
+		}
+		for _, o := range placed {
+			got, err := db.OrderByID(ctx, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ProductName != o.ProductName || got.VariantCode != o.VariantCode || got.Dialect != o.Dialect {
+				t.Errorf("order %s reads %q %q %q, want %q %q %q", o.Reference, got.ProductName, got.VariantCode, got.Dialect,
+					o.ProductName, o.VariantCode, o.Dialect)
+			}
 		}
 	})
 }
