@@ -316,6 +316,9 @@ func (c *claim) ready() { c.once.Do(func() { <-c.prep }) }
 func (s *Service) RunWorkers(ctx context.Context, cfg WorkerConfig) error {
 	cfg.defaults()
 	wake := s.Subscribe()
+	// Jobs queued by other nodes on the same database (PostgreSQL's NOTIFY; nil on SQLite):
+	// claimed at once instead of at the next poll.
+	others := s.db.JobWakes()
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
 	d := &dispatcher{s: s, cfg: cfg, gates: map[string]*gate{}, held: map[int64]int{},
@@ -342,6 +345,7 @@ func (s *Service) RunWorkers(ctx context.Context, cfg WorkerConfig) error {
 			}
 			return nil
 		case <-wake:
+		case <-others:
 		case <-timer.C:
 		}
 		// Claim as many jobs as there are free places, and go on claiming while jobs keep coming.

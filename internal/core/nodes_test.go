@@ -276,3 +276,68 @@ func TestNodesShareOneDatabase(t *testing.T) {
 		t.Fatalf("ledger check: %v", rep.Discrepancies)
 	}
 }
+
+// An order placed on one node is claimed at once by another node's workers, woken by the
+// database's notice (PostgreSQL's NOTIFY at the accepting commit), not at their next poll: the
+// workers here poll once an hour.
+func TestOtherNodesWorkersWakeOnAnOrder(t *testing.T) {
+	t.Parallel()
+	var be *storetest.Backend
+	for _, b := range storetest.Backends() {
+		if b.Name == "postgres" {
+			be = &b
+		}
+	}
+	if be == nil {
+		t.Skip("needs PostgreSQL: set " + storetest.PostgresEnv)
+	}
+	ctx := context.Background()
+	url := be.URL(t)
+	up := &upstream{purchases: map[string]int{}}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var nodes [2]*node
+	for i := range nodes {
+		link := &nodeLink{up: up}
+		svc, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{Logger: quiet, Router: linkRouter{link}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes[i] = &node{svc: svc, link: link}
+	}
+	a, b := nodes[0], nodes[1]
+	if err := a.svc.SaveCatalog(ctx, []catalog.Product{{Code: "ml", Name: "ML", Active: true}},
+		[]catalog.Variant{{ProductCode: "ml", Code: "ML5", Name: "5", Active: true, UnlimitedStock: true, Multi: true,
+			Prices: map[string]int64{"default": 1000}}}); err != nil {
+		t.Fatal(err)
+	}
+	cr, err := a.svc.CreateReseller(ctx, core.NewReseller{Name: "Shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.svc.Credit(ctx, cr.Reseller.Username, 100_000, "test"); err != nil {
+		t.Fatal(err)
+	}
+	// Only B works, polling once an hour; its first claim (at start) finds nothing.
+	b.work(core.WorkerConfig{Node: "B", Workers: 4, Lease: 10 * time.Second, Poll: time.Hour, ShutdownGrace: time.Millisecond})
+	defer b.stop()
+	for i := range 3 {
+		p, err := a.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: cr.Reseller, VariantCode: "ML5", Reference: fmt.Sprintf("r%d", i), Destination: "0812345678"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			o, err := a.svc.Order(ctx, cr.Reseller.ID, p.Order.Invoice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Status == order.Success {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("order %d still %s after 20 s: node B's workers were not woken", i, o.Status)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}

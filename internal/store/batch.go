@@ -256,6 +256,13 @@ func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) erro
 		_ = sqlTx.Rollback()
 		return err
 	}
+	// Set by a caller rolled back to its savepoint too: a needless notice costs a claim.
+	if tx.jobsQueued && db.opts.NotifyJobs != "" {
+		if _, err := tx.exec(ctx, db.opts.NotifyJobs); err != nil {
+			_ = sqlTx.Rollback()
+			return fmt.Errorf("notify queued jobs: %w", err)
+		}
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -304,6 +311,9 @@ type Tx struct {
 	// labelsKept those of the callers that succeeded: the latter are cached for good when the
 	// batch commits. A caller rolled back to its savepoint takes its labels with it.
 	labelsMine, labelsKept map[labelKey]int64
+	// jobsQueued is set when a caller queued a job or made one due now: the batch then tells
+	// other processes (Options.NotifyJobs) at its commit.
+	jobsQueued bool
 }
 
 func (tx *Tx) keepMine() {

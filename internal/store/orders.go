@@ -78,7 +78,11 @@ func (tx *Tx) OrderInsertQueued(ctx context.Context, o *order.Order, kind string
 		}
 		return tx.JobInsert(ctx, kind, o.ID, runAt)
 	}
-	return tx.orderInsert(ctx, o, kind, runAt)
+	if err := tx.orderInsert(ctx, o, kind, runAt); err != nil {
+		return err
+	}
+	tx.jobsQueued = true
+	return nil
 }
 
 // orderInsert inserts o and, when kind is set (writable CTEs only), its job of that kind due at

@@ -56,6 +56,12 @@ type Options struct {
 	// turn it on (storetest does, and WithLockDomainAssertions for stores opened from a URL),
 	// production leaves it off (it costs a lookup per account, cached).
 	AssertLockDomains bool
+	// NotifyJobs, when set, is the statement a batch that queued a job (or made one due now)
+	// runs before its commit, so that other processes' workers wake (see wakes.go).
+	NotifyJobs string
+	// JobListener, when set, listens until ctx ends for other processes' NotifyJobs and calls
+	// wake for each (DB.JobWakes starts it).
+	JobListener func(ctx context.Context, wake func())
 }
 
 // DB is a Kios database: a writer pool used only through Batch, and a reader pool.
@@ -95,6 +101,8 @@ type DB struct {
 	labels sync.Map
 	// labelIdx says, per label table (labelTable.slot), whether labels has it whole.
 	labelIdx [3]labelIndex
+	// wakes is the listener of other processes' queued jobs (JobWakes).
+	wakes jobWakes
 	// seenMessages are final orders' messages seen lately (Tx.messageLabel).
 	seenMessages messageSet
 }
@@ -183,6 +191,7 @@ func (db *DB) Close() error {
 		db.closeMu.Unlock()
 		close(db.stop)
 		db.wg.Wait()
+		db.stopWakes()
 		var errs []error
 		if db.r != db.w {
 			errs = append(errs, db.r.Close())

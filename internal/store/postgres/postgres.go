@@ -127,7 +127,17 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres %s: %w", name, err)
 	}
-	return store.New(db, db, Dialect, opts.Options), nil
+	cfg, err := pgconnConfig(url)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	o := opts.Options
+	if err := jobNotices(ctx, db, cfg, &o); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres %s: %w", name, err)
+	}
+	return store.New(db, db, Dialect, o), nil
 }
 
 // Connect opens a pool of at most maxConns connections to the database at url and checks that
