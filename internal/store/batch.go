@@ -197,6 +197,7 @@ func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) erro
 		tx.ctx, tx.key = r.ctx, r.key
 		clear(tx.mine)
 		clear(tx.labelsMine)
+		tx.jobsMine = false
 		if single {
 			if ferr := r.fn(tx); ferr != nil {
 				_ = sqlTx.Rollback()
@@ -256,15 +257,11 @@ func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) erro
 		_ = sqlTx.Rollback()
 		return err
 	}
-	// Set by a caller rolled back to its savepoint too: a needless notice costs a claim.
-	if tx.jobsQueued && db.opts.NotifyJobs != "" {
-		if _, err := tx.exec(ctx, db.opts.NotifyJobs); err != nil {
-			_ = sqlTx.Rollback()
-			return fmt.Errorf("notify queued jobs: %w", err)
-		}
-	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if tx.jobsQueued {
+		db.jobsQueued()
 	}
 	for k, id := range tx.labelsKept {
 		db.labels.Store(k, id)
@@ -311,12 +308,15 @@ type Tx struct {
 	// labelsKept those of the callers that succeeded: the latter are cached for good when the
 	// batch commits. A caller rolled back to its savepoint takes its labels with it.
 	labelsMine, labelsKept map[labelKey]int64
-	// jobsQueued is set when a caller queued a job or made one due now: the batch then tells
-	// other processes (Options.NotifyJobs) at its commit.
-	jobsQueued bool
+	// jobsMine is set when the running caller queued a job or made one due now, jobsQueued when
+	// a caller that succeeded did: other processes are then told once the batch has committed
+	// (DB.jobsQueued).
+	jobsMine, jobsQueued bool
 }
 
 func (tx *Tx) keepMine() {
+	tx.jobsQueued = tx.jobsQueued || tx.jobsMine
+	tx.jobsMine = false
 	for id, d := range tx.mine {
 		tx.late[id] += d
 	}

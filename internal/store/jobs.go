@@ -29,7 +29,7 @@ func (tx *Tx) JobInsert(ctx context.Context, kind string, orderID int64, runAt t
 		kind, orderID, micros(runAt)); err != nil {
 		return fmt.Errorf("queue %s job for order %d: %w", kind, orderID, err)
 	}
-	tx.jobsQueued = true
+	tx.jobsMine = true
 	return nil
 }
 
@@ -209,7 +209,7 @@ func (tx *Tx) JobRunNow(ctx context.Context, kind string, orderID int64) error {
 	if _, err := tx.exec(ctx, `UPDATE jobs SET run_at = ? WHERE kind = ? AND order_id = ?`, micros(tx.now()), kind, orderID); err != nil {
 		return fmt.Errorf("run %s jobs of order %d now: %w", kind, orderID, err)
 	}
-	tx.jobsQueued = true
+	tx.jobsMine = true
 	return nil
 }
 

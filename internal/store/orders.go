@@ -81,7 +81,7 @@ func (tx *Tx) OrderInsertQueued(ctx context.Context, o *order.Order, kind string
 	if err := tx.orderInsert(ctx, o, kind, runAt); err != nil {
 		return err
 	}
-	tx.jobsQueued = true
+	tx.jobsMine = true
 	return nil
 }
 

@@ -56,9 +56,11 @@ type Options struct {
 	// turn it on (storetest does, and WithLockDomainAssertions for stores opened from a URL),
 	// production leaves it off (it costs a lookup per account, cached).
 	AssertLockDomains bool
-	// NotifyJobs, when set, is the statement a batch that queued a job (or made one due now)
-	// runs before its commit, so that other processes' workers wake (see wakes.go).
+	// NotifyJobs, when set, is the statement that tells other processes' workers to wake, sent
+	// after a batch that queued a job (or made one due now) has committed (see wakes.go).
 	NotifyJobs string
+	// NotifyGap is the least time between two NotifyJobs of this process (0: 20 ms).
+	NotifyGap time.Duration
 	// JobListener, when set, listens until ctx ends for other processes' NotifyJobs and calls
 	// wake for each (DB.JobWakes starts it).
 	JobListener func(ctx context.Context, wake func())
@@ -101,8 +103,10 @@ type DB struct {
 	labels sync.Map
 	// labelIdx says, per label table (labelTable.slot), whether labels has it whole.
 	labelIdx [3]labelIndex
-	// wakes is the listener of other processes' queued jobs (JobWakes).
-	wakes jobWakes
+	// wakes is the listener of other processes' queued jobs (JobWakes); notifier tells them of
+	// this process's (nil when the backend cannot).
+	wakes    jobWakes
+	notifier *jobNotifier
 	// seenMessages are final orders' messages seen lately (Tx.messageLabel).
 	seenMessages messageSet
 }
@@ -145,6 +149,9 @@ func New(writer, reader *sql.DB, d *Dialect, opts Options, closers ...func() err
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.NotifyGap <= 0 {
+		opts.NotifyGap = defaultNotifyGap
+	}
 	db := &DB{
 		w: writer, r: reader, dialect: d, opts: opts,
 		reqs:       make(chan *batchReq, 4096),
@@ -163,6 +170,7 @@ func New(writer, reader *sql.DB, d *Dialect, opts Options, closers ...func() err
 	for i := 0; i < opts.Writers; i++ {
 		db.keyed = append(db.keyed, make(chan *batchReq, 4096))
 	}
+	db.startNotifier()
 	for i := 0; i < opts.Writers; i++ {
 		db.wg.Add(1)
 		go db.writeLoop(db.keyed[i])
@@ -191,6 +199,7 @@ func (db *DB) Close() error {
 		db.closeMu.Unlock()
 		close(db.stop)
 		db.wg.Wait()
+		db.stopNotifier()
 		db.stopWakes()
 		var errs []error
 		if db.r != db.w {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
@@ -72,6 +73,26 @@ func TestJobWakesAcrossProcesses(t *testing.T) {
 			t.Fatal("other: not woken by a queued job")
 		}
 		quiet("one, by its own notice", mine)
+
+		// A process that closes right after its commit (a CLI command resolving an order) still
+		// tells: a notice due is sent before the pools close, even while the notifier waits
+		// out its gap after the one before.
+		brief := storetest.OpenURLOptions(t, url, backend.Options{Options: store.Options{NotifyGap: time.Hour}})
+		writeKey(t, brief, r.ID, func(tx *store.Tx) error { return tx.JobRunNow(ctx, store.JobFulfil, o.ID) })
+		select {
+		case <-theirs:
+		case <-time.After(10 * time.Second):
+			t.Fatal("other: not woken by a job made due")
+		}
+		writeKey(t, brief, r.ID, func(tx *store.Tx) error { return tx.JobRunNow(ctx, store.JobFulfil, o.ID) })
+		if err := brief.Close(); err != nil {
+			t.Fatalf("close: %v", err)
+		}
+		select {
+		case <-theirs:
+		case <-time.After(10 * time.Second):
+			t.Fatal("other: not woken by a process that closed right after queueing")
+		}
 
 		// And the other way round, made due now.
 		writeKey(t, other, r.ID, func(tx *store.Tx) error { return tx.JobRunNow(ctx, store.JobFulfil, o.ID) })
