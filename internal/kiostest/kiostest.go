@@ -9,7 +9,9 @@
 package kiostest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,6 +48,13 @@ type Options struct {
 	Balance int64
 	// MaxBody caps a request's body in the dialects; 0 means each dialect's default.
 	MaxBody int64
+	// Guard is the dialects' access guard; nil means one with the default policy.
+	Guard *access.Guard
+	// Logger is the core's and the dialects'; nil means Quiet().
+	Logger *slog.Logger
+	// PriceListEvery is how often a reseller may fetch a full price list where a dialect limits
+	// it; 0 turns the limit off, so that tests fetch lists freely.
+	PriceListEvery time.Duration
 }
 
 // Balance is a kit reseller's starting balance unless Options.Balance says otherwise.
@@ -79,7 +88,15 @@ func Setup(t testing.TB, o Options) *Kit {
 		be = *o.Backend
 	}
 	k := &Kit{T: t, DB: be.Open(t), Registry: registry.Default(), final: map[string]order.Status{}, waiters: map[string][]chan struct{}{}}
-	svc, err := core.New(ctx, k.DB, core.Config{Logger: Quiet(), Router: o.Router, Now: o.Now, Final: k.told})
+	log := o.Logger
+	if log == nil {
+		log = Quiet()
+	}
+	router := o.Router
+	if router == nil {
+		router = core.SimulatorRouter(0)
+	}
+	svc, err := core.New(ctx, k.DB, core.Config{Logger: log, Router: router, Now: o.Now, Final: k.told})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +124,16 @@ func Setup(t testing.TB, o Options) *Kit {
 			t.Fatal(err)
 		}
 	}
+	guard := o.Guard
+	if guard == nil {
+		guard = access.New(access.Policy{})
+	}
+	every := o.PriceListEvery
+	if every == 0 {
+		every = -1
+	}
 	mux := http.NewServeMux()
-	k.Registry.Mount(mux, svc, dialect.Env{Guard: access.New(access.Policy{}), Logger: Quiet(), MaxBody: o.MaxBody, PriceListEvery: -1}, nil)
+	k.Registry.Mount(mux, svc, dialect.Env{Guard: guard, Logger: log, MaxBody: o.MaxBody, PriceListEvery: every}, nil)
 	k.Server = httptest.NewServer(mux)
 	t.Cleanup(k.Server.Close)
 	return k
@@ -183,6 +208,50 @@ func (k *Kit) Final(invoice string) (order.Status, bool) {
 // guard, not a timing assertion.
 func (k *Kit) WaitFinal(invoice string) order.Status {
 	k.T.Helper()
+	return k.wait(k.T, invoice)
+}
+
+// WaitOrder waits until the kit reseller's order under ref is final (by the core's signal, as
+// WaitFinal) and returns it as the store holds it then; t is the (sub)test asking.
+func (k *Kit) WaitOrder(t testing.TB, ref string) *order.Order {
+	t.Helper()
+	o, err := k.Svc.OrderByReference(context.Background(), k.Reseller.Reseller.ID, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.settled(t, o)
+}
+
+// WaitInvoice waits until a reseller's order invoice is final and returns it, as WaitOrder.
+func (k *Kit) WaitInvoice(t testing.TB, resellerID int64, invoice string) *order.Order {
+	t.Helper()
+	o, err := k.Svc.Order(context.Background(), resellerID, invoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.settled(t, o)
+}
+
+// settled waits for o's final signal, unless the store already showed it final, and reads it
+// again: the signal comes after the commit, so the store shows the final state.
+func (k *Kit) settled(t testing.TB, o *order.Order) *order.Order {
+	t.Helper()
+	if o.Status.Final() {
+		return o
+	}
+	k.wait(t, o.Invoice)
+	o, err := k.Svc.Order(context.Background(), o.ResellerID, o.Invoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Status.Final() {
+		t.Fatalf("order %s signalled final, the store shows %s", o.Invoice, o.Status)
+	}
+	return o
+}
+
+func (k *Kit) wait(t testing.TB, invoice string) order.Status {
+	t.Helper()
 	k.mu.Lock()
 	if st, ok := k.final[invoice]; ok {
 		k.mu.Unlock()
@@ -192,7 +261,7 @@ func (k *Kit) WaitFinal(invoice string) order.Status {
 	k.waiters[invoice] = append(k.waiters[invoice], ch)
 	k.mu.Unlock()
 	guard := time.Minute
-	if d, ok := k.T.(interface{ Deadline() (time.Time, bool) }); ok {
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
 		if dl, set := d.Deadline(); set {
 			guard = time.Until(dl) - time.Second
 		}
@@ -202,7 +271,80 @@ func (k *Kit) WaitFinal(invoice string) order.Status {
 		st, _ := k.Final(invoice)
 		return st
 	case <-time.After(guard):
-		k.T.Fatalf("order %s: no final state signalled", invoice)
+		t.Fatalf("order %s: no final state signalled", invoice)
 		return ""
 	}
+}
+
+// Balance is the kit reseller's available balance.
+func (k *Kit) Balance(t testing.TB) int64 {
+	t.Helper()
+	b, err := k.Svc.Balance(context.Background(), k.Reseller.Reseller.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// CheckLedger fails t unless the ledger's invariants hold.
+func (k *Kit) CheckLedger(t testing.TB) {
+	t.Helper()
+	rep, err := k.Svc.LedgerCheck(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Fatalf("ledger check: %v", rep.Discrepancies)
+	}
+}
+
+// Post sends body to the kit's server at path as JSON (marshalled unless it is a string or
+// []byte) and returns the HTTP status, the answer and its headers.
+func (k *Kit) Post(t testing.TB, path string, body any) (int, []byte, http.Header) {
+	t.Helper()
+	var raw []byte
+	switch v := body.(type) {
+	case string:
+		raw = []byte(v)
+	case []byte:
+		raw = v
+	default:
+		var err error
+		if raw, err = json.Marshal(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := http.Post(k.Server.URL+path, "application/json", bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, out, resp.Header
+}
+
+// Clock is a test clock that moves only when told (Add); Now is the core's clock for it.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock standing at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Add moves the clock by d.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
 }

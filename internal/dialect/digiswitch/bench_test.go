@@ -16,7 +16,7 @@ import (
 // order, hold, answer with the balance), in parallel, on SQLite. Fulfilment is not running.
 func BenchmarkTransaction(b *testing.B) {
 	bb := setup(b, setupOpts{})
-	if _, err := bb.svc.Credit(b.Context(), bb.user(), int64(b.N+1)*5005, "bench"); err != nil {
+	if _, err := bb.Svc.Credit(b.Context(), bb.user(), int64(b.N+1)*5005, "bench"); err != nil {
 		b.Fatal(err)
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -26,7 +26,7 @@ func BenchmarkTransaction(b *testing.B) {
 		for pb.Next() {
 			ref := fmt.Sprintf("bench-%d", n.Add(1))
 			body, _ := json.Marshal(bb.trx("", "s5", "081234567890", ref))
-			resp, err := client.Post(bb.srv.URL+ds.PathTransaction, "application/json", bytes.NewReader(body))
+			resp, err := client.Post(bb.Server.URL+ds.PathTransaction, "application/json", bytes.NewReader(body))
 			if err != nil {
 				b.Error(err)
 				return

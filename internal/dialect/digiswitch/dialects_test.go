@@ -3,12 +3,10 @@ package digiswitch_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"testing"
 
 	bs "github.com/kios-h2h/kios/client/basstore"
 	ds "github.com/kios-h2h/kios/client/digiswitch"
-	"github.com/kios-h2h/kios/internal/dialect/basstore"
 )
 
 // TestBothDialectsOneBalance: one reseller credited through the core, buying through this API and
@@ -17,14 +15,13 @@ import (
 func TestBothDialectsOneBalance(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{noCredit: true})
-	b.run()
+	b.Run()
 	ctx := context.Background()
-	bsrv := httptest.NewServer(basstore.New(b.svc, basstore.Options{}))
-	t.Cleanup(bsrv.Close)
-	bc := bs.NewClient(bsrv.URL, b.cr.Token, bs.Options{})
-	dc := ds.New(b.srv.URL, b.user(), b.cr.APIKey)
+	// The kit's server speaks every dialect, BASSTORE's too.
+	bc := bs.NewClient(b.Server.URL, b.Reseller.Token, bs.Options{})
+	dc := ds.New(b.Server.URL, b.user(), b.Reseller.APIKey)
 
-	if _, err := b.svc.Credit(ctx, b.user(), 50000, "test"); err != nil {
+	if _, err := b.Svc.Credit(ctx, b.user(), 50000, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := dc.Transaction(ctx, ds.TransactionRequest{Code: "s5", CustomerNo: "081234567890", RefID: "both-1"}); err != nil {
@@ -36,7 +33,7 @@ func TestBothDialectsOneBalance(t *testing.T) {
 	want := int64(50000 - 2*5005)
 	check := func() {
 		t.Helper()
-		core := b.balance()
+		core := b.Balance(b.T)
 		viaDS, err := dc.Balance(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -63,8 +60,8 @@ func TestBothDialectsOneBalance(t *testing.T) {
 	if _, err := bc.Order(ctx, bs.OrderRequest{Code: "s5", ReferenceNumber: "both-1", Data: "089999999999"}); err == nil {
 		t.Fatal("basstore reused a digiswitch reference")
 	}
-	b.waitFinal("both-1")
-	b.waitFinal("both-2")
+	b.WaitOrder(b.T, "both-1")
+	b.WaitOrder(b.T, "both-2")
 	check()
-	b.checkLedger()
+	b.CheckLedger(b.T)
 }

@@ -14,7 +14,7 @@ import (
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
-	b.run()
+	b.Run()
 	ok := func(name, path string, body any) []byte {
 		t.Helper()
 		status, raw := b.post(path, body)
@@ -39,7 +39,7 @@ func TestGolden(t *testing.T) {
 	golden(t, "deposit", regexp.MustCompile(`"amount":100\d\d\d`).ReplaceAll(raw, []byte(`"amount":100123`)))
 
 	ok("transaction-pending", ds.PathTransaction, b.trx("", "s5", "081234567890", "trx-1"))
-	b.waitFinal("trx-1")
+	b.WaitOrder(b.T, "trx-1")
 	ok("transaction-success", ds.PathTransaction, b.trx("", "s5", "081234567890", "trx-1"))
 
 	test := b.trx("", "s5", "081234567891", "trx-test")
@@ -47,14 +47,14 @@ func TestGolden(t *testing.T) {
 	ok("transaction-testing", ds.PathTransaction, test)
 
 	b.data(ds.PathTransaction, b.trx("", "s5", "081200000000", "trx-fail"))
-	b.waitFinal("trx-fail")
+	b.WaitOrder(b.T, "trx-fail")
 	ok("transaction-failed", ds.PathTransaction, b.trx("", "s5", "081200000000", "trx-fail"))
 
 	ok("inq-pasca-pln", ds.PathTransaction, b.trx(ds.CommandInquiry, "dspln", "530000000001", "pln-1"))
 	ok("inq-pasca-pdam", ds.PathTransaction, b.trx(ds.CommandInquiry, "aetra", "1234567", "pdam-1"))
 	ok("inq-pasca-bpjs", ds.PathTransaction, b.trx(ds.CommandInquiry, "bpjs", "8888801234567890", "bpjs-1"))
 	ok("pay-pasca-pending", ds.PathTransaction, b.trx(ds.CommandPay, "dspln", "530000000001", "pln-1"))
-	b.waitFinal("pln-1")
+	b.WaitOrder(b.T, "pln-1")
 	ok("pay-pasca-success", ds.PathTransaction, b.trx(ds.CommandPay, "dspln", "530000000001", "pln-1"))
 	ok("status-pasca-success", ds.PathTransaction, b.trx(ds.CommandStatus, "dspln", "530000000001", "pln-1"))
 
@@ -65,5 +65,5 @@ func TestGolden(t *testing.T) {
 	ok("error-transaction-product", ds.PathTransaction, b.trx("", "nope", "081234567890", "trx-x"))
 	ok("error-malformed", ds.PathTransaction, `{"username": "tokobudi", "ref_id": 12}`)
 	ok("error-pay-pasca-not-inquired", ds.PathTransaction, b.trx(ds.CommandPay, "dspln", "530000000002", "pln-none"))
-	b.checkLedger()
+	b.CheckLedger(b.T)
 }

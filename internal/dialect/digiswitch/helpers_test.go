@@ -6,11 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"github.com/kios-h2h/kios/internal/demo"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,9 +18,10 @@ import (
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
+	"github.com/kios-h2h/kios/internal/kiostest"
 	"github.com/kios-h2h/kios/internal/order"
-	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
@@ -32,26 +29,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// clock is the core's clock in tests. It starts in the past so that jobs it schedules are due at
-// once for the store's real clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// start is 10:00 in Jakarta on 10 June 2025.
+// start is 10:00 in Jakarta on 10 June 2025. The core's clock stands there (moved by the tests
+// that need it); being in the past, jobs it schedules are due at once for the store's real clock.
 var start = time.Date(2025, 6, 10, 10, 0, 0, 0, catalog.Jakarta)
 
 // testSupplier buys with the simulator on the real clock (its pending window counts from the
@@ -88,13 +67,10 @@ func (r router) Unavailable(context.Context) (map[int64]bool, error) {
 	return r.sup.down, nil
 }
 
+// bundle is the test kit with digiswitch's supplier and clock, and the wire's helpers.
 type bundle struct {
-	t     testing.TB
-	db    *store.DB
-	svc   *core.Service
-	clock *clock
-	cr    core.Credentials
-	srv   *httptest.Server
+	*kiostest.Kit
+	clock *kiostest.Clock
 	sup   *testSupplier
 }
 
@@ -104,21 +80,9 @@ type setupOpts struct {
 	noCredit bool
 }
 
-func setup(t testing.TB, o setupOpts) *bundle {
-	t.Helper()
-	ctx := context.Background()
-	be := storetest.Backends()[0]
-	if o.backend != nil {
-		be = *o.backend
-	}
-	db := be.Open(t)
-	clk := &clock{t: start}
-	sup := &testSupplier{Simulator: simulator.New(0), bills: &simulator.Simulator{Now: clk.Now}}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := core.New(ctx, db, core.Config{Now: clk.Now, Logger: log, Router: router{sup}})
-	if err != nil {
-		t.Fatal(err)
-	}
+// catalog is the kit's Telkomsel pulsa with a cut-off (s10, 09:30 to 10:15), a stock of one
+// (s50) and a tier-only price (sgold), and the demo's postpaid products.
+func testCatalog() ([]catalog.Product, []catalog.Variant) {
 	products := []catalog.Product{{Code: "TELKOMSEL", Name: "Telkomsel", Category: "Pulsa", Brand: "TELKOMSEL", Active: true}}
 	pv := func(code, name string, price int64, mod func(*catalog.Variant)) catalog.Variant {
 		v := catalog.Variant{ProductCode: "TELKOMSEL", Code: code, Name: name, Kind: catalog.Prepaid, Type: "Umum", Active: true,
@@ -136,143 +100,63 @@ func setup(t testing.TB, o setupOpts) *bundle {
 		pv("sgold", "Telkomsel Gold", 1000, func(v *catalog.Variant) { v.Prices = map[string]int64{"gold": 900} }),
 	}
 	pp, pvs := demo.Postpaid()
-	if err := svc.SaveCatalog(ctx, append(products, pp...), append(variants, pvs...)); err != nil {
-		t.Fatal(err)
-	}
-	cr, err := svc.CreateReseller(ctx, core.NewReseller{Username: "tokobudi", Name: "Toko Budi"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !o.noCredit {
-		if _, err := svc.Credit(ctx, "tokobudi", 1_000_000, "test"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opts := o.handler
-	if opts.PriceListEvery == 0 {
-		opts.PriceListEvery = -1
-	}
-	if opts.Logger == nil {
-		opts.Logger = log
-	}
-	srv := httptest.NewServer(digiswitch.New(svc, opts))
-	t.Cleanup(srv.Close)
-	return &bundle{t: t, db: db, svc: svc, clock: clk, cr: cr, srv: srv, sup: sup}
+	return append(products, pp...), append(variants, pvs...)
 }
 
-// run starts the fulfilment workers until the test ends.
-func (b *bundle) run() {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { _ = b.svc.RunWorkers(ctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
-	b.t.Cleanup(func() { cancel(); <-done })
-}
-
-// waitFinal waits until the reseller's order under ref is final.
-func (b *bundle) waitFinal(ref string) *order.Order {
-	b.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		o, err := b.svc.OrderByReference(context.Background(), b.cr.Reseller.ID, ref)
-		if err != nil {
-			b.t.Fatal(err)
-		}
-		if o.Status.Final() {
-			return o
-		}
-		time.Sleep(5 * time.Millisecond)
+// setup is a kit (see internal/kiostest) on the test clock, with the test supplier and catalog;
+// the handler options are the kit's (Guard, PriceListEvery), digiswitch's answers are at
+// b.Server.URL.
+func setup(t testing.TB, o setupOpts) *bundle {
+	t.Helper()
+	clk := kiostest.NewClock(start)
+	sup := &testSupplier{Simulator: simulator.New(0), bills: &simulator.Simulator{Now: clk.Now}}
+	products, variants := testCatalog()
+	ko := kiostest.Options{Backend: o.backend, Router: router{sup}, Now: clk.Now, Products: products, Variants: variants,
+		Guard: o.handler.Guard, Logger: o.handler.Logger, MaxBody: o.handler.MaxBody, PriceListEvery: o.handler.PriceListEvery}
+	if o.noCredit {
+		ko.Balance = -1
 	}
-	b.t.Fatalf("order %s not final in time", ref)
-	return nil
+	return &bundle{Kit: kiostest.Setup(t, ko), clock: clk, sup: sup}
 }
 
-func (b *bundle) user() string { return b.cr.Reseller.Username }
+func (b *bundle) user() string { return b.Reseller.Reseller.Username }
 
-func (b *bundle) sign(suffix string) string { return ds.Sign(b.user(), b.cr.APIKey, suffix) }
+func (b *bundle) sign(suffix string) string { return ds.Sign(b.user(), b.Reseller.APIKey, suffix) }
 
 // post sends body (marshalled unless it is a string or []byte) and returns the status and raw answer.
 func (b *bundle) post(path string, body any) (int, []byte) {
-	b.t.Helper()
-	var raw []byte
-	switch v := body.(type) {
-	case string:
-		raw = []byte(v)
-	case []byte:
-		raw = v
-	default:
-		var err error
-		if raw, err = json.Marshal(v); err != nil {
-			b.t.Fatal(err)
-		}
-	}
-	resp, err := http.Post(b.srv.URL+path, "application/json", bytes.NewReader(raw))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return resp.StatusCode, out
+	b.T.Helper()
+	status, raw, _ := b.Post(b.T, path, body)
+	return status, raw
 }
 
 // data returns the answer's data object as a map, failing unless the status is 200.
 func (b *bundle) data(path string, body any) map[string]any {
-	b.t.Helper()
+	b.T.Helper()
 	status, raw := b.post(path, body)
 	if status != http.StatusOK {
-		b.t.Fatalf("%s: HTTP %d: %s", path, status, raw)
+		b.T.Fatalf("%s: HTTP %d: %s", path, status, raw)
 	}
 	var env struct {
 		Data map[string]any `json:"data"`
 	}
 	if err := json.Unmarshal(raw, &env); err != nil {
-		b.t.Fatalf("%s: %v: %s", path, err, raw)
+		b.T.Fatalf("%s: %v: %s", path, err, raw)
 	}
 	return env.Data
 }
 
 // wantRC posts body and checks the answer's rc.
 func (b *bundle) wantRC(path string, body any, rc string) map[string]any {
-	b.t.Helper()
+	b.T.Helper()
 	d := b.data(path, body)
 	if d["rc"] != rc {
-		b.t.Fatalf("%s: rc %v, want %s: %v", path, d["rc"], rc, d)
+		b.T.Fatalf("%s: rc %v, want %s: %v", path, d["rc"], rc, d)
 	}
 	if d["status"] != ds.StatusOf(rc) {
-		b.t.Fatalf("%s: status %v, want %s", path, d["status"], ds.StatusOf(rc))
+		b.T.Fatalf("%s: status %v, want %s", path, d["status"], ds.StatusOf(rc))
 	}
 	return d
-}
-
-func (b *bundle) balance() int64 {
-	b.t.Helper()
-	bal, err := b.svc.Balance(context.Background(), b.cr.Reseller.ID)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return bal
-}
-
-func (b *bundle) checkLedger() {
-	b.t.Helper()
-	rep, err := b.svc.LedgerCheck(context.Background())
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if !rep.OK() {
-		b.t.Fatalf("ledger check: %v", rep.Discrepancies)
-	}
-}
-
-func (b *bundle) orders() int {
-	b.t.Helper()
-	os, err := b.svc.Orders(context.Background(), store.OrderFilter{Limit: 1000})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return len(os)
 }
 
 // trx builds a signed transaction request.

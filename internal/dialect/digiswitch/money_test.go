@@ -21,29 +21,29 @@ func TestOneBalance(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		b := setup(t, setupOpts{backend: &be, noCredit: true})
-		b.run()
+		b.Run()
 		ctx := context.Background()
-		if _, err := b.svc.Credit(ctx, b.user(), 20000, "test"); err != nil {
+		if _, err := b.Svc.Credit(ctx, b.user(), 20000, "test"); err != nil {
 			t.Fatal(err)
 		}
 		b.wantRC(ds.PathTransaction, b.trx("", "s5", "081234567890", "one-1"), ds.RCPending)
-		if _, err := b.svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.cr.Reseller, VariantCode: "s5", Reference: "one-2", Destination: "081234567891"}); err != nil {
+		if _, err := b.Svc.PlaceOrder(ctx, core.PlaceParams{Reseller: b.Reseller.Reseller, VariantCode: "s5", Reference: "one-2", Destination: "081234567891"}); err != nil {
 			t.Fatal(err)
 		}
 		// The reference space is shared: the core's order is this dialect's ref_id too.
 		b.wantRC(ds.PathTransaction, b.trx("", "s5", "081234567899", "one-2"), ds.RCRefConflict)
-		b.waitFinal("one-1")
-		b.waitFinal("one-2")
+		b.WaitOrder(b.T, "one-1")
+		b.WaitOrder(b.T, "one-2")
 		d := b.data(ds.PathBalance, ds.BalanceRequest{Username: b.user(), Sign: b.sign("depo")})
 		want := int64(20000 - 2*5005)
-		if got := b.balance(); got != want || d["deposit"] != float64(want) {
+		if got := b.Balance(b.T); got != want || d["deposit"] != float64(want) {
 			t.Fatalf("core balance %d, cek-saldo %v, want %d", got, d["deposit"], want)
 		}
 		d = b.wantRC(ds.PathTransaction, b.trx("", "s5", "081234567890", "one-1"), ds.RCSuccess)
 		if d["balance"] != float64(want) {
 			t.Fatalf("balance in answer %v, want %d", d["balance"], want)
 		}
-		b.checkLedger()
+		b.CheckLedger(b.T)
 	})
 }
 
@@ -52,7 +52,7 @@ func TestOneBalance(t *testing.T) {
 func TestConcurrentDuplicates(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
-	before := b.balance()
+	before := b.Balance(b.T)
 	req := b.trx("", "s5", "081234567890", "dup-1")
 	var wg sync.WaitGroup
 	answers := make([]string, 24)
@@ -70,30 +70,30 @@ func TestConcurrentDuplicates(t *testing.T) {
 			t.Fatalf("answer %s", a)
 		}
 	}
-	if n := b.orders(); n != 1 {
+	if n := b.OrderCount(b.T); n != 1 {
 		t.Fatalf("%d orders", n)
 	}
-	if got := b.balance(); got != before-5005 {
+	if got := b.Balance(b.T); got != before-5005 {
 		t.Fatalf("balance %d, want %d", got, before-5005)
 	}
-	b.checkLedger()
+	b.CheckLedger(b.T)
 }
 
 // TestTestingMovesNoMoney: testing:true runs on the simulator and leaves the balance alone.
 func TestTestingMovesNoMoney(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
-	b.run()
-	before := b.balance()
+	b.Run()
+	before := b.Balance(b.T)
 	req := b.trx("", "s5", "081234567890", "test-1")
 	req.Testing = true
 	b.wantRC(ds.PathTransaction, req, ds.RCPending)
-	if o := b.waitFinal("test-1"); o.Status != order.Success || !o.Testing {
+	if o := b.WaitOrder(b.T, "test-1"); o.Status != order.Success || !o.Testing {
 		t.Fatalf("order %+v", o)
 	}
 	d := b.wantRC(ds.PathTransaction, req, ds.RCSuccess)
-	if d["balance"] != float64(before) || b.balance() != before {
-		t.Fatalf("balance %v / %d, want %d", d["balance"], b.balance(), before)
+	if d["balance"] != float64(before) || b.Balance(b.T) != before {
+		t.Fatalf("balance %v / %d, want %d", d["balance"], b.Balance(b.T), before)
 	}
 	// The same ref_id without testing is another transaction.
 	req.Testing = false
@@ -104,11 +104,11 @@ func TestTestingMovesNoMoney(t *testing.T) {
 	b.wantRC(ds.PathTransaction, inq, ds.RCSuccess)
 	inq.Command = ds.CommandPay
 	b.wantRC(ds.PathTransaction, inq, ds.RCPending)
-	b.waitFinal("test-2")
-	if b.balance() != before {
-		t.Fatalf("balance %d after a testing bill, want %d", b.balance(), before)
+	b.WaitOrder(b.T, "test-2")
+	if b.Balance(b.T) != before {
+		t.Fatalf("balance %d after a testing bill, want %d", b.Balance(b.T), before)
 	}
-	b.checkLedger()
+	b.CheckLedger(b.T)
 }
 
 // TestPayPasca: pay without inquiry, twice, concurrently, on another day, and the same bill under
@@ -116,9 +116,9 @@ func TestTestingMovesNoMoney(t *testing.T) {
 func TestPayPasca(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
-	b.run()
+	b.Run()
 	T := ds.PathTransaction
-	before := b.balance()
+	before := b.Balance(b.T)
 	b.wantRC(T, b.trx(ds.CommandPay, "dspln", "530000000001", "pay-0"), ds.RCNotFound)
 
 	inq := b.wantRC(T, b.trx(ds.CommandInquiry, "dspln", "530000000001", "pay-1"), ds.RCSuccess)
@@ -126,7 +126,7 @@ func TestPayPasca(t *testing.T) {
 	if inq["selling_price"].(float64)-inq["price"].(float64) != 100 || inq["admin"] != float64(2500) {
 		t.Fatalf("inquiry %v", inq)
 	}
-	if b.balance() != before {
+	if b.Balance(b.T) != before {
 		t.Fatal("an inquiry charged")
 	}
 	// Inquiring again answers the same bill without charging.
@@ -155,13 +155,13 @@ func TestPayPasca(t *testing.T) {
 			t.Fatalf("pay answer %s", raw)
 		}
 	}
-	if b.orders() != 1 || b.balance() != before-price {
-		t.Fatalf("orders %d, balance %d, want 1 and %d", b.orders(), b.balance(), before-price)
+	if b.OrderCount(b.T) != 1 || b.Balance(b.T) != before-price {
+		t.Fatalf("orders %d, balance %d, want 1 and %d", b.OrderCount(b.T), b.Balance(b.T), before-price)
 	}
-	b.waitFinal("pay-1")
+	b.WaitOrder(b.T, "pay-1")
 	d := b.wantRC(T, b.trx(ds.CommandPay, "dspln", "530000000001", "pay-1"), ds.RCSuccess)
-	if d["sn"] == "" || b.balance() != before-price {
-		t.Fatalf("second pay %v, balance %d", d, b.balance())
+	if d["sn"] == "" || b.Balance(b.T) != before-price {
+		t.Fatalf("second pay %v, balance %d", d, b.Balance(b.T))
 	}
 	b.wantRC(T, b.trx(ds.CommandStatus, "dspln", "530000000001", "pay-1"), ds.RCSuccess)
 	// The same bill under another ref_id: already paid this month.
@@ -171,13 +171,13 @@ func TestPayPasca(t *testing.T) {
 	b.wantRC(T, b.trx(ds.CommandInquiry, "aetra", "7654321", "pay-3"), ds.RCSuccess)
 	b.clock.Add(24 * time.Hour)
 	b.wantRC(T, b.trx(ds.CommandPay, "aetra", "7654321", "pay-3"), ds.RCBillUnavailable)
-	if b.orders() != 1 || b.balance() != before-price {
-		t.Fatalf("refused payment changed something: orders %d, balance %d", b.orders(), b.balance())
+	if b.OrderCount(b.T) != 1 || b.Balance(b.T) != before-price {
+		t.Fatalf("refused payment changed something: orders %d, balance %d", b.OrderCount(b.T), b.Balance(b.T))
 	}
 	b.wantRC(T, b.trx(ds.CommandInquiry, "aetra", "7654321", "pay-3"), ds.RCSuccess)
 	b.wantRC(T, b.trx(ds.CommandPay, "aetra", "7654321", "pay-3"), ds.RCPending)
-	b.waitFinal("pay-3")
-	b.checkLedger()
+	b.WaitOrder(b.T, "pay-3")
+	b.CheckLedger(b.T)
 }
 
 func TestUnknownEndpoint(t *testing.T) {
@@ -187,7 +187,7 @@ func TestUnknownEndpoint(t *testing.T) {
 	if status != http.StatusNotFound || !strings.Contains(string(raw), `"rc":"40"`) {
 		t.Fatalf("HTTP %d %s", status, raw)
 	}
-	resp, err := http.Get(b.srv.URL + ds.PathBalance)
+	resp, err := http.Get(b.Server.URL + ds.PathBalance)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,24 +200,24 @@ func TestUnknownEndpoint(t *testing.T) {
 func TestCallbackBody(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
-	b.run()
+	b.Run()
 	ctx := context.Background()
 	b.wantRC(ds.PathTransaction, b.trx("", "s5", "081234567890", "cb-1"), ds.RCPending)
 	b.wantRC(ds.PathTransaction, b.trx(ds.CommandInquiry, "aetra", "1234567", "cb-2"), ds.RCSuccess)
 	b.wantRC(ds.PathTransaction, b.trx(ds.CommandPay, "aetra", "1234567", "cb-2"), ds.RCPending)
-	pre, post := b.waitFinal("cb-1"), b.waitFinal("cb-2")
-	body, err := digiswitch.CallbackBody(ctx, b.svc, pre)
+	pre, post := b.WaitOrder(b.T, "cb-1"), b.WaitOrder(b.T, "cb-2")
+	body, err := digiswitch.CallbackBody(ctx, b.Svc, pre)
 	if err != nil || !strings.Contains(string(body), `"ref_id":"cb-1"`) || !strings.Contains(string(body), `"rc":"00"`) ||
 		strings.Contains(string(body), `"selling_price"`) {
 		t.Fatalf("prepaid callback %s %v", body, err)
 	}
-	body, err = digiswitch.CallbackBody(ctx, b.svc, post)
+	body, err = digiswitch.CallbackBody(ctx, b.Svc, post)
 	if err != nil || !strings.Contains(string(body), `"ref_id":"cb-2"`) || !strings.Contains(string(body), `"selling_price"`) ||
 		!strings.Contains(string(body), `"meter_awal"`) {
 		t.Fatalf("postpaid callback %s %v", body, err)
 	}
-	sig := ds.CallbackSignature(body, b.cr.APIKey)
-	if !ds.VerifyCallback(body, sig, b.cr.APIKey) || ds.VerifyCallback(body, sig, "other") || ds.VerifyCallback(append(body, ' '), sig, b.cr.APIKey) {
+	sig := ds.CallbackSignature(body, b.Reseller.APIKey)
+	if !ds.VerifyCallback(body, sig, b.Reseller.APIKey) || ds.VerifyCallback(body, sig, "other") || ds.VerifyCallback(append(body, ' '), sig, b.Reseller.APIKey) {
 		t.Fatal("callback signature")
 	}
 }

@@ -19,15 +19,15 @@ import (
 
 // other creates a second reseller with balance and returns its username and api key.
 func (b *bundle) other(name string, balance int64) (string, string) {
-	b.t.Helper()
+	b.T.Helper()
 	ctx := context.Background()
-	cr, err := b.svc.CreateReseller(ctx, core.NewReseller{Username: name, Name: name})
+	cr, err := b.Svc.CreateReseller(ctx, core.NewReseller{Username: name, Name: name})
 	if err != nil {
-		b.t.Fatal(err)
+		b.T.Fatal(err)
 	}
 	if balance > 0 {
-		if _, err := b.svc.Credit(ctx, name, balance, "test"); err != nil {
-			b.t.Fatal(err)
+		if _, err := b.Svc.Credit(ctx, name, balance, "test"); err != nil {
+			b.T.Fatal(err)
 		}
 	}
 	return cr.Reseller.Username, cr.APIKey
@@ -37,7 +37,7 @@ func (b *bundle) other(name string, balance int64) (string, string) {
 func TestRCs(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
-	b.run()
+	b.Run()
 	ctx := context.Background()
 	T := ds.PathTransaction
 
@@ -81,7 +81,7 @@ func TestRCs(t *testing.T) {
 	{ // 42 suspended; an unknown username is answered as a wrong sign (issue 14)
 		b.wantRC(ds.PathBalance, ds.BalanceRequest{Username: "nobody", Sign: b.sign("depo")}, ds.RCSign)
 		u, k := b.other("suspended1", 0)
-		if err := b.svc.SetStatus(ctx, u, reseller.Suspended); err != nil {
+		if err := b.Svc.SetStatus(ctx, u, reseller.Suspended); err != nil {
 			t.Fatal(err)
 		}
 		d := b.wantRC(ds.PathBalance, ds.BalanceRequest{Username: u, Sign: ds.Sign(u, k, "depo")}, ds.RCUsername)
@@ -105,7 +105,7 @@ func TestRCs(t *testing.T) {
 	}
 	{ // an IP off the allowlist, even with the right sign, is answered as a wrong sign (issue 14)
 		u, k := b.other("faraway", 100000)
-		if err := b.svc.AllowIP(ctx, u, netip.MustParsePrefix("10.0.0.0/8")); err != nil {
+		if err := b.Svc.AllowIP(ctx, u, netip.MustParsePrefix("10.0.0.0/8")); err != nil {
 			t.Fatal(err)
 		}
 		b.wantRC(ds.PathBalance, ds.BalanceRequest{Username: u, Sign: ds.Sign(u, k, "depo")}, ds.RCSign)
@@ -160,7 +160,7 @@ func TestRCs(t *testing.T) {
 		defer func() { b.sup.billerErr = nil }()
 		b.wantRC(T, b.trx(ds.CommandInquiry, "aetra", "7654321", "r01"), ds.RCBillerTimeout)
 	}
-	b.checkLedger()
+	b.CheckLedger(b.T)
 }
 
 func TestPriceListLimit(t *testing.T) {
@@ -197,7 +197,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	b.wantRC(ds.PathBalance, req, ds.RCTooFast)
 	b.wantRC(ds.PathTransaction, b.trx("", "s5", "0812", "r85"), ds.RCTooFast)
-	if n := b.orders(); n != 0 {
+	if n := b.OrderCount(b.T); n != 0 {
 		t.Fatalf("%d orders after a refused transaction", n)
 	}
 }
@@ -207,7 +207,7 @@ func TestRateLimit(t *testing.T) {
 func TestServerFault(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
-	b.db.Close()
+	b.DB.Close()
 	status, raw := b.post(ds.PathTransaction, b.trx("", "s5", "0812", "r99"))
 	var env ds.Envelope[ds.ErrorData]
 	if err := json.Unmarshal(raw, &env); err != nil {
@@ -224,8 +224,8 @@ func TestBadInputsChangeNothing(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
 	ctx := context.Background()
-	before := b.balance()
-	postings, err := b.db.Postings(ctx, "reseller:1:available", 0)
+	before := b.Balance(b.T)
+	postings, err := b.DB.Postings(ctx, "reseller:1:available", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,19 +256,19 @@ func TestBadInputsChangeNothing(t *testing.T) {
 			t.Fatalf("%s %v: HTTP %d %s", c.path, c.body, status, raw)
 		}
 	}
-	after, err := b.db.Postings(ctx, "reseller:1:available", 0)
+	after, err := b.DB.Postings(ctx, "reseller:1:available", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tickets, err := b.svc.Tickets(ctx, store.TicketFilter{})
+	tickets, err := b.Svc.Tickets(ctx, store.TicketFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.balance() != before || len(after) != len(postings) || b.orders() != 0 || len(tickets) != 0 {
-		t.Fatalf("balance %d→%d, postings %d→%d, orders %d, tickets %d", before, b.balance(), len(postings), len(after), b.orders(), len(tickets))
+	if b.Balance(b.T) != before || len(after) != len(postings) || b.OrderCount(b.T) != 0 || len(tickets) != 0 {
+		t.Fatalf("balance %d→%d, postings %d→%d, orders %d, tickets %d", before, b.Balance(b.T), len(postings), len(after), b.OrderCount(b.T), len(tickets))
 	}
-	if _, _, err := b.svc.BillStatus(ctx, b.cr.Reseller.ID, "bad-8"); err == nil {
+	if _, _, err := b.Svc.BillStatus(ctx, b.Reseller.Reseller.ID, "bad-8"); err == nil {
 		t.Fatal("a refused inquiry was recorded")
 	}
-	b.checkLedger()
+	b.CheckLedger(b.T)
 }
