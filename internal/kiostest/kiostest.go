@@ -44,6 +44,8 @@ type Options struct {
 	Variants []catalog.Variant
 	// Username is the reseller's; "" means "tokobudi".
 	Username string
+	// Name is the reseller's; "" means "Toko Budi".
+	Name string
 	// Balance credits the reseller; 0 means Balance, negative leaves it at 0.
 	Balance int64
 	// MaxBody caps a request's body in the dialects; 0 means each dialect's default.
@@ -55,6 +57,10 @@ type Options struct {
 	// PriceListEvery is how often a reseller may fetch a full price list where a dialect limits
 	// it; 0 turns the limit off, so that tests fetch lists freely.
 	PriceListEvery time.Duration
+	// Handler, when set, is the one handler the kit's server serves (given the kit's core and
+	// the Env the registry would mount with), in place of every registered dialect: for a
+	// dialect's own tests of options its registration does not take.
+	Handler func(svc *core.Service, env dialect.Env) http.Handler
 }
 
 // Balance is a kit reseller's starting balance unless Options.Balance says otherwise.
@@ -112,7 +118,11 @@ func Setup(t testing.TB, o Options) *Kit {
 	if username == "" {
 		username = "tokobudi"
 	}
-	if k.Reseller, err = svc.CreateReseller(ctx, core.NewReseller{Username: username, Name: "Toko Budi"}); err != nil {
+	name := o.Name
+	if name == "" {
+		name = "Toko Budi"
+	}
+	if k.Reseller, err = svc.CreateReseller(ctx, core.NewReseller{Username: username, Name: name}); err != nil {
 		t.Fatal(err)
 	}
 	balance := o.Balance
@@ -132,9 +142,14 @@ func Setup(t testing.TB, o Options) *Kit {
 	if every == 0 {
 		every = -1
 	}
-	mux := http.NewServeMux()
-	k.Registry.Mount(mux, svc, dialect.Env{Guard: guard, Logger: log, MaxBody: o.MaxBody, PriceListEvery: every}, nil)
-	k.Server = httptest.NewServer(mux)
+	env := dialect.Env{Guard: guard, Logger: log, MaxBody: o.MaxBody, PriceListEvery: every}
+	if o.Handler != nil {
+		k.Server = httptest.NewServer(o.Handler(svc, env))
+	} else {
+		mux := http.NewServeMux()
+		k.Registry.Mount(mux, svc, env, nil)
+		k.Server = httptest.NewServer(mux)
+	}
 	t.Cleanup(k.Server.Close)
 	return k
 }
@@ -177,10 +192,13 @@ func (k *Kit) OrderCount(t testing.TB) int64 {
 }
 
 // Run works the fulfilment queue until the test ends.
-func (k *Kit) Run() {
+func (k *Kit) Run() { k.RunWith(core.WorkerConfig{Poll: 10 * time.Millisecond}) }
+
+// RunWith works the fulfilment queue with cfg's workers until the test ends.
+func (k *Kit) RunWith(cfg core.WorkerConfig) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { _ = k.Svc.RunWorkers(ctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
+	go func() { _ = k.Svc.RunWorkers(ctx, cfg); close(done) }()
 	k.T.Cleanup(func() { cancel(); <-done })
 }
 

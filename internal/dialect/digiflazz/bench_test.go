@@ -17,7 +17,7 @@ import (
 // SQLite. Fulfilment is not running.
 func BenchmarkTransaction(b *testing.B) {
 	f := setup(b, digiflazz.Options{})
-	if _, err := f.svc.Credit(b.Context(), "buyer1", int64(b.N+1)*5005, "bench"); err != nil {
+	if _, err := f.Svc.Credit(b.Context(), "buyer1", int64(b.N+1)*5005, "bench"); err != nil {
 		b.Fatal(err)
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -28,7 +28,7 @@ func BenchmarkTransaction(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			body, _ := json.Marshal(f.tx("s5", "081234567890", fmt.Sprintf("bench-%d", n.Add(1))))
-			resp, err := client.Post(f.srv.URL+"/v1/transaction", "application/json", bytes.NewReader(body))
+			resp, err := client.Post(f.Server.URL+"/v1/transaction", "application/json", bytes.NewReader(body))
 			if err != nil {
 				b.Error(err)
 				return

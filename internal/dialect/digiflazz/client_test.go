@@ -70,7 +70,7 @@ func TestThroughGoClient(t *testing.T) {
 	if _, err := c.Pasca(ctx, wire.CommandStatus, wire.TransactionRequest{BuyerSKUCode: "pln", CustomerNo: "530000000001", RefID: "go-3"}); !refusedWith(err, wire.RCNotFound) {
 		t.Fatalf("status-pasca before paying: %v", err)
 	}
-	bad := wire.New(f.srv.URL+"/v1", f.cr.Reseller.Username, "not-the-key")
+	bad := wire.New(f.Server.URL+"/v1", f.Reseller.Reseller.Username, "not-the-key")
 	if _, err := bad.Balance(ctx); !refusedWith(err, wire.RCSign) {
 		t.Fatalf("wrong key: %v", err)
 	}

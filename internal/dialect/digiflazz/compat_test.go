@@ -45,7 +45,7 @@ func TestCompatNPMClient(t *testing.T) {
 	cmd.Dir = dir
 	// A minimal environment: no proxy variables, so the client talks to 127.0.0.1 directly.
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "NO_PROXY=*",
-		"KIOS_BASE_URL=" + f.srv.URL + "/v1", "KIOS_USERNAME=" + f.cr.Reseller.Username, "KIOS_KEY=" + f.cr.APIKey}
+		"KIOS_BASE_URL=" + f.Server.URL + "/v1", "KIOS_USERNAME=" + f.Reseller.Reseller.Username, "KIOS_KEY=" + f.Reseller.APIKey}
 	var stderr limitedBuffer
 	cmd.Stderr = &stderr
 	raw, err := cmd.Output()
@@ -95,7 +95,7 @@ func TestCompatNPMClient(t *testing.T) {
 	if n := len(f.orders(t)); n != 1 {
 		t.Errorf("%d orders, want 1", n)
 	}
-	f.checkLedger(t)
+	f.CheckLedger(t)
 }
 
 // limitedBuffer keeps the first 64 KiB written to it.

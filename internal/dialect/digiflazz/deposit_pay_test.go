@@ -15,6 +15,7 @@ import (
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
+	"github.com/kios-h2h/kios/internal/kiostest"
 	"github.com/kios-h2h/kios/internal/payment"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
@@ -30,16 +31,16 @@ func TestDepositByMethod(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		f := setupOn(t, be, digiflazz.Options{})
 		ctx := context.Background()
-		if _, err := f.svc.AddGateway(ctx, store.Gateway{Name: "sandbox", Kind: payment.Sandbox, BaseURL: "https://kios.example",
+		if _, err := f.Svc.AddGateway(ctx, store.Gateway{Name: "sandbox", Kind: payment.Sandbox, BaseURL: "https://kios.example",
 			Methods: []string{"QRIS", "BRIVA"}}); err != nil {
 			t.Fatal(err)
 		}
 		mux := http.NewServeMux()
-		mux.Handle("/v1/", digiflazz.New(f.svc, digiflazz.Options{Logger: quiet()}))
-		mux.Handle("/v1/user/api/", digiswitch.New(f.svc, digiswitch.Options{Logger: quiet()}))
+		mux.Handle("/v1/", digiflazz.New(f.Svc, digiflazz.Options{Logger: kiostest.Quiet()}))
+		mux.Handle("/v1/user/api/", digiswitch.New(f.Svc, digiswitch.Options{Logger: kiostest.Quiet()}))
 		srv := httptest.NewServer(mux)
 		t.Cleanup(srv.Close)
-		key := f.cr.APIKey
+		key := f.Reseller.APIKey
 		df := wire.New(srv.URL+"/v1", "buyer1", key)
 		dsc := ds.New(srv.URL, "buyer1", key)
 
@@ -78,7 +79,7 @@ func TestDepositByMethod(t *testing.T) {
 			t.Errorf("digiflazz deposit without method: keys %s", got)
 		}
 
-		before, err := f.svc.Balance(ctx, f.cr.Reseller.ID)
+		before, err := f.Svc.Balance(ctx, f.Reseller.Reseller.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,18 +99,18 @@ func TestDepositByMethod(t *testing.T) {
 			t.Errorf("digiflazz: a method no gateway offers: %+v", d)
 		}
 		for _, ref := range []string{a.Reference, b.Reference, a.Reference} {
-			if _, _, err := f.svc.SandboxPay(ctx, ref); err != nil {
+			if _, _, err := f.Svc.SandboxPay(ctx, ref); err != nil {
 				t.Fatal(err)
 			}
 		}
-		after, err := f.svc.Balance(ctx, f.cr.Reseller.ID)
+		after, err := f.Svc.Balance(ctx, f.Reseller.Reseller.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if after-before != a.Amount+b.Amount {
 			t.Fatalf("credited %d, want %d", after-before, a.Amount+b.Amount)
 		}
-		rep, err := f.db.LedgerCheck(ctx)
+		rep, err := f.DB.LedgerCheck(ctx)
 		if err != nil || !rep.OK() {
 			t.Fatalf("ledger check: %v %v", err, rep)
 		}

@@ -10,6 +10,7 @@ import (
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
+	"github.com/kios-h2h/kios/internal/kiostest"
 )
 
 // TestBesideDigiswitch mounts both dialects on one mux, as the server does ("/v1/" here,
@@ -19,13 +20,13 @@ func TestBesideDigiswitch(t *testing.T) {
 	t.Parallel()
 	f := setup(t, digiflazz.Options{})
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", digiflazz.New(f.svc, digiflazz.Options{Logger: quiet()}))
-	mux.Handle("/v1/user/api/", digiswitch.New(f.svc, digiswitch.Options{Logger: quiet()}))
+	mux.Handle("/v1/", digiflazz.New(f.Svc, digiflazz.Options{Logger: kiostest.Quiet()}))
+	mux.Handle("/v1/user/api/", digiswitch.New(f.Svc, digiswitch.Options{Logger: kiostest.Quiet()}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	df := wire.New(srv.URL+"/v1", "buyer1", f.cr.APIKey)
-	dsc := ds.New(srv.URL, "buyer1", f.cr.APIKey)
+	df := wire.New(srv.URL+"/v1", "buyer1", f.Reseller.APIKey)
+	dsc := ds.New(srv.URL, "buyer1", f.Reseller.APIKey)
 
 	d, err := df.Transaction(ctx, wire.TransactionRequest{BuyerSKUCode: "s5", CustomerNo: "081234567890", RefID: "both-1"})
 	if err != nil || d.RC != wire.RCPending {

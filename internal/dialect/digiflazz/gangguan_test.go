@@ -40,12 +40,12 @@ func TestGangguanAndWrongOperator(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		rt := &gangguanRouter{Router: core.SimulatorRouter(0)}
 		f := setupRouter(t, be, rt, digiflazz.Options{})
-		v, err := f.svc.Variant(context.Background(), "s5")
+		v, err := f.Svc.Variant(context.Background(), "s5")
 		if err != nil {
 			t.Fatal(err)
 		}
 		rt.set(map[int64]bool{v.ID: true})
-		st, raw := f.post(t, "/v1/price-list", map[string]any{"cmd": "prepaid", "username": f.cr.Reseller.Username, "sign": f.sign("pricelist"), "code": "s5"})
+		st, raw := f.post(t, "/v1/price-list", map[string]any{"cmd": "prepaid", "username": f.Reseller.Reseller.Username, "sign": f.sign("pricelist"), "code": "s5"})
 		if st != http.StatusOK || !strings.Contains(raw, `"buyer_sku_code":"s5","buyer_product_status":false,"seller_product_status":false`) {
 			t.Fatalf("price list during gangguan: %d %s", st, raw)
 		}
@@ -63,6 +63,6 @@ func TestGangguanAndWrongOperator(t *testing.T) {
 		if _, a := f.rc(t, "/v1/transaction", f.tx("s5", "081234567890", "g1")); a.RC != "03" {
 			t.Fatalf("after the gangguan: %+v", a)
 		}
-		f.checkLedger(t)
+		f.CheckLedger(t)
 	})
 }

@@ -78,8 +78,8 @@ func TestGoldenTransaction(t *testing.T) {
 		t.Fatal(got)
 	}
 	f.runWorkers(t)
-	o := f.waitFinal(t, "r1")
-	f.waitFinal(t, "r2") // its hold is released, so the balance below is settled
+	o := f.WaitOrder(t, "r1")
+	f.WaitOrder(t, "r2") // its hold is released, so the balance below is settled
 	if o.SN == "" {
 		t.Fatal("no SN")
 	}
@@ -91,7 +91,7 @@ func TestGoldenTransaction(t *testing.T) {
 	if len(f.orders(t)) != 2 {
 		t.Fatalf("orders: %d", len(f.orders(t)))
 	}
-	f.checkLedger(t)
+	f.CheckLedger(t)
 }
 
 func TestGoldenTransactionTesting(t *testing.T) {
@@ -131,7 +131,7 @@ func TestGoldenRefusals(t *testing.T) {
 		t.Fatalf("empty body: HTTP %d", st)
 	}
 	// Paths and methods the API does not have are answered in its format too.
-	resp, err := http.Get(f.srv.URL + "/v1/cek-saldo")
+	resp, err := http.Get(f.Server.URL + "/v1/cek-saldo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestGoldenDeposit(t *testing.T) {
 	t.Parallel()
 	f := setup(t, digiflazz.Options{Banks: digiflazz.Banks{{Bank: "BCA", AccountNo: "6042888890"}, {Bank: "MANDIRI", AccountNo: "1400012345678", PaymentMethod: "Transfer Bank Mandiri"}}})
 	st, got := f.post(t, "/v1/deposit", map[string]any{"username": "buyer1", "amount": 200000, "bank": "bca", "owner_name": "Budi Santoso", "sign": f.sign("deposit")})
-	ts, err := f.svc.Tickets(context.Background(), store.TicketFilter{})
+	ts, err := f.Svc.Tickets(context.Background(), store.TicketFilter{})
 	if err != nil || len(ts) != 1 {
 		t.Fatalf("tickets %+v %v", ts, err)
 	}
@@ -156,7 +156,7 @@ func TestGoldenDeposit(t *testing.T) {
 	}
 	assertAnswer(t, st, got, 200, fmt.Sprintf(`{"data":{"rc":"00","bank":"BCA","payment_method":"Transfer Bank","account_no":"6042888890","amount":%d,"notes":%q}}`, tk.Amount, tk.Notes))
 	// Opening a ticket moves no money.
-	if b := f.balance(t); b != startBalance {
+	if b := f.Balance(t); b != startBalance {
 		t.Fatalf("balance %d", b)
 	}
 	st, got = f.post(t, "/v1/deposit", map[string]any{"username": "buyer1", "amount": 200000, "bank": "BRI", "owner_name": "Budi Santoso", "sign": f.sign("deposit")})
@@ -170,7 +170,7 @@ func TestGoldenPostpaid(t *testing.T) {
 	inq := f.tx("pln", "530000000001", "p1")
 	inq["commands"] = "inq-pasca"
 	st, got := f.post(t, "/v1/transaction", inq)
-	in, _, _ := f.svc.BillStatus(ctx, f.cr.Reseller.ID, "p1")
+	in, _, _ := f.Svc.BillStatus(ctx, f.Reseller.Reseller.ID, "p1")
 	if in == nil || in.CustomerName == "" || in.Price != in.SellingPrice-100*int64(in.Sheets) || in.Admin != 2500*int64(in.Sheets) {
 		t.Fatalf("inquiry %+v", in)
 	}
@@ -184,7 +184,7 @@ func TestGoldenPostpaid(t *testing.T) {
 		st, got = f.post(t, "/v1/transaction", pay)
 		assertAnswer(t, st, got, 200, `{"data":{"ref_id":"p1","customer_no":"530000000001","customer_name":"","buyer_sku_code":"pln","admin":0,"message":"Saldo tidak cukup","status":"Gagal","rc":"44","sn":"","buyer_last_saldo":100000,"price":0,"selling_price":0}}`)
 	}
-	if _, err := f.svc.Credit(ctx, "buyer1", 1_000_000, "test"); err != nil {
+	if _, err := f.Svc.Credit(ctx, "buyer1", 1_000_000, "test"); err != nil {
 		t.Fatal(err)
 	}
 	st, got = f.post(t, "/v1/transaction", pay)
@@ -197,7 +197,7 @@ func TestGoldenPostpaid(t *testing.T) {
 	}
 
 	f.runWorkers(t)
-	o := f.waitFinal(t, "p1")
+	o := f.WaitOrder(t, "p1")
 	status := f.tx("pln", "530000000001", "p1")
 	status["commands"] = "status-pasca"
 	st, got = f.post(t, "/v1/transaction", status)
@@ -207,7 +207,7 @@ func TestGoldenPostpaid(t *testing.T) {
 	if len(in.PaidDesc) == 0 || string(in.PaidDesc) == string(in.Desc) {
 		t.Fatalf("paid desc %s", in.PaidDesc)
 	}
-	f.checkLedger(t)
+	f.CheckLedger(t)
 }
 
 func periodsOf(t *testing.T, desc []byte) string {
@@ -230,7 +230,7 @@ func periodsOf(t *testing.T, desc []byte) string {
 func TestGoldenInquiryPLN(t *testing.T) {
 	t.Parallel()
 	f := setup(t, digiflazz.Options{})
-	c, err := f.svc.PLNCustomer(context.Background(), "12345678901")
+	c, err := f.Svc.PLNCustomer(context.Background(), "12345678901")
 	if err != nil {
 		t.Fatal(err)
 	}

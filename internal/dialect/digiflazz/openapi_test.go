@@ -18,7 +18,7 @@ func TestOpenAPI(t *testing.T) {
 	f := setup(t, digiflazz.Options{})
 	f.runWorkers(t)
 	ctx := context.Background()
-	c := wire.New(f.srv.URL+"/v1", f.cr.Reseller.Username, f.cr.APIKey, wire.WithHTTPClient(spec.Client(t)))
+	c := wire.New(f.Server.URL+"/v1", f.Reseller.Reseller.Username, f.Reseller.APIKey, wire.WithHTTPClient(spec.Client(t)))
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -50,6 +50,6 @@ func TestOpenAPI(t *testing.T) {
 	_, _ = c.Deposit(ctx, 100, "BCA", "Budi")
 	_, _ = c.InquiryPLN(ctx, "12345670000")
 	_, _ = c.Pasca(ctx, wire.CommandStatus, wire.TransactionRequest{BuyerSKUCode: "pln", CustomerNo: "530000000001", RefID: "oa-2"})
-	bad := wire.New(f.srv.URL+"/v1", f.cr.Reseller.Username, "not-the-key", wire.WithHTTPClient(spec.Client(t)))
+	bad := wire.New(f.Server.URL+"/v1", f.Reseller.Reseller.Username, "not-the-key", wire.WithHTTPClient(spec.Client(t)))
 	_, _ = bad.Balance(ctx)
 }

@@ -44,11 +44,11 @@ type state struct {
 
 func (f *fixture) state(t *testing.T) state {
 	t.Helper()
-	v, err := f.svc.Variant(context.Background(), "ml5")
+	v, err := f.Svc.Variant(context.Background(), "ml5")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return state{balance: f.balance(t), orders: len(f.orders(t)), stock: v.Stock}
+	return state{balance: f.Balance(t), orders: len(f.orders(t)), stock: v.Stock}
 }
 
 // TestRefusalsChangeNothing sends every kind of bad request and checks its rc, its status word,
@@ -59,14 +59,14 @@ func TestRefusalsChangeNothing(t *testing.T) {
 		f := setupOn(t, b, digiflazz.Options{})
 		ctx := context.Background()
 		far := f.restrictedReseller(t)
-		sleeper, err := f.svc.CreateReseller(ctx, core_NewReseller("sleeper"))
+		sleeper, err := f.Svc.CreateReseller(ctx, core_NewReseller("sleeper"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.SetStatus(ctx, "sleeper", reseller.Suspended); err != nil {
+		if err := f.Svc.SetStatus(ctx, "sleeper", reseller.Suspended); err != nil {
 			t.Fatal(err)
 		}
-		poor, err := f.svc.CreateReseller(ctx, core_NewReseller("poorbuyer"))
+		poor, err := f.Svc.CreateReseller(ctx, core_NewReseller("poorbuyer"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +89,7 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			}
 			return m
 		}
-		u := f.cr.Reseller.Username
+		u := f.Reseller.Reseller.Username
 		cases := []struct {
 			name, path string
 			body       any
@@ -165,14 +165,14 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			}
 		}
 		// A transaction refused after the caller is known shows its balance.
-		if _, a := f.rc(t, "/v1/transaction", f.tx("nope", "0812", "w18")); a.BuyerLastSaldo != f.balance(t) {
-			t.Errorf("buyer_last_saldo %d, balance %d", a.BuyerLastSaldo, f.balance(t))
+		if _, a := f.rc(t, "/v1/transaction", f.tx("nope", "0812", "w18")); a.BuyerLastSaldo != f.Balance(t) {
+			t.Errorf("buyer_last_saldo %d, balance %d", a.BuyerLastSaldo, f.Balance(t))
 		}
 		// allow_dot lets a customer number with dots through.
 		if _, a := f.rc(t, "/v1/transaction", with(f.tx("s5", "budi.santoso", "dot"), "allow_dot", true)); a.RC != "03" {
 			t.Errorf("allow_dot: %+v", a)
 		}
-		f.checkLedger(t)
+		f.CheckLedger(t)
 	})
 }
 
@@ -233,7 +233,7 @@ func TestRateLimit(t *testing.T) {
 func TestServerFault(t *testing.T) {
 	t.Parallel()
 	f := setup(t, digiflazz.Options{})
-	f.db.Close()
+	f.DB.Close()
 	st, a := f.rc(t, "/v1/transaction", f.tx("s5", "0812", "down"))
 	if st != http.StatusInternalServerError || a.RC != "99" || a.Status != "Pending" {
 		t.Fatalf("transaction: %d %+v", st, a)
@@ -268,10 +268,10 @@ func TestConcurrentResend(t *testing.T) {
 	if n := len(f.orders(t)); n != 1 {
 		t.Fatalf("%d orders", n)
 	}
-	if b := f.balance(t); b != startBalance-5005 {
+	if b := f.Balance(t); b != startBalance-5005 {
 		t.Fatalf("balance %d", b)
 	}
-	f.checkLedger(t)
+	f.CheckLedger(t)
 }
 
 // TestDepositTicketLimit: a reseller with too many open tickets is refused (rc 64), and the
@@ -299,11 +299,11 @@ func TestDepositTicketLimit(t *testing.T) {
 	if st, a := f.rc(t, "/v1/deposit", req); st != 200 || a.RC != "64" || a.Status != "Gagal" {
 		t.Fatalf("one ticket too many: %d %+v", st, a)
 	}
-	ts, err := f.svc.Tickets(context.Background(), store.TicketFilter{})
+	ts, err := f.Svc.Tickets(context.Background(), store.TicketFilter{})
 	if err != nil || len(ts) != deposit.MaxOpenPerReseller {
 		t.Fatalf("%d tickets %v", len(ts), err)
 	}
-	if b := f.balance(t); b != startBalance {
+	if b := f.Balance(t); b != startBalance {
 		t.Fatalf("balance %d", b)
 	}
 }

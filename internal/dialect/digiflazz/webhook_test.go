@@ -23,8 +23,8 @@ func TestWebhook(t *testing.T) {
 		t.Fatal(got)
 	}
 	f.runWorkers(t)
-	o := f.waitFinal(t, "w1")
-	wh, err := digiflazz.WebhookFor(ctx, f.svc, o, f.cr.APIKey, "dlv-1")
+	o := f.WaitOrder(t, "w1")
+	wh, err := digiflazz.WebhookFor(ctx, f.Svc, o, f.Reseller.APIKey, "dlv-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,18 +33,18 @@ func TestWebhook(t *testing.T) {
 		t.Fatalf("body\n got %s\nwant %s", wh.Body, want)
 	}
 	if wh.Header.Get("X-Digiflazz-Event") != "update" || wh.Header.Get("X-Digiflazz-Delivery") != "dlv-1" ||
-		wh.Header.Get("User-Agent") != "DigiFlazz-Hookshot/kios" || wh.Header.Get("X-Hub-Signature") != wire.WebhookSignature(f.cr.APIKey, wh.Body) {
+		wh.Header.Get("User-Agent") != "DigiFlazz-Hookshot/kios" || wh.Header.Get("X-Hub-Signature") != wire.WebhookSignature(f.Reseller.APIKey, wh.Body) {
 		t.Fatalf("headers %v", wh.Header)
 	}
 	r := httptest.NewRequest("POST", "/cb", bytes.NewReader(wh.Body))
 	r.Header = wh.Header.Clone()
-	got, err := wire.ReadWebhook(r, f.cr.APIKey, 0)
+	got, err := wire.ReadWebhook(r, f.Reseller.APIKey, 0)
 	if err != nil || got.Data.SN != o.SN || got.Data.TrxID != o.Invoice || got.Postpaid {
 		t.Fatalf("read back: %+v %v", got, err)
 	}
 
 	// A bill payment's webhook has the postpaid shape and hookshot.
-	if _, err := f.svc.Credit(ctx, "buyer1", 1_000_000, "test"); err != nil {
+	if _, err := f.Svc.Credit(ctx, "buyer1", 1_000_000, "test"); err != nil {
 		t.Fatal(err)
 	}
 	for _, cmd := range []string{"inq-pasca", "pay-pasca"} {
@@ -54,8 +54,8 @@ func TestWebhook(t *testing.T) {
 			t.Fatal(got)
 		}
 	}
-	bo := f.waitFinal(t, "b1")
-	wh, err = digiflazz.WebhookFor(ctx, f.svc, bo, "", "dlv-2")
+	bo := f.WaitOrder(t, "b1")
+	wh, err = digiflazz.WebhookFor(ctx, f.Svc, bo, "", "dlv-2")
 	if err != nil {
 		t.Fatal(err)
 	}
