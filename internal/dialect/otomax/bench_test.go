@@ -14,7 +14,7 @@ import (
 // parallel clients, on SQLite; the orders/s metric is what one Kios takes in this dialect.
 func BenchmarkTrx(b *testing.B) {
 	bb := setup(b, storetest.Backends()[0])
-	if _, err := bb.svc.Credit(context.Background(), member, 1_000_000_000_000, "bench"); err != nil {
+	if _, err := bb.Svc.Credit(context.Background(), member, 1_000_000_000_000, "bench"); err != nil {
 		b.Fatal(err)
 	}
 	c := bb.client()

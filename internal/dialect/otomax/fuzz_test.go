@@ -23,7 +23,7 @@ func FuzzTrx(f *testing.F) {
 	bb := setup(f, storetest.Backends()[0])
 	f.Fuzz(func(t *testing.T, rawQuery string) {
 		for _, path := range []string{"/otomax/trx", "/otomax/balance"} {
-			resp, err := http.Get(bb.srv.URL + path + "?" + rawQuery)
+			resp, err := http.Get(bb.Server.URL + path + "?" + rawQuery)
 			if err != nil {
 				return // a query net/http itself refuses to send
 			}
@@ -36,7 +36,7 @@ func FuzzTrx(f *testing.F) {
 				t.Fatalf("%s?%q: answer of more than one line %q", path, rawQuery, body)
 			}
 		}
-		orders, err := bb.db.OrderList(context.Background(), store.OrderFilter{Limit: 10})
+		orders, err := bb.DB.OrderList(context.Background(), store.OrderFilter{Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

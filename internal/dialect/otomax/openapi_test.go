@@ -17,11 +17,11 @@ func TestOpenAPI(t *testing.T) {
 	spec := openapitest.New(t, otomax.Registration().OpenAPI)
 	b := setup(t, storetest.Backends()[0])
 	ctx := context.Background()
-	c := wire.New(b.srv.URL+otomax.Prefix, member, pin, b.apiKey, wire.WithHTTPClient(spec.Client(t)))
+	c := wire.New(b.Server.URL+otomax.Prefix, member, pin, b.Reseller.APIKey, wire.WithHTTPClient(spec.Client(t)))
 	if _, err := c.Buy(ctx, wire.Trx{Product: "mlbb_id_5", Dest: "081234567890", RefID: "oa-1"}); err != nil {
 		t.Fatal(err)
 	}
-	b.settled("oa-1")
+	b.WaitOrder(b.T, "oa-1")
 	if _, err := c.Check(ctx, wire.Trx{Product: "mlbb_id_5", Dest: "081234567890", RefID: "oa-1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +30,6 @@ func TestOpenAPI(t *testing.T) {
 	}
 	// A refusal is an answer too (an unknown product).
 	_, _ = c.Buy(ctx, wire.Trx{Product: "nope", Dest: "081234567890", RefID: "oa-2"})
-	bad := wire.New(b.srv.URL+otomax.Prefix, member, "0000", "wrong", wire.WithHTTPClient(spec.Client(t)))
+	bad := wire.New(b.Server.URL+otomax.Prefix, member, "0000", "wrong", wire.WithHTTPClient(spec.Client(t)))
 	_, _ = bad.Balance(ctx)
 }

@@ -3,7 +3,6 @@ package otomax_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,10 +14,10 @@ import (
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/callback"
 	"github.com/kios-h2h/kios/internal/catalog"
-	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/dialect/otomax"
 	"github.com/kios-h2h/kios/internal/dialect/registry"
+	"github.com/kios-h2h/kios/internal/kiostest"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
@@ -30,82 +29,41 @@ const (
 	funds  = 1_000_000
 )
 
+// bundle is the test kit (see internal/kiostest: every dialect's server, otomax's at
+// otomax.Prefix) on the demo catalog, with its reseller a member with a PIN, and its workers
+// running.
 type bundle struct {
-	t      testing.TB
-	db     *store.DB
-	svc    *core.Service
-	srv    *httptest.Server
-	apiKey string
-	id     int64
+	*kiostest.Kit
 }
 
 func setup(t testing.TB, b storetest.Backend) *bundle {
 	t.Helper()
-	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db := b.Open(t)
-	svc, err := core.New(ctx, db, core.Config{Logger: log, Router: core.SimulatorRouter(0)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	products, variants := demo.Catalog()
-	if err := svc.SaveCatalog(ctx, products, variants); err != nil {
-		t.Fatal(err)
-	}
-	cr, err := svc.CreateReseller(ctx, core.NewReseller{Username: member, Name: "Downline"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Credit(ctx, member, funds, "test"); err != nil {
-		t.Fatal(err)
-	}
-	if err := otomax.SetMember(ctx, svc, member, pin, false); err != nil {
-		t.Fatal(err)
-	}
 	// Refusals are not rate limited here: each bad input is answered for what it is.
 	guard := access.New(access.Policy{RefusalRate: 1000, RefusalBurst: 100000})
-	srv := httptest.NewServer(otomax.New(svc, otomax.Options{Logger: log, Guard: guard}))
-	t.Cleanup(srv.Close)
-	wctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { _ = svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond}); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return &bundle{t: t, db: db, svc: svc, srv: srv, apiKey: cr.APIKey, id: cr.Reseller.ID}
+	k := kiostest.Setup(t, kiostest.Options{Backend: &b, Products: products, Variants: variants, Username: member, Name: "Downline",
+		Balance: funds, Guard: guard})
+	if err := otomax.SetMember(context.Background(), k.Svc, member, pin, false); err != nil {
+		t.Fatal(err)
+	}
+	k.Run()
+	return &bundle{Kit: k}
 }
 
 // get sends a raw query to path and returns the status and the answer.
 func (b *bundle) get(path, rawQuery string) (int, string) {
-	b.t.Helper()
-	resp, err := http.Get(b.srv.URL + path + "?" + rawQuery)
+	b.T.Helper()
+	resp, err := http.Get(b.Server.URL + path + "?" + rawQuery)
 	if err != nil {
-		b.t.Fatal(err)
+		b.T.Fatal(err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
 }
 
-// settled waits for the order under ref to be final.
-func (b *bundle) settled(ref string) *order.Order {
-	b.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		o, err := b.svc.OrderByReference(context.Background(), b.id, ref)
-		if err != nil {
-			b.t.Fatal(err)
-		}
-		if o.Status.Final() {
-			return o
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("order %s still %s", ref, o.Status)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func (b *bundle) client() *wire.Client {
-	return wire.New(b.srv.URL+otomax.Prefix, member, pin, b.apiKey)
+	return wire.New(b.Server.URL+otomax.Prefix, member, pin, b.Reseller.APIKey)
 }
 
 func TestTrxCheckBalance(t *testing.T) {
@@ -114,7 +72,7 @@ func TestTrxCheckBalance(t *testing.T) {
 		b := setup(t, be)
 		ctx := context.Background()
 		c := b.client()
-		v, err := b.svc.Variant(ctx, "MLBB_ID_5")
+		v, err := b.Svc.Variant(ctx, "MLBB_ID_5")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +86,7 @@ func TestTrxCheckBalance(t *testing.T) {
 			!strings.HasPrefix(r.Text, "R#ref-1 MLBB_ID_5.081234567890 sedang diproses. Harga: ") {
 			t.Fatalf("buy: %+v", r)
 		}
-		b.settled("ref-1")
+		b.WaitOrder(b.T, "ref-1")
 		r, err = c.Check(ctx, wire.Trx{Product: "mlbb_id_5", Dest: "081234567890", RefID: "ref-1"})
 		if err != nil {
 			t.Fatal(err)
@@ -153,18 +111,18 @@ func TestTrxCheckBalance(t *testing.T) {
 		if _, err := c.Buy(ctx, wire.Trx{Product: "MLBB_ID_5", Dest: "081200000000", RefID: "ref-2"}); err != nil {
 			t.Fatal(err)
 		}
-		b.settled("ref-2")
+		b.WaitOrder(b.T, "ref-2")
 		r, err = c.Check(ctx, wire.Trx{Product: "MLBB_ID_5", Dest: "081200000000", RefID: "ref-2"})
 		if err != nil || r.Status != wire.StatusFailed || r.Balance != funds-price {
 			t.Fatalf("failed order: %+v %v", r, err)
 		}
 		// Plain credentials are refused until the operator allows them for the member.
 		q := url.Values{"memberID": {member}, "product": {"MLBB_ID_5"}, "dest": {"081234567891"}, "refID": {"plain-1"},
-			"pin": {pin}, "password": {b.apiKey}}
+			"pin": {pin}, "password": {b.Reseller.APIKey}}
 		if _, text := b.get("/otomax/trx", q.Encode()); !strings.Contains(text, "salah") {
 			t.Fatalf("plain credentials not allowed: %q", text)
 		}
-		if err := otomax.SetMember(ctx, b.svc, member, pin, true); err != nil {
+		if err := otomax.SetMember(ctx, b.Svc, member, pin, true); err != nil {
 			t.Fatal(err)
 		}
 		if _, text := b.get("/otomax/trx", q.Encode()); !strings.HasPrefix(text, "R#plain-1 MLBB_ID_5.081234567891 sedang diproses") {
@@ -191,14 +149,14 @@ func TestReportBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	pending := &order.Order{Dialect: otomax.Dialect, Status: order.Pending}
-	if _, ok, err := registry.Default().Prepare(ctx, b.svc, pending, b.apiKey, "d", hook.URL+"/report?key=abc"); ok || err != nil {
+	if _, ok, err := registry.Default().Prepare(ctx, b.Svc, pending, b.Reseller.APIKey, "d", hook.URL+"/report?key=abc"); ok || err != nil {
 		t.Fatalf("a pending order reported (%v, %v)", ok, err)
 	}
-	o := b.settled("rb-1")
+	o := b.WaitOrder(b.T, "rb-1")
 	if o.Status != order.Success || o.Dialect != otomax.Dialect {
 		t.Fatalf("order %+v", o)
 	}
-	d, ok, err := registry.Default().Prepare(ctx, b.svc, o, b.apiKey, "d", hook.URL+"/report?key=abc")
+	d, ok, err := registry.Default().Prepare(ctx, b.Svc, o, b.Reseller.APIKey, "d", hook.URL+"/report?key=abc")
 	if err != nil || !ok || d.Method != http.MethodGet {
 		t.Fatalf("prepare: %+v %v %v", d, ok, err)
 	}
@@ -244,12 +202,12 @@ func TestConcurrentSameRefID(t *testing.T) {
 				t.Fatalf("reply %+v", r)
 			}
 		}
-		o := b.settled("same")
-		orders, err := b.db.OrderList(ctx, store.OrderFilter{ResellerID: b.id, Limit: 100})
+		o := b.WaitOrder(b.T, "same")
+		orders, err := b.DB.OrderList(ctx, store.OrderFilter{ResellerID: b.Reseller.Reseller.ID, Limit: 100})
 		if err != nil || len(orders) != 1 {
 			t.Fatalf("%d orders (%v), want 1", len(orders), err)
 		}
-		if bal, err := b.svc.Balance(ctx, b.id); err != nil || bal != funds-o.Price {
+		if bal, err := b.Svc.Balance(ctx, b.Reseller.Reseller.ID); err != nil || bal != funds-o.Price {
 			t.Fatalf("balance %d, want %d (%v)", bal, funds-o.Price, err)
 		}
 	})
@@ -266,12 +224,12 @@ func TestResendAfterProductOff(t *testing.T) {
 	if _, err := c.Buy(ctx, trx); err != nil {
 		t.Fatal(err)
 	}
-	o := b.settled("off-1")
+	o := b.WaitOrder(b.T, "off-1")
 	products, variants := demo.Catalog()
 	for _, v := range variants {
 		if v.Code == "MLBB_ID_5" {
 			v.Active = false
-			if err := b.svc.SaveCatalog(ctx, products, []catalog.Variant{v}); err != nil {
+			if err := b.Svc.SaveCatalog(ctx, products, []catalog.Variant{v}); err != nil {
 				t.Fatal(err)
 			}
 		}
