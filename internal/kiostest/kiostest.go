@@ -46,6 +46,10 @@ type Options struct {
 	Username string
 	// Name is the reseller's; "" means "Toko Budi".
 	Name string
+	// Reseller, when set, is the kit reseller as created, in place of Username and Name.
+	Reseller *core.NewReseller
+	// CheckID is the core's game-ID checker (core.Config.CheckID).
+	CheckID core.IDChecker
 	// Balance credits the reseller; 0 means Balance, negative leaves it at 0.
 	Balance int64
 	// MaxBody caps a request's body in the dialects; 0 means each dialect's default.
@@ -102,7 +106,7 @@ func Setup(t testing.TB, o Options) *Kit {
 	if router == nil {
 		router = core.SimulatorRouter(0)
 	}
-	svc, err := core.New(ctx, k.DB, core.Config{Logger: log, Router: router, Now: o.Now, Final: k.told})
+	svc, err := core.New(ctx, k.DB, core.Config{Logger: log, Router: router, Now: o.Now, CheckID: o.CheckID, Final: k.told})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +126,11 @@ func Setup(t testing.TB, o Options) *Kit {
 	if name == "" {
 		name = "Toko Budi"
 	}
-	if k.Reseller, err = svc.CreateReseller(ctx, core.NewReseller{Username: username, Name: name}); err != nil {
+	nr := core.NewReseller{Username: username, Name: name}
+	if o.Reseller != nil {
+		nr = *o.Reseller
+	}
+	if k.Reseller, err = svc.CreateReseller(ctx, nr); err != nil {
 		t.Fatal(err)
 	}
 	balance := o.Balance
@@ -130,7 +138,7 @@ func Setup(t testing.TB, o Options) *Kit {
 		balance = Balance
 	}
 	if balance > 0 {
-		if _, err := svc.Credit(ctx, username, balance, "kiostest"); err != nil {
+		if _, err := svc.Credit(ctx, k.Reseller.Reseller.Username, balance, "kiostest"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,13 +1,16 @@
-// Package basstoretest starts a real BASSTORE v1 server for tests: a fresh database, a real
-// core.Service with the simulator supplier, a test catalog, two resellers, and the dialect
-// handler on an httptest server listening on 127.0.0.1. The dialect's own tests and the public
-// client's tests both drive it.
+// Package basstoretest starts a real BASSTORE v1 server for tests: the test kit
+// (internal/kiostest: a fresh database, a real core.Service with the simulator supplier, waits on
+// the core's Final signal) with the BASSTORE test catalog, two resellers, and the dialect handler
+// alone on the kit's httptest server listening on 127.0.0.1. The dialect's own tests, the public
+// client's and the BASSTORE supplier connector's tests all drive it; it holds only what is
+// BASSTORE's (catalog, resellers, clock, log capture) over the kit.
 package basstoretest
 
 import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
@@ -19,7 +22,9 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/checkid"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect"
 	"github.com/kios-h2h/kios/internal/dialect/basstore"
+	"github.com/kios-h2h/kios/internal/kiostest"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
@@ -58,6 +63,8 @@ func Clock() func() time.Time {
 
 // Env is a running server and what it runs on.
 type Env struct {
+	// Kit is the test kit under the server; its reseller is A.
+	Kit    *kiostest.Kit
 	DB     *store.DB
 	Svc    *core.Service
 	Server *httptest.Server
@@ -123,14 +130,12 @@ var (
 // New starts an Env; everything stops when the test ends.
 func New(t testing.TB, cfg Config) *Env {
 	t.Helper()
-	ctx := context.Background()
 	if cfg.Backend.URL == nil {
 		cfg.Backend = storetest.Backends()[0]
 	}
 	if cfg.Now == nil {
 		cfg.Now = Clock()
 	}
-	db := cfg.Backend.Open(t)
 	logs := &SafeBuffer{}
 	log := cfg.Logger
 	if log == nil {
@@ -140,36 +145,24 @@ func New(t testing.TB, cfg Config) *Env {
 	if router == nil {
 		router = core.SimulatorRouter(cfg.SimDelay)
 	}
-	svc, err := core.New(ctx, db, core.Config{Now: cfg.Now, Logger: log, Router: router,
-		CheckID: checkid.New(checkid.Options{}, checkid.Simulator{})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.SaveCatalog(ctx, Products, Variants); err != nil {
-		t.Fatal(err)
-	}
-	a, err := svc.CreateReseller(ctx, core.NewReseller{Name: "Cishop Indo", Email: "support@cishopindo.co.id", Phone: "6282113064552", Membership: "Gold"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := svc.CreateReseller(ctx, core.NewReseller{Name: "Other Shop", Email: "other@example.com", Phone: "628111",
+	guard := access.New(cfg.Policy)
+	k := kiostest.Setup(t, kiostest.Options{Backend: &cfg.Backend, Router: router, Now: cfg.Now, Logger: log, Guard: guard,
+		MaxBody: cfg.MaxBody, CheckID: checkid.New(checkid.Options{}, checkid.Simulator{}), Products: Products, Variants: Variants,
+		// A is created unfunded; tests Fund what they spend.
+		Reseller: &core.NewReseller{Name: "Cishop Indo", Email: "support@cishopindo.co.id", Phone: "6282113064552", Membership: "Gold"},
+		Balance:  -1,
+		Handler: func(svc *core.Service, env dialect.Env) http.Handler {
+			return basstore.New(svc, basstore.Options{Guard: env.Guard, Logger: env.Logger, MaxBody: env.MaxBody})
+		}})
+	b, err := k.Svc.CreateReseller(context.Background(), core.NewReseller{Name: "Other Shop", Email: "other@example.com", Phone: "628111",
 		AllowIPs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	guard := access.New(cfg.Policy)
-	srv := httptest.NewServer(basstore.New(svc, basstore.Options{Guard: guard, Logger: log, MaxBody: cfg.MaxBody}))
-	t.Cleanup(srv.Close)
 	if cfg.Workers {
-		wctx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			_ = svc.RunWorkers(wctx, core.WorkerConfig{Poll: 20 * time.Millisecond, ShutdownGrace: 2 * time.Second})
-		}()
-		t.Cleanup(func() { cancel(); <-done })
+		k.RunWith(core.WorkerConfig{Poll: 20 * time.Millisecond, ShutdownGrace: 2 * time.Second})
 	}
-	return &Env{DB: db, Svc: svc, Server: srv, URL: srv.URL, Guard: guard, A: a, B: b, Logs: logs}
+	return &Env{Kit: k, DB: k.DB, Svc: k.Svc, Server: k.Server, URL: k.Server.URL, Guard: guard, A: k.Reseller, B: b, Logs: logs}
 }
 
 // Fund credits a reseller.
@@ -193,46 +186,19 @@ func (e *Env) Balance(t testing.TB, cr core.Credentials) int64 {
 // OrderCount counts all orders.
 func (e *Env) OrderCount(t testing.TB) int64 {
 	t.Helper()
-	counts, err := e.DB.OrderCounts(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n int64
-	for _, c := range counts {
-		n += c
-	}
-	return n
+	return e.Kit.OrderCount(t)
 }
 
-// WaitFinal waits until a reseller's order is Success or Failed.
+// WaitFinal waits until a reseller's order is Success or Failed, on the core's Final signal.
 func (e *Env) WaitFinal(t testing.TB, cr core.Credentials, invoice string) *order.Order {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		o, err := e.Svc.Order(context.Background(), cr.Reseller.ID, invoice)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if o.Status.Final() {
-			return o
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("order %s still %s", invoice, o.Status)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return e.Kit.WaitInvoice(t, cr.Reseller.ID, invoice)
 }
 
 // CheckLedger fails the test unless the ledger's invariants hold.
 func (e *Env) CheckLedger(t testing.TB) {
 	t.Helper()
-	rep, err := e.Svc.LedgerCheck(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.OK() {
-		t.Fatalf("ledger check: %v", rep.Discrepancies)
-	}
+	e.Kit.CheckLedger(t)
 }
 
 // CheckNoSecrets fails the test if a reseller's token appears in the logs.
