@@ -8,7 +8,6 @@ import (
 	"time"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
-	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect"
@@ -139,10 +138,6 @@ func (f *fixture) restrictedReseller(t *testing.T) core.Credentials {
 		t.Fatal(err)
 	}
 	return cr
-}
-
-func guardWithRate(r float64, burst int) *access.Guard {
-	return access.New(access.Policy{Rate: r, Burst: burst})
 }
 
 func core_NewReseller(username string) core.NewReseller {

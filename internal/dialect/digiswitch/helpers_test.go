@@ -15,7 +15,6 @@ import (
 	"time"
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
-	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/demo"
@@ -200,9 +199,4 @@ func golden(t *testing.T, name string, raw []byte) {
 	if !bytes.Equal(want, buf.Bytes()) {
 		t.Errorf("%s differs:\n--- want\n%s\n--- got\n%s", path, want, buf.Bytes())
 	}
-}
-
-// guard returns a rate-limiting guard for tests that need one.
-func guard(rate float64, burst int) *access.Guard {
-	return access.New(access.Policy{Rate: rate, Burst: burst})
 }

@@ -2,7 +2,6 @@ package digiswitch_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/netip"
@@ -185,36 +184,6 @@ func TestPriceListLimit(t *testing.T) {
 	b.clock.Add(5 * time.Minute)
 	if _, raw := b.post(ds.PathPriceList, req); !strings.HasPrefix(string(raw), `{"data":[`) {
 		t.Fatalf("list after 5 minutes: %s", raw)
-	}
-}
-
-func TestRateLimit(t *testing.T) {
-	t.Parallel()
-	b := setup(t, setupOpts{handler: digiswitch.Options{Guard: guard(0.01, 1)}})
-	req := ds.BalanceRequest{Username: b.user(), Sign: b.sign("depo")}
-	if d := b.data(ds.PathBalance, req); d["deposit"] == nil {
-		t.Fatalf("first call: %v", d)
-	}
-	b.wantRC(ds.PathBalance, req, ds.RCTooFast)
-	b.wantRC(ds.PathTransaction, b.trx("", "s5", "0812", "r85"), ds.RCTooFast)
-	if n := b.OrderCount(b.T); n != 0 {
-		t.Fatalf("%d orders after a refused transaction", n)
-	}
-}
-
-// TestServerFault: a fault of Kios itself is HTTP 500 with rc 99 (pending), so that a client
-// resends the same request instead of taking it as a refusal.
-func TestServerFault(t *testing.T) {
-	t.Parallel()
-	b := setup(t, setupOpts{})
-	b.DB.Close()
-	status, raw := b.post(ds.PathTransaction, b.trx("", "s5", "0812", "r99"))
-	var env ds.Envelope[ds.ErrorData]
-	if err := json.Unmarshal(raw, &env); err != nil {
-		t.Fatal(err)
-	}
-	if status != http.StatusInternalServerError || env.Data.RC != ds.RCRouterIssue || env.Data.Status != ds.StatusPending || env.Data.RefID != "r99" {
-		t.Fatalf("HTTP %d %s", status, raw)
 	}
 }
 

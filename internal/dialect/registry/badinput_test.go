@@ -29,15 +29,18 @@ type flazzDialect struct {
 	depositSuffix, otherDepositSufix string
 	unknownPath                      string
 	sign                             func(user, key, suffix string) string
+	// faultBalanceStatus is the status word of a balance's answer to a fault of Kios's own
+	// (TestServerFault): Digiflazz says failed, Digiswitch pending (as its transactions do).
+	faultBalanceStatus string
 }
 
 var flazzDialects = []flazzDialect{
 	{name: "digiflazz", transaction: "/v1/transaction", priceList: "/v1/price-list", balance: "/v1/cek-saldo", deposit: "/v1/deposit",
 		sku: "buyer_sku_code", priceListCommand: "cmd", depositSuffix: "deposit", otherDepositSufix: "depo",
-		unknownPath: "/v1/transactions", sign: dfz.Sign},
+		unknownPath: "/v1/transactions", sign: dfz.Sign, faultBalanceStatus: dfz.StatusFailed},
 	{name: "digiswitch", transaction: ds.PathTransaction, priceList: ds.PathPriceList, balance: ds.PathBalance, deposit: ds.PathDeposit,
 		sku: "code", priceListCommand: "command", depositSuffix: "depo", otherDepositSufix: "deposit",
-		unknownPath: "/v1/user/api/transactions", sign: ds.Sign},
+		unknownPath: "/v1/user/api/transactions", sign: ds.Sign, faultBalanceStatus: ds.StatusPending},
 }
 
 // badInputCatalog is the kit's catalog with s10 closed (cut-off from 09:30 to 10:15 WIB, the
