@@ -3,7 +3,6 @@ package digiflazz_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
@@ -34,11 +33,10 @@ func TestThroughGoClient(t *testing.T) {
 	if err != nil || d.RC != wire.RCPending {
 		t.Fatalf("transaction %+v %v", d, err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); wire.IsPending(d.RC) && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-		if d, err = c.Transaction(ctx, req); err != nil {
-			t.Fatal(err)
-		}
+	// The status check (the same request again) once the core signals the order final.
+	f.WaitOrder(t, "go-1")
+	if d, err = c.Transaction(ctx, req); err != nil {
+		t.Fatal(err)
 	}
 	if d.RC != wire.RCSuccess || d.SN == "" || d.BuyerLastSaldo != startBalance-5005 {
 		t.Fatalf("final %+v", d)

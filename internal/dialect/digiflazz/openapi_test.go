@@ -3,7 +3,6 @@ package digiflazz_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
@@ -32,13 +31,12 @@ func TestOpenAPI(t *testing.T) {
 	_, err = c.PascaPriceList(ctx, wire.PriceFilter{})
 	must(err)
 	req := wire.TransactionRequest{BuyerSKUCode: "s5", CustomerNo: "081234567890", RefID: "oa-1"}
-	d, err := c.Transaction(ctx, req)
+	_, err = c.Transaction(ctx, req)
 	must(err)
-	for deadline := time.Now().Add(10 * time.Second); wire.IsPending(d.RC) && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-		d, err = c.Transaction(ctx, req)
-		must(err)
-	}
+	// The status check's answer once the core signals the order final.
+	f.WaitOrder(t, "oa-1")
+	_, err = c.Transaction(ctx, req)
+	must(err)
 	_, err = c.Deposit(ctx, 100000, "BCA", "Budi")
 	must(err)
 	_, err = c.InquiryPLN(ctx, "12345678901")
