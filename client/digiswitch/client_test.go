@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/kios-h2h/kios/internal/demo"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 	"io"
 	"log/slog"
 	"net"
@@ -25,7 +26,7 @@ func server(t *testing.T) (*ds.Client, *core.Service, core.Credentials) {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Backends()[0].Open(t)
-	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/sqlite"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -102,7 +103,7 @@ func TestLeasesOfADeadServerAreReleased(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := core.New(ctx, db, core.Config{Logger: quietLogger()})
+	svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestServeDemoKeepsOperatorChanges: `serve --demo` on a database with data adds only what is
@@ -42,7 +43,7 @@ func TestServeDemoKeepsOperatorChanges(t *testing.T) {
 
 		// The operator reprices one demo variant, switches another off, and drops a product.
 		db := storetest.OpenURL(t, dbURL)
-		svc, err := core.New(ctx, db, core.Config{Logger: quietLogger()})
+		svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: quietLogger()})
 		if err != nil {
 			t.Fatal(err)
 		}

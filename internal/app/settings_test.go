@@ -22,6 +22,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/textcmd"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestOperatorSettingsReachResellers: the seller name and the bank accounts the operator keeps in
@@ -33,7 +34,7 @@ func TestOperatorSettingsReachResellers(t *testing.T) {
 		dbURL := b.URL(t)
 		api := telegramtest.New(t, "42:tok")
 		db := storetest.OpenURL(t, dbURL)
-		svc, err := core.New(ctx, db, core.Config{Logger: quietLogger()})
+		svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: quietLogger()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/textcmd"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestServeRunsTelegram: a Telegram bot configured with `kios channel add` is started by the
@@ -29,7 +30,7 @@ func TestServeRunsTelegram(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		svc, err := core.New(ctx, db, core.Config{Logger: quietLogger()})
+		svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: quietLogger()})
 		if err != nil {
 			t.Fatal(err)
 		}

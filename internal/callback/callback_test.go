@@ -25,6 +25,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // receiver is a reseller's callback endpoint on 127.0.0.1 that answers from a script of status
@@ -91,7 +92,7 @@ func open(t *testing.T, path string) (*store.DB, *core.Service) {
 func openClock(t *testing.T, path string, now func() time.Time) (*store.DB, *core.Service) {
 	t.Helper()
 	db := storetest.OpenURLOptions(t, "sqlite:"+path, backend.Options{Options: store.Options{Now: now}})
-	svc, err := core.New(context.Background(), db, core.Config{Now: now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	svc, err := core.New(context.Background(), db, core.Config{Router: simroute.New(0), Now: now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/registry"
 	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 type syncBuffer struct {
@@ -44,7 +45,7 @@ func TestCallbackURLCredentialsRedacted(t *testing.T) {
 	}
 	b.fulfil(t, core.PlaceParams{Reference: "red1", Destination: "08123"})
 	logs := &syncBuffer{}
-	svc, err := core.New(context.Background(), b.db, core.Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	svc, err := core.New(context.Background(), b.db, core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestSpecialAddressRefusedWhenSet(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	strict, err := core.New(ctx, b.db, core.Config{CallbackPublicOnly: true})
+	strict, err := core.New(ctx, b.db, core.Config{Router: simroute.New(0), CallbackPublicOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/totp"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestAdminReset2FA: an admin who lost its authenticator gets its two-factor login turned off from
@@ -26,7 +27,7 @@ func TestAdminReset2FA(t *testing.T) {
 	k.ok("migrate", "up")
 	ctx := context.Background()
 	db := storetest.OpenURL(t, k.db)
-	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

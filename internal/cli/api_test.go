@@ -16,6 +16,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/openapitest"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 	"github.com/kios-h2h/kios/internal/web"
 )
 
@@ -25,7 +26,7 @@ func TestEveryCommandHasAnEndpoint(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Backends()[0].Open(t)
-	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // kios archive and kios ledger check --archive on both backends: final orders before the day
@@ -26,7 +27,7 @@ func TestArchiveCommand(t *testing.T) {
 	each(t, func(t *testing.T, k *kios) {
 		k.ok("migrate", "up")
 		ctx := context.Background()
-		svc, err := core.New(ctx, storetest.OpenURL(t, k.db), core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		svc, err := core.New(ctx, storetest.OpenURL(t, k.db), core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store/backend"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // runBackup writes a consistent copy of the database while the server runs, then proves the
@@ -77,7 +78,7 @@ func runBackup(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("backup: open the copy: %w", err)
 	}
 	defer copyDB.Close()
-	copySvc, err := core.New(ctx, copyDB, core.Config{Logger: svc.Logger()})
+	copySvc, err := core.New(ctx, copyDB, core.Config{Router: simroute.New(0), Logger: svc.Logger()})
 	if err != nil {
 		return fmt.Errorf("backup: open the copy: %w", err)
 	}

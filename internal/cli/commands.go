@@ -18,6 +18,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // Version is the kios version, set at build time with -ldflags "-X ...cli.Version=v1.2.3".
@@ -397,7 +398,7 @@ func (e *Env) Service(ctx context.Context) (*core.Service, error) {
 	// core.New ensures the system accounts in a batch of its own: not the change the command's
 	// audit row (on ctx) records, which must commit with that change, or not at all when the
 	// command refuses.
-	svc, err := core.New(store.WithoutAudit(ctx), db, core.Config{Logger: log})
+	svc, err := core.New(store.WithoutAudit(ctx), db, core.Config{Router: simroute.New(0), Logger: log})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // readingCommands lists, from `kios help`, every list, show and check command (and the other
@@ -50,7 +51,7 @@ func TestEveryReadingCommandPrintsJSON(t *testing.T) {
 	each(t, func(t *testing.T, k *kios) {
 		k.ok("migrate", "up")
 		ctx := context.Background()
-		svc, err := core.New(ctx, storetest.OpenURL(t, k.db), core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		svc, err := core.New(ctx, storetest.OpenURL(t, k.db), core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}

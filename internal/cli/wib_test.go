@@ -11,6 +11,7 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestTimesInWIB: the CLI shows times in Asia/Jakarta with the zone, `order list` included.
@@ -19,7 +20,7 @@ func TestTimesInWIB(t *testing.T) {
 	k := setup(t)
 	k.ok("migrate", "up")
 	ctx := context.Background()
-	svc, err := core.New(ctx, storetest.OpenURL(t, k.db), core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	svc, err := core.New(ctx, storetest.OpenURL(t, k.db), core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

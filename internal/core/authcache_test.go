@@ -10,6 +10,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestAuthCacheSeesOtherProcesses: the server caches authenticated resellers, but a change made
@@ -20,7 +21,7 @@ func TestAuthCacheSeesOtherProcesses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		server := setup(t, be, 0)
 		ctx := context.Background()
-		cli, err := core.New(ctx, server.db, core.Config{Logger: server.svc.Logger()})
+		cli, err := core.New(ctx, server.db, core.Config{Router: simroute.New(0), Logger: server.svc.Logger()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,11 +85,11 @@ func TestAuthCacheSeesOtherHandles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		ctx := context.Background()
 		url := be.URL(t)
-		server, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{})
+		server, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{Router: simroute.New(0)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		cli, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{})
+		cli, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{Router: simroute.New(0)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // paidProvider answers every ID as valid and charges fee per answer.
@@ -31,7 +32,7 @@ func TestCheckFeesInTheLedger(t *testing.T) {
 		var svc *core.Service
 		checker := checkid.New(checkid.Options{Burst: 100, OnFee: func(ctx context.Context, p string, fee int64) { svc.CheckFeeRecorder()(ctx, p, fee) }},
 			paidProvider{fee: 75})
-		svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CheckID: checker})
+		svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CheckID: checker})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,7 +25,8 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives structured logs; nil means slog.Default().
 	Logger *slog.Logger
-	// Router picks suppliers for an order; nil means the built-in simulator only.
+	// Router picks suppliers for an order; required (New returns ErrNoRouter without one).
+	// internal/upstream/simroute routes everything to the built-in simulator.
 	Router Router
 	// CallbackPublicOnly refuses callback URLs (a reseller's, an order's cb_url) naming a
 	// loopback, private, link-local or CGNAT address when they are set; `kios serve` sets it
@@ -131,7 +132,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 		s.log = slog.Default()
 	}
 	if s.router == nil {
-		s.router = SimulatorRouter(0)
+		return nil, ErrNoRouter
 	}
 	// Not the change a command audits (store.WithAudit on ctx): a command that fails after
 	// opening the service must leave no audit row.

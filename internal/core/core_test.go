@@ -17,6 +17,7 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 type bundle struct {
@@ -29,7 +30,7 @@ func setup(t testing.TB, be storetest.Backend, delay time.Duration) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	db := be.Open(t)
-	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: core.SimulatorRouter(delay)})
+	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: simroute.New(delay)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +82,16 @@ func (b *bundle) checkLedger(t *testing.T) {
 	}
 	if !rep.OK() {
 		t.Fatalf("ledger check: %v", rep.Discrepancies)
+	}
+}
+
+// TestNewWithoutRouter: the core has no supplier of its own to fall back on (it imports no
+// connector), so a Config without a Router is refused rather than routed nowhere.
+func TestNewWithoutRouter(t *testing.T) {
+	t.Parallel()
+	_, err := core.New(context.Background(), storetest.Backends()[0].Open(t), core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if !errors.Is(err, core.ErrNoRouter) {
+		t.Fatalf("New without a Router: %v, want ErrNoRouter", err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestLeaseRenewedDuringLongPurchase: a purchase that outlasts the lease several times over stays
@@ -140,7 +141,7 @@ func TestStartedPurchases(t *testing.T) {
 		}
 		// The next run (a simulator that answers at once) asks after each purchase: one attempt,
 		// settled from its status, nothing bought twice.
-		next, err := core.New(ctx, slow.db, core.Config{Logger: slow.svc.Logger(), Router: core.SimulatorRouter(0)})
+		next, err := core.New(ctx, slow.db, core.Config{Logger: slow.svc.Logger(), Router: simroute.New(0)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // BenchmarkPendingUpstream holds 50,000 orders in flight upstream at once (a simulator that
@@ -40,7 +41,7 @@ func BenchmarkPendingUpstream(b *testing.B) {
 // blocking is a supplier without StartPurchase.
 type blocking struct{ supplier.Supplier }
 
-// wrappedRouter routes as SimulatorRouter does, through wrap.
+// wrappedRouter routes as simroute.Router does, through wrap.
 type wrappedRouter struct {
 	core.Router
 	wrap func(supplier.Supplier) supplier.Supplier
@@ -68,7 +69,7 @@ func benchPendingUpstream(b *testing.B, wrap func(supplier.Supplier) supplier.Su
 	bb := setup(b, storetest.Backends()[0], time.Hour)
 	ctx := context.Background()
 	if wrap != nil {
-		svc, err := core.New(ctx, bb.db, core.Config{Logger: bb.svc.Logger(), Router: wrappedRouter{core.SimulatorRouter(time.Hour), wrap}})
+		svc, err := core.New(ctx, bb.db, core.Config{Logger: bb.svc.Logger(), Router: wrappedRouter{simroute.New(time.Hour), wrap}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // BenchmarkPlaceOrderNodes measures order acceptance (core.PlaceOrder, funds held, job queued, each
@@ -59,7 +60,7 @@ func benchPlace(b *testing.B, be storetest.Backend, nodes, nResellers, writers i
 	var svcs []*core.Service
 	for i := 0; i < nodes; i++ {
 		db := storetest.OpenURLOptions(b, url, backend.Options{Options: store.Options{Writers: writers}, MaxConns: writers + 4*runtime.GOMAXPROCS(0)})
-		svc, err := core.New(ctx, db, core.Config{Logger: quiet})
+		svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: quiet})
 		if err != nil {
 			b.Fatal(err)
 		}

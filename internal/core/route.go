@@ -2,11 +2,10 @@ package core
 
 import (
 	"context"
-	"time"
+	"errors"
 
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/supplier"
-	"github.com/kios-h2h/kios/internal/supplier/simulator"
 )
 
 // Candidate is one supplier that can fulfil an order, with its own product code and cost.
@@ -15,6 +14,10 @@ type Candidate struct {
 	SKU      string
 	Cost     int64
 }
+
+// ErrNoRouter is New's answer to a Config without a Router: the core imports no connector, so
+// it has no supplier of its own to fall back on (internal/upstream/simroute is the simulator's).
+var ErrNoRouter = errors.New("core: no router")
 
 // Router chooses suppliers for orders.
 type Router interface {
@@ -26,24 +29,3 @@ type Router interface {
 	// Testing is the supplier for orders placed with testing on: no money, no real purchase.
 	Testing() supplier.Supplier
 }
-
-type simRouter struct{ sim simulator.Starting }
-
-// SimulatorRouter routes every order to the built-in simulator, whose purchases take delay.
-// Its purchases are started (supplier.Starter): one in flight holds no goroutine.
-func SimulatorRouter(delay time.Duration) Router {
-	return simRouter{sim: simulator.New(delay).Starting()}
-}
-
-func (r simRouter) Candidates(_ context.Context, o *order.Order) ([]Candidate, error) {
-	return []Candidate{{Supplier: r.sim, SKU: o.VariantCode}}, nil
-}
-
-func (r simRouter) Supplier(name string) (supplier.Supplier, bool) {
-	if name == r.sim.Name() {
-		return r.sim, true
-	}
-	return nil, false
-}
-
-func (r simRouter) Testing() supplier.Supplier { return r.sim }

@@ -20,6 +20,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 type shopBundle struct {
@@ -43,7 +44,7 @@ func shopSetupWith(t *testing.T, be storetest.Backend, sups ...*scripted) *shopB
 	ctx := context.Background()
 	b := &shopBundle{db: be.Open(t)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var router core.Router = core.SimulatorRouter(0)
+	var router core.Router = simroute.New(0)
 	if len(sups) > 0 {
 		byName := map[string]supplier.Supplier{}
 		for _, s := range sups {

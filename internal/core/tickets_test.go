@@ -17,6 +17,7 @@ import (
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 type ticketBundle struct {
@@ -29,7 +30,7 @@ func ticketSetup(t *testing.T, be storetest.Backend) *ticketBundle {
 	t.Helper()
 	b := &ticketBundle{db: be.Open(t)}
 	b.now.Store(time.Date(2025, 6, 10, 3, 0, 0, 0, time.UTC).UnixMicro())
-	svc, err := core.New(context.Background(), b.db, core.Config{
+	svc, err := core.New(context.Background(), b.db, core.Config{Router: simroute.New(0),
 		Now:    func() time.Time { return time.UnixMicro(b.now.Load()).UTC() },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

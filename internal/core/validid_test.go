@@ -13,6 +13,7 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestRequireValidIDRefusesBeforeAnyHold: with require_valid_id on, an order to an ID the check
@@ -24,7 +25,7 @@ func TestRequireValidIDRefusesBeforeAnyHold(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		ctx := context.Background()
 		db := be.Open(t)
-		svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			CheckID: checkid.New(checkid.Options{}, checkid.Simulator{})})
 		if err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestVariantCacheSeesChanges: order acceptance caches the variants it reads, yet a change of
@@ -21,11 +22,11 @@ func TestVariantCacheSeesChanges(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		ctx := context.Background()
 		url := be.URL(t)
-		server, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{})
+		server, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{Router: simroute.New(0)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		cli, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{})
+		cli, err := core.New(ctx, storetest.OpenURL(t, url), core.Config{Router: simroute.New(0)})
 		if err != nil {
 			t.Fatal(err)
 		}

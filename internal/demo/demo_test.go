@@ -14,6 +14,7 @@ import (
 	"github.com/kios-h2h/kios/internal/demo"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 func TestSeedIsRepeatable(t *testing.T) {
@@ -24,7 +25,7 @@ func TestSeedIsRepeatable(t *testing.T) {
 func testSeedIsRepeatable(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
 	db := b.Open(t)
-	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // Options shape a kit; the zero value is SQLite, the simulator, Catalog() and a reseller
@@ -35,7 +36,7 @@ import (
 type Options struct {
 	// Backend is the store; nil means SQLite (storetest.Backends()[0]). Each sets it.
 	Backend *storetest.Backend
-	// Router picks suppliers; nil means the built-in simulator (core.SimulatorRouter(0)).
+	// Router picks suppliers; nil means the built-in simulator (simroute.New(0)).
 	Router core.Router
 	// Now is the core's clock; nil means time.Now.
 	Now func() time.Time
@@ -104,7 +105,7 @@ func Setup(t testing.TB, o Options) *Kit {
 	}
 	router := o.Router
 	if router == nil {
-		router = core.SimulatorRouter(0)
+		router = simroute.New(0)
 	}
 	svc, err := core.New(ctx, k.DB, core.Config{Logger: log, Router: router, Now: o.Now, CheckID: o.CheckID, Final: k.told})
 	if err != nil {

@@ -32,6 +32,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/totp"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // clock is a settable clock shared by the core and the member area (TOTP codes depend on it).
@@ -65,7 +66,7 @@ func setup(t *testing.T, b storetest.Backend, opts member.Options) *env {
 	db := b.Open(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := &clock{t: time.Now()}
-	svc, err := core.New(ctx, db, core.Config{Logger: log, Now: clk.Now})
+	svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: log, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/storefront"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 type env struct {
@@ -40,7 +41,7 @@ func setup(t *testing.T, be storetest.Backend, opts storefront.Options) *env {
 	srv := httptest.NewUnstartedServer(nil)
 	e := &env{URL: "http://" + srv.Listener.Addr().String(), db: be.Open(t)}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := core.New(ctx, e.db, core.Config{Logger: log, Router: core.SimulatorRouter(0), PublicURL: e.URL})
+	svc, err := core.New(ctx, e.db, core.Config{Logger: log, Router: simroute.New(0), PublicURL: e.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/textcmd"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -58,7 +59,7 @@ func setup(t *testing.T, be storetest.Backend) *bundle {
 	ctx := context.Background()
 	clk := &clock{}
 	db := be.OpenOptions(t, backend.Options{Options: store.Options{Now: clk.Now}})
-	svc, err := core.New(ctx, db, core.Config{Now: clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: core.SimulatorRouter(0)})
+	svc, err := core.New(ctx, db, core.Config{Now: clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: simroute.New(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

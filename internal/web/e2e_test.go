@@ -14,6 +14,7 @@ import (
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 	"github.com/kios-h2h/kios/internal/web"
 )
 
@@ -28,7 +29,7 @@ func seedHistory(t *testing.T, e *env) {
 	now := time.Now()
 	for d := 13; d >= 1; d-- {
 		day := now.AddDate(0, 0, -d)
-		past, err := core.New(ctx, e.db, core.Config{Now: func() time.Time { return day }, Logger: e.svc.Logger()})
+		past, err := core.New(ctx, e.db, core.Config{Router: simroute.New(0), Now: func() time.Time { return day }, Logger: e.svc.Logger()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/totp"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 	"github.com/kios-h2h/kios/internal/web"
 )
 
@@ -46,7 +47,7 @@ func TestAdminTwoFactor(t *testing.T) {
 		// own clock.
 		clk := &clock{t: time.Now().Truncate(totp.Step).Add(10 * time.Second)}
 		db := b.Open(t)
-		svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now})
+		svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,6 +28,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 	"github.com/kios-h2h/kios/internal/web"
 )
 
@@ -58,7 +59,7 @@ func setupOn(t *testing.T, b storetest.Backend, opts web.Options) *env {
 	db := b.Open(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// A public URL lets tests open payments at gateways that need one (the sandbox's pay links).
-	svc, err := core.New(ctx, db, core.Config{Logger: log, PublicURL: "https://kios.example"})
+	svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: log, PublicURL: "https://kios.example"})
 	if err != nil {
 		t.Fatal(err)
 	}

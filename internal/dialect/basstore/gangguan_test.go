@@ -9,6 +9,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/basstore/basstoretest"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // gangguanRouter is the simulator with a switch: the variants in down have no supplier able to
@@ -30,7 +31,7 @@ func (r *gangguanRouter) Unavailable(context.Context) (map[int64]bool, error) {
 // change nothing, and the variant sells again when a supplier is back.
 func TestGangguanAndWrongOperator(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
-		rt := &gangguanRouter{Router: core.SimulatorRouter(0)}
+		rt := &gangguanRouter{Router: simroute.New(0)}
 		e := basstoretest.New(t, basstoretest.Config{Backend: b, Router: rt})
 		e.Fund(t, e.A, 100000)
 		v, err := e.Svc.Variant(context.Background(), "FF_5")

@@ -10,6 +10,7 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/digiflazz"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // gangguanRouter is the simulator with a switch: while down is set, every variant it names has no
@@ -38,7 +39,7 @@ func (r *gangguanRouter) set(down map[int64]bool) {
 func TestGangguanAndWrongOperator(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
-		rt := &gangguanRouter{Router: core.SimulatorRouter(0)}
+		rt := &gangguanRouter{Router: simroute.New(0)}
 		f := setupRouter(t, be, rt, digiflazz.Options{})
 		v, err := f.Svc.Variant(context.Background(), "s5")
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // fixture is the test kit (see internal/kiostest) with the dialect's handler alone on its server
@@ -70,7 +71,7 @@ func setup(t testing.TB, opts digiflazz.Options) *fixture {
 
 func setupOn(t testing.TB, b storetest.Backend, opts digiflazz.Options) *fixture {
 	t.Helper()
-	return setupRouter(t, b, core.SimulatorRouter(0), opts)
+	return setupRouter(t, b, simroute.New(0), opts)
 }
 
 func setupRouter(t testing.TB, b storetest.Backend, router core.Router, opts digiflazz.Options) *fixture {

@@ -17,6 +17,7 @@ import (
 	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestAuthOrder: a request that fails every check is refused by the first check of the order it
@@ -24,7 +25,7 @@ import (
 func TestAuthOrder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, err := core.New(ctx, storetest.Backends()[0].Open(t), core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	svc, err := core.New(ctx, storetest.Backends()[0].Open(t), core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestDenialsLookAlikeAndAreLimited(t *testing.T) {
 	var logs strings.Builder
 	var mu sync.Mutex
 	log := slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))
-	svc, err := core.New(ctx, storetest.Backends()[0].Open(t), core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	svc, err := core.New(ctx, storetest.Backends()[0].Open(t), core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/kios-h2h/kios/internal/payment/paytest"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // paidWord is each fake provider's word for a paid transaction.
@@ -106,7 +107,7 @@ func TestPaymentCallbackMalformed(t *testing.T) {
 // providers' fakes.
 func callbackServer(t *testing.T, be storetest.Backend) (*core.Service, *paytest.Fake, *httptest.Server) {
 	t.Helper()
-	svc, err := core.New(context.Background(), be.Open(t), core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	svc, err := core.New(context.Background(), be.Open(t), core.Config{Router: simroute.New(0), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/kios-h2h/kios/internal/payment/inbound"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestSandboxPayLink: the sandbox's pay link (GET, as a browser opens it) credits the ticket
@@ -29,7 +30,7 @@ func TestSandboxPayLink(t *testing.T) {
 		mux := http.NewServeMux()
 		srv := httptest.NewServer(mux)
 		defer srv.Close()
-		svc, err := core.New(ctx, db, core.Config{Logger: log, PublicURL: srv.URL})
+		svc, err := core.New(ctx, db, core.Config{Router: simroute.New(0), Logger: log, PublicURL: srv.URL})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/digiflazz"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestBillsThroughDigiflazz: the connector looks a bill up with inq-pasca under the reference it
@@ -25,7 +26,7 @@ func TestBillsThroughDigiflazz(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Backends()[0].Open(t)
-	up, err := core.New(ctx, db, core.Config{Logger: quiet(), Router: core.SimulatorRouter(0)})
+	up, err := core.New(ctx, db, core.Config{Logger: quiet(), Router: simroute.New(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/digiflazz"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -63,7 +64,7 @@ func runWorkers(t *testing.T, svc *core.Service) {
 func newUpstream(t *testing.T, workers bool) *upstream {
 	t.Helper()
 	ctx := context.Background()
-	svc := newCore(t, core.SimulatorRouter(0))
+	svc := newCore(t, simroute.New(0))
 	cr, err := svc.CreateReseller(ctx, core.NewReseller{Username: "downstream", Name: "Downstream Kios"})
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/kios-h2h/kios/internal/supplier/digiflazz"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
 	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 type clock struct {
@@ -38,7 +39,7 @@ func (c *clock) add(d time.Duration) {
 func listingUpstream(t *testing.T, clk *clock) (*httptest.Server, core.Credentials) {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := core.New(ctx, storetest.Backends()[0].Open(t), core.Config{Logger: quiet(), Router: core.SimulatorRouter(0), Now: clk.now})
+	svc, err := core.New(ctx, storetest.Backends()[0].Open(t), core.Config{Logger: quiet(), Router: simroute.New(0), Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/kios-h2h/kios/internal/supplier/digiswitch"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
 	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // TestSyncFromKios syncs one Kios's catalog from another over the Digiswitch dialect: both the
@@ -30,7 +31,7 @@ func TestSyncFromKios(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 
-	up, err := core.New(ctx, storetest.Backends()[0].Open(t), core.Config{Logger: log, Router: core.SimulatorRouter(0)})
+	up, err := core.New(ctx, storetest.Backends()[0].Open(t), core.Config{Logger: log, Router: simroute.New(0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func TestBillsFromKios(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	upDB := storetest.Backends()[0].Open(t)
-	up, err := core.New(ctx, upDB, core.Config{Logger: log, Router: core.SimulatorRouter(0)})
+	up, err := core.New(ctx, upDB, core.Config{Logger: log, Router: simroute.New(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

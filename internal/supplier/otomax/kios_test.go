@@ -21,6 +21,7 @@ import (
 	"github.com/kios-h2h/kios/internal/supplier/connect"
 	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 const (
@@ -49,7 +50,7 @@ func newChain(t *testing.T, b storetest.Backend) *chain {
 	c := &chain{}
 	c.upDB = b.Open(t)
 	var err error
-	if c.up, err = core.New(ctx, c.upDB, core.Config{Logger: log, Router: core.SimulatorRouter(0)}); err != nil {
+	if c.up, err = core.New(ctx, c.upDB, core.Config{Logger: log, Router: simroute.New(0)}); err != nil {
 		t.Fatal(err)
 	}
 	products, variants := demo.Catalog()

@@ -15,6 +15,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/textcmd"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -39,7 +40,7 @@ func New(t *testing.T, be storetest.Backend) *Kit {
 	t.Helper()
 	ctx := context.Background()
 	db := be.Open(t)
-	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: core.SimulatorRouter(0)})
+	svc, err := core.New(ctx, db, core.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Router: simroute.New(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

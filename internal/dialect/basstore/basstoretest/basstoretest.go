@@ -28,6 +28,7 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
+	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 
 // Config shapes an Env.
@@ -143,7 +144,7 @@ func New(t testing.TB, cfg Config) *Env {
 	}
 	router := cfg.Router
 	if router == nil {
-		router = core.SimulatorRouter(cfg.SimDelay)
+		router = simroute.New(cfg.SimDelay)
 	}
 	guard := access.New(cfg.Policy)
 	k := kiostest.Setup(t, kiostest.Options{Backend: &cfg.Backend, Router: router, Now: cfg.Now, Logger: log, Guard: guard,
