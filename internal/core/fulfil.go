@@ -244,7 +244,7 @@ func (s *Service) prepare(ctx context.Context, d *dispatcher, c *claim) (*pass, 
 	cands = s.withinLimit(o, limit, cands, open == nil)
 	p := &pass{c: c, o: o, attempts: attempts, cands: cands, limit: limit}
 	if open != nil {
-		sup, ok := s.router.Supplier(open.Supplier)
+		sup, ok := s.router.Supplier(ctx, open.Supplier)
 		if !ok {
 			return nil, fmt.Errorf("order %s: attempt %s: supplier %q is gone; resolve it by hand", o.Invoice, open.Reference, open.Supplier)
 		}
@@ -388,7 +388,7 @@ func (s *Service) recordAnswer(ctx context.Context, j store.Job, o *order.Order,
 // anything else is asked again later.
 func (s *Service) askFinal(ctx context.Context, d *dispatcher, c *claim, o *order.Order, att *store.Attempt) error {
 	j := c.job
-	sup, ok := s.router.Supplier(att.Supplier)
+	sup, ok := s.router.Supplier(ctx, att.Supplier)
 	if !ok {
 		s.log.Warn("order resolved by hand: its open attempt's supplier is gone; no longer asked", "invoice", o.Invoice,
 			"attempt", att.Reference, "supplier", att.Supplier)

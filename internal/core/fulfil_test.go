@@ -68,7 +68,7 @@ func (r fixedRouter) Candidates(_ context.Context, o *order.Order) ([]core.Candi
 	return c, nil
 }
 
-func (r fixedRouter) Supplier(name string) (supplier.Supplier, bool) {
+func (r fixedRouter) Supplier(_ context.Context, name string) (supplier.Supplier, bool) {
 	for _, s := range r.sups {
 		if s.name == name {
 			return s, true
@@ -248,7 +248,7 @@ func (r billRouter) Candidates(_ context.Context, o *order.Order) ([]core.Candid
 	return c, nil
 }
 
-func (r billRouter) Supplier(name string) (supplier.Supplier, bool) {
+func (r billRouter) Supplier(_ context.Context, name string) (supplier.Supplier, bool) {
 	for _, s := range r.sups {
 		if s.name == name {
 			return s, true

@@ -70,8 +70,10 @@ type linkRouter struct{ l *nodeLink }
 func (r linkRouter) Candidates(context.Context, *order.Order) ([]core.Candidate, error) {
 	return []core.Candidate{{Supplier: r.l, SKU: "X"}}, nil
 }
-func (r linkRouter) Supplier(name string) (supplier.Supplier, bool) { return r.l, name == r.l.Name() }
-func (r linkRouter) Testing() supplier.Supplier                     { return r.l }
+func (r linkRouter) Supplier(_ context.Context, name string) (supplier.Supplier, bool) {
+	return r.l, name == r.l.Name()
+}
+func (r linkRouter) Testing() supplier.Supplier { return r.l }
 
 type node struct {
 	svc  *core.Service

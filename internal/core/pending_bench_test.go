@@ -55,8 +55,8 @@ func (r wrappedRouter) Candidates(ctx context.Context, o *order.Order) ([]core.C
 	return cands, err
 }
 
-func (r wrappedRouter) Supplier(name string) (supplier.Supplier, bool) {
-	sup, ok := r.Router.Supplier(name)
+func (r wrappedRouter) Supplier(ctx context.Context, name string) (supplier.Supplier, bool) {
+	sup, ok := r.Router.Supplier(ctx, name)
 	if ok {
 		sup = r.wrap(sup)
 	}

@@ -188,20 +188,20 @@ func (s *Service) biller(ctx context.Context, v *store.VariantRow, customerNo st
 		return nil, "", "", fmt.Errorf("route bill %s: %w", v.Code, err)
 	}
 	for _, c := range cands {
-		if b, ok := billerOf(c.Supplier); ok {
+		if b, ok := billerOf(c); ok {
 			return b, c.Supplier.Name(), c.SKU, nil
 		}
 	}
 	return nil, "", "", fmt.Errorf("%w: no supplier looks %s bills up", bill.ErrUnavailable, v.Code)
 }
 
-// billerOf is sup as a biller: itself, or the connector a router's wrapper holds (an inquiry
-// charges nothing, so it need not pass the wrapper's circuit breaker).
-func billerOf(sup supplier.Supplier) (supplier.Biller, bool) {
-	if b, ok := sup.(supplier.Biller); ok {
+// billerOf is c's supplier as a biller: itself, or the connector beneath the router's wrapper
+// (Candidate.Upstream; an inquiry charges nothing, so it need not pass the circuit breaker).
+func billerOf(c Candidate) (supplier.Biller, bool) {
+	if b, ok := c.Supplier.(supplier.Biller); ok {
 		return b, true
 	}
-	b, ok := supplier.Unwrap(sup).(supplier.Biller)
+	b, ok := c.Connector().(supplier.Biller)
 	return b, ok
 }
 
@@ -331,19 +331,12 @@ func (s *Service) BillStatus(ctx context.Context, resellerID int64, reference st
 	return in, o, nil
 }
 
-// PLNCustomer looks a PLN prepaid customer up, before a token is sold. It asks the router's PLN
-// checker when the router has one (a router implementing `PLNChecker() supplier.PLNChecker`), else
-// the testing supplier (the simulator).
+// PLNCustomer looks a PLN prepaid customer up, before a token is sold. It asks the router's
+// testing supplier (the simulator), when that checks PLN customers.
 //
 // Errors: bill.ErrCustomer, bill.ErrBillerDown.
 func (s *Service) PLNCustomer(ctx context.Context, customerNo string) (supplier.PLNCustomer, error) {
-	var checker supplier.PLNChecker
-	if pr, ok := s.router.(interface{ PLNChecker() supplier.PLNChecker }); ok {
-		checker = pr.PLNChecker()
-	}
-	if checker == nil {
-		checker, _ = s.router.Testing().(supplier.PLNChecker)
-	}
+	checker, _ := s.router.Testing().(supplier.PLNChecker)
 	if checker == nil {
 		return supplier.PLNCustomer{}, fmt.Errorf("%w: no supplier checks PLN customers", bill.ErrBillerDown)
 	}

@@ -29,8 +29,10 @@ type oneRouter struct{ s supplier.Supplier }
 func (r oneRouter) Candidates(_ context.Context, o *order.Order) ([]core.Candidate, error) {
 	return []core.Candidate{{Supplier: r.s, SKU: o.VariantCode}}, nil
 }
-func (r oneRouter) Supplier(name string) (supplier.Supplier, bool) { return r.s, name == r.s.Name() }
-func (r oneRouter) Testing() supplier.Supplier                     { return r.s }
+func (r oneRouter) Supplier(_ context.Context, name string) (supplier.Supplier, bool) {
+	return r.s, name == r.s.Name()
+}
+func (r oneRouter) Testing() supplier.Supplier { return r.s }
 
 // TestBillPaymentRefused: a payment the biller refuses gives the price back and frees the bill,
 // which can then be paid under another reference.

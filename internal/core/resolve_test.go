@@ -135,7 +135,9 @@ func (r gateRouter) Candidates(_ context.Context, o *order.Order) ([]core.Candid
 	return []core.Candidate{{Supplier: r.g, SKU: o.VariantCode, Cost: 900}}, nil
 }
 
-func (r gateRouter) Supplier(name string) (supplier.Supplier, bool) { return r.g, name == r.g.Name() }
+func (r gateRouter) Supplier(_ context.Context, name string) (supplier.Supplier, bool) {
+	return r.g, name == r.g.Name()
+}
 
 func (r gateRouter) Testing() supplier.Supplier { return r.g }
 

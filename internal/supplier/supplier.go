@@ -143,23 +143,3 @@ type QueryCallbackReader interface {
 
 // ErrBadSignature is returned for a callback whose signature does not verify.
 var ErrBadSignature = errors.New("callback signature does not verify")
-
-// Wrapper is a supplier that wraps another: the router's connection, which puts a circuit
-// breaker, metrics and a gate around the connector. What the connector can do besides buying
-// (look bills up, list its catalog, tell its balance, read callbacks) is asked of Upstream(), not
-// of the wrapper.
-type Wrapper interface {
-	Supplier
-	Upstream() Supplier
-}
-
-// Unwrap is the connector beneath s's wrappers (s itself when it wraps nothing).
-func Unwrap(s Supplier) Supplier {
-	for {
-		w, ok := s.(Wrapper)
-		if !ok {
-			return s
-		}
-		s = w.Upstream()
-	}
-}

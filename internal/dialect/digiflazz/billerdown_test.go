@@ -36,8 +36,10 @@ type downRouter struct{}
 func (downRouter) Candidates(context.Context, *order.Order) ([]core.Candidate, error) {
 	return []core.Candidate{{Supplier: downBiller{}, SKU: "x"}}, nil
 }
-func (downRouter) Supplier(string) (supplier.Supplier, bool) { return downBiller{}, true }
-func (downRouter) Testing() supplier.Supplier                { return downBiller{} }
+func (downRouter) Supplier(context.Context, string) (supplier.Supplier, bool) {
+	return downBiller{}, true
+}
+func (downRouter) Testing() supplier.Supplier { return downBiller{} }
 
 // TestBillerDown: a biller that does not answer is rc 01, and nothing is recorded or charged.
 func TestBillerDown(t *testing.T) {

@@ -56,8 +56,10 @@ type router struct{ sup *testSupplier }
 func (r router) Candidates(_ context.Context, o *order.Order) ([]core.Candidate, error) {
 	return []core.Candidate{{Supplier: r.sup, SKU: o.VariantCode}}, nil
 }
-func (r router) Supplier(name string) (supplier.Supplier, bool) { return r.sup, name == r.sup.Name() }
-func (r router) Testing() supplier.Supplier                     { return r.sup }
+func (r router) Supplier(_ context.Context, name string) (supplier.Supplier, bool) {
+	return r.sup, name == r.sup.Name()
+}
+func (r router) Testing() supplier.Supplier { return r.sup }
 
 // Unavailable implements core.Availability: the variants the test made disrupted.
 func (r router) Unavailable(context.Context) (map[int64]bool, error) {

@@ -238,8 +238,10 @@ type router struct{ s supplier.Supplier }
 func (r router) Candidates(_ context.Context, o *order.Order) ([]core.Candidate, error) {
 	return []core.Candidate{{Supplier: r.s, SKU: o.VariantCode, Cost: 5000}}, nil
 }
-func (r router) Supplier(name string) (supplier.Supplier, bool) { return r.s, name == r.s.Name() }
-func (r router) Testing() supplier.Supplier                     { return r.s }
+func (r router) Supplier(_ context.Context, name string) (supplier.Supplier, bool) {
+	return r.s, name == r.s.Name()
+}
+func (r router) Testing() supplier.Supplier { return r.s }
 
 // TestKiosBuysFromKios runs an order through a downstream Kios whose only supplier is an upstream
 // Kios reached through this connector: the order succeeds with the upstream's serial number, and

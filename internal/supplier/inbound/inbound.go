@@ -19,13 +19,11 @@ import (
 // MaxBody bounds a callback's body.
 const MaxBody = 64 << 10
 
-// Suppliers finds a registered supplier's connector by name (route.Router does).
+// Suppliers finds a registered supplier's connector by name (route.Router does): the
+// connector itself, beneath the router's breaker, since reading a callback buys nothing.
 type Suppliers interface {
-	Supplier(name string) (supplier.Supplier, bool)
+	Connector(ctx context.Context, name string) (supplier.Supplier, bool)
 }
-
-// Upstreamer is a wrapped connector that can give the connector itself (supplier.Wrapper).
-type Upstreamer = supplier.Wrapper
 
 // Handler serves POST /callback/{supplier}.
 func Handler(svc *core.Service, sups Suppliers, log *slog.Logger) http.Handler {
@@ -45,16 +43,16 @@ type handler struct {
 	log  *slog.Logger
 }
 
-// upstream finds the connector of the supplier the path names, unwrapped from the router's
-// wrapper; it answers 404 itself when there is none.
+// upstream finds the connector of the supplier the path names (beneath the router's breaker);
+// it answers 404 itself when there is none.
 func (h *handler) upstream(w http.ResponseWriter, r *http.Request) (string, supplier.Supplier, bool) {
 	name := r.PathValue("supplier")
-	sup, ok := h.sups.Supplier(name)
+	sup, ok := h.sups.Connector(r.Context(), name)
 	if !ok {
 		http.Error(w, "unknown supplier", http.StatusNotFound)
 		return name, nil, false
 	}
-	return name, supplier.Unwrap(sup), true
+	return name, sup, true
 }
 
 func (h *handler) serve(w http.ResponseWriter, r *http.Request) {

@@ -177,7 +177,7 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 	}
 	if len(conns) == 0 {
 		// Nothing registered: a fresh install resells the simulator, so a demo works end to end.
-		return []core.Candidate{{Supplier: r.builtin, SKU: o.VariantCode}}, nil
+		return []core.Candidate{{Supplier: r.builtin, Upstream: r.builtin.sup, SKU: o.VariantCode}}, nil
 	}
 	var out []core.Candidate
 	if len(routes) > 0 {
@@ -210,7 +210,7 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 		out = make([]core.Candidate, 0, len(list))
 		for _, c := range list {
 			rt := routes[c.idx]
-			out = append(out, core.Candidate{Supplier: picked[c.idx], SKU: rt.Product.Code, Cost: rt.Product.Cost})
+			out = append(out, core.Candidate{Supplier: picked[c.idx], Upstream: picked[c.idx].sup, SKU: rt.Product.Code, Cost: rt.Product.Cost})
 		}
 		return out, nil
 	}
@@ -218,7 +218,7 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 	// simulator supplier is a catch-all for demos and staging.
 	for _, c := range conns {
 		if c.row.Kind == store.KindSimulator && c.row.Enabled && c.err == nil && c.br.Available() {
-			out = append(out, core.Candidate{Supplier: c, SKU: o.VariantCode})
+			out = append(out, core.Candidate{Supplier: c, Upstream: c.sup, SKU: o.VariantCode})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Supplier.Name() < out[j].Supplier.Name() })
@@ -348,9 +348,29 @@ func (r *Router) Stats(name string) []SKUStats {
 }
 
 // Supplier implements core.Router. It finds disabled suppliers and those whose breaker is open
-// too: an attempt already sent must be asked after whatever the supplier's standing now.
-func (r *Router) Supplier(name string) (supplier.Supplier, bool) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+// too: an attempt already sent must be asked after whatever the supplier's standing now. The
+// registry read it may need takes at most 10 s and is not cut short when ctx ends: a worker
+// shutting down must not read its attempt's supplier as gone.
+func (r *Router) Supplier(ctx context.Context, name string) (supplier.Supplier, bool) {
+	c, ok := r.supplierConn(ctx, name)
+	if !ok {
+		return nil, false
+	}
+	return c, true
+}
+
+// Connector is the connector itself of the supplier named name (found as Supplier finds it),
+// beneath its breaker: what receives the supplier's callbacks (package inbound).
+func (r *Router) Connector(ctx context.Context, name string) (supplier.Supplier, bool) {
+	c, ok := r.supplierConn(ctx, name)
+	if !ok {
+		return nil, false
+	}
+	return c.sup, true
+}
+
+func (r *Router) supplierConn(ctx context.Context, name string) (*Conn, bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	conns, err := r.load(ctx, false)
 	if err == nil && conns[name] == nil {

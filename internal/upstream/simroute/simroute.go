@@ -28,7 +28,7 @@ func (r Router) Candidates(_ context.Context, o *order.Order) ([]core.Candidate,
 }
 
 // Supplier is the simulator when name is its name.
-func (r Router) Supplier(name string) (supplier.Supplier, bool) {
+func (r Router) Supplier(_ context.Context, name string) (supplier.Supplier, bool) {
 	if name == r.sim.Name() {
 		return r.sim, true
 	}
