@@ -33,11 +33,11 @@ import (
 	"github.com/kios-h2h/kios/internal/store/sqlite"
 	"github.com/kios-h2h/kios/internal/storefront"
 	"github.com/kios-h2h/kios/internal/supplier/connect"
-	"github.com/kios-h2h/kios/internal/supplier/health"
 	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
 	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
+	"github.com/kios-h2h/kios/internal/upstream/health"
 	"github.com/kios-h2h/kios/internal/web"
 )
 

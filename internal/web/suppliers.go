@@ -8,8 +8,8 @@ import (
 	"github.com/kios-h2h/kios/internal/admin"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/supplier"
-	"github.com/kios-h2h/kios/internal/supplier/health"
 	"github.com/kios-h2h/kios/internal/upstream/breaker"
+	"github.com/kios-h2h/kios/internal/upstream/health"
 )
 
 // SupplierHealth is what the supplier router knows of each supplier's standing.

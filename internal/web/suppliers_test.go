@@ -10,8 +10,8 @@ import (
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
-	"github.com/kios-h2h/kios/internal/supplier/health"
 	"github.com/kios-h2h/kios/internal/upstream/breaker"
+	"github.com/kios-h2h/kios/internal/upstream/health"
 	"github.com/kios-h2h/kios/internal/web"
 )
 

@@ -18,9 +18,9 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
-	"github.com/kios-h2h/kios/internal/supplier/health"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
 	"github.com/kios-h2h/kios/internal/upstream/breaker"
+	"github.com/kios-h2h/kios/internal/upstream/health"
 )
 
 // Connect builds the connector for a registered supplier from its kind, base URL and credentials.
