@@ -35,9 +35,9 @@ import (
 	"github.com/kios-h2h/kios/internal/supplier/connect"
 	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
-	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
 	"github.com/kios-h2h/kios/internal/upstream/health"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 	"github.com/kios-h2h/kios/internal/web"
 )
 

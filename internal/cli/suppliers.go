@@ -9,7 +9,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/supplier/connect"
-	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 // router opens the service and the supplier registry's router, with every kind's connector, for

@@ -21,7 +21,7 @@ import (
 	"github.com/kios-h2h/kios/internal/supplier/connect"
 	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
-	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 // TestBuyFromKios has one Kios buy from another over the BASSTORE dialect: the catalog synced

@@ -17,8 +17,8 @@ import (
 	"github.com/kios-h2h/kios/internal/supplier/digiflazz"
 	"github.com/kios-h2h/kios/internal/supplier/digiswitch"
 	"github.com/kios-h2h/kios/internal/supplier/otomax"
-	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 // Options configure the connectors.

@@ -22,7 +22,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/connect"
-	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 // slowUpstream is a BASSTORE-dialect supplier over real HTTP that holds every purchase's

@@ -18,7 +18,7 @@ import (
 	"github.com/kios-h2h/kios/internal/supplier/connect"
 	"github.com/kios-h2h/kios/internal/supplier/digiflazz"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
-	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 

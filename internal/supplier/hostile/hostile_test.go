@@ -22,8 +22,8 @@ import (
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/hostile"
 	"github.com/kios-h2h/kios/internal/supplier/inbound"
-	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/supplier/verdict"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 func check(t *testing.T, what string, c hostile.Case, w hostile.Want, res supplier.Result, err error) {

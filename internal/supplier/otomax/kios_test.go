@@ -20,7 +20,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier/connect"
 	"github.com/kios-h2h/kios/internal/supplier/inbound"
-	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )
 

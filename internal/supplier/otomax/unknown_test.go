@@ -16,7 +16,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier/connect"
-	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 // TestUnreadableRepliesNeverBuyElsewhere: through the core, a center whose replies the patterns

@@ -12,7 +12,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/supplier"
-	"github.com/kios-h2h/kios/internal/supplier/route"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 // ErrUnsupported is returned for a supplier whose connector cannot list a catalog or a balance.

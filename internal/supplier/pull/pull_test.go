@@ -12,8 +12,8 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/pull"
-	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 type listing struct {

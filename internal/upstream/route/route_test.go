@@ -17,8 +17,8 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
-	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/upstream/breaker"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 // fake is a scripted upstream. It counts purchases per reference: a second purchase of the same

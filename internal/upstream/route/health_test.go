@@ -10,9 +10,9 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 
 	"github.com/kios-h2h/kios/internal/supplier"
-	"github.com/kios-h2h/kios/internal/supplier/route"
 	"github.com/kios-h2h/kios/internal/upstream/breaker"
 	"github.com/kios-h2h/kios/internal/upstream/health"
+	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
 // Every call the router makes to a supplier reaches its window and its observer (metrics):
