@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/supplier/connect"
+	"github.com/kios-h2h/kios/internal/upstream/connect"
 	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
