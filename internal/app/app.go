@@ -33,10 +33,10 @@ import (
 	"github.com/kios-h2h/kios/internal/store/sqlite"
 	"github.com/kios-h2h/kios/internal/storefront"
 	"github.com/kios-h2h/kios/internal/supplier/inbound"
-	"github.com/kios-h2h/kios/internal/supplier/pull"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
 	"github.com/kios-h2h/kios/internal/upstream/connect"
 	"github.com/kios-h2h/kios/internal/upstream/health"
+	"github.com/kios-h2h/kios/internal/upstream/pull"
 	"github.com/kios-h2h/kios/internal/upstream/route"
 	"github.com/kios-h2h/kios/internal/web"
 )

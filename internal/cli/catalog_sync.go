@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/supplier/pull"
+	"github.com/kios-h2h/kios/internal/upstream/pull"
 )
 
 func runCatalogSync(ctx context.Context, e *Env, args []string) error {

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/kios-h2h/kios/internal/supplier/pull"
+	"github.com/kios-h2h/kios/internal/upstream/pull"
 )
 
 func runSupplierList(ctx context.Context, e *Env, args []string) error {

@@ -16,8 +16,8 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/digiflazz"
-	"github.com/kios-h2h/kios/internal/supplier/pull"
 	"github.com/kios-h2h/kios/internal/upstream/connect"
+	"github.com/kios-h2h/kios/internal/upstream/pull"
 	"github.com/kios-h2h/kios/internal/upstream/route"
 	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )

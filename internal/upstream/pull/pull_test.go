@@ -11,8 +11,8 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
-	"github.com/kios-h2h/kios/internal/supplier/pull"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
+	"github.com/kios-h2h/kios/internal/upstream/pull"
 	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
