@@ -16,8 +16,8 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/basstore"
-	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/supplier/suppliertest"
+	"github.com/kios-h2h/kios/internal/upstream/inbound"
 )
 
 // upstream is a scripted BASSTORE-style server: idempotent on referenceNumber like the real one,

@@ -17,8 +17,8 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/digiswitch"
-	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/supplier/suppliertest"
+	"github.com/kios-h2h/kios/internal/upstream/inbound"
 )
 
 // upstream is a scripted Digiswitch-style server: a transaction is idempotent on ref_id (the

@@ -21,8 +21,8 @@ import (
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/supplier/hostile"
-	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/supplier/verdict"
+	"github.com/kios-h2h/kios/internal/upstream/inbound"
 	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 

@@ -18,8 +18,8 @@ import (
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
-	"github.com/kios-h2h/kios/internal/supplier/inbound"
 	"github.com/kios-h2h/kios/internal/upstream/connect"
+	"github.com/kios-h2h/kios/internal/upstream/inbound"
 	"github.com/kios-h2h/kios/internal/upstream/route"
 	"github.com/kios-h2h/kios/internal/upstream/simroute"
 )

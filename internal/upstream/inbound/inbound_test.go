@@ -18,7 +18,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
-	"github.com/kios-h2h/kios/internal/supplier/inbound"
+	"github.com/kios-h2h/kios/internal/upstream/inbound"
 	"github.com/kios-h2h/kios/internal/upstream/route"
 )
 
