@@ -364,6 +364,11 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 			}
 		}
 		if t.Name == "postings" {
+			// An archive keeps each posting's own time, not its offset from its order's
+			// (migration 00261): its file reads without the live database's conventions.
+			if err := absolutePostingTimes(&rs, b.Tables[0]); err != nil {
+				return err
+			}
 			b.postings = map[int64]archivedPosting{}
 			for _, r := range rs.Rows {
 				p := postingOfRow(rs.Columns, r)
@@ -385,6 +390,32 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 		b.Accounts = rs
 	} else {
 		b.Accounts = ArchiveRows{Table: "accounts"}
+	}
+	return nil
+}
+
+// absolutePostingTimes turns the created_at of the postings rs, read as stored, into their
+// times: an order's posting is stored as an offset from its order's created_at (migration
+// 00261), and orders holds the batch's orders.
+func absolutePostingTimes(rs *ArchiveRows, orders ArchiveRows) error {
+	atCol, orderCol := slices.Index(rs.Columns, "created_at"), slices.Index(rs.Columns, "order_id")
+	idCol, createdCol := slices.Index(orders.Columns, "id"), slices.Index(orders.Columns, "created_at")
+	if atCol < 0 || orderCol < 0 || idCol < 0 || createdCol < 0 {
+		return fmt.Errorf("archive read postings: no created_at or order_id column")
+	}
+	created := make(map[int64]int64, len(orders.Rows))
+	for _, r := range orders.Rows {
+		created[asInt64(r[idCol])] = asInt64(r[createdCol])
+	}
+	for _, r := range rs.Rows {
+		if r[orderCol] == nil {
+			continue
+		}
+		base, ok := created[asInt64(r[orderCol])]
+		if !ok {
+			continue // no order row: the posting keeps its own time (postingAt)
+		}
+		r[atCol] = asInt64(r[atCol]) + base
 	}
 	return nil
 }
@@ -674,6 +705,9 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 	// The postings as written to the archive, and none newer than the last checkpoint.
 	live, err := tx.tableRows(ctx, "postings", "order_id IN "+in, args...)
 	if err != nil {
+		return err
+	}
+	if err := absolutePostingTimes(&live, b.Tables[0]); err != nil {
 		return err
 	}
 	if len(live.Rows) != len(b.postings) {

@@ -123,7 +123,8 @@ func (db *DB) LedgerCheckFrom(ctx context.Context, cp *LedgerCheckpoint) (ledger
 		}
 	}
 	cut := micros(q.now().Add(-HorizonLag))
-	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(id), ?) FROM postings WHERE id > ? AND created_at < ?`,
+	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(p.id), ?) FROM postings p LEFT JOIN orders o ON o.id = p.order_id
+		WHERE p.id > ? AND `+postingAt+` < ?`,
 		base.PostingHorizon, base.PostingHorizon, cut).Scan(&next.PostingHorizon); err != nil {
 		return rep, nil, fmt.Errorf("ledger check horizon: %w", err)
 	}

@@ -291,7 +291,7 @@ func (q Q) ResellerPostings(ctx context.Context, resellerID int64, since time.Ti
 	}
 	args = append(args, micros(since), limit)
 	ps, err := q.postings(ctx, `SELECT `+postingColumns+` `+postingJoins+`
-		WHERE (s.code IN (`+in+`) OR d.code IN (`+in+`)) AND p.created_at >= ? ORDER BY p.id DESC LIMIT ?`, args...)
+		WHERE (s.code IN (`+in+`) OR d.code IN (`+in+`)) AND `+postingAt+` >= ? ORDER BY p.id DESC LIMIT ?`, args...)
 	if err != nil || len(codes) <= 2 {
 		return ps, err
 	}

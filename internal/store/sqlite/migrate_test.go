@@ -73,3 +73,53 @@ func TestStockTakenBackfill(t *testing.T) {
 		}
 	}
 }
+
+// TestCompactTimesMigrated: the migrations of issue 22's compact times turn the rows written
+// before them into the new forms, which read back as the times they held. (The PostgreSQL
+// migrations run the same statements on the same columns.)
+func TestCompactTimesMigrated(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := sqlite.Provider(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 260); err != nil {
+		t.Fatal(err)
+	}
+	const created = int64(1796000000000000)
+	for _, q := range []string{
+		`INSERT INTO resellers (id, username, name, membership, token_hash, api_key, created_at) VALUES (1, 'r', 'R', 'default', 'h', 'k', 0)`,
+		`INSERT INTO products (id, code, name, created_at, updated_at) VALUES (1, 'p', 'P', 0, 0)`,
+		`INSERT INTO variants (id, product_id, code, name, unlimited_stock, created_at, updated_at) VALUES (1, 1, 'unl', 'U', TRUE, 0, 0)`,
+		`INSERT INTO accounts (id, code, kind, balance, allow_negative) VALUES (1, 'a', 'system', 0, TRUE), (2, 'b', 'system', 0, TRUE)`,
+		`INSERT INTO orders (id, invoice, reseller_id, reference, variant_id, variant_code, product_name, destination, price, status, day,
+			multi, testing, created_at, updated_at) VALUES (7, 'INV', 1, 'ref', 1, 'x', 'x', 'd', 1, 'Success', '2026-11-30', TRUE, FALSE,
+			1796000000000000, 1796000002500000)`,
+		`INSERT INTO postings (id, order_id, kind, source, destination, amount, memo, created_at)
+			VALUES (1, 7, 0, 1, 2, 1, '', 1796000000000000), (2, 7, 1, 2, 1, 1, '', 1796000002500000)`,
+		`INSERT INTO postings (id, txn, source, destination, amount, memo, created_at) VALUES (3, 'deposit:x', 1, 2, 1, '', 1796000009000000)`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := p.UpTo(ctx, 261); err != nil {
+		t.Fatal(err)
+	}
+	// Stored as offsets from the order, and read back (store.postingAt) as the times they were.
+	for id, want := range map[int64][2]int64{1: {0, created}, 2: {2500000, created + 2500000}, 3: {created + 9000000, created + 9000000}} {
+		var stored, read int64
+		if err := db.QueryRowContext(ctx, `SELECT p.created_at, p.created_at + COALESCE(o.created_at, 0)
+			FROM postings p LEFT JOIN orders o ON o.id = p.order_id WHERE p.id = ?`, id).Scan(&stored, &read); err != nil {
+			t.Fatal(err)
+		}
+		if stored != want[0] || read != want[1] {
+			t.Errorf("posting %d: stored %d, read %d; want %d and %d", id, stored, read, want[0], want[1])
+		}
+	}
+}

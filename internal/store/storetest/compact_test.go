@@ -1,0 +1,81 @@
+package storetest_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/kios-h2h/kios/internal/ledger"
+	"github.com/kios-h2h/kios/internal/order"
+	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/store/backend"
+	"github.com/kios-h2h/kios/internal/store/storetest"
+)
+
+// An order's times, stored compactly as offsets from its created_at (issue 22, fewer bytes per
+// order), read back exactly: a posting's time (migration 00261) in statements and the member
+// area's recent postings, and the ledger check's horizon drawn by it.
+func TestCompactTimes(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
+		clk := newClock()
+		db := b.OpenOptions(t, backend.Options{Options: store.Options{Now: clk.Now}})
+		ctx := context.Background()
+		r, avail, revenue := funded(t, db, "alice", 1000)
+		deposited := clk.Now()
+		clk.Advance(time.Minute)
+		held := accountID(t, db, ledger.HeldCode(r.ID))
+		v := saveVariant(t, db, "V1", -1, map[string]int64{"default": 100})
+		o := newOrder(r, v, "r1", 100)
+		ref := store.OrderRef{Invoice: o.Invoice}
+		created := clk.Now()
+		writeKey(t, db, r.ID, func(tx *store.Tx) error {
+			if err := tx.OrderInsert(ctx, o); err != nil {
+				return err
+			}
+			ref.ID = o.ID
+			_, err := tx.TransferOrderFrom(ctx, ref, ledger.PostHold, avail, held, 100, "hold for "+o.Invoice)
+			return err
+		})
+		clk.Advance(1500 * time.Millisecond)
+		settled := clk.Now()
+		writeKey(t, db, r.ID, func(tx *store.Tx) error {
+			if ok, err := tx.OrderFinish(ctx, o.ID, order.Success, "SN1", "done", 0); err != nil || !ok {
+				t.Errorf("finish %v %v", ok, err)
+			}
+			return tx.TransferOrder(ctx, ref, ledger.PostCapture, held, revenue, 100, "")
+		})
+
+		// Stored: the hold at its order's time, 0; the capture 1.5 s after it; the deposit, of
+		// no order, its own time.
+		if n := count(t, db, `SELECT COUNT(*) FROM postings WHERE order_id = ? AND kind = ? AND created_at = 0`, o.ID, int(ledger.PostHold)); n != 1 {
+			t.Errorf("the hold's stored time is not 0 after its order's")
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM postings WHERE order_id = ? AND kind = ? AND created_at = ?`, o.ID, int(ledger.PostCapture), int64(1500000)); n != 1 {
+			t.Errorf("the capture's stored time is not 1,500,000 µs after its order's")
+		}
+
+		ps, err := db.Postings(ctx, ledger.HeldCode(r.ID), 0)
+		if err != nil || len(ps) != 2 {
+			t.Fatalf("held postings %+v %v", ps, err)
+		}
+		if ps[0].CreatedAt != settled.UnixMicro() || ps[1].CreatedAt != created.UnixMicro() {
+			t.Errorf("postings at %d and %d, want the capture at %d and the hold at %d",
+				ps[0].CreatedAt, ps[1].CreatedAt, settled.UnixMicro(), created.UnixMicro())
+		}
+		ps, err = db.Postings(ctx, ledger.AvailableCode(r.ID), 0)
+		if err != nil || len(ps) != 2 || ps[1].CreatedAt != deposited.UnixMicro() {
+			t.Fatalf("deposit read back %+v %v, want at %d", ps, err, deposited.UnixMicro())
+		}
+		// The member area's recent postings are drawn by time: only the capture is after the hold.
+		ps, err = db.ResellerPostings(ctx, r.ID, created.Add(time.Millisecond), 10)
+		if err != nil || len(ps) != 1 || ps[0].CreatedAt != settled.UnixMicro() {
+			t.Fatalf("postings since just after the hold: %+v %v", ps, err)
+		}
+		ps, err = db.ResellerPostings(ctx, r.ID, created, 10)
+		if err != nil || len(ps) != 2 {
+			t.Fatalf("postings since the hold: %+v %v", ps, err)
+		}
+		ledgerOK(t, db)
+	})
+}
