@@ -358,6 +358,10 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 			}
 		}
 		if t.Name == "attempts" {
+			// Its times too are the attempt's own in an archive (migration 00262).
+			if err := absoluteTimes(&rs, b.Tables[0], "created_at", "updated_at"); err != nil {
+				return err
+			}
 			idCol := slices.Index(rs.Columns, "id")
 			for _, r := range rs.Rows {
 				attemptIDs = append(attemptIDs, asInt64(r[idCol]))
@@ -366,7 +370,7 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 		if t.Name == "postings" {
 			// An archive keeps each posting's own time, not its offset from its order's
 			// (migration 00261): its file reads without the live database's conventions.
-			if err := absolutePostingTimes(&rs, b.Tables[0]); err != nil {
+			if err := absoluteTimes(&rs, b.Tables[0], "created_at"); err != nil {
 				return err
 			}
 			b.postings = map[int64]archivedPosting{}
@@ -394,14 +398,21 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 	return nil
 }
 
-// absolutePostingTimes turns the created_at of the postings rs, read as stored, into their
-// times: an order's posting is stored as an offset from its order's created_at (migration
-// 00261), and orders holds the batch's orders.
-func absolutePostingTimes(rs *ArchiveRows, orders ArchiveRows) error {
-	atCol, orderCol := slices.Index(rs.Columns, "created_at"), slices.Index(rs.Columns, "order_id")
+// absoluteTimes turns the columns cols of rs's rows, read as stored, into times: an order's
+// postings (migration 00261) and attempts (00262) keep theirs as offsets from the order's
+// created_at, and orders holds the batch's orders. A row whose order is not among them (a
+// posting of no order) keeps its own.
+func absoluteTimes(rs *ArchiveRows, orders ArchiveRows, cols ...string) error {
+	orderCol := slices.Index(rs.Columns, "order_id")
 	idCol, createdCol := slices.Index(orders.Columns, "id"), slices.Index(orders.Columns, "created_at")
-	if atCol < 0 || orderCol < 0 || idCol < 0 || createdCol < 0 {
-		return fmt.Errorf("archive read postings: no created_at or order_id column")
+	if orderCol < 0 || idCol < 0 || createdCol < 0 {
+		return fmt.Errorf("archive read %s: no order_id, or no order id and created_at", rs.Table)
+	}
+	at := make([]int, len(cols))
+	for i, c := range cols {
+		if at[i] = slices.Index(rs.Columns, c); at[i] < 0 {
+			return fmt.Errorf("archive read %s: no column %s", rs.Table, c)
+		}
 	}
 	created := make(map[int64]int64, len(orders.Rows))
 	for _, r := range orders.Rows {
@@ -413,9 +424,11 @@ func absolutePostingTimes(rs *ArchiveRows, orders ArchiveRows) error {
 		}
 		base, ok := created[asInt64(r[orderCol])]
 		if !ok {
-			continue // no order row: the posting keeps its own time (postingAt)
+			continue
 		}
-		r[atCol] = asInt64(r[atCol]) + base
+		for _, c := range at {
+			r[c] = asInt64(r[c]) + base
+		}
 	}
 	return nil
 }
@@ -707,7 +720,7 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 	if err != nil {
 		return err
 	}
-	if err := absolutePostingTimes(&live, b.Tables[0]); err != nil {
+	if err := absoluteTimes(&live, b.Tables[0], "created_at"); err != nil {
 		return err
 	}
 	if len(live.Rows) != len(b.postings) {

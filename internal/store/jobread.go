@@ -13,7 +13,7 @@ import (
 // trip (issue 23). order.ErrNotFound when there is no such order.
 func (q Q) OrderWithAttempts(ctx context.Context, id int64) (*order.Order, []Attempt, error) {
 	rows, err := q.query(ctx, `SELECT `+orderColsOf("o")+`,
-		a.id, `+attemptSupplier+`, `+attemptSKU+`, `+attemptRef+`, a.state, `+attemptSN+`, `+attemptMessage+`, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at
+		a.id, `+attemptSupplier+`, `+attemptSKU+`, `+attemptRef+`, a.state, `+attemptSN+`, `+attemptMessage+`, a.raw, a.cost, a.polls, a.upstream_ref, `+attemptTimes+`
 		FROM orders o LEFT JOIN attempts a ON a.order_id = o.id WHERE o.id = ? ORDER BY a.id`, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("get order %d with attempts: %w", id, err)

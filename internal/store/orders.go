@@ -617,7 +617,7 @@ func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 		return err
 	}
 	err = tx.queryRow(ctx, `INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at, label_id)
-		SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ? FROM orders WHERE id = ? AND invoice = ? RETURNING id`,
+		SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ? - created_at, ? - created_at, ? FROM orders WHERE id = ? AND invoice = ? RETURNING id`,
 		n, supplier, sku, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), label, a.OrderID, invoice).Scan(&a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("insert attempt %s: not a reference of order %d: %w", a.Reference, a.OrderID, order.ErrNotFound)
@@ -667,7 +667,7 @@ func (tx *Tx) AttemptInsertLeased(ctx context.Context, j Job, lease time.Duratio
 	}
 	err = tx.queryRow(ctx, `WITH j AS (UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND attempts = ? AND locked_until >= ? RETURNING id)
 		INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at, label_id)
-		SELECT o.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ? FROM orders o, j WHERE o.id = ? AND o.invoice = ? RETURNING id`,
+		SELECT o.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ? - o.created_at, ? - o.created_at, ? FROM orders o, j WHERE o.id = ? AND o.invoice = ? RETURNING id`,
 		micros(now.Add(lease)), j.ID, j.LockedBy, j.Attempts, micros(now),
 		n, supplier, sku, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), label, a.OrderID, invoice).Scan(&a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -694,7 +694,7 @@ func (tx *Tx) AttemptUpdate(ctx context.Context, a *Attempt) error {
 	if _, err := tx.attemptLogPrevious(ctx, a, ""); err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = ? WHERE id = ?`,
+	_, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = `+attemptAtSet+` WHERE id = ?`,
 		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, a.UpstreamRef, micros(a.UpdatedAt), a.ID)
 	if err != nil {
 		return fmt.Errorf("update attempt %s: %w", a.Reference, err)
@@ -720,7 +720,7 @@ func (tx *Tx) AttemptUpdateFrom(ctx context.Context, a *Attempt, from string) (b
 	if err != nil {
 		return false, err
 	}
-	res, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = ?
+	res, err := tx.exec(ctx, `UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = `+attemptAtSet+`
 		WHERE id = ?`+cas,
 		a.State, a.SN, a.Message, a.Raw, a.Cost, a.Polls, a.UpstreamRef, micros(at), a.ID, from, AttemptOpen(from))
 	if err != nil {
@@ -748,9 +748,10 @@ func (tx *Tx) attemptUpdateFromCTE(ctx context.Context, a *Attempt, from, cas st
 	var updated int
 	var logged sql.NullInt64
 	err := tx.queryRow(ctx, `WITH l AS (INSERT INTO attempt_log (attempt_id, state, message, raw, created_at)
-			SELECT id, state, message, substr(raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), updated_at FROM attempts WHERE id = ? AND state <> 'sent'`+cas+`
+			SELECT id, state, message, substr(raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), updated_at + (SELECT o.created_at FROM orders o WHERE o.id = attempts.order_id)
+			FROM attempts WHERE id = ? AND state <> 'sent'`+cas+`
 			RETURNING id),
-		u AS (UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = ?
+		u AS (UPDATE attempts SET state = ?, sn = ?, message = ?, raw = ?, cost = ?, polls = ?, upstream_ref = ?, updated_at = `+attemptAtSet+`
 			WHERE id = ?`+cas+` RETURNING id)
 		SELECT (SELECT COUNT(*) FROM u), (SELECT id FROM l)`,
 		a.ID, from, open,
@@ -784,7 +785,7 @@ const maxLoggedRaw = 4 << 10
 func (tx *Tx) attemptLogPrevious(ctx context.Context, a *Attempt, cond string, args ...any) (int64, error) {
 	var id int64
 	err := tx.queryRow(ctx, `INSERT INTO attempt_log (attempt_id, state, message, raw, created_at)
-		SELECT a.id, a.state, `+attemptMessage+`, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), a.updated_at
+		SELECT a.id, a.state, `+attemptMessage+`, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), o.created_at + a.updated_at
 		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE a.id = ? AND a.state <> 'sent'`+cond+`
 		RETURNING id`, append([]any{a.ID}, args...)...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -805,7 +806,7 @@ func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, er
 	rows, err := q.query(ctx, `SELECT l.attempt_id, `+attemptRef+`, l.state, l.message, l.raw, l.created_at, 0 AS latest, l.id AS seq
 		FROM attempt_log l JOIN attempts a ON a.id = l.attempt_id JOIN orders o ON o.id = a.order_id WHERE a.order_id = ?
 		UNION ALL
-		SELECT a.id, `+attemptRef+`, a.state, `+attemptMessage+`, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), a.updated_at, 1, 0
+		SELECT a.id, `+attemptRef+`, a.state, `+attemptMessage+`, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), o.created_at + a.updated_at, 1, 0
 		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE a.order_id = ? AND a.state <> 'sent'
 		ORDER BY 6, 1, 7, 8`, orderID, orderID)
 	if err != nil {
@@ -825,9 +826,18 @@ func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, er
 	return out, rows.Err()
 }
 
+// An attempt keeps its times as microseconds since its order's created_at (migration 00262): a
+// few digits instead of two whole timestamps (issue 22, fewer bytes per order). attemptTimes
+// reads them over attempts a joined to orders o; attemptAtSet is the value an UPDATE of
+// attempts stores, from one argument, the time. The attempt log keeps whole times.
+const (
+	attemptTimes = `o.created_at + a.created_at, o.created_at + a.updated_at`
+	attemptAtSet = `? - (SELECT ao.created_at FROM orders ao WHERE ao.id = attempts.order_id)`
+)
+
 // attemptCols are an attempt's columns as scanAttempt reads them, over attempts a joined to
 // orders o.
-var attemptCols = `a.id, a.order_id, ` + attemptSupplier + `, ` + attemptSKU + `, ` + attemptRef + `, a.state, ` + attemptSN + `, ` + attemptMessage + `, a.raw, a.cost, a.polls, a.upstream_ref, a.created_at, a.updated_at`
+var attemptCols = `a.id, a.order_id, ` + attemptSupplier + `, ` + attemptSKU + `, ` + attemptRef + `, a.state, ` + attemptSN + `, ` + attemptMessage + `, a.raw, a.cost, a.polls, a.upstream_ref, ` + attemptTimes
 
 // Attempts lists an order's attempts, oldest first.
 func (q Q) Attempts(ctx context.Context, orderID int64) ([]Attempt, error) {

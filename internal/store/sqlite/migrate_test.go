@@ -103,12 +103,14 @@ func TestCompactTimesMigrated(t *testing.T) {
 		`INSERT INTO postings (id, order_id, kind, source, destination, amount, memo, created_at)
 			VALUES (1, 7, 0, 1, 2, 1, '', 1796000000000000), (2, 7, 1, 2, 1, 1, '', 1796000002500000)`,
 		`INSERT INTO postings (id, txn, source, destination, amount, memo, created_at) VALUES (3, 'deposit:x', 1, 2, 1, '', 1796000009000000)`,
+		`INSERT INTO attempts (id, order_id, number, supplier, sku, state, raw, cost, polls, upstream_ref, created_at, updated_at)
+			VALUES (5, 7, 1, 's', 'k', 'success', '', 0, 0, '', 1796000000200000, 1796000002400000)`,
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if _, err := p.UpTo(ctx, 261); err != nil {
+	if _, err := p.UpTo(ctx, 262); err != nil {
 		t.Fatal(err)
 	}
 	// Stored as offsets from the order, and read back (store.postingAt) as the times they were.
@@ -121,5 +123,12 @@ func TestCompactTimesMigrated(t *testing.T) {
 		if stored != want[0] || read != want[1] {
 			t.Errorf("posting %d: stored %d, read %d; want %d and %d", id, stored, read, want[0], want[1])
 		}
+	}
+	var c, u int64
+	if err := db.QueryRowContext(ctx, `SELECT created_at, updated_at FROM attempts WHERE id = 5`).Scan(&c, &u); err != nil {
+		t.Fatal(err)
+	}
+	if c != 200000 || u != 2400000 {
+		t.Errorf("attempt stored at %d, updated %d; want 200000 and 2400000 after its order", c, u)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 // An order's times, stored compactly as offsets from its created_at (issue 22, fewer bytes per
 // order), read back exactly: a posting's time (migration 00261) in statements and the member
-// area's recent postings, and the ledger check's horizon drawn by it.
+// area's recent postings; an attempt's times (00262) and its log's, wherever an attempt is read.
 func TestCompactTimes(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
@@ -37,8 +37,30 @@ func TestCompactTimes(t *testing.T) {
 			_, err := tx.TransferOrderFrom(ctx, ref, ledger.PostHold, avail, held, 100, "hold for "+o.Invoice)
 			return err
 		})
-		clk.Advance(1500 * time.Millisecond)
+		clk.Advance(200 * time.Millisecond)
+		sent := clk.Now()
+		a := &store.Attempt{OrderID: o.ID, Supplier: "sim", SKU: "V1", Reference: o.Invoice + "-1"}
+		write(t, db, func(tx *store.Tx) error { return tx.AttemptInsert(ctx, a) })
+		clk.Advance(300 * time.Millisecond)
+		pending := clk.Now()
+		write(t, db, func(tx *store.Tx) error {
+			a.State, a.Message = "pending", "wait"
+			ok, err := tx.AttemptUpdateFrom(ctx, a, "sent")
+			if err == nil && !ok {
+				t.Error("attempt not updated")
+			}
+			return err
+		})
+		clk.Advance(1000 * time.Millisecond)
 		settled := clk.Now()
+		write(t, db, func(tx *store.Tx) error {
+			a.State, a.SN, a.Message = "success", "SN1", "done"
+			ok, err := tx.AttemptUpdateFrom(ctx, a, "pending")
+			if err == nil && !ok {
+				t.Error("attempt not updated")
+			}
+			return err
+		})
 		writeKey(t, db, r.ID, func(tx *store.Tx) error {
 			if ok, err := tx.OrderFinish(ctx, o.ID, order.Success, "SN1", "done", 0); err != nil || !ok {
 				t.Errorf("finish %v %v", ok, err)
@@ -75,6 +97,39 @@ func TestCompactTimes(t *testing.T) {
 		ps, err = db.ResellerPostings(ctx, r.ID, created, 10)
 		if err != nil || len(ps) != 2 {
 			t.Fatalf("postings since the hold: %+v %v", ps, err)
+		}
+
+		// The attempt: stored as offsets, read as its times by every reader.
+		if n := count(t, db, `SELECT COUNT(*) FROM attempts WHERE id = ? AND created_at = ? AND updated_at = ?`, a.ID, int64(200000), int64(1500000)); n != 1 {
+			t.Errorf("the attempt's stored times are not 200,000 and 1,500,000 µs after its order's")
+		}
+		checkAttempt := func(where string, got store.Attempt) {
+			t.Helper()
+			if !got.CreatedAt.Equal(sent) || !got.UpdatedAt.Equal(settled) {
+				t.Errorf("%s: attempt at %v, updated %v; want %v and %v", where, got.CreatedAt, got.UpdatedAt, sent, settled)
+			}
+		}
+		atts, err := db.Attempts(ctx, o.ID)
+		if err != nil || len(atts) != 1 {
+			t.Fatalf("attempts %+v %v", atts, err)
+		}
+		checkAttempt("Attempts", atts[0])
+		got, err := db.AttemptByReference(ctx, a.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkAttempt("AttemptByReference", *got)
+		oo, atts, err := db.OrderWithAttempts(ctx, o.ID)
+		if err != nil || len(atts) != 1 {
+			t.Fatalf("order with attempts %+v %v", atts, err)
+		}
+		checkAttempt("OrderWithAttempts", atts[0])
+		if !oo.CreatedAt.Equal(created) || !oo.UpdatedAt.Equal(settled) {
+			t.Errorf("order at %v, updated %v; want %v and %v", oo.CreatedAt, oo.UpdatedAt, created, settled)
+		}
+		log, err := db.AttemptLog(ctx, o.ID)
+		if err != nil || len(log) != 2 || !log[0].At.Equal(pending) || !log[1].At.Equal(settled) {
+			t.Fatalf("attempt log %+v %v, want answers at %v and %v", log, err, pending, settled)
 		}
 		ledgerOK(t, db)
 	})
