@@ -228,7 +228,7 @@ func (db *DB) archiveRead(ctx context.Context, archiveID, after, cut int64, size
 		if err := jrows.Err(); err != nil {
 			return nil, 0, 0, err
 		}
-		rows, err := q.query(ctx, `SELECT o.id, o.status, o.created_at, o.updated_at,
+		rows, err := q.query(ctx, `SELECT o.id, o.status, o.created_at, o.created_at + o.updated_at,
 			COALESCE((SELECT MAX(p.id) FROM postings p WHERE p.order_id = o.id), 0)
 			FROM orders o WHERE o.id > ? ORDER BY o.id LIMIT ?`, after, size)
 		if err != nil {
@@ -352,6 +352,10 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 				return err
 			}
 			if t.Name == "orders" {
+				// An archived order keeps its updated_at itself, not as an offset (00263).
+				if err := absoluteOrderTimes(&rs); err != nil {
+					return err
+				}
 				if err := q.archiveLabels(ctx, &rs, "message_id", archivedMessages.table, archivedMessages.cols...); err != nil {
 					return err
 				}
@@ -394,6 +398,19 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 		b.Accounts = rs
 	} else {
 		b.Accounts = ArchiveRows{Table: "accounts"}
+	}
+	return nil
+}
+
+// absoluteOrderTimes turns the updated_at of the orders rs, stored as an offset from their
+// created_at (migration 00263), into the time itself.
+func absoluteOrderTimes(rs *ArchiveRows) error {
+	createdCol, updCol := slices.Index(rs.Columns, "created_at"), slices.Index(rs.Columns, "updated_at")
+	if createdCol < 0 || updCol < 0 {
+		return fmt.Errorf("archive read orders: no created_at or updated_at column")
+	}
+	for _, r := range rs.Rows {
+		r[updCol] = asInt64(r[createdCol]) + asInt64(r[updCol])
 	}
 	return nil
 }
@@ -690,7 +707,7 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 	if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("archive check jobs: %w", err)
 	}
-	rows, err := tx.query(ctx, `SELECT id, status, updated_at FROM orders WHERE id IN `+in, args...)
+	rows, err := tx.query(ctx, `SELECT id, status, created_at + updated_at FROM orders WHERE id IN `+in, args...)
 	if err != nil {
 		return fmt.Errorf("archive check orders: %w", err)
 	}

@@ -32,14 +32,16 @@ var orderCols = orderColsOf("orders")
 
 // orderColsOf is what scanOrder reads from the orders table named t in the query (its alias, or
 // "orders"). An order sold under a label (label_id, migration 00252) shows the label's variant
-// code, product name and dialect, its own being empty; one without a label keeps its own.
+// code, product name and dialect, its own being empty; one without a label keeps its own. Its
+// updated_at is stored as microseconds since its created_at (migration 00263): 0 until the
+// order changes, then a few digits instead of a whole timestamp (issue 22, fewer bytes per order).
 func orderColsOf(t string) string {
 	label := func(col string) string { return labelCol(t, "order_labels", col) }
 	cols := []string{"id", "invoice", "reseller_id", "reference", "variant_id", label("variant_code"), label("product_name"),
 		"destination", "price", "cost", "status", "sn", labelColBy(t, "message_id", "order_messages", "message"), "day", "multi", "testing", label("dialect"), "callback_url",
-		"created_at", "updated_at", "stock_taken", "bill_supplier", "bill_ref", "slot"}
+		"created_at", t + ".created_at + " + t + ".updated_at", "stock_taken", "bill_supplier", "bill_ref", "slot"}
 	for i, c := range cols {
-		if !strings.HasPrefix(c, "CASE") {
+		if !strings.HasPrefix(c, "CASE") && !strings.HasPrefix(c, t+".") {
 			cols[i] = t + "." + c
 		}
 	}
@@ -116,7 +118,7 @@ func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runA
 			slot = o.Slot
 		}
 		args := []any{o.Invoice, o.ResellerID, o.Reference, o.VariantID, code, name, o.Destination, o.Price, o.Cost,
-			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, dialect, o.CallbackURL, micros(now), micros(now), o.StockTaken,
+			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, dialect, o.CallbackURL, micros(now), 0, o.StockTaken,
 			o.BillSupplier, o.BillRef, label, slot}
 		if kind != "" {
 			// The job is inserted from the order's RETURNING row: none when the order was not.
@@ -345,7 +347,7 @@ func (tx *Tx) OrderFinishJob(ctx context.Context, id int64, status order.Status,
 	if err != nil {
 		return false, fmt.Errorf("finish order %d: %w", id, err)
 	}
-	query := `UPDATE orders SET status = ?, sn = ?, message = ?, message_id = ?, cost = ?, updated_at = ? WHERE id = ? AND status = 'Pending'`
+	query := `UPDATE orders SET status = ?, sn = ?, message = ?, message_id = ?, cost = ?, updated_at = ? - created_at WHERE id = ? AND status = 'Pending'`
 	args := []any{string(status), sn, kept, label, cost, micros(tx.now()), id}
 	switch {
 	case jobID != 0 && tx.d.WritableCTE:
@@ -382,7 +384,7 @@ func (tx *Tx) OrderFinishJob(ctx context.Context, id int64, status order.Status,
 // OrderLateCost records on a Failed order what its supplier charged for a delivery that came after
 // the refund (flag late_delivery): the order stays Failed, its cost is what was spent upstream.
 func (tx *Tx) OrderLateCost(ctx context.Context, id, cost int64) error {
-	if _, err := tx.exec(ctx, `UPDATE orders SET cost = ?, updated_at = ? WHERE id = ? AND status = 'Failed'`,
+	if _, err := tx.exec(ctx, `UPDATE orders SET cost = ?, updated_at = ? - created_at WHERE id = ? AND status = 'Failed'`,
 		cost, micros(tx.now()), id); err != nil {
 		return fmt.Errorf("late cost of order %d: %w", id, err)
 	}
@@ -392,7 +394,7 @@ func (tx *Tx) OrderLateCost(ctx context.Context, id, cost int64) error {
 // OrderSetMessage updates a pending order's message (e.g. what the supplier said while pending);
 // a final order's message is its attempts' too (OrderFinishJob) and never changes.
 func (tx *Tx) OrderSetMessage(ctx context.Context, id int64, message string) error {
-	if _, err := tx.exec(ctx, `UPDATE orders SET message = ?, message_id = NULL, updated_at = ? WHERE id = ? AND status = 'Pending'`,
+	if _, err := tx.exec(ctx, `UPDATE orders SET message = ?, message_id = NULL, updated_at = ? - created_at WHERE id = ? AND status = 'Pending'`,
 		message, micros(tx.now()), id); err != nil {
 		return fmt.Errorf("set order %d message: %w", id, err)
 	}

@@ -110,7 +110,7 @@ func TestCompactTimesMigrated(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if _, err := p.UpTo(ctx, 262); err != nil {
+	if _, err := p.UpTo(ctx, 263); err != nil {
 		t.Fatal(err)
 	}
 	// Stored as offsets from the order, and read back (store.postingAt) as the times they were.
@@ -130,5 +130,11 @@ func TestCompactTimesMigrated(t *testing.T) {
 	}
 	if c != 200000 || u != 2400000 {
 		t.Errorf("attempt stored at %d, updated %d; want 200000 and 2400000 after its order", c, u)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT updated_at FROM orders WHERE id = 7`).Scan(&u); err != nil {
+		t.Fatal(err)
+	}
+	if u != 2500000 {
+		t.Errorf("order's updated_at stored as %d, want 2500000 after its created_at", u)
 	}
 }

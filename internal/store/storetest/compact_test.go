@@ -14,7 +14,8 @@ import (
 
 // An order's times, stored compactly as offsets from its created_at (issue 22, fewer bytes per
 // order), read back exactly: a posting's time (migration 00261) in statements and the member
-// area's recent postings; an attempt's times (00262) and its log's, wherever an attempt is read.
+// area's recent postings; an attempt's times (00262) and its log's, wherever an attempt is read;
+// an order's updated_at (00263).
 func TestCompactTimes(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
@@ -67,6 +68,14 @@ func TestCompactTimes(t *testing.T) {
 			}
 			return tx.TransferOrder(ctx, ref, ledger.PostCapture, held, revenue, 100, "")
 		})
+
+		if n := count(t, db, `SELECT COUNT(*) FROM orders WHERE id = ? AND updated_at = ?`, o.ID, int64(1500000)); n != 1 {
+			t.Errorf("the order's stored updated_at is not 1,500,000 µs after its created_at")
+		}
+		byInvoice, err := db.OrderByInvoice(ctx, r.ID, o.Invoice)
+		if err != nil || !byInvoice.CreatedAt.Equal(created) || !byInvoice.UpdatedAt.Equal(settled) {
+			t.Fatalf("order by invoice %+v %v, want created %v, updated %v", byInvoice, err, created, settled)
+		}
 
 		// Stored: the hold at its order's time, 0; the capture 1.5 s after it; the deposit, of
 		// no order, its own time.
