@@ -297,13 +297,17 @@ type DaySales = order.DaySales
 
 // SalesByDay sums non-testing orders per day for days >= since (YYYY-MM-DD), oldest first.
 func (q Q) SalesByDay(ctx context.Context, since string) ([]DaySales, error) {
+	sinceN, err := dayNumber(since)
+	if err != nil {
+		return nil, fmt.Errorf("sales by day: %w", err)
+	}
 	rows, err := q.query(ctx, `SELECT day, COUNT(*),
 		COALESCE(SUM(CASE WHEN status = 'Success' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'Failed' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'Pending' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'Success' THEN price ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'Success' THEN cost ELSE 0 END), 0)
-		FROM orders WHERE day >= ? AND NOT testing GROUP BY day ORDER BY day`, since)
+		FROM orders WHERE day >= ? AND NOT testing GROUP BY day ORDER BY day`, sinceN)
 	if err != nil {
 		return nil, fmt.Errorf("sales by day: %w", err)
 	}
@@ -311,7 +315,7 @@ func (q Q) SalesByDay(ctx context.Context, since string) ([]DaySales, error) {
 	var out []DaySales
 	for rows.Next() {
 		var d DaySales
-		if err := rows.Scan(&d.Day, &d.Orders, &d.Success, &d.Failed, &d.Pending, &d.Sales, &d.Cost); err != nil {
+		if err := rows.Scan(dayScan{&d.Day}, &d.Orders, &d.Success, &d.Failed, &d.Pending, &d.Sales, &d.Cost); err != nil {
 			return nil, err
 		}
 		out = append(out, d)
@@ -381,9 +385,13 @@ func withPendingAudit(ctx context.Context, fn func(*Tx) error) (func(*Tx) error,
 // after sinceDay ("2006-01-02", Jakarta): what the store's home page calls popular. It reads
 // through the orders_day index, so its cost grows with the window, not with the whole history.
 func (q Q) ProductSales(ctx context.Context, sinceDay string) (map[string]int64, error) {
+	since, err := dayNumber(sinceDay)
+	if err != nil {
+		return nil, fmt.Errorf("product sales: %w", err)
+	}
 	rows, err := q.query(ctx, `SELECT p.code, COUNT(*) FROM orders o
 		JOIN variants v ON v.id = o.variant_id JOIN products p ON p.id = v.product_id
-		WHERE o.day >= ? AND o.status = ? AND NOT o.testing GROUP BY p.code`, sinceDay, string(order.Success))
+		WHERE o.day >= ? AND o.status = ? AND NOT o.testing GROUP BY p.code`, since, string(order.Success))
 	if err != nil {
 		return nil, fmt.Errorf("product sales since %s: %w", sinceDay, err)
 	}

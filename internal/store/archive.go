@@ -352,7 +352,8 @@ func (q Q) archiveRows(ctx context.Context, b *ArchiveBatch) error {
 				return err
 			}
 			if t.Name == "orders" {
-				// An archived order keeps its updated_at itself, not as an offset (00263).
+				// An archived order keeps its updated_at itself, not as an offset (00263),
+				// and its day as text (00264).
 				if err := absoluteOrderTimes(&rs); err != nil {
 					return err
 				}
@@ -409,8 +410,12 @@ func absoluteOrderTimes(rs *ArchiveRows) error {
 	if createdCol < 0 || updCol < 0 {
 		return fmt.Errorf("archive read orders: no created_at or updated_at column")
 	}
+	dayCol := slices.Index(rs.Columns, "day")
 	for _, r := range rs.Rows {
 		r[updCol] = asInt64(r[createdCol]) + asInt64(r[updCol])
+		if dayCol >= 0 {
+			r[dayCol] = dayText(asInt64(r[dayCol]))
+		}
 	}
 	return nil
 }

@@ -28,16 +28,24 @@ func (q Q) DownlineReport(ctx context.Context, uplineID int64, fromDay, toDay st
 		id  int64
 	}
 	rows := map[key]*DownlineDay{}
+	from, err := dayNumber(fromDay)
+	if err != nil {
+		return nil, fmt.Errorf("downline report of %d: %w", uplineID, err)
+	}
+	to, err := dayNumber(toDay)
+	if err != nil {
+		return nil, fmt.Errorf("downline report of %d: %w", uplineID, err)
+	}
 	direct, err := q.query(ctx, `SELECT o.day, o.reseller_id, COUNT(*), COALESCE(SUM(o.price), 0)
 		FROM downlines d JOIN orders o ON o.reseller_id = d.reseller_id
 		WHERE d.upline_id = ? AND o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?
-		GROUP BY o.day, o.reseller_id`, uplineID, fromDay, toDay)
+		GROUP BY o.day, o.reseller_id`, uplineID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("downline report of %d: %w", uplineID, err)
 	}
 	for direct.Next() {
 		var r DownlineDay
-		if err := direct.Scan(&r.Day, &r.ResellerID, &r.Orders, &r.Spend); err != nil {
+		if err := direct.Scan(dayScan{&r.Day}, &r.ResellerID, &r.Orders, &r.Spend); err != nil {
 			direct.Close()
 			return nil, err
 		}
@@ -50,14 +58,14 @@ func (q Q) DownlineReport(ctx context.Context, uplineID int64, fromDay, toDay st
 	comm, err := q.query(ctx, `SELECT o.day, o.reseller_id, COUNT(*), COALESCE(SUM(o.price), 0), COALESCE(SUM(c.amount), 0)
 		FROM order_commissions c JOIN orders o ON o.id = c.order_id
 		WHERE c.upline_id = ? AND o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?
-		GROUP BY o.day, o.reseller_id`, uplineID, fromDay, toDay)
+		GROUP BY o.day, o.reseller_id`, uplineID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("downline report of %d: %w", uplineID, err)
 	}
 	defer comm.Close()
 	for comm.Next() {
 		var r DownlineDay
-		if err := comm.Scan(&r.Day, &r.ResellerID, &r.Orders, &r.Spend, &r.Commission); err != nil {
+		if err := comm.Scan(dayScan{&r.Day}, &r.ResellerID, &r.Orders, &r.Spend, &r.Commission); err != nil {
 			return nil, err
 		}
 		if have, ok := rows[key{r.Day, r.ResellerID}]; ok {

@@ -15,13 +15,21 @@ type MarginRow = order.MarginRow
 func (q Q) MarginReport(ctx context.Context, from, to string) ([]MarginRow, error) {
 	// An order sold under a label (migration 00252) has its names there, an attempt its supplier
 	// (00253).
+	fromN, err := dayNumber(from)
+	if err != nil {
+		return nil, fmt.Errorf("margin report: %w", err)
+	}
+	toN, err := dayNumber(to)
+	if err != nil {
+		return nil, fmt.Errorf("margin report: %w", err)
+	}
 	rows, err := q.query(ctx, `SELECT o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code),
 			MIN(COALESCE(l.product_name, o.product_name)), COUNT(*), SUM(o.price), SUM(o.cost)
 		FROM orders o LEFT JOIN attempts a ON a.order_id = o.id AND a.state = 'success'
 			LEFT JOIN order_labels l ON l.id = o.label_id LEFT JOIN attempt_labels al ON al.id = a.label_id
 		WHERE o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?
 		GROUP BY o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code)
-		ORDER BY o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code)`, from, to)
+		ORDER BY o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code)`, fromN, toN)
 	if err != nil {
 		return nil, fmt.Errorf("margin report: %w", err)
 	}
@@ -29,7 +37,7 @@ func (q Q) MarginReport(ctx context.Context, from, to string) ([]MarginRow, erro
 	var out []MarginRow
 	for rows.Next() {
 		var r MarginRow
-		if err := rows.Scan(&r.Day, &r.Supplier, &r.VariantCode, &r.ProductName, &r.Orders, &r.Price, &r.Cost); err != nil {
+		if err := rows.Scan(dayScan{&r.Day}, &r.Supplier, &r.VariantCode, &r.ProductName, &r.Orders, &r.Price, &r.Cost); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

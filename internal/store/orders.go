@@ -54,7 +54,7 @@ func scanOrder(row interface{ Scan(...any) error }, more ...any) (*order.Order, 
 	var created, updated int64
 	var slot sql.NullInt64
 	if err := row.Scan(append([]any{&o.ID, &o.Invoice, &o.ResellerID, &o.Reference, &o.VariantID, &o.VariantCode, &o.ProductName,
-		&o.Destination, &o.Price, &o.Cost, &status, &o.SN, &o.Message, &o.Day, &o.Multi, &o.Testing, &o.Dialect,
+		&o.Destination, &o.Price, &o.Cost, &status, &o.SN, &o.Message, dayScan{&o.Day}, &o.Multi, &o.Testing, &o.Dialect,
 		&o.CallbackURL, &created, &updated, &o.StockTaken, &o.BillSupplier, &o.BillRef, &slot}, more...)...); err != nil {
 		return nil, err
 	}
@@ -92,6 +92,10 @@ func (tx *Tx) OrderInsertQueued(ctx context.Context, o *order.Order, kind string
 func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runAt time.Time) error {
 	now := tx.now()
 	o.CreatedAt, o.UpdatedAt = now, now
+	day, err := dayNumber(o.Day)
+	if err != nil {
+		return fmt.Errorf("insert order %s: %w", o.Invoice, err)
+	}
 	// Sold under a label, the order keeps the label's id and not its texts (migration 00252).
 	code, name, dialect := o.VariantCode, o.ProductName, o.Dialect
 	label, err := tx.label(ctx, orderLabels, code, name, dialect)
@@ -118,7 +122,7 @@ func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runA
 			slot = o.Slot
 		}
 		args := []any{o.Invoice, o.ResellerID, o.Reference, o.VariantID, code, name, o.Destination, o.Price, o.Cost,
-			string(o.Status), o.SN, o.Message, o.Day, o.Multi, o.Testing, dialect, o.CallbackURL, micros(now), 0, o.StockTaken,
+			string(o.Status), o.SN, o.Message, day, o.Multi, o.Testing, dialect, o.CallbackURL, micros(now), 0, o.StockTaken,
 			o.BillSupplier, o.BillRef, label, slot}
 		if kind != "" {
 			// The job is inserted from the order's RETURNING row: none when the order was not.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -110,7 +111,7 @@ func TestCompactTimesMigrated(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if _, err := p.UpTo(ctx, 263); err != nil {
+	if _, err := p.UpTo(ctx, 264); err != nil {
 		t.Fatal(err)
 	}
 	// Stored as offsets from the order, and read back (store.postingAt) as the times they were.
@@ -136,5 +137,12 @@ func TestCompactTimesMigrated(t *testing.T) {
 	}
 	if u != 2500000 {
 		t.Errorf("order's updated_at stored as %d, want 2500000 after its created_at", u)
+	}
+	var day int64
+	if err := db.QueryRowContext(ctx, `SELECT day FROM orders WHERE id = 7`).Scan(&day); err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC).Unix() / 86400; day != want {
+		t.Errorf("order's day stored as %d, want %d (2026-11-30)", day, want)
 	}
 }

@@ -15,7 +15,7 @@ import (
 // An order's times, stored compactly as offsets from its created_at (issue 22, fewer bytes per
 // order), read back exactly: a posting's time (migration 00261) in statements and the member
 // area's recent postings; an attempt's times (00262) and its log's, wherever an attempt is read;
-// an order's updated_at (00263).
+// an order's updated_at (00263); its day (00264), also in the reports that group by it.
 func TestCompactTimes(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, b storetest.Backend) {
@@ -72,8 +72,11 @@ func TestCompactTimes(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM orders WHERE id = ? AND updated_at = ?`, o.ID, int64(1500000)); n != 1 {
 			t.Errorf("the order's stored updated_at is not 1,500,000 µs after its created_at")
 		}
+		if n := count(t, db, `SELECT COUNT(*) FROM orders WHERE id = ? AND day = ?`, o.ID, int64(20781)); n != 1 {
+			t.Errorf("the order's day is not stored as 20781 (2026-11-24)")
+		}
 		byInvoice, err := db.OrderByInvoice(ctx, r.ID, o.Invoice)
-		if err != nil || !byInvoice.CreatedAt.Equal(created) || !byInvoice.UpdatedAt.Equal(settled) {
+		if err != nil || !byInvoice.CreatedAt.Equal(created) || !byInvoice.UpdatedAt.Equal(settled) || byInvoice.Day != "2026-11-24" {
 			t.Fatalf("order by invoice %+v %v, want created %v, updated %v", byInvoice, err, created, settled)
 		}
 
@@ -139,6 +142,20 @@ func TestCompactTimes(t *testing.T) {
 		log, err := db.AttemptLog(ctx, o.ID)
 		if err != nil || len(log) != 2 || !log[0].At.Equal(pending) || !log[1].At.Equal(settled) {
 			t.Fatalf("attempt log %+v %v, want answers at %v and %v", log, err, pending, settled)
+		}
+		sales, err := db.SalesByDay(ctx, "2026-11-24")
+		if err != nil || len(sales) != 1 || sales[0].Day != "2026-11-24" || sales[0].Success != 1 {
+			t.Fatalf("sales by day %+v %v", sales, err)
+		}
+		if sales, err := db.SalesByDay(ctx, "2026-11-25"); err != nil || len(sales) != 0 {
+			t.Fatalf("sales from the next day %+v %v", sales, err)
+		}
+		margin, err := db.MarginReport(ctx, "2026-11-23", "2026-11-24")
+		if err != nil || len(margin) != 1 || margin[0].Day != "2026-11-24" {
+			t.Fatalf("margin %+v %v", margin, err)
+		}
+		if sold, err := db.ProductSales(ctx, "2026-11-24"); err != nil || len(sold) != 1 {
+			t.Fatalf("product sales %+v %v", sold, err)
 		}
 		ledgerOK(t, db)
 	})
