@@ -97,6 +97,9 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 	} else if !errors.Is(err, order.ErrNotFound) {
 		return Placed{}, err
 	}
+	if err := s.referenceNotArchived(ctx, r.ID, p.Reference); err != nil {
+		return Placed{}, err
+	}
 
 	v, err := s.variantForOrder(ctx, p.VariantCode)
 	if err != nil {
@@ -305,6 +308,32 @@ func (s *Service) hold(ctx context.Context, tx *store.Tx, o *order.Order) (int64
 		return 0, false, err
 	}
 	return bal, true, nil
+}
+
+// referenceNotArchived refuses a reference whose order was archived (order.ErrReferenceArchived):
+// the live database no longer holds that order, so its reference no longer guards against a
+// second one, and a reseller re-sending the archived transaction (a Digiflazz status check is a
+// re-sent transaction) would be charged again. Archival keeps the references it gives up
+// (store.Q.ReferenceArchived) and, the first time, moves the archives epoch and waits out every
+// process's epoch bound before giving any order up; so until a database has archived, the check
+// costs nothing, and from then on one point read of a new order's reference. Called after the
+// live lookup: an order being archived meanwhile is either still live there or already listed.
+func (s *Service) referenceNotArchived(ctx context.Context, resellerID int64, ref string) error {
+	e, err := s.db.EpochsWithin(ctx, epochMaxAge)
+	if err != nil {
+		return err
+	}
+	if e.Archives == 0 {
+		return nil
+	}
+	archived, err := s.db.ReferenceArchived(ctx, resellerID, ref)
+	if err != nil {
+		return err
+	}
+	if archived {
+		return order.ErrReferenceArchived
+	}
+	return nil
 }
 
 // samePlaced answers a reference that already has an order: the same order when the request is

@@ -83,6 +83,8 @@ func (s *Service) Inquire(ctx context.Context, p BillParams) (*bill.Inquiry, err
 		return nil, order.ErrReferenceConflict // a prepaid order has this reference
 	} else if !errors.Is(err, order.ErrNotFound) {
 		return nil, err
+	} else if err := s.referenceNotArchived(ctx, r.ID, p.Reference); err != nil {
+		return nil, err
 	}
 
 	v, err := s.postpaidVariant(ctx, p.VariantCode)

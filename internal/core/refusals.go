@@ -42,6 +42,7 @@ type Refusal struct {
 func Refusals() []Refusal {
 	return []Refusal{
 		{"order.ErrReferenceConflict", OpOrder, order.ErrReferenceConflict},
+		{"order.ErrReferenceArchived", OpOrder, order.ErrReferenceArchived},
 		{"catalog.ErrVariantNotFound", OpOrder, catalog.ErrVariantNotFound},
 		{"catalog.ErrInactive", OpOrder, catalog.ErrInactive},
 		{"catalog.ErrCutoff", OpOrder, catalog.ErrCutoff},

@@ -157,9 +157,12 @@ var ErrArchived = errors.New("order archived")
 var (
 	ErrInsufficientBalance = errors.New("insufficient balance")
 	ErrReferenceConflict   = errors.New("reference already used for another order")
-	ErrMultiRefused        = errors.New("same variant to the same destination already ordered today")
-	ErrNotFound            = errors.New("order not found")
-	ErrPriceAboveMax       = errors.New("price above max_price")
+	// ErrReferenceArchived is a reference whose order was archived (kios archive): it may not
+	// name a new order, since the reseller may be re-sending the archived one.
+	ErrReferenceArchived = errors.New("reference used by an archived order")
+	ErrMultiRefused      = errors.New("same variant to the same destination already ordered today")
+	ErrNotFound          = errors.New("order not found")
+	ErrPriceAboveMax     = errors.New("price above max_price")
 )
 
 // MaxReferenceLen and MaxDestinationLen bound what a reseller may send.

@@ -139,6 +139,9 @@ func (db *DB) Archive(ctx context.Context, opt ArchiveOptions) (ArchiveResult, e
 	}); err != nil {
 		return res, fmt.Errorf("archive: %w", err)
 	}
+	if err := db.openReferenceGuard(ctx); err != nil {
+		return res, fmt.Errorf("archive: %w", err)
+	}
 	var after int64
 	for changed := 0; ; {
 		b, next, skipped, err := db.archiveRead(ctx, archiveID, after, cut, opt.BatchSize)
@@ -775,6 +778,11 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 	if _, err := tx.exec(ctx, `DELETE FROM multi_guards WHERE order_id IN `+in, args...); err != nil {
 		return fmt.Errorf("archive delete multi_guards: %w", err)
 	}
+	// Their references keep guarding against a second order (archived_refs, migration 00270).
+	if _, err := tx.exec(ctx, `INSERT INTO archived_refs (reseller_id, reference)
+		SELECT reseller_id, reference FROM orders WHERE id IN `+in+` ON CONFLICT DO NOTHING`, args...); err != nil {
+		return fmt.Errorf("archive references: %w", err)
+	}
 	if _, err := tx.exec(ctx, `DELETE FROM orders WHERE id IN `+in, args...); err != nil {
 		return fmt.Errorf("archive delete orders: %w", err)
 	}
@@ -1033,4 +1041,51 @@ func (db *DB) VerifyArchive(ctx context.Context, file *sql.DB) (ledger.Report, A
 	rep.Orders = orders.Orders
 	rep.Discrepancies = append(rep.Discrepancies, orders.Discrepancies...)
 	return rep, info, pending, nil
+}
+
+// referenceGuardSettle is how long the first archival waits, once it has moved the archives
+// epoch, before it gives up any order: longer than any process's bound on how old the epochs it
+// reads may be (core's is 5 ms), so that every order placed from then on looks its reference up
+// in archived_refs, including one re-sent under the reference of an order this run gives up.
+const referenceGuardSettle = time.Second
+
+// openReferenceGuard moves the archives epoch from 0, the first time this database archives:
+// until then the order path does not look in archived_refs (Q.ReferenceArchived), which is empty.
+func (db *DB) openReferenceGuard(ctx context.Context) error {
+	var opened bool
+	if err := db.Batch(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE kios_epochs SET value = 1 WHERE name = 'archives' AND value = 0`)
+		if err != nil {
+			return fmt.Errorf("archives epoch: %w", err)
+		}
+		n, err := res.RowsAffected()
+		opened = n > 0
+		return err
+	}); err != nil {
+		return err
+	}
+	if !opened {
+		return nil
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(referenceGuardSettle):
+		return nil
+	}
+}
+
+// ReferenceArchived reports whether an order of the reseller's under ref was archived
+// (archived_refs): such a reference may not name a new order.
+func (q Q) ReferenceArchived(ctx context.Context, resellerID int64, ref string) (bool, error) {
+	var one int
+	err := q.queryRow(ctx, `SELECT 1 FROM archived_refs WHERE reseller_id = ? AND reference = ?`, resellerID, ref).Scan(&one)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	default:
+		return false, fmt.Errorf("archived reference: %w", err)
+	}
 }

@@ -10,16 +10,18 @@ import (
 // Epochs are the database's change counters, in kios_epochs: Resellers moves with any change to
 // resellers or their allowlists, Catalog with any change to products, a variant's terms (not its
 // stock) or prices. Triggers keep both exact whoever writes, so a cache of either can tell in one
-// small read whether it is still exact.
+// small read whether it is still exact. Archives is not 0 once archival has kept an order's
+// reference (archived_refs): from then on the order path looks references up there.
 type Epochs struct {
 	Resellers int64
 	Catalog   int64
+	Archives  int64
 }
 
-// Epochs reads both counters in one statement.
+// Epochs reads the counters in one statement.
 func (q Q) Epochs(ctx context.Context) (Epochs, error) {
 	var e Epochs
-	rows, err := q.query(ctx, `SELECT name, value FROM kios_epochs WHERE name IN ('resellers', 'catalog')`)
+	rows, err := q.query(ctx, `SELECT name, value FROM kios_epochs WHERE name IN ('resellers', 'catalog', 'archives')`)
 	if err != nil {
 		return e, fmt.Errorf("epochs: %w", err)
 	}
@@ -36,14 +38,16 @@ func (q Q) Epochs(ctx context.Context) (Epochs, error) {
 			e.Resellers = v
 		case "catalog":
 			e.Catalog = v
+		case "archives":
+			e.Archives = v
 		}
 		n++
 	}
 	if err := rows.Err(); err != nil {
 		return e, fmt.Errorf("epochs: %w", err)
 	}
-	if n != 2 {
-		return e, fmt.Errorf("epochs: %d of 2 counters in kios_epochs", n)
+	if n != 3 {
+		return e, fmt.Errorf("epochs: %d of 3 counters in kios_epochs", n)
 	}
 	return e, nil
 }

@@ -407,6 +407,8 @@ func refusalReason(err error, it Item) string {
 			" kirim " + strings.ToUpper(it.Code) + "." + strconv.Itoa(n) + "." + it.Dest + ".PIN"
 	case errors.Is(err, order.ErrReferenceConflict):
 		return "R#REF sudah dipakai untuk transaksi lain"
+	case errors.Is(err, order.ErrReferenceArchived):
+		return "R#REF sudah dipakai untuk transaksi yang sudah diarsipkan"
 	case errors.Is(err, catalog.ErrInactive), errors.Is(err, catalog.ErrCutoff), errors.Is(err, catalog.ErrDisrupted):
 		return "Produk sedang gangguan"
 	case errors.Is(err, catalog.ErrWrongOperator):

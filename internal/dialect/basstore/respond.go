@@ -102,6 +102,8 @@ func refusal(err error) (int, string) {
 		return http.StatusPaymentRequired, "Insufficient balance"
 	case errors.Is(err, order.ErrReferenceConflict):
 		return http.StatusConflict, "referenceNumber already used for a different order"
+	case errors.Is(err, order.ErrReferenceArchived):
+		return http.StatusConflict, "referenceNumber already used by an archived order"
 	case errors.Is(err, catalog.ErrInactive):
 		return http.StatusUnprocessableEntity, "Variant is inactive"
 	case errors.Is(err, catalog.ErrOutOfStock):
