@@ -110,6 +110,12 @@ func (s *Service) TextOutboxEarlierUnsent(ctx context.Context, m *textmsg.Outbox
 	return s.db.TextOutboxEarlierUnsent(ctx, m)
 }
 
+// TextAnswered reports whether a reply to a chat's message has been queued (an order's
+// acceptance, before which its final answer waits).
+func (s *Service) TextAnswered(ctx context.Context, channel, chat, messageID string) (bool, error) {
+	return s.db.TextOutboxAnswered(ctx, channel, chat, messageID)
+}
+
 // TextOrderByOrderID is the text channel's record of an order (ErrNotFound for an order not
 // taken through a chat).
 func (s *Service) TextOrderByOrderID(ctx context.Context, orderID int64) (*textmsg.Order, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -199,6 +200,21 @@ func (q Q) TextOutboxEarlierUnsent(ctx context.Context, m *TextOutbox) (bool, er
 		return false, fmt.Errorf("earlier replies: %w", err)
 	}
 	return n > 0, nil
+}
+
+// TextOutboxAnswered reports whether a reply to message replyTo of a chat has been queued (the
+// newest of the chat's replies are read first: the one looked for is recent).
+func (q Q) TextOutboxAnswered(ctx context.Context, channel, chat, replyTo string) (bool, error) {
+	var id int64
+	err := q.queryRow(ctx, `SELECT id FROM text_outbox WHERE channel = ? AND chat = ? AND reply_to = ? ORDER BY id DESC LIMIT 1`,
+		channel, chat, replyTo).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("replies to %s %s %s: %w", channel, chat, replyTo, err)
+	}
+	return true, nil
 }
 
 // TextOutboxList lists the newest replies to a chat (support and tests).

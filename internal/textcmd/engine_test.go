@@ -19,6 +19,7 @@ import (
 	"github.com/kios-h2h/kios/internal/store/backend"
 	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/textcmd"
+	"github.com/kios-h2h/kios/internal/textmsg"
 	"github.com/kios-h2h/kios/internal/upstream/simroute"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -468,4 +469,64 @@ func TestThrottle(t *testing.T) {
 		t.Fatalf("%d orders", n)
 	}
 	match(t, b.sayID(t, "777", "o1", "SAL.1234"), `Saldo`)
+}
+
+// An order that settles before Handle has queued its acceptance (an instant supplier) gets its
+// final answer only after the acceptance: the chat reads "sedang diproses" before "BERHASIL".
+func TestFinalAfterAcceptance(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
+		b := setup(t, be)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		sent := &fakeSender{ch: make(chan string, 16)}
+		done := make(chan struct{}, 2)
+		go func() { _ = b.svc.RunWorkers(ctx, core.WorkerConfig{Poll: 20 * time.Millisecond}); done <- struct{}{} }()
+		go func() {
+			_ = b.eng.Run(ctx, map[string]textcmd.Sender{textcmd.Telegram: sent}, textcmd.WorkerConfig{Poll: 20 * time.Millisecond})
+			done <- struct{}{}
+		}()
+		// Handle's two steps, with the order settled and its final answer due in between.
+		m := textcmd.Message{Channel: textcmd.Telegram, Sender: "555", ID: "m1", Text: "X5.081200001234.1234 R#early", Time: b.clock.Now()}
+		accept, err := b.eng.Answer(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			jobs, err := b.db.JobList(ctx, store.JobTextFinal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os := b.orders(t)
+			if len(os) == 1 && os[0].Status.Final() && (len(jobs) == 0 || jobs[0].Attempts > 0) {
+				break // settled, and its final answer tried at least once (or written)
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the final answer was not tried: jobs %+v, outbox %+v", jobs, b.outbox(t, "555"))
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if out := b.outbox(t, "555"); len(out) != 0 {
+			t.Fatalf("final answer queued before the acceptance: %+v", out)
+		}
+		if err := b.svc.QueueText(ctx, textmsg.Outbox{Channel: textcmd.Telegram, Chat: "555", ReplyTo: "m1", Body: accept}); err != nil {
+			t.Fatal(err)
+		}
+		var bodies []string
+		for len(bodies) < 2 {
+			select {
+			case body := <-sent.ch:
+				bodies = append(bodies, body)
+			case <-time.After(20 * time.Second):
+				t.Fatalf("sent %q", bodies)
+			}
+		}
+		match(t, bodies[0], `^R#early X5\.081200001234 sedang diproses\.`)
+		match(t, bodies[1], `^R#early X5\.081200001234 BERHASIL\. SN: `)
+		cancel()
+		<-done
+		<-done
+		b.ledgerOK(t)
+	})
 }

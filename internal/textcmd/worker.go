@@ -106,6 +106,13 @@ func (e *Engine) work(ctx context.Context, j job.Job, senders map[string]Sender,
 	if err == nil {
 		return
 	}
+	if errors.Is(err, errWaitAccept) {
+		// Handle queues the acceptance right after PlaceOrder returns: a short wait, not a backoff.
+		if rerr := e.svc.RetryJob(ctx, j, e.svc.Now().Add(acceptPoll), err.Error()); rerr != nil {
+			e.log.Error("text job retry", "job", j.ID, "err", rerr)
+		}
+		return
+	}
 	d := cfg.RetryBase
 	for i := 1; i < j.Attempts && d < cfg.RetryMax; i++ {
 		d *= 2
@@ -116,7 +123,20 @@ func (e *Engine) work(ctx context.Context, j job.Job, senders map[string]Sender,
 	}
 }
 
-// final writes a settled order's final answer into the outbox, for the chat it came from.
+// errWaitAccept delays an order's final answer until its acceptance is queued.
+var errWaitAccept = errors.New("the order's acceptance is not queued yet")
+
+// acceptPoll is how often a final answer looks again for its order's acceptance; acceptWait is
+// how long after the order it stops waiting (Handle never queued one: it failed, or the order
+// came through `kios text`, which answers on the terminal).
+const (
+	acceptPoll = 100 * time.Millisecond
+	acceptWait = 30 * time.Second
+)
+
+// final writes a settled order's final answer into the outbox, for the chat it came from, after
+// the order's acceptance: an instant supplier settles an order before Handle, which queues the
+// acceptance once PlaceOrder returns, has done so, and replies go out in the order queued.
 func (e *Engine) final(ctx context.Context, j job.Job) error {
 	o, err := e.svc.OrderByID(ctx, j.OrderID)
 	if errors.Is(err, order.ErrNotFound) {
@@ -132,6 +152,15 @@ func (e *Engine) final(ctx context.Context, j job.Job) error {
 	}
 	if err != nil {
 		return err
+	}
+	if to.MessageID != "" && e.svc.Now().Sub(o.CreatedAt) < acceptWait {
+		accepted, err := e.svc.TextAnswered(ctx, to.Channel, to.Chat, to.MessageID)
+		if err != nil {
+			return err
+		}
+		if !accepted {
+			return errWaitAccept
+		}
 	}
 	bal, err := e.svc.Balance(ctx, o.ResellerID)
 	if err != nil {
