@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -152,6 +153,9 @@ type Result struct {
 	// SQLite index) where it grew.
 	DBBytesPerOrder        *float64           `json:"db_bytes_per_order,omitempty"`
 	DBBytesPerOrderByTable map[string]float64 `json:"db_bytes_per_order_by_table,omitempty"`
+	// Cores is how many CPUs this process may use: with the CPU figures of Stats, the ceiling
+	// of a request kind is Cores × 1e6 ÷ (cpu_us_per_op + db_cpu_us_per_op) per second.
+	Cores int `json:"cores"`
 	// RSSMB is the process's resident memory at the end of the order phase, in MB (Linux).
 	RSSMB float64 `json:"rss_mb,omitempty"`
 }
@@ -166,6 +170,16 @@ type Stats struct {
 	P95Ms    float64 `json:"p95_ms"`
 	P99Ms    float64 `json:"p99_ms"`
 	Bytes    int64   `json:"bytes_per_answer,omitempty"`
+	// CPUUsPerOp is this process's CPU time per request, in µs: the embedded server's and the
+	// bench's clients' (with --target, the clients' only). For orders it runs until they are
+	// final, so it holds their fulfilment too. Linux only.
+	CPUUsPerOp *float64 `json:"cpu_us_per_op,omitempty"`
+	// DBCPUUsPerOp is the CPU time per request of the PostgreSQL backends serving the run's
+	// database, when it is on this machine (--db postgres://127.0.0.1/…).
+	DBCPUUsPerOp *float64 `json:"db_cpu_us_per_op,omitempty"`
+	// MachineBusy is the share of all the machine's cores that were busy meanwhile (0–1): near 1,
+	// the run was bound by CPU, whoever used it.
+	MachineBusy *float64 `json:"machine_busy,omitempty"`
 }
 
 func (c *Config) defaults() error {
@@ -213,7 +227,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	r := &run{cfg: cfg, res: &Result{Dialect: cfg.Dialect, Concurrency: cfg.Concurrency, Endpoints: map[string]*Stats{},
-		Errors: map[string]int64{}, SupplierLatencyMs: ms(cfg.SupplierLatency), SupplierHTTP: cfg.SupplierHTTP}}
+		Errors: map[string]int64{}, SupplierLatencyMs: ms(cfg.SupplierLatency), SupplierHTTP: cfg.SupplierHTTP,
+		Cores: runtime.GOMAXPROCS(0)}, cpu: newCPUMeter(cfg.DB)}
 	defer r.close()
 	r.httpc = newHTTPClient(cfg.Concurrency)
 	r.onClose(r.httpc.CloseIdleConnections)
@@ -259,7 +274,18 @@ type run struct {
 	insertDB *insertBase
 	inserts  *raw // the insert baseline's slices, run between the order slices
 	slices   int
+	cpu      *cpuMeter
 	closers  []func()
+}
+
+// phase is runPhase with the CPU the phase used.
+func (r *run) phase(ctx context.Context, cfg Config, name string, fn op) (*raw, error) {
+	c0 := r.cpu.read()
+	ph, err := runPhase(ctx, cfg, name, fn)
+	if err == nil {
+		ph.cpu.add(c0, r.cpu.read())
+	}
+	return ph, err
 }
 
 func (r *run) onClose(f func()) { r.closers = append(r.closers, f) }
@@ -387,7 +413,7 @@ func (r *run) measureOrders(ctx context.Context) error {
 	for s := 0; s < r.slices; s++ {
 		sc := sliceConfig(cfg, s, r.slices)
 		invoices := make([][]string, cfg.Concurrency)
-		start := time.Now()
+		start, c0 := time.Now(), r.cpu.read()
 		ph, err := runPhase(ctx, sc, phaseName("order", s, r.slices), func(ctx context.Context, worker int) (int, error) {
 			inv, err := r.drv.order(ctx, worker, seq.Add(1))
 			if err == nil {
@@ -399,16 +425,17 @@ func (r *run) measureOrders(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		orders.add(ph)
 		fr := tgt.waitFinal(ctx, r.drv, invoices, start)
 		if fr.err != nil {
 			return fmt.Errorf("waiting for orders to be final: %w", fr.err)
 		}
+		ph.cpu.add(c0, r.cpu.read()) // until final: fulfilment is part of an order's cost
+		orders.add(ph)
 		res.Fulfilled += fr.final
 		fulfilTime += fr.last
 		fulfilWindow += fr.window
 		if r.insertDB != nil {
-			ph, err := runPhase(ctx, sc, phaseName("insert", s, r.slices), r.insertDB.op())
+			ph, err := r.phase(ctx, sc, phaseName("insert", s, r.slices), r.insertDB.op())
 			if err != nil {
 				return fmt.Errorf("insert baseline: %w", err)
 			}
@@ -475,7 +502,7 @@ func (r *run) measurePriceLists(ctx context.Context) error {
 	lists, statics := newRaw(), newRaw()
 	for s := 0; s < r.slices; s++ {
 		sc := sliceConfig(cfg, s, r.slices)
-		ph, err := runPhase(ctx, sc, phaseName("pricelist", s, r.slices), r.drv.priceList)
+		ph, err := r.phase(ctx, sc, phaseName("pricelist", s, r.slices), r.drv.priceList)
 		if err != nil {
 			return err
 		}
@@ -490,7 +517,7 @@ func (r *run) measurePriceLists(ctx context.Context) error {
 			}
 			r.onClose(static.close)
 		}
-		ph, err = runPhase(ctx, sc, phaseName("static", s, r.slices), static.op(r.httpc))
+		ph, err = r.phase(ctx, sc, phaseName("static", s, r.slices), static.op(r.httpc))
 		if err != nil {
 			return fmt.Errorf("static baseline: %w", err)
 		}
@@ -508,7 +535,7 @@ func (r *run) measurePriceLists(ctx context.Context) error {
 
 // measureBalance asks for the balance, in one phase.
 func (r *run) measureBalance(ctx context.Context) error {
-	ph, err := runPhase(ctx, r.cfg, "balance", r.drv.balance)
+	ph, err := r.phase(ctx, r.cfg, "balance", r.drv.balance)
 	if err != nil {
 		return err
 	}
@@ -578,6 +605,7 @@ type raw struct {
 	failed  int64
 	bytes   int64
 	errs    map[string]int64
+	cpu     cpuUse
 }
 
 func newRaw() *raw { return &raw{errs: map[string]int64{}} }
@@ -592,12 +620,14 @@ func (r *raw) add(o *raw) {
 	for k, v := range o.errs {
 		r.errs[k] += v
 	}
+	r.cpu.merge(o.cpu)
 }
 
 func (r *raw) stats() *Stats {
 	st := latencyStats(r.lats, r.elapsed)
 	st.Errors = r.failed
 	st.Bytes = r.bytes
+	r.cpu.fill(st, st.Requests)
 	return st
 }
 

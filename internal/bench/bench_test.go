@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/kios-h2h/kios/internal/app"
 	"github.com/kios-h2h/kios/internal/bench"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/store/storetest"
 )
 
 // TestRun runs a small bench on each dialect and checks the figures add up and that the JSON
@@ -58,6 +60,9 @@ func TestRun(t *testing.T) {
 					t.Errorf("JSON lacks %q: %s", k, raw)
 				}
 			}
+			if runtime.GOOS == "linux" {
+				cpuFigures(t, res, false)
+			}
 			if _, ok := m["errors"].(map[string]any); !ok {
 				t.Errorf("errors is not an object: %s", raw)
 			}
@@ -66,6 +71,54 @@ func TestRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cpuFigures checks a run's CPU per request: every endpoint has it, an order (placed and made
+// final) costs some, the machine's busy share is a share; withDB, PostgreSQL's backends too.
+func cpuFigures(t *testing.T, res *bench.Result, withDB bool) {
+	t.Helper()
+	if res.Cores < 1 {
+		t.Errorf("cores %d", res.Cores)
+	}
+	for ep, st := range res.Endpoints {
+		if st.CPUUsPerOp == nil || *st.CPUUsPerOp < 0 || st.MachineBusy == nil || *st.MachineBusy < 0 || *st.MachineBusy > 1 {
+			t.Errorf("%s: cpu %v µs per request, machine busy %v", ep, st.CPUUsPerOp, st.MachineBusy)
+		}
+		if withDB != (st.DBCPUUsPerOp != nil) {
+			t.Errorf("%s: database CPU %v with a database %v", ep, st.DBCPUUsPerOp, withDB)
+		}
+	}
+	if o := res.Endpoints["order"]; o.CPUUsPerOp == nil || *o.CPUUsPerOp <= 0 || (withDB && *o.DBCPUUsPerOp <= 0) {
+		t.Errorf("an order cost %v µs here, %v µs in the database", o.CPUUsPerOp, o.DBCPUUsPerOp)
+	}
+	raw, _ := json.Marshal(res.Endpoints["order"])
+	if !strings.Contains(string(raw), `"cpu_us_per_op":`) || !strings.Contains(string(raw), `"machine_busy":`) {
+		t.Errorf("order JSON %s", raw)
+	}
+}
+
+// TestRunPostgres: a run on a PostgreSQL database of this machine also counts what its
+// backends spent per request.
+func TestRunPostgres(t *testing.T) {
+	t.Parallel()
+	var pg *storetest.Backend
+	for _, b := range storetest.Backends() {
+		if b.Name == "postgres" {
+			pg = &b
+		}
+	}
+	if pg == nil || runtime.GOOS != "linux" {
+		t.Skip("needs " + storetest.PostgresEnv + " on Linux")
+	}
+	res, err := bench.Run(context.Background(), bench.Config{Concurrency: 4, Orders: 300, SKUs: 20, Baseline: true,
+		DB: pg.URL(t), SecretKey: storetest.SecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Accepted != 300 || !res.LedgerOK {
+		t.Fatalf("accepted %d ledger %v %s", res.Accepted, res.LedgerOK, res.LedgerNote)
+	}
+	cpuFigures(t, res, true)
 }
 
 // TestSoak: a soak run places its orders in one phase and reports a line per SoakEvery

@@ -11,11 +11,35 @@ import (
 	"time"
 )
 
+// optional prints a figure that may be missing.
+func optional(f *float64) string {
+	if f == nil {
+		return "-"
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
+}
+
+// CeilingPerS is the most requests of this kind per second that cores could serve if the CPU
+// time each took (here and in the database) were the only bound; 0 when it is not known.
+func (s *Stats) CeilingPerS(cores int) float64 {
+	if s.CPUUsPerOp == nil || cores < 1 {
+		return 0
+	}
+	us := *s.CPUUsPerOp
+	if s.DBCPUUsPerOp != nil {
+		us += *s.DBCPUUsPerOp
+	}
+	if us <= 0 {
+		return 0
+	}
+	return round2(float64(cores) * 1e6 / us)
+}
+
 // WriteTable writes the result for a person to read.
 func (r *Result) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "kios bench: %s dialect, %d clients, target %s (%s)\n\n", r.Dialect, r.Concurrency, r.Target, r.Database)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\trequests\terrors\t/s\tp50 ms\tp95 ms\tp99 ms\tbytes\t")
+	fmt.Fprintln(tw, "endpoint\trequests\terrors\t/s\tp50 ms\tp95 ms\tp99 ms\tbytes\tcpu µs\tdb cpu µs\t")
 	names := make([]string, 0, len(r.Endpoints))
 	for n := range r.Endpoints {
 		names = append(names, n)
@@ -28,7 +52,8 @@ func (r *Result) WriteTable(w io.Writer) error {
 		if s.Bytes > 0 {
 			b = fmt.Sprint(s.Bytes)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%s\t\n", n, s.Requests, s.Errors, s.PerS, s.P50Ms, s.P95Ms, s.P99Ms, b)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s\t\n", n, s.Requests, s.Errors, s.PerS, s.P50Ms, s.P95Ms, s.P99Ms, b,
+			optional(s.CPUUsPerOp), optional(s.DBCPUUsPerOp))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -36,6 +61,12 @@ func (r *Result) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "\norders: %d accepted in %.2fs = %.0f/s; %d final = %.0f fulfilled/s (last final %.2fs after the first order)\n",
 		r.Accepted, r.OrderSecs, r.AcceptedPerS, r.Fulfilled, r.FulfilledPerS, r.FinalAfterS)
 	fmt.Fprintf(w, "order acceptance latency: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms\n", r.P50Ms, r.P95Ms, r.P99Ms)
+	if o := r.Endpoints["order"]; o != nil {
+		if c := o.CeilingPerS(r.Cores); c > 0 {
+			fmt.Fprintf(w, "order CPU: %s µs here + %s µs in the database; on %d cores at most %.0f orders/s (machine busy %s)\n",
+				optional(o.CPUUsPerOp), optional(o.DBCPUUsPerOp), r.Cores, c, optional(o.MachineBusy))
+		}
+	}
 	if len(r.Errors) == 0 {
 		fmt.Fprintln(w, "errors: none")
 	} else {
