@@ -7,7 +7,7 @@ import (
 	"os/user"
 	"strings"
 
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/audit"
 )
 
 // audited are the commands that change state, with the audit action each is recorded under
@@ -69,7 +69,7 @@ func cliActor() string {
 }
 
 // auditContext puts the audit row of a state-changing command on ctx: the change it makes
-// commits with the row (store.WithAudit). The target is the first argument, or the flag that
+// commits with the row (audit.With). The target is the first argument, or the flag that
 // names one; the command line, secrets redacted, is the row's "after".
 func auditContext(ctx context.Context, name string, args []string) context.Context {
 	action, ok := audited[name]
@@ -140,7 +140,7 @@ func auditContext(ctx context.Context, name string, args []string) context.Conte
 		target = "bank:" + strings.ToUpper(target)
 	}
 	after, _ := json.Marshal(map[string]string{"command": "kios " + name + " " + strings.Join(line, " ")})
-	return store.WithAudit(ctx, store.AuditEntry{Actor: cliActor(), Action: action, Target: target, After: string(after)})
+	return audit.With(ctx, audit.Entry{Actor: cliActor(), Action: action, Target: target, After: string(after)})
 }
 
 func isBoolFlag(name string) bool {

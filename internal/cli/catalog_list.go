@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/catalog"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 func runCatalogList(ctx context.Context, e *Env, args []string) error {
@@ -21,7 +20,7 @@ func runCatalogList(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	byProduct := map[string][]store.VariantRow{}
+	byProduct := map[string][]catalog.VariantRow{}
 	for _, r := range rows {
 		byProduct[r.ProductCode] = append(byProduct[r.ProductCode], r)
 	}
@@ -57,7 +56,7 @@ func runCatalogList(ctx context.Context, e *Env, args []string) error {
 }
 
 // catalogJSON is the catalog as `catalog list --json` prints it: products with their variants.
-func catalogJSON(products []catalog.Product, byProduct map[string][]store.VariantRow) any {
+func catalogJSON(products []catalog.Product, byProduct map[string][]catalog.VariantRow) any {
 	type variant struct {
 		Code           string           `json:"code"`
 		Name           string           `json:"name"`

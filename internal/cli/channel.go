@@ -3,12 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/channel"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/core"
 )
 
 // runChannelAdd configures a text transport (one per kind; adding a kind again replaces it).
@@ -85,20 +86,14 @@ func runChannelList(ctx context.Context, e *Env, args []string) error {
 
 func runChannelRemove(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("channel remove")
-	pos, _, err := e.start(ctx, fs, args, "KIND")
+	pos, svc, err := e.start(ctx, fs, args, "KIND")
 	if err != nil {
 		return err
 	}
-	var gone bool
-	if err := e.db.Batch(ctx, func(tx *store.Tx) error {
-		var err error
-		gone, err = tx.TextChannelRemove(ctx, pos[0])
-		return err
-	}); err != nil {
-		return err
-	}
-	if !gone {
+	if err := svc.RemoveTextChannel(ctx, pos[0]); errors.Is(err, core.ErrNotFound) {
 		return fmt.Errorf("no %s channel", pos[0])
+	} else if err != nil {
+		return err
 	}
 	fmt.Fprintf(e.Stdout, "%s channel removed; it stops at the server's next start\n", pos[0])
 	return nil

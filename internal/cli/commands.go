@@ -14,6 +14,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/kios-h2h/kios/internal/audit"
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/store"
@@ -398,7 +399,7 @@ func (e *Env) Service(ctx context.Context) (*core.Service, error) {
 	// core.New ensures the system accounts in a batch of its own: not the change the command's
 	// audit row (on ctx) records, which must commit with that change, or not at all when the
 	// command refuses.
-	svc, err := core.New(store.WithoutAudit(ctx), db, core.Config{Router: simroute.New(0), Logger: log})
+	svc, err := core.New(audit.Without(ctx), db, core.Config{Router: simroute.New(0), Logger: log})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -447,11 +448,11 @@ func input(name string) (io.ReadCloser, error) {
 }
 
 // loadCatalog returns every product and every variant.
-func loadCatalog(ctx context.Context, svc *core.Service) ([]catalog.Product, []store.VariantRow, error) {
+func loadCatalog(ctx context.Context, svc *core.Service) ([]catalog.Product, []catalog.VariantRow, error) {
 	products, err := svc.Products(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := svc.Variants(ctx, store.VariantFilter{})
+	rows, err := svc.Variants(ctx, catalog.VariantFilter{})
 	return products, rows, err
 }

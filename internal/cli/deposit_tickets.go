@@ -7,7 +7,6 @@ import (
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/deposit"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 func runDepositTickets(ctx context.Context, e *Env, args []string) error {
@@ -19,7 +18,7 @@ func runDepositTickets(ctx context.Context, e *Env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	var f store.TicketFilter
+	var f deposit.Filter
 	switch st := deposit.Status(*status); st {
 	case "", deposit.Open, deposit.Approved, deposit.Rejected, deposit.Expired:
 		f.Status = st

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/kios-h2h/kios/internal/order"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 func runOrderList(ctx context.Context, e *Env, args []string) error {
@@ -17,7 +16,7 @@ func runOrderList(ctx context.Context, e *Env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	var f store.OrderFilter
+	var f order.Filter
 	if *status != "" {
 		st, err := order.ParseStatus(*status)
 		if err != nil {

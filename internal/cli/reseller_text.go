@@ -9,7 +9,7 @@ import (
 	"math/big"
 
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/textcmd"
 )
 
@@ -98,7 +98,7 @@ func bindOrUnbind(ctx context.Context, e *Env, name string, args []string, bind 
 		return nil
 	}
 	id, created, err := eng.Bind(ctx, pos[0], f.channel, f.id)
-	if errors.Is(err, store.ErrIdentityTaken) {
+	if errors.Is(err, reseller.ErrIdentityTaken) {
 		return fmt.Errorf("%s %s: %w; unbind it there first", f.channel, id, err)
 	}
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/store"
 )
 
 // runSupplierStats prints what the running nodes' routers learned of each supplier SKU: the
@@ -79,7 +79,7 @@ func runRoutingSet(ctx context.Context, e *Env, args []string) error {
 		if fe, ok := core.IsFieldError(err); ok {
 			return usagef("%s", fe.Reason)
 		}
-		if errors.Is(err, store.ErrProductNotFound) {
+		if errors.Is(err, catalog.ErrProductNotFound) {
 			return usagef("--product %s: no such product", *product)
 		}
 		return err
@@ -194,7 +194,7 @@ func runPrefixRemove(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if err := svc.RemoveOperatorPrefix(ctx, pos[0]); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, core.ErrNotFound) {
 			return usagef("prefix %s is not in the table", pos[0])
 		}
 		return err

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/shop"
 )
 
 func runShopInvoices(ctx context.Context, e *Env, args []string) error {
@@ -16,7 +16,7 @@ func runShopInvoices(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	switch *status {
-	case "", store.ShopUnpaid, store.ShopExpired, store.ShopPending, store.ShopSuccess, store.ShopFailed, store.ShopRefunded:
+	case "", shop.Unpaid, shop.Expired, shop.Pending, shop.Success, shop.Failed, shop.Refunded:
 	default:
 		return usagef("--status must be unpaid, expired, pending, success, failed or refunded")
 	}
@@ -27,7 +27,7 @@ func runShopInvoices(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	list, err := svc.ShopInvoices(ctx, store.ShopInvoiceFilter{Status: *status, Limit: *limit})
+	list, err := svc.ShopInvoices(ctx, shop.Filter{Status: *status, Limit: *limit})
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/store"
+	"github.com/kios-h2h/kios/internal/supplier"
 )
 
 func runSupplierAdd(ctx context.Context, e *Env, args []string) error {
@@ -29,7 +29,7 @@ func runSupplierAdd(ctx context.Context, e *Env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if n.Kind == store.KindOtomax {
+	if n.Kind == supplier.KindOtomax {
 		n.Username, n.Token, n.APIKey = first(memberID, n.Username), first(pin, n.Token), first(password, n.APIKey)
 		n.ReplyPatterns = pf.json()
 	} else if memberID != "" || pin != "" || password != "" || pf.json() != "" {
@@ -50,11 +50,11 @@ func runSupplierAdd(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "supplier %s (%s) added and enabled; its callbacks go to /callback/%s\n", s.Name, s.Kind, s.Name)
-	if s.Kind == store.KindOtomax {
+	if s.Kind == supplier.KindOtomax {
 		// The report-back has no signature: the key in the URL is what proves it. Shown once.
 		fmt.Fprintf(e.Stdout, "give the center this report-back URL (shown only now): <kios public URL>/callback/%s?key=%s\n", s.Name, s.CallbackSecret)
 	}
-	if n.Kind == store.KindBasstore && n.APIKey == "" && n.CallbackSecret == "" {
+	if n.Kind == supplier.KindBasstore && n.APIKey == "" && n.CallbackSecret == "" {
 		// A Kios upstream signs BASSTORE callbacks with the api key, never the token (which it
 		// keeps only hashed): without it they are refused, and orders settle by polling alone.
 		fmt.Fprintf(e.Stdout, "note: no --api-key: callbacks from %s are checked against the token; a Kios upstream signs them with the api key it issued with the token, so add the supplier with --api-key for them to be accepted\n", s.Name)

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/kios-h2h/kios/internal/ledger"
-	"github.com/kios-h2h/kios/internal/store"
 	"github.com/kios-h2h/kios/internal/textcmd"
+	"github.com/kios-h2h/kios/internal/textmsg"
 )
 
 // runText runs one message through the text engine as if the reseller's bound identity had sent
@@ -38,7 +38,7 @@ func runText(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var id *store.TextIdentity
+	var id *textmsg.Identity
 	for i := range ids {
 		if *channel == "" || ids[i].Channel == *channel {
 			id = &ids[i]

@@ -99,5 +99,8 @@ func TestTextCommands(t *testing.T) {
 		if out := k.ok("channel", "list"); strings.Contains(out, "jabber") || !strings.Contains(out, "telegram") {
 			t.Fatalf("after remove %q", out)
 		}
+		if r := k.run("channel", "remove", "jabber"); r.code != 1 || !strings.Contains(r.stderr, "no jabber channel") {
+			t.Fatalf("removing a channel twice: %+v", r)
+		}
 	})
 }
