@@ -28,9 +28,9 @@ var (
 
 // checkID answers {"valid", "nickname", "data"}: 404 for an unknown code, 422 "ID tidak
 // ditemukan" for an ID that does not exist, 503 when no provider could answer.
-func (h *handler) checkID(ctx context.Context, r *http.Request, rs *reseller.Reseller) (any, error) {
+func (h *handler) checkID(ctx context.Context, w http.ResponseWriter, r *http.Request, rs *reseller.Reseller) (any, error) {
 	var req checkIDRequest
-	if err := h.decodeBody(r, &req); err != nil {
+	if err := h.decodeBody(w, r, &req); err != nil {
 		return nil, err
 	}
 	req.Code, req.Data = strings.TrimSpace(req.Code), strings.TrimSpace(req.Data)

@@ -1,67 +1,31 @@
 package basstore
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
+	"strconv"
+
+	"github.com/kios-h2h/kios/internal/dialect/request"
 )
 
-// decodeBody reads r's JSON object body into dst (the body is already limited by authed).
-// Unknown fields are ignored (clients send extras); a field of the wrong JSON type is refused,
-// naming the field.
-func (h *handler) decodeBody(r *http.Request, dst any) error {
-	dec := json.NewDecoder(r.Body)
-	err := dec.Decode(dst)
-	if err == nil {
-		// One object and nothing after it but whitespace.
-		if _, terr := dec.Token(); terr != io.EOF {
-			err = errTrailing
-		}
-	}
-	return h.bodyError(err)
+// decodeBody reads r's JSON object body into dst, within the body limit. Unknown fields are
+// ignored (clients send extras); a field of the wrong JSON type is refused, naming the field. The
+// error, a *request.Error, is answered by refusal (bodyRefusal).
+func (h *handler) decodeBody(w http.ResponseWriter, r *http.Request, dst any) error {
+	return request.Decoder{Accept: request.JSON, MaxBody: h.maxBody}.Decode(w, r, dst)
 }
 
-var errTrailing = errors.New("trailing data")
-
-func (h *handler) bodyError(err error) error {
-	if err == nil {
-		return nil
+// bodyRefusal is BASSTORE's answer to a body that cannot be read: 413 over the limit, else 400.
+func bodyRefusal(e *request.Error) (int, string) {
+	switch e.Kind {
+	case request.TooLarge:
+		return http.StatusRequestEntityTooLarge, "Request body too large (limit " + strconv.FormatInt(e.Limit, 10) + " bytes)"
+	case request.Empty, request.NotObject:
+		return http.StatusBadRequest, "Invalid request: body must be a JSON object"
+	case request.Malformed:
+		return http.StatusBadRequest, "Invalid request: malformed JSON body"
+	case request.WrongType:
+		return http.StatusBadRequest, e.Field + " must be a " + e.Want
 	}
-	var (
-		mbe *http.MaxBytesError
-		ute *json.UnmarshalTypeError
-		se  *json.SyntaxError
-	)
-	switch {
-	case errors.As(err, &mbe):
-		return &tooLarge{limit: mbe.Limit}
-	case errors.Is(err, io.EOF):
-		return &badRequest{"Invalid request: body must be a JSON object"}
-	case errors.As(err, &ute):
-		if ute.Field == "" {
-			return &badRequest{"Invalid request: body must be a JSON object"}
-		}
-		return &badRequest{ute.Field + " must be a " + jsonType(ute.Type.Kind().String())}
-	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, errTrailing):
-		return &badRequest{"Invalid request: malformed JSON body"}
-	}
-	// Anything else from reading the body (a client that went away): still the client's fault,
-	// and nothing was done.
-	return &badRequest{"Invalid request: unreadable body"}
-}
-
-// jsonType names a Go kind as JSON calls it.
-func jsonType(kind string) string {
-	switch kind {
-	case "string":
-		return "string"
-	case "bool":
-		return "boolean"
-	case "slice", "array":
-		return "array"
-	case "struct", "map":
-		return "object"
-	}
-	return "number"
+	// A client that went away: still the client's fault, and nothing was done.
+	return http.StatusBadRequest, "Invalid request: unreadable body"
 }

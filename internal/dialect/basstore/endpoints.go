@@ -14,7 +14,7 @@ import (
 )
 
 // balance answers /api/v1/balance. It takes no body.
-func (h *handler) balance(ctx context.Context, _ *http.Request, rs *reseller.Reseller) (any, error) {
+func (h *handler) balance(ctx context.Context, _ http.ResponseWriter, _ *http.Request, rs *reseller.Reseller) (any, error) {
 	bal, err := h.svc.Balance(ctx, rs.ID)
 	if err != nil {
 		return nil, err
@@ -23,7 +23,7 @@ func (h *handler) balance(ctx context.Context, _ *http.Request, rs *reseller.Res
 }
 
 // products answers /api/v1/product. It takes no body.
-func (h *handler) products(ctx context.Context, _ *http.Request, _ *reseller.Reseller) (any, error) {
+func (h *handler) products(ctx context.Context, _ http.ResponseWriter, _ *http.Request, _ *reseller.Reseller) (any, error) {
 	ps, err := h.svc.Products(ctx)
 	if err != nil {
 		return nil, err
@@ -37,9 +37,9 @@ func (h *handler) products(ctx context.Context, _ *http.Request, _ *reseller.Res
 
 // variants answers /api/v1/variant {code}: the product's prepaid variants at the caller's prices.
 // A variant with no price for the caller's tier is left out: the caller could not order it.
-func (h *handler) variants(ctx context.Context, r *http.Request, rs *reseller.Reseller) (any, error) {
+func (h *handler) variants(ctx context.Context, w http.ResponseWriter, r *http.Request, rs *reseller.Reseller) (any, error) {
 	var req wire.VariantRequest
-	if err := h.decodeBody(r, &req); err != nil {
+	if err := h.decodeBody(w, r, &req); err != nil {
 		return nil, err
 	}
 	if req.Code == "" {
@@ -99,9 +99,9 @@ func (h *handler) variantList(ctx context.Context, code string, pr *core.Pricer)
 
 // order answers /api/v1/order {code, referenceNumber, data}. A repeat of an earlier order under
 // the same referenceNumber answers that order's invoice, charging nothing.
-func (h *handler) order(ctx context.Context, r *http.Request, rs *reseller.Reseller) (any, error) {
+func (h *handler) order(ctx context.Context, w http.ResponseWriter, r *http.Request, rs *reseller.Reseller) (any, error) {
 	var req wire.OrderRequest
-	if err := h.decodeBody(r, &req); err != nil {
+	if err := h.decodeBody(w, r, &req); err != nil {
 		return nil, err
 	}
 	placed, err := h.svc.PlaceOrder(ctx, core.PlaceParams{
@@ -122,7 +122,7 @@ func (h *handler) order(ctx context.Context, r *http.Request, rs *reseller.Resel
 
 // status answers /api/v1/status-order/{invoice}, for the caller's own orders only: another
 // reseller's invoice is as unknown as one that does not exist.
-func (h *handler) status(ctx context.Context, r *http.Request, rs *reseller.Reseller) (any, error) {
+func (h *handler) status(ctx context.Context, _ http.ResponseWriter, r *http.Request, rs *reseller.Reseller) (any, error) {
 	o, err := h.svc.Order(ctx, rs.ID, r.PathValue("invoice"))
 	if err != nil {
 		return nil, err

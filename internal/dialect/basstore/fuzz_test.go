@@ -18,11 +18,12 @@ func FuzzDecodeOrder(f *testing.F) {
 	f.Add([]byte(`{"code":5}`))
 	f.Add([]byte(`[]`))
 	h := &handler{maxBody: 256}
+	// The round trip's own encoding may be longer (HTML characters escaped): no limit for it.
+	roomy := &handler{maxBody: 1 << 20}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest(http.MethodPost, wire.PathOrder, bytes.NewReader(body))
-		r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, h.maxBody)
 		var req wire.OrderRequest
-		err := h.decodeBody(r, &req)
+		err := h.decodeBody(httptest.NewRecorder(), r, &req)
 		if err != nil {
 			code, msg := refusal(err)
 			if code != http.StatusBadRequest && code != http.StatusRequestEntityTooLarge || msg == "" {
@@ -42,7 +43,7 @@ func FuzzDecodeOrder(f *testing.F) {
 		}
 		var back wire.OrderRequest
 		r = httptest.NewRequest(http.MethodPost, wire.PathOrder, bytes.NewReader(again))
-		if err := h.decodeBody(r, &back); err != nil || back != req {
+		if err := roomy.decodeBody(httptest.NewRecorder(), r, &back); err != nil || back != req {
 			t.Fatalf("round trip: %+v -> %s -> %+v, %v", req, again, back, err)
 		}
 	})

@@ -19,6 +19,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/request"
 	"github.com/kios-h2h/kios/internal/pricecache"
 	"github.com/kios-h2h/kios/internal/reseller"
 
@@ -33,14 +34,14 @@ type Options struct {
 	// Logger receives refusals at debug level and server errors at error level; nil means the
 	// service's logger.
 	Logger  *slog.Logger
-	MaxBody int64 // request body limit in bytes; 0 means 64 KiB
+	MaxBody int64 // request body limit in bytes; 0 means DefaultMaxBody
 	// CheckID answers POST /api/v1/check-id; nil means the simulator's checks alone.
 	CheckID *checkid.Checker
 }
 
 // DefaultMaxBody is the request body limit when Options.MaxBody is 0. The largest legitimate
 // body is an order of three short strings.
-const DefaultMaxBody = 64 << 10
+const DefaultMaxBody = request.DefaultMaxBody
 
 // Dialect is how orders placed through this API are labelled.
 const Dialect = "basstore"
@@ -86,9 +87,10 @@ func New(svc *core.Service, opts Options) http.Handler {
 	return mux
 }
 
-// endpoint serves an authenticated request for reseller r. It returns the data to answer with,
-// or an error for fail to turn into an envelope.
-type endpoint func(ctx context.Context, r *http.Request, rs *reseller.Reseller) (any, error)
+// endpoint serves an authenticated request for reseller rs. It returns the data to answer with,
+// or an error for fail to turn into an envelope; it writes nothing to w, which it holds for
+// decodeBody (an oversized body closes the connection).
+type endpoint func(ctx context.Context, w http.ResponseWriter, r *http.Request, rs *reseller.Reseller) (any, error)
 
 func (h *handler) authed(fn endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -97,9 +99,7 @@ func (h *handler) authed(fn endpoint) http.Handler {
 			h.fail(w, r, nil, err)
 			return
 		}
-		// Passing w lets the server close the connection after an oversized body.
-		r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
-		data, err := fn(r.Context(), r, rs)
+		data, err := fn(r.Context(), w, r, rs)
 		if err != nil {
 			h.fail(w, r, rs, err)
 			return

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/dialect/request"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/reseller"
 
@@ -37,16 +38,6 @@ func (e *ipError) Error() string {
 	return "IP " + e.ip + " not allowed"
 }
 
-// badRequest is a body that cannot be read as the endpoint's request; msg is for the caller.
-type badRequest struct{ msg string }
-
-func (e *badRequest) Error() string { return e.msg }
-
-// tooLarge is a body over the limit.
-type tooLarge struct{ limit int64 }
-
-func (e *tooLarge) Error() string { return "body over " + strconv.FormatInt(e.limit, 10) + " bytes" }
-
 // wib is Jakarta's time, in which an archive's cut is told.
 var wib = time.FixedZone("WIB", 7*60*60)
 
@@ -57,8 +48,7 @@ func refusal(err error) (int, string) {
 	var (
 		fe  *core.FieldError
 		ipe *ipError
-		br  *badRequest
-		tl  *tooLarge
+		re  *request.Error
 		ae  *order.ArchivedError
 	)
 	switch {
@@ -81,10 +71,8 @@ func refusal(err error) (int, string) {
 		return http.StatusNotFound, "Endpoint not found"
 	case errors.Is(err, errNoInvoice):
 		return http.StatusBadRequest, "invoice is required in the path: /api/v1/status-order/{invoice}"
-	case errors.As(err, &tl):
-		return http.StatusRequestEntityTooLarge, "Request body too large (limit " + strconv.FormatInt(tl.limit, 10) + " bytes)"
-	case errors.As(err, &br):
-		return http.StatusBadRequest, br.msg
+	case errors.As(err, &re):
+		return bodyRefusal(re)
 	case errors.As(err, &fe):
 		return http.StatusBadRequest, fe.Field + " " + fe.Reason
 	case errors.Is(err, catalog.ErrProductNotFound):

@@ -9,7 +9,7 @@ import (
 // balance serves cek-saldo: the reseller's available balance.
 func (h *handler) balance(w http.ResponseWriter, r *http.Request) {
 	var req wire.BalanceRequest
-	if ref := h.decode(r, &req); ref != nil {
+	if ref := h.decode(w, r, &req); ref != nil {
 		h.refuseSimple(w, r, ref)
 		return
 	}

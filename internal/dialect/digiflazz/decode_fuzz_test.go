@@ -23,7 +23,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest(http.MethodPost, "/v1/transaction", bytes.NewReader(body))
 		var req wire.TransactionRequest
-		if ref := h.decode(r, &req); ref != nil {
+		if ref := h.decode(httptest.NewRecorder(), r, &req); ref != nil {
 			if ref.rc != wire.RCPayload || ref.msg == "" || ref.fault != nil {
 				t.Fatalf("body %q refused with %+v", body, ref)
 			}
@@ -38,7 +38,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		var back wire.TransactionRequest
 		r = httptest.NewRequest(http.MethodPost, "/v1/transaction", bytes.NewReader(again))
-		if ref := roomy.decode(r, &back); ref != nil || back != req {
+		if ref := roomy.decode(httptest.NewRecorder(), r, &back); ref != nil || back != req {
 			t.Fatalf("round trip: %+v -> %s -> %+v, %+v", req, again, back, ref)
 		}
 	})

@@ -22,7 +22,7 @@ type Banks = core.Banks
 // operator approves the ticket or a bank statement import matches its amount.
 func (h *handler) deposit(w http.ResponseWriter, r *http.Request) {
 	var req wire.DepositRequest
-	if ref := h.decode(r, &req); ref != nil {
+	if ref := h.decode(w, r, &req); ref != nil {
 		h.refuseSimple(w, r, ref)
 		return
 	}

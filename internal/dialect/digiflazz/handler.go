@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/kios-h2h/kios/internal/access"
 	"github.com/kios-h2h/kios/internal/core"
 	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
+	"github.com/kios-h2h/kios/internal/dialect/request"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
 
@@ -25,7 +25,7 @@ import (
 type Options struct {
 	Guard   *access.Guard
 	Logger  *slog.Logger
-	MaxBody int64 // request body limit in bytes; 0 means 64 KiB
+	MaxBody int64 // request body limit in bytes; 0 means request.DefaultMaxBody (64 KiB)
 	// SellerName is the price list's seller_name when Seller is nil; "" means "KIOS".
 	SellerName string
 	// Seller, when set, tells the seller_name on every price list (the operator's setting, read
@@ -67,9 +67,6 @@ type handler struct {
 // /v1/inquiry-pln. Every answer in the API's format is HTTP 200, refusals included (clients read
 // rc); only a server fault is a 5xx.
 func New(svc *core.Service, opts Options) http.Handler {
-	if opts.MaxBody <= 0 {
-		opts.MaxBody = 64 << 10
-	}
 	if opts.SellerName == "" {
 		opts.SellerName = "KIOS"
 	}
@@ -115,35 +112,26 @@ func faultOf(err error) *refusal {
 }
 
 // decode reads the JSON body into v. Unknown fields are ignored, as Digiflazz does (clients send
-// extra ones, such as msg: null or "Bank"); wrong types and malformed JSON are rc 40.
-func (h *handler) decode(r *http.Request, v any) *refusal {
-	body, err := io.ReadAll(io.LimitReader(r.Body, h.opts.MaxBody+1))
-	if err != nil {
+// extra ones, such as msg: null or "Bank"); an oversized or unreadable body, wrong types and
+// malformed JSON are rc 40. On a type error v still holds the other fields, for the echo.
+func (h *handler) decode(w http.ResponseWriter, r *http.Request, v any) *refusal {
+	err := request.Decoder{Accept: request.JSON, MaxBody: h.opts.MaxBody}.Decode(w, r, v)
+	if err == nil {
+		return nil
+	}
+	e, ok := errors.AsType[*request.Error](err)
+	if !ok {
+		return faultOf(err)
+	}
+	switch e.Kind {
+	case request.TooLarge:
+		return refuse(wire.RCPayload, fmt.Sprintf("Payload error: body lebih dari %d byte", e.Limit))
+	case request.Unreadable:
 		return refuse(wire.RCPayload, "Payload error: body tidak terbaca")
+	case request.WrongType:
+		return refuse(wire.RCPayload, fmt.Sprintf("Payload error: %s harus bertipe %s", e.Field, e.Want))
 	}
-	if int64(len(body)) > h.opts.MaxBody {
-		return refuse(wire.RCPayload, fmt.Sprintf("Payload error: body lebih dari %d byte", h.opts.MaxBody))
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return refuse(wire.RCPayload, fmt.Sprintf("Payload error: %s harus bertipe %s", te.Field, jsonType(te.Type.Kind().String())))
-		}
-		return refuse(wire.RCPayload, "Payload error: body bukan JSON yang valid")
-	}
-	return nil
-}
-
-func jsonType(kind string) string {
-	switch kind {
-	case "string":
-		return "string"
-	case "bool":
-		return "boolean"
-	case "int", "int64", "float64":
-		return "number"
-	}
-	return kind
+	return refuse(wire.RCPayload, "Payload error: body bukan JSON yang valid")
 }
 
 // checkOrder runs the checks with the IP before the sign, so a caller outside the allowlist

@@ -12,7 +12,7 @@ import (
 // is sold. It charges nothing.
 func (h *handler) inquiryPLN(w http.ResponseWriter, r *http.Request) {
 	var req wire.InquiryPLNRequest
-	if ref := h.decode(r, &req); ref != nil {
+	if ref := h.decode(w, r, &req); ref != nil {
 		h.refusePLN(w, r, &req, ref)
 		return
 	}

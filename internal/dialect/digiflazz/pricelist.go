@@ -14,7 +14,7 @@ import (
 // priceList serves price-list: the prepaid or postpaid products with the reseller's own prices.
 func (h *handler) priceList(w http.ResponseWriter, r *http.Request) {
 	var req wire.PriceListRequest
-	if ref := h.decode(r, &req); ref != nil {
+	if ref := h.decode(w, r, &req); ref != nil {
 		h.refuseSimple(w, r, ref)
 		return
 	}

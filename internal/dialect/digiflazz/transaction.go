@@ -19,7 +19,7 @@ const Dialect = "digiflazz"
 // again reports on, or a postpaid command.
 func (h *handler) transaction(w http.ResponseWriter, r *http.Request) {
 	var req wire.TransactionRequest
-	if ref := h.decode(r, &req); ref != nil {
+	if ref := h.decode(w, r, &req); ref != nil {
 		h.refuseTx(w, r, &req, nil, ref)
 		return
 	}

@@ -1,15 +1,14 @@
 package digiswitch
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/dialect/flazzserver"
+	"github.com/kios-h2h/kios/internal/dialect/request"
 	"github.com/kios-h2h/kios/internal/reseller"
 )
 
@@ -18,42 +17,27 @@ import (
 // are rc 40, with the error's text as the message; unknown fields are ignored (clients send extra
 // ones). On a type error dst still holds the other fields, for the refusal's echo.
 func (h *handler) decode(w http.ResponseWriter, r *http.Request, dst any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return fmt.Errorf("Body melebihi %d byte", tooBig.Limit)
-		}
+	err := request.Decoder{Accept: request.JSON, MaxBody: h.opts.MaxBody, Object: true}.Decode(w, r, dst)
+	e, ok := errors.AsType[*request.Error](err)
+	if !ok {
+		return err
+	}
+	switch e.Kind {
+	case request.TooLarge:
+		return fmt.Errorf("Body melebihi %d byte", e.Limit)
+	case request.Unreadable:
 		return errors.New("Body tidak terbaca")
-	}
-	trimmed := strings.TrimSpace(string(body))
-	if !strings.HasPrefix(trimmed, "{") {
+	case request.Empty, request.NotObject:
 		return errors.New("Body harus berupa objek JSON")
+	case request.WrongType:
+		// This dialect has always named a number field's type "integer".
+		want := e.Want
+		if want == "number" {
+			want = "integer"
+		}
+		return fmt.Errorf("Field %s harus bertipe %s", e.Field, want)
 	}
-	err = json.Unmarshal(body, dst)
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		// Field is a path through embedded structs ("TransactionRequest.ref_id"); requests are flat.
-		field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
-		return fmt.Errorf("Field %s harus bertipe %s", field, jsonType(typeErr.Type.Kind().String()))
-	default:
-		return errors.New("JSON tidak valid")
-	}
-}
-
-func jsonType(kind string) string {
-	switch kind {
-	case "string":
-		return "string"
-	case "bool":
-		return "boolean"
-	case "int", "int64", "int32", "uint", "uint64", "float64":
-		return "integer"
-	}
-	return kind
+	return errors.New("JSON tidak valid")
 }
 
 // required returns an error naming the first empty field, in the order given (name, value pairs).

@@ -33,7 +33,7 @@ import (
 type Options struct {
 	Guard   *access.Guard
 	Logger  *slog.Logger
-	MaxBody int64 // request body limit in bytes; 0 means 64 KiB
+	MaxBody int64 // request body limit in bytes; 0 means request.DefaultMaxBody (64 KiB)
 	// PriceListEvery is how often one reseller may fetch a full (unfiltered) price list of one
 	// command, Digiflazz's rule (rc 83); 0 means 5 minutes, a negative value turns the limit off.
 	// A list filtered by code is never limited by it (the rate limit still applies).
@@ -60,9 +60,6 @@ func New(svc *core.Service, opts Options) http.Handler {
 	}
 	if opts.Logger == nil {
 		opts.Logger = svc.Logger()
-	}
-	if opts.MaxBody <= 0 {
-		opts.MaxBody = 64 << 10
 	}
 	if opts.PriceListEvery == 0 {
 		opts.PriceListEvery = DefaultPriceListEvery

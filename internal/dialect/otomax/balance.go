@@ -1,7 +1,6 @@
 package otomax
 
 import (
-	"errors"
 	"net/http"
 
 	wire "github.com/kios-h2h/kios/client/otomax"
@@ -10,17 +9,11 @@ import (
 
 // balance serves GET /otomax/balance: the text channel's SAL answer, "Saldo USERNAME: 1.000.000".
 func (h *handler) balance(w http.ResponseWriter, r *http.Request) {
-	req, err := wire.ParseBalanceRequest(r.URL.Query())
-	if err == nil {
-		err = bounded(req.MemberID, req.PIN, req.Password)
-	}
-	if err == nil && len(req.Sign) > maxSign {
-		err = errors.New("sign terlalu panjang")
-	}
-	if err != nil {
-		h.write(w, "GAGAL. Format salah: "+formatReason(err))
+	var q balanceQuery
+	if !h.read(w, r, &q) {
 		return
 	}
+	req := q.BalanceRequest
 	res := h.authenticate(w, r, creds{memberID: req.MemberID, sign: req.Sign, pin: req.PIN, password: req.Password,
 		signed: func(pin, password string) string { return wire.SignBalance(req.MemberID, pin, password) }})
 	if res == nil {

@@ -23,17 +23,11 @@ const (
 
 // trx serves a transaction, or with check=1 its status.
 func (h *handler) trx(w http.ResponseWriter, r *http.Request) {
-	req, err := wire.ParseRequest(r.URL.Query())
-	if err == nil {
-		err = bounded(req.MemberID, req.Product, req.PIN, req.Password)
-	}
-	if err == nil && len(req.Sign) > maxSign {
-		err = errors.New("sign terlalu panjang")
-	}
-	if err != nil {
-		h.write(w, "GAGAL. Format salah: "+formatReason(err))
+	var q trxQuery
+	if !h.read(w, r, &q) {
 		return
 	}
+	req := q.Request
 	res := h.authenticate(w, r, creds{memberID: req.MemberID, sign: req.Sign, pin: req.PIN, password: req.Password,
 		signed: func(pin, password string) string {
 			return wire.Sign(req.MemberID, req.Product, req.Dest, req.RefID, pin, password)
