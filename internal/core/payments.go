@@ -471,83 +471,9 @@ func (s *Service) creditPayment(ctx context.Context, g *store.Gateway, pay *stor
 	var result string
 	var credited int64
 	err := s.inReseller(context.WithoutCancel(ctx), t.ResellerID, func(tx *store.Tx) error {
-		result, credited = "", 0
-		if insert {
-			pay.ID = 0
-			if _, err := tx.PaymentInsert(ctx, pay); err != nil {
-				return err
-			}
-			cur, err := tx.PaymentByReference(ctx, g.ID, n.Reference)
-			if err != nil {
-				return err
-			}
-			pay.ID = cur.ID
-		}
-		now := s.now()
-		upd := store.Payment{PaidAmount: n.Amount, Fee: n.Fee, PaidAt: now, Detail: clip(n.Detail, 200)}
-		from := []string{store.PaymentPending, store.PaymentExpired, store.PaymentFailed}
-		late := !pay.ExpiresAt.IsZero() && now.After(pay.ExpiresAt)
-		if n.Amount != pay.Amount {
-			upd.Status, upd.Flag = store.PaymentHeld, "amount"
-			ok, err := tx.PaymentSettle(ctx, pay.ID, from, upd)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return errReplay
-			}
-			result = fmt.Sprintf("paid %d but ticket %s asks %d: held for the operator", n.Amount, t.Code, pay.Amount)
-			return nil
-		}
-		cur, err := tx.TicketByID(ctx, t.ID)
-		if err != nil {
-			return err
-		}
-		ra, err := s.resellerAccounts(ctx, tx, t.ResellerID)
-		if err != nil {
-			return err
-		}
-		by := "payment:" + g.Name + ":" + n.Reference
-		ok, err := tx.TicketSettle(ctx, t.ID, []deposit.Status{deposit.Open, deposit.Expired}, deposit.Approved, clip(by, 200))
-		if err != nil {
-			return err
-		}
-		switch {
-		case ok:
-			upd.Status, upd.CreditTxn = store.PaymentPaid, "ticket:"+t.Code
-			if cur.Status == deposit.Expired || late {
-				upd.Flag = "late"
-			}
-			credited = t.Amount
-			if err := tx.Transfer(ctx, upd.CreditTxn, s.sys.deposits, ra.available, t.Amount, "deposit "+t.Code+" via "+g.Name); err != nil {
-				return err
-			}
-			result = fmt.Sprintf("credited %d to %s (ticket %s)", t.Amount, t.Username, t.Code)
-		case cur.Status == deposit.Rejected:
-			// The money arrived: it is credited, and flagged for the operator who rejected it.
-			upd.Status, upd.Flag, upd.CreditTxn = store.PaymentPaid, "rejected", fmt.Sprintf("payment:%d", pay.ID)
-			credited = n.Amount
-			if err := tx.Transfer(ctx, upd.CreditTxn, s.sys.deposits, ra.available, n.Amount, "deposit "+t.Code+" (rejected ticket) via "+g.Name); err != nil {
-				return err
-			}
-			result = fmt.Sprintf("credited %d to %s although ticket %s was rejected: flagged", n.Amount, t.Username, t.Code)
-		default:
-			// Approved otherwise (by an operator, or another payment): crediting again could pay
-			// the same money twice, so the operator decides.
-			upd.Status, upd.Flag = store.PaymentHeld, "settled"
-			result = fmt.Sprintf("ticket %s was already %s: held for the operator", t.Code, cur.Status)
-		}
-		ok, err = tx.PaymentSettle(ctx, pay.ID, from, upd)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return errReplay // rolls the ticket's settlement and the credit back with it
-		}
-		if credited > 0 && n.Fee > 0 {
-			return s.postFee(ctx, tx, g, pay.ID, ra.available, n.Fee)
-		}
-		return nil
+		var err error
+		result, credited, err = s.creditPaymentTx(ctx, tx, g, pay, t, n, insert)
+		return err
 	})
 	if errors.Is(err, errReplay) {
 		return "already settled: nothing moved", nil
@@ -562,6 +488,102 @@ func (s *Service) creditPayment(ctx context.Context, g *store.Gateway, pay *stor
 		s.log.Warn("deposit payment held for the operator", "gateway", g.Name, "reference", n.Reference, "ticket", t.Code, "why", result)
 	}
 	return result, nil
+}
+
+// creditPaymentTx is creditPayment's transaction: the payment recorded (when insert), the
+// ticket settled and credited (creditTicket), the payment settled with the fee posted. It
+// returns what was done, in words, and the rupiah credited (0: held for the operator).
+func (s *Service) creditPaymentTx(ctx context.Context, tx *store.Tx, g *store.Gateway, pay *store.Payment, t *deposit.Ticket, n payment.Notice,
+	insert bool) (string, int64, error) {
+	if insert {
+		pay.ID = 0
+		if _, err := tx.PaymentInsert(ctx, pay); err != nil {
+			return "", 0, err
+		}
+		cur, err := tx.PaymentByReference(ctx, g.ID, n.Reference)
+		if err != nil {
+			return "", 0, err
+		}
+		pay.ID = cur.ID
+	}
+	now := s.now()
+	upd := store.Payment{PaidAmount: n.Amount, Fee: n.Fee, PaidAt: now, Detail: clip(n.Detail, 200)}
+	late := !pay.ExpiresAt.IsZero() && now.After(pay.ExpiresAt)
+	if n.Amount != pay.Amount {
+		upd.Status, upd.Flag = store.PaymentHeld, "amount"
+		if err := settlePaymentOnce(ctx, tx, pay.ID, upd); err != nil {
+			return "", 0, err
+		}
+		return fmt.Sprintf("paid %d but ticket %s asks %d: held for the operator", n.Amount, t.Code, pay.Amount), 0, nil
+	}
+	ra, result, credited, err := s.creditTicket(ctx, tx, g, pay, t, n, late, &upd)
+	if err != nil {
+		return "", 0, err
+	}
+	// On a replay this rolls the ticket's settlement and the credit back with it.
+	if err := settlePaymentOnce(ctx, tx, pay.ID, upd); err != nil {
+		return "", 0, err
+	}
+	if credited > 0 && n.Fee > 0 {
+		return result, credited, s.postFee(ctx, tx, g, pay.ID, ra.available, n.Fee)
+	}
+	return result, credited, nil
+}
+
+// creditTicket settles ticket t as paid by the payment of the right amount, and credits the
+// reseller what the ticket's state allows, filling in the payment's settlement upd. It returns
+// the reseller's accounts, what was done in words, and the rupiah credited.
+func (s *Service) creditTicket(ctx context.Context, tx *store.Tx, g *store.Gateway, pay *store.Payment, t *deposit.Ticket, n payment.Notice,
+	late bool, upd *store.Payment) (resellerAccounts, string, int64, error) {
+	cur, err := tx.TicketByID(ctx, t.ID)
+	if err != nil {
+		return resellerAccounts{}, "", 0, err
+	}
+	ra, err := s.resellerAccounts(ctx, tx, t.ResellerID)
+	if err != nil {
+		return resellerAccounts{}, "", 0, err
+	}
+	by := "payment:" + g.Name + ":" + n.Reference
+	ok, err := tx.TicketSettle(ctx, t.ID, []deposit.Status{deposit.Open, deposit.Expired}, deposit.Approved, clip(by, 200))
+	if err != nil {
+		return resellerAccounts{}, "", 0, err
+	}
+	switch {
+	case ok:
+		upd.Status, upd.CreditTxn = store.PaymentPaid, "ticket:"+t.Code
+		if cur.Status == deposit.Expired || late {
+			upd.Flag = "late"
+		}
+		if err := tx.Transfer(ctx, upd.CreditTxn, s.sys.deposits, ra.available, t.Amount, "deposit "+t.Code+" via "+g.Name); err != nil {
+			return resellerAccounts{}, "", 0, err
+		}
+		return ra, fmt.Sprintf("credited %d to %s (ticket %s)", t.Amount, t.Username, t.Code), t.Amount, nil
+	case cur.Status == deposit.Rejected:
+		// The money arrived: it is credited, and flagged for the operator who rejected it.
+		upd.Status, upd.Flag, upd.CreditTxn = store.PaymentPaid, "rejected", fmt.Sprintf("payment:%d", pay.ID)
+		if err := tx.Transfer(ctx, upd.CreditTxn, s.sys.deposits, ra.available, n.Amount, "deposit "+t.Code+" (rejected ticket) via "+g.Name); err != nil {
+			return resellerAccounts{}, "", 0, err
+		}
+		return ra, fmt.Sprintf("credited %d to %s although ticket %s was rejected: flagged", n.Amount, t.Username, t.Code), n.Amount, nil
+	default:
+		// Approved otherwise (by an operator, or another payment): crediting again could pay
+		// the same money twice, so the operator decides.
+		upd.Status, upd.Flag = store.PaymentHeld, "settled"
+		return ra, fmt.Sprintf("ticket %s was already %s: held for the operator", t.Code, cur.Status), 0, nil
+	}
+}
+
+// settlePaymentOnce moves a payment not yet settled (pending, expired or failed) to upd's
+// status; errReplay when another transaction settled it first, which rolls this one back.
+func settlePaymentOnce(ctx context.Context, tx *store.Tx, paymentID int64, upd store.Payment) error {
+	ok, err := tx.PaymentSettle(ctx, paymentID, []string{store.PaymentPending, store.PaymentExpired, store.PaymentFailed}, upd)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errReplay
+	}
+	return nil
 }
 
 // postFee posts a gateway's fee as its own entry ("payment:ID:fee") into the fees account: out

@@ -31,20 +31,21 @@ type PlaceParams struct {
 	// counter (`KODE.2.TUJUAN.PIN`, the second purchase to that number today) takes a slot of
 	// its own instead of being refused as a repeat.
 	MultiSlot string
-	// InTx, when set, runs inside the accepting transaction after the hold, under the
+	// inTx, when set, runs inside the accepting transaction after the hold, under the
 	// reseller's lock key: what a channel records with the order (its audit row, its daily
 	// limits) then stands or falls with it. An error refuses the order. It may run more than
-	// once (a retried batch), like every function given to Batch.
-	InTx func(ctx context.Context, tx *store.Tx, o *order.Order) error
+	// once (a retried batch), like every function given to Batch. Unexported: it takes the
+	// store's transaction, which the core hands to no caller.
+	inTx func(ctx context.Context, tx *store.Tx, o *order.Order) error
 	// Text, when set, is the text channel's record of the order (TextPlace): its daily limits
 	// are checked and its record and audit row written in the accepting transaction, before
-	// InTx.
+	// inTx.
 	Text *TextPlace
-	// Fund, when set, runs inside the accepting transaction before the hold, once the order is
+	// fund, when set, runs inside the accepting transaction before the hold, once the order is
 	// inserted: it credits the reseller what the hold then takes (the storefront's paid
 	// invoice), so that the credit and the order stand or fall together. It is not run for a
 	// repeated reference. An error refuses the order.
-	Fund func(ctx context.Context, tx *store.Tx, o *order.Order) error
+	fund func(ctx context.Context, tx *store.Tx, o *order.Order) error
 }
 
 // Placed is the outcome of PlaceOrder.
@@ -77,17 +78,8 @@ func (s *Service) BalanceAfter(ctx context.Context, p Placed) (int64, error) {
 // catalog.ErrWrongOperator, catalog.ErrIDNotFound, order.ErrMultiRefused, order.ErrPriceAboveMax,
 // order.ErrInsufficientBalance.
 func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error) {
-	if p.RefField == "" {
-		p.RefField, p.CodeField, p.DestField = "referenceNumber", "code", "data"
-	}
-	if p.VariantCode == "" {
-		return Placed{}, &FieldError{p.CodeField, "is required"}
-	}
-	if err := order.ValidateReference(p.Reference); err != nil {
-		return Placed{}, &FieldError{p.RefField, err.Error()}
-	}
-	if err := order.ValidateDestination(p.Destination); err != nil {
-		return Placed{}, &FieldError{p.DestField, err.Error()}
+	if err := p.validate(); err != nil {
+		return Placed{}, err
 	}
 	r := p.Reseller
 
@@ -100,119 +92,183 @@ func (s *Service) PlaceOrder(ctx context.Context, p PlaceParams) (Placed, error)
 	if err := s.referenceNotArchived(ctx, r.ID, p.Reference); err != nil {
 		return Placed{}, err
 	}
-
-	v, err := s.variantForOrder(ctx, p.VariantCode)
+	q, err := s.quote(ctx, p)
 	if err != nil {
 		return Placed{}, err
 	}
-	if v.Kind != catalog.Prepaid {
-		return Placed{}, catalog.ErrInactive
-	}
-	now := s.now()
-	if err := v.Sellable(v.ProductActive, now); err != nil {
-		return Placed{}, err
-	}
-	if err := s.routable(ctx, v, p.Destination, p.Testing); err != nil {
-		return Placed{}, err
-	}
-	if err := s.validID(ctx, r, v, p.Destination, p.Testing); err != nil {
-		return Placed{}, err
-	}
-	price, comms, ok, err := s.priceFor(ctx, r, v)
-	if err != nil {
-		return Placed{}, err
-	}
-	if !ok {
-		return Placed{}, catalog.ErrNoPrice
-	}
-	if p.MaxPrice > 0 && price > p.MaxPrice {
-		return Placed{}, order.ErrPriceAboveMax
-	}
-
-	var out Placed
-	// A reseller with balance slots has its order held in the slot its reference falls in,
-	// under that slot's key: its orders spread over as many write loops (issue 23). When the
-	// slot's share does not cover the price, the order is placed again under the reseller's own
-	// key, from its own account, which gathers the slots' money when it must (store.Tx.Transfer):
-	// it is refused only when all of the reseller's balance does not cover it. That placement
-	// then shares the balance out to the slots again (store.Tx.SlotsSpread).
-	slot, spread := 0, false
-	// A text order stays under the reseller's own key: its daily limits are read and its record
-	// written in the placement, which only the reseller's one key serialises.
-	if r.Slots > 0 && !p.Testing && price > 0 && p.Fund == nil && p.Text == nil {
-		slot = referenceSlot(p.Reference, r.Slots)
-	}
-	// Keyed by reseller (or its slot): batches then lock resellers' accounts in one order and
-	// never deadlock.
-	place := func(tx *store.Tx) error {
-		out = Placed{}
-		o := &order.Order{
-			Invoice:     order.NewInvoice(now),
-			ResellerID:  r.ID,
-			Reference:   p.Reference,
-			VariantID:   v.ID,
-			VariantCode: v.Code,
-			ProductName: v.ProductName + " " + v.Name,
-			Destination: p.Destination,
-			Price:       price,
-			Status:      order.Pending,
-			Message:     "Transaksi sedang diproses",
-			Day:         catalog.Day(now),
-			Multi:       v.Multi,
-			Testing:     p.Testing,
-			Dialect:     p.Dialect,
-			CallbackURL: p.CallbackURL,
-			Slot:        slot,
-			// Recorded so that a failure gives back what was taken, whatever the variant's
-			// stock setting is by then.
-			StockTaken: !v.UnlimitedStock && !p.Testing,
-		}
-		a := acceptance{fund: p.Fund, inTx: p.Text.inTx(p.InTx)}
-		if !p.Testing {
-			a.comms = comms
-		}
-		if !v.Multi && !p.Testing {
-			a.slot, a.slotDay, a.slotTaken = p.Destination, o.Day, order.ErrMultiRefused
-			if p.MultiSlot != "" {
-				a.slot = p.MultiSlot
-			}
-		}
-		bal, held, err := s.accept(ctx, tx, o, now, a)
-		if errors.Is(err, store.ErrDuplicateReference) {
-			// A concurrent duplicate got there first, in this batch or another.
-			prev, err := tx.OrderByReference(ctx, r.ID, p.Reference)
-			if err != nil {
-				return err
-			}
-			out, err = samePlaced(prev, p)
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		if spread {
-			if err := tx.SlotsSpread(ctx, r.ID, r.Slots); err != nil {
-				return err
-			}
-		}
-		// With slots, the balance the hold left is one slot's, not the reseller's: the answer
-		// reads the sum (Placed.Balance).
-		out = Placed{Order: o, Created: true, balance: bal, balanceKnown: held && r.Slots == 0}
-		return nil
-	}
-	err = s.inSlot(ctx, r.ID, slot, place)
-	if slot != 0 && errors.Is(err, order.ErrInsufficientBalance) {
-		slot, spread = 0, true
-		err = s.inSlot(ctx, r.ID, slot, place)
-	}
+	out, err := s.placeInSlot(ctx, p, q)
 	if err != nil {
 		return Placed{}, fmt.Errorf("place order %s: %w", p.Reference, err)
 	}
 	if out.Created {
 		s.wake()
-		s.log.Info("order accepted", "invoice", out.Order.Invoice, "reseller", r.Username, "variant", v.Code, "price", price, "testing", p.Testing)
+		s.log.Info("order accepted", "invoice", out.Order.Invoice, "reseller", r.Username, "variant", q.v.Code, "price", q.price, "testing", p.Testing)
 	}
 	return out, nil
+}
+
+// validate checks the request's own fields, naming them as the caller's dialect does (by
+// default Basstore's).
+func (p *PlaceParams) validate() error {
+	if p.RefField == "" {
+		p.RefField, p.CodeField, p.DestField = "referenceNumber", "code", "data"
+	}
+	if p.VariantCode == "" {
+		return &FieldError{p.CodeField, "is required"}
+	}
+	if err := order.ValidateReference(p.Reference); err != nil {
+		return &FieldError{p.RefField, err.Error()}
+	}
+	if err := order.ValidateDestination(p.Destination); err != nil {
+		return &FieldError{p.DestField, err.Error()}
+	}
+	return nil
+}
+
+// placeQuote is what the catalog rules decided before the accepting transaction: the variant,
+// the reseller's price of it with its uplines' commissions, and the moment they were read at
+// (the order's day and its job's due time).
+type placeQuote struct {
+	v     *store.VariantRow
+	now   time.Time
+	price int64
+	comms []store.Commission
+}
+
+// quote applies the catalog rules to the order outside any transaction: the variant sells
+// now, routes to a supplier, the destination passes its ID check, and the reseller has a price
+// within p.MaxPrice.
+func (s *Service) quote(ctx context.Context, p PlaceParams) (placeQuote, error) {
+	v, err := s.variantForOrder(ctx, p.VariantCode)
+	if err != nil {
+		return placeQuote{}, err
+	}
+	if v.Kind != catalog.Prepaid {
+		return placeQuote{}, catalog.ErrInactive
+	}
+	now := s.now()
+	if err := v.Sellable(v.ProductActive, now); err != nil {
+		return placeQuote{}, err
+	}
+	if err := s.routable(ctx, v, p.Destination, p.Testing); err != nil {
+		return placeQuote{}, err
+	}
+	if err := s.validID(ctx, p.Reseller, v, p.Destination, p.Testing); err != nil {
+		return placeQuote{}, err
+	}
+	price, comms, ok, err := s.priceFor(ctx, p.Reseller, v)
+	if err != nil {
+		return placeQuote{}, err
+	}
+	if !ok {
+		return placeQuote{}, catalog.ErrNoPrice
+	}
+	if p.MaxPrice > 0 && price > p.MaxPrice {
+		return placeQuote{}, order.ErrPriceAboveMax
+	}
+	return placeQuote{v: v, now: now, price: price, comms: comms}, nil
+}
+
+// placeInSlot runs the accepting transaction under the reseller's key, or its balance slot's.
+//
+// A reseller with balance slots has its order held in the slot its reference falls in,
+// under that slot's key: its orders spread over as many write loops (issue 23). When the
+// slot's share does not cover the price, the order is placed again under the reseller's own
+// key, from its own account, which gathers the slots' money when it must (store.Tx.Transfer):
+// it is refused only when all of the reseller's balance does not cover it. That placement
+// then shares the balance out to the slots again (store.Tx.SlotsSpread).
+func (s *Service) placeInSlot(ctx context.Context, p PlaceParams, q placeQuote) (Placed, error) {
+	r := p.Reseller
+	slot, spread := 0, false
+	// A text order stays under the reseller's own key: its daily limits are read and its record
+	// written in the placement, which only the reseller's one key serialises.
+	if r.Slots > 0 && !p.Testing && q.price > 0 && p.fund == nil && p.Text == nil {
+		slot = referenceSlot(p.Reference, r.Slots)
+	}
+	// Keyed by reseller (or its slot): batches then lock resellers' accounts in one order and
+	// never deadlock.
+	var out Placed
+	place := func(tx *store.Tx) (err error) {
+		out, err = s.placeTx(ctx, tx, p, q, slot, spread)
+		return err
+	}
+	err := s.inSlot(ctx, r.ID, slot, place)
+	if slot != 0 && errors.Is(err, order.ErrInsufficientBalance) {
+		slot, spread = 0, true
+		err = s.inSlot(ctx, r.ID, slot, place)
+	}
+	return out, err
+}
+
+// placeTx is the accepting transaction: the order row in slot, its acceptance (accept), and,
+// when spread, the reseller's balance shared out to its slots again. A reference a concurrent
+// duplicate took first answers that order (samePlaced).
+func (s *Service) placeTx(ctx context.Context, tx *store.Tx, p PlaceParams, q placeQuote, slot int, spread bool) (Placed, error) {
+	r := p.Reseller
+	o := newPlacedOrder(p, q, slot)
+	bal, held, err := s.accept(ctx, tx, o, q.now, placeAcceptance(p, q, o))
+	if errors.Is(err, store.ErrDuplicateReference) {
+		// A concurrent duplicate got there first, in this batch or another.
+		prev, err := tx.OrderByReference(ctx, r.ID, p.Reference)
+		if err != nil {
+			return Placed{}, err
+		}
+		return samePlaced(prev, p)
+	}
+	if err != nil {
+		return Placed{}, err
+	}
+	if spread {
+		if err := tx.SlotsSpread(ctx, r.ID, r.Slots); err != nil {
+			return Placed{}, err
+		}
+	}
+	// With slots, the balance the hold left is one slot's, not the reseller's: the answer
+	// reads the sum (Placed.Balance).
+	return Placed{Order: o, Created: true, balance: bal, balanceKnown: held && r.Slots == 0}, nil
+}
+
+// newPlacedOrder is the new order's row, pending until a supplier answers.
+func newPlacedOrder(p PlaceParams, q placeQuote, slot int) *order.Order {
+	v := q.v
+	return &order.Order{
+		Invoice:     order.NewInvoice(q.now),
+		ResellerID:  p.Reseller.ID,
+		Reference:   p.Reference,
+		VariantID:   v.ID,
+		VariantCode: v.Code,
+		ProductName: v.ProductName + " " + v.Name,
+		Destination: p.Destination,
+		Price:       q.price,
+		Status:      order.Pending,
+		Message:     "Transaksi sedang diproses",
+		Day:         catalog.Day(q.now),
+		Multi:       v.Multi,
+		Testing:     p.Testing,
+		Dialect:     p.Dialect,
+		CallbackURL: p.CallbackURL,
+		Slot:        slot,
+		// Recorded so that a failure gives back what was taken, whatever the variant's
+		// stock setting is by then.
+		StockTaken: !v.UnlimitedStock && !p.Testing,
+	}
+}
+
+// placeAcceptance is what accepting a prepaid order takes besides its row: the caller's hooks,
+// the uplines' commissions and the multi rule's slot (none for a test order, which moves no
+// money and takes no slot).
+func placeAcceptance(p PlaceParams, q placeQuote, o *order.Order) acceptance {
+	a := acceptance{fund: p.fund, inTx: p.Text.inTx(p.inTx)}
+	if !p.Testing {
+		a.comms = q.comms
+	}
+	if !q.v.Multi && !p.Testing {
+		a.slot, a.slotDay, a.slotTaken = p.Destination, o.Day, order.ErrMultiRefused
+		if p.MultiSlot != "" {
+			a.slot = p.MultiSlot
+		}
+	}
+	return a
 }
 
 // referenceSlot is the balance slot (1..slots) an order's reference falls in: the same on every
@@ -230,7 +286,7 @@ type acceptance struct {
 	// when another order holds it.
 	slot, slotDay string
 	slotTaken     error
-	// fund runs before the hold (PlaceParams.Fund); inTx after it (PlaceParams.InTx, a bill's
+	// fund runs before the hold (PlaceParams.fund); inTx after it (PlaceParams.inTx, a bill's
 	// link to its inquiry).
 	fund, inTx func(ctx context.Context, tx *store.Tx, o *order.Order) error
 	// comms are the uplines' commissions of a downline's order, recorded with it (priceFor).

@@ -357,22 +357,7 @@ var ErrUnknownReference = errors.New("no attempt with that reference")
 // or because every attempt was reported failed) it is a late delivery (lateInTx). supplierName
 // must be the attempt's supplier.
 func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, res supplier.Result) error {
-	att, err := s.db.AttemptByReference(ctx, ref)
-	if errors.Is(err, store.ErrNotFound) {
-		// A bill is paid upstream under its inquiry's reference, not its attempt's.
-		att, err = s.billAttempt(ctx, supplierName, ref)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%s: %w", ref, ErrUnknownReference)
-	}
-	if err != nil {
-		return err
-	}
-	ref = att.Reference
-	if att.Supplier != supplierName {
-		return fmt.Errorf("%s belongs to supplier %s, not %s: %w", ref, att.Supplier, supplierName, ErrUnknownReference)
-	}
-	o, err := s.db.OrderByID(ctx, att.OrderID)
+	att, o, err := s.callbackAttempt(ctx, supplierName, ref)
 	if err != nil {
 		return err
 	}
@@ -390,10 +375,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 	default:
 		// Pending news: note it; the poll goes on.
 		att.Message, att.Raw = res.Message, res.Raw
-		return s.inOrder(ctx, o, func(tx *store.Tx) error {
-			_, err := tx.AttemptUpdateFrom(ctx, att, from)
-			return err
-		})
+		return s.noteAttempt(ctx, o, att, from)
 	}
 	if o.Status.Final() {
 		_, err := s.recordLate(ctx, nil, o, att, from, res)
@@ -418,11 +400,48 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		// until the SN comes or SNWait has passed.
 		p := snPending(res)
 		att.State, att.Message, att.Raw = string(p.State), p.Message, p.Raw
-		return s.inOrder(ctx, o, func(tx *store.Tx) error {
-			_, err := tx.AttemptUpdateFrom(ctx, att, from)
-			return err
-		})
+		return s.noteAttempt(ctx, o, att, from)
 	}
+	return s.settleByCallback(ctx, supplierName, o, att, from, res)
+}
+
+// callbackAttempt finds the attempt a supplier's callback names by our reference ref, and its
+// order. A reference Kios never sent, or sent to another supplier, is ErrUnknownReference: a
+// supplier cannot settle another's attempt.
+func (s *Service) callbackAttempt(ctx context.Context, supplierName, ref string) (*store.Attempt, *order.Order, error) {
+	att, err := s.db.AttemptByReference(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		// A bill is paid upstream under its inquiry's reference, not its attempt's.
+		att, err = s.billAttempt(ctx, supplierName, ref)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, fmt.Errorf("%s: %w", ref, ErrUnknownReference)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if att.Supplier != supplierName {
+		return nil, nil, fmt.Errorf("%s belongs to supplier %s, not %s: %w", att.Reference, att.Supplier, supplierName, ErrUnknownReference)
+	}
+	o, err := s.db.OrderByID(ctx, att.OrderID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return att, o, nil
+}
+
+// noteAttempt records news on an attempt that does not settle its order, if the attempt is
+// still in state from (a poll's answer recorded meanwhile wins).
+func (s *Service) noteAttempt(ctx context.Context, o *order.Order, att *store.Attempt, from string) error {
+	return s.inOrder(ctx, o, func(tx *store.Tx) error {
+		_, err := tx.AttemptUpdateFrom(ctx, att, from)
+		return err
+	})
+}
+
+// settleByCallback settles order o on a supplier's final answer pushed for att, in one
+// transaction with recording it: an answer a poll recorded first settles nothing here.
+func (s *Service) settleByCallback(ctx context.Context, supplierName string, o *order.Order, att *store.Attempt, from string, res supplier.Result) error {
 	limit, err := s.maxPrice(ctx, o)
 	if err != nil {
 		return err
@@ -447,7 +466,7 @@ func (s *Service) ResolveAttempt(ctx context.Context, supplierName, ref string, 
 		return tx.JobDeleteForOrder(ctx, o.ID, store.JobFulfil)
 	})
 	if err != nil {
-		return fmt.Errorf("resolve %s: %w", ref, err)
+		return fmt.Errorf("resolve %s: %w", att.Reference, err)
 	}
 	if !recorded {
 		return nil

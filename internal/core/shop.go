@@ -22,7 +22,7 @@ import (
 // order: it is a system reseller, ShopUsername, of the RetailTier, whose available balance is
 // the storefront's clearing account. A checkout holds nothing; the gateway's verified paid
 // callback credits the invoice's payment into the clearing account and places the order (the
-// invoice's code is its reference) in one transaction (PlaceParams.Fund); the order's own
+// invoice's code is its reference) in one transaction (PlaceParams.fund); the order's own
 // settlement captures or releases as for any reseller. ShopSync then closes the invoice: a
 // delivered order's surplus over its price (a price that fell after checkout) goes to revenue, a
 // failed order's whole payment becomes a refund owed (ledger account shop_refunds_owed) until
@@ -151,54 +151,15 @@ type ShopCheckoutResult struct {
 // catalog.ErrNoPrice, ErrShopTooManyUnpaid, ErrNoPublicURL, ErrGatewayDisabled, and the
 // gateway's (payment.ErrUpstream, payment.ErrRefused).
 func (s *Service) ShopCheckout(ctx context.Context, p ShopCheckoutParams) (*ShopCheckoutResult, error) {
-	phone, err := NormalizePhone(p.Phone)
-	if err != nil {
-		return nil, &FieldError{"phone", err.Error()}
-	}
-	p.Email = strings.TrimSpace(p.Email)
-	if p.Email != "" && (len(p.Email) > 254 || !strings.Contains(p.Email, "@") || strings.ContainsAny(p.Email, " \t\r\n<>\"")) {
-		return nil, &FieldError{"email", "must be an email address"}
-	}
-	p.Destination = strings.TrimSpace(p.Destination)
-	if err := order.ValidateDestination(p.Destination); err != nil {
-		return nil, &FieldError{"data", err.Error()}
-	}
-	if err := plainText("nickname", p.Nickname); err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(p.VariantCode) == "" {
-		return nil, &FieldError{"variant", "is required"}
-	}
-	v, err := s.variantForOrder(ctx, strings.TrimSpace(p.VariantCode))
+	phone, err := p.validate()
 	if err != nil {
 		return nil, err
 	}
-	if v.Kind != catalog.Prepaid {
-		return nil, catalog.ErrInactive
-	}
-	now := s.now()
-	if err := v.Sellable(v.ProductActive, now); err != nil {
-		return nil, err
-	}
-	price, ok := v.PriceFor(RetailTier)
-	if !ok || price <= 0 {
-		return nil, catalog.ErrNoPrice
-	}
-	g, err := s.gatewayForMethod(ctx, strings.TrimSpace(p.Method))
+	v, now, price, err := s.checkoutVariant(ctx, p.VariantCode)
 	if err != nil {
 		return nil, err
 	}
-	publicURL := strings.TrimRight(nonEmpty(p.PublicURL, s.publicURL), "/")
-	if publicURL == "" && (g.Kind == payment.Sandbox && g.BaseURL == "" || g.Kind == payment.Duitku) {
-		return nil, ErrNoPublicURL
-	}
-	method := strings.TrimSpace(p.Method)
-	for _, m := range g.Methods {
-		if strings.EqualFold(m, method) {
-			method = m
-		}
-	}
-	adapter, err := s.gatewayAdapter(g, publicURL)
+	gw, err := s.checkoutGateway(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -212,35 +173,134 @@ func (s *Service) ShopCheckout(ctx context.Context, p ShopCheckoutParams) (*Shop
 		return nil, err
 	}
 	inv := &store.ShopInvoice{Code: newShopInvoiceCode(now), VariantID: v.ID, VariantCode: v.Code, ProductName: clip(v.ProductName+" "+v.Name, 200),
-		Destination: p.Destination, Nickname: clip(strings.TrimSpace(p.Nickname), 64), Amount: price, Method: method, GatewayID: g.ID,
+		Destination: p.Destination, Nickname: clip(strings.TrimSpace(p.Nickname), 64), Amount: price, Method: gw.method, GatewayID: gw.g.ID,
 		Phone: phone, Email: p.Email, IP: clip(p.IP, 64), Status: store.ShopUnpaid, CreatedAt: now, ExpiresAt: now.Add(ShopLifetime)}
 	// Lock domain: the storefront reseller's key, as every movement of its money.
 	err = s.inReseller(ctx, shop.ID, func(tx *store.Tx) error { inv.ID = 0; return tx.ShopInvoiceInsert(ctx, inv) })
 	if err != nil {
 		return nil, err
 	}
-	charge := payment.Charge{OrderID: inv.Code, Amount: price, Method: method, CustomerName: phone, CustomerEmail: p.Email,
-		CustomerPhone: phone, ExpiresAt: inv.ExpiresAt}
-	if publicURL != "" {
-		charge.CallbackURL = publicURL + "/callback/payment/" + url.PathEscape(g.Name)
-		charge.ReturnURL = publicURL + "/invoice/" + url.PathEscape(inv.Code)
+	ins, err := s.checkoutCharge(ctx, gw, shop, inv)
+	if err != nil {
+		return nil, err
 	}
-	ins, err := adapter.Create(ctx, charge)
+	pay, err := s.checkoutPayment(ctx, gw, shop, inv, ins)
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("storefront invoice opened", "invoice", inv.Code, "variant", v.Code, "amount", price, "gateway", gw.g.Name, "reference", ins.Reference)
+	return &ShopCheckoutResult{Invoice: inv, Payment: pay}, nil
+}
+
+// validate checks and tidies the buyer's fields (trimmed email and destination), before anything
+// is read; it returns the phone normalised, as invoices are counted by it.
+func (p *ShopCheckoutParams) validate() (phone string, err error) {
+	phone, err = NormalizePhone(p.Phone)
+	if err != nil {
+		return "", &FieldError{"phone", err.Error()}
+	}
+	p.Email = strings.TrimSpace(p.Email)
+	if p.Email != "" && (len(p.Email) > 254 || !strings.Contains(p.Email, "@") || strings.ContainsAny(p.Email, " \t\r\n<>\"")) {
+		return "", &FieldError{"email", "must be an email address"}
+	}
+	p.Destination = strings.TrimSpace(p.Destination)
+	if err := order.ValidateDestination(p.Destination); err != nil {
+		return "", &FieldError{"data", err.Error()}
+	}
+	if err := plainText("nickname", p.Nickname); err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(p.VariantCode) == "" {
+		return "", &FieldError{"variant", "is required"}
+	}
+	return phone, nil
+}
+
+// checkoutVariant is the variant a buyer checks out, sellable now, with its retail price: a
+// storefront buyer pays what the retail tier says.
+func (s *Service) checkoutVariant(ctx context.Context, code string) (*store.VariantRow, time.Time, int64, error) {
+	v, err := s.variantForOrder(ctx, strings.TrimSpace(code))
+	if err != nil {
+		return nil, time.Time{}, 0, err
+	}
+	if v.Kind != catalog.Prepaid {
+		return nil, time.Time{}, 0, catalog.ErrInactive
+	}
+	now := s.now()
+	if err := v.Sellable(v.ProductActive, now); err != nil {
+		return nil, time.Time{}, 0, err
+	}
+	price, ok := v.PriceFor(RetailTier)
+	if !ok || price <= 0 {
+		return nil, time.Time{}, 0, catalog.ErrNoPrice
+	}
+	return v, now, price, nil
+}
+
+// checkoutGW is the gateway a checkout pays through, with what talks to it.
+type checkoutGW struct {
+	g         *store.Gateway
+	adapter   payment.Gateway
+	publicURL string // without a trailing slash; may be empty
+	method    string // as the gateway spells it
+}
+
+// checkoutGateway picks the first enabled gateway offering the buyer's method. A gateway that
+// calls back (Duitku, a sandbox without its own base) needs a public URL to reach us.
+func (s *Service) checkoutGateway(ctx context.Context, p ShopCheckoutParams) (checkoutGW, error) {
+	g, err := s.gatewayForMethod(ctx, strings.TrimSpace(p.Method))
+	if err != nil {
+		return checkoutGW{}, err
+	}
+	publicURL := strings.TrimRight(nonEmpty(p.PublicURL, s.publicURL), "/")
+	if publicURL == "" && (g.Kind == payment.Sandbox && g.BaseURL == "" || g.Kind == payment.Duitku) {
+		return checkoutGW{}, ErrNoPublicURL
+	}
+	method := strings.TrimSpace(p.Method)
+	for _, m := range g.Methods {
+		if strings.EqualFold(m, method) {
+			method = m
+		}
+	}
+	adapter, err := s.gatewayAdapter(g, publicURL)
+	if err != nil {
+		return checkoutGW{}, err
+	}
+	return checkoutGW{g: g, adapter: adapter, publicURL: publicURL, method: method}, nil
+}
+
+// checkoutCharge asks the gateway for the committed invoice's payment. A refusal closes the
+// invoice, which can then never be paid.
+func (s *Service) checkoutCharge(ctx context.Context, gw checkoutGW, shop *reseller.Reseller, inv *store.ShopInvoice) (*payment.Instructions, error) {
+	charge := payment.Charge{OrderID: inv.Code, Amount: inv.Amount, Method: gw.method, CustomerName: inv.Phone, CustomerEmail: inv.Email,
+		CustomerPhone: inv.Phone, ExpiresAt: inv.ExpiresAt}
+	if gw.publicURL != "" {
+		charge.CallbackURL = gw.publicURL + "/callback/payment/" + url.PathEscape(gw.g.Name)
+		charge.ReturnURL = gw.publicURL + "/invoice/" + url.PathEscape(inv.Code)
+	}
+	ins, err := gw.adapter.Create(ctx, charge)
 	if err != nil {
 		if !errors.Is(err, payment.ErrUpstream) {
 			// Refused: the invoice can never be paid. An unclear answer leaves it unpaid, to
 			// expire, as a payment made anyway is still credited when its callback names it.
-			s.shopClose(context.WithoutCancel(ctx), shop.ID, inv, store.ShopExpired, "gateway "+g.Name+" refused")
+			s.shopClose(context.WithoutCancel(ctx), shop.ID, inv, store.ShopExpired, "gateway "+gw.g.Name+" refused")
 		}
-		return nil, fmt.Errorf("invoice %s at gateway %s: %w", inv.Code, g.Name, err)
+		return nil, fmt.Errorf("invoice %s at gateway %s: %w", inv.Code, gw.g.Name, err)
 	}
+	return ins, nil
+}
+
+// checkoutPayment records the gateway's payment and attaches it to the invoice. It runs even
+// when the buyer has gone: the gateway has the payment, so Kios must know it.
+func (s *Service) checkoutPayment(ctx context.Context, gw checkoutGW, shop *reseller.Reseller, inv *store.ShopInvoice, ins *payment.Instructions) (*store.Payment, error) {
+	g := gw.g
 	pay := &store.Payment{GatewayID: g.ID, Gateway: g.Name, Reference: ins.Reference, ResellerID: shop.ID, Username: shop.Username,
-		Method: nonEmpty(ins.Method, method), Amount: ins.Amount, PayCode: ins.PayCode, QRString: ins.QRString, CheckoutURL: ins.CheckoutURL,
+		Method: nonEmpty(ins.Method, gw.method), Amount: ins.Amount, PayCode: ins.PayCode, QRString: ins.QRString, CheckoutURL: ins.CheckoutURL,
 		Status: store.PaymentPending, ExpiresAt: ins.ExpiresAt}
 	if pay.ExpiresAt.IsZero() {
 		pay.ExpiresAt = inv.ExpiresAt
 	}
-	err = s.inReseller(context.WithoutCancel(ctx), shop.ID, func(tx *store.Tx) error {
+	err := s.inReseller(context.WithoutCancel(ctx), shop.ID, func(tx *store.Tx) error {
 		pay.ID = 0
 		fresh, err := tx.PaymentInsert(ctx, pay)
 		if err != nil {
@@ -260,8 +320,7 @@ func (s *Service) ShopCheckout(ctx context.Context, p ShopCheckoutParams) (*Shop
 		return nil, fmt.Errorf("record payment %s of invoice %s: %w", ins.Reference, inv.Code, err)
 	}
 	inv.PaymentID = pay.ID
-	s.log.Info("storefront invoice opened", "invoice", inv.Code, "variant", v.Code, "amount", price, "gateway", g.Name, "reference", ins.Reference)
-	return &ShopCheckoutResult{Invoice: inv, Payment: pay}, nil
+	return pay, nil
 }
 
 // shopClose moves an unpaid invoice to a closed status that moved no money, logging a failure.

@@ -143,7 +143,7 @@ func (s *Service) shopCredit(ctx context.Context, tx *store.Tx, g *store.Gateway
 	return nil
 }
 
-// shopPaid credits a paid invoice and places its order, in one transaction (PlaceParams.Fund).
+// shopPaid credits a paid invoice and places its order, in one transaction (PlaceParams.fund).
 // When the order cannot be placed (sold out, price above what was paid, a repeat refused by
 // the multi rule…), or the buyer paid another amount than asked, the payment is credited all
 // the same and owed back, in one transaction: late or not, paid money is never lost.
@@ -165,7 +165,7 @@ func (s *Service) shopPaid(ctx context.Context, g *store.Gateway, shop *reseller
 	} else {
 		placed, err := s.PlaceOrder(ctx, PlaceParams{Reseller: shop, VariantCode: inv.VariantCode, Reference: inv.Code, Destination: inv.Destination,
 			MaxPrice: inv.Amount, Dialect: ShopDialect,
-			Fund: func(ctx context.Context, tx *store.Tx, o *order.Order) error {
+			fund: func(ctx context.Context, tx *store.Tx, o *order.Order) error {
 				if err := s.shopCredit(ctx, tx, g, shop.ID, pay, inv, n, late); err != nil {
 					return err
 				}

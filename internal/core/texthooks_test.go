@@ -31,7 +31,7 @@ func TestTextChannelHooks(t *testing.T) {
 		}
 		p.MultiSlot = "0811#2"
 		var seen *order.Order
-		p.InTx = func(ctx context.Context, tx *store.Tx, o *order.Order) error { seen = o; return nil }
+		p.SetInTx(func(ctx context.Context, tx *store.Tx, o *order.Order) error { seen = o; return nil })
 		placed, err := b.svc.PlaceOrder(ctx, p)
 		if err != nil || seen == nil || seen.Invoice != placed.Order.Invoice {
 			t.Fatalf("counted repeat: %v %v", err, seen)
@@ -39,7 +39,7 @@ func TestTextChannelHooks(t *testing.T) {
 		// A hook's refusal refuses the order and moves nothing.
 		refused := errors.New("limit")
 		p.Reference, p.MultiSlot = "t3", "0811#3"
-		p.InTx = func(context.Context, *store.Tx, *order.Order) error { return refused }
+		p.SetInTx(func(context.Context, *store.Tx, *order.Order) error { return refused })
 		if _, err := b.svc.PlaceOrder(ctx, p); !errors.Is(err, refused) {
 			t.Fatalf("hook refusal: %v", err)
 		}

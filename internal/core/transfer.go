@@ -53,51 +53,93 @@ type TransferResult struct {
 // TransferDown moves p.Amount from p.Upline's available balance to its downline's.
 func (s *Service) TransferDown(ctx context.Context, p TransferParams) (TransferResult, error) {
 	var res TransferResult
-	if p.Upline == nil {
-		return res, errors.New("transfer: no upline")
+	if err := p.validate(); err != nil {
+		return res, err
 	}
-	if p.Amount <= 0 || p.Amount > ledger.MaxAmount {
-		return res, &FieldError{"amount", "must be a positive number of rupiah"}
-	}
-	if err := order.ValidateReference(p.Reference); err != nil {
-		return res, &FieldError{"reference", err.Error()}
-	}
-	if p.Upline.Status != reseller.Active {
-		return res, &FieldError{"upline", "is not active"}
-	}
-	down, err := s.db.ResellerByUsername(ctx, p.Downline)
-	if errors.Is(err, reseller.ErrNotFound) {
-		return res, &FieldError{"downline", "no reseller " + strconv.Quote(p.Downline)}
-	}
+	down, err := s.transferDownline(ctx, p)
+	// Set on a refusal too, once the downline is found, as it always was.
+	res.Downline = down
 	if err != nil {
 		return res, err
 	}
-	res.Downline = down
+	res.Transfer, res.Created, err = s.sendTransfer(ctx, p, down)
+	if err != nil {
+		return TransferResult{}, fmt.Errorf("transfer %s from %s: %w", p.Reference, p.Upline.Username, err)
+	}
+	if res.Transfer.Status == store.TransferTransit {
+		res.Transfer = s.landNow(ctx, res.Transfer)
+	}
+	if res.Balance, err = s.Balance(ctx, p.Upline.ID); err != nil {
+		return res, err
+	}
+	if res.Created {
+		s.log.Info("transfer down", "upline", p.Upline.Username, "downline", down.Username, "amount", p.Amount, "reference", p.Reference, "actor", p.Actor)
+	}
+	return res, nil
+}
+
+// validate checks the transfer's own fields and that its upline may send.
+func (p *TransferParams) validate() error {
+	if p.Upline == nil {
+		return errors.New("transfer: no upline")
+	}
+	if p.Amount <= 0 || p.Amount > ledger.MaxAmount {
+		return &FieldError{"amount", "must be a positive number of rupiah"}
+	}
+	if err := order.ValidateReference(p.Reference); err != nil {
+		return &FieldError{"reference", err.Error()}
+	}
+	if p.Upline.Status != reseller.Active {
+		return &FieldError{"upline", "is not active"}
+	}
+	return nil
+}
+
+// transferDownline finds p.Downline and checks it may receive from p.Upline: active, and below
+// it in the tree. It returns the downline it found even with a refusal.
+func (s *Service) transferDownline(ctx context.Context, p TransferParams) (*reseller.Reseller, error) {
+	down, err := s.db.ResellerByUsername(ctx, p.Downline)
+	if errors.Is(err, reseller.ErrNotFound) {
+		return nil, &FieldError{"downline", "no reseller " + strconv.Quote(p.Downline)}
+	}
+	if err != nil {
+		return nil, err
+	}
 	if down.ID == p.Upline.ID {
-		return res, fmt.Errorf("transfer to itself: %w", ErrNotBelow)
+		return down, fmt.Errorf("transfer to itself: %w", ErrNotBelow)
 	}
 	// Down the tree at any depth (issue 21: "an upline moves balance to its own downline ...
 	// never sideways or up"): a downline's downline is still below its sender.
 	below, err := s.isBelow(ctx, p.Upline.ID, down.ID)
 	if err != nil {
-		return res, err
+		return down, err
 	}
 	if !below {
 		// Sideways (under another upline), up (one of its uplines) or to a top reseller.
-		return res, fmt.Errorf("transfer from %s to %s: %w", p.Upline.Username, down.Username, ErrNotBelow)
+		return down, fmt.Errorf("transfer from %s to %s: %w", p.Upline.Username, down.Username, ErrNotBelow)
 	}
 	if down.Status != reseller.Active {
-		return res, &FieldError{"downline", "is not active"}
+		return down, &FieldError{"downline", "is not active"}
 	}
+	return down, nil
+}
+
+// sendTransfer is the first half of a transfer (see above), under the upline's key: the amount
+// leaves the upline's balance for transit, with the transfer's row, its landing job and its
+// audit row. A reference used before answers that transfer (created false), or
+// ErrTransferReference when it named another.
+func (s *Service) sendTransfer(ctx context.Context, p TransferParams, down *reseller.Reseller) (*store.DownlineTransfer, bool, error) {
 	after, _ := json.Marshal(map[string]any{"downline": down.Username, "amount": p.Amount, "reference": p.Reference})
-	err = s.inReseller(ctx, p.Upline.ID, func(tx *store.Tx) error {
-		res.Transfer, res.Created = nil, false
+	var sent *store.DownlineTransfer
+	var created bool
+	err := s.inReseller(ctx, p.Upline.ID, func(tx *store.Tx) error {
+		sent, created = nil, false
 		prev, err := tx.DownlineTransferByRef(ctx, p.Upline.ID, p.Reference)
 		if err == nil {
 			if prev.DownlineID != down.ID || prev.Amount != p.Amount {
 				return ErrTransferReference
 			}
-			res.Transfer = prev
+			sent = prev
 			return nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
@@ -125,28 +167,29 @@ func (s *Service) TransferDown(ctx context.Context, p TransferParams) (TransferR
 			Target: "reseller:" + p.Upline.Username, After: string(after)}); err != nil {
 			return err
 		}
-		res.Transfer, res.Created = t, true
+		sent, created = t, true
 		return nil
 	})
 	if err != nil {
-		return TransferResult{}, fmt.Errorf("transfer %s from %s: %w", p.Reference, p.Upline.Username, err)
+		return nil, false, err
 	}
-	if res.Transfer.Status == store.TransferTransit {
-		if err := s.landTransfer(ctx, res.Transfer.ID); err != nil {
-			// Sent and recorded: the job lands it.
-			s.log.Warn("transfer not landed yet; its job will", "transfer", res.Transfer.ID, "err", err)
-			s.wake()
-		} else if t, err := s.db.DownlineTransferByID(ctx, res.Transfer.ID); err == nil {
-			res.Transfer = t
-		}
+	return sent, created, nil
+}
+
+// landNow lands a transfer in transit at once, so the downline sees its money in the answer,
+// and returns it as it now stands. A failure is left to the transfer's job: the money is sent
+// and recorded either way.
+func (s *Service) landNow(ctx context.Context, t *store.DownlineTransfer) *store.DownlineTransfer {
+	if err := s.landTransfer(ctx, t.ID); err != nil {
+		// Sent and recorded: the job lands it.
+		s.log.Warn("transfer not landed yet; its job will", "transfer", t.ID, "err", err)
+		s.wake()
+		return t
 	}
-	if res.Balance, err = s.Balance(ctx, p.Upline.ID); err != nil {
-		return res, err
+	if landed, err := s.db.DownlineTransferByID(ctx, t.ID); err == nil {
+		return landed
 	}
-	if res.Created {
-		s.log.Info("transfer down", "upline", p.Upline.Username, "downline", down.Username, "amount", p.Amount, "reference", p.Reference, "actor", p.Actor)
-	}
-	return res, nil
+	return t
 }
 
 // landTransfer credits a transfer in transit to its downline, under the downline's key; a
