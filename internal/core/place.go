@@ -113,14 +113,21 @@ func (p *PlaceParams) validate() error {
 	if p.RefField == "" {
 		p.RefField, p.CodeField, p.DestField = "referenceNumber", "code", "data"
 	}
-	if p.VariantCode == "" {
-		return &FieldError{p.CodeField, "is required"}
+	return checkOrderFields(p.CodeField, p.RefField, p.DestField, p.VariantCode, p.Reference, p.Destination)
+}
+
+// checkOrderFields checks the fields every order request has, a prepaid order's or a bill's:
+// a variant code, a valid reference and destination. A bad one is a *FieldError under the
+// name the caller's dialect gives it.
+func checkOrderFields(codeField, refField, destField, code, ref, dest string) error {
+	if code == "" {
+		return &FieldError{codeField, "is required"}
 	}
-	if err := order.ValidateReference(p.Reference); err != nil {
-		return &FieldError{p.RefField, err.Error()}
+	if err := order.ValidateReference(ref); err != nil {
+		return &FieldError{refField, err.Error()}
 	}
-	if err := order.ValidateDestination(p.Destination); err != nil {
-		return &FieldError{p.DestField, err.Error()}
+	if err := order.ValidateDestination(dest); err != nil {
+		return &FieldError{destField, err.Error()}
 	}
 	return nil
 }

@@ -39,16 +39,7 @@ func (p *BillParams) validate() error {
 	if p.RefField == "" {
 		p.RefField, p.CodeField, p.DestField = "ref_id", "code", "customer_no"
 	}
-	if p.VariantCode == "" {
-		return &FieldError{p.CodeField, "is required"}
-	}
-	if err := order.ValidateReference(p.Reference); err != nil {
-		return &FieldError{p.RefField, err.Error()}
-	}
-	if err := order.ValidateDestination(p.CustomerNo); err != nil {
-		return &FieldError{p.DestField, err.Error()}
-	}
-	return nil
+	return checkOrderFields(p.CodeField, p.RefField, p.DestField, p.VariantCode, p.Reference, p.CustomerNo)
 }
 
 // sameBill reports whether a request names the same bill as an earlier inquiry.
