@@ -687,8 +687,30 @@ func sumPostings(into map[int64]*accountArchive, ps map[int64]archivedPosting) {
 // archiveGiveUp is a batch's live transaction: check that b is still what the live database
 // holds, delete it, and add its postings to the archive's checkpoint.
 func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatch, fault func(string, int64) error) error {
-	// The compare-and-set of the batch count: a second archiver of the same archive finds the
-	// count moved and stops.
+	if err := tx.archiveCountBatch(ctx, archiveID, b); err != nil {
+		return err
+	}
+	in, args := inList(b.Orders)
+	if err := tx.archiveSameOrders(ctx, b, in, args); err != nil {
+		return err
+	}
+	if err := tx.archiveSamePostings(ctx, b, in, args); err != nil {
+		return err
+	}
+	if err := tx.archiveDeleteOrders(ctx, in, args); err != nil {
+		return err
+	}
+	if fault != nil {
+		if err := fault("deleted", b.Number); err != nil {
+			return err
+		}
+	}
+	return tx.archiveCheckpointAdd(ctx, archiveID, b)
+}
+
+// archiveCountBatch counts batch b into its archive, as a compare-and-set of the batch count:
+// a second archiver of the same archive finds the count moved and stops.
+func (tx *Tx) archiveCountBatch(ctx context.Context, archiveID int64, b *ArchiveBatch) error {
 	res, err := tx.exec(ctx, `UPDATE archives SET batches = batches + 1, orders = orders + ?, postings = postings + ?, updated_at = ?
 		WHERE id = ? AND batches = ?`, len(b.Orders), len(b.postings), micros(tx.now()), archiveID, b.Number-1)
 	if err != nil {
@@ -699,8 +721,12 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 	} else if n != 1 {
 		return fmt.Errorf("archive batch %d: another archiver gave up this batch first: %w", b.Number, ErrArchiveChanged)
 	}
-	in, args := inList(b.Orders)
-	// The orders as written to the archive: same status and updated_at, still no job.
+	return nil
+}
+
+// archiveSameOrders checks that the live orders in (with args) are still the orders as written
+// to the archive: all there, same status and updated_at, still no job (ErrArchiveChanged).
+func (tx *Tx) archiveSameOrders(ctx context.Context, b *ArchiveBatch, in string, args []any) error {
 	orders := b.Tables[0]
 	idCol, updCol, stCol := slices.Index(orders.Columns, "id"), slices.Index(orders.Columns, "updated_at"), slices.Index(orders.Columns, "status")
 	want := map[int64]string{}
@@ -708,7 +734,7 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 		want[asInt64(r[idCol])] = asString(r[stCol]) + "|" + strconv.FormatInt(asInt64(r[updCol]), 10)
 	}
 	var job int64
-	err = tx.queryRow(ctx, `SELECT order_id FROM jobs WHERE order_id IN `+in+` LIMIT 1`, args...).Scan(&job)
+	err := tx.queryRow(ctx, `SELECT order_id FROM jobs WHERE order_id IN `+in+` LIMIT 1`, args...).Scan(&job)
 	if err == nil {
 		return fmt.Errorf("order %d has a job: %w", job, ErrArchiveChanged)
 	}
@@ -719,28 +745,31 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 	if err != nil {
 		return fmt.Errorf("archive check orders: %w", err)
 	}
+	defer rows.Close()
 	seen := 0
 	for rows.Next() {
 		var id, upd int64
 		var st string
 		if err := rows.Scan(&id, &st, &upd); err != nil {
-			rows.Close()
 			return err
 		}
 		seen++
 		if want[id] != st+"|"+strconv.FormatInt(upd, 10) {
-			rows.Close()
 			return fmt.Errorf("order %d: %w", id, ErrArchiveChanged)
 		}
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	if seen != len(b.Orders) {
 		return fmt.Errorf("%d of %d orders left: %w", len(b.Orders)-seen, len(b.Orders), ErrArchiveChanged)
 	}
-	// The postings as written to the archive, and none newer than the last checkpoint.
+	return nil
+}
+
+// archiveSamePostings checks that the live postings of the orders are the postings as written
+// to the archive, and none newer than the last checkpoint (ErrArchiveChanged).
+func (tx *Tx) archiveSamePostings(ctx context.Context, b *ArchiveBatch, in string, args []any) error {
 	live, err := tx.tableRows(ctx, "postings", "order_id IN "+in, args...)
 	if err != nil {
 		return err
@@ -761,7 +790,12 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 			return fmt.Errorf("posting %d: %w", p.id, ErrArchiveChanged)
 		}
 	}
+	return nil
+}
 
+// archiveDeleteOrders deletes the orders in (with args) and every row that names them,
+// keeping their references.
+func (tx *Tx) archiveDeleteOrders(ctx context.Context, in string, args []any) error {
 	// Children first: their foreign keys name the orders (and attempt_log the attempts).
 	if _, err := tx.exec(ctx, `DELETE FROM attempt_log WHERE attempt_id IN (SELECT id FROM attempts WHERE order_id IN `+in+`)`, args...); err != nil {
 		return fmt.Errorf("archive delete attempt_log: %w", err)
@@ -786,12 +820,12 @@ func (tx *Tx) archiveGiveUp(ctx context.Context, archiveID int64, b *ArchiveBatc
 	if _, err := tx.exec(ctx, `DELETE FROM orders WHERE id IN `+in, args...); err != nil {
 		return fmt.Errorf("archive delete orders: %w", err)
 	}
-	if fault != nil {
-		if err := fault("deleted", b.Number); err != nil {
-			return err
-		}
-	}
+	return nil
+}
 
+// archiveCheckpointAdd adds batch b's postings to its archive's checkpoint (ledger_archived),
+// per account: sum, count and hash, which the ledger checks and VerifyArchive start from.
+func (tx *Tx) archiveCheckpointAdd(ctx context.Context, archiveID int64, b *ArchiveBatch) error {
 	sums := map[int64]*accountArchive{}
 	sumPostings(sums, b.postings)
 	for _, acct := range slices.Sorted(maps.Keys(sums)) {
@@ -922,64 +956,97 @@ func (q Q) archivedOrder(ctx context.Context, invoice string) error {
 // part of the archive and are reported as pending, not as discrepancies.
 func (db *DB) VerifyArchive(ctx context.Context, file *sql.DB) (ledger.Report, ArchiveInfo, int64, error) {
 	var rep ledger.Report
-	var info ArchiveInfo
 	aq := Q{q: file, d: &Dialect{Name: "sqlite"}, now: db.opts.Now, keys: db.keys}
+	archiveID, info, err := db.archiveOfFile(ctx, aq)
+	if err != nil {
+		return rep, info, 0, err
+	}
+	var pending int64
+	if err := aq.queryRow(ctx, `SELECT COUNT(*) FROM orders WHERE batch > ?`, info.Batches).Scan(&pending); err != nil {
+		return rep, info, 0, fmt.Errorf("archive: %w", err)
+	}
+	ps, err := archivedPostings(ctx, aq, info.Batches)
+	if err != nil {
+		return rep, info, 0, err
+	}
+	rep.Postings = int64(len(ps))
+	if err := db.verifyArchiveCheckpoint(ctx, archiveID, ps, &rep); err != nil {
+		return rep, info, 0, err
+	}
+	if rep.Postings != info.Postings {
+		badArchive(&rep, "*", "%d postings in the archive, %d given up by the live database", rep.Postings, info.Postings)
+	}
+	if err := db.verifyArchiveOrders(ctx, aq, info, &rep); err != nil {
+		return rep, info, 0, err
+	}
+	return rep, info, pending, nil
+}
+
+// badArchive reports a discrepancy VerifyArchive found.
+func badArchive(rep *ledger.Report, acct, format string, args ...any) {
+	rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: acct, Problem: fmt.Sprintf(format, args...)})
+}
+
+// archiveOfFile is the live database's record of the archive in the file aq reads, found by
+// the name the file carries: the archive is verified against what this database gave it.
+func (db *DB) archiveOfFile(ctx context.Context, aq Q) (int64, ArchiveInfo, error) {
+	var info ArchiveInfo
 	var name string
 	if err := aq.queryRow(ctx, `SELECT name FROM archive_meta`).Scan(&name); err != nil {
-		return rep, info, 0, fmt.Errorf("archive: not a Kios archive: %w", err)
+		return 0, info, fmt.Errorf("archive: not a Kios archive: %w", err)
 	}
 	var archiveID, cut, upd int64
 	err := db.queryRow(ctx, `SELECT id, name, target, cut, batches, orders, postings, updated_at FROM archives WHERE name = ?`, name).Scan(
 		&archiveID, &info.Name, &info.Target, &cut, &info.Batches, &info.Orders, &info.Postings, &upd)
 	if errors.Is(err, sql.ErrNoRows) {
-		return rep, info, 0, fmt.Errorf("archive %s: this database gave it nothing (archived from another database?)", name)
+		return 0, info, fmt.Errorf("archive %s: this database gave it nothing (archived from another database?)", name)
 	}
 	if err != nil {
-		return rep, info, 0, fmt.Errorf("archive %s: %w", name, err)
+		return 0, info, fmt.Errorf("archive %s: %w", name, err)
 	}
 	info.Cut, info.Updated = fromMicros(cut), fromMicros(upd)
-	bad := func(acct, format string, args ...any) {
-		rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: acct, Problem: fmt.Sprintf(format, args...)})
-	}
+	return archiveID, info, nil
+}
 
-	var pending int64
-	if err := aq.queryRow(ctx, `SELECT COUNT(*) FROM orders WHERE batch > ?`, info.Batches).Scan(&pending); err != nil {
-		return rep, info, 0, fmt.Errorf("archive: %w", err)
-	}
-	// The postings, summed per account.
-	rows, err := aq.query(ctx, `SELECT id, order_id, kind, source, destination, amount, created_at, memo FROM postings WHERE batch <= ?`, info.Batches)
+// archivedPostings reads the archive's postings of the batches up to batches, by id.
+func archivedPostings(ctx context.Context, aq Q, batches int64) (map[int64]archivedPosting, error) {
+	rows, err := aq.query(ctx, `SELECT id, order_id, kind, source, destination, amount, created_at, memo FROM postings WHERE batch <= ?`, batches)
 	if err != nil {
-		return rep, info, 0, fmt.Errorf("archive postings: %w", err)
+		return nil, fmt.Errorf("archive postings: %w", err)
 	}
+	defer rows.Close()
 	ps := map[int64]archivedPosting{}
 	for rows.Next() {
 		var p archivedPosting
 		var kind sql.NullInt64
 		if err := rows.Scan(&p.id, &p.order, &kind, &p.source, &p.destination, &p.amount, &p.createdAt, &p.memo); err != nil {
-			rows.Close()
-			return rep, info, 0, err
+			return nil, err
 		}
 		p.kind = kind.Int64
 		ps[p.id] = p
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return rep, info, 0, err
+		return nil, err
 	}
-	rep.Postings = int64(len(ps))
+	return ps, nil
+}
+
+// verifyArchiveCheckpoint compares the archived postings ps, summed per account, with the live
+// database's checkpoint of the archive (ledger_archived): sum, count and hash.
+func (db *DB) verifyArchiveCheckpoint(ctx context.Context, archiveID int64, ps map[int64]archivedPosting, rep *ledger.Report) error {
 	got := map[int64]*accountArchive{}
 	sumPostings(got, ps)
-	rows, err = db.query(ctx, `SELECT l.account_id, COALESCE(a.code, ''), l.balance, l.postings, l.hash FROM ledger_archived l
+	rows, err := db.query(ctx, `SELECT l.account_id, COALESCE(a.code, ''), l.balance, l.postings, l.hash FROM ledger_archived l
 		LEFT JOIN accounts a ON a.id = l.account_id WHERE l.archive_id = ? ORDER BY l.account_id`, archiveID)
 	if err != nil {
-		return rep, info, 0, fmt.Errorf("archive checkpoint: %w", err)
+		return fmt.Errorf("archive checkpoint: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id, bal, n int64
 		var code, hs string
 		if err := rows.Scan(&id, &code, &bal, &n, &hs); err != nil {
-			rows.Close()
-			return rep, info, 0, err
+			return err
 		}
 		rep.Accounts++
 		g := got[id]
@@ -988,59 +1055,67 @@ func (db *DB) VerifyArchive(ctx context.Context, file *sql.DB) (ledger.Report, A
 			g = &accountArchive{}
 		}
 		if g.balance != bal || g.postings != n || g.hash.String() != hs {
-			bad(code, "the archive's postings sum to %d over %d postings (hash %.16s…), the checkpoint at the cut says %d over %d (hash %.16s…)",
+			badArchive(rep, code, "the archive's postings sum to %d over %d postings (hash %.16s…), the checkpoint at the cut says %d over %d (hash %.16s…)",
 				g.balance, g.postings, g.hash.String(), bal, n, hs)
 		}
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return rep, info, 0, err
+		return err
 	}
 	for id, g := range got {
-		bad(fmt.Sprintf("account %d", id), "%d archived postings (sum %d) the checkpoint at the cut does not have", g.postings, g.balance)
+		badArchive(rep, fmt.Sprintf("account %d", id), "%d archived postings (sum %d) the checkpoint at the cut does not have", g.postings, g.balance)
 	}
-	if rep.Postings != info.Postings {
-		bad("*", "%d postings in the archive, %d given up by the live database", rep.Postings, info.Postings)
-	}
+	return nil
+}
 
-	// The orders: counted, none still live, each with the postings its status calls for.
-	var ids []int64
-	rows, err = aq.query(ctx, `SELECT id FROM orders WHERE batch <= ? ORDER BY id`, info.Batches)
+// verifyArchiveOrders checks the archive's orders: counted as the live database gave them up,
+// none still live, each with the postings its status calls for.
+func (db *DB) verifyArchiveOrders(ctx context.Context, aq Q, info ArchiveInfo, rep *ledger.Report) error {
+	ids, err := archivedOrderIDs(ctx, aq, info.Batches)
 	if err != nil {
-		return rep, info, 0, fmt.Errorf("archive orders: %w", err)
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return rep, info, 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return rep, info, 0, err
+		return err
 	}
 	if int64(len(ids)) != info.Orders {
-		bad("*", "%d orders in the archive, %d given up by the live database", len(ids), info.Orders)
+		badArchive(rep, "*", "%d orders in the archive, %d given up by the live database", len(ids), info.Orders)
 	}
 	for chunk := range slices.Chunk(ids, 500) {
 		in, args := inList(chunk)
 		var n int64
 		if err := db.queryRow(ctx, `SELECT COUNT(*) FROM orders WHERE id IN `+in, args...).Scan(&n); err != nil {
-			return rep, info, 0, fmt.Errorf("archive orders live: %w", err)
+			return fmt.Errorf("archive orders live: %w", err)
 		}
 		if n > 0 {
-			bad("*", "%d archived orders are still in the live database", n)
+			badArchive(rep, "*", "%d archived orders are still in the live database", n)
 		}
 	}
 	var orders ledger.Report
 	if err := ledgerCheckOrdersWhere(ctx, aq, &orders, "o.batch <= ?", info.Batches); err != nil {
-		return rep, info, 0, fmt.Errorf("archive orders: %w", err)
+		return fmt.Errorf("archive orders: %w", err)
 	}
 	rep.Orders = orders.Orders
 	rep.Discrepancies = append(rep.Discrepancies, orders.Discrepancies...)
-	return rep, info, pending, nil
+	return nil
+}
+
+// archivedOrderIDs is the ids of the archive's orders of the batches up to batches, in order.
+func archivedOrderIDs(ctx context.Context, aq Q, batches int64) ([]int64, error) {
+	var ids []int64
+	rows, err := aq.query(ctx, `SELECT id FROM orders WHERE batch <= ? ORDER BY id`, batches)
+	if err != nil {
+		return nil, fmt.Errorf("archive orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return ids, nil
 }
 
 // referenceGuardSettle is how long the first archival waits, once it has moved the archives

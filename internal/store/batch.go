@@ -187,7 +187,7 @@ func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) erro
 	tx := &Tx{Q: Q{q: sqlTx, d: db.dialect, now: db.opts.Now, cache: db.wcache, tx: sqlTx, keys: db.keys}, tx: sqlTx, db: db,
 		late: map[int64]int64{}, mine: map[int64]int64{}}
 	single := len(batch) == 1
-	spSet, spUsed := false, false
+	var sp batchSavepoint
 	for i, r := range batch {
 		results[i] = nil
 		if err := r.ctx.Err(); err != nil {
@@ -198,66 +198,93 @@ func (db *DB) tryBatch(batch []*batchReq, results []error, savepoints bool) erro
 		clear(tx.mine)
 		clear(tx.labelsMine)
 		tx.jobsMine = false
-		if single {
-			if ferr := r.fn(tx); ferr != nil {
-				_ = sqlTx.Rollback()
-				if db.dialect.Retryable(ferr) {
-					return ferr
-				}
-				results[i] = ferr
-				return nil
-			}
-			tx.keepMine()
-			continue
-		}
-		if !savepoints {
-			if ferr := r.fn(tx); ferr != nil {
-				_ = sqlTx.Rollback()
-				if db.dialect.Retryable(ferr) {
-					return ferr
-				}
-				return errReplay
-			}
-			tx.keepMine()
-			continue
-		}
-		// One savepoint at a time, set once per caller: after a success it is released and set
-		// again in one round trip; after a failure, ROLLBACK TO has left it set where it was.
-		// COMMIT releases the last.
-		switch {
-		case !spSet:
-			if _, err := tx.exec(ctx, "SAVEPOINT kios_op"); err != nil {
-				_ = sqlTx.Rollback()
-				return fmt.Errorf("savepoint: %w", err)
-			}
-			spSet = true
-		case spUsed:
-			if err := db.resavepoint(ctx, tx); err != nil {
-				_ = sqlTx.Rollback()
-				return fmt.Errorf("savepoint: %w", err)
-			}
-		}
-		spUsed = true
-		if ferr := r.fn(tx); ferr != nil {
-			if db.dialect.Retryable(ferr) {
-				_ = sqlTx.Rollback()
-				return ferr
-			}
-			results[i] = ferr
-			if _, err := tx.exec(ctx, "ROLLBACK TO SAVEPOINT kios_op"); err != nil {
-				_ = sqlTx.Rollback()
-				return fmt.Errorf("rollback to savepoint: %w", err)
-			}
-			spUsed = false
+		var stop bool
+		if single || !savepoints {
+			stop, err = db.runStraight(tx, r, single, &results[i])
 		} else {
-			tx.keepMine()
+			stop, err = db.runInSavepoint(ctx, tx, r, &sp, &results[i])
+		}
+		if stop {
+			// The transaction is rolled back already.
+			return err
 		}
 	}
+	return db.commitBatch(ctx, tx)
+}
+
+// runStraight runs caller r straight in the batch's transaction. A failure stops the batch,
+// rolled back: a retryable one is the batch's error; otherwise a single caller gets its own
+// error (result), and a caller among others errReplay, which runs the batch again with
+// savepoints.
+func (db *DB) runStraight(tx *Tx, r *batchReq, single bool, result *error) (stop bool, err error) {
+	ferr := r.fn(tx)
+	if ferr == nil {
+		tx.keepMine()
+		return false, nil
+	}
+	_ = tx.tx.Rollback()
+	if db.dialect.Retryable(ferr) {
+		return true, ferr
+	}
+	if single {
+		*result = ferr
+		return true, nil
+	}
+	return true, errReplay
+}
+
+// batchSavepoint is the state of the one savepoint a batch run with savepoints keeps: set
+// once, and used by a caller that succeeded since (so to be set again before the next).
+type batchSavepoint struct{ set, used bool }
+
+// runInSavepoint runs caller r in a savepoint of its own: its failure (result) undoes only its
+// changes, and the batch goes on. Only a retryable failure, or a savepoint that cannot be
+// managed, stops the batch, rolled back.
+func (db *DB) runInSavepoint(ctx context.Context, tx *Tx, r *batchReq, sp *batchSavepoint, result *error) (stop bool, err error) {
+	// One savepoint at a time, set once per caller: after a success it is released and set
+	// again in one round trip; after a failure, ROLLBACK TO has left it set where it was.
+	// COMMIT releases the last.
+	switch {
+	case !sp.set:
+		if _, err := tx.exec(ctx, "SAVEPOINT kios_op"); err != nil {
+			_ = tx.tx.Rollback()
+			return true, fmt.Errorf("savepoint: %w", err)
+		}
+		sp.set = true
+	case sp.used:
+		if err := db.resavepoint(ctx, tx); err != nil {
+			_ = tx.tx.Rollback()
+			return true, fmt.Errorf("savepoint: %w", err)
+		}
+	}
+	sp.used = true
+	ferr := r.fn(tx)
+	if ferr == nil {
+		tx.keepMine()
+		return false, nil
+	}
+	if db.dialect.Retryable(ferr) {
+		_ = tx.tx.Rollback()
+		return true, ferr
+	}
+	*result = ferr
+	if _, err := tx.exec(ctx, "ROLLBACK TO SAVEPOINT kios_op"); err != nil {
+		_ = tx.tx.Rollback()
+		return true, fmt.Errorf("rollback to savepoint: %w", err)
+	}
+	sp.used = false
+	return false, nil
+}
+
+// commitBatch applies the shared accounts' balance changes the callers made (Transfer), commits,
+// and only then tells the rest of the process and other processes what changed: new jobs,
+// labels, catalog and resellers.
+func (db *DB) commitBatch(ctx context.Context, tx *Tx) error {
 	if err := tx.applyLate(ctx); err != nil {
-		_ = sqlTx.Rollback()
+		_ = tx.tx.Rollback()
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if tx.jobsQueued {

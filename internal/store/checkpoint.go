@@ -110,106 +110,19 @@ func (db *DB) LedgerCheckFrom(ctx context.Context, cp *LedgerCheckpoint) (ledger
 	defer func() { _ = rtx.Rollback() }()
 	q := Q{q: rtx, d: db.dialect, now: db.opts.Now, keys: db.keys}
 
-	base := &LedgerCheckpoint{Balances: map[int64]int64{}}
-	next := &LedgerCheckpoint{Mode: "full", Balances: map[int64]int64{}}
-	if cp != nil {
-		base, next.Mode = cp, "incremental"
-	} else {
-		// The whole history starts with what was archived, as its checkpoint at the cut says.
-		// (An incremental check's checkpoint has it already: Archive takes no posting above the
-		// newest checkpoint's horizon.)
-		if base.Balances, base.Postings, err = archivedSums(ctx, q); err != nil {
-			return rep, nil, err
-		}
-	}
-	cut := micros(q.now().Add(-HorizonLag))
-	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(p.id), ?) FROM postings p LEFT JOIN orders o ON o.id = p.order_id
-		WHERE p.id > ? AND `+postingAt+` < ?`,
-		base.PostingHorizon, base.PostingHorizon, cut).Scan(&next.PostingHorizon); err != nil {
-		return rep, nil, fmt.Errorf("ledger check horizon: %w", err)
-	}
-	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(id), ?) FROM orders WHERE id > ? AND created_at < ?`,
-		base.OrderHorizon, base.OrderHorizon, cut).Scan(&next.OrderHorizon); err != nil {
-		return rep, nil, fmt.Errorf("ledger check order horizon: %w", err)
-	}
-
-	// Sums of the postings above the base horizon, whole (for the live balances) and up to the
-	// next horizon (for the next checkpoint's balances).
-	type sums struct{ all, toNext int64 }
-	moved := map[int64]*sums{}
-	rows, err := q.query(ctx, `SELECT source, destination, amount, id FROM postings WHERE id > ?`, base.PostingHorizon)
+	base, next, err := checkpointBase(ctx, q, cp)
 	if err != nil {
-		return rep, nil, fmt.Errorf("ledger check postings: %w", err)
-	}
-	var newPostings, toNextPostings int64
-	add := func(acct, amount, id int64) {
-		m := moved[acct]
-		if m == nil {
-			m = &sums{}
-			moved[acct] = m
-		}
-		m.all += amount
-		if id <= next.PostingHorizon {
-			m.toNext += amount
-		}
-	}
-	for rows.Next() {
-		var src, dst, amount, id int64
-		if err := rows.Scan(&src, &dst, &amount, &id); err != nil {
-			rows.Close()
-			return rep, nil, err
-		}
-		add(src, -amount, id)
-		add(dst, amount, id)
-		newPostings++
-		if id <= next.PostingHorizon {
-			toNextPostings++
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return rep, nil, err
 	}
-	rep.Postings = base.Postings + newPostings
-	next.Postings = base.Postings + toNextPostings
-
-	rows, err = q.query(ctx, `SELECT id, code, kind, balance, allow_negative FROM accounts ORDER BY id`)
-	if err != nil {
-		return rep, nil, fmt.Errorf("ledger check balances: %w", err)
-	}
-	var total int64
-	for rows.Next() {
-		var id, bal int64
-		var code, kind string
-		var allowNeg bool
-		if err := rows.Scan(&id, &code, &kind, &bal, &allowNeg); err != nil {
-			rows.Close()
-			return rep, nil, err
-		}
-		rep.Accounts++
-		total += bal
-		sum := base.Balances[id]
-		next.Balances[id] = sum
-		if m := moved[id]; m != nil {
-			next.Balances[id] = sum + m.toNext
-			sum += m.all
-		}
-		if bal != sum {
-			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
-				Problem: fmt.Sprintf("balance %d but postings sum to %d", bal, sum)})
-		}
-		if (!allowNeg || ledger.NeverNegative(ledger.Kind(kind))) && bal < 0 {
-			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
-				Problem: fmt.Sprintf("negative balance %d", bal)})
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := nextHorizons(ctx, q, base, next); err != nil {
 		return rep, nil, err
 	}
-	if total != 0 {
-		rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: "*",
-			Problem: fmt.Sprintf("balances of all accounts sum to %d, not 0", total)})
+	moved, err := postingsAbove(ctx, q, base, next, &rep)
+	if err != nil {
+		return rep, nil, err
+	}
+	if err := ledgerCheckBalancesFrom(ctx, q, base, next, moved, &rep); err != nil {
+		return rep, nil, err
 	}
 	if err := ledgerCheckHolds(ctx, q, &rep); err != nil {
 		return rep, nil, err
@@ -236,6 +149,130 @@ func (db *DB) LedgerCheckFrom(ctx context.Context, cp *LedgerCheckpoint) (ledger
 	}
 	next.Took = time.Since(start)
 	return rep, next, nil
+}
+
+// checkpointBase is what a check starts from, and the checkpoint it fills in as it goes: cp
+// itself for an incremental check; for a full one (cp nil), an empty checkpoint holding what
+// was archived.
+func checkpointBase(ctx context.Context, q Q, cp *LedgerCheckpoint) (base, next *LedgerCheckpoint, err error) {
+	base = &LedgerCheckpoint{Balances: map[int64]int64{}}
+	next = &LedgerCheckpoint{Mode: "full", Balances: map[int64]int64{}}
+	if cp != nil {
+		base, next.Mode = cp, "incremental"
+		return base, next, nil
+	}
+	// The whole history starts with what was archived, as its checkpoint at the cut says.
+	// (An incremental check's checkpoint has it already: Archive takes no posting above the
+	// newest checkpoint's horizon.)
+	if base.Balances, base.Postings, err = archivedSums(ctx, q); err != nil {
+		return nil, nil, err
+	}
+	return base, next, nil
+}
+
+// nextHorizons sets next's horizons: the highest posting and order ids older than HorizonLag
+// (see LedgerCheckpoint), never below base's.
+func nextHorizons(ctx context.Context, q Q, base, next *LedgerCheckpoint) error {
+	cut := micros(q.now().Add(-HorizonLag))
+	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(p.id), ?) FROM postings p LEFT JOIN orders o ON o.id = p.order_id
+		WHERE p.id > ? AND `+postingAt+` < ?`,
+		base.PostingHorizon, base.PostingHorizon, cut).Scan(&next.PostingHorizon); err != nil {
+		return fmt.Errorf("ledger check horizon: %w", err)
+	}
+	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(id), ?) FROM orders WHERE id > ? AND created_at < ?`,
+		base.OrderHorizon, base.OrderHorizon, cut).Scan(&next.OrderHorizon); err != nil {
+		return fmt.Errorf("ledger check order horizon: %w", err)
+	}
+	return nil
+}
+
+// movedSums is what the postings above the base horizon moved on one account: in all (for the
+// live balance) and up to the next horizon (for the next checkpoint's balance).
+type movedSums struct{ all, toNext int64 }
+
+// postingsAbove sums the postings above base's horizon per account, and counts them into rep
+// and next.
+func postingsAbove(ctx context.Context, q Q, base, next *LedgerCheckpoint, rep *ledger.Report) (map[int64]*movedSums, error) {
+	moved := map[int64]*movedSums{}
+	rows, err := q.query(ctx, `SELECT source, destination, amount, id FROM postings WHERE id > ?`, base.PostingHorizon)
+	if err != nil {
+		return nil, fmt.Errorf("ledger check postings: %w", err)
+	}
+	defer rows.Close()
+	var newPostings, toNextPostings int64
+	add := func(acct, amount, id int64) {
+		m := moved[acct]
+		if m == nil {
+			m = &movedSums{}
+			moved[acct] = m
+		}
+		m.all += amount
+		if id <= next.PostingHorizon {
+			m.toNext += amount
+		}
+	}
+	for rows.Next() {
+		var src, dst, amount, id int64
+		if err := rows.Scan(&src, &dst, &amount, &id); err != nil {
+			return nil, err
+		}
+		add(src, -amount, id)
+		add(dst, amount, id)
+		newPostings++
+		if id <= next.PostingHorizon {
+			toNextPostings++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rep.Postings = base.Postings + newPostings
+	next.Postings = base.Postings + toNextPostings
+	return moved, nil
+}
+
+// ledgerCheckBalancesFrom checks every account's balance against its checkpoint balance plus
+// what moved since, that all balances sum to zero and that none is negative where it may not
+// be; it fills in next's balances.
+func ledgerCheckBalancesFrom(ctx context.Context, q Q, base, next *LedgerCheckpoint, moved map[int64]*movedSums, rep *ledger.Report) error {
+	rows, err := q.query(ctx, `SELECT id, code, kind, balance, allow_negative FROM accounts ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("ledger check balances: %w", err)
+	}
+	defer rows.Close()
+	var total int64
+	for rows.Next() {
+		var id, bal int64
+		var code, kind string
+		var allowNeg bool
+		if err := rows.Scan(&id, &code, &kind, &bal, &allowNeg); err != nil {
+			return err
+		}
+		rep.Accounts++
+		total += bal
+		sum := base.Balances[id]
+		next.Balances[id] = sum
+		if m := moved[id]; m != nil {
+			next.Balances[id] = sum + m.toNext
+			sum += m.all
+		}
+		if bal != sum {
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
+				Problem: fmt.Sprintf("balance %d but postings sum to %d", bal, sum)})
+		}
+		if (!allowNeg || ledger.NeverNegative(ledger.Kind(kind))) && bal < 0 {
+			rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: code,
+				Problem: fmt.Sprintf("negative balance %d", bal)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if total != 0 {
+		rep.Discrepancies = append(rep.Discrepancies, ledger.Discrepancy{Account: "*",
+			Problem: fmt.Sprintf("balances of all accounts sum to %d, not 0", total)})
+	}
+	return nil
 }
 
 // ledgerCheckOrdersSince checks the orders a checkpoint does not cover: those above its order
