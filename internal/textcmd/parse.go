@@ -78,35 +78,10 @@ const (
 // `R#REF`. A keyword takes precedence over a product of the same code: `H.X.PIN` is always a
 // price question (buy such a product with its counter, `H.1.TUJUAN.PIN`).
 func Parse(msg string) (Command, error) {
-	msg = strings.TrimSpace(msg)
-	if msg == "" {
-		return Command{}, bad("pesan kosong")
+	body, ref, err := splitMessage(msg)
+	if err != nil {
+		return Command{}, err
 	}
-	if len(msg) > MaxMessage {
-		return Command{}, bad("pesan terlalu panjang")
-	}
-	words := strings.Fields(msg)
-	var ref string
-	switch len(words) {
-	case 1:
-	case 2:
-		r, ok := cutPrefixFold(words[1], "R#")
-		if !ok {
-			return Command{}, bad("spasi hanya boleh sebelum R#REF")
-		}
-		if err := checkRef(r); err != nil {
-			return Command{}, err
-		}
-		ref = r
-	default:
-		return Command{}, bad("spasi hanya boleh sebelum R#REF")
-	}
-	body := strings.Map(func(r rune) rune {
-		if r == '*' || r == '#' {
-			return '.'
-		}
-		return r
-	}, words[0])
 	switch strings.ToUpper(body) {
 	case "HELP", "BANTUAN", "?":
 		if ref != "" {
@@ -133,72 +108,135 @@ func Parse(msg string) (Command, error) {
 	if ref != "" && (len(f) < 3 || len(f) == 3 && isKeyword3(kw)) {
 		return Command{}, bad("R#REF hanya untuk transaksi")
 	}
+	if c, ok, err := parseKeyword(kw, f, ref); ok {
+		return c, err
+	}
+	return parseBuy(body, ref)
+}
+
+// splitMessage splits a message into its command (body, with '*' and '#' turned into the '.'
+// that separates fields) and the reference of an optional last word R#REF: a space is allowed
+// only before it.
+func splitMessage(msg string) (body, ref string, err error) {
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return "", "", bad("pesan kosong")
+	}
+	if len(msg) > MaxMessage {
+		return "", "", bad("pesan terlalu panjang")
+	}
+	words := strings.Fields(msg)
+	switch len(words) {
+	case 1:
+	case 2:
+		r, ok := cutPrefixFold(words[1], "R#")
+		if !ok {
+			return "", "", bad("spasi hanya boleh sebelum R#REF")
+		}
+		if err := checkRef(r); err != nil {
+			return "", "", err
+		}
+		ref = r
+	default:
+		return "", "", bad("spasi hanya boleh sebelum R#REF")
+	}
+	body = strings.Map(func(r rune) rune {
+		if r == '*' || r == '#' {
+			return '.'
+		}
+		return r
+	}, words[0])
+	return body, ref, nil
+}
+
+// parseKeyword reads the commands named by a keyword, from the fields f (kw is f[0] in upper
+// case); ok false when kw with this many fields names none, so the message is a purchase.
+func parseKeyword(kw string, f []string, ref string) (c Command, ok bool, err error) {
 	switch {
 	case kw == "TRANS" && len(f) >= 4:
-		// A username may hold dots: the downline is everything between the keyword and the amount.
-		id := strings.ToLower(strings.Join(f[1:len(f)-2], "."))
-		if err := checkUsername(id); err != nil {
-			return Command{}, err
-		}
-		n, ok := digits(f[len(f)-2], 15)
-		if !ok || n <= 0 {
-			return Command{}, bad("jumlah harus angka tanpa titik, mis. TRANS.ID.50000.PIN")
-		}
-		return withPIN(Command{Kind: Transfer, Arg: id, Amount: n, Ref: ref}, f[len(f)-1])
+		c, err = parseTransfer(f, ref)
 	case kw == "REG" && len(f) == 5:
-		if ref != "" {
-			return Command{}, bad("R#REF hanya untuk transaksi")
-		}
-		if len(f[1]) > 64 || !isName(f[1]) {
-			return Command{}, bad("NAMA hanya huruf, angka, _ dan -, paling panjang 64")
-		}
-		hp := strings.TrimPrefix(f[2], "+")
-		if _, ok := digits(hp, 15); !ok || len(hp) < 8 {
-			return Command{}, bad("NOHP harus 8-15 angka, mis. 081234567890")
-		}
-		m, ok := digits(f[3], 15)
-		if !ok {
-			return Command{}, bad("MARKUP harus angka rupiah tanpa titik, mis. REG.TokoAni.081234567890.100.PIN")
-		}
-		return withPIN(Command{Kind: Register, Name: f[1], Phone: hp, Amount: m}, f[4])
+		c, err = parseRegister(f, ref)
 	case kw == "REG" && len(f) > 5:
-		return Command{}, bad("format: REG.NAMA.NOHP.MARKUP.PIN")
+		err = bad("format: REG.NAMA.NOHP.MARKUP.PIN")
 	case (kw == "SAL" || kw == "S" || kw == "SALDO") && len(f) == 2:
-		return withPIN(Command{Kind: Balance}, f[1])
+		c, err = withPIN(Command{Kind: Balance}, f[1])
 	case kw == "TUKAR" && len(f) == 2:
-		return withPIN(Command{Kind: Exchange}, f[1])
+		c, err = withPIN(Command{Kind: Exchange}, f[1])
 	case kw == "LAP" && len(f) == 2:
-		return withPIN(Command{Kind: Report}, f[1])
+		c, err = withPIN(Command{Kind: Report}, f[1])
 	case len(f) == 2:
-		return Command{}, bad("format tidak dikenal")
+		err = bad("format tidak dikenal")
 	case (kw == "H" || kw == "CH") && len(f) == 3:
-		if err := checkCode(f[1]); err != nil {
-			return Command{}, err
+		if err = checkCode(f[1]); err == nil {
+			c, err = withPIN(Command{Kind: Price, Arg: f[1]}, f[2])
 		}
-		return withPIN(Command{Kind: Price, Arg: f[1]}, f[2])
 	case (kw == "TIKET") && len(f) == 3:
 		n, ok := digits(f[1], 12)
 		if !ok || n <= 0 {
-			return Command{}, bad("nominal harus angka tanpa titik, mis. TIKET.100000.PIN")
+			err = bad("nominal harus angka tanpa titik, mis. TIKET.100000.PIN")
+		} else {
+			c, err = withPIN(Command{Kind: Ticket, Arg: f[1], Amount: n}, f[2])
 		}
-		return withPIN(Command{Kind: Ticket, Arg: f[1], Amount: n}, f[2])
 	case (kw == "CEK") && len(f) == 3:
-		if err := checkDest(f[1]); err != nil {
-			return Command{}, err
+		if err = checkDest(f[1]); err == nil {
+			c, err = withPIN(Command{Kind: Check, Arg: f[1]}, f[2])
 		}
-		return withPIN(Command{Kind: Check, Arg: f[1]}, f[2])
 	case (kw == "GP") && len(f) == 3:
-		if !validPIN(f[2]) {
-			return Command{}, bad("PIN baru harus 4-8 angka")
-		}
-		if f[1] == f[2] {
-			return Command{}, bad("PIN baru sama dengan PIN lama")
-		}
-		return withPIN(Command{Kind: ChangePIN, NewPIN: f[2]}, f[1])
+		c, err = parseChangePIN(f)
 	case kw == "SAL" || kw == "S" || kw == "SALDO" || kw == "LAP" || kw == "TUKAR":
-		return Command{}, bad("format: " + kw + ".PIN")
+		err = bad("format: " + kw + ".PIN")
+	default:
+		return Command{}, false, nil
 	}
-	return parseBuy(body, ref)
+	if err != nil {
+		return Command{}, true, err
+	}
+	return c, true, nil
+}
+
+// parseTransfer reads TRANS.DOWNLINE.AMOUNT.PIN.
+func parseTransfer(f []string, ref string) (Command, error) {
+	// A username may hold dots: the downline is everything between the keyword and the amount.
+	id := strings.ToLower(strings.Join(f[1:len(f)-2], "."))
+	if err := checkUsername(id); err != nil {
+		return Command{}, err
+	}
+	n, ok := digits(f[len(f)-2], 15)
+	if !ok || n <= 0 {
+		return Command{}, bad("jumlah harus angka tanpa titik, mis. TRANS.ID.50000.PIN")
+	}
+	return withPIN(Command{Kind: Transfer, Arg: id, Amount: n, Ref: ref}, f[len(f)-1])
+}
+
+// parseRegister reads REG.NAMA.NOHP.MARKUP.PIN, which takes no reference.
+func parseRegister(f []string, ref string) (Command, error) {
+	if ref != "" {
+		return Command{}, bad("R#REF hanya untuk transaksi")
+	}
+	if len(f[1]) > 64 || !isName(f[1]) {
+		return Command{}, bad("NAMA hanya huruf, angka, _ dan -, paling panjang 64")
+	}
+	hp := strings.TrimPrefix(f[2], "+")
+	if _, ok := digits(hp, 15); !ok || len(hp) < 8 {
+		return Command{}, bad("NOHP harus 8-15 angka, mis. 081234567890")
+	}
+	m, ok := digits(f[3], 15)
+	if !ok {
+		return Command{}, bad("MARKUP harus angka rupiah tanpa titik, mis. REG.TokoAni.081234567890.100.PIN")
+	}
+	return withPIN(Command{Kind: Register, Name: f[1], Phone: hp, Amount: m}, f[4])
+}
+
+// parseChangePIN reads GP.OLDPIN.NEWPIN.
+func parseChangePIN(f []string) (Command, error) {
+	if !validPIN(f[2]) {
+		return Command{}, bad("PIN baru harus 4-8 angka")
+	}
+	if f[1] == f[2] {
+		return Command{}, bad("PIN baru sama dengan PIN lama")
+	}
+	return withPIN(Command{Kind: ChangePIN, NewPIN: f[2]}, f[1])
 }
 
 // MaxMarkups bounds the KODE=N of one MP.
