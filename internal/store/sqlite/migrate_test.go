@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite"
 
 	"github.com/kios-h2h/kios/internal/store/sqlite"
@@ -17,29 +18,14 @@ import (
 // (The PostgreSQL migration runs the same statement.)
 func TestStockTakenBackfill(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := sqlite.Provider(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 50); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	db, p := migratedTo(t, 50)
+	execAll(t, db, []string{
 		`INSERT INTO resellers (id, username, name, membership, token_hash, api_key, created_at) VALUES (1, 'r', 'R', 'default', 'h', 'k', 0)`,
 		`INSERT INTO products (id, code, name, created_at, updated_at) VALUES (1, 'p', 'P', 0, 0)`,
 		`INSERT INTO variants (id, product_id, code, name, unlimited_stock, stock, created_at, updated_at) VALUES (1, 1, 'lim', 'L', FALSE, 3, 0, 0)`,
 		`INSERT INTO variants (id, product_id, code, name, unlimited_stock, created_at, updated_at) VALUES (2, 1, 'unl', 'U', TRUE, 0, 0)`,
 		`INSERT INTO variants (id, product_id, code, name, kind, unlimited_stock, created_at, updated_at) VALUES (3, 1, 'bill', 'B', 'postpaid', FALSE, 0, 0)`,
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	})
 	orders := []struct {
 		ref     string
 		variant int
@@ -80,20 +66,9 @@ func TestStockTakenBackfill(t *testing.T) {
 // migrations run the same statements on the same columns.)
 func TestCompactTimesMigrated(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := sqlite.Provider(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 260); err != nil {
-		t.Fatal(err)
-	}
+	db, p := migratedTo(t, 260)
 	const created = int64(1796000000000000)
-	for _, q := range []string{
+	execAll(t, db, []string{
 		`INSERT INTO resellers (id, username, name, membership, token_hash, api_key, created_at) VALUES (1, 'r', 'R', 'default', 'h', 'k', 0)`,
 		`INSERT INTO products (id, code, name, created_at, updated_at) VALUES (1, 'p', 'P', 0, 0)`,
 		`INSERT INTO variants (id, product_id, code, name, unlimited_stock, created_at, updated_at) VALUES (1, 1, 'unl', 'U', TRUE, 0, 0)`,
@@ -106,11 +81,7 @@ func TestCompactTimesMigrated(t *testing.T) {
 		`INSERT INTO postings (id, txn, source, destination, amount, memo, created_at) VALUES (3, 'deposit:x', 1, 2, 1, '', 1796000009000000)`,
 		`INSERT INTO attempts (id, order_id, number, supplier, sku, state, raw, cost, polls, upstream_ref, created_at, updated_at)
 			VALUES (5, 7, 1, 's', 'k', 'success', '', 0, 0, '', 1796000000200000, 1796000002400000)`,
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	})
 	if _, err := p.UpTo(ctx, 264); err != nil {
 		t.Fatal(err)
 	}
@@ -144,5 +115,34 @@ func TestCompactTimesMigrated(t *testing.T) {
 	}
 	if want := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC).Unix() / 86400; day != want {
 		t.Errorf("order's day stored as %d, want %d (2026-11-30)", day, want)
+	}
+}
+
+// migratedTo opens a fresh SQLite database migrated up to version, with the provider that
+// migrates it further: a migration's test writes rows as they were before it, then runs it.
+func migratedTo(t *testing.T, version int64) (*sql.DB, *goose.Provider) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	p, err := sqlite.Provider(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return db, p
+}
+
+// execAll runs statements on db, failing the test at the first that fails.
+func execAll(t *testing.T, db *sql.DB, statements []string) {
+	t.Helper()
+	for _, q := range statements {
+		if _, err := db.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 	}
 }
