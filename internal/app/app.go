@@ -34,7 +34,6 @@ import (
 	"github.com/kios-h2h/kios/internal/storefront"
 	"github.com/kios-h2h/kios/internal/supplier/simulator"
 	"github.com/kios-h2h/kios/internal/upstream/connect"
-	"github.com/kios-h2h/kios/internal/upstream/health"
 	"github.com/kios-h2h/kios/internal/upstream/inbound"
 	"github.com/kios-h2h/kios/internal/upstream/pull"
 	"github.com/kios-h2h/kios/internal/upstream/route"
@@ -92,7 +91,7 @@ func (a *App) open(ctx context.Context) error {
 	m := metrics.New(a.db, a.log)
 	sim := simulator.New(cfg.SimDelay)
 	a.router = route.New(a.db, route.Options{Simulator: sim, Connect: connect.Connectors(connect.Options{Simulator: sim, Logger: a.log}), Logger: a.log,
-		Observe: func(c health.Call) { m.ObserveSupplier(c.Supplier, c.Op, c.Took, c.State, c.Err) }})
+		Meter: m.Supplier})
 	// Listening before the handlers are built lets the demo's public URL be its own address.
 	var err error
 	if a.ln, err = net.Listen("tcp", cfg.Addr); err != nil {

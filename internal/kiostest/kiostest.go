@@ -38,6 +38,9 @@ type Options struct {
 	Backend *storetest.Backend
 	// Router picks suppliers; nil means the built-in simulator (simroute.New(0)).
 	Router core.Router
+	// NewRouter, when set, builds the router over the kit's store (the registry's router,
+	// route.New), in place of Router.
+	NewRouter func(db *store.DB) core.Router
 	// Now is the core's clock; nil means time.Now.
 	Now func() time.Time
 	// Products and Variants replace Catalog()'s when Variants is set.
@@ -104,6 +107,9 @@ func Setup(t testing.TB, o Options) *Kit {
 		log = Quiet()
 	}
 	router := o.Router
+	if o.NewRouter != nil {
+		router = o.NewRouter(k.DB)
+	}
 	if router == nil {
 		router = simroute.New(0)
 	}

@@ -1,6 +1,6 @@
 // Package metrics exposes Kios to Prometheus: request latency per endpoint (an HTTP middleware
 // labelled by route pattern, never by raw path, so label values stay few), supplier latency and
-// errors (a decorator around any supplier.Supplier), and, read from the database at scrape time,
+// errors (a decorator around each supplier's connection), and, read from the database at scrape time,
 // orders by status and product, queue depth and the balances owed to resellers. Counting from
 // the database rather than in memory keeps the numbers right across restarts and nodes.
 package metrics
@@ -146,34 +146,44 @@ func (w *statusWriter) code() int {
 // Unwrap lets http.ResponseController reach the underlying writer (flush, deadlines).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// Supplier wraps s so that every Purchase and Status is timed and its outcome counted. Wrap each
-// supplier where the router is built; the core needs no change.
-func (m *Metrics) Supplier(s supplier.Supplier) supplier.Supplier {
-	return &instrumented{Supplier: s, m: m}
+// Supplier wraps c, the connector of the supplier registered as name, so that every Purchase,
+// Status and started purchase is timed and its outcome counted under that name. It is the
+// router's Meter (route.Options): wrapped beneath the circuit breaker, it counts the calls that
+// reach the connector, each once; every other capability is forwarded as it is, uncounted.
+func (m *Metrics) Supplier(name string, c supplier.Connection) supplier.Connection {
+	return &instrumented{Connection: c, name: name, m: m}
 }
 
 type instrumented struct {
-	supplier.Supplier
-	m *Metrics
+	supplier.Connection
+	name string
+	m    *Metrics
 }
 
 func (i *instrumented) Purchase(ctx context.Context, req supplier.Request) (supplier.Result, error) {
 	start := time.Now()
-	res, err := i.Supplier.Purchase(ctx, req)
-	i.m.ObserveSupplier(i.Name(), "purchase", time.Since(start), res.State, err)
+	res, err := i.Connection.Purchase(ctx, req)
+	i.m.observe(i.name, "purchase", time.Since(start), res.State, err)
 	return res, err
+}
+
+func (i *instrumented) StartPurchase(ctx context.Context, req supplier.Request, done func(supplier.Result, error)) {
+	start := time.Now()
+	i.Connection.StartPurchase(ctx, req, func(res supplier.Result, err error) {
+		i.m.observe(i.name, "purchase", time.Since(start), res.State, err)
+		done(res, err)
+	})
 }
 
 func (i *instrumented) Status(ctx context.Context, req supplier.Request) (supplier.Result, error) {
 	start := time.Now()
-	res, err := i.Supplier.Status(ctx, req)
-	i.m.ObserveSupplier(i.Name(), "status", time.Since(start), res.State, err)
+	res, err := i.Connection.Status(ctx, req)
+	i.m.observe(i.name, "status", time.Since(start), res.State, err)
 	return res, err
 }
 
-// ObserveSupplier records one call to a supplier, for code that calls suppliers without the
-// Supplier decorator.
-func (m *Metrics) ObserveSupplier(name, op string, d time.Duration, state supplier.State, err error) {
+// observe records one call to a supplier.
+func (m *Metrics) observe(name, op string, d time.Duration, state supplier.State, err error) {
 	m.supLatency.WithLabelValues(name, op).Observe(d.Seconds())
 	if err != nil {
 		m.supErrors.WithLabelValues(name, op).Inc()

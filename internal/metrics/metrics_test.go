@@ -47,7 +47,7 @@ func TestMiddlewareWrappedMux(t *testing.T) {
 func TestSupplierDecorator(t *testing.T) {
 	t.Parallel()
 	m := metrics.New(nil, nil)
-	sim := m.Supplier(simulator.New(0))
+	sim := m.Supplier("simulator", supplier.AsConnection(simulator.New(0)))
 	if sim.Name() != "simulator" {
 		t.Fatalf("name %q", sim.Name())
 	}
@@ -55,12 +55,19 @@ func TestSupplierDecorator(t *testing.T) {
 	_, _ = sim.Purchase(ctx, supplier.Request{Reference: "A-1", Destination: "0811"})
 	_, _ = sim.Purchase(ctx, supplier.Request{Reference: "A-2", Destination: "08110000"})
 	_, _ = sim.Status(ctx, supplier.Request{Reference: "A-1", Destination: "0811"})
+	// Started purchases are counted as purchases; what is not buying is forwarded, uncounted.
+	done := make(chan struct{})
+	sim.StartPurchase(ctx, supplier.Request{Reference: "A-3", Destination: "0811"}, func(supplier.Result, error) { close(done) })
+	<-done
+	if _, err := sim.Inquire(ctx, supplier.BillRequest{Reference: "I-1", SKU: "PLN", Product: "PLN", CustomerNo: "530000000001"}); err != nil {
+		t.Fatalf("inquiry through the decorator: %v", err)
+	}
 	text := scrape(t, m)
 	for _, want := range []string{
-		`kios_supplier_results_total{op="purchase",state="success",supplier="simulator"} 1`,
+		`kios_supplier_results_total{op="purchase",state="success",supplier="simulator"} 2`,
 		`kios_supplier_results_total{op="purchase",state="failed",supplier="simulator"} 1`,
 		`kios_supplier_results_total{op="status",state="success",supplier="simulator"} 1`,
-		`kios_supplier_request_duration_seconds_count{op="purchase",supplier="simulator"} 2`,
+		`kios_supplier_request_duration_seconds_count{op="purchase",supplier="simulator"} 3`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("want %s", want)
@@ -68,5 +75,8 @@ func TestSupplierDecorator(t *testing.T) {
 	}
 	if strings.Contains(text, "kios_supplier_errors_total{") {
 		t.Error("errors counted without any error")
+	}
+	if strings.Contains(text, `op="inquire"`) {
+		t.Error("an inquiry counted as a supplier call")
 	}
 }

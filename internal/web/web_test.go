@@ -935,7 +935,7 @@ func TestMetrics(t *testing.T) {
 		resp.Body.Close()
 	}
 	// A supplier wrapped by the decorator is timed and counted.
-	sup := e.metrics.Supplier(failingSupplier{})
+	sup := e.metrics.Supplier("broken", supplier.AsConnection(failingSupplier{}))
 	_, _ = sup.Purchase(context.Background(), supplierRequest())
 
 	if st, _ := e.call("GET", "/metrics", "", nil); st != 401 {

@@ -153,7 +153,7 @@ func TestJabberThroughProsody(t *testing.T) {
 			if k.Balance(t) != texttest.Funds-5100 {
 				t.Fatalf("balance %d", k.Balance(t))
 			}
-			k.LedgerOK(t)
+			k.CheckLedger(t)
 		})
 	}
 }

@@ -114,7 +114,7 @@ func TestLongPolling(t *testing.T) {
 		if k.Balance(t) != texttest.Funds-5100 {
 			t.Fatalf("balance %d", k.Balance(t))
 		}
-		k.LedgerOK(t)
+		k.CheckLedger(t)
 	})
 }
 
@@ -178,7 +178,7 @@ func TestWebhook(t *testing.T) {
 		if api.Polls() != 0 {
 			t.Fatal("polled while a webhook is set")
 		}
-		k.LedgerOK(t)
+		k.CheckLedger(t)
 	})
 }
 

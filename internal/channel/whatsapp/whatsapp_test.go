@@ -140,6 +140,6 @@ func TestWhatsAppGateway(t *testing.T) {
 		if k.Balance(t) != texttest.Funds-5100 {
 			t.Fatalf("balance %d", k.Balance(t))
 		}
-		k.LedgerOK(t)
+		k.CheckLedger(t)
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	wire "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/internal/deposit"
@@ -174,27 +173,6 @@ func TestRefusalsChangeNothing(t *testing.T) {
 		}
 		f.CheckLedger(t)
 	})
-}
-
-func TestFullPriceListLimit(t *testing.T) {
-	t.Parallel()
-	f := setup(t, digiflazz.Options{FullPriceListEvery: time.Hour})
-	full := map[string]any{"cmd": "prepaid", "username": "buyer1", "sign": f.sign("pricelist")}
-	if st, raw := f.post(t, "/v1/price-list", `{"cmd":"prepaid","username":"buyer1","sign":"`+f.sign("pricelist")+`","code":"s5"}`); st != 200 || !strings.HasPrefix(raw, `{"data":[{`) {
-		t.Fatalf("filtered list: %d %s", st, raw)
-	}
-	st, raw := f.post(t, "/v1/price-list", full)
-	if st != 200 || !strings.HasPrefix(raw, `{"data":[`) {
-		t.Fatalf("first full list: %d %s", st, raw)
-	}
-	if st, a := f.rc(t, "/v1/price-list", full); st != 200 || a.RC != "83" || a.Status != "Gagal" {
-		t.Fatalf("second full list: %d %+v", st, a)
-	}
-	// A filtered list is not limited, nor is the other reseller.
-	filtered := map[string]any{"cmd": "prepaid", "username": "buyer1", "sign": f.sign("pricelist"), "brand": "TELKOMSEL"}
-	if st, raw := f.post(t, "/v1/price-list", filtered); st != 200 || !strings.HasPrefix(raw, `{"data":[{`) {
-		t.Fatalf("filtered after full: %d %s", st, raw)
-	}
 }
 
 // TestConcurrentResend sends the same transaction many times at once: one order, one hold.

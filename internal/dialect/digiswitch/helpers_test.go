@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,9 +38,6 @@ type testSupplier struct {
 	*simulator.Simulator
 	bills     *simulator.Simulator
 	billerErr error
-
-	mu   sync.Mutex
-	down map[int64]bool // variants no supplier can take now (gangguan), by id
 }
 
 func (s *testSupplier) Inquire(ctx context.Context, req supplier.BillRequest) (supplier.Bill, error) {
@@ -60,13 +56,6 @@ func (r router) Supplier(_ context.Context, name string) (supplier.Supplier, boo
 	return r.sup, name == r.sup.Name()
 }
 func (r router) Testing() supplier.Supplier { return r.sup }
-
-// Unavailable implements core.Availability: the variants the test made disrupted.
-func (r router) Unavailable(context.Context) (map[int64]bool, error) {
-	r.sup.mu.Lock()
-	defer r.sup.mu.Unlock()
-	return r.sup.down, nil
-}
 
 // bundle is the test kit with digiswitch's supplier and clock, and the wire's helpers.
 type bundle struct {

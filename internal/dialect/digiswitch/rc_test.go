@@ -7,11 +7,9 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	ds "github.com/kios-h2h/kios/client/digiswitch"
 	"github.com/kios-h2h/kios/internal/core"
-	"github.com/kios-h2h/kios/internal/dialect/digiswitch"
 	"github.com/kios-h2h/kios/internal/reseller"
 	"github.com/kios-h2h/kios/internal/store"
 )
@@ -160,31 +158,6 @@ func TestRCs(t *testing.T) {
 		b.wantRC(T, b.trx(ds.CommandInquiry, "aetra", "7654321", "r01"), ds.RCBillerTimeout)
 	}
 	b.CheckLedger(b.T)
-}
-
-func TestPriceListLimit(t *testing.T) {
-	t.Parallel()
-	b := setup(t, setupOpts{handler: digiswitch.Options{PriceListEvery: 5 * time.Minute}})
-	req := ds.PriceListRequest{Command: "prepaid", Username: b.user(), Sign: b.sign("pricelist")}
-	if _, raw := b.post(ds.PathPriceList, req); !strings.HasPrefix(string(raw), `{"data":[`) {
-		t.Fatalf("first list: %s", raw)
-	}
-	b.wantRC(ds.PathPriceList, req, ds.RCPriceListLimited)
-	// Filtered lists and the other command are not limited by it.
-	filtered := req
-	filtered.Code = "s5"
-	if _, raw := b.post(ds.PathPriceList, filtered); !strings.HasPrefix(string(raw), `{"data":[`) {
-		t.Fatalf("filtered list: %s", raw)
-	}
-	pasca := req
-	pasca.Command = "pasca"
-	if _, raw := b.post(ds.PathPriceList, pasca); !strings.HasPrefix(string(raw), `{"data":[`) {
-		t.Fatalf("pasca list: %s", raw)
-	}
-	b.clock.Add(5 * time.Minute)
-	if _, raw := b.post(ds.PathPriceList, req); !strings.HasPrefix(string(raw), `{"data":[`) {
-		t.Fatalf("list after 5 minutes: %s", raw)
-	}
 }
 
 // TestBadInputsChangeNothing sends refused requests of every kind and checks that no order,

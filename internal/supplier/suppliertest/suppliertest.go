@@ -1,21 +1,20 @@
 // Package suppliertest runs orders through the real fulfilment path against one registered
-// upstream connector, for connector tests: a fresh database, a variant V1 the upstream sells as
-// SKU1 at Cost, a funded reseller, and the workers running.
+// upstream connector, for connector tests: a kit (internal/kiostest) whose router is the
+// registry's (route.Router), a variant V1 the upstream sells as SKU1 at Cost, a funded reseller,
+// and the workers running. It is a thin layer over kiostest: waits are the core's final signals.
 package suppliertest
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/catalog"
 	"github.com/kios-h2h/kios/internal/core"
+	"github.com/kios-h2h/kios/internal/kiostest"
 	"github.com/kios-h2h/kios/internal/ledger"
 	"github.com/kios-h2h/kios/internal/order"
 	"github.com/kios-h2h/kios/internal/store"
-	"github.com/kios-h2h/kios/internal/store/storetest"
 	"github.com/kios-h2h/kios/internal/supplier"
 	"github.com/kios-h2h/kios/internal/upstream/route"
 )
@@ -31,8 +30,7 @@ const (
 
 // Bundle is a running Kios buying from one upstream.
 type Bundle struct {
-	DB     *store.DB
-	Svc    *core.Service
+	*kiostest.Kit
 	Router *route.Router
 	Cred   core.Credentials
 }
@@ -41,17 +39,17 @@ type Bundle struct {
 func Setup(t *testing.T, upstreamTimeout time.Duration, connect func(store.Supplier) (supplier.Supplier, error)) *Bundle {
 	t.Helper()
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b := &Bundle{DB: storetest.Backends()[0].Open(t)}
-	b.Router = route.New(b.DB, route.Options{Logger: log, Connect: connect})
-	var err error
-	if b.Svc, err = core.New(ctx, b.DB, core.Config{Logger: log, Router: b.Router}); err != nil {
-		t.Fatal(err)
-	}
+	b := &Bundle{}
 	v := catalog.Variant{ProductCode: "game", Code: "V1", Name: "V1", Active: true, UnlimitedStock: true, Multi: true, Prices: map[string]int64{"default": Price}}
-	if err := b.Svc.SaveCatalog(ctx, []catalog.Product{{Code: "game", Name: "Game", Active: true}}, []catalog.Variant{v}); err != nil {
-		t.Fatal(err)
-	}
+	b.Kit = kiostest.Setup(t, kiostest.Options{
+		NewRouter: func(db *store.DB) core.Router {
+			b.Router = route.New(db, route.Options{Logger: kiostest.Quiet(), Connect: connect})
+			return b.Router
+		},
+		Products: []catalog.Product{{Code: "game", Name: "Game", Active: true}}, Variants: []catalog.Variant{v},
+		Reseller: &core.NewReseller{Name: "Shop"}, Balance: Funds,
+	})
+	b.Cred = b.Reseller
 	if _, err := b.Svc.AddSupplier(ctx, core.NewSupplier{Name: Upstream, Kind: store.KindSimulator}); err != nil {
 		t.Fatal(err)
 	}
@@ -64,40 +62,18 @@ func Setup(t *testing.T, upstreamTimeout time.Duration, connect func(store.Suppl
 	if err := b.Svc.SaveCatalog(ctx, nil, []catalog.Variant{v}); err != nil { // undo the repricing
 		t.Fatal(err)
 	}
-	if b.Cred, err = b.Svc.CreateReseller(ctx, core.NewReseller{Name: "Shop"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Svc.Credit(ctx, b.Cred.Reseller.Username, Funds, "test"); err != nil {
-		t.Fatal(err)
-	}
-	wctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		_ = b.Svc.RunWorkers(wctx, core.WorkerConfig{Poll: 10 * time.Millisecond, UpstreamTimeout: upstreamTimeout, Lease: 10 * time.Second})
-		close(done)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
+	b.RunWith(core.WorkerConfig{Poll: 10 * time.Millisecond, UpstreamTimeout: upstreamTimeout, Lease: 10 * time.Second})
 	return b
 }
 
-// Order places an order for V1 to dest and waits until it is final.
+// Order places an order for V1 to dest and waits, on the core's signal, until it is final.
 func (b *Bundle) Order(t *testing.T, ref, dest string) *order.Order {
 	t.Helper()
 	p, err := b.Svc.PlaceOrder(context.Background(), core.PlaceParams{Reseller: b.Cred.Reseller, VariantCode: "V1", Reference: ref, Destination: dest})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		o, err := b.Svc.Order(context.Background(), b.Cred.Reseller.ID, p.Order.Invoice)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if o.Status.Final() {
-			return o
-		}
-	}
-	t.Fatalf("order %s not final in time", p.Order.Invoice)
-	return nil
+	return b.WaitInvoice(t, b.Cred.Reseller.ID, p.Order.Invoice)
 }
 
 // Expect checks an order's final state and the money after it, as the only order placed:
@@ -127,13 +103,7 @@ func (b *Bundle) Expect(t *testing.T, o *order.Order, want order.Status, cost in
 	} else if avail != Funds || revenue != 0 || costs != 0 || deposit != 0 {
 		t.Fatalf("after failure: available %d revenue %d cost %d deposit %d", avail, revenue, costs, deposit)
 	}
-	rep, err := b.Svc.LedgerCheck(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.OK() {
-		t.Fatalf("ledger check: %v", rep.Discrepancies)
-	}
+	b.CheckLedger(t)
 }
 
 // Attempts lists an order's upstream attempts.

@@ -19,10 +19,10 @@ import (
 // MaxBody bounds a callback's body.
 const MaxBody = 64 << 10
 
-// Suppliers finds a registered supplier's connector by name (route.Router does): the
-// connector itself, beneath the router's breaker, since reading a callback buys nothing.
+// Suppliers finds a registered supplier's connection by name (route.Router does): beneath the
+// router's breaker, since reading a callback buys nothing.
 type Suppliers interface {
-	Connector(ctx context.Context, name string) (supplier.Supplier, bool)
+	Connector(ctx context.Context, name string) (supplier.Connection, bool)
 }
 
 // Handler serves POST /callback/{supplier}.
@@ -45,7 +45,7 @@ type handler struct {
 
 // upstream finds the connector of the supplier the path names (beneath the router's breaker);
 // it answers 404 itself when there is none.
-func (h *handler) upstream(w http.ResponseWriter, r *http.Request) (string, supplier.Supplier, bool) {
+func (h *handler) upstream(w http.ResponseWriter, r *http.Request) (string, supplier.Connection, bool) {
 	name := r.PathValue("supplier")
 	sup, ok := h.sups.Connector(r.Context(), name)
 	if !ok {
@@ -60,8 +60,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	reader, ok := sup.(supplier.CallbackReader)
-	if !ok {
+	if !sup.Offers(supplier.CanCallback) {
 		http.Error(w, "supplier sends no callbacks", http.StatusNotFound)
 		return
 	}
@@ -70,7 +69,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "body too large or unreadable", http.StatusBadRequest)
 		return
 	}
-	ref, res, err := reader.ReadCallback(r.Header, body)
+	ref, res, err := sup.ReadCallback(r.Header, body)
 	if errors.Is(err, supplier.ErrBadSignature) {
 		h.log.Warn("supplier callback with a bad signature", "supplier", name, "peer", r.RemoteAddr)
 		http.Error(w, "bad signature", http.StatusUnauthorized)
@@ -90,12 +89,11 @@ func (h *handler) serveQuery(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	reader, ok := sup.(supplier.QueryCallbackReader)
-	if !ok {
+	if !sup.Offers(supplier.CanCallbackQuery) {
 		http.Error(w, "supplier sends no report-back", http.StatusNotFound)
 		return
 	}
-	ref, res, err := reader.ReadCallbackQuery(r.URL.Query())
+	ref, res, err := sup.ReadCallbackQuery(r.URL.Query())
 	if errors.Is(err, supplier.ErrBadSignature) {
 		h.log.Warn("supplier report-back with a bad key", "supplier", name, "peer", r.RemoteAddr)
 		http.Error(w, "bad key", http.StatusUnauthorized)

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/kios-h2h/kios/internal/core"
@@ -16,7 +15,7 @@ import (
 )
 
 // ErrUnsupported is returned for a supplier whose connector cannot list a catalog or a balance.
-var ErrUnsupported = errors.New("not supported by this supplier's connector")
+var ErrUnsupported = supplier.ErrUnsupported
 
 // Catalog pulls one supplier's catalog and saves it (see core.SyncCatalog).
 func Catalog(ctx context.Context, svc *core.Service, rt *route.Router, name string, progress core.SyncProgress) (core.SyncReport, error) {
@@ -31,23 +30,12 @@ func CatalogKind(ctx context.Context, svc *core.Service, rt *route.Router, name,
 		return core.SyncReport{}, err
 	}
 	var items []supplier.Item
-	switch cat := c.Upstream().(type) {
-	case supplier.KindCataloger:
-		if kind != "" {
-			items, err = cat.CatalogKind(ctx, kind)
-			break
-		}
-		full, ok := c.Upstream().(supplier.Cataloger)
-		if !ok {
-			return core.SyncReport{}, fmt.Errorf("supplier %s: catalog: %w", name, ErrUnsupported)
-		}
-		items, err = full.Catalog(ctx)
-	case supplier.Cataloger:
-		items, err = cat.Catalog(ctx)
-		if kind != "" {
-			items = slices.DeleteFunc(items, func(it supplier.Item) bool { return (it.Kind == "postpaid") != (kind == "postpaid") })
-		}
-	default:
+	if kind == "" {
+		items, err = c.Upstream().Catalog(ctx)
+	} else {
+		items, err = c.Upstream().CatalogKind(ctx, kind)
+	}
+	if errors.Is(err, supplier.ErrUnsupported) {
 		return core.SyncReport{}, fmt.Errorf("supplier %s: catalog: %w", name, ErrUnsupported)
 	}
 	if err != nil {
@@ -62,11 +50,10 @@ func Balance(ctx context.Context, svc *core.Service, rt *route.Router, name stri
 	if err != nil {
 		return 0, err
 	}
-	b, ok := c.Upstream().(supplier.Balancer)
-	if !ok {
+	bal, err := c.Upstream().Balance(ctx)
+	if errors.Is(err, supplier.ErrUnsupported) {
 		return 0, fmt.Errorf("supplier %s: balance: %w", name, ErrUnsupported)
 	}
-	bal, err := b.Balance(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("supplier %s: fetch balance: %w", name, err)
 	}

@@ -1,7 +1,9 @@
 // Package route is Kios's Router over the supplier registry: an order's variant goes to the
 // enabled suppliers that sell it, best priority first, skipping those whose circuit breaker is
-// open. Each registered supplier is wrapped so that every call it answers feeds its breaker and
-// carries its registry name into the attempt records.
+// open. Each registered supplier's connector is held as a supplier.Connection (every optional
+// capability a method), wrapped in the metrics decorator (Options.Meter), and that in a Conn, so
+// that every call it answers feeds its breaker and carries its registry name into the attempt
+// records.
 package route
 
 import (
@@ -42,8 +44,10 @@ type Options struct {
 	// Window records every Purchase and Status answered (success rate, latency, last error per
 	// supplier and SKU); nil means a window of the last hour.
 	Window *health.Window
-	// Observe, if set, is told of every such call too (Prometheus metrics).
-	Observe func(health.Call)
+	// Meter, if set, wraps each supplier's connection (and the built-in simulator's) beneath its
+	// breaker, given its registry name: metrics.Metrics.Supplier, which counts every call that
+	// reaches the connector once (a purchase the breaker refuses reaches none).
+	Meter func(name string, c supplier.Connection) supplier.Connection
 	// Learning tunes routing that learns (demotion, the success-rate floor); zero: defaults.
 	Learning Learning
 	// Now is the clock for learning; nil means time.Now.
@@ -139,8 +143,18 @@ func New(db *store.DB, opts Options) *Router {
 		opts.Window = health.New(health.DefaultSpan, 0, nil)
 	}
 	r := &Router{db: db, opts: opts, conns: map[string]*Conn{}, learn: newLearner(opts.Learning, opts.Now), policy: Cheapest}
-	r.builtin = &Conn{row: store.Supplier{Name: opts.Simulator.Name(), Kind: store.KindSimulator, Enabled: true}, sup: opts.Simulator, r: r}
+	r.builtin = &Conn{row: store.Supplier{Name: opts.Simulator.Name(), Kind: store.KindSimulator, Enabled: true}, r: r}
+	r.builtin.sup = r.connection(opts.Simulator.Name(), opts.Simulator)
 	return r
+}
+
+// connection is the connector s of the supplier registered as name, as the router holds it.
+func (r *Router) connection(name string, s supplier.Supplier) supplier.Connection {
+	c := supplier.AsConnection(s)
+	if r.opts.Meter != nil {
+		c = r.opts.Meter(name, c)
+	}
+	return c
 }
 
 // Window is the record of calls to suppliers this router made.
@@ -177,7 +191,7 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 	}
 	if len(conns) == 0 {
 		// Nothing registered: a fresh install resells the simulator, so a demo works end to end.
-		return []core.Candidate{{Supplier: r.builtin, Upstream: r.builtin.sup, SKU: o.VariantCode}}, nil
+		return []core.Candidate{{Supplier: r.builtin, Upstream: r.builtin.biller(), SKU: o.VariantCode}}, nil
 	}
 	var out []core.Candidate
 	if len(routes) > 0 {
@@ -210,7 +224,7 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 		out = make([]core.Candidate, 0, len(list))
 		for _, c := range list {
 			rt := routes[c.idx]
-			out = append(out, core.Candidate{Supplier: picked[c.idx], Upstream: picked[c.idx].sup, SKU: rt.Product.Code, Cost: rt.Product.Cost})
+			out = append(out, core.Candidate{Supplier: picked[c.idx], Upstream: picked[c.idx].biller(), SKU: rt.Product.Code, Cost: rt.Product.Cost})
 		}
 		return out, nil
 	}
@@ -218,7 +232,7 @@ func (r *Router) Candidates(ctx context.Context, o *order.Order) ([]core.Candida
 	// simulator supplier is a catch-all for demos and staging.
 	for _, c := range conns {
 		if c.row.Kind == store.KindSimulator && c.row.Enabled && c.err == nil && c.br.Available() {
-			out = append(out, core.Candidate{Supplier: c, Upstream: c.sup, SKU: o.VariantCode})
+			out = append(out, core.Candidate{Supplier: c, Upstream: c.biller(), SKU: o.VariantCode})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Supplier.Name() < out[j].Supplier.Name() })
@@ -359,9 +373,9 @@ func (r *Router) Supplier(ctx context.Context, name string) (supplier.Supplier, 
 	return c, true
 }
 
-// Connector is the connector itself of the supplier named name (found as Supplier finds it),
-// beneath its breaker: what receives the supplier's callbacks (package inbound).
-func (r *Router) Connector(ctx context.Context, name string) (supplier.Supplier, bool) {
+// Connector is the connection of the supplier named name (found as Supplier finds it), beneath
+// its breaker: what receives the supplier's callbacks (package inbound).
+func (r *Router) Connector(ctx context.Context, name string) (supplier.Connection, bool) {
 	c, ok := r.supplierConn(ctx, name)
 	if !ok {
 		return nil, false
@@ -462,7 +476,10 @@ func (r *Router) load(ctx context.Context, force bool) (map[string]*Conn, error)
 		} else {
 			c.br = breaker.New(r.opts.Breaker)
 		}
-		c.sup, c.err = r.opts.Connect(row)
+		var sup supplier.Supplier
+		if sup, c.err = r.opts.Connect(row); c.err == nil {
+			c.sup = r.connection(row.Name, sup)
+		}
 		c.noteBalance(row)
 		next[row.Name] = c
 	}
@@ -473,7 +490,7 @@ func (r *Router) load(ctx context.Context, force bool) (map[string]*Conn, error)
 // Conn is a registered supplier's connector, named as registered, feeding its breaker.
 type Conn struct {
 	row store.Supplier
-	sup supplier.Supplier
+	sup supplier.Connection // the connector, metered
 	err error
 	br  *breaker.Breaker // nil for the built-in simulator, never out of rotation
 	r   *Router
@@ -517,8 +534,19 @@ func (c *Conn) Row() store.Supplier { return c.row }
 // simulator has none (the workers' default applies).
 func (c *Conn) Bounds() (int, float64) { return c.row.MaxInflight, c.row.Rate }
 
-// Upstream is the connector itself.
-func (c *Conn) Upstream() supplier.Supplier { return c.sup }
+// Upstream is the connection beneath the breaker: what the supplier can do besides buying
+// (list its catalog, tell its balance), asked of it by name, never probed for.
+func (c *Conn) Upstream() supplier.Connection { return c.sup }
+
+// biller is the connection as core.Candidate.Upstream: the core asks it to look bills up (an
+// inquiry charges nothing, so it need not pass the breaker). Nil when the connector looks no
+// bills up, so that the core, which finds a biller by its method, passes to the next candidate.
+func (c *Conn) biller() supplier.Supplier {
+	if !c.sup.Offers(supplier.CanBill) {
+		return nil
+	}
+	return c.sup
+}
 
 // Breaker is the supplier's circuit breaker.
 func (c *Conn) Breaker() *breaker.Breaker { return c.br }
@@ -553,7 +581,8 @@ func (c *Conn) Status(ctx context.Context, req supplier.Request) (supplier.Resul
 	return res, err
 }
 
-// record feeds one answered call to the breaker, the window and the observer (metrics).
+// record feeds one answered call to the breaker and the window (the metrics decorator beneath
+// has counted it).
 func (c *Conn) record(op string, req supplier.Request, start time.Time, res supplier.Result, err error) {
 	call := health.Call{Supplier: c.row.Name, SKU: req.SKU, Op: op, At: time.Now(), Took: time.Since(start), State: res.State,
 		Unreachable: res.Unreachable, Err: err, Message: res.Message}
@@ -572,7 +601,4 @@ func (c *Conn) record(op string, req supplier.Request, start time.Time, res supp
 		}
 	}
 	c.r.opts.Window.Record(call)
-	if c.r.opts.Observe != nil {
-		c.r.opts.Observe(call)
-	}
 }
