@@ -3,7 +3,6 @@ package digiflazz_test
 import (
 	"context"
 	"net/http"
-	"net/netip"
 	"testing"
 	"time"
 
@@ -128,19 +127,4 @@ func (f *fixture) orders(t *testing.T) []order.Order {
 		t.Fatal(err)
 	}
 	return os
-}
-
-// restrictedReseller creates a funded reseller whose allowlist excludes 127.0.0.1.
-func (f *fixture) restrictedReseller(t *testing.T) core.Credentials {
-	t.Helper()
-	cr, err := f.Svc.CreateReseller(context.Background(), core.NewReseller{Username: "faraway", Name: "Far Away",
-		AllowIPs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cr
-}
-
-func core_NewReseller(username string) core.NewReseller {
-	return core.NewReseller{Username: username, Name: username}
 }
