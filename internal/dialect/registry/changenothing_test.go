@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	dfz "github.com/kios-h2h/kios/client/digiflazz"
 	"github.com/kios-h2h/kios/client/flazz"
@@ -57,15 +56,8 @@ var refusalWordings = map[string]refusalWording{
 // TestBadInputsChangeNothing).
 func TestRefusalsChangeNothing(t *testing.T) {
 	t.Parallel()
-	for _, d := range flazzDialects {
-		t.Run(d.name, func(t *testing.T) {
-			t.Parallel()
-			products, variants := refusalCatalog()
-			at := time.Date(2026, 3, 2, 10, 0, 0, 0, catalog.Jakarta)
-			kiostest.Each(t, kiostest.Options{Products: products, Variants: variants, Balance: 100_000,
-				Now: func() time.Time { return at }}, func(t *testing.T, k *kiostest.Kit) { refusalsChangeNothing(t, k, d) })
-		})
-	}
+	products, variants := refusalCatalog()
+	eachFlazzDialect(t, kiostest.Options{Products: products, Variants: variants, Balance: 100_000}, refusalsChangeNothing)
 }
 
 func refusalsChangeNothing(t *testing.T, k *kiostest.Kit, d flazzDialect) {
