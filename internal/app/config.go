@@ -97,8 +97,8 @@ type Config struct {
 	RefusalLimit int
 	// MaxBody bounds request bodies; default 64 KiB.
 	MaxBody int64
-	// PriceListEvery is how often one Digiswitch reseller may fetch a full price list; 0 means
-	// the dialect's default (5 minutes), negative no limit (kios bench).
+	// PriceListEvery is how often one Digiswitch or Digiflazz reseller may fetch a full price
+	// list; 0 means the dialects' default (5 minutes), negative no limit (kios bench).
 	PriceListEvery time.Duration
 	// NoTextChannels leaves the text channels (kios channel add) to other nodes: this one neither
 	// receives nor sends text, nor claims text jobs.

@@ -40,8 +40,8 @@ func TestPriceListLimit(t *testing.T) {
 		t.Run(d.name, func(t *testing.T) {
 			t.Parallel()
 			clk := kiostest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
-			// Digiflazz's limit is its default, 5 minutes; Digiswitch's the server's setting.
-			k := kiostest.Setup(t, kiostest.Options{Now: clk.Now, PriceListEvery: 5 * time.Minute})
+			// Both take the server's setting (2 minutes here, not their default of 5).
+			k := kiostest.Setup(t, kiostest.Options{Now: clk.Now, PriceListEvery: 2 * time.Minute})
 			u, key := k.Reseller.Reseller.Username, k.Reseller.APIKey
 			list := func(user, key, command, filter string) string {
 				if filter != "" {
@@ -80,8 +80,10 @@ func TestPriceListLimit(t *testing.T) {
 				t.Fatal(err)
 			}
 			served("another reseller's full list", list("lain", other.APIKey, "prepaid", ""))
-			clk.Add(5 * time.Minute)
-			served("full list after 5 minutes", list(u, key, "prepaid", ""))
+			clk.Add(time.Minute)
+			limited("full list after 1 minute", list(u, key, "prepaid", ""))
+			clk.Add(time.Minute)
+			served("full list after 2 minutes", list(u, key, "prepaid", ""))
 		})
 	}
 }
