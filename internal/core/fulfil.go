@@ -110,9 +110,10 @@ func (s *Service) work(ctx context.Context, d *dispatcher, c *claim) {
 		return
 	}
 	p.ctx, p.d = ctx, d
-	if st, ok := p.sup.(supplier.Starter); ok && !p.status {
-		// The supplier answers without a goroutine waiting: nothing but p while it is out.
-		st.StartPurchase(d.callCtx(), requestOf(p.o, p.att, p.limit), p.answered)
+	if !p.status {
+		// A Starter answers without a goroutine waiting (nothing but p while it is out); any
+		// other connector is called from a goroutine of the connection's own.
+		supplier.AsConnection(p.sup).StartPurchase(d.callCtx(), requestOf(p.o, p.att, p.limit), p.answered)
 		return
 	}
 	go func() { p.answered(s.call(d, p)) }()

@@ -169,9 +169,8 @@ func (s *Service) postpaidVariant(ctx context.Context, code string) (*store.Vari
 // supplier for testing requests, else the first of the order's candidates that is a biller.
 func (s *Service) biller(ctx context.Context, v *store.VariantRow, customerNo string, testing bool) (supplier.Biller, string, string, error) {
 	if testing {
-		t := s.router.Testing()
-		if b, ok := t.(supplier.Biller); ok {
-			return b, t.Name(), v.Code, nil
+		if t := supplier.AsConnection(s.router.Testing()); t.Offers(supplier.CanBill) {
+			return t, t.Name(), v.Code, nil
 		}
 		return nil, "", "", fmt.Errorf("%w: the testing supplier cannot look bills up", bill.ErrUnavailable)
 	}
@@ -188,14 +187,12 @@ func (s *Service) biller(ctx context.Context, v *store.VariantRow, customerNo st
 	return nil, "", "", fmt.Errorf("%w: no supplier looks %s bills up", bill.ErrUnavailable, v.Code)
 }
 
-// billerOf is c's supplier as a biller: itself, or the connector beneath the router's wrapper
-// (Candidate.Upstream; an inquiry charges nothing, so it need not pass the circuit breaker).
+// billerOf is c's connector as a biller, when it looks bills up (Candidate.Connector: the
+// connector beneath the router's wrappers, since an inquiry charges nothing and need not pass
+// the circuit breaker). supplier.AsConnection is where the optional interfaces are looked for.
 func billerOf(c Candidate) (supplier.Biller, bool) {
-	if b, ok := c.Supplier.(supplier.Biller); ok {
-		return b, true
-	}
-	b, ok := c.Connector().(supplier.Biller)
-	return b, ok
+	conn := supplier.AsConnection(c.Connector())
+	return conn, conn.Offers(supplier.CanBill)
 }
 
 // PaidBill is the outcome of PayBill.
@@ -329,8 +326,8 @@ func (s *Service) BillStatus(ctx context.Context, resellerID int64, reference st
 //
 // Errors: bill.ErrCustomer, bill.ErrBillerDown.
 func (s *Service) PLNCustomer(ctx context.Context, customerNo string) (supplier.PLNCustomer, error) {
-	checker, _ := s.router.Testing().(supplier.PLNChecker)
-	if checker == nil {
+	checker := supplier.AsConnection(s.router.Testing())
+	if !checker.Offers(supplier.CanCheckPLN) {
 		return supplier.PLNCustomer{}, fmt.Errorf("%w: no supplier checks PLN customers", bill.ErrBillerDown)
 	}
 	ctx, cancel := context.WithTimeout(ctx, InquiryTimeout)
