@@ -389,15 +389,7 @@ func TestFinalAnswersPushed(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		b := setup(t, be)
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		sent := &fakeSender{ch: make(chan string, 16)}
-		done := make(chan struct{}, 2)
-		go func() { _ = b.svc.RunWorkers(ctx, core.WorkerConfig{Poll: 20 * time.Millisecond}); done <- struct{}{} }()
-		go func() {
-			_ = b.eng.Run(ctx, map[string]textcmd.Sender{textcmd.Telegram: sent}, textcmd.WorkerConfig{Poll: 20 * time.Millisecond})
-			done <- struct{}{}
-		}()
+		sent, stop := b.runWorkers(t)
 		b.say(t, "X5.081200001234.1234 R#ok")
 		b.say(t, "X5.081200000000.1234 R#bad")
 		want := map[string]string{
@@ -422,14 +414,29 @@ func TestFinalAnswersPushed(t *testing.T) {
 				t.Fatalf("final answers seen: %v", seen)
 			}
 		}
-		cancel()
-		<-done
-		<-done
+		stop()
 		if b.balance(t) != 100000-5100 {
 			t.Fatalf("balance %d", b.balance(t))
 		}
 		b.ledgerOK(t)
 	})
+}
+
+// runWorkers runs the fulfilment workers and the text worker, which sends through the fake
+// sender it returns; stop ends both and waits for them (at the test's end if not before).
+func (b *bundle) runWorkers(t *testing.T) (sent *fakeSender, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sent = &fakeSender{ch: make(chan string, 16)}
+	done := make(chan struct{}, 2)
+	go func() { _ = b.svc.RunWorkers(ctx, core.WorkerConfig{Poll: 20 * time.Millisecond}); done <- struct{}{} }()
+	go func() {
+		_ = b.eng.Run(ctx, map[string]textcmd.Sender{textcmd.Telegram: sent}, textcmd.WorkerConfig{Poll: 20 * time.Millisecond})
+		done <- struct{}{}
+	}()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done; <-done }) }
+	t.Cleanup(stop)
+	return sent, stop
 }
 
 type fakeSender struct {
@@ -477,15 +484,8 @@ func TestFinalAfterAcceptance(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, be storetest.Backend) {
 		b := setup(t, be)
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		sent := &fakeSender{ch: make(chan string, 16)}
-		done := make(chan struct{}, 2)
-		go func() { _ = b.svc.RunWorkers(ctx, core.WorkerConfig{Poll: 20 * time.Millisecond}); done <- struct{}{} }()
-		go func() {
-			_ = b.eng.Run(ctx, map[string]textcmd.Sender{textcmd.Telegram: sent}, textcmd.WorkerConfig{Poll: 20 * time.Millisecond})
-			done <- struct{}{}
-		}()
+		ctx := context.Background()
+		sent, stop := b.runWorkers(t)
 		// Handle's two steps, with the order settled and its final answer due in between.
 		m := textcmd.Message{Channel: textcmd.Telegram, Sender: "555", ID: "m1", Text: "X5.081200001234.1234 R#early", Time: b.clock.Now()}
 		accept, err := b.eng.Answer(ctx, m)
@@ -524,9 +524,7 @@ func TestFinalAfterAcceptance(t *testing.T) {
 		}
 		match(t, bodies[0], `^R#early X5\.081200001234 sedang diproses\.`)
 		match(t, bodies[1], `^R#early X5\.081200001234 BERHASIL\. SN: `)
-		cancel()
-		<-done
-		<-done
+		stop()
 		b.ledgerOK(t)
 	})
 }
