@@ -95,15 +95,7 @@ func (n *node) work(cfg core.WorkerConfig) {
 // once, be bought upstream exactly once, and the ledger must check clean.
 func TestNodesShareOneDatabase(t *testing.T) {
 	t.Parallel()
-	var be *storetest.Backend
-	for _, b := range storetest.Backends() {
-		if b.Name == "postgres" {
-			be = &b
-		}
-	}
-	if be == nil {
-		t.Skip("needs PostgreSQL: set " + storetest.PostgresEnv)
-	}
+	be := storetest.Postgres(t)
 	ctx := context.Background()
 	url := be.URL(t)
 	up := &upstream{purchases: map[string]int{}}
@@ -284,15 +276,7 @@ func TestNodesShareOneDatabase(t *testing.T) {
 // workers here poll once an hour.
 func TestOtherNodesWorkersWakeOnAnOrder(t *testing.T) {
 	t.Parallel()
-	var be *storetest.Backend
-	for _, b := range storetest.Backends() {
-		if b.Name == "postgres" {
-			be = &b
-		}
-	}
-	if be == nil {
-		t.Skip("needs PostgreSQL: set " + storetest.PostgresEnv)
-	}
+	be := storetest.Postgres(t)
 	ctx := context.Background()
 	url := be.URL(t)
 	up := &upstream{purchases: map[string]int{}}

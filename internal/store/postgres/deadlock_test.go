@@ -16,15 +16,7 @@ import (
 // %w wrapping, so Batch runs the losing batch again instead of failing its callers.
 func TestDeadlockIsRetryable(t *testing.T) {
 	t.Parallel()
-	var be *storetest.Backend
-	for _, b := range storetest.Backends() {
-		if b.Name == "postgres" {
-			be = &b
-		}
-	}
-	if be == nil {
-		t.Skip("needs PostgreSQL: set " + storetest.PostgresEnv)
-	}
+	be := storetest.Postgres(t)
 	db := be.Open(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

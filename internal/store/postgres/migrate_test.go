@@ -15,15 +15,7 @@ import (
 // opens, and the schema is migrated once.
 func TestConcurrentStartsMigrateOnce(t *testing.T) {
 	t.Parallel()
-	var be *storetest.Backend
-	for _, b := range storetest.Backends() {
-		if b.Name == "postgres" {
-			be = &b
-		}
-	}
-	if be == nil {
-		t.Skip("needs PostgreSQL: set " + storetest.PostgresEnv)
-	}
+	be := storetest.Postgres(t)
 	url := be.URL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -30,6 +30,17 @@ func postgresBackend() *Backend {
 	}}
 }
 
+// Postgres is the PostgreSQL backend, for a test that needs it; the test is skipped when
+// KIOS_TEST_PG is not set.
+func Postgres(t testing.TB) Backend {
+	t.Helper()
+	pg := postgresBackend()
+	if pg == nil {
+		t.Skip("needs PostgreSQL: set " + PostgresEnv)
+	}
+	return *pg
+}
+
 // PostgresSchema creates an empty schema on the server at base, dropped when the test ends, and
 // returns base with search_path set to it.
 func PostgresSchema(t testing.TB, base string) string {
