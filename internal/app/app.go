@@ -377,6 +377,7 @@ func (a *App) Run(ctx context.Context) error {
 	if a.cfg.LedgerCheckEvery > 0 {
 		go a.svc.LedgerCheckEvery(workCtx, a.cfg.LedgerCheckEvery)
 	}
+	go a.svc.PartitionsEvery(workCtx, time.Hour)
 	a.ready.Store(true)
 	a.log.Info("listening", "addr", a.ln.Addr().String(), "db", backend.Kind(a.cfg.DB), "workers", a.cfg.Workers,
 		"sim_delay", a.cfg.SimDelay.String(), "demo", a.cfg.Demo)

@@ -68,6 +68,9 @@ func runArchive(ctx context.Context, e *Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "archived %d orders (%d postings) in %d batches, final before %s, to %s\n",
 		res.Orders, res.Postings, res.Batches, *before, res.Target)
+	if len(res.Months) > 0 {
+		fmt.Fprintf(e.Stdout, "months archived whole (their partitions detached): %v\n", res.Months)
+	}
 	if res.Skipped > 0 {
 		fmt.Fprintf(e.Stdout, "kept %d final orders before the cut: a job still due (a callback), or postings newer than the last ledger checkpoint\n", res.Skipped)
 	}

@@ -106,3 +106,25 @@ func (s *Service) LedgerCheckEvery(ctx context.Context, interval time.Duration) 
 		}
 	}
 }
+
+// PartitionsEvery makes the partitions of the months ahead (PostgreSQL: store.EnsurePartitions)
+// every interval until ctx ends. Opening the store made them once already; a server that runs
+// across a month's turn makes the next month's here, well before it is needed.
+func (s *Service) PartitionsEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := s.db.EnsurePartitions(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Error("partitions", "err", err)
+		case n > 0:
+			s.log.Info("partitions made", "months", n)
+		}
+	}
+}

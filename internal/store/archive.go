@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,6 +106,9 @@ type ArchiveResult struct {
 	Orders   int64  `json:"orders"`   // orders archived by this run
 	Postings int64  `json:"postings"` // postings archived by this run
 	Skipped  int64  `json:"skipped"`  // final orders before the cut kept: a job left, or postings newer than the last checkpoint
+	// Months are the months (YYYYMM) given up whole by this run, their partitions detached
+	// (PostgreSQL; their orders and postings are counted above too).
+	Months []int `json:"months,omitempty"`
 }
 
 // ErrArchiveChanged is a batch's failure when its orders changed between being read and being
@@ -142,9 +146,16 @@ func (db *DB) Archive(ctx context.Context, opt ArchiveOptions) (ArchiveResult, e
 	if err := db.openReferenceGuard(ctx); err != nil {
 		return res, fmt.Errorf("archive: %w", err)
 	}
+	if db.dialect.Partitioned {
+		// Whole months first, each a partition detach (archive_months.go); the batches below
+		// take what is left: the orders from before partitioning, and months not all final.
+		if err := db.archiveMonths(ctx, archiveID, cut, opt, &res); err != nil {
+			return res, err
+		}
+	}
 	var after int64
 	for changed := 0; ; {
-		b, next, skipped, err := db.archiveRead(ctx, archiveID, after, cut, opt.BatchSize)
+		b, next, skipped, err := db.archiveRead(ctx, archiveID, after, math.MaxInt64, cut, opt.BatchSize)
 		if err != nil {
 			return res, err
 		}
@@ -183,12 +194,12 @@ func (db *DB) Archive(ctx context.Context, opt ArchiveOptions) (ArchiveResult, e
 	}
 }
 
-// archiveRead reads the next batch: the archivable orders with ids above after, at most size of
-// them, with all their rows. It returns nil when none is left, and the id to continue after.
+// archiveRead reads the next batch: the archivable orders with ids above after and below until,
+// at most size of them, with all their rows. It returns nil when none is left, and the id to continue after.
 // Orders are scanned by id (the primary key) and the scan stops at the first order created a
 // minute after the cut: ids and creation times rise together, up to transactions committing out
 // of order, which a minute covers.
-func (db *DB) archiveRead(ctx context.Context, archiveID, after, cut int64, size int) (*ArchiveBatch, int64, int64, error) {
+func (db *DB) archiveRead(ctx context.Context, archiveID, after, until, cut int64, size int) (*ArchiveBatch, int64, int64, error) {
 	rtx, err := db.r.BeginTx(ctx, db.dialect.Snapshot)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("archive read: %w", err)
@@ -233,7 +244,7 @@ func (db *DB) archiveRead(ctx context.Context, archiveID, after, cut int64, size
 		}
 		rows, err := q.query(ctx, `SELECT o.id, o.status, o.created_at, o.created_at + o.updated_at,
 			COALESCE((SELECT MAX(p.id) FROM postings p WHERE p.order_id = o.id), 0)
-			FROM orders o WHERE o.id > ? ORDER BY o.id LIMIT ?`, after, size)
+			FROM orders o WHERE o.id > ? AND o.id < ? ORDER BY o.id LIMIT ?`, after, until, size)
 		if err != nil {
 			return nil, 0, 0, fmt.Errorf("archive read orders: %w", err)
 		}
@@ -828,6 +839,11 @@ func (tx *Tx) archiveDeleteOrders(ctx context.Context, in string, args []any) er
 func (tx *Tx) archiveCheckpointAdd(ctx context.Context, archiveID int64, b *ArchiveBatch) error {
 	sums := map[int64]*accountArchive{}
 	sumPostings(sums, b.postings)
+	return tx.archiveCheckpointSums(ctx, archiveID, sums)
+}
+
+// archiveCheckpointSums adds per-account sums to an archive's checkpoint.
+func (tx *Tx) archiveCheckpointSums(ctx context.Context, archiveID int64, sums map[int64]*accountArchive) error {
 	for _, acct := range slices.Sorted(maps.Keys(sums)) {
 		s := sums[acct]
 		var bal, n int64

@@ -52,6 +52,9 @@ type Dialect struct {
 	// SizeQuery answers one row: the bytes the database's data takes (SQLite: pages in use;
 	// PostgreSQL: pg_database_size). TableSizeQuery answers (name, bytes) per table and index.
 	SizeQuery, TableSizeQuery string
+	// Partitioned: orders and postings are partitioned by month (PostgreSQL, migration 00271),
+	// made ahead by EnsurePartitions, and archival gives whole months up by detaching them.
+	Partitioned bool
 }
 
 // DollarPlaceholders rewrites "?" to "$1", "$2"… outside quoted strings.

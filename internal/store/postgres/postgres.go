@@ -37,8 +37,11 @@ var migrations embed.FS
 const (
 	codeSerializationFailure = "40001"
 	codeDeadlockDetected     = "40P01"
-	codeUniqueViolation      = "23505"
-	codeOutOfRange           = "22003" // numeric_value_out_of_range
+	// codeLockNotAvailable is lock_timeout's: set only by the transactions that take table
+	// locks (archiving a month), which are then run again.
+	codeLockNotAvailable = "55P03"
+	codeUniqueViolation  = "23505"
+	codeOutOfRange       = "22003" // numeric_value_out_of_range
 )
 
 // Dialect is PostgreSQL's.
@@ -55,9 +58,13 @@ var Dialect = &store.Dialect{
 	// deposits rows would otherwise deadlock batches.
 	LateSystemBalances: true,
 	SizeQuery:          `SELECT pg_database_size(current_database())`,
-	TableSizeQuery: `SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = current_schema() AND c.relkind = 'r'`,
+	// A partition (migration 00271: orders_pYYYYMM, postings_other, …) counts as its table.
+	TableSizeQuery: `SELECT COALESCE(p.relname, c.relname), SUM(pg_total_relation_size(c.oid))::bigint
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		LEFT JOIN pg_inherits i ON i.inhrelid = c.oid LEFT JOIN pg_class p ON p.oid = i.inhparent
+		WHERE n.nspname = current_schema() AND c.relkind = 'r' GROUP BY 1`,
 	WritableCTE: true,
+	Partitioned: true,
 	// READ COMMITTED, PostgreSQL's default, takes a new snapshot per statement; a check that
 	// reads several tables must see them at one instant.
 	Snapshot: &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
@@ -73,7 +80,7 @@ func sqlState(err error) string {
 
 func isRetryable(err error) bool {
 	switch sqlState(err) {
-	case codeSerializationFailure, codeDeadlockDetected:
+	case codeSerializationFailure, codeDeadlockDetected, codeLockNotAvailable:
 		return true
 	}
 	return false
@@ -137,7 +144,14 @@ func Open(ctx context.Context, url string, opts Options) (*store.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres %s: %w", name, err)
 	}
-	return store.New(db, db, Dialect, o), nil
+	sdb := store.New(db, db, Dialect, o)
+	// The months ahead, made at every start: a node down over a month's turn comes back to
+	// partitions made up to date (EnsurePartitions).
+	if _, err := sdb.EnsurePartitions(ctx); err != nil {
+		_ = sdb.Close()
+		return nil, fmt.Errorf("postgres %s: %w", name, err)
+	}
+	return sdb, nil
 }
 
 // Connect opens a pool of at most maxConns connections to the database at url and checks that
