@@ -166,14 +166,11 @@ type fulfilResult struct {
 // stuck server gets near it.
 const finalTimeout = 5 * time.Minute
 
-// waitFinal waits until every accepted order is final.
-func (t *target) waitFinal(ctx context.Context, drv driver, invoices [][]string, start time.Time) fulfilResult {
+// waitFinal waits until every accepted order is final: total orders, whose invoices (kept for a
+// remote target only) are asked one by one; an embedded server is asked for its Pending orders.
+func (t *target) waitFinal(ctx context.Context, drv driver, invoices [][]string, total int64, start time.Time) fulfilResult {
 	ctx, cancel := context.WithTimeout(ctx, finalTimeout)
 	defer cancel()
-	var total int64
-	for _, w := range invoices {
-		total += int64(len(w))
-	}
 	if t.svc != nil {
 		for {
 			pending, err := t.svc.Orders(ctx, store.OrderFilter{Status: order.Pending, Limit: 1})
