@@ -145,7 +145,10 @@ func (db *DB) archiveMonths(ctx context.Context, archiveID, cut int64, opt Archi
 
 // monthPrint is what a month holds, as archiveMonth checks it did not change.
 type monthPrint struct {
-	orders, times, postings, lastPosting, amounts int64
+	orders, postings, lastPosting int64
+	// times and amounts are sums, as text: exact, where a month's sum of microsecond times
+	// overflows 64 bits.
+	times, amounts string
 	// movable: every order final, made and last changed before the cut, none with a job, no
 	// posting above the last ledger checkpoint's horizon, and ids no longer drawn in the month.
 	movable bool
@@ -154,12 +157,12 @@ type monthPrint struct {
 func (q Q) monthPrint(ctx context.Context, m monthPartition, cut int64) (monthPrint, error) {
 	var p monthPrint
 	var held int64
-	if err := q.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(created_at + updated_at), 0)::bigint,
+	if err := q.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(created_at + updated_at), 0)::text,
 		COUNT(*) FILTER (WHERE status = 'Pending' OR created_at >= ? OR created_at + updated_at >= ?)
 		FROM `+m.orders(), cut, cut).Scan(&p.orders, &p.times, &held); err != nil {
 		return p, fmt.Errorf("month orders: %w", err)
 	}
-	if err := q.queryRow(ctx, `SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(amount), 0)::bigint FROM `+m.postings()).
+	if err := q.queryRow(ctx, `SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(amount), 0)::text FROM `+m.postings()).
 		Scan(&p.postings, &p.lastPosting, &p.amounts); err != nil {
 		return p, fmt.Errorf("month postings: %w", err)
 	}

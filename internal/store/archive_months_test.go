@@ -122,3 +122,42 @@ func TestArchiveMonths(t *testing.T) {
 		t.Fatalf("%d live orders, want %d", k.OrderCount(t), live+2)
 	}
 }
+
+// TestArchiveMonthOfManyOrders: a month whose orders' times sum past 64 bits (6,000 orders of
+// microsecond times do) is archived whole; its fingerprint is exact, not an overflow.
+func TestArchiveMonthOfManyOrders(t *testing.T) {
+	pg := storetest.Postgres(t)
+	k := kiostest.Setup(t, kiostest.Options{Backend: &pg})
+	ctx := context.Background()
+	db := k.DB
+	now := time.Now().UnixMicro()
+	if _, err := db.Writer().ExecContext(ctx, `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name,
+		destination, price, status, day, multi, created_at, updated_at)
+		SELECT 'INV-' || i, (SELECT MIN(id) FROM resellers), 'ref-' || i, (SELECT MIN(id) FROM variants), 'x', 'x', 'd', 1, 'Success', 20790, FALSE, $1, 1000
+		FROM generate_series(1, 6000) i`, now); err != nil {
+		t.Fatal(err)
+	}
+	// The month turns, and the next month has an order (it holds the highest id, which stays:
+	// see archiveKeep).
+	if _, err := db.Writer().ExecContext(ctx, `SELECT setval('orders_id_seq', kios_month_base(kios_month_after(kios_month_now())))`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Writer().ExecContext(ctx, `INSERT INTO orders (invoice, reseller_id, reference, variant_id, variant_code, product_name,
+		destination, price, status, day, multi, created_at, updated_at)
+		SELECT 'INV-next', MIN(id), 'ref-next', (SELECT MIN(id) FROM variants), 'x', 'x', 'd', 1, 'Success', 20790, FALSE, $1, 1000
+		FROM resellers`, now); err != nil {
+		t.Fatal(err)
+	}
+	months, err := db.Partitions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Archive(ctx, store.ArchiveOptions{Cut: time.Date(months[1]/100, time.Month(months[1]%100), 1, 0, 0, 0, 0, catalog.Jakarta),
+		Drop: true, Target: store.DropArchive, BatchSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Months, months[:1]) || res.Orders != 6000 || k.OrderCount(t) != 1 {
+		t.Fatalf("archive: %+v, %d orders left; want month %d whole, 6,000 orders", res, k.OrderCount(t), months[0])
+	}
+}
