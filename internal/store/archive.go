@@ -311,10 +311,14 @@ func archiveHorizon(ctx context.Context, q Q) (int64, error) {
 // stay. SQLite gives a new row the highest id plus one (INTEGER PRIMARY KEY without
 // AUTOINCREMENT), so deleting the highest row would hand its id, and those below it that were
 // archived, to new rows: an archived order's id would name another, and posting ids would no
-// longer rise, which the checkpoints' horizons rely on. (PostgreSQL's identities never reuse an
-// id; the rule costs it one order kept.)
+// longer rise, which the checkpoints' horizons rely on. PostgreSQL's sequences never hand an id
+// out twice (Dialect.ReusesIDs false): none is kept there, and a month whose orders hold the
+// newest rows can still go whole (archive_months.go).
 func archiveKeep(ctx context.Context, q Q) (map[int64]bool, error) {
 	keep := map[int64]bool{}
+	if !q.d.ReusesIDs {
+		return keep, nil
+	}
 	for _, query := range []string{
 		`SELECT MAX(id) FROM orders`,
 		`SELECT order_id FROM postings WHERE id = (SELECT MAX(id) FROM postings)`,

@@ -200,9 +200,10 @@ func TestArchive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The orders holding a table's highest id stay (see archiveKeep), counted as skipped.
+		// On SQLite the orders holding a table's highest id stay (see archiveKeep), counted as
+		// skipped; PostgreSQL keeps none.
 		live := k.OrderCount(t)
-		if live != res.Skipped || live == 0 || live > 5 {
+		if live != res.Skipped || (live > 0) != db.Dialect().ReusesIDs || live > 5 {
 			t.Fatalf("%d orders left live after the archive ran to its end (%+v), want those it kept", live, res)
 		}
 		given, rows := archivedOrders(t, db, a)

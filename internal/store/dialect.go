@@ -55,6 +55,10 @@ type Dialect struct {
 	// Partitioned: orders and postings are partitioned by month (PostgreSQL, migration 00271),
 	// made ahead by EnsurePartitions, and archival gives whole months up by detaching them.
 	Partitioned bool
+	// ReusesIDs: deleting a table's highest row hands its id to the next row (SQLite's INTEGER
+	// PRIMARY KEY without AUTOINCREMENT), so archival keeps the rows that hold the highest ids
+	// (archiveKeep). PostgreSQL's sequences never do.
+	ReusesIDs bool
 }
 
 // DollarPlaceholders rewrites "?" to "$1", "$2"… outside quoted strings.

@@ -36,6 +36,7 @@ var migrations embed.FS
 // Dialect is SQLite's.
 var Dialect = &store.Dialect{
 	Name:              "sqlite",
+	ReusesIDs:         true,
 	Retryable:         isBusy,
 	IsUniqueViolation: isUnique,
 	Unavailable:       isUnavailable,
