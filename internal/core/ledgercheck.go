@@ -86,14 +86,7 @@ func (l *lastCheck) get() (LedgerCheckResult, bool) {
 // LedgerCheckEvery runs the incremental check every interval until ctx ends, saving each clean
 // result as the next checkpoint; a discrepancy is logged at error level (alert "ledger").
 func (s *Service) LedgerCheckEvery(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, interval, func() {
 		res, err := s.LedgerCheckFrom(ctx, false, true)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -104,13 +97,26 @@ func (s *Service) LedgerCheckEvery(ctx context.Context, interval time.Duration) 
 		case err == nil:
 			s.log.Info("ledger check", "mode", res.Mode, "accounts", res.Accounts, "orders", res.Orders, "took", res.Took.String())
 		}
-	}
+	})
 }
 
 // PartitionsEvery makes the partitions of the months ahead (PostgreSQL: store.EnsurePartitions)
 // every interval until ctx ends. Opening the store made them once already; a server that runs
 // across a month's turn makes the next month's here, well before it is needed.
 func (s *Service) PartitionsEvery(ctx context.Context, interval time.Duration) {
+	every(ctx, interval, func() {
+		n, err := s.db.EnsurePartitions(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Error("partitions", "err", err)
+		case n > 0:
+			s.log.Info("partitions made", "months", n)
+		}
+	})
+}
+
+// every runs fn every interval until ctx ends (the first time one interval from now).
+func every(ctx context.Context, interval time.Duration, fn func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -118,13 +124,7 @@ func (s *Service) PartitionsEvery(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		n, err := s.db.EnsurePartitions(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			s.log.Error("partitions", "err", err)
-		case n > 0:
-			s.log.Info("partitions made", "months", n)
+			fn()
 		}
 	}
 }

@@ -37,6 +37,13 @@ func migratedTo(t *testing.T, version int64) (*sql.DB, func(int64)) {
 	return db, up
 }
 
+// seedRows are a reseller (1), a product and a variant (1) for orders to name.
+var seedRows = []string{
+	`INSERT INTO resellers (id, username, name, membership, token_hash, api_key, created_at) VALUES (1, 'r', 'R', 'default', 'h', 'k', 0)`,
+	`INSERT INTO products (id, code, name, created_at, updated_at) VALUES (1, 'p', 'P', 0, 0)`,
+	`INSERT INTO variants (id, product_id, code, name, unlimited_stock, created_at, updated_at) VALUES (1, 1, 'unl', 'U', TRUE, 0, 0)`,
+}
+
 func execAll(t *testing.T, db interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, statements ...string) {
@@ -86,10 +93,8 @@ func scalar[T any](t *testing.T, db *sql.DB, q string, args ...any) T {
 func TestPartitionsMigration(t *testing.T) {
 	ctx := context.Background()
 	db, up := migratedTo(t, 270)
+	execAll(t, db, seedRows...)
 	execAll(t, db,
-		`INSERT INTO resellers (id, username, name, membership, token_hash, api_key, created_at) VALUES (1, 'r', 'R', 'default', 'h', 'k', 0)`,
-		`INSERT INTO products (id, code, name, created_at, updated_at) VALUES (1, 'p', 'P', 0, 0)`,
-		`INSERT INTO variants (id, product_id, code, name, unlimited_stock, created_at, updated_at) VALUES (1, 1, 'unl', 'U', TRUE, 0, 0)`,
 		`INSERT INTO accounts (id, code, kind, balance, allow_negative) VALUES (1, 'a', 'system', 0, TRUE), (2, 'b', 'system', 0, TRUE)`,
 		`INSERT INTO orders (id, invoice, reseller_id, reference, variant_id, variant_code, product_name, destination, price, status, day,
 			multi, created_at, updated_at) VALUES (7, 'INV-OLD', 1, 'old', 1, 'x', 'x', 'd', 1, 'Success', 20790, FALSE, 1796000000000000, 5)`,
@@ -178,11 +183,7 @@ func TestPartitionsMigration(t *testing.T) {
 func TestOrderReferenceRace(t *testing.T) {
 	ctx := context.Background()
 	db, _ := migratedTo(t, 271)
-	execAll(t, db,
-		`INSERT INTO resellers (id, username, name, membership, token_hash, api_key, created_at) VALUES (1, 'r', 'R', 'default', 'h', 'k', 0)`,
-		`INSERT INTO products (id, code, name, created_at, updated_at) VALUES (1, 'p', 'P', 0, 0)`,
-		`INSERT INTO variants (id, product_id, code, name, unlimited_stock, created_at, updated_at) VALUES (1, 1, 'unl', 'U', TRUE, 0, 0)`,
-	)
+	execAll(t, db, seedRows...)
 	first, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
