@@ -195,10 +195,10 @@ func (db *DB) Archive(ctx context.Context, opt ArchiveOptions) (ArchiveResult, e
 }
 
 // archiveRead reads the next batch: the archivable orders with ids above after and below until,
-// at most size of them, with all their rows. It returns nil when none is left, and the id to continue after.
-// Orders are scanned by id (the primary key) and the scan stops at the first order created a
-// minute after the cut: ids and creation times rise together, up to transactions committing out
-// of order, which a minute covers.
+// at most size of them, with all their rows. It returns nil when none is left, and the id to
+// continue after. Orders are scanned by id (the primary key) and the scan stops at the first
+// order created a minute after the cut: ids and creation times rise together, up to
+// transactions committing out of order, which a minute covers.
 func (db *DB) archiveRead(ctx context.Context, archiveID, after, until, cut int64, size int) (*ArchiveBatch, int64, int64, error) {
 	rtx, err := db.r.BeginTx(ctx, db.dialect.Snapshot)
 	if err != nil {
