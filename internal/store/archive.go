@@ -428,11 +428,19 @@ func absoluteOrderTimes(rs *ArchiveRows) error {
 	if createdCol < 0 || updCol < 0 {
 		return fmt.Errorf("archive read orders: no created_at or updated_at column")
 	}
-	dayCol := slices.Index(rs.Columns, "day")
+	dayCol, invCol := slices.Index(rs.Columns, "day"), slices.Index(rs.Columns, "invoice")
 	for _, r := range rs.Rows {
 		r[updCol] = asInt64(r[createdCol]) + asInt64(r[updCol])
 		if dayCol >= 0 {
 			r[dayCol] = dayText(asInt64(r[dayCol]))
+		}
+		if invCol >= 0 {
+			// and its invoice as text (packInvoice).
+			var inv string
+			if err := (invoiceScan{inv: &inv}).Scan(r[invCol]); err != nil {
+				return fmt.Errorf("archive read orders: %w", err)
+			}
+			r[invCol] = inv
 		}
 	}
 	return nil

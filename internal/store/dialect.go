@@ -59,6 +59,9 @@ type Dialect struct {
 	// PRIMARY KEY without AUTOINCREMENT), so archival keeps the rows that hold the highest ids
 	// (archiveKeep). PostgreSQL's sequences never do.
 	ReusesIDs bool
+	// CompactInvoices: an order's invoice of order.NewInvoice's form is stored as 10 bytes
+	// instead of its text (SQLite; see packInvoice).
+	CompactInvoices bool
 }
 
 // DollarPlaceholders rewrites "?" to "$1", "$2"… outside quoted strings.

@@ -23,8 +23,10 @@ func (q Q) OrderWithAttempts(ctx context.Context, id int64) (*order.Order, []Att
 	var atts []Attempt
 	for rows.Next() {
 		var aID, aCost, aPolls, aCreated, aUpdated sql.NullInt64
-		var aSupplier, aSKU, aRef, aState, aSN, aMsg, aRaw, aUpRef sql.NullString
-		cur, err := scanOrder(rows, &aID, &aSupplier, &aSKU, &aRef, &aState, &aSN, &aMsg, &aRaw, &aCost, &aPolls, &aUpRef, &aCreated, &aUpdated)
+		var aSupplier, aSKU, aState, aSN, aMsg, aRaw, aUpRef sql.NullString
+		var aRef string
+		ref := newAttemptRef(&aRef)
+		cur, err := scanOrder(rows, &aID, &aSupplier, &aSKU, ref.Invoice(), ref.Number(), &aState, &aSN, &aMsg, &aRaw, &aCost, &aPolls, &aUpRef, &aCreated, &aUpdated)
 		if err != nil {
 			return nil, nil, fmt.Errorf("get order %d with attempts: %w", id, err)
 		}
@@ -34,7 +36,7 @@ func (q Q) OrderWithAttempts(ctx context.Context, id int64) (*order.Order, []Att
 		if !aID.Valid {
 			continue // the LEFT JOIN's row for an order without attempts
 		}
-		atts = append(atts, Attempt{ID: aID.Int64, OrderID: id, Supplier: aSupplier.String, SKU: aSKU.String, Reference: aRef.String,
+		atts = append(atts, Attempt{ID: aID.Int64, OrderID: id, Supplier: aSupplier.String, SKU: aSKU.String, Reference: aRef,
 			State: aState.String, SN: aSN.String, Message: aMsg.String, Raw: aRaw.String, Cost: aCost.Int64, Polls: int(aPolls.Int64),
 			UpstreamRef: aUpRef.String, CreatedAt: fromMicros(aCreated.Int64), UpdatedAt: fromMicros(aUpdated.Int64)})
 	}

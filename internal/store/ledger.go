@@ -109,7 +109,8 @@ func (tx *Tx) keyOf(ctx context.Context, txn string) (postingKey, error) {
 		return postingKey{txn: txn}, nil
 	}
 	var id int64
-	err := tx.queryRow(ctx, `SELECT id FROM orders WHERE invoice = ?`, invoice).Scan(&id)
+	invIs, args := tx.invoiceIs("invoice", invoice)
+	err := tx.queryRow(ctx, `SELECT id FROM orders WHERE `+invIs, args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return postingKey{txn: txn}, nil
 	}
@@ -482,8 +483,9 @@ func (q Q) PostingsByTxnPrefix(ctx context.Context, prefix string) ([]ledger.Pos
 				}
 			}
 			if len(kinds) > 0 {
-				where += ` OR (p.order_id = (SELECT id FROM orders WHERE invoice = ?) AND p.kind IN (` + strings.Join(kinds, ", ") + `))`
-				args = append(args, invoice)
+				invIs, invArgs := q.invoiceIs("invoice", invoice)
+				where += ` OR (p.order_id = (SELECT id FROM orders WHERE ` + invIs + `) AND p.kind IN (` + strings.Join(kinds, ", ") + `))`
+				args = append(args, invArgs...)
 			}
 		}
 	}
@@ -499,15 +501,17 @@ func (q Q) postings(ctx context.Context, query string, args ...any) ([]ledger.Po
 	var out []ledger.Posting
 	for rows.Next() {
 		var p ledger.Posting
-		var txn, invoice sql.NullString
+		var txn sql.NullString
+		var invoice string
+		var hasInvoice bool
 		var orderID, kind sql.NullInt64
-		if err := rows.Scan(&p.ID, &txn, &orderID, &kind, &invoice, &p.Source, &p.Destination, &p.Amount, &p.Memo, &p.CreatedAt, &p.SourceCode, &p.DestCode); err != nil {
+		if err := rows.Scan(&p.ID, &txn, &orderID, &kind, invoiceScan{inv: &invoice, valid: &hasInvoice}, &p.Source, &p.Destination, &p.Amount, &p.Memo, &p.CreatedAt, &p.SourceCode, &p.DestCode); err != nil {
 			return nil, err
 		}
 		p.Txn = txn.String
 		if orderID.Valid {
-			inv := invoice.String
-			if !invoice.Valid {
+			inv := invoice
+			if !hasInvoice {
 				inv = "#" + strconv.FormatInt(orderID.Int64, 10) // its order is gone
 			}
 			k := ledger.OrderPosting(kind.Int64)

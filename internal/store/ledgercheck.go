@@ -175,7 +175,8 @@ func ledgerCheckUnkeyed(ctx context.Context, q Q, rep *ledger.Report, after int6
 	}
 	for i, invoice := range invoices {
 		var n int
-		if err := q.queryRow(ctx, `SELECT COUNT(*) FROM orders WHERE invoice = ?`, invoice).Scan(&n); err != nil {
+		invIs, args := q.invoiceIs("invoice", invoice)
+		if err := q.queryRow(ctx, `SELECT COUNT(*) FROM orders WHERE `+invIs, args...).Scan(&n); err != nil {
 			return fmt.Errorf("ledger check order txns: %w", err)
 		}
 		if n > 0 {
@@ -224,7 +225,7 @@ func ledgerCheckOrdersWhere(ctx context.Context, q Q, rep *ledger.Report, where 
 		var testing, late bool
 		var hold, holdOK, capture, captureOK, release, releaseOK, costN, costOK int64
 		var commRows, commTotal, commN, commOK, commSum int64
-		if err := rows.Scan(&invoice, &status, &price, &cost, &testing, &hold, &holdOK, &capture, &captureOK,
+		if err := rows.Scan(invoiceScan{inv: &invoice}, &status, &price, &cost, &testing, &hold, &holdOK, &capture, &captureOK,
 			&release, &releaseOK, &costN, &costOK, &late, &commRows, &commTotal, &commN, &commOK, &commSum); err != nil {
 			return err
 		}

@@ -180,7 +180,7 @@ func (q Q) orderFlags(ctx context.Context, where string, arg any) ([]OrderFlag, 
 	for rows.Next() {
 		var f OrderFlag
 		var at int64
-		if err := rows.Scan(&f.OrderID, &f.Invoice, &f.Flag, &f.Detail, &at); err != nil {
+		if err := rows.Scan(&f.OrderID, invoiceScan{inv: &f.Invoice}, &f.Flag, &f.Detail, &at); err != nil {
 			return nil, err
 		}
 		f.CreatedAt = fromMicros(at)

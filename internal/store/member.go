@@ -322,8 +322,9 @@ func (q Q) ResellerOrders(ctx context.Context, f ResellerOrderFilter) ([]order.O
 	conds := []string{"reseller_id = ?"}
 	args := []any{f.ResellerID}
 	if f.Search != "" {
-		conds = append(conds, "(invoice = ? OR reference = ? OR destination = ? OR sn = ?)")
-		args = append(args, f.Search, f.Search, f.Search, f.Search)
+		inv, invArgs := q.invoiceIs("invoice", f.Search)
+		conds = append(conds, "("+inv+" OR reference = ? OR destination = ? OR sn = ?)")
+		args = append(append(args, invArgs...), f.Search, f.Search, f.Search)
 	}
 	if f.Status != "" {
 		conds = append(conds, "status = ?")

@@ -53,7 +53,7 @@ func scanOrder(row interface{ Scan(...any) error }, more ...any) (*order.Order, 
 	var status string
 	var created, updated int64
 	var slot sql.NullInt64
-	if err := row.Scan(append([]any{&o.ID, &o.Invoice, &o.ResellerID, &o.Reference, &o.VariantID, &o.VariantCode, &o.ProductName,
+	if err := row.Scan(append([]any{&o.ID, invoiceScan{inv: &o.Invoice}, &o.ResellerID, &o.Reference, &o.VariantID, &o.VariantCode, &o.ProductName,
 		&o.Destination, &o.Price, &o.Cost, &status, &o.SN, &o.Message, dayScan{&o.Day}, &o.Multi, &o.Testing, &o.Dialect,
 		&o.CallbackURL, &created, &updated, &o.StockTaken, &o.BillSupplier, &o.BillRef, &slot}, more...)...); err != nil {
 		return nil, err
@@ -121,7 +121,7 @@ func (tx *Tx) orderInsert(ctx context.Context, o *order.Order, kind string, runA
 		if o.Slot != 0 {
 			slot = o.Slot
 		}
-		args := []any{o.Invoice, o.ResellerID, o.Reference, o.VariantID, code, name, o.Destination, o.Price, o.Cost,
+		args := []any{tx.invoiceKey(o.Invoice), o.ResellerID, o.Reference, o.VariantID, code, name, o.Destination, o.Price, o.Cost,
 			string(o.Status), o.SN, o.Message, day, o.Multi, o.Testing, dialect, o.CallbackURL, micros(now), 0, o.StockTaken,
 			o.BillSupplier, o.BillRef, label, slot}
 		if kind != "" {
@@ -415,10 +415,11 @@ func (q Q) OrderByID(ctx context.Context, id int64) (*order.Order, error) {
 func (q Q) OrderByInvoice(ctx context.Context, resellerID int64, invoice string) (*order.Order, error) {
 	var o *order.Order
 	var err error
+	cond, args := q.invoiceIs("invoice", invoice)
 	if resellerID == 0 {
-		o, err = q.orderWhere(ctx, "invoice = ?", invoice)
+		o, err = q.orderWhere(ctx, cond, args...)
 	} else {
-		o, err = q.orderWhere(ctx, "invoice = ? AND reseller_id = ?", invoice, resellerID)
+		o, err = q.orderWhere(ctx, cond+" AND reseller_id = ?", append(args, resellerID)...)
 	}
 	if errors.Is(err, order.ErrNotFound) {
 		// Not found may be archived: an order.ArchivedError, which is order.ErrNotFound too.
@@ -472,8 +473,9 @@ func (q Q) OrderList(ctx context.Context, f OrderFilter) ([]order.Order, error) 
 		args = append(args, string(f.Status))
 	}
 	if f.Search != "" {
-		conds = append(conds, "(invoice = ? OR reference = ? OR destination = ? OR sn = ?)")
-		args = append(args, f.Search, f.Search, f.Search, f.Search)
+		inv, invArgs := q.invoiceIs("invoice", f.Search)
+		conds = append(conds, "("+inv+" OR reference = ? OR destination = ? OR sn = ?)")
+		args = append(append(args, invArgs...), f.Search, f.Search, f.Search)
 	}
 	if !f.Since.IsZero() {
 		conds = append(conds, "created_at >= ?")
@@ -571,9 +573,10 @@ func (tx *Tx) MultiGuardRelease(ctx context.Context, orderID int64) error {
 // Attempt is order.Attempt, the name the store's reads were written with.
 type Attempt = order.Attempt
 
-// attemptRef is the expression of an attempt's reference, over attempts a joined to orders o:
-// it is not stored, but made of its order's invoice and its number (issue 22).
-const attemptRef = `o.invoice || '-' || a.number`
+// attemptRef is what an attempt's reference is made of, over attempts a joined to orders o: it
+// is not stored, but made of its order's invoice and its number (issue 22), two columns that
+// attemptRefScan reads (the invoice may be stored as bytes, see packInvoice).
+const attemptRef = `o.invoice, a.number`
 
 // attemptSN and attemptMessage are an attempt's SN and message over attempts a joined to orders
 // o: NULL stands for its order's, which its final answer gave the order (OrderFinishJob).
@@ -622,9 +625,10 @@ func (tx *Tx) AttemptInsert(ctx context.Context, a *Attempt) error {
 	if err != nil {
 		return err
 	}
+	invIs, invArgs := tx.invoiceIs("invoice", invoice)
 	err = tx.queryRow(ctx, `INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at, label_id)
-		SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ? - created_at, ? - created_at, ? FROM orders WHERE id = ? AND invoice = ? RETURNING id`,
-		n, supplier, sku, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), label, a.OrderID, invoice).Scan(&a.ID)
+		SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ? - created_at, ? - created_at, ? FROM orders WHERE id = ? AND `+invIs+` RETURNING id`,
+		append([]any{n, supplier, sku, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), label, a.OrderID}, invArgs...)...).Scan(&a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("insert attempt %s: not a reference of order %d: %w", a.Reference, a.OrderID, order.ErrNotFound)
 	}
@@ -671,16 +675,17 @@ func (tx *Tx) AttemptInsertLeased(ctx context.Context, j Job, lease time.Duratio
 	if err != nil {
 		return false, err
 	}
+	invIs, invArgs := tx.invoiceIs("o.invoice", invoice)
 	err = tx.queryRow(ctx, `WITH j AS (UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ? AND attempts = ? AND locked_until >= ? RETURNING id)
 		INSERT INTO attempts (order_id, number, supplier, sku, state, sn, message, raw, cost, polls, upstream_ref, created_at, updated_at, label_id)
-		SELECT o.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ? - o.created_at, ? - o.created_at, ? FROM orders o, j WHERE o.id = ? AND o.invoice = ? RETURNING id`,
-		micros(now.Add(lease)), j.ID, j.LockedBy, j.Attempts, micros(now),
-		n, supplier, sku, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), label, a.OrderID, invoice).Scan(&a.ID)
+		SELECT o.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ? - o.created_at, ? - o.created_at, ? FROM orders o, j WHERE o.id = ? AND `+invIs+` RETURNING id`,
+		append([]any{micros(now.Add(lease)), j.ID, j.LockedBy, j.Attempts, micros(now),
+			n, supplier, sku, a.State, a.SN, a.Message, a.Raw, a.Cost, a.UpstreamRef, micros(now), micros(now), label, a.OrderID}, invArgs...)...).Scan(&a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		// The lease was lost, or the reference is not the order's: the second is a caller's bug,
 		// told apart here, on this rare path only.
 		var one int
-		switch err := tx.queryRow(ctx, `SELECT 1 FROM orders WHERE id = ? AND invoice = ?`, a.OrderID, invoice).Scan(&one); {
+		switch err := tx.queryRow(ctx, `SELECT 1 FROM orders o WHERE o.id = ? AND `+invIs, append([]any{a.OrderID}, invArgs...)...).Scan(&one); {
 		case errors.Is(err, sql.ErrNoRows):
 			return false, fmt.Errorf("insert attempt %s: not a reference of order %d: %w", a.Reference, a.OrderID, order.ErrNotFound)
 		case err != nil:
@@ -814,7 +819,7 @@ func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, er
 		UNION ALL
 		SELECT a.id, `+attemptRef+`, a.state, `+attemptMessage+`, substr(a.raw, 1, `+strconv.Itoa(maxLoggedRaw)+`), o.created_at + a.updated_at, 1, 0
 		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE a.order_id = ? AND a.state <> 'sent'
-		ORDER BY 6, 1, 7, 8`, orderID, orderID)
+		ORDER BY 7, 1, 8, 9`, orderID, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("attempt log of order %d: %w", orderID, err)
 	}
@@ -823,7 +828,8 @@ func (q Q) AttemptLog(ctx context.Context, orderID int64) ([]AttemptLogEntry, er
 	for rows.Next() {
 		var e AttemptLogEntry
 		var at, latest, seq int64
-		if err := rows.Scan(&e.AttemptID, &e.Reference, &e.State, &e.Message, &e.Raw, &at, &latest, &seq); err != nil {
+		ref := newAttemptRef(&e.Reference)
+		if err := rows.Scan(&e.AttemptID, ref.Invoice(), ref.Number(), &e.State, &e.Message, &e.Raw, &at, &latest, &seq); err != nil {
 			return nil, err
 		}
 		e.At = fromMicros(at)
@@ -857,7 +863,8 @@ func (q Q) Attempts(ctx context.Context, orderID int64) ([]Attempt, error) {
 	for rows.Next() {
 		var a Attempt
 		var c, u int64
-		if err := rows.Scan(&a.ID, &a.OrderID, &a.Supplier, &a.SKU, &a.Reference, &a.State, &a.SN, &a.Message, &a.Raw, &a.Cost, &a.Polls, &a.UpstreamRef, &c, &u); err != nil {
+		ref := newAttemptRef(&a.Reference)
+		if err := rows.Scan(&a.ID, &a.OrderID, &a.Supplier, &a.SKU, ref.Invoice(), ref.Number(), &a.State, &a.SN, &a.Message, &a.Raw, &a.Cost, &a.Polls, &a.UpstreamRef, &c, &u); err != nil {
 			return nil, err
 		}
 		a.CreatedAt, a.UpdatedAt = fromMicros(c), fromMicros(u)

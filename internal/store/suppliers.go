@@ -339,9 +339,11 @@ func (q Q) AttemptByReference(ctx context.Context, ref string) (*Attempt, error)
 	if !ok {
 		return nil, fmt.Errorf("attempt %s: %w", ref, ErrNotFound)
 	}
+	invIs, args := q.invoiceIs("o.invoice", invoice)
+	refScan := newAttemptRef(&a.Reference)
 	err := q.queryRow(ctx, `SELECT `+attemptCols+`
-		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE o.invoice = ? AND a.number = ?`, invoice, n).
-		Scan(&a.ID, &a.OrderID, &a.Supplier, &a.SKU, &a.Reference, &a.State, &a.SN, &a.Message, &a.Raw, &a.Cost, &a.Polls, &a.UpstreamRef, &c, &u)
+		FROM attempts a JOIN orders o ON o.id = a.order_id WHERE `+invIs+` AND a.number = ?`, append(args, n)...).
+		Scan(&a.ID, &a.OrderID, &a.Supplier, &a.SKU, refScan.Invoice(), refScan.Number(), &a.State, &a.SN, &a.Message, &a.Raw, &a.Cost, &a.Polls, &a.UpstreamRef, &c, &u)
 	if err != nil {
 		return nil, notFound(err, "attempt "+ref)
 	}

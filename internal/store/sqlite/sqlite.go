@@ -37,6 +37,7 @@ var migrations embed.FS
 var Dialect = &store.Dialect{
 	Name:              "sqlite",
 	ReusesIDs:         true,
+	CompactInvoices:   true,
 	Retryable:         isBusy,
 	IsUniqueViolation: isUnique,
 	Unavailable:       isUnavailable,
