@@ -188,9 +188,14 @@ func TestLedgerCheckFindsOrderAndTicketMismatches(t *testing.T) {
 		post := func(txn string, src, dst, amount int64) func() {
 			return func() {
 				if invoice, kind, ok := ledger.ParseOrderTxn(txn); ok {
-					// An order's posting is keyed by its order's id and kind.
+					// An order's posting is keyed by its order's id and kind (looked up through
+					// the store: on SQLite the invoice is stored packed, see store.packInvoice).
+					o, err := b.db.OrderByInvoice(ctx, 0, invoice)
+					if err != nil {
+						t.Fatal(err)
+					}
 					exec(`INSERT INTO postings (order_id, kind, source, destination, amount, memo, created_at)
-						VALUES ((SELECT id FROM orders WHERE invoice = ?), ?, ?, ?, ?, 'corrupt', 0)`, invoice, int(kind), src, dst, amount)
+						VALUES (?, ?, ?, ?, ?, 'corrupt', 0)`, o.ID, int(kind), src, dst, amount)
 				} else {
 					exec(`INSERT INTO postings (txn, source, destination, amount, memo, created_at) VALUES (?, ?, ?, ?, 'corrupt', 0)`, txn, src, dst, amount)
 				}
