@@ -301,13 +301,14 @@ func (q Q) SalesByDay(ctx context.Context, since string) ([]DaySales, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sales by day: %w", err)
 	}
+	ids, idArgs := q.orderDaysRange("id", sinceN, openDays)
 	rows, err := q.query(ctx, `SELECT day, COUNT(*),
 		COALESCE(SUM(CASE WHEN status = 'Success' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'Failed' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'Pending' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'Success' THEN price ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN status = 'Success' THEN cost ELSE 0 END), 0)
-		FROM orders WHERE day >= ? AND NOT testing GROUP BY day ORDER BY day`, sinceN)
+		FROM orders WHERE day >= ? AND NOT testing`+ids+` GROUP BY day ORDER BY day`, append([]any{sinceN}, idArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("sales by day: %w", err)
 	}
@@ -383,15 +384,17 @@ func withPendingAudit(ctx context.Context, fn func(*Tx) error) (func(*Tx) error,
 
 // ProductSales counts the delivered (Success, not testing) orders of each product made on or
 // after sinceDay ("2006-01-02", Jakarta): what the store's home page calls popular. It reads
-// through the orders_day index, so its cost grows with the window, not with the whole history.
+// only the window's orders (through orders_day, or order_days: orderDaysRange), so its cost grows
+// with the window, not with the whole history.
 func (q Q) ProductSales(ctx context.Context, sinceDay string) (map[string]int64, error) {
 	since, err := dayNumber(sinceDay)
 	if err != nil {
 		return nil, fmt.Errorf("product sales: %w", err)
 	}
+	ids, idArgs := q.orderDaysRange("o.id", since, openDays)
 	rows, err := q.query(ctx, `SELECT p.code, COUNT(*) FROM orders o
 		JOIN variants v ON v.id = o.variant_id JOIN products p ON p.id = v.product_id
-		WHERE o.day >= ? AND o.status = ? AND NOT o.testing GROUP BY p.code`, since, string(order.Success))
+		WHERE o.day >= ? AND o.status = ? AND NOT o.testing`+ids+` GROUP BY p.code`, append([]any{since, string(order.Success)}, idArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("product sales since %s: %w", sinceDay, err)
 	}

@@ -840,6 +840,17 @@ func (tx *Tx) archiveDeleteOrders(ctx context.Context, in string, args []any) er
 		SELECT reseller_id, reference FROM orders WHERE id IN `+in+` ON CONFLICT DO NOTHING`, args...); err != nil {
 		return fmt.Errorf("archive references: %w", err)
 	}
+	if tx.d.OrderDays {
+		// A day whose last orders go loses its order_days row (migration 00272) with them: a
+		// stale row would only make a report read an empty range of ids, but archival would
+		// leave one a day for good. Finding an order of the day that stays reads its range
+		// from lo up to the first such order, past the batch's own.
+		if _, err := tx.exec(ctx, `DELETE FROM order_days WHERE day IN (SELECT day FROM orders WHERE id IN `+in+`)
+			AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id BETWEEN order_days.lo AND order_days.hi
+				AND o.day = order_days.day AND o.id NOT IN `+in+`)`, append(slices.Clone(args), args...)...); err != nil {
+			return fmt.Errorf("archive delete order_days: %w", err)
+		}
+	}
 	if _, err := tx.exec(ctx, `DELETE FROM orders WHERE id IN `+in, args...); err != nil {
 		return fmt.Errorf("archive delete orders: %w", err)
 	}

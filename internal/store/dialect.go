@@ -62,6 +62,11 @@ type Dialect struct {
 	// CompactInvoices: an order's invoice of order.NewInvoice's form is stored as 10 bytes
 	// instead of its text (SQLite; see packInvoice).
 	CompactInvoices bool
+	// OrderDays: the reports by day find a day's orders through order_days, the range of order
+	// ids of each day (SQLite, migration 00272, instead of an index of every order by day; see
+	// orderDaysRange). PostgreSQL keeps the orders_day index: order_days's row of the day,
+	// rewritten by every order insert, would serialize the order transactions of all nodes.
+	OrderDays bool
 }
 
 // DollarPlaceholders rewrites "?" to "$1", "$2"… outside quoted strings.

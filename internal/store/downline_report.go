@@ -20,8 +20,9 @@ type DownlineDay struct {
 // DownlineReport is the report of upline uplineID for the days from fromDay to toDay, both
 // included: a row per day and reseller for each of its direct downlines that had a delivered
 // order, and for each reseller deeper in its tree whose delivered orders earned it a commission.
-// Newest day first, then by reseller id. It reads through the downlines' orders (orders_reseller)
-// and the upline's commissions (order_commissions_upline), never the whole orders table.
+// Newest day first, then by reseller id. It reads through the downlines' orders (orders_reseller,
+// within the days' range of ids where order_days keeps it: orderDaysRange) and the upline's
+// commissions (order_commissions_upline), never the whole orders table.
 func (q Q) DownlineReport(ctx context.Context, uplineID int64, fromDay, toDay string) ([]DownlineDay, error) {
 	type key struct {
 		day string
@@ -36,10 +37,11 @@ func (q Q) DownlineReport(ctx context.Context, uplineID int64, fromDay, toDay st
 	if err != nil {
 		return nil, fmt.Errorf("downline report of %d: %w", uplineID, err)
 	}
+	ids, idArgs := q.orderDaysRange("o.id", from, to)
 	direct, err := q.query(ctx, `SELECT o.day, o.reseller_id, COUNT(*), COALESCE(SUM(o.price), 0)
 		FROM downlines d JOIN orders o ON o.reseller_id = d.reseller_id
-		WHERE d.upline_id = ? AND o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?
-		GROUP BY o.day, o.reseller_id`, uplineID, from, to)
+		WHERE d.upline_id = ? AND o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?`+ids+`
+		GROUP BY o.day, o.reseller_id`, append([]any{uplineID, from, to}, idArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("downline report of %d: %w", uplineID, err)
 	}
@@ -57,8 +59,8 @@ func (q Q) DownlineReport(ctx context.Context, uplineID int64, fromDay, toDay st
 	}
 	comm, err := q.query(ctx, `SELECT o.day, o.reseller_id, COUNT(*), COALESCE(SUM(o.price), 0), COALESCE(SUM(c.amount), 0)
 		FROM order_commissions c JOIN orders o ON o.id = c.order_id
-		WHERE c.upline_id = ? AND o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?
-		GROUP BY o.day, o.reseller_id`, uplineID, from, to)
+		WHERE c.upline_id = ? AND o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?`+ids+`
+		GROUP BY o.day, o.reseller_id`, append([]any{uplineID, from, to}, idArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("downline report of %d: %w", uplineID, err)
 	}

@@ -23,13 +23,14 @@ func (q Q) MarginReport(ctx context.Context, from, to string) ([]MarginRow, erro
 	if err != nil {
 		return nil, fmt.Errorf("margin report: %w", err)
 	}
+	ids, idArgs := q.orderDaysRange("o.id", fromN, toN)
 	rows, err := q.query(ctx, `SELECT o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code),
 			MIN(COALESCE(l.product_name, o.product_name)), COUNT(*), SUM(o.price), SUM(o.cost)
 		FROM orders o LEFT JOIN attempts a ON a.order_id = o.id AND a.state = 'success'
 			LEFT JOIN order_labels l ON l.id = o.label_id LEFT JOIN attempt_labels al ON al.id = a.label_id
-		WHERE o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?
+		WHERE o.status = 'Success' AND NOT o.testing AND o.day >= ? AND o.day <= ?`+ids+`
 		GROUP BY o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code)
-		ORDER BY o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code)`, fromN, toN)
+		ORDER BY o.day, COALESCE(al.supplier, a.supplier, ''), COALESCE(l.variant_code, o.variant_code)`, append([]any{fromN, toN}, idArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("margin report: %w", err)
 	}

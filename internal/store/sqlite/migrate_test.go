@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"maps"
 	"path/filepath"
 	"testing"
 	"time"
@@ -116,6 +118,90 @@ func TestCompactTimesMigrated(t *testing.T) {
 	if want := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC).Unix() / 86400; day != want {
 		t.Errorf("order's day stored as %d, want %d (2026-11-30)", day, want)
 	}
+}
+
+// TestOrderDaysMigrated: migration 00272 fills order_days with each day's lowest and highest
+// order id, ids interleaving across days included, drops orders_day, and keeps order_days up
+// with the orders inserted after it; going down brings orders_day back.
+func TestOrderDaysMigrated(t *testing.T) {
+	ctx := context.Background()
+	db, p := migratedTo(t, 271)
+	execAll(t, db, []string{
+		`INSERT INTO resellers (id, username, name, membership, token_hash, api_key, created_at) VALUES (1, 'r', 'R', 'default', 'h', 'k', 0)`,
+		`INSERT INTO products (id, code, name, created_at, updated_at) VALUES (1, 'p', 'P', 0, 0)`,
+		`INSERT INTO variants (id, product_id, code, name, unlimited_stock, created_at, updated_at) VALUES (1, 1, 'unl', 'U', TRUE, 0, 0)`,
+	})
+	insert := func(id, day int64) {
+		t.Helper()
+		if _, err := db.ExecContext(ctx, `INSERT INTO orders (id, invoice, reseller_id, reference, variant_id, variant_code, product_name,
+			destination, price, status, day, multi, testing, created_at, updated_at) VALUES (?, ?, 1, ?, 1, 'x', 'x', 'd', 1, 'Success', ?, TRUE, FALSE, 0, 0)`,
+			id, fmt.Sprintf("INV-%d", id), fmt.Sprintf("ref-%d", id), day); err != nil {
+			t.Fatalf("order %d: %v", id, err)
+		}
+	}
+	// Days 20780 to 20782; order 6 is of the first day, after orders of the next two.
+	for id, day := range map[int64]int64{1: 20780, 2: 20780, 3: 20781, 4: 20782, 5: 20781, 6: 20780, 7: 20782} {
+		insert(id, day)
+	}
+	if _, err := p.UpTo(ctx, 272); err != nil {
+		t.Fatal(err)
+	}
+	days := func() map[int64][2]int64 {
+		t.Helper()
+		rows, err := db.QueryContext(ctx, `SELECT day, lo, hi FROM order_days`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		got := map[int64][2]int64{}
+		for rows.Next() {
+			var day, lo, hi int64
+			if err := rows.Scan(&day, &lo, &hi); err != nil {
+				t.Fatal(err)
+			}
+			got[day] = [2]int64{lo, hi}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	want := map[int64][2]int64{20780: {1, 6}, 20781: {3, 5}, 20782: {4, 7}}
+	if got := days(); !maps.Equal(got, want) {
+		t.Errorf("order_days %v, want %v", got, want)
+	}
+	index := func() int {
+		t.Helper()
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'orders_day'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if index() != 0 {
+		t.Error("orders_day is still there")
+	}
+	// The trigger widens a day's range with each new order, and starts a new day's.
+	insert(8, 20781)
+	insert(9, 20783)
+	want[20781], want[20783] = [2]int64{3, 8}, [2]int64{9, 9}
+	if got := days(); !maps.Equal(got, want) {
+		t.Errorf("order_days after two more orders %v, want %v", got, want)
+	}
+	if _, err := p.DownTo(ctx, 271); err != nil {
+		t.Fatal(err)
+	}
+	if index() != 1 {
+		t.Error("orders_day not made again going down")
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name IN ('order_days', 'orders_days_insert', 'orders_days_update')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d of order_days and its triggers left going down", n)
+	}
+	insert(10, 20783) // no trigger left to fail
 }
 
 // migratedTo opens a fresh SQLite database migrated up to version, with the provider that

@@ -38,6 +38,7 @@ var Dialect = &store.Dialect{
 	Name:              "sqlite",
 	ReusesIDs:         true,
 	CompactInvoices:   true,
+	OrderDays:         true,
 	Retryable:         isBusy,
 	IsUniqueViolation: isUnique,
 	Unavailable:       isUnavailable,
