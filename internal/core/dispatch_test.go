@@ -113,7 +113,10 @@ func TestStartedPurchases(t *testing.T) {
 		}
 		wctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
-		cfg := core.WorkerConfig{Node: "a", Poll: 10 * time.Millisecond, Lease: time.Second, ShutdownGrace: 10 * time.Millisecond}
+		// The stop, not the calls' own deadline (Lease/2 by default), must be what ends the
+		// purchases: on a loaded machine the five can take longer than that to be out.
+		cfg := core.WorkerConfig{Node: "a", Poll: 10 * time.Millisecond, Lease: time.Second, ShutdownGrace: 10 * time.Millisecond,
+			UpstreamTimeout: time.Hour}
 		go func() { _ = slow.svc.RunWorkers(wctx, cfg); close(done) }()
 		for deadline := time.Now().Add(30 * time.Second); slow.svc.Upstream().Inflight < int64(len(held)); {
 			if time.Now().After(deadline) {
