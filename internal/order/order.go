@@ -67,8 +67,9 @@ type Order struct {
 	UpdatedAt   time.Time
 }
 
-// crockford is Crockford's base32 alphabet: no I, L, O, U, so invoices read back over the phone.
-const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+// InvoiceAlphabet is Crockford's base32 alphabet, an invoice's: no I, L, O, U, so invoices read
+// back over the phone. Its characters are in ASCII order (the store's packed invoices rely on it).
+const InvoiceAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // NewInvoice returns an invoice number such as "KIOS-261124-1NQ47Q3M9ZK2": the UTC date, four
 // characters of the tenth of a second within that day, then 40 bits from crypto/rand. Time
@@ -91,10 +92,10 @@ func NewInvoice(now time.Time) string {
 	// 864,000 tenths of a second in a day fit in four base-32 characters (32^4 = 1,048,576).
 	tenths := uint64(now.Sub(now.Truncate(24*time.Hour)) / (100 * time.Millisecond))
 	for shift := 15; shift >= 0; shift -= 5 {
-		out = append(out, crockford[(tenths>>uint(shift))&31])
+		out = append(out, InvoiceAlphabet[(tenths>>uint(shift))&31])
 	}
 	for _, c := range b {
-		out = append(out, crockford[c&31])
+		out = append(out, InvoiceAlphabet[c&31])
 	}
 	return string(out)
 }
@@ -113,13 +114,13 @@ func InvoiceTime(invoice string) (time.Time, bool) {
 	}
 	var tenths int64
 	for _, c := range rest[7:11] {
-		i := strings.IndexRune(crockford, c)
+		i := strings.IndexRune(InvoiceAlphabet, c)
 		if i < 0 {
 			return time.Time{}, false
 		}
 		tenths = tenths*32 + int64(i)
 	}
-	if tenths >= 864000 || strings.Trim(rest[11:], crockford) != "" {
+	if tenths >= 864000 || strings.Trim(rest[11:], InvoiceAlphabet) != "" {
 		return time.Time{}, false
 	}
 	return day.Add(time.Duration(tenths) * 100 * time.Millisecond), true

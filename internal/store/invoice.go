@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/kios-h2h/kios/internal/order"
 )
 
 // An order's invoice of order.NewInvoice's form, "KIOS-261207-PFYM2EJ7PZ8Q", is stored on SQLite
@@ -32,14 +34,11 @@ var crockfordIdx = func() (t [256]int8) {
 	for i := range t {
 		t[i] = -1
 	}
-	for i, c := range crockford {
+	for i, c := range order.InvoiceAlphabet {
 		t[c] = int8(i)
 	}
 	return t
 }()
-
-// crockford is order.NewInvoice's alphabet.
-const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // packInvoice returns inv's 10 bytes, or false when inv is not of NewInvoice's form (or would
 // not read back as the same text).
@@ -92,7 +91,7 @@ func unpackInvoice(b []byte) (string, error) {
 	out = day.AppendFormat(out, "060102")
 	out = append(out, '-')
 	for shift := 55; shift >= 0; shift -= 5 {
-		out = append(out, crockford[(bits>>uint(shift))&31])
+		out = append(out, order.InvoiceAlphabet[(bits>>uint(shift))&31])
 	}
 	return string(out), nil
 }
