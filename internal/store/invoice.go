@@ -109,10 +109,8 @@ func (q Q) invoiceKey(inv string) any {
 // invoiceIs is the condition "column col holds invoice inv" and its arguments: both of its
 // stored forms where it has two (an order from before compact invoices keeps its text).
 func (q Q) invoiceIs(col, inv string) (string, []any) {
-	if k := q.invoiceKey(inv); q.d.CompactInvoices {
-		if _, packed := k.([]byte); packed {
-			return col + ` IN (?, ?)`, []any{k, inv}
-		}
+	if packed, ok := q.invoiceKey(inv).([]byte); ok {
+		return col + ` IN (?, ?)`, []any{packed, inv}
 	}
 	return col + ` = ?`, []any{inv}
 }
